@@ -1,0 +1,86 @@
+// The gati CLI: argv → command. The only layer that touches the terminal (with commands/*).
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createTerminal, type Terminal } from './terminal.js';
+import { buildCommand } from './commands/build.js';
+import { routesCommand } from './commands/routes.js';
+import { explainCommand } from './commands/explain.js';
+
+const HELP = `gati: a whole-program compiler for TypeScript backends
+
+Usage: gati <command> [dir] [options]
+
+Commands:
+  build [dir]         analyze the app; write .gati/model.json and dist/schemas/
+  routes [dir]        print the route table as a tree, with each route's file
+  explain <code>      explain a diagnostic code (e.g. gati explain GATI2003)
+
+Options:
+  --format <fmt>      diagnostics as "text" (default) or "json"
+  --silent            print nothing but problems
+  -h, --help          show this help
+  -v, --version       print the version
+
+[dir] is the app root (default: the current folder).
+Docs: README.md; diagnostic codes: docs/diagnostics.md`;
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        silent: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`gati: ${(error as Error).message}\nRun 'gati --help' for usage.\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.version) {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${HELP}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  if (values.format !== 'text' && values.format !== 'json') {
+    process.stderr.write(`gati: --format must be "text" or "json", got "${values.format}"\n`);
+    return 2;
+  }
+  const json = values.format === 'json';
+  const term = createTerminal({ silent: values.silent, json });
+  const dir = resolve(rest[0] ?? '.');
+  try {
+    switch (command) {
+      case 'build': return await buildCommand(dir, term, json);
+      case 'routes': return await routesCommand(dir, term, json);
+      case 'explain': return explainCommand(rest[0], term);
+      default:
+        term.error(`gati: unknown command '${command}'. Run 'gati --help' for the list.`);
+        return 2;
+    }
+  } catch (error) {
+    return internalError(error, term);
+  }
+}
+
+/** A crash inside Gati: say so plainly (GATI9001) and ask for a report, with the stack for the report. */
+function internalError(error: unknown, term: Terminal): number {
+  const stack = error instanceof Error ? error.stack ?? error.message : String(error);
+  term.error(`error GATI9001: internal error in gati ${version()}: ${error instanceof Error ? error.message : String(error)}\n\n  This is a bug in Gati, not in your code. Please report it with this output:\n\n${stack}`);
+  return 3;
+}

@@ -1,0 +1,210 @@
+// The analyzer: app on disk → AppModel. Long-lived: `update(changed)` rebuilds the program from
+// the previous one and re-analyzes only the files whose import closure holds a changed file.
+import ts from 'typescript';
+import { basename, join } from 'node:path';
+import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RouteModel, VersionChangeModel } from '../model/app-model.js';
+import type { NamedType } from '../model/gtype.js';
+import { DiagnosticBag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { discoverApp, relPath, type DiscoveredApp } from '../discover/discover.js';
+import { AppProgram } from './program.js';
+import { TypeConverter, type NamedTypeCache } from './type-converter.js';
+import { analyzeHandler } from './handler.js';
+import { analyzeModule } from './module.js';
+import { analyzeEffect } from './effect.js';
+import { checkRouteTable } from './route-rules.js';
+import { mergeModel } from './merge.js';
+import { baseName } from './names.js';
+
+export interface AnalyzerOptions {
+  root: string;
+  /** The app's name (config `name`); defaults to package.json's name, then the folder name. */
+  appName?: string;
+}
+
+export interface AnalyzeStats {
+  /** Source files that make up the app (handlers, middleware, modules, effects, versions). */
+  files: number;
+  /** Of those, how many this run analyzed (all on a cold run). */
+  analyzed: number;
+  programMs: number;
+  analyzeMs: number;
+}
+
+export interface AnalyzeResult {
+  model: AppModel;
+  diagnostics: Diagnostic[];
+  stats: AnalyzeStats;
+}
+
+type FileKind = 'handler' | 'middleware' | 'module' | 'effect' | 'version';
+
+interface FileResult {
+  route?: RouteModel;
+  middleware?: MiddlewareModel;
+  module?: ModuleModel;
+  effect?: EffectModel;
+  version?: VersionChangeModel;
+  named: Map<string, NamedType>;
+  diagnostics: Diagnostic[];
+}
+
+export class Analyzer {
+  private readonly program: AppProgram;
+  private readonly results = new Map<string, FileResult>();
+  private readonly root: string;
+  private readonly appName: string;
+
+  constructor(options: AnalyzerOptions) {
+    this.root = options.root;
+    this.program = new AppProgram(options.root);
+    this.appName = options.appName ?? readPackageName(options.root) ?? basename(options.root);
+  }
+
+  /** A full analysis (the first call is cold; later calls re-analyze everything against the cached program). */
+  analyze(): AnalyzeResult {
+    this.results.clear();
+    return this.update([]);
+  }
+
+  /** Re-reads `changed` files (absolute paths) and re-analyzes what depends on them. */
+  update(changed: string[]): AnalyzeResult {
+    const started = performance.now();
+    const app = discoverApp(this.root);
+    const kinds = fileKinds(app);
+    const program = this.program.update([...kinds.keys()], changed);
+    const programMs = performance.now() - started;
+    const checker = program.getTypeChecker();
+
+    for (const file of this.results.keys()) if (!kinds.has(file)) this.results.delete(file);
+    const dependents = this.dependentsOf(changed);
+    const toAnalyze = [...kinds.keys()].filter((f) => !this.results.has(f) || dependents.has(f));
+    const syntax = this.syntaxDiagnostics(program);
+    const broken = new Set(syntax.map((d) => join(this.root, d.span!.file)));
+    const named: NamedTypeCache = new Map();
+    for (const file of toAnalyze) {
+      const sf = program.getSourceFile(file);
+      if (!sf || broken.has(file)) {
+        this.results.set(file, { named: new Map(), diagnostics: [] });
+        continue;
+      }
+      this.results.set(file, this.analyzeFile(sf, kinds.get(file)!, checker, named));
+    }
+    return { ...this.merge(app, syntax), stats: { files: kinds.size, analyzed: toAnalyze.length, programMs, analyzeMs: performance.now() - started - programMs } };
+  }
+
+  private analyzeFile(sf: ts.SourceFile, kind: FileKind, checker: ts.TypeChecker, named: NamedTypeCache): FileResult {
+    const bag = new DiagnosticBag();
+    const converter = new TypeConverter(checker, this.root, named, bag);
+    const result: FileResult = { named: new Map(), diagnostics: [] };
+    const file = relPath(this.root, sf.fileName);
+    try {
+      switch (kind) {
+        case 'handler':
+          result.route = analyzeHandler(sf, { root: this.root, handlersDir: join(this.root, 'src', 'handlers'), checker, converter, diagnostics: bag });
+          break;
+        case 'middleware':
+          result.middleware = { file, scope: relPath(join(this.root, 'src', 'handlers'), sf.fileName).replace(/\/?_middleware\.[^/]+$/, '') };
+          break;
+        case 'module':
+          result.module = analyzeModule(sf, this.root, checker, bag);
+          break;
+        case 'effect':
+          result.effect = analyzeEffect(sf, this.root, checker, converter, bag);
+          break;
+        case 'version':
+          result.version = { name: baseName(file), file };
+          break;
+      }
+    } catch (error) {
+      bag.report('GATI9001', `internal error while analyzing ${file}: ${(error as Error).stack ?? String(error)}`, { span: { file, line: 1, column: 1 } });
+    }
+    for (const key of converter.reached) result.named.set(key, named.get(key)!);
+    result.diagnostics = bag.items;
+    return result;
+  }
+
+  private merge(app: DiscoveredApp, syntax: Diagnostic[]): { model: AppModel; diagnostics: Diagnostic[] } {
+    const bag = new DiagnosticBag();
+    syntax.forEach((d) => bag.add(d));
+    if (!app.hasHandlersDir) bag.report('GATI2014', `${relPath(process.cwd(), join(this.root, 'src', 'handlers')) || 'src/handlers'} does not exist`);
+    const named = new Map<string, NamedType>();
+    const routes: RouteModel[] = [];
+    const parts = { middleware: [] as MiddlewareModel[], modules: [] as ModuleModel[], effects: [] as EffectModel[], versionChanges: [] as VersionChangeModel[] };
+    const seen = new Set<string>();
+    for (const result of this.results.values()) {
+      for (const d of result.diagnostics) {
+        const id = `${d.code}|${d.span?.file}|${d.span?.line}|${d.span?.column}|${d.message}`;
+        if (!seen.has(id)) bag.add(d);
+        seen.add(id);
+      }
+      for (const [key, def] of result.named) named.set(key, def);
+      if (result.route) routes.push(result.route);
+      if (result.middleware) parts.middleware.push(result.middleware);
+      if (result.module) parts.modules.push(result.module);
+      if (result.effect) parts.effects.push(result.effect);
+      if (result.version) parts.versionChanges.push(result.version);
+    }
+    const model = mergeModel({ appName: this.appName, routes, named, ...parts });
+    checkRouteTable(model.routes, bag);
+    return { model, diagnostics: bag.sorted() };
+  }
+
+  /** Every file that imports one of `changed`, directly or not (plus the changed files). */
+  private dependentsOf(changed: string[]): Set<string> {
+    const reverse = new Map<string, string[]>();
+    for (const [from, targets] of this.program.imports) {
+      for (const to of targets) {
+        const list = reverse.get(to);
+        if (list) list.push(from);
+        else reverse.set(to, [from]);
+      }
+    }
+    const out = new Set<string>();
+    const stack = [...changed];
+    while (stack.length) {
+      const file = stack.pop()!;
+      if (out.has(file)) continue;
+      out.add(file);
+      stack.push(...(reverse.get(file) ?? []));
+    }
+    return out;
+  }
+
+  /** TypeScript syntax errors in the app's own files (not packages), as GATI1010. */
+  private syntaxDiagnostics(program: ts.Program): Diagnostic[] {
+    const bag = new DiagnosticBag();
+    for (const sf of program.getSourceFiles()) {
+      if (sf.fileName.includes('/node_modules/') || !sf.fileName.startsWith(this.root)) continue;
+      for (const d of program.getSyntacticDiagnostics(sf)) {
+        const start = d.start ?? 0;
+        const { line, character } = sf.getLineAndCharacterOfPosition(start);
+        bag.report('GATI1010', ts.flattenDiagnosticMessageText(d.messageText, '\n'), {
+          span: { file: relPath(this.root, sf.fileName), line: line + 1, column: character + 1 },
+          length: d.length,
+          hint: `TypeScript error TS${d.code}. ${'Fix the syntax error; `tsc --noEmit` shows the same problem.'}`,
+        });
+      }
+    }
+    return bag.items;
+  }
+}
+
+function fileKinds(app: DiscoveredApp): Map<string, FileKind> {
+  const kinds = new Map<string, FileKind>();
+  app.handlers.forEach((f) => kinds.set(f, 'handler'));
+  app.middleware.forEach((f) => kinds.set(f, 'middleware'));
+  app.modules.forEach((f) => kinds.set(f, 'module'));
+  app.effects.forEach((f) => kinds.set(f, 'effect'));
+  app.versionChanges.forEach((f) => kinds.set(f, 'version'));
+  return kinds;
+}
+
+function readPackageName(root: string): string | undefined {
+  try {
+    const name = (JSON.parse(ts.sys.readFile(join(root, 'package.json')) ?? '{}') as { name?: unknown }).name;
+    return typeof name === 'string' && name ? name.replace(/^@[^/]+\//, '') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+

@@ -1,0 +1,156 @@
+// One handler file → its route: method and path, input parts and output statuses as GTypes.
+import ts from 'typescript';
+import type { GType, ObjectProperty } from '../model/gtype.js';
+import type { InputPart, RouteModel } from '../model/app-model.js';
+import { INPUT_PARTS } from '../model/app-model.js';
+import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
+import { parseRouteString, checkPath, type ParsedRoute } from '../discover/route-string.js';
+import { routeFromFilePath } from '../discover/file-route.js';
+import { relPath } from '../discover/discover.js';
+import { exportedConstInitializer, stringLiteralValue, usedModulesAndEffects } from './static-exports.js';
+import { findHandlerDeclaration, readHandlerTypes } from './handler-types.js';
+import type { TypeConverter } from './type-converter.js';
+import { spanOf } from './span.js';
+import { checkParamTypes } from './param-rules.js';
+
+export interface HandlerContext {
+  root: string;
+  handlersDir: string;
+  checker: ts.TypeChecker;
+  converter: TypeConverter;
+  diagnostics: DiagnosticBag;
+}
+
+export function analyzeHandler(sf: ts.SourceFile, ctx: HandlerContext): RouteModel | undefined {
+  const file = relPath(ctx.root, sf.fileName);
+  const fromPath = routeFromFilePath(relPath(ctx.handlersDir, sf.fileName));
+  const route = readRoute(sf, fromPath, ctx);
+  const decl = findHandlerDeclaration(sf, ctx.checker);
+  if (!decl) {
+    ctx.diagnostics.report('GATI2001', `${file} is in src/handlers but has no \`handler\` export`, { span: { file, line: 1, column: 1 } });
+    return undefined;
+  }
+  if (!route) return undefined;
+  const types = readHandlerTypes(decl, ctx.checker);
+  const typed = types.input !== undefined || types.output !== undefined;
+  const input: Partial<Record<InputPart, GType>> = {};
+  if (types.input) readInput(types.input, types.inputNode!, route, input, ctx);
+  input.params = withPathParams(input.params, route.params);
+  const output = types.output ? readOutput(types.output, types.outputNode!, ctx) : { '200': { kind: 'unknown' } as GType };
+  if (input.body && (route.method === 'GET' || route.method === 'HEAD')) {
+    ctx.diagnostics.report('GATI2013', `${route.method} ${route.path} declares a body`, { span: spanOf(types.inputNode!, ctx.root), severity: 'warning' });
+  }
+  const used = usedModulesAndEffects(sf);
+  return {
+    key: `${route.method} ${route.path}`,
+    method: route.method,
+    path: route.path,
+    pathParams: route.params,
+    file,
+    span: spanOf(types.decl, ctx.root),
+    routeSource: route.source,
+    name: fromPath.name,
+    typed,
+    input: sortParts(input),
+    output,
+    middleware: [],
+    modules: used.modules,
+    effects: used.effects,
+  };
+}
+
+function readRoute(sf: ts.SourceFile, fromPath: ReturnType<typeof routeFromFilePath>, ctx: HandlerContext): (ParsedRoute & { source: 'export' | 'file' }) | undefined {
+  const exported = exportedConstInitializer(sf, 'route');
+  if (exported) {
+    const text = stringLiteralValue(exported.init);
+    const span = spanOf(exported.init ?? exported.decl, ctx.root);
+    if (text === undefined) {
+      ctx.diagnostics.report('GATI2003', 'the `route` export must be a string literal', { span, length: (exported.init ?? exported.decl).getWidth() });
+      return undefined;
+    }
+    const parsed = parseRouteString(text);
+    if (!parsed.ok) {
+      ctx.diagnostics.report('GATI2002', `invalid route '${text}': ${parsed.reason}`, { span, length: exported.init!.getWidth() });
+      return undefined;
+    }
+    return { ...parsed.route, source: 'export' };
+  }
+  const checked = checkPath(fromPath.path);
+  if (!checked.ok) {
+    ctx.diagnostics.report('GATI2002', `the file path gives the invalid route '${fromPath.method} ${fromPath.path}': ${checked.reason}`, { span: { file: relPath(ctx.root, sf.fileName), line: 1, column: 1 } });
+    return undefined;
+  }
+  return { method: fromPath.method, path: checked.path, params: checked.params, source: 'file' };
+}
+
+function readInput(type: ts.Type, node: ts.TypeNode, route: ParsedRoute, input: Partial<Record<InputPart, GType>>, ctx: HandlerContext): void {
+  const { checker, converter } = ctx;
+  if (!(type.flags & ts.TypeFlags.Object) && !type.isIntersection()) {
+    if (!(type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown))) {
+      converter.fail('GATI2008', `the handler input '${checker.typeToString(type)}' is not an object type with params, query, headers or body`, { node, path: 'input' });
+    }
+    return;
+  }
+  for (const prop of checker.getPropertiesOfType(type)) {
+    const propNode = prop.valueDeclaration ?? prop.declarations?.[0] ?? node;
+    if (!(INPUT_PARTS as readonly string[]).includes(prop.name)) {
+      converter.fail('GATI2008', `the handler input has the key '${prop.name}'; only params, query, headers and body are read`, { node: propNode, path: prop.name });
+      continue;
+    }
+    const part = prop.name as InputPart;
+    const site = { node: propNode, path: part };
+    const converted = converter.convert(checker.getTypeOfSymbol(prop), site);
+    if (part === 'body') {
+      input.body = converted;
+      continue;
+    }
+    const object = converter.resolveObject(converted);
+    if (!object) {
+      converter.fail('GATI2008', `'${part}' must be an object type, not '${checker.typeToString(checker.getTypeOfSymbol(prop))}'`, site);
+      continue;
+    }
+    checkParamTypes(part, object.properties, route, checker.getTypeOfSymbol(prop), site, ctx);
+    input[part] = object;
+  }
+}
+
+/** Route params not declared in `params` are strings (CONTRACT.md); untyped handlers get only those. */
+function withPathParams(params: GType | undefined, names: string[]): GType | undefined {
+  const declared = params && params.kind === 'object' ? params.properties : [];
+  const missing: ObjectProperty[] = names
+    .filter((n) => !declared.some((p) => p.name === n))
+    .map((name) => ({ name, type: { kind: 'string' }, optional: false, readonly: false }));
+  if (!params && missing.length === 0) return undefined;
+  const properties = names.flatMap((n) => declared.filter((p) => p.name === n)).concat(declared.filter((p) => !names.includes(p.name)));
+  const merged = [...properties, ...missing].sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
+  return { kind: 'object', properties: merged };
+}
+
+function readOutput(type: ts.Type, node: ts.TypeNode, ctx: HandlerContext): Record<string, GType> {
+  const { checker, converter } = ctx;
+  const isPlainObject = type.flags & ts.TypeFlags.Object && !checker.isArrayType(type) && !checker.isTupleType(type) && !converter.isLibSymbol(type.symbol);
+  const props = isPlainObject ? checker.getPropertiesOfType(type) : [];
+  const numeric = props.filter((p) => /^\d+$/.test(p.name));
+  if (props.length === 0 || numeric.length === 0) return { '200': converter.convert(type, { node, path: 'response' }) };
+  const output: Record<string, GType> = {};
+  if (numeric.length !== props.length) {
+    converter.fail('GATI2009', `the output type mixes status codes (${numeric.map((p) => p.name).join(', ')}) with other keys (${props.filter((p) => !numeric.includes(p)).map((p) => p.name).join(', ')})`, { node, path: 'response' });
+    return { '200': { kind: 'unknown' } };
+  }
+  for (const prop of props) {
+    const status = Number(prop.name);
+    const propNode = prop.valueDeclaration ?? node;
+    if (status < 100 || status > 599) {
+      converter.fail('GATI2009', `${prop.name} is not an HTTP status code (100–599)`, { node: propNode, path: `response.${prop.name}` });
+      continue;
+    }
+    output[prop.name] = converter.convert(checker.getTypeOfSymbol(prop), { node: propNode, path: `response[${prop.name}]` });
+  }
+  return output;
+}
+
+function sortParts(input: Partial<Record<InputPart, GType>>): Partial<Record<InputPart, GType>> {
+  const out: Partial<Record<InputPart, GType>> = {};
+  for (const part of INPUT_PARTS) if (input[part]) out[part] = input[part];
+  return out;
+}

@@ -1,0 +1,97 @@
+// Per-file results → one AppModel: stable type ids, refs rewritten, routes sorted, middleware assigned.
+import type { GType, NamedType } from '../model/gtype.js';
+import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RouteModel, VersionChangeModel } from '../model/app-model.js';
+import { HTTP_METHODS, MODEL_VERSION } from '../model/app-model.js';
+
+export interface ModelParts {
+  appName: string;
+  routes: RouteModel[];
+  middleware: MiddlewareModel[];
+  modules: ModuleModel[];
+  effects: EffectModel[];
+  versionChanges: VersionChangeModel[];
+  /** Named types by analysis key (`<file>#<Name>`). */
+  named: Map<string, NamedType>;
+}
+
+export function mergeModel(parts: ModelParts): AppModel {
+  const ids = assignTypeIds([...parts.named.keys()]);
+  const rewrite = (t: GType): GType => rewriteRefs(t, ids);
+  const types: Record<string, NamedType> = {};
+  for (const key of [...parts.named.keys()].sort((a, b) => cmp(ids.get(a)!, ids.get(b)!))) {
+    const def = parts.named.get(key)!;
+    types[ids.get(key)!] = { ...def, type: rewrite(def.type) };
+  }
+  const middleware = [...parts.middleware].sort((a, b) => cmp(a.file, b.file));
+  const routes = parts.routes
+    .map((r) => ({
+      ...r,
+      input: Object.fromEntries(Object.entries(r.input).map(([k, v]) => [k, rewrite(v)])),
+      output: Object.fromEntries(Object.entries(r.output).sort(([a], [b]) => Number(a) - Number(b)).map(([k, v]) => [k, rewrite(v)])),
+      middleware: chainFor(r.file, middleware),
+    }))
+    .sort(compareRoutes);
+  return {
+    modelVersion: MODEL_VERSION,
+    app: { name: parts.appName },
+    routes,
+    middleware,
+    modules: [...parts.modules].sort((a, b) => cmp(a.name, b.name)),
+    effects: parts.effects.map((e) => ({ ...e, payload: rewrite(e.payload) })).sort((a, b) => cmp(a.name, b.name)),
+    versionChanges: [...parts.versionChanges].sort((a, b) => cmp(a.name, b.name)),
+    types,
+  };
+}
+
+/**
+ * Ids are the type's name made URL-safe (`Page<Payment>` → `Page_Payment`); two different types
+ * with one name get their declaring file's path as a prefix, so neither id depends on the other's order.
+ */
+export function assignTypeIds(keys: string[]): Map<string, string> {
+  const base = (key: string) => sanitize(key.slice(key.indexOf('#') + 1));
+  const count = new Map<string, number>();
+  for (const key of keys) count.set(base(key), (count.get(base(key)) ?? 0) + 1);
+  const ids = new Map<string, string>();
+  for (const key of keys) {
+    const b = base(key);
+    ids.set(key, count.get(b)! > 1 ? `${sanitize(key.slice(0, key.indexOf('#')).replace(/\.(d\.)?(m?ts|tsx|m?js)$/, ''))}__${b}` : b);
+  }
+  return ids;
+}
+
+function sanitize(name: string): string {
+  return name.replace(/[^A-Za-z0-9_$]+/g, '_').replace(/^_+|_+$/g, '') || 'Type';
+}
+
+function rewriteRefs(t: GType, ids: Map<string, string>): GType {
+  switch (t.kind) {
+    case 'ref': return { ...t, id: ids.get(t.id) ?? t.id };
+    case 'object': {
+      const out = { ...t, properties: t.properties.map((p) => ({ ...p, type: rewriteRefs(p.type, ids) })) };
+      if (t.additionalProperties) out.additionalProperties = rewriteRefs(t.additionalProperties, ids);
+      return out;
+    }
+    case 'array': return { ...t, items: rewriteRefs(t.items, ids) };
+    case 'tuple': return { ...t, elements: t.elements.map((e) => ({ ...e, type: rewriteRefs(e.type, ids) })) };
+    case 'union': return { ...t, members: t.members.map((m) => rewriteRefs(m, ids)) };
+    case 'record': return { ...t, value: rewriteRefs(t.value, ids) };
+    default: return t;
+  }
+}
+
+/** Middleware of the route's folder and every folder above it, outermost first. */
+function chainFor(routeFile: string, middleware: MiddlewareModel[]): string[] {
+  const dir = routeFile.slice(0, routeFile.lastIndexOf('/') + 1);
+  return middleware
+    .filter((m) => dir.startsWith(m.file.slice(0, m.file.lastIndexOf('/') + 1)))
+    .sort((a, b) => a.file.split('/').length - b.file.split('/').length)
+    .map((m) => m.file);
+}
+
+function compareRoutes(a: RouteModel, b: RouteModel): number {
+  return cmp(a.path, b.path) || HTTP_METHODS.indexOf(a.method) - HTTP_METHODS.indexOf(b.method) || cmp(a.file, b.file);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

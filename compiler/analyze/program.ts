@@ -1,0 +1,120 @@
+// One long-lived TypeScript program per app. Rebuilds reuse the old program and cached source
+// files, so an edit re-parses only the edited files; module resolutions are recorded to know
+// which files depend on which (the import closure used for incremental re-analysis).
+import ts from 'typescript';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The `gati` types every app is analysed against: the ones shipped beside this compiler. */
+export const GATI_TYPES_FILE = fileURLToPath(new URL('../../runtime-shim/index.d.ts', import.meta.url));
+export const GATI_TYPES_DIR = dirname(GATI_TYPES_FILE);
+
+/** Default-lib and package .d.ts files never change during a process: parse them once for all programs. */
+const sharedSourceFiles = new Map<string, ts.SourceFile>();
+
+interface CachedFile { version: string; sourceFile: ts.SourceFile }
+
+export class AppProgram {
+  private program: ts.Program | undefined;
+  private readonly files = new Map<string, CachedFile>();
+  /** containing file → files its imports resolve to (project files and packages). */
+  readonly imports = new Map<string, string[]>();
+  private readonly options: ts.CompilerOptions;
+  private readonly resolutionCache: ts.ModuleResolutionCache;
+  private readonly host: ts.CompilerHost;
+
+  constructor(readonly root: string) {
+    this.options = readCompilerOptions(root);
+    this.host = ts.createCompilerHost(this.options, true);
+    this.resolutionCache = ts.createModuleResolutionCache(root, (f) => f, this.options);
+    this.host.getSourceFile = (fileName, languageVersion, onError) => this.getSourceFile(fileName, languageVersion, onError);
+    this.host.resolveModuleNameLiterals = (literals, containingFile, redirected, options) => {
+      const resolved = literals.map((literal) => this.resolve(literal.text, containingFile, options));
+      this.imports.set(containingFile, resolved.flatMap((r) => (r.resolvedModule ? [r.resolvedModule.resolvedFileName] : [])));
+      return resolved;
+    };
+  }
+
+  /** Builds (or rebuilds from the previous program) over `rootFiles`; `changed` files are re-read. */
+  update(rootFiles: string[], changed: Iterable<string> = []): ts.Program {
+    for (const file of changed) this.files.delete(file);
+    this.program = ts.createProgram({ rootNames: rootFiles, options: this.options, host: this.host, oldProgram: this.program });
+    return this.program;
+  }
+
+  get current(): ts.Program {
+    if (!this.program) throw new Error('AppProgram.update() has not run');
+    return this.program;
+  }
+
+  private resolve(name: string, containingFile: string, options: ts.CompilerOptions): ts.ResolvedModuleWithFailedLookupLocations {
+    if (name === 'gati') {
+      return { resolvedModule: { resolvedFileName: GATI_TYPES_FILE, extension: ts.Extension.Dts, isExternalLibraryImport: true } };
+    }
+    return ts.resolveModuleName(name, containingFile, options, this.host, this.resolutionCache);
+  }
+
+  private getSourceFile(fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions, onError?: (m: string) => void): ts.SourceFile | undefined {
+    const shared = isImmutable(fileName);
+    if (shared) {
+      const hit = sharedSourceFiles.get(fileName);
+      if (hit) return hit;
+    }
+    let version: string;
+    try {
+      const stat = statSync(fileName);
+      version = `${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return undefined;
+    }
+    const cached = this.files.get(fileName);
+    if (cached && cached.version === version) return cached.sourceFile;
+    let text: string;
+    try {
+      text = readFileSync(fileName, 'utf8');
+    } catch (error) {
+      onError?.(String(error));
+      return undefined;
+    }
+    const sourceFile = ts.createSourceFile(fileName, text, languageVersion, true);
+    // A version lets createProgram's structure reuse tell an unchanged file from an edited one.
+    (sourceFile as { version?: string }).version = version;
+    if (shared) sharedSourceFiles.set(fileName, sourceFile);
+    else this.files.set(fileName, { version, sourceFile });
+    return sourceFile;
+  }
+}
+
+function isImmutable(fileName: string): boolean {
+  return fileName.includes('/node_modules/typescript/lib/') || fileName.startsWith(GATI_TYPES_DIR);
+}
+
+/**
+ * The app's tsconfig (paths, jsx, …) when it has one, with the settings the analysis depends on
+ * forced: strict null checks (else `string | null` loses its null), JS handlers allowed, no emit.
+ */
+function readCompilerOptions(root: string): ts.CompilerOptions {
+  let options: ts.CompilerOptions = {};
+  const configPath = join(root, 'tsconfig.json');
+  if (existsSync(configPath)) {
+    const read = ts.readConfigFile(configPath, (p) => ts.sys.readFile(p));
+    if (!read.error) options = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, configPath).options;
+  }
+  return {
+    ...options,
+    target: ts.ScriptTarget.ES2022,
+    module: options.module ?? ts.ModuleKind.NodeNext,
+    moduleResolution: options.moduleResolution ?? ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    strictNullChecks: true,
+    exactOptionalPropertyTypes: false,
+    allowJs: true,
+    checkJs: false,
+    noEmit: true,
+    skipLibCheck: true,
+    types: options.types ?? [],
+    lib: options.lib ?? ['lib.es2023.d.ts'],
+    noLib: false,
+  };
+}

@@ -1,0 +1,57 @@
+// Exports the compiler reads without running the user's code: `route` strings, `retry` objects,
+// and which modules and effects a file refers to.
+import ts from 'typescript';
+
+/** The initializer of `export const <name> = …`, with `as const`/`satisfies` unwrapped. */
+export function exportedConstInitializer(sf: ts.SourceFile, name: string): { decl: ts.VariableDeclaration; init: ts.Expression | undefined } | undefined {
+  for (const statement of sf.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    if (!statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+    for (const decl of statement.declarationList.declarations) {
+      if (ts.isIdentifier(decl.name) && decl.name.text === name) return { decl, init: decl.initializer && unwrap(decl.initializer) };
+    }
+  }
+  return undefined;
+}
+
+function unwrap(e: ts.Expression): ts.Expression {
+  while (ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isParenthesizedExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+  return e;
+}
+
+export function stringLiteralValue(e: ts.Expression | undefined): string | undefined {
+  return e && (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) ? e.text : undefined;
+}
+
+/** A JSON-like object literal of literals, or undefined when anything in it needs running code. */
+export function literalObject(e: ts.Expression | undefined): Record<string, string | number | boolean> | undefined {
+  if (!e || !ts.isObjectLiteralExpression(e)) return undefined;
+  const out: Record<string, string | number | boolean> = {};
+  for (const p of e.properties) {
+    if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return undefined;
+    const v = unwrap(p.initializer);
+    if (ts.isStringLiteral(v) || ts.isNoSubstitutionTemplateLiteral(v)) out[p.name.text] = v.text;
+    else if (ts.isNumericLiteral(v)) out[p.name.text] = Number(v.text);
+    else if (v.kind === ts.SyntaxKind.TrueKeyword || v.kind === ts.SyntaxKind.FalseKeyword) out[p.name.text] = v.kind === ts.SyntaxKind.TrueKeyword;
+    else return undefined;
+  }
+  return out;
+}
+
+/** Module names used as `<…>.modules.<name>` and effect names enqueued as `<…>.enqueue('<name>', …)`. */
+export function usedModulesAndEffects(sf: ts.SourceFile): { modules: string[]; effects: string[] } {
+  const modules = new Set<string>();
+  const effects = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'modules') {
+      modules.add(node.name.text);
+    }
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'enqueue') {
+      const name = stringLiteralValue(node.arguments[0]);
+      if (name) effects.add(name);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return { modules: [...modules].sort(), effects: [...effects].sort() };
+}

@@ -1,0 +1,171 @@
+// Turns checker types into GTypes: named types become refs (defined once, so recursion works),
+// everything else goes to the first parser in the chain that supports it.
+import ts from 'typescript';
+import type { GType, NamedType, ObjectType, Span } from '../model/gtype.js';
+import type { Code } from '../diagnostics/codes.js';
+import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
+import type { ConvertContext, Site, TypeParser } from './types/context.js';
+import { anyParser, bigintParser, booleanParser, neverParser, nullParser, numberParser, stringParser, symbolParser, typeParameterParser, voidParser } from './types/primitives.js';
+import { literalParser } from './types/literal.js';
+import { enumParser } from './types/enum.js';
+import { unionParser } from './types/union.js';
+import { intersectionParser } from './types/intersection.js';
+import { arrayParser, classInstanceParser, collectionParser, dateParser, tupleParser, unsupportedLibParser } from './types/builtin-objects.js';
+import { objectParser } from './types/object.js';
+import { spanOf } from './span.js';
+
+/** Order matters: specific constructs before the general object parser. */
+const PARSERS: TypeParser[] = [
+  anyParser, neverParser, voidParser, nullParser, typeParameterParser, symbolParser, bigintParser,
+  literalParser, stringParser, numberParser, booleanParser, enumParser, unionParser, intersectionParser,
+  dateParser, collectionParser, unsupportedLibParser, arrayParser, tupleParser, classInstanceParser, objectParser,
+];
+
+/** Named types converted in the current program, by key (`<file>#<Name<Args>>`). Shared by all files of one program version. */
+export type NamedTypeCache = Map<string, NamedType>;
+
+export class TypeConverter implements ConvertContext {
+  private readonly keys = new Map<ts.Type, string | null>();
+  /** Keys of the named types this converter reached (for the per-file result). */
+  readonly reached = new Set<string>();
+
+  constructor(
+    readonly checker: ts.TypeChecker,
+    private readonly root: string,
+    private readonly named: NamedTypeCache,
+    private readonly diagnostics: DiagnosticBag,
+  ) {}
+
+  convert(type: ts.Type, site: Site): GType {
+    const key = this.nameKey(type);
+    if (key === null) return this.convertStructure(type, site);
+    this.reached.add(key);
+    if (!this.named.has(key)) {
+      const decl = type.aliasSymbol?.declarations?.[0] ?? type.symbol?.declarations?.[0];
+      const entry: NamedType = { name: key.slice(key.indexOf('#') + 1), type: { kind: 'unknown' } };
+      if (decl) entry.span = spanOf(decl, this.root);
+      this.named.set(key, entry); // reserved before descending, so a recursive use finds it
+      const structure = this.convertStructure(type, site);
+      const description = this.describeDeclaration(type);
+      entry.type = description && !structure.description ? { ...structure, description } : structure;
+    } else {
+      this.markReached(key);
+    }
+    return { kind: 'ref', id: key };
+  }
+
+  convertStructure(type: ts.Type, site: Site): GType {
+    for (const parser of PARSERS) {
+      if (parser.supports(type, this)) return parser.parse(type, site, this);
+    }
+    return this.fail('GATI1007', `'${site.path}' has the type '${this.checker.typeToString(type)}', which the compiler does not support (type flags ${type.flags})`, site);
+  }
+
+  fail(code: Code, message: string, site: Site): GType {
+    const span: Span = spanOf(site.node, this.root);
+    this.diagnostics.report(code, message, { span, length: nodeLength(site.node) });
+    return { kind: 'unknown' };
+  }
+
+  isLibSymbol(symbol: ts.Symbol | undefined): boolean {
+    const decls = symbol?.declarations;
+    if (!decls?.length) return false;
+    return decls.every((d) => isDefaultLibFile(d.getSourceFile()));
+  }
+
+  /** Follows a ref to its definition (one level; definitions are never refs themselves). */
+  resolveRef(t: GType): GType {
+    return t.kind === 'ref' ? this.named.get(t.id)?.type ?? t : t;
+  }
+
+  /** The object a params/query/headers type stands for (refs resolved), or undefined when it is not one. */
+  resolveObject(t: GType): ObjectType | undefined {
+    const resolved = this.resolveRef(t);
+    return resolved.kind === 'object' && !resolved.additionalProperties ? resolved : undefined;
+  }
+
+  /** A type already converted in another file of this program: record what it reaches too. */
+  private markReached(key: string): void {
+    const stack = [key];
+    const walk = (t: GType) => {
+      switch (t.kind) {
+        case 'ref': if (!this.reached.has(t.id)) { this.reached.add(t.id); stack.push(t.id); } return;
+        case 'object': t.properties.forEach((p) => walk(p.type)); if (t.additionalProperties) walk(t.additionalProperties); return;
+        case 'array': return walk(t.items);
+        case 'tuple': return t.elements.forEach((e) => walk(e.type));
+        case 'union': return t.members.forEach(walk);
+        case 'record': return walk(t.value);
+        default: return;
+      }
+    };
+    while (stack.length) {
+      const def = this.named.get(stack.pop()!);
+      if (def) walk(def.type);
+    }
+  }
+
+  /**
+   * The key of a named type, or null for types that are inlined: anonymous types, primitives
+   * (even behind an alias: `type Id = string & tags.Format<'uuid'>`), and the default lib's
+   * utility types (`Partial<User>` is inlined; a user's own mapped type keeps its name).
+   */
+  private nameKey(type: ts.Type): string | null {
+    const cached = this.keys.get(type);
+    if (cached !== undefined) return cached;
+    const key = this.computeNameKey(type);
+    this.keys.set(type, key);
+    return key;
+  }
+
+  private computeNameKey(type: ts.Type): string | null {
+    if (isInlineKind(type)) return null;
+    let symbol: ts.Symbol | undefined;
+    let args: readonly ts.Type[] = [];
+    if (type.aliasSymbol && !this.isLibSymbol(type.aliasSymbol)) {
+      symbol = type.aliasSymbol;
+      args = type.aliasTypeArguments ?? [];
+    } else if (type.symbol && type.symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class | ts.SymbolFlags.Enum) && !this.isLibSymbol(type.symbol)) {
+      if (this.checker.isArrayType(type) || this.checker.isTupleType(type)) return null;
+      symbol = type.symbol;
+      args = type.flags & ts.TypeFlags.Object && (type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? this.checker.getTypeArguments(type as ts.TypeReference) : [];
+    }
+    if (!symbol) return null;
+    const decl = symbol.declarations?.[0];
+    if (!decl) return null;
+    const file = spanOf(decl, this.root).file;
+    const name = args.length ? `${symbol.name}<${args.map((a) => this.checker.typeToString(a, undefined, ts.TypeFormatFlags.NoTruncation)).join(', ')}>` : symbol.name;
+    return `${file}#${name}`;
+  }
+
+  private describeDeclaration(type: ts.Type): string | undefined {
+    const symbol = type.aliasSymbol ?? type.symbol;
+    const text = symbol ? ts.displayPartsToString(symbol.getDocumentationComment(this.checker)).trim() : '';
+    return text || undefined;
+  }
+}
+
+/** Primitives, literals and tagged primitives stay inline even when an alias names them. */
+function isInlineKind(type: ts.Type): boolean {
+  const primitive = ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.Never | ts.TypeFlags.ESSymbolLike | ts.TypeFlags.BigIntLike;
+  if (type.flags & ts.TypeFlags.EnumLiteral && type.isUnion()) return false; // enums are named
+  if (type.flags & primitive) return true;
+  if (type.isIntersection()) return type.types.some((m) => m.flags & primitive);
+  if (type.isUnion()) {
+    // `string | null` is inlined; a literal union (`type Currency = 'USD' | 'EUR'`) keeps its name.
+    const allPrimitive = type.types.every((m) => m.flags & primitive);
+    const literals = type.types.filter((m) => !(m.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined)));
+    return allPrimitive && !literals.every((m) => m.flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral));
+  }
+  return false;
+}
+
+function isDefaultLibFile(sf: ts.SourceFile): boolean {
+  return sf.hasNoDefaultLib || /[\\/]typescript[\\/]lib[\\/]lib\.[^\\/]*\.d\.ts$/.test(sf.fileName);
+}
+
+/** How much of the node's first line to underline. */
+function nodeLength(node: ts.Node): number {
+  const start = node.getStart();
+  const end = Math.min(node.getEnd(), node.getSourceFile().getLineEndOfPosition(start));
+  return Math.max(1, end - start);
+}

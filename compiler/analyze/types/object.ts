@@ -1,0 +1,74 @@
+// Object types: properties in declaration order (with JSDoc constraints and descriptions),
+// and index signatures, which become a record (`Record<string, V>`) or additionalProperties.
+import ts from 'typescript';
+import type { GType, ObjectProperty } from '../../model/gtype.js';
+import { applyConstraints, isConstraintName, jsDocValue, type Constraint } from '../constraints.js';
+import type { ConvertContext, Site, TypeParser } from './context.js';
+import { describe } from './context.js';
+
+/** CheckFlags.Readonly: set on properties made readonly by a mapped type such as Readonly<T>. */
+const CHECK_FLAGS_READONLY = 8;
+
+export const objectParser: TypeParser = {
+  name: 'object',
+  supports: (t) => (t.flags & ts.TypeFlags.Object) !== 0,
+  parse: (t, site, ctx) => convertObjectStructure(t, site, ctx),
+};
+
+export function convertObjectStructure(type: ts.Type, site: Site, ctx: ConvertContext): GType {
+  const { checker } = ctx;
+  if (checker.getSignaturesOfType(type, ts.SignatureKind.Call).length > 0 || checker.getSignaturesOfType(type, ts.SignatureKind.Construct).length > 0) {
+    return ctx.fail('GATI1001', `'${site.path}' is a function ('${describe(ctx, type)}'), which cannot cross the wire`, site);
+  }
+  const properties: ObjectProperty[] = [];
+  for (const prop of checker.getPropertiesOfType(type)) {
+    if (prop.name.startsWith('__@')) continue; // well-known symbol keys are not data
+    const decl = prop.valueDeclaration ?? prop.declarations?.[0];
+    const node = decl ?? site.node;
+    const path = `${site.path}.${prop.name}`;
+    const propSite: Site = { node, path };
+    if (decl && (ts.isMethodDeclaration(decl) || ts.isMethodSignature(decl))) {
+      ctx.fail('GATI1001', `'${path}' is a method, which cannot cross the wire`, propSite);
+      continue;
+    }
+    const optional = (prop.flags & ts.SymbolFlags.Optional) !== 0;
+    // An optional property's `| undefined` is dropped by the union parser: absent, never undefined, on the wire.
+    let converted = ctx.convert(checker.getTypeOfSymbol(prop), propSite);
+    const constraints = jsDocConstraints(prop, checker);
+    if (constraints.length) converted = applyConstraints(converted, constraints, propSite, ctx);
+    const property: ObjectProperty = { name: prop.name, type: converted, optional, readonly: isReadonly(prop, decl) };
+    const description = ts.displayPartsToString(prop.getDocumentationComment(checker)).trim();
+    if (description) property.description = description;
+    if (hasDeprecatedTag(prop)) property.type = { ...property.type, deprecated: true };
+    properties.push(property);
+  }
+  const indexInfos = checker.getIndexInfosOfType(type);
+  let additional: GType | undefined;
+  for (const info of indexInfos) {
+    if (info.keyType.flags & (ts.TypeFlags.String | ts.TypeFlags.Number | ts.TypeFlags.TemplateLiteral)) {
+      additional = ctx.convert(info.type, { node: info.declaration ?? site.node, path: `${site.path}[key]` });
+      break;
+    }
+  }
+  if (additional && properties.length === 0) return { kind: 'record', key: { kind: 'string' }, value: additional };
+  return additional ? { kind: 'object', properties, additionalProperties: additional } : { kind: 'object', properties };
+}
+
+function isReadonly(prop: ts.Symbol, decl: ts.Declaration | undefined): boolean {
+  if (((prop as { links?: { checkFlags?: number } }).links?.checkFlags ?? 0) & CHECK_FLAGS_READONLY) return true;
+  return !!decl && (ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Readonly) !== 0;
+}
+
+function jsDocConstraints(prop: ts.Symbol, checker: ts.TypeChecker): Constraint[] {
+  const out: Constraint[] = [];
+  for (const tag of prop.getJsDocTags(checker)) {
+    if (!isConstraintName(tag.name) || tag.name === 'type') continue;
+    const text = ts.displayPartsToString(tag.text);
+    out.push({ name: tag.name, value: jsDocValue(tag.name, text), source: `@${tag.name} ${text}`.trim() });
+  }
+  return out;
+}
+
+function hasDeprecatedTag(prop: ts.Symbol): boolean {
+  return prop.getJsDocTags().some((t) => t.name === 'deprecated');
+}

@@ -1,0 +1,39 @@
+// `gati build` without the terminal: config → analysis → emitters → artifacts (pure data).
+// The CLI decides what to print and writes the artifacts (write-artifacts.ts).
+import type { GatiConfig } from '../runtime-shim/config.js';
+import type { AppModel } from './model/app-model.js';
+import { stableStringify } from './model/stable-json.js';
+import { DiagnosticBag, compareDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
+import { discoverApp } from './discover/discover.js';
+import { loadConfig } from './config/load-config.js';
+import { Analyzer, type AnalyzeStats } from './analyze/analyzer.js';
+import type { Artifact } from '../emitters/artifact.js';
+import { emit as emitSchemas } from '../emitters/schema/index.js';
+
+export interface BuildResult {
+  ok: boolean;
+  config: GatiConfig;
+  model: AppModel;
+  artifacts: Artifact[];
+  diagnostics: Diagnostic[];
+  stats: AnalyzeStats & { configMs: number; emitMs: number };
+}
+
+/** The emitters run over a model without errors, in this order. */
+export function emitAll(model: AppModel): Artifact[] {
+  return [{ path: '.gati/model.json', contents: `${stableStringify(model)}\n` }, ...emitSchemas(model)];
+}
+
+export async function buildApp(root: string): Promise<BuildResult> {
+  const started = performance.now();
+  const bag = new DiagnosticBag();
+  const { config } = await loadConfig(root, discoverApp(root).configFiles, bag);
+  const configMs = performance.now() - started;
+  const analyzer = new Analyzer({ root, appName: config.name });
+  const analysis = analyzer.analyze();
+  const diagnostics = [...bag.items, ...analysis.diagnostics].sort(compareDiagnostics);
+  const ok = !diagnostics.some((d) => d.severity === 'error');
+  const emitStarted = performance.now();
+  const artifacts = ok ? emitAll(analysis.model) : [];
+  return { ok, config, model: analysis.model, artifacts, diagnostics, stats: { ...analysis.stats, configMs, emitMs: performance.now() - emitStarted } };
+}

@@ -1,0 +1,94 @@
+// Checks a loaded config against CONFIG_SCHEMA and reports every problem with the key's path.
+import { Ajv } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
+import { CONFIG_SCHEMA } from './config-schema.js';
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+export function validateConfig(raw: unknown, file: string, text: string, diagnostics: DiagnosticBag): boolean {
+  validator ??= new Ajv({ allErrors: true, strict: true }).compile(CONFIG_SCHEMA);
+  if (validator(raw)) return true;
+  for (const error of collapse(validator.errors ?? [])) {
+    const at = error.instancePath.slice(1).replace(/\//g, '.');
+    const key = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty: string }).additionalProperty : at.split('.').pop() ?? '';
+    const span = locateKey(text, file, key);
+    if (error.keyword === 'additionalProperties') {
+      const full = at ? `${at}.${key}` : key;
+      const known = knownKeys(error.schemaPath);
+      const near = closest(key, known);
+      diagnostics.report('GATI4001', `unknown config key '${full}'${near ? ` (did you mean '${at ? `${at}.` : ''}${near}'?)` : ''}`, {
+        span,
+        hint: known.length ? `Known keys${at ? ` of '${at}'` : ''}: ${known.join(', ')}.` : undefined,
+      });
+    } else {
+      diagnostics.report('GATI4002', `config key '${at || '(root)'}' ${describeError(error)}, got ${JSON.stringify(valueAt(raw, error.instancePath))}`, { span });
+    }
+  }
+  return false;
+}
+
+/** One message per failing key: `anyOf` branches explain themselves poorly, keep the summary. */
+function collapse(errors: ErrorObject[]): ErrorObject[] {
+  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+  return errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'additionalProperties' || !anyOfPaths.has(e.instancePath));
+}
+
+function describeError(error: ErrorObject): string {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'type': return `must be ${p.type === 'integer' ? 'an integer' : `a ${String(p.type)}`}`;
+    case 'enum': return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'anyOf': return 'has the wrong type or format';
+    default: return error.message ?? 'is invalid';
+  }
+}
+
+function knownKeys(schemaPath: string): string[] {
+  let node: unknown = CONFIG_SCHEMA;
+  for (const part of schemaPath.replace(/^#\//, '').split('/').slice(0, -1)) node = (node as Record<string, unknown>)?.[part];
+  const props = (node as { properties?: Record<string, unknown> })?.properties;
+  return props ? Object.keys(props) : [];
+}
+
+function valueAt(raw: unknown, pointer: string): unknown {
+  let node = raw;
+  for (const part of pointer.split('/').slice(1)) node = (node as Record<string, unknown>)?.[part];
+  return node;
+}
+
+/** The known key within edit distance 2 of `key`, for "did you mean". */
+function closest(key: string, known: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    const d = distance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** Where `key` is first written in the config text (`key:`, `"key":`), else the file's start. */
+function locateKey(text: string, file: string, key: string): { file: string; line: number; column: number } {
+  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = key ? new RegExp(`(^|[\\s{,])["']?${escaped}["']?\\s*:`, 'm').exec(text) : null;
+  if (!match) return { file, line: 1, column: 1 };
+  const offset = match.index + match[1]!.length;
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { file, line, column: offset - before.lastIndexOf('\n') };
+}

@@ -1,0 +1,90 @@
+// AppModel: everything the compiler learned about an app, as deterministic JSON.
+import type { GType, NamedType, Span } from './gtype.js';
+
+export const MODEL_VERSION = 1;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'WS';
+export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'WS'];
+
+export type InputPart = 'params' | 'query' | 'headers' | 'body';
+export const INPUT_PARTS: readonly InputPart[] = ['params', 'query', 'headers', 'body'];
+
+export interface RouteModel {
+  /** `'<METHOD> <path>'`, unique per app. */
+  key: string;
+  method: HttpMethod;
+  /** `/payments/:id/capture`; a trailing `*` is a wildcard. */
+  path: string;
+  /** Path parameter names in order (`*` for the wildcard). */
+  pathParams: string[];
+  /** Handler file, relative to the app root. */
+  file: string;
+  span: Span;
+  /** Where the route came from: a `route` export or the file path. */
+  routeSource: 'export' | 'file';
+  /** Client method name, from the file path (`['payments', 'capture']`). */
+  name: string[];
+  /** False for a handler without type annotations: no validation, string params. */
+  typed: boolean;
+  input: Partial<Record<InputPart, GType>>;
+  /** Status code → body type (`void` for none). */
+  output: Record<string, GType>;
+  /** Middleware files that wrap this route, outermost first. */
+  middleware: string[];
+  /** Module names the handler file refers to (`gctx.modules.<name>`). */
+  modules: string[];
+  /** Effect names the handler file enqueues. */
+  effects: string[];
+}
+
+export interface MiddlewareModel {
+  file: string;
+  /** The folder below src/handlers it applies to ('' for all routes). */
+  scope: string;
+}
+
+export interface ModuleFunction {
+  name: string;
+  /** The TypeScript signature as written, for humans and generated docs. */
+  signature: string;
+  span: Span;
+}
+
+export interface ModuleModel {
+  name: string;
+  file: string;
+  functions: ModuleFunction[];
+  hasInit: boolean;
+  hasClose: boolean;
+}
+
+export interface RetryModel {
+  attempts: number;
+  backoff: 'fixed' | 'exponential';
+  delayMs: number;
+}
+
+export interface EffectModel {
+  name: string;
+  file: string;
+  span: Span;
+  payload: GType;
+  retry: RetryModel;
+}
+
+export interface VersionChangeModel {
+  name: string;
+  file: string;
+}
+
+export interface AppModel {
+  modelVersion: number;
+  app: { name: string };
+  routes: RouteModel[];
+  middleware: MiddlewareModel[];
+  modules: ModuleModel[];
+  effects: EffectModel[];
+  versionChanges: VersionChangeModel[];
+  /** Named types by id. */
+  types: Record<string, NamedType>;
+}

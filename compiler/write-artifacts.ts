@@ -1,0 +1,29 @@
+// Writes artifacts under the app root: only files whose bytes changed (watchers and mtimes stay
+// quiet), each through a temporary file and a rename, so a crash never leaves half a file.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Artifact } from '../emitters/artifact.js';
+
+export function writeArtifacts(root: string, artifacts: Artifact[]): { written: string[]; unchanged: number } {
+  const written: string[] = [];
+  let unchanged = 0;
+  for (const artifact of artifacts) {
+    const target = join(root, artifact.path);
+    let current: string | undefined;
+    try {
+      current = readFileSync(target, 'utf8');
+    } catch {
+      current = undefined;
+    }
+    if (current === artifact.contents) {
+      unchanged++;
+      continue;
+    }
+    mkdirSync(dirname(target), { recursive: true });
+    const temp = `${target}.${process.pid}.tmp`;
+    writeFileSync(temp, artifact.contents);
+    renameSync(temp, target);
+    written.push(artifact.path);
+  }
+  return { written, unchanged };
+}

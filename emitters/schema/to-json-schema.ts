@@ -1,0 +1,110 @@
+// GType → JSON Schema (draft 2020-12). Named types are `$ref`s into `$defs`, so recursion works.
+import { assertNever, reachableTypeIds, type Annotations, type GType, type NamedType } from '../../compiler/model/gtype.js';
+
+export type JsonSchema = Record<string, unknown>;
+export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+
+/** Integer formats carry their range: `tags.Type<'int32'>` rejects 2147483648. */
+const INTEGER_RANGES: Record<string, [number | undefined, number | undefined]> = {
+  int32: [-2147483648, 2147483647],
+  uint32: [0, 4294967295],
+  int64: [undefined, undefined],
+  uint64: [0, undefined],
+};
+
+export function refPath(id: string): string {
+  return `#/$defs/${id}`;
+}
+
+export function toJsonSchema(t: GType): JsonSchema {
+  return { ...body(t), ...annotations(t) };
+}
+
+/** A self-contained schema for `root`: the dialect, the node, and the named types it reaches. */
+export function standaloneSchema(root: GType, types: Record<string, NamedType>): JsonSchema {
+  const schema: JsonSchema = { $schema: SCHEMA_DIALECT, ...toJsonSchema(root) };
+  const ids = reachableTypeIds([root], types);
+  if (ids.length) schema.$defs = Object.fromEntries(ids.map((id) => [id, toJsonSchema(types[id]!.type)]));
+  return schema;
+}
+
+function body(t: GType): JsonSchema {
+  switch (t.kind) {
+    case 'string': return pick({ type: 'string' }, t, ['format', 'minLength', 'maxLength', 'pattern']);
+    case 'number': return pick({ type: 'number' }, t, ['format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']);
+    case 'integer': return integer(t);
+    case 'boolean': return { type: 'boolean' };
+    case 'null': return { type: 'null' };
+    case 'literal': return { type: typeof t.value, const: t.value };
+    case 'enum': return withType({ enum: t.members.map((m) => m.value) }, t.members.map((m) => m.value));
+    case 'date': return { type: 'string', format: 'date-time' };
+    case 'ref': return { $ref: refPath(t.id) };
+    case 'unknown': case 'void': return {};
+    case 'array': return pick({ type: 'array', items: toJsonSchema(t.items) }, t, ['minItems', 'maxItems', 'uniqueItems']);
+    case 'tuple': {
+      const fixed = t.elements.filter((e) => !e.rest);
+      const rest = t.elements.find((e) => e.rest);
+      const schema: JsonSchema = { type: 'array', prefixItems: fixed.map((e) => toJsonSchema(e.type)), minItems: fixed.filter((e) => !e.optional).length };
+      if (rest) schema.items = toJsonSchema(rest.type);
+      else {
+        schema.items = false;
+        schema.maxItems = fixed.length;
+      }
+      return schema;
+    }
+    case 'record': {
+      const schema: JsonSchema = { type: 'object', additionalProperties: toJsonSchema(t.value) };
+      const key = pick({}, t.key, ['format', 'minLength', 'maxLength', 'pattern']);
+      if (Object.keys(key).length) schema.propertyNames = key;
+      return schema;
+    }
+    case 'object': {
+      const properties: Record<string, JsonSchema> = {};
+      for (const p of t.properties) properties[p.name] = p.description ? { ...toJsonSchema(p.type), description: p.description } : toJsonSchema(p.type);
+      const schema: JsonSchema = { type: 'object', properties };
+      const required = t.properties.filter((p) => !p.optional).map((p) => p.name);
+      if (required.length) schema.required = required;
+      schema.additionalProperties = t.additionalProperties ? toJsonSchema(t.additionalProperties) : false;
+      return schema;
+    }
+    case 'union': {
+      if (t.members.every((m) => m.kind === 'literal' || m.kind === 'null' || m.kind === 'enum')) {
+        const values = t.members.flatMap((m) => (m.kind === 'literal' ? [m.value] : m.kind === 'enum' ? m.members.map((e) => e.value) : [null]));
+        return withType({ enum: values }, values);
+      }
+      const members = t.members.map(toJsonSchema);
+      return t.discriminator ? { oneOf: members, discriminator: { propertyName: t.discriminator } } : { anyOf: members };
+    }
+    default: return assertNever(t);
+  }
+}
+
+function integer(t: Extract<GType, { kind: 'integer' }>): JsonSchema {
+  const schema = pick({ type: 'integer' }, t, ['format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']);
+  const [min, max] = (t.format && INTEGER_RANGES[t.format]) || [undefined, undefined];
+  if (min !== undefined && (schema.minimum === undefined || (schema.minimum as number) < min)) schema.minimum = min;
+  if (max !== undefined && (schema.maximum === undefined || (schema.maximum as number) > max)) schema.maximum = max;
+  return schema;
+}
+
+/** `enum` with a `type` when all values share one JSON type (helps OpenAPI tools and AJV strict mode). */
+function withType(schema: JsonSchema, values: unknown[]): JsonSchema {
+  const types = [...new Set(values.map((v) => (v === null ? 'null' : typeof v)))];
+  return { type: types.length === 1 ? types[0] : types, ...schema };
+}
+
+function pick(base: JsonSchema, t: object, keys: string[]): JsonSchema {
+  for (const key of keys) {
+    const value = (t as Record<string, unknown>)[key];
+    if (value !== undefined) base[key] = value;
+  }
+  return base;
+}
+
+function annotations(t: Annotations): JsonSchema {
+  const out: JsonSchema = {};
+  if (t.description) out.description = t.description;
+  if (t.default !== undefined) out.default = t.default;
+  if (t.deprecated) out.deprecated = true;
+  return out;
+}

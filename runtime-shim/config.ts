@@ -1,0 +1,78 @@
+// The shape of gati.config.{ts,js,mjs,json,yaml}. The compiler validates a loaded config against
+// compiler/config/config-schema.ts, which mirrors this type key for key.
+
+export type BumpLevel = 'major' | 'minor' | 'patch';
+
+export interface ServerConfig {
+  /** Port for `gati dev`/`gati start` when neither --port nor PORT is given (default 3000). */
+  port?: number;
+  /** Host to bind (default 127.0.0.1 in dev, 0.0.0.0 in start). */
+  host?: string;
+  /** Largest accepted request body in bytes, or a string such as "1mb" (default 1 MiB). */
+  bodyLimit?: number | string;
+  /** Milliseconds a request may take before it is answered 408/503 (default 30000). */
+  requestTimeoutMs?: number;
+  /** Milliseconds allowed for in-flight requests at shutdown (default 10000). */
+  shutdownTimeoutMs?: number;
+}
+
+export interface ValidationConfig {
+  /** What happens to object keys the type does not declare: removed (default) or a 400. */
+  unknownKeys?: 'strip' | 'reject';
+  /** Check responses against the declared output types (default: on in `gati dev`, off in `gati start`). */
+  responses?: boolean;
+}
+
+export interface VersioningConfig {
+  /** Answer 400 to a request without X-API-Version (default false). */
+  requireVersion?: boolean;
+  /** The semver of the first snapshot (default "1.0.0"). */
+  initialVersion?: string;
+  /** Override the level of a diff rule by its id. */
+  rules?: Record<string, BumpLevel>;
+}
+
+export interface EffectsConfig {
+  backend?: 'sqlite' | 'redis';
+  /** SQLite file (default .gati/data/effects.db) */
+  path?: string;
+  /** Redis URL for the redis backend. */
+  url?: string;
+  /** Jobs run at once per process (default 4). */
+  concurrency?: number;
+}
+
+export interface ModuleSourceConfig {
+  /** An npm package whose exports become the module's methods. */
+  package?: string;
+  /** An HTTP service: methods are POSTed as JSON to `<url>/<method>`. */
+  url?: string;
+  /** A container image serving the module over HTTP. */
+  image?: string;
+  port?: number;
+}
+
+export interface SdkConfig {
+  /** npm name of the generated client package (default "<app>-client"). */
+  packageName?: string;
+}
+
+export interface GatiConfig {
+  /** The app's name (default: package.json "name", else the folder name). */
+  name?: string;
+  server?: ServerConfig;
+  validation?: ValidationConfig;
+  versioning?: VersioningConfig;
+  effects?: EffectsConfig;
+  modules?: Record<string, ModuleSourceConfig>;
+  sdk?: SdkConfig;
+  /** The engine the server is compiled for (default "node"). */
+  runtime?: 'node' | 'bun' | 'deno';
+  /** Deployment environments, keyed by name (prod, staging, …). */
+  deploy?: Record<string, Record<string, unknown>>;
+}
+
+/** Gives a config file its types; returns the config unchanged. */
+export function defineConfig(config: GatiConfig): GatiConfig {
+  return config;
+}

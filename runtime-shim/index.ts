@@ -1,0 +1,10 @@
+// The `gati` package: what an app imports.
+export type {
+  Handler, Req, Res, RequestShape, StatusMap, IsStatusMap, DeclaredStatus, ResponseBody,
+  GlobalContext, LocalContext, EffectContext, Middleware, Logger, Effects, EnqueueOptions,
+  GatiModules, GatiEffects, RetryPolicy,
+} from './types.js';
+export type * as tags from './tags.js';
+export { HttpError } from './http-error.js';
+export { defineConfig } from './config.js';
+export type { GatiConfig } from './config.js';

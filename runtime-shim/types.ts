@@ -1,0 +1,120 @@
+// The types a Gati app is written against (CONTRACT.md "Handlers", "Middleware", "Effects").
+// The compiler reads the type arguments of Handler/Req/Res; these declarations give editors the same view.
+import type { GatiConfig } from './config.js';
+
+/** The keys a handler's input type may declare; each is validated before the handler runs. */
+export interface RequestShape {
+  params?: object;
+  query?: object;
+  headers?: object;
+  body?: unknown;
+}
+
+/** True when O is a map of HTTP status codes to bodies (`{ 202: A; 409: B }`), false for a plain 200 body. */
+export type IsStatusMap<O> = [O] extends [object]
+  ? [keyof O] extends [never] ? false : [keyof O] extends [number] ? (O extends readonly unknown[] ? false : true) : false
+  : false;
+
+/** The declared outputs as a status map: a plain type T means `{ 200: T }`. */
+export type StatusMap<O> = IsStatusMap<O> extends true ? O : { 200: O };
+export type DeclaredStatus<O> = keyof StatusMap<O> & number;
+export type ResponseBody<O> = Exclude<StatusMap<O>[keyof StatusMap<O>], void | undefined>;
+
+type Field<S, K extends keyof RequestShape, Fallback> = S extends { [P in K]: infer T } ? T : S extends { [P in K]?: infer T } ? T | undefined : Fallback;
+
+export interface Req<S extends RequestShape = RequestShape> {
+  readonly method: string;
+  /** The path without the query string, as received. */
+  readonly path: string;
+  /** Path parameters, coerced to their declared types; `params['*']` holds a trailing wildcard. */
+  readonly params: Field<S, 'params', Record<string, string>>;
+  /** Query parameters, coerced to their declared types. */
+  readonly query: Field<S, 'query', Record<string, string | string[]>>;
+  readonly headers: Field<S, 'headers', {}> & Record<string, string | string[] | undefined>;
+  readonly body: Field<S, 'body', unknown>;
+}
+
+export interface Res<O = unknown> {
+  /** The status to answer with (default 200, or the only declared status). */
+  status: IsStatusMap<O> extends true ? DeclaredStatus<O> : number;
+  headers: Record<string, string | string[]>;
+  body: ResponseBody<O> | undefined;
+  /** Sets the body (and returns nothing, so `return res.json(x)` ends a handler). */
+  json(body: ResponseBody<O>): void;
+}
+
+export interface Logger {
+  debug(obj: object | string, msg?: string): void;
+  info(obj: object | string, msg?: string): void;
+  warn(obj: object | string, msg?: string): void;
+  error(obj: object | string, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/** Filled by `.gati/generated/context.ts` through declaration merging: one key per module file. */
+export interface GatiModules {}
+/** Filled by `.gati/generated/context.ts`: effect name → payload type. */
+export interface GatiEffects {}
+
+export interface EnqueueOptions {
+  /** Run no earlier than this many milliseconds from now. */
+  delayMs?: number;
+  /** A second enqueue with the same key returns the first job instead of adding one. */
+  idempotencyKey?: string;
+}
+
+export interface Effects {
+  /** Resolves with the job id once the job is durably stored. */
+  enqueue<K extends keyof GatiEffects & string>(name: K, payload: GatiEffects[K], options?: EnqueueOptions): Promise<string>;
+}
+
+/** Per process. */
+export interface GlobalContext {
+  modules: GatiModules;
+  effects: Effects;
+  config: GatiConfig;
+  log: Logger;
+}
+
+/** Per request. */
+export interface LocalContext {
+  readonly requestId: string;
+  /** The resolved API version (semver) answering this request. */
+  readonly version: string;
+  /** Epoch milliseconds when the request arrived. */
+  readonly startedAt: number;
+  readonly log: Logger;
+  /** A bag for middleware and handler to share per-request values. */
+  readonly state: Record<string, unknown>;
+}
+
+export interface EffectContext {
+  readonly attempt: number;
+  readonly jobId: string;
+  readonly log: Logger;
+}
+
+/**
+ * `Handler<Input, Output>`: Input has the optional keys params, query, headers, body; Output is one
+ * type (status 200) or a map of status codes to body types (`{ 204: void }` for no body).
+ */
+export type Handler<I extends RequestShape = RequestShape, O = unknown> = (
+  req: Req<I>,
+  res: Res<O>,
+  gctx: GlobalContext,
+  lctx: LocalContext,
+) => Promise<ResponseBody<O> | void> | ResponseBody<O> | void;
+
+export type Middleware = (
+  req: Req,
+  res: Res<any>,
+  gctx: GlobalContext,
+  lctx: LocalContext,
+  next: () => Promise<void>,
+) => Promise<void> | void;
+
+export interface RetryPolicy {
+  attempts?: number;
+  backoff?: 'fixed' | 'exponential';
+  delayMs?: number;
+}
