@@ -126,7 +126,7 @@ export class Analyzer {
   private merge(app: DiscoveredApp, syntax: Diagnostic[]): { model: AppModel; diagnostics: Diagnostic[] } {
     const bag = new DiagnosticBag();
     syntax.forEach((d) => bag.add(d));
-    if (!app.hasHandlersDir) bag.report('GATI2014', `${relPath(process.cwd(), join(this.root, 'src', 'handlers')) || 'src/handlers'} does not exist`);
+    if (!app.hasHandlersDir) bag.report('GATI2014', `the app has no src/handlers folder, so it has no routes`);
     const named = new Map<string, NamedType>();
     const routes: RouteModel[] = [];
     const parts = { middleware: [] as MiddlewareModel[], modules: [] as ModuleModel[], effects: [] as EffectModel[], versionChanges: [] as VersionChangeModel[] };

@@ -38,7 +38,9 @@ export function analyzeHandler(sf: ts.SourceFile, ctx: HandlerContext): RouteMod
   input.params = withPathParams(input.params, route.params);
   const output = types.output ? readOutput(types.output, types.outputNode!, ctx) : { '200': { kind: 'unknown' } as GType };
   if (input.body && (route.method === 'GET' || route.method === 'HEAD')) {
-    ctx.diagnostics.report('GATI2013', `${route.method} ${route.path} declares a body`, { span: spanOf(types.inputNode!, ctx.root), severity: 'warning' });
+    const bodyProp = ctx.checker.getPropertyOfType(types.input!, 'body');
+    const at = bodyProp?.valueDeclaration ?? types.inputNode!;
+    ctx.diagnostics.report('GATI2013', `${route.method} ${route.path} declares a body`, { span: spanOf(at, ctx.root), severity: 'warning' });
   }
   const used = usedModulesAndEffects(sf);
   return {

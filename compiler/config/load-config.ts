@@ -1,5 +1,5 @@
-// Loads gati.config.{ts,mts,js,mjs,json,yaml,yml} and validates it. A TypeScript config is bundled
-// by esbuild (its `gati` import resolved to this package) and imported from .gati/cache.
+// Loads gati.config.{ts,mts,js,mjs,json,yaml,yml} and validates it. A script config is bundled by
+// esbuild (its `gati` import resolved to this package) and imported from .gati/cache.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ export async function loadConfig(root: string, configFiles: string[], diagnostic
   } catch (error) {
     const e = error as Error & { errors?: { text: string; location?: { line: number; column: number } }[]; linePos?: { line: number; col: number }[] };
     const loc = e.errors?.[0]?.location;
-    const span = loc ? { file, line: loc.line, column: loc.column + 1 } : e.linePos?.[0] ? { file, line: e.linePos[0].line, column: e.linePos[0].col } : { file, line: 1, column: 1 };
+    const span = loc ? { file, line: loc.line, column: loc.column + 1 } : e.linePos?.[0] ? { file, line: e.linePos[0].line, column: e.linePos[0].col } : stackSpan(e, path, file);
     diagnostics.report('GATI4003', `${file} could not be loaded: ${e.errors?.[0]?.text ?? e.message.split('\n')[0]}`, { span });
     return { config: {}, file };
   }
@@ -49,13 +49,12 @@ async function readConfigFile(root: string, path: string): Promise<unknown> {
     const { parse } = await import('yaml');
     return parse(readFileSync(path, 'utf8'), { prettyErrors: true });
   }
-  let url = pathToFileURL(path).href;
-  if (path.endsWith('.ts') || path.endsWith('.mts')) url = await bundleTsConfig(root, path);
-  const mod = (await import(url)) as { default?: unknown };
+  // Scripts go through esbuild even when plain JS: its syntax errors carry line and column.
+  const mod = (await import(await bundleConfig(root, path))) as { default?: unknown };
   return mod.default;
 }
 
-async function bundleTsConfig(root: string, path: string): Promise<string> {
+async function bundleConfig(root: string, path: string): Promise<string> {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: [path],
@@ -75,4 +74,11 @@ async function bundleTsConfig(root: string, path: string): Promise<string> {
   const out = join(dir, `config.${createHash('sha256').update(code).digest('hex').slice(0, 12)}.mjs`);
   writeFileSync(out, code);
   return pathToFileURL(out).href;
+}
+
+/** The config file's own line in a load error's stack (`file:///…/gati.config.mjs:3:5`), else its start. */
+function stackSpan(error: Error, path: string, file: string): { file: string; line: number; column: number } {
+  const url = pathToFileURL(path).href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${url}:(\\d+)(?::(\\d+))?`).exec(error.stack ?? '');
+  return match ? { file, line: Number(match[1]), column: match[2] ? Number(match[2]) : 1 } : { file, line: 1, column: 1 };
 }

@@ -73,7 +73,7 @@ function body(t: GType): JsonSchema {
         return withType({ enum: values }, values);
       }
       const members = t.members.map(toJsonSchema);
-      return t.discriminator ? { oneOf: members, discriminator: { propertyName: t.discriminator } } : { anyOf: members };
+      return t.discriminator ? { type: 'object', discriminator: { propertyName: t.discriminator }, oneOf: members } : { anyOf: members };
     }
     default: return assertNever(t);
   }
