@@ -1,0 +1,65 @@
+// The `gati` package's types, checked by a real `tsc`: the example apps type-check, and a handler
+// that breaks its own declared contract is a type error.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO, fixture } from './helpers/paths.js';
+
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const run = (project: string) => spawnSync(process.execPath, [tsc, '-p', project, '--noEmit', '--pretty', 'false'], { cwd: REPO, encoding: 'utf8' });
+
+test('fixtures/payments type-checks against the gati types', () => {
+  const r = run(fixture('payments'));
+  assert.is(r.status, 0, r.stdout);
+});
+
+test('fixtures/types type-checks against the gati types', () => {
+  const r = run(fixture('types'));
+  assert.is(r.status, 0, r.stdout);
+});
+
+test('a handler that breaks its declared statuses and bodies does not type-check', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gati-types-'));
+  try {
+    mkdirSync(join(dir, 'src/handlers'), { recursive: true });
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', types: [], paths: { gati: [join(REPO, 'runtime-shim/index.ts')] } },
+      include: ['src'],
+    }));
+    writeFileSync(join(dir, 'src/handlers/bad.ts'), `import { HttpError, type Handler, type tags } from 'gati';
+export const handler: Handler<{ body: { n: number & tags.Minimum<1> } }, { 201: { id: string }; 204: void }> = async (req, res) => {
+  const n: number = req.body.n;          // fine: a tagged number is a number
+  if (n > 10) throw new HttpError(422, { error: 'TooBig' });
+  res.status = 418;                       // error 1: 418 is not declared
+  res.json({ id: 42 });                   // error 2: id must be a string
+  return { id: 7 };                       // error 3: the returned body has the wrong type
+};
+`);
+    const r = run(dir);
+    assert.is.not(r.status, 0);
+    const errors = r.stdout.split('\n').filter((l) => l.includes('error TS'));
+    assert.is(errors.length, 3, r.stdout);
+    assert.ok(errors.every((l) => l.startsWith('src/handlers/bad.ts') || l.includes('bad.ts')), r.stdout);
+    // The wrong return type is reported on the handler's declaration (line 2).
+    assert.ok([2, 5, 6].every((line) => errors.some((l) => l.includes(`bad.ts(${line},`))), r.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the package entry loads at runtime: HttpError is a real class, defineConfig returns its input', async () => {
+  const gati = await import('gati');
+  const error = new gati.HttpError(404, { error: 'NotFound' });
+  assert.ok(error instanceof Error);
+  assert.is(error.status, 404);
+  assert.equal(error.body, { error: 'NotFound' });
+  assert.throws(() => new gati.HttpError(700));
+  const config = { name: 'x' };
+  assert.is(gati.defineConfig(config), config);
+});
+
+test.run();
