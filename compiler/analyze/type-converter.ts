@@ -7,6 +7,7 @@ import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import type { ConvertContext, Site, TypeParser } from './types/context.js';
 import { anyParser, bigintParser, booleanParser, neverParser, nullParser, numberParser, stringParser, symbolParser, typeParameterParser, voidParser } from './types/primitives.js';
 import { literalParser } from './types/literal.js';
+import { templateLiteralParser } from './types/template-literal.js';
 import { enumParser } from './types/enum.js';
 import { unionParser } from './types/union.js';
 import { intersectionParser } from './types/intersection.js';
@@ -17,7 +18,7 @@ import { spanOf } from './span.js';
 /** Order matters: specific constructs before the general object parser. */
 const PARSERS: TypeParser[] = [
   anyParser, neverParser, voidParser, nullParser, typeParameterParser, symbolParser, bigintParser,
-  literalParser, stringParser, numberParser, booleanParser, enumParser, unionParser, intersectionParser,
+  literalParser, templateLiteralParser, stringParser, numberParser, booleanParser, enumParser, unionParser, intersectionParser,
   dateParser, collectionParser, unsupportedLibParser, arrayParser, tupleParser, classInstanceParser, objectParser,
 ];
 

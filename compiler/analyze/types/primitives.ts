@@ -31,7 +31,7 @@ export const nullParser: TypeParser = {
 
 export const stringParser: TypeParser = {
   name: 'string',
-  supports: (t) => has(t, ts.TypeFlags.String | ts.TypeFlags.TemplateLiteral | ts.TypeFlags.StringMapping),
+  supports: (t) => has(t, ts.TypeFlags.String | ts.TypeFlags.StringMapping),
   parse: () => ({ kind: 'string' }),
 };
 
