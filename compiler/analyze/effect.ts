@@ -14,7 +14,12 @@ export function analyzeEffect(sf: ts.SourceFile, root: string, checker: ts.TypeC
   const file = relPath(root, sf.fileName);
   const name = baseName(file);
   const fileSpan = { file, line: 1, column: 1 };
-  if (checkName(name)) {
+  const problem = checkName(name);
+  if (problem === 'reserved') {
+    diagnostics.report('GATI2012', `the effect name '${name}' is a reserved word; rename the file (e.g. '${name}Job.ts')`, { span: fileSpan });
+    return undefined;
+  }
+  if (problem) {
     diagnostics.report('GATI2012', `the effect name '${name}' is not a JavaScript identifier; rename the file (e.g. '${name.replace(/[^A-Za-z0-9_$]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}.ts')`, { span: fileSpan });
     return undefined;
   }
@@ -50,6 +55,7 @@ function readRetry(sf: ts.SourceFile, root: string, name: string, diagnostics: D
     if (key === 'attempts' && Number.isInteger(v) && (v as number) >= 1) retry.attempts = v as number;
     else if (key === 'delayMs' && typeof v === 'number' && v >= 0) retry.delayMs = v;
     else if (key === 'backoff' && (v === 'fixed' || v === 'exponential')) retry.backoff = v;
+    else if (!(key in DEFAULT_RETRY)) diagnostics.report('GATI2015', `\`retry\` of '${name}' has the unknown key '${key}' (known: attempts, backoff, delayMs)`, { span, length: node.getWidth() });
     else diagnostics.report('GATI2015', `\`retry.${key}\` of '${name}' is invalid: ${JSON.stringify(v)} (attempts: integer ≥ 1, delayMs: number ≥ 0, backoff: 'fixed' | 'exponential')`, { span, length: node.getWidth() });
   }
   return retry;

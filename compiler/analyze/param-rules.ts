@@ -24,7 +24,8 @@ export function checkParamTypes(part: Exclude<InputPart, 'body'>, properties: Ob
     const ok = part === 'params' ? isScalar(type, converter) : isScalar(type, converter) || (type.kind === 'array' && isScalar(resolve(type.items, converter), converter));
     if (!ok) {
       const what = part === 'params' ? 'path parameter' : part === 'query' ? 'query parameter' : 'header';
-      converter.fail('GATI2007', `the ${what} '${prop.name}' has the type '${describeKind(type)}', which cannot be read from a URL string`, propSite);
+      const why = part === 'params' && type.kind === 'array' ? 'is an array, which one path segment cannot hold' : `has the type '${describeKind(type, converter)}', which cannot be read from a URL string`;
+      converter.fail('GATI2007', `the ${what} '${prop.name}' ${why}`, propSite);
     }
   }
 }
@@ -48,6 +49,6 @@ function isScalar(t: GType, r: Resolver): boolean {
   }
 }
 
-function describeKind(t: GType): string {
-  return t.kind === 'array' ? 'array of non-scalars' : t.kind;
+function describeKind(t: GType, r: Resolver): string {
+  return t.kind === 'array' ? `array of ${resolve(t.items, r).kind}` : t.kind;
 }

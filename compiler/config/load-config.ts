@@ -31,7 +31,7 @@ export async function loadConfig(root: string, configFiles: string[], diagnostic
   } catch (error) {
     const e = error as Error & { errors?: { text: string; location?: { line: number; column: number } }[]; linePos?: { line: number; col: number }[] };
     const loc = e.errors?.[0]?.location;
-    const span = loc ? { file, line: loc.line, column: loc.column + 1 } : e.linePos?.[0] ? { file, line: e.linePos[0].line, column: e.linePos[0].col } : stackSpan(e, path, file);
+    const span = loc ? { file, line: loc.line, column: loc.column + 1 } : e.linePos?.[0] ? { file, line: e.linePos[0].line, column: e.linePos[0].col } : jsonSpan(e, path, file) ?? stackSpan(e, path, file);
     diagnostics.report('GATI4003', `${file} could not be loaded: ${e.errors?.[0]?.text ?? e.message.split('\n')[0]}`, { span });
     return { config: {}, file };
   }
@@ -81,4 +81,12 @@ function stackSpan(error: Error, path: string, file: string): { file: string; li
   const url = pathToFileURL(path).href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const match = new RegExp(`${url}:(\\d+)(?::(\\d+))?`).exec(error.stack ?? '');
   return match ? { file, line: Number(match[1]), column: match[2] ? Number(match[2]) : 1 } : { file, line: 1, column: 1 };
+}
+
+/** JSON.parse says "at position N": turn that into a line and column. */
+function jsonSpan(error: Error, path: string, file: string): { file: string; line: number; column: number } | undefined {
+  const position = /at position (\d+)/.exec(error.message)?.[1];
+  if (!path.endsWith('.json') || position === undefined) return undefined;
+  const before = readFileSync(path, 'utf8').slice(0, Number(position));
+  return { file, line: before.split('\n').length, column: Number(position) - before.lastIndexOf('\n') };
 }

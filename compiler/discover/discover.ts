@@ -41,13 +41,13 @@ export function discoverApp(root: string): DiscoveredApp {
     effects: listFlat(join(root, 'src', 'effects')),
     versionChanges: listFlat(join(root, 'src', 'versions')),
     configFiles: CONFIG_NAMES.map((n) => join(root, n)).filter((p) => existsSync(p)),
-    hasHandlersDir: existsSync(handlersDir),
+    hasHandlersDir: isDirectory(handlersDir),
   };
 }
 
 /** Every source file below `dir`, depth first, sorted by name (deterministic across file systems). */
 function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
+  if (!isDirectory(dir)) return [];
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     if (name.startsWith('.') || name === 'node_modules') continue;
@@ -59,12 +59,16 @@ function walk(dir: string): string[] {
 }
 
 function listFlat(dir: string): string[] {
-  if (!existsSync(dir)) return [];
+  if (!isDirectory(dir)) return [];
   return readdirSync(dir)
     .sort()
     .filter((name) => isSourceFile(name) && !name.startsWith('_'))
     .map((name) => join(dir, name))
     .filter((full) => statSync(full).isFile());
+}
+
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
 }
 
 /** Path relative to the app root with '/' separators, as shown to users and stored in the model. */
