@@ -2,9 +2,9 @@
 // gives the same model as a cold build, re-analyzing only the files that depend on an edit.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildApp, emitAll } from '../compiler/build.js';
 import { Analyzer } from '../compiler/analyze/analyzer.js';
 import { stableStringify } from '../compiler/model/stable-json.js';
@@ -53,6 +53,29 @@ test('incremental updates match a cold build and touch only dependents', () => {
     assert.ok(analyzer.update([added]).model.routes.some((r) => r.key === 'GET /ping'));
     rmSync(added);
     assert.not.ok(analyzer.update([added]).model.routes.some((r) => r.key === 'GET /ping'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a problem in a shared type stays reported while any handler still uses it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gati-incr-'));
+  try {
+    const write = (file: string, text: string) => {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      writeFileSync(join(dir, file), text);
+    };
+    write('src/types/shared.ts', 'export interface Shared {\n  when: Map<string, string>;\n}\n');
+    const handler = (name: string, body: string) => `import type { Handler } from 'gati';\nimport type { Shared } from '../types/shared.js';\nexport const handler: Handler<{ body: ${body} }, { ok: true }> = async () => ({ ok: true });\nexport type Unused${name} = Shared;\n`;
+    write('src/handlers/a.post.ts', handler('A', 'Shared'));
+    write('src/handlers/b.post.ts', handler('B', 'Shared'));
+    const analyzer = new Analyzer({ root: dir });
+    const codes = (r: { diagnostics: { code: string; span?: { file: string } }[] }) => r.diagnostics.map((d) => `${d.code} ${d.span?.file}`);
+    assert.equal(codes(analyzer.analyze()), ['GATI1005 src/types/shared.ts']);
+    write('src/handlers/a.post.ts', handler('A', '{ n: number }'));
+    assert.equal(codes(analyzer.update([join(dir, 'src/handlers/a.post.ts')])), ['GATI1005 src/types/shared.ts'], 'b still uses Shared');
+    write('src/handlers/b.post.ts', handler('B', '{ n: number }'));
+    assert.equal(codes(analyzer.update([join(dir, 'src/handlers/b.post.ts')])), [], 'no handler uses Shared any more');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@ import type { NamedType } from '../model/gtype.js';
 import { DiagnosticBag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { discoverApp, relPath, type DiscoveredApp } from '../discover/discover.js';
 import { AppProgram } from './program.js';
-import { TypeConverter, type NamedTypeCache } from './type-converter.js';
+import { TypeConverter, type NamedEntry, type NamedTypeCache } from './type-converter.js';
 import { analyzeHandler } from './handler.js';
 import { analyzeModule } from './module.js';
 import { analyzeEffect } from './effect.js';
@@ -44,7 +44,7 @@ interface FileResult {
   module?: ModuleModel;
   effect?: EffectModel;
   version?: VersionChangeModel;
-  named: Map<string, NamedType>;
+  named: Map<string, NamedEntry>;
   diagnostics: Diagnostic[];
 }
 
@@ -132,12 +132,13 @@ export class Analyzer {
     const parts = { middleware: [] as MiddlewareModel[], modules: [] as ModuleModel[], effects: [] as EffectModel[], versionChanges: [] as VersionChangeModel[] };
     const seen = new Set<string>();
     for (const result of this.results.values()) {
-      for (const d of result.diagnostics) {
+      const entries = [...result.named.values()];
+      for (const d of [...result.diagnostics, ...entries.flatMap((e) => e.diagnostics)]) {
         const id = `${d.code}|${d.span?.file}|${d.span?.line}|${d.span?.column}|${d.message}`;
         if (!seen.has(id)) bag.add(d);
         seen.add(id);
       }
-      for (const [key, def] of result.named) named.set(key, def);
+      for (const [key, entry] of result.named) named.set(key, entry.def);
       if (result.route) routes.push(result.route);
       if (result.middleware) parts.middleware.push(result.middleware);
       if (result.module) parts.modules.push(result.module);

@@ -29,7 +29,7 @@ export class AppProgram {
     this.host = ts.createCompilerHost(this.options, true);
     this.resolutionCache = ts.createModuleResolutionCache(root, (f) => f, this.options);
     this.host.getSourceFile = (fileName, languageVersion, onError) => this.getSourceFile(fileName, languageVersion, onError);
-    this.host.resolveModuleNameLiterals = (literals, containingFile, redirected, options) => {
+    this.host.resolveModuleNameLiterals = (literals, containingFile, _redirected, options) => {
       const resolved = literals.map((literal) => this.resolve(literal.text, containingFile, options));
       this.imports.set(containingFile, resolved.flatMap((r) => (r.resolvedModule ? [r.resolvedModule.resolvedFileName] : [])));
       return resolved;

@@ -3,7 +3,7 @@
 import ts from 'typescript';
 import type { GType, NamedType, ObjectType, Span } from '../model/gtype.js';
 import type { Code } from '../diagnostics/codes.js';
-import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
+import { diagnostic, type Diagnostic, type DiagnosticBag } from '../diagnostics/diagnostic.js';
 import type { ConvertContext, Site, TypeParser } from './types/context.js';
 import { anyParser, bigintParser, booleanParser, neverParser, nullParser, numberParser, stringParser, symbolParser, typeParameterParser, voidParser } from './types/primitives.js';
 import { literalParser } from './types/literal.js';
@@ -22,13 +22,25 @@ const PARSERS: TypeParser[] = [
   dateParser, collectionParser, unsupportedLibParser, arrayParser, tupleParser, classInstanceParser, objectParser,
 ];
 
+/**
+ * A named type and the problems found in its own structure. Problems belong to the type, not to
+ * the file that happened to convert it first: an incremental update that re-analyzes only some
+ * files still reports every problem of every type the model reaches.
+ */
+export interface NamedEntry {
+  def: NamedType;
+  diagnostics: Diagnostic[];
+}
+
 /** Named types converted in the current program, by key (`<file>#<Name<Args>>`). Shared by all files of one program version. */
-export type NamedTypeCache = Map<string, NamedType>;
+export type NamedTypeCache = Map<string, NamedEntry>;
 
 export class TypeConverter implements ConvertContext {
   private readonly keys = new Map<ts.Type, string | null>();
   /** Keys of the named types this converter reached (for the per-file result). */
   readonly reached = new Set<string>();
+  /** The named types being converted, innermost last: a problem is filed under the innermost. */
+  private readonly owners: NamedEntry[] = [];
 
   constructor(
     readonly checker: ts.TypeChecker,
@@ -43,12 +55,15 @@ export class TypeConverter implements ConvertContext {
     this.reached.add(key);
     if (!this.named.has(key)) {
       const decl = type.aliasSymbol?.declarations?.[0] ?? type.symbol?.declarations?.[0];
-      const entry: NamedType = { name: key.slice(key.indexOf('#') + 1), type: { kind: 'unknown' } };
-      if (decl) entry.span = spanOf(decl, this.root);
+      const def: NamedType = { name: key.slice(key.indexOf('#') + 1), type: { kind: 'unknown' } };
+      if (decl) def.span = spanOf(decl, this.root);
+      const entry: NamedEntry = { def, diagnostics: [] };
       this.named.set(key, entry); // reserved before descending, so a recursive use finds it
+      this.owners.push(entry);
       const structure = this.convertStructure(type, site);
+      this.owners.pop();
       const description = this.describeDeclaration(type);
-      entry.type = description && !structure.description ? { ...structure, description } : structure;
+      def.type = description && !structure.description ? { ...structure, description } : structure;
     } else {
       this.markReached(key);
     }
@@ -64,7 +79,10 @@ export class TypeConverter implements ConvertContext {
 
   fail(code: Code, message: string, site: Site): GType {
     const span: Span = spanOf(site.node, this.root);
-    this.diagnostics.report(code, message, { span, length: nodeLength(site.node) });
+    const d = diagnostic(code, message, { span, length: nodeLength(site.node) });
+    const owner = this.owners[this.owners.length - 1];
+    if (owner) owner.diagnostics.push(d);
+    else this.diagnostics.add(d);
     return { kind: 'unknown' };
   }
 
@@ -76,7 +94,7 @@ export class TypeConverter implements ConvertContext {
 
   /** Follows a ref to its definition (one level; definitions are never refs themselves). */
   resolveRef(t: GType): GType {
-    return t.kind === 'ref' ? this.named.get(t.id)?.type ?? t : t;
+    return t.kind === 'ref' ? this.named.get(t.id)?.def.type ?? t : t;
   }
 
   /** The object a params/query/headers type stands for (refs resolved), or undefined when it is not one. */
@@ -100,8 +118,8 @@ export class TypeConverter implements ConvertContext {
       }
     };
     while (stack.length) {
-      const def = this.named.get(stack.pop()!);
-      if (def) walk(def.type);
+      const entry = this.named.get(stack.pop()!);
+      if (entry) walk(entry.def.type);
     }
   }
 
