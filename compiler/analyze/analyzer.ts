@@ -2,17 +2,18 @@
 // the previous one and re-analyzes only the files whose import closure holds a changed file.
 import ts from 'typescript';
 import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RouteModel, VersionChangeModel } from '../model/app-model.js';
 import type { NamedType } from '../model/gtype.js';
 import { DiagnosticBag, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { discoverApp, relPath, type DiscoveredApp } from '../discover/discover.js';
 import { AppProgram } from './program.js';
-import { TypeConverter, type NamedEntry, type NamedTypeCache } from './type-converter.js';
+import { TypeConverter, newTypeCache, type NamedEntry, type TypeCache } from './type-converter.js';
 import { analyzeHandler } from './handler.js';
 import { analyzeModule } from './module.js';
 import { analyzeEffect } from './effect.js';
 import { checkRouteTable } from './route-rules.js';
-import { mergeModel } from './merge.js';
+import { ModelMerger } from './merge.js';
 import { baseName } from './names.js';
 
 export interface AnalyzerOptions {
@@ -53,6 +54,9 @@ export class Analyzer {
   private readonly results = new Map<string, FileResult>();
   private readonly root: string;
   private readonly appName: string;
+  private app: DiscoveredApp | undefined;
+  private kinds = new Map<string, FileKind>();
+  private readonly merger = new ModelMerger();
 
   constructor(options: AnalyzerOptions) {
     this.root = options.root;
@@ -60,18 +64,30 @@ export class Analyzer {
     this.appName = options.appName ?? readPackageName(options.root) ?? basename(options.root);
   }
 
-  /** A full analysis (the first call is cold; later calls re-analyze everything against the cached program). */
+  /** A full analysis: rediscovers the app and re-checks every file (the first call is the cold build). */
   analyze(): AnalyzeResult {
     this.results.clear();
-    return this.update([]);
+    return this.run([], { exhaustive: false, rediscover: true });
   }
 
-  /** Re-reads `changed` files (absolute paths) and re-analyzes what depends on them. */
+  /**
+   * The watch path: `changed` (absolute paths) must list every file created, edited or deleted
+   * since the last call. Unchanged files are reused without a stat, the app is rediscovered only
+   * when a file appeared or disappeared, and only the changed files' dependents are re-analyzed.
+   */
   update(changed: string[]): AnalyzeResult {
+    const known = this.app !== undefined && changed.every((f) => existsSync(f) && (this.kinds.has(f) || this.program.current.getSourceFile(f) !== undefined));
+    return this.run(changed, { exhaustive: true, rediscover: !known });
+  }
+
+  private run(changed: string[], mode: { exhaustive: boolean; rediscover: boolean }): AnalyzeResult {
     const started = performance.now();
-    const app = discoverApp(this.root);
-    const kinds = fileKinds(app);
-    const program = this.program.update([...kinds.keys()], changed);
+    if (mode.rediscover || !this.app) {
+      this.app = discoverApp(this.root);
+      this.kinds = fileKinds(this.app);
+    }
+    const { app, kinds } = this;
+    const program = this.program.update([...kinds.keys()], changed, { exhaustive: mode.exhaustive, filesAddedOrRemoved: mode.rediscover });
     const programMs = performance.now() - started;
     const checker = program.getTypeChecker();
 
@@ -80,21 +96,21 @@ export class Analyzer {
     const toAnalyze = [...kinds.keys()].filter((f) => !this.results.has(f) || dependents.has(f));
     const syntax = this.syntaxDiagnostics(program);
     const broken = new Set(syntax.map((d) => join(this.root, d.span!.file)));
-    const named: NamedTypeCache = new Map();
+    const cache = newTypeCache();
     for (const file of toAnalyze) {
       const sf = program.getSourceFile(file);
       if (!sf || broken.has(file)) {
         this.results.set(file, { named: new Map(), diagnostics: [] });
         continue;
       }
-      this.results.set(file, this.analyzeFile(sf, kinds.get(file)!, checker, named));
+      this.results.set(file, this.analyzeFile(sf, kinds.get(file)!, checker, cache));
     }
     return { ...this.merge(app, syntax), stats: { files: kinds.size, analyzed: toAnalyze.length, programMs, analyzeMs: performance.now() - started - programMs } };
   }
 
-  private analyzeFile(sf: ts.SourceFile, kind: FileKind, checker: ts.TypeChecker, named: NamedTypeCache): FileResult {
+  private analyzeFile(sf: ts.SourceFile, kind: FileKind, checker: ts.TypeChecker, cache: TypeCache): FileResult {
     const bag = new DiagnosticBag();
-    const converter = new TypeConverter(checker, this.root, named, bag);
+    const converter = new TypeConverter(checker, this.root, cache, bag);
     const result: FileResult = { named: new Map(), diagnostics: [] };
     const file = relPath(this.root, sf.fileName);
     try {
@@ -118,7 +134,7 @@ export class Analyzer {
     } catch (error) {
       bag.report('GATI9001', `internal error while analyzing ${file}: ${(error as Error).stack ?? String(error)}`, { span: { file, line: 1, column: 1 } });
     }
-    for (const key of converter.reached) result.named.set(key, named.get(key)!);
+    for (const key of converter.reached) result.named.set(key, cache.named.get(key)!);
     result.diagnostics = bag.items;
     return result;
   }
@@ -145,7 +161,7 @@ export class Analyzer {
       if (result.effect) parts.effects.push(result.effect);
       if (result.version) parts.versionChanges.push(result.version);
     }
-    const model = mergeModel({ appName: this.appName, routes, named, ...parts });
+    const model = this.merger.merge({ appName: this.appName, routes, named, ...parts });
     checkRouteTable(model.routes, bag);
     return { model, diagnostics: bag.sorted() };
   }

@@ -14,23 +14,62 @@ export interface ModelParts {
   named: Map<string, NamedType>;
 }
 
-export function mergeModel(parts: ModelParts): AppModel {
-  const ids = assignTypeIds([...parts.named.keys()]);
-  const rewrite = (t: GType): GType => rewriteRefs(t, ids);
-  const types: Record<string, NamedType> = {};
-  for (const key of [...parts.named.keys()].sort((a, b) => cmp(ids.get(a)!, ids.get(b)!))) {
-    const def = parts.named.get(key)!;
-    types[ids.get(key)!] = { ...def, type: rewrite(def.type) };
+/**
+ * Merges per-file results into a model. Long-lived (the watch path): when the type ids come out
+ * the same as last time, every route and type object that did not change is reused as it was
+ * rewritten before, so an update pays only for what it re-analyzed.
+ */
+export class ModelMerger {
+  private ids = new Map<string, string>();
+  private middlewareKey = '';
+  private routes = new WeakMap<RouteModel, RouteModel>();
+  private types = new WeakMap<NamedType, NamedType>();
+
+  merge(parts: ModelParts): AppModel {
+    const ids = assignTypeIds([...parts.named.keys()]);
+    const middleware = [...parts.middleware].sort((a, b) => cmp(a.file, b.file));
+    const middlewareKey = middleware.map((m) => m.file).join('\n');
+    if (!sameMap(ids, this.ids) || middlewareKey !== this.middlewareKey) {
+      this.routes = new WeakMap();
+      this.types = new WeakMap();
+    }
+    this.ids = ids;
+    this.middlewareKey = middlewareKey;
+    const rewrite = (t: GType): GType => rewriteRefs(t, ids);
+    const types: Record<string, NamedType> = {};
+    for (const key of [...parts.named.keys()].sort((a, b) => cmp(ids.get(a)!, ids.get(b)!))) {
+      const def = parts.named.get(key)!;
+      let out = this.types.get(def);
+      if (!out) this.types.set(def, (out = { ...def, type: rewrite(def.type) }));
+      types[ids.get(key)!] = out;
+    }
+    const routes = parts.routes
+      .map((r) => {
+        let out = this.routes.get(r);
+        if (!out) this.routes.set(r, (out = rewriteRoute(r, rewrite, middleware)));
+        return out;
+      })
+      .sort(compareRoutes);
+    return modelOf(parts, types, routes, middleware, rewrite);
   }
-  const middleware = [...parts.middleware].sort((a, b) => cmp(a.file, b.file));
-  const routes = parts.routes
-    .map((r) => ({
-      ...r,
-      input: Object.fromEntries(Object.entries(r.input).map(([k, v]) => [k, rewrite(v)])),
-      output: Object.fromEntries(Object.entries(r.output).sort(([a], [b]) => Number(a) - Number(b)).map(([k, v]) => [k, rewrite(v)])),
-      middleware: chainFor(r.file, middleware),
-    }))
-    .sort(compareRoutes);
+}
+
+function rewriteRoute(r: RouteModel, rewrite: (t: GType) => GType, middleware: MiddlewareModel[]): RouteModel {
+  return {
+    ...r,
+    input: Object.fromEntries(Object.entries(r.input).map(([k, v]) => [k, rewrite(v)])),
+    output: Object.fromEntries(Object.entries(r.output).sort(([a], [b]) => Number(a) - Number(b)).map(([k, v]) => [k, rewrite(v)])),
+    middleware: chainFor(r.file, middleware),
+  };
+}
+
+function sameMap(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}
+
+function modelOf(parts: ModelParts, types: Record<string, NamedType>, routes: RouteModel[], middleware: MiddlewareModel[], rewrite: (t: GType) => GType): AppModel {
   return {
     modelVersion: MODEL_VERSION,
     app: { name: parts.appName },

@@ -28,11 +28,24 @@ export function analyzeModule(sf: ts.SourceFile, root: string, checker: ts.TypeC
     if (signatures.length === 0) continue;
     functions.push({
       name: exported.name,
-      signature: `${exported.name}${checker.signatureToString(signatures[0]!, decl, ts.TypeFormatFlags.NoTruncation)}`,
+      signature: `${exported.name}${signatureText(decl, signatures[0]!, checker)}`,
       span: spanOf(ts.getNameOfDeclaration(decl) ?? decl, root),
     });
   }
   functions.sort((a, b) => (a.name < b.name ? -1 : 1));
   const names = new Set(exports.map((e) => e.name));
   return { name, file, functions, hasInit: names.has('init'), hasClose: names.has('close') };
+}
+
+/**
+ * The signature as written in the source when its parameters and return type are annotated
+ * (cheaper than printing checker types, and what the author wrote); printed by the checker when not.
+ */
+function signatureText(decl: ts.Declaration, signature: ts.Signature, checker: ts.TypeChecker): string {
+  const fn = ts.isVariableDeclaration(decl) && decl.initializer && (ts.isArrowFunction(decl.initializer) || ts.isFunctionExpression(decl.initializer)) ? decl.initializer : decl;
+  if (ts.isFunctionLike(fn) && fn.type && fn.parameters.every((p) => p.type)) {
+    const params = fn.parameters.map((p) => `${p.dotDotDotToken ? '...' : ''}${p.name.getText()}${p.questionToken || p.initializer ? '?' : ''}: ${p.type!.getText()}`);
+    return `(${params.join(', ')}): ${fn.type.getText()}`;
+  }
+  return checker.signatureToString(signature, decl, ts.TypeFormatFlags.NoTruncation);
 }

@@ -18,6 +18,7 @@ interface CachedFile { version: string; sourceFile: ts.SourceFile }
 export class AppProgram {
   private program: ts.Program | undefined;
   private readonly files = new Map<string, CachedFile>();
+  private trustCache = false;
   /** containing file → files its imports resolve to (project files and packages). */
   readonly imports = new Map<string, string[]>();
   private readonly options: ts.CompilerOptions;
@@ -28,6 +29,9 @@ export class AppProgram {
     this.options = readCompilerOptions(root);
     this.host = ts.createCompilerHost(this.options, true);
     this.resolutionCache = ts.createModuleResolutionCache(root, (f) => f, this.options);
+    // Shared with createProgram, so that it finds each file's package.json scope (module format)
+    // in the same cache instead of walking the folders above all files again on every rebuild.
+    this.host.getModuleResolutionCache = () => this.resolutionCache;
     this.host.getSourceFile = (fileName, languageVersion, onError) => this.getSourceFile(fileName, languageVersion, onError);
     this.host.resolveModuleNameLiterals = (literals, containingFile, _redirected, options) => {
       const resolved = literals.map((literal) => this.resolve(literal.text, containingFile, options));
@@ -36,9 +40,16 @@ export class AppProgram {
     };
   }
 
-  /** Builds (or rebuilds from the previous program) over `rootFiles`; `changed` files are re-read. */
-  update(rootFiles: string[], changed: Iterable<string> = []): ts.Program {
+  /**
+   * Builds (or rebuilds from the previous program) over `rootFiles`; `changed` files are re-read.
+   * `exhaustive` means the caller knows every file that changed (a watcher), so cached files are
+   * reused without a stat; otherwise every file's mtime and size are checked. `filesAddedOrRemoved`
+   * clears module resolutions, which may have looked for a file that now exists (or the reverse).
+   */
+  update(rootFiles: string[], changed: Iterable<string> = [], options: { exhaustive?: boolean; filesAddedOrRemoved?: boolean } = {}): ts.Program {
     for (const file of changed) this.files.delete(file);
+    if (options.filesAddedOrRemoved) this.resolutionCache.clear();
+    this.trustCache = options.exhaustive === true;
     this.program = ts.createProgram({ rootNames: rootFiles, options: this.options, host: this.host, oldProgram: this.program });
     return this.program;
   }
@@ -60,6 +71,10 @@ export class AppProgram {
     if (shared) {
       const hit = sharedSourceFiles.get(fileName);
       if (hit) return hit;
+    }
+    if (this.trustCache) {
+      const trusted = this.files.get(fileName);
+      if (trusted) return trusted.sourceFile;
     }
     let version: string;
     try {

@@ -40,9 +40,13 @@ export function literalObject(e: ts.Expression | undefined): Record<string, stri
 
 /** Module names used as `<…>.modules.<name>` and effect names enqueued as `<…>.enqueue('<name>', …)`. */
 export function usedModulesAndEffects(sf: ts.SourceFile): { modules: string[]; effects: string[] } {
+  // Most files mention neither: skip the syntax walk for them.
+  if (!/\bmodules\s*\.|\benqueue\s*\(/.test(sf.text)) return { modules: [], effects: [] };
   const modules = new Set<string>();
   const effects = new Set<string>();
   const visit = (node: ts.Node): void => {
+    // Types and imports cannot hold a call or a property access: skip their subtrees.
+    if (ts.isTypeNode(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || ts.isImportDeclaration(node)) return;
     if (ts.isPropertyAccessExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'modules') {
       modules.add(node.name.text);
     }

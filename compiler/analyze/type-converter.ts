@@ -32,11 +32,19 @@ export interface NamedEntry {
   diagnostics: Diagnostic[];
 }
 
-/** Named types converted in the current program, by key (`<file>#<Name<Args>>`). Shared by all files of one program version. */
-export type NamedTypeCache = Map<string, NamedEntry>;
+/** What conversions of one program version share, across all its files. */
+export interface TypeCache {
+  /** Named types converted so far, by key (`<file>#<Name<Args>>`). */
+  named: Map<string, NamedEntry>;
+  /** Each checker type's name key, or null for an inlined type. */
+  keys: Map<ts.Type, string | null>;
+}
+
+export function newTypeCache(): TypeCache {
+  return { named: new Map(), keys: new Map() };
+}
 
 export class TypeConverter implements ConvertContext {
-  private readonly keys = new Map<ts.Type, string | null>();
   /** Keys of the named types this converter reached (for the per-file result). */
   readonly reached = new Set<string>();
   /** The named types being converted, innermost last: a problem is filed under the innermost. */
@@ -45,9 +53,13 @@ export class TypeConverter implements ConvertContext {
   constructor(
     readonly checker: ts.TypeChecker,
     private readonly root: string,
-    private readonly named: NamedTypeCache,
+    private readonly cache: TypeCache,
     private readonly diagnostics: DiagnosticBag,
   ) {}
+
+  private get named(): Map<string, NamedEntry> {
+    return this.cache.named;
+  }
 
   convert(type: ts.Type, site: Site): GType {
     const key = this.nameKey(type);
@@ -129,10 +141,10 @@ export class TypeConverter implements ConvertContext {
    * utility types (`Partial<User>` is inlined; a user's own mapped type keeps its name).
    */
   private nameKey(type: ts.Type): string | null {
-    const cached = this.keys.get(type);
+    const cached = this.cache.keys.get(type);
     if (cached !== undefined) return cached;
     const key = this.computeNameKey(type);
-    this.keys.set(type, key);
+    this.cache.keys.set(type, key);
     return key;
   }
 
@@ -152,8 +164,21 @@ export class TypeConverter implements ConvertContext {
     const decl = symbol.declarations?.[0];
     if (!decl) return null;
     const file = spanOf(decl, this.root).file;
-    const name = args.length ? `${symbol.name}<${args.map((a) => this.checker.typeToString(a, undefined, ts.TypeFormatFlags.NoTruncation)).join(', ')}>` : symbol.name;
+    const name = args.length ? `${symbol.name}<${args.map((a) => this.argumentName(a)).join(', ')}>` : symbol.name;
     return `${file}#${name}`;
+  }
+
+  /** A type argument as written in a name (`Page<User>`): built from symbols, printed by the checker only when it must. */
+  private argumentName(t: ts.Type): string {
+    const intrinsic = (t as { intrinsicName?: string }).intrinsicName;
+    if (intrinsic !== undefined && !(t.flags & ts.TypeFlags.EnumLiteral)) return intrinsic;
+    if (t.flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral) && !(t.flags & ts.TypeFlags.EnumLiteral)) return JSON.stringify((t as ts.LiteralType).value);
+    const symbol = t.aliasSymbol ?? t.symbol;
+    const args = t.aliasSymbol ? t.aliasTypeArguments ?? [] : t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference ? this.checker.getTypeArguments(t as ts.TypeReference) : [];
+    if (symbol && symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class | ts.SymbolFlags.Enum | ts.SymbolFlags.TypeAlias) && !this.checker.isArrayType(t) && !this.checker.isTupleType(t)) {
+      return args.length ? `${symbol.name}<${args.map((a) => this.argumentName(a)).join(', ')}>` : symbol.name;
+    }
+    return this.checker.typeToString(t, undefined, ts.TypeFormatFlags.NoTruncation);
   }
 
   private describeDeclaration(type: ts.Type): string | undefined {

@@ -6,6 +6,7 @@ import { applyConstraints, isConstraintName, type Constraint } from '../constrai
 import type { ConvertContext, TypeParser } from './context.js';
 import { describe } from './context.js';
 import { convertObjectStructure } from './object.js';
+import { isTrueType } from './literal.js';
 
 const GATI_TAG = 'gati:';
 const TYPIA_TAG = 'typia.tag';
@@ -58,7 +59,7 @@ function propType(type: ts.Type, name: string, ctx: ConvertContext): ts.Type | u
 function literalOf(type: ts.Type | undefined, ctx: ConvertContext): JsonValue | undefined {
   if (!type) return undefined;
   if (type.flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral)) return (type as ts.LiteralType).value as string | number;
-  if (type.flags & ts.TypeFlags.BooleanLiteral) return ctx.checker.typeToString(type) === 'true';
+  if (type.flags & ts.TypeFlags.BooleanLiteral) return isTrueType(type, ctx.checker);
   if (type.flags & ts.TypeFlags.Null) return null;
   return undefined;
 }

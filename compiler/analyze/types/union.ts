@@ -43,7 +43,9 @@ function sourceOrder(members: ts.Type[], union: ts.Type, site: Site, ctx: Conver
     const i = written.indexOf(m);
     return i === -1 ? written.length : i;
   };
-  return [...members].sort((a, b) => rank(a) - rank(b) || compare(canonical(a, ctx), canonical(b, ctx)));
+  const names = new Map<ts.Type, string>();
+  const name = (m: ts.Type) => names.get(m) ?? (names.set(m, canonical(m, ctx)), names.get(m)!);
+  return [...members].sort((a, b) => rank(a) - rank(b) || compare(name(a), name(b)));
 }
 
 function compare(a: string, b: string): number {
