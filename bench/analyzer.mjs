@@ -369,7 +369,7 @@ async function main() {
     },
     ratioTscToGatiCold: ratio,
     warmHandler: { ...h, analyzed: warm.handler.analyzed, programMsMean: mean(warm.handler.programMs), analyzeMsMean: mean(warm.handler.analyzeMs) },
-    warmShared: { ...s, analyzed: warm.shared.analyzed, programMsMean: mean(warm.shared.programMs), analyzeMsMean: mean(warm.shared.analyzeMs) },
+    warmShared: { ...s, runsMs: warm.shared.ms.map((x) => Math.round(x * 10) / 10), analyzed: warm.shared.analyzed, programMsMean: mean(warm.shared.programMs), analyzeMsMean: mean(warm.shared.analyzeMs) },
     warmMaxRssKb: warm.maxRssKb,
     problems: warm.problems,
     targets: TARGETS,

@@ -14,6 +14,7 @@ import { analyzeModule } from './module.js';
 import { analyzeEffect } from './effect.js';
 import { checkRouteTable } from './route-rules.js';
 import { ModelMerger } from './merge.js';
+import { tuneHeapForAnalysis } from './heap.js';
 import { baseName } from './names.js';
 
 export interface AnalyzerOptions {
@@ -59,6 +60,7 @@ export class Analyzer {
   private readonly merger = new ModelMerger();
 
   constructor(options: AnalyzerOptions) {
+    tuneHeapForAnalysis();
     this.root = options.root;
     this.program = new AppProgram(options.root);
     this.appName = options.appName ?? readPackageName(options.root) ?? basename(options.root);
@@ -96,7 +98,7 @@ export class Analyzer {
     const toAnalyze = [...kinds.keys()].filter((f) => !this.results.has(f) || dependents.has(f));
     const syntax = this.syntaxDiagnostics(program);
     const broken = new Set(syntax.map((d) => join(this.root, d.span!.file)));
-    const cache = newTypeCache();
+    const cache = newTypeCache(mode.rediscover ? undefined : this.reusableNamedTypes(dependents));
     for (const file of toAnalyze) {
       const sf = program.getSourceFile(file);
       if (!sf || broken.has(file)) {
@@ -164,6 +166,17 @@ export class Analyzer {
     const model = this.merger.merge({ appName: this.appName, routes, named, ...parts });
     checkRouteTable(model.routes, bag);
     return { model, diagnostics: bag.sorted() };
+  }
+
+  /** Named types of the last run declared outside `dirty` files (see TypeCache.previous). */
+  private reusableNamedTypes(dirty: Set<string>): Map<string, NamedEntry> {
+    const out = new Map<string, NamedEntry>();
+    for (const result of this.results.values()) {
+      for (const [key, entry] of result.named) {
+        if (!out.has(key) && !dirty.has(join(this.root, key.slice(0, key.indexOf('#'))))) out.set(key, entry);
+      }
+    }
+    return out;
   }
 
   /** Every file that imports one of `changed`, directly or not (plus the changed files). */

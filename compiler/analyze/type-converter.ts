@@ -1,7 +1,7 @@
 // Turns checker types into GTypes: named types become refs (defined once, so recursion works),
 // everything else goes to the first parser in the chain that supports it.
 import ts from 'typescript';
-import type { GType, NamedType, ObjectType, Span } from '../model/gtype.js';
+import { walkGType, type GType, type NamedType, type ObjectType, type Span } from '../model/gtype.js';
 import type { Code } from '../diagnostics/codes.js';
 import { diagnostic, type Diagnostic, type DiagnosticBag } from '../diagnostics/diagnostic.js';
 import type { ConvertContext, Site, TypeParser } from './types/context.js';
@@ -38,10 +38,16 @@ export interface TypeCache {
   named: Map<string, NamedEntry>;
   /** Each checker type's name key, or null for an inlined type. */
   keys: Map<ts.Type, string | null>;
+  /**
+   * Named types from the previous program version that are still valid: declared in files whose
+   * import closure holds no changed file. A type's structure can only come from its file's import
+   * closure, so these are reused (with every named type they reach) instead of converted again.
+   */
+  previous: Map<string, NamedEntry>;
 }
 
-export function newTypeCache(): TypeCache {
-  return { named: new Map(), keys: new Map() };
+export function newTypeCache(previous: Map<string, NamedEntry> = new Map()): TypeCache {
+  return { named: new Map(), keys: new Map(), previous };
 }
 
 export class TypeConverter implements ConvertContext {
@@ -65,7 +71,7 @@ export class TypeConverter implements ConvertContext {
     const key = this.nameKey(type);
     if (key === null) return this.convertStructure(type, site);
     this.reached.add(key);
-    if (!this.named.has(key)) {
+    if (!this.named.has(key) && !this.adoptPrevious(key)) {
       const decl = type.aliasSymbol?.declarations?.[0] ?? type.symbol?.declarations?.[0];
       const def: NamedType = { name: key.slice(key.indexOf('#') + 1), type: { kind: 'unknown' } };
       if (decl) def.span = spanOf(decl, this.root);
@@ -102,6 +108,27 @@ export class TypeConverter implements ConvertContext {
     const decls = symbol?.declarations;
     if (!decls?.length) return false;
     return decls.every((d) => isDefaultLibFile(d.getSourceFile()));
+  }
+
+  /** Takes `key` and all it reaches from the previous version, when all of it is there. */
+  private adoptPrevious(key: string): boolean {
+    const { previous } = this.cache;
+    if (!previous.has(key)) return false;
+    const keys = new Set<string>();
+    const stack = [key];
+    while (stack.length) {
+      const k = stack.pop()!;
+      if (keys.has(k) || this.named.has(k)) continue;
+      const entry = previous.get(k);
+      if (!entry) return false;
+      keys.add(k);
+      walkGType(entry.def.type, (node) => {
+        if (node.kind === 'ref') stack.push(node.id);
+      });
+    }
+    for (const k of keys) this.named.set(k, previous.get(k)!);
+    this.markReached(key);
+    return true;
   }
 
   /** Follows a ref to its definition (one level; definitions are never refs themselves). */
