@@ -9,19 +9,20 @@ export function writeArtifacts(root: string, artifacts: Artifact[]): { written: 
   let unchanged = 0;
   for (const artifact of artifacts) {
     const target = join(root, artifact.path);
-    let current: string | undefined;
+    const bytes = typeof artifact.contents === 'string' ? Buffer.from(artifact.contents) : artifact.contents;
+    let current: Buffer | undefined;
     try {
-      current = readFileSync(target, 'utf8');
+      current = readFileSync(target);
     } catch {
       current = undefined;
     }
-    if (current === artifact.contents) {
+    if (current && current.equals(bytes)) {
       unchanged++;
       continue;
     }
     mkdirSync(dirname(target), { recursive: true });
     const temp = `${target}.${process.pid}.tmp`;
-    writeFileSync(temp, artifact.contents);
+    writeFileSync(temp, bytes);
     renameSync(temp, target);
     written.push(artifact.path);
   }

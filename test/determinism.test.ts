@@ -10,7 +10,7 @@ import { Analyzer } from '../compiler/analyze/analyzer.js';
 import { stableStringify } from '../compiler/model/stable-json.js';
 import { fixture } from './helpers/paths.js';
 
-const bytes = (artifacts: { path: string; contents: string }[]) => artifacts.map((a) => `${a.path}\n${a.contents}`).join('\n');
+const bytes = (artifacts: { path: string; contents: string | Uint8Array }[]) => artifacts.map((a) => `${a.path}\n${Buffer.from(a.contents).toString('base64')}`).join('\n');
 
 test('two builds of the payments app give byte-identical model and schemas', async () => {
   const a = await buildApp(fixture('payments'));
