@@ -16,8 +16,11 @@ export function refPath(id: string): string {
   return `#/$defs/${id}`;
 }
 
-export function toJsonSchema(t: GType): JsonSchema {
-  return { ...body(t), ...annotations(t) };
+/** How a named type is referenced: `#/$defs/<id>` by default; OpenAPI and the validators use their own places. */
+export type RefTarget = (id: string) => string;
+
+export function toJsonSchema(t: GType, ref: RefTarget = refPath): JsonSchema {
+  return { ...body(t, ref), ...annotations(t) };
 }
 
 /** A self-contained schema for `root`: the dialect, the node, and the named types it reaches. */
@@ -28,7 +31,8 @@ export function standaloneSchema(root: GType, types: Record<string, NamedType>):
   return schema;
 }
 
-function body(t: GType): JsonSchema {
+function body(t: GType, ref: RefTarget): JsonSchema {
+  const sub = (x: GType) => toJsonSchema(x, ref);
   switch (t.kind) {
     case 'string': return pick({ type: 'string' }, t, ['format', 'minLength', 'maxLength', 'pattern']);
     case 'number': return pick({ type: 'number' }, t, ['format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']);
@@ -38,14 +42,14 @@ function body(t: GType): JsonSchema {
     case 'literal': return { type: typeof t.value, const: t.value };
     case 'enum': return withType({ enum: t.members.map((m) => m.value) }, t.members.map((m) => m.value));
     case 'date': return { type: 'string', format: 'date-time' };
-    case 'ref': return { $ref: refPath(t.id) };
+    case 'ref': return { $ref: ref(t.id) };
     case 'unknown': case 'void': return {};
-    case 'array': return pick({ type: 'array', items: toJsonSchema(t.items) }, t, ['minItems', 'maxItems', 'uniqueItems']);
+    case 'array': return pick({ type: 'array', items: sub(t.items) }, t, ['minItems', 'maxItems', 'uniqueItems']);
     case 'tuple': {
       const fixed = t.elements.filter((e) => !e.rest);
       const rest = t.elements.find((e) => e.rest);
-      const schema: JsonSchema = { type: 'array', prefixItems: fixed.map((e) => toJsonSchema(e.type)), minItems: fixed.filter((e) => !e.optional).length };
-      if (rest) schema.items = toJsonSchema(rest.type);
+      const schema: JsonSchema = { type: 'array', prefixItems: fixed.map((e) => sub(e.type)), minItems: fixed.filter((e) => !e.optional).length };
+      if (rest) schema.items = sub(rest.type);
       else {
         schema.items = false;
         schema.maxItems = fixed.length;
@@ -53,18 +57,18 @@ function body(t: GType): JsonSchema {
       return schema;
     }
     case 'record': {
-      const schema: JsonSchema = { type: 'object', additionalProperties: toJsonSchema(t.value) };
+      const schema: JsonSchema = { type: 'object', additionalProperties: sub(t.value) };
       const key = pick({}, t.key, ['format', 'minLength', 'maxLength', 'pattern']);
       if (Object.keys(key).length) schema.propertyNames = key;
       return schema;
     }
     case 'object': {
       const properties: Record<string, JsonSchema> = {};
-      for (const p of t.properties) properties[p.name] = p.description ? { ...toJsonSchema(p.type), description: p.description } : toJsonSchema(p.type);
+      for (const p of t.properties) properties[p.name] = p.description ? { ...sub(p.type), description: p.description } : sub(p.type);
       const schema: JsonSchema = { type: 'object', properties };
       const required = t.properties.filter((p) => !p.optional).map((p) => p.name);
       if (required.length) schema.required = required;
-      schema.additionalProperties = t.additionalProperties ? toJsonSchema(t.additionalProperties) : false;
+      schema.additionalProperties = t.additionalProperties ? sub(t.additionalProperties) : false;
       return schema;
     }
     case 'union': {
@@ -72,7 +76,7 @@ function body(t: GType): JsonSchema {
         const values = t.members.flatMap((m) => (m.kind === 'literal' ? [m.value] : m.kind === 'enum' ? m.members.map((e) => e.value) : [null]));
         return withType({ enum: values }, values);
       }
-      const members = t.members.map(toJsonSchema);
+      const members = t.members.map(sub);
       return t.discriminator ? { type: 'object', discriminator: { propertyName: t.discriminator }, oneOf: members } : { anyOf: members };
     }
     default: return assertNever(t);

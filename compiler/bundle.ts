@@ -1,0 +1,88 @@
+// Bundles the generated server entry with esbuild into dist/server.mjs (+ source map, so stack
+// traces point at the user's .ts lines). Gati's runtime and the validators' AJV helpers are
+// bundled in; the app's own npm dependencies stay external (native ones must, and node_modules
+// ships beside dist/ in a deployment). A Bundler keeps esbuild's incremental context for watch.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BuildContext, BuildOptions, Plugin } from 'esbuild';
+import { ENTRY_PATH } from '../emitters/bundle/entry.js';
+
+const require = createRequire(import.meta.url);
+const LIB = fileURLToPath(new URL('..', import.meta.url));
+const GATI_ENTRIES: Record<string, string> = {
+  gati: join(LIB, 'runtime-shim/index.js'),
+  'gati/runtime': join(LIB, 'runtime-shim/server/index.js'),
+  'gati/middleware': join(LIB, 'runtime-shim/middleware/index.js'),
+};
+/** Packages the generated validators import; resolved from Gati's own dependencies. */
+const BUNDLED_PACKAGES = /^(ajv|ajv-formats|fast-uri|fast-deep-equal|json-schema-traverse)(\/|$)/;
+
+const resolvePlugin: Plugin = {
+  name: 'gati-resolve',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path in GATI_ENTRIES) return { path: GATI_ENTRIES[args.path]! };
+      if (BUNDLED_PACKAGES.test(args.path)) return { path: require.resolve(args.path) };
+      if (args.path.startsWith('node:')) return { path: args.path, external: true };
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+function options(root: string): BuildOptions {
+  return {
+    absWorkingDir: root,
+    entryPoints: { server: join(root, ENTRY_PATH) },
+    outdir: join(root, 'dist'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    sourcesContent: false,
+    logLevel: 'silent',
+    plugins: [resolvePlugin],
+    // Bundled CommonJS (AJV's helpers) calls require(); give ESM one. Stack traces use the map.
+    banner: { js: "import { createRequire as __gatiRequire } from 'node:module'; const require = __gatiRequire(import.meta.url); process.setSourceMapsEnabled?.(true);" },
+  };
+}
+
+export interface BundleResult {
+  ok: boolean;
+  errors: { text: string; file?: string; line?: number; column?: number }[];
+  ms: number;
+}
+
+export class Bundler {
+  private context: BuildContext | undefined;
+
+  constructor(private readonly root: string) {}
+
+  async build(): Promise<BundleResult> {
+    const started = performance.now();
+    const esbuild = await import('esbuild');
+    try {
+      this.context ??= await esbuild.context(options(this.root));
+      await this.context.rebuild();
+      return { ok: true, errors: [], ms: performance.now() - started };
+    } catch (error) {
+      const errors = ((error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors ?? [{ text: String(error) }]).map((e) => ({
+        text: e.text,
+        file: e.location?.file,
+        line: e.location?.line,
+        column: e.location ? e.location.column + 1 : undefined,
+      }));
+      return { ok: false, errors, ms: performance.now() - started };
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.context?.dispose();
+    this.context = undefined;
+  }
+}
+
+export const SERVER_BUNDLE = 'dist/server.mjs';
+export const runtimeDir = dirname(GATI_ENTRIES['gati/runtime']!);

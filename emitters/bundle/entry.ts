@@ -1,0 +1,48 @@
+// The server entry: a module that imports the app's handlers, middleware, modules, effects and
+// config with the generated route table and validators, and hands them to the runtime. esbuild
+// bundles it into dist/server.mjs (see compiler/bundle.ts).
+import type { AppModel, RouteModel } from '../../compiler/model/app-model.js';
+import type { GatiConfig } from '../../runtime-shim/config.js';
+import { GENERATED_HEADER } from '../artifact.js';
+
+export const ENTRY_PATH = '.gati/cache/server-entry.mjs';
+
+export interface EntryOptions {
+  /** The config file relative to the app root when it is a script (imported, so it runs at start), else undefined. */
+  configScript?: string;
+  /** The loaded config, embedded when there is no script. */
+  config: GatiConfig;
+}
+
+/** `.gati/cache/x.mjs` → the app root is two folders up. */
+const fromEntry = (file: string) => `../../${file}`;
+
+export function emitEntry(model: AppModel, options: EntryOptions): { path: string; contents: string } {
+  const lines = [`// ${GENERATED_HEADER}`, "import { runMain } from 'gati/runtime';", "import { match } from '../../dist/router.mjs';", "import { routes as validators, effects as effectValidators } from '../../dist/validators/index.mjs';"];
+  const handlerIds = new Map<string, string>();
+  model.routes.forEach((route, i) => {
+    handlerIds.set(route.file, `h${i}`);
+    lines.push(`import * as h${i} from ${JSON.stringify(fromEntry(route.file))};`);
+  });
+  model.middleware.forEach((m, i) => lines.push(`import * as mw${i} from ${JSON.stringify(fromEntry(m.file))};`));
+  model.modules.forEach((m, i) => lines.push(`import * as mod${i} from ${JSON.stringify(fromEntry(m.file))};`));
+  model.effects.forEach((e, i) => lines.push(`import * as eff${i} from ${JSON.stringify(fromEntry(e.file))};`));
+  lines.push(options.configScript ? `import config from ${JSON.stringify(fromEntry(options.configScript))};` : `const config = ${JSON.stringify(options.config)};`);
+  const mwIndex = new Map(model.middleware.map((m, i) => [m.file, i]));
+  lines.push('', '/** A `_middleware` file exports one middleware or an array of them. */', 'const chain = (ns) => (ns.middleware === undefined ? [] : [].concat(ns.middleware));', '');
+  lines.push('export const app = {', `  name: ${JSON.stringify(model.app.name)},`, '  config: config ?? {},', '  match,', '  routes: [');
+  model.routes.forEach((route, i) => lines.push(`    ${routeEntry(route, i, mwIndex)},`));
+  lines.push('  ],', `  modules: { ${model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`).join(', ')} },`);
+  lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload }`).join(', ')}],`);
+  lines.push('};', '');
+  lines.push('// Run when executed directly (`node dist/server.mjs`); `gati start` imports `app` instead.');
+  lines.push("if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) await runMain(app);", '');
+  return { path: ENTRY_PATH, contents: lines.join('\n') };
+}
+
+function routeEntry(route: RouteModel, i: number, mwIndex: Map<string, number>): string {
+  const statuses = Object.keys(route.output).map(Number);
+  const hasBody = route.typed ? route.input.body !== undefined : !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
+  const middleware = route.middleware.map((file) => `...chain(mw${mwIndex.get(file)})`).join(', ');
+  return `{ key: ${JSON.stringify(route.key)}, method: ${JSON.stringify(route.method)}, path: ${JSON.stringify(route.path)}, typed: ${route.typed}, readsBody: ${hasBody}, statuses: ${JSON.stringify(statuses)}, handler: h${i}.handler, middleware: [${middleware}], validators: validators[${i}] }`;
+}

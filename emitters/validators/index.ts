@@ -1,0 +1,130 @@
+// The validators emitter: per route, one module with AJV standalone validators for params, query,
+// headers, body and each declared response (checked in `gati dev`), plus the code that coerces
+// URL strings and revives dates; per effect, its payload validator. All compiled here, at build
+// time: the server imports plain functions and never compiles a schema.
+//
+// A module's text depends only on its schemas and the named types they reach, so a rebuild (the
+// watch path) regenerates just the modules whose inputs changed: see ValidatorCache.
+import { createHash } from 'node:crypto';
+import type { AppModel, InputPart, RouteModel } from '../../compiler/model/app-model.js';
+import { reachableTypeIds, type GType } from '../../compiler/model/gtype.js';
+import { toJsonSchema, type JsonSchema } from '../schema/to-json-schema.js';
+import { routeSchemaFile } from '../schema/index.js';
+import { GENERATED_HEADER, type Artifact } from '../artifact.js';
+import { createValidatorAjv, standaloneCode, type Ajv } from './ajv-instance.js';
+import { reviveStatements, type ReviverCode } from './date-revivers.js';
+import { COERCE_HELPERS, coerceStatements } from './coercers.js';
+
+export interface ValidatorOptions {
+  /** validation.unknownKeys: 'strip' (default) removes undeclared keys, 'reject' answers 400. */
+  unknownKeys: 'strip' | 'reject';
+}
+
+/** Module text by content hash, kept by a long-lived build (watch) between rebuilds. */
+export type ValidatorCache = Map<string, string>;
+
+const DEFS_ID = 'gati';
+const ref = (id: string) => `${DEFS_ID}#/$defs/${id}`;
+const URL_PARTS: InputPart[] = ['params', 'query', 'headers'];
+
+interface ModuleSpec {
+  file: string;
+  /** export name → schema */
+  schemas: Record<string, JsonSchema>;
+  /** Extra source appended after the validators (coercers, revivers). */
+  extra: string;
+  roots: GType[];
+}
+
+export function emit(model: AppModel, options: ValidatorOptions, cache: ValidatorCache = new Map()): Artifact[] {
+  const specs: ModuleSpec[] = [...model.routes.map((route) => routeModule(route, model)), ...model.effects.map(effectModule)];
+  let ajv: Ajv | undefined; // created only if some module is not in the cache
+  const artifacts: Artifact[] = [];
+  for (const spec of specs) {
+    const key = hash(options.unknownKeys, spec, model);
+    let text = cache.get(key);
+    if (text === undefined) {
+      ajv ??= instance(model, options);
+      text = moduleText(ajv, spec);
+      cache.set(key, text);
+    }
+    artifacts.push({ path: `dist/validators/${spec.file}`, contents: text });
+  }
+  artifacts.push({ path: 'dist/validators/index.mjs', contents: indexModule(model) });
+  return artifacts;
+}
+
+function routeModule(route: RouteModel, model: AppModel): ModuleSpec {
+  const schemas: Record<string, JsonSchema> = {};
+  const extra: string[] = [];
+  const roots: GType[] = [];
+  const revivers: ReviverCode = { functions: new Map() };
+  if (route.typed) {
+    for (const part of ['params', 'query', 'headers', 'body'] as InputPart[]) {
+      const type = route.input[part];
+      if (!type) continue;
+      roots.push(type);
+      const schema = toJsonSchema(part === 'body' || type.kind !== 'ref' ? type : model.types[type.id]!.type, ref);
+      // Headers keep the request's other headers: only the declared ones are checked.
+      if (part === 'headers') schema.additionalProperties = true;
+      schemas[part] = schema;
+      const Part = part[0]!.toUpperCase() + part.slice(1);
+      if (URL_PARTS.includes(part)) {
+        const coerce = coerceStatements(type, model.types);
+        if (coerce) extra.push(`export function coerce${Part}(o) { ${coerce} }`);
+      }
+      const revive = reviveStatements(type, 'v', model.types, revivers);
+      if (revive) extra.push(`export function revive${Part}(v) { ${revive} return v; }`);
+    }
+    for (const [status, type] of Object.entries(route.output)) {
+      if (type.kind === 'void' || type.kind === 'unknown') continue;
+      roots.push(type);
+      schemas[`s${status}`] = toJsonSchema(type, ref);
+    }
+  }
+  if (extra.some((e) => e.includes('toNumber(') || e.includes('toBoolean('))) extra.unshift(COERCE_HELPERS);
+  extra.unshift(...revivers.functions.values());
+  return { file: routeSchemaFile(route).replace(/\.json$/, '.mjs'), schemas, extra: extra.join('\n'), roots };
+}
+
+function effectModule(effect: AppModel['effects'][number]): ModuleSpec {
+  const schemas: Record<string, JsonSchema> = {};
+  if (effect.payload.kind !== 'unknown') schemas.payload = toJsonSchema(effect.payload, ref);
+  return { file: `effects/${effect.name}.mjs`, schemas, extra: '', roots: [effect.payload] };
+}
+
+function instance(model: AppModel, options: ValidatorOptions): Ajv {
+  const ajv = createValidatorAjv({ strip: options.unknownKeys !== 'reject' });
+  ajv.addSchema({ $id: DEFS_ID, $defs: Object.fromEntries(Object.entries(model.types).map(([id, t]) => [id, toJsonSchema(t.type, ref)])) });
+  return ajv;
+}
+
+let counter = 0;
+function moduleText(ajv: Ajv, spec: ModuleSpec): string {
+  const exports: Record<string, string> = {};
+  for (const [name, schema] of Object.entries(spec.schemas)) {
+    const id = `${name}_${counter++}`; // ids only need to be unique inside this AJV instance
+    ajv.addSchema(schema, id);
+    exports[name] = id;
+  }
+  const code = Object.keys(exports).length ? standaloneCode(ajv, exports) : '';
+  return `// ${GENERATED_HEADER}\n${code}\n${spec.extra}\n`;
+}
+
+/** What a module's text depends on: its schemas, the named types they reach, and the options. */
+function hash(unknownKeys: string, spec: ModuleSpec, model: AppModel): string {
+  const ids = reachableTypeIds(spec.roots, model.types);
+  const h = createHash('sha256');
+  h.update(JSON.stringify([unknownKeys, spec.file, spec.schemas, spec.extra]));
+  for (const id of ids) h.update(`${id}\0${JSON.stringify(model.types[id]!.type)}`);
+  return h.digest('hex');
+}
+
+function indexModule(model: AppModel): string {
+  const lines = [`// ${GENERATED_HEADER}`];
+  model.routes.forEach((route, i) => lines.push(`import * as r${i} from './${routeSchemaFile(route).replace(/\.json$/, '.mjs')}';`));
+  model.effects.forEach((effect, i) => lines.push(`import * as e${i} from './effects/${effect.name}.mjs';`));
+  lines.push('', '/** Per route, in the order of the route table. */', `export const routes = [${model.routes.map((_, i) => `r${i}`).join(', ')}];`);
+  lines.push('', '/** Per effect name: its payload validator module. */', `export const effects = { ${model.effects.map((e, i) => `${JSON.stringify(e.name)}: e${i}`).join(', ')} };`, '');
+  return lines.join('\n');
+}

@@ -1,0 +1,73 @@
+// The compiled app as the generated entry hands it to the runtime: everything decided at build
+// time (routes in table order, their validators, middleware chains, modules, effects, config).
+import type { GatiConfig } from '../config.js';
+import type { Middleware } from '../types.js';
+
+/** An AJV standalone validator: true when valid, else `errors` holds the first problem. */
+export interface ValidateFn {
+  (data: unknown): boolean;
+  errors?: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[] | null;
+}
+
+/** One route's generated validators module (dist/validators/<route>.mjs). */
+export interface RouteValidators {
+  params?: ValidateFn;
+  query?: ValidateFn;
+  headers?: ValidateFn;
+  body?: ValidateFn;
+  coerceParams?(o: unknown): void;
+  coerceQuery?(o: unknown): void;
+  coerceHeaders?(o: unknown): void;
+  reviveParams?(v: unknown): unknown;
+  reviveQuery?(v: unknown): unknown;
+  reviveHeaders?(v: unknown): unknown;
+  reviveBody?(v: unknown): unknown;
+  /** `s<status>`: the declared response body of that status. */
+  [response: `s${number}`]: ValidateFn | undefined;
+}
+
+export type HandlerFn = (req: unknown, res: unknown, gctx: unknown, lctx: unknown) => unknown;
+
+export interface CompiledRoute {
+  key: string;
+  method: string;
+  path: string;
+  /** False for an untyped handler: nothing is validated and params stay strings. */
+  typed: boolean;
+  /** Whether a body is read: a typed route that declares one, or any untyped route that may get one. */
+  readsBody: boolean;
+  /** Declared statuses; the first is the default when the handler sets none. */
+  statuses: number[];
+  handler: HandlerFn;
+  /** Outermost first. */
+  middleware: Middleware[];
+  validators: RouteValidators;
+}
+
+export type MatchResult =
+  | { route: number; params: Record<string, string> }
+  | { allow: string[] }
+  | { badEncoding: true }
+  | null;
+
+export interface ModuleNamespace {
+  init?(gctx: unknown): unknown;
+  close?(): unknown;
+  [fn: string]: unknown;
+}
+
+export interface EffectEntry {
+  name: string;
+  run(payload: unknown, gctx: unknown, ectx: unknown): unknown;
+  retry: { attempts: number; backoff: 'fixed' | 'exponential'; delayMs: number };
+  validate?: ValidateFn;
+}
+
+export interface CompiledApp {
+  name: string;
+  config: GatiConfig;
+  routes: CompiledRoute[];
+  match(method: string, path: string): MatchResult;
+  modules: Record<string, ModuleNamespace>;
+  effects: EffectEntry[];
+}

@@ -1,0 +1,5 @@
+// The runtime entry the generated server bundle imports (`gati/runtime`).
+export { startServer, prepareApp, DEFAULTS, type StartOptions, type StartedServer } from './start.js';
+export { runMain } from './main.js';
+export { createLogger } from './log.js';
+export type { CompiledApp, CompiledRoute, MatchResult, RouteValidators } from './app.js';

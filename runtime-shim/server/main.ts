@@ -1,0 +1,35 @@
+// `node dist/server.mjs` (and `gati start`): PORT/HOST from the environment or flags, and
+// `--workers N|auto` forks one server process per core with node:cluster.
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
+import type { CompiledApp } from './app.js';
+import { startServer } from './start.js';
+
+export interface MainOptions {
+  port?: number;
+  host?: string;
+  workers?: number | 'auto';
+  dev?: boolean;
+}
+
+export async function runMain(app: CompiledApp, options: MainOptions = {}): Promise<void> {
+  const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : undefined);
+  const host = options.host ?? process.env.HOST;
+  const workers = options.workers === 'auto' ? availableParallelism() : options.workers ?? 1;
+  if (workers > 1 && cluster.isPrimary) {
+    for (let i = 0; i < workers; i++) cluster.fork();
+    let exiting = false;
+    const stopAll = (signal: NodeJS.Signals) => {
+      exiting = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    };
+    process.once('SIGTERM', stopAll);
+    process.once('SIGINT', stopAll);
+    cluster.on('exit', (_worker, code) => {
+      if (!exiting && code !== 0) cluster.fork(); // a crashed worker is replaced
+      if (Object.keys(cluster.workers ?? {}).length === 0 && exiting) process.exit(0);
+    });
+    return;
+  }
+  await startServer(app, { port, host, dev: options.dev });
+}

@@ -1,0 +1,118 @@
+// The node:http engine adapter: IncomingMessage → IncomingRequest, OutgoingResponse → the socket.
+// Timeouts guard against slow clients; shutdown stops accepting and drains in-flight requests.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../types.js';
+import { BodyTooLargeError } from './body.js';
+import type { IncomingRequest, OutgoingResponse } from './handle.js';
+import { problem, problemBody } from './problem.js';
+
+export interface NodeServerOptions {
+  /** Longest a whole request may take to arrive (slowloris), ms. */
+  requestTimeoutMs: number;
+  log: Logger;
+}
+
+export interface RunningServer {
+  server: Server;
+  inFlight(): number;
+  /** Stops accepting, lets in-flight requests finish up to `deadlineMs`, then closes what is left. */
+  close(deadlineMs: number): Promise<void>;
+}
+
+export function createNodeServer(handle: (req: IncomingRequest) => Promise<OutgoingResponse>, options: NodeServerOptions): RunningServer {
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  const server = createServer(
+    { requestTimeout: options.requestTimeoutMs, headersTimeout: Math.min(options.requestTimeoutMs, 20_000), keepAliveTimeout: 5_000 },
+    (req, res) => {
+      inFlight++;
+      handle(adapt(req))
+        .then((out) => write(res, out), (error: unknown) => {
+          options.log.error({ err: error }, 'request pipeline failed');
+          write(res, { status: 500, headers: { 'content-type': 'application/problem+json' }, body: problemBody(problem(500)) });
+        })
+        .finally(() => {
+          inFlight--;
+          if (inFlight === 0) idle?.();
+        });
+    },
+  );
+  // Malformed requests get a problem document too, not a bare socket reset.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = problemBody(problem(status, status === 431 ? 'request headers are too large' : 'malformed HTTP request'));
+    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
+  return {
+    server,
+    inFlight: () => inFlight,
+    close(deadlineMs) {
+      return new Promise((resolve) => {
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          server.closeAllConnections();
+          resolve();
+        };
+        const timer = setTimeout(finish, deadlineMs);
+        timer.unref();
+        server.close(() => finish());
+        server.closeIdleConnections();
+        idle = () => {
+          server.closeIdleConnections();
+          if (inFlight === 0) setImmediate(() => server.closeIdleConnections());
+        };
+        if (inFlight === 0) idle();
+      });
+    },
+  };
+}
+
+function adapt(req: IncomingMessage): IncomingRequest {
+  return {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    headers: req.headers,
+    ip: req.socket.remoteAddress ?? '',
+    readBody: (limit) => readBody(req, limit),
+  };
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) {
+    req.resume();
+    return Promise.reject(new BodyTooLargeError());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new BodyTooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function write(res: ServerResponse, out: OutgoingResponse): void {
+  if (res.headersSent) return;
+  if (out.body === undefined) {
+    res.writeHead(out.status, out.headers);
+    res.end();
+    return;
+  }
+  out.headers['content-length'] = String(Buffer.byteLength(out.body));
+  res.writeHead(out.status, out.headers);
+  res.end(out.body);
+}

@@ -1,0 +1,24 @@
+// JSON.parse that refuses prototype poisoning (`__proto__`, `constructor.prototype`), as Fastify's
+// secure-json-parse does: a cheap scan of the text first, a walk of the result only when it hits.
+const SUSPECT = /"(?:__proto__|constructor)"\s*:/;
+
+export class PoisonedJsonError extends Error {}
+
+export function parseJson(text: string): unknown {
+  const value: unknown = JSON.parse(text);
+  if (value === null || typeof value !== 'object' || !SUSPECT.test(text)) return value;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const node = stack.pop() as Record<string, unknown>;
+    if (Object.prototype.hasOwnProperty.call(node, '__proto__')) throw new PoisonedJsonError('"__proto__" is not allowed in a JSON body');
+    const ctor = Object.prototype.hasOwnProperty.call(node, 'constructor') ? node.constructor : undefined;
+    if (ctor !== null && typeof ctor === 'object' && Object.prototype.hasOwnProperty.call(ctor, 'prototype')) {
+      throw new PoisonedJsonError('"constructor.prototype" is not allowed in a JSON body');
+    }
+    for (const key in node) {
+      const child = node[key];
+      if (child !== null && typeof child === 'object') stack.push(child);
+    }
+  }
+  return value;
+}

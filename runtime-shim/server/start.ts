@@ -1,0 +1,79 @@
+// Starting and stopping a compiled app on node:http: modules init before /_ready turns green,
+// SIGTERM/SIGINT drain in-flight requests up to the shutdown deadline, close modules, exit 0.
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../types.js';
+import type { CompiledApp } from './app.js';
+import { createPipeline } from './handle.js';
+import { createNodeServer } from './node.js';
+import { createProcessContext } from './context.js';
+import { parseByteSize } from './body.js';
+import { createLogger, levelFrom, type LogLevel } from './log.js';
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+  /** `gati dev`: responses are checked against their types. */
+  dev?: boolean;
+  log?: Logger;
+  /** Handle SIGTERM/SIGINT (default true; tests and `gati dev` manage shutdown themselves). */
+  signals?: boolean;
+}
+
+export interface StartedServer {
+  url: string;
+  port: number;
+  log: Logger;
+  /** Graceful stop: drain, close modules. */
+  stop(): Promise<void>;
+  /** The request handler, for an engine that owns the socket (`gati dev` swaps it on reload). */
+  handle: ReturnType<typeof createPipeline>;
+}
+
+export const DEFAULTS = { port: 3000, bodyLimit: 1024 * 1024, requestTimeoutMs: 30_000, shutdownTimeoutMs: 10_000 };
+
+export async function prepareApp(app: CompiledApp, options: { dev: boolean; log: Logger }) {
+  const server = app.config.server ?? {};
+  const context = createProcessContext(app, options.log);
+  let ready = false;
+  const handle = createPipeline(app, context.gctx, {
+    bodyLimit: parseByteSize(server.bodyLimit, DEFAULTS.bodyLimit),
+    checkResponses: app.config.validation?.responses ?? options.dev,
+    log: options.log,
+    isReady: () => ready,
+  });
+  await context.init();
+  ready = true;
+  return { handle, context };
+}
+
+export async function startServer(app: CompiledApp, options: StartOptions = {}): Promise<StartedServer> {
+  const dev = options.dev ?? false;
+  const log = options.log ?? createLogger(levelFrom(process.env.LOG_LEVEL, 'info' as LogLevel), { app: app.name });
+  const { handle, context } = await prepareApp(app, { dev, log });
+  const cfg = app.config.server ?? {};
+  const running = createNodeServer(handle, { requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, log });
+  const host = options.host ?? cfg.host ?? (dev ? '127.0.0.1' : '0.0.0.0');
+  await new Promise<void>((resolve, reject) => {
+    running.server.once('error', reject);
+    running.server.listen(options.port ?? cfg.port ?? DEFAULTS.port, host, () => resolve());
+  });
+  const port = (running.server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= (async () => {
+    log.info({ inFlight: running.inFlight() }, 'shutting down');
+    await running.close(cfg.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs);
+    await context.close();
+    log.info({}, 'stopped');
+  })());
+  if (options.signals !== false) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      log.info({ signal }, 'signal received');
+      void stop().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+  log.info({ url, routes: app.routes.length }, 'listening');
+  return { url, port, log, stop, handle };
+}
