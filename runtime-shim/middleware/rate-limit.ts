@@ -40,7 +40,10 @@ function positive(name: string, v: unknown): number {
 
 const defaultKey = (req: Req): string => (req as Req & { ip?: string }).ip ?? 'unknown';
 
-export function rateLimit(options: RateLimitOptions): Middleware {
+/** The middleware, with the number of client keys it currently holds (for metrics and tests). */
+export type RateLimiter = Middleware & { readonly keys: number };
+
+export function rateLimit(options: RateLimitOptions): RateLimiter {
   if (options === null || typeof options !== 'object') throw new TypeError('rateLimit: options are required');
   let capacity: number;
   let perSecond: number;
@@ -67,7 +70,7 @@ export function rateLimit(options: RateLimitOptions): Middleware {
   // buckets are swept from the front a few at a time as requests arrive.
   const buckets = new Map<string, Bucket>();
 
-  return (req, res, _gctx, _lctx, next) => {
+  const mw: Middleware = (req, res, _gctx, _lctx, next) => {
     const key = keyOf(req);
     if (key === undefined) return next();
     const t = now();
@@ -104,4 +107,5 @@ export function rateLimit(options: RateLimitOptions): Middleware {
     answerProblem(res, 429, 'Too Many Requests', `Rate limit exceeded; retry in ${retryAfter} s`);
     return;
   };
+  return Object.defineProperty(mw, 'keys', { get: () => buckets.size, enumerable: true }) as RateLimiter;
 }
