@@ -375,6 +375,13 @@ test('requestLog: a thrown HttpError is logged with its status and rethrown; oth
   assert.equal(lines.map((l) => [l.level, l.msg, (l.obj as { status: number }).status]), [['warn', 'done', 404], ['warn', 'done', 500]]);
 });
 
+test('requestLog: a throwing fields() is noted on the line and does not fail the request', async () => {
+  const mw = requestLog({ fields: () => { throw new Error('no tenant'); } });
+  const { lines, res } = await run(mw, fakeReq('GET', '/'));
+  assert.is(res.body, 'ok');
+  assert.is((lines[0]!.obj as Record<string, unknown>).fieldsError, 'no tenant');
+});
+
 // ---------------------------------------------------------------- package
 
 test("the package exports 'gati/middleware' with the four middleware", async () => {

@@ -53,7 +53,13 @@ export function requestLog(options: RequestLogOptions = {}): Middleware {
         line.headers = picked;
       }
       if (fields !== undefined) {
-        const extra = fields(req, res);
+        let extra: Record<string, unknown> | undefined;
+        try {
+          extra = fields(req, res);
+        } catch (err) {
+          // A throwing `fields` must not replace the request's own outcome (or error).
+          line.fieldsError = err instanceof Error ? err.message : String(err);
+        }
         if (extra) {
           for (const k of Object.keys(extra)) {
             if (SECRET_HEADERS.has(k.toLowerCase())) continue;
