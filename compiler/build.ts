@@ -1,14 +1,20 @@
 // `gati build` without the terminal: config → analysis → emitters → artifacts (pure data).
-// The CLI decides what to print and writes the artifacts (write-artifacts.ts).
+// The CLI writes the artifacts (write-artifacts.ts) and bundles the server (bundle.ts).
+// A BuildSession is long-lived for `gati watch`/`gati dev`: it keeps the analyzer's program and
+// the validators' cache, so a rebuild re-analyzes and re-emits only what an edit touched.
+import { join } from 'node:path';
 import type { GatiConfig } from '../runtime-shim/config.js';
 import type { AppModel } from './model/app-model.js';
 import { stableStringify } from './model/stable-json.js';
 import { DiagnosticBag, compareDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
-import { discoverApp } from './discover/discover.js';
+import { CONFIG_NAMES, discoverApp } from './discover/discover.js';
 import { loadConfig } from './config/load-config.js';
-import { Analyzer, type AnalyzeStats } from './analyze/analyzer.js';
-import type { Artifact } from '../emitters/artifact.js';
+import { Analyzer, type AnalyzeResult, type AnalyzeStats } from './analyze/analyzer.js';
+import { GENERATED_HEADER, type Artifact } from '../emitters/artifact.js';
 import { emit as emitSchemas } from '../emitters/schema/index.js';
+import { emit as emitValidators, type ValidatorCache } from '../emitters/validators/index.js';
+import { emitRouter } from '../emitters/router/index.js';
+import { emitEntry } from '../emitters/bundle/entry.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -19,21 +25,68 @@ export interface BuildResult {
   stats: AnalyzeStats & { configMs: number; emitMs: number };
 }
 
+export interface EmitContext {
+  config: GatiConfig;
+  /** The config file, relative to the app root, when it is a script the server must run. */
+  configFile?: string;
+  /** Validator modules by content hash, kept between rebuilds. */
+  validatorCache?: ValidatorCache;
+}
+
 /** The emitters run over a model without errors, in this order. */
-export function emitAll(model: AppModel): Artifact[] {
-  return [{ path: '.gati/model.json', contents: `${stableStringify(model)}\n` }, ...emitSchemas(model)];
+export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Artifact[] {
+  const script = ctx.configFile && /\.(m?ts|m?js)$/.test(ctx.configFile) ? ctx.configFile : undefined;
+  return [
+    { path: '.gati/model.json', contents: `${stableStringify(model)}\n` },
+    ...emitSchemas(model),
+    ...emitValidators(model, { unknownKeys: ctx.config.validation?.unknownKeys ?? 'strip' }, ctx.validatorCache),
+    { path: 'dist/router.mjs', contents: `// ${GENERATED_HEADER}\n${emitRouter(model.routes)}` },
+    emitEntry(model, { config: ctx.config, configScript: script }),
+  ];
+}
+
+export class BuildSession {
+  private analyzer: Analyzer | undefined;
+  private config: GatiConfig = {};
+  private configFile: string | undefined;
+  private configDiagnostics: Diagnostic[] = [];
+  private configMs = 0;
+  private readonly validatorCache: ValidatorCache = new Map();
+
+  constructor(readonly root: string) {}
+
+  /** A full build: (re)load the config, analyze everything. */
+  async build(): Promise<BuildResult> {
+    await this.loadConfig();
+    this.analyzer = new Analyzer({ root: this.root, appName: this.config.name });
+    return this.finish(this.analyzer.analyze());
+  }
+
+  /** After `changed` files (absolute paths) were saved: a config change rebuilds everything. */
+  async rebuild(changed: string[]): Promise<BuildResult> {
+    if (!this.analyzer || changed.some((f) => CONFIG_NAMES.some((n) => f === join(this.root, n)))) return this.build();
+    return this.finish(this.analyzer.update(changed));
+  }
+
+  private async loadConfig(): Promise<void> {
+    const started = performance.now();
+    const bag = new DiagnosticBag();
+    const loaded = await loadConfig(this.root, discoverApp(this.root).configFiles, bag);
+    this.config = loaded.config;
+    this.configFile = loaded.file;
+    this.configDiagnostics = bag.items;
+    this.configMs = performance.now() - started;
+  }
+
+  private finish(analysis: AnalyzeResult): BuildResult {
+    const diagnostics = [...this.configDiagnostics, ...analysis.diagnostics].sort(compareDiagnostics);
+    const ok = !diagnostics.some((d) => d.severity === 'error');
+    const emitStarted = performance.now();
+    const artifacts = ok ? emitAll(analysis.model, { config: this.config, configFile: this.configFile, validatorCache: this.validatorCache }) : [];
+    return { ok, config: this.config, model: analysis.model, artifacts, diagnostics, stats: { ...analysis.stats, configMs: this.configMs, emitMs: performance.now() - emitStarted } };
+  }
 }
 
 export async function buildApp(root: string): Promise<BuildResult> {
-  const started = performance.now();
-  const bag = new DiagnosticBag();
-  const { config } = await loadConfig(root, discoverApp(root).configFiles, bag);
-  const configMs = performance.now() - started;
-  const analyzer = new Analyzer({ root, appName: config.name });
-  const analysis = analyzer.analyze();
-  const diagnostics = [...bag.items, ...analysis.diagnostics].sort(compareDiagnostics);
-  const ok = !diagnostics.some((d) => d.severity === 'error');
-  const emitStarted = performance.now();
-  const artifacts = ok ? emitAll(analysis.model) : [];
-  return { ok, config, model: analysis.model, artifacts, diagnostics, stats: { ...analysis.stats, configMs, emitMs: performance.now() - emitStarted } };
+  return new BuildSession(root).build();
 }

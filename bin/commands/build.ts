@@ -1,9 +1,11 @@
-// gati build [dir]: analyze the app and write .gati/model.json and dist/schemas/.
+// gati build [dir]: analyze the app, write .gati/model.json, dist/ (schemas, validators, router)
+// and bundle dist/server.mjs.
 import { relative } from 'node:path';
 import { buildApp } from '../../compiler/build.js';
 import { writeArtifacts } from '../../compiler/write-artifacts.js';
+import { Bundler, SERVER_BUNDLE } from '../../compiler/bundle.js';
 import type { Terminal } from '../terminal.js';
-import { reportDiagnostics } from './report.js';
+import { reportDiagnostics, reportBundleErrors } from './report.js';
 
 export async function buildCommand(root: string, term: Terminal, json: boolean): Promise<number> {
   term.progress(`gati build: analyzing ${relative(process.cwd(), root) || '.'}…`);
@@ -11,11 +13,17 @@ export async function buildCommand(root: string, term: Terminal, json: boolean):
   const failed = reportDiagnostics(result.diagnostics, root, term, json);
   if (failed) return 1;
   const { written } = writeArtifacts(root, result.artifacts);
+  term.progress('gati build: bundling…');
+  const bundler = new Bundler(root);
+  const bundled = await bundler.build();
+  await bundler.dispose();
+  if (!bundled.ok) return reportBundleErrors(bundled.errors, root, term);
   const m = result.model;
-  const ms = Math.round(result.stats.configMs + result.stats.programMs + result.stats.analyzeMs + result.stats.emitMs);
+  const ms = Math.round(result.stats.configMs + result.stats.programMs + result.stats.analyzeMs + result.stats.emitMs + bundled.ms);
   const where = relative(process.cwd(), root) || '.';
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   term.info(`${term.style.bold('gati build')} ${m.app.name}: ${count(m.routes.length, 'route')}, ${count(m.modules.length, 'module')}, ${count(m.effects.length, 'effect')}, ${count(Object.keys(m.types).length, 'named type')} in ${ms} ms`);
+  term.info(`  server   ${where}/${SERVER_BUNDLE}`);
   term.info(`  model    ${where}/.gati/model.json`);
   term.info(`  schemas  ${where}/dist/schemas/ (${result.artifacts.filter((a) => a.path.startsWith('dist/schemas/')).length} files)`);
   term.info(`  ${written.length} file${written.length === 1 ? '' : 's'} written, ${result.artifacts.length - written.length} unchanged`);

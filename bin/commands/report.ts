@@ -1,4 +1,5 @@
 // Prints a phase's diagnostics as text (tsc style) or JSON, and tells whether the phase failed.
+import { relative } from 'node:path';
 import type { Diagnostic } from '../../compiler/diagnostics/diagnostic.js';
 import { formatDiagnostic, formatSummary } from '../../compiler/diagnostics/format.js';
 import type { Terminal } from '../terminal.js';
@@ -13,4 +14,13 @@ export function reportDiagnostics(diagnostics: Diagnostic[], root: string, term:
   term.error(diagnostics.map((d) => formatDiagnostic(d, root, term.style)).join('\n\n') + '\n');
   term.error(formatSummary(diagnostics));
   return failed;
+}
+
+/** esbuild could not bundle the server: an import that does not resolve, a syntax esbuild refuses. */
+export function reportBundleErrors(errors: { text: string; file?: string; line?: number; column?: number }[], root: string, term: Terminal): number {
+  for (const e of errors) {
+    const where = e.file ? `${relative(root, e.file) || e.file}:${e.line}:${e.column} - ` : '';
+    term.error(`${where}error GATI9002: the server bundle failed: ${e.text}`);
+  }
+  return 1;
 }

@@ -200,11 +200,18 @@ export class Analyzer {
     return out;
   }
 
-  /** TypeScript syntax errors in the app's own files (not packages), as GATI1010. */
+  /** TypeScript syntax errors (GATI1010) and unresolved relative imports (GATI1012) in the app's own files. */
   private syntaxDiagnostics(program: ts.Program): Diagnostic[] {
     const bag = new DiagnosticBag();
     for (const sf of program.getSourceFiles()) {
       if (sf.fileName.includes('/node_modules/') || !sf.fileName.startsWith(this.root)) continue;
+      for (const miss of this.program.unresolved.get(sf.fileName) ?? []) {
+        const { line, character } = sf.getLineAndCharacterOfPosition(miss.start);
+        bag.report('GATI1012', `cannot find the module '${miss.text}' imported by ${relPath(this.root, sf.fileName)}`, {
+          span: { file: relPath(this.root, sf.fileName), line: line + 1, column: character + 1 },
+          length: miss.length,
+        });
+      }
       for (const d of program.getSyntacticDiagnostics(sf)) {
         const start = d.start ?? 0;
         const { line, character } = sf.getLineAndCharacterOfPosition(start);

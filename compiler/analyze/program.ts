@@ -21,6 +21,8 @@ export class AppProgram {
   private trustCache = false;
   /** containing file → files its imports resolve to (project files and packages). */
   readonly imports = new Map<string, string[]>();
+  /** containing file → its relative imports that resolve to nothing (text and position). */
+  readonly unresolved = new Map<string, { text: string; start: number; length: number }[]>();
   private readonly options: ts.CompilerOptions;
   private readonly resolutionCache: ts.ModuleResolutionCache;
   private readonly host: ts.CompilerHost;
@@ -36,6 +38,9 @@ export class AppProgram {
     this.host.resolveModuleNameLiterals = (literals, containingFile, _redirected, options) => {
       const resolved = literals.map((literal) => this.resolve(literal.text, containingFile, options));
       this.imports.set(containingFile, resolved.flatMap((r) => (r.resolvedModule ? [r.resolvedModule.resolvedFileName] : [])));
+      const missing = literals.flatMap((l, i) => (!resolved[i]!.resolvedModule && l.text.startsWith('.') ? [{ text: l.text, start: l.getStart(), length: l.getWidth() }] : []));
+      if (missing.length) this.unresolved.set(containingFile, missing);
+      else this.unresolved.delete(containingFile);
       return resolved;
     };
   }
@@ -119,8 +124,10 @@ function readCompilerOptions(root: string): ts.CompilerOptions {
   return {
     ...options,
     target: ts.ScriptTarget.ES2022,
-    module: options.module ?? ts.ModuleKind.NodeNext,
-    moduleResolution: options.moduleResolution ?? ts.ModuleResolutionKind.NodeNext,
+    // Without a tsconfig, resolve like the bundler that builds the server (esbuild): extensionless
+    // and `.js`-for-`.ts` imports both work, as do packages' `exports`.
+    module: options.module ?? ts.ModuleKind.ESNext,
+    moduleResolution: options.moduleResolution ?? (options.module === undefined ? ts.ModuleResolutionKind.Bundler : undefined),
     strict: true,
     strictNullChecks: true,
     exactOptionalPropertyTypes: false,

@@ -28,6 +28,7 @@ export const CODES = define({
   GATI1009: { title: 'A constraint does not apply to this type', hint: 'String constraints go on strings, numeric ones on numbers, item constraints on arrays.' },
   GATI1010: { title: 'TypeScript syntax error', hint: 'Fix the syntax error; `tsc --noEmit` shows the same problem.' },
   GATI1011: { title: 'A type that no value can have (never) in a wire position', hint: 'A `never` usually comes from an intersection of incompatible types; check the types it is built from.' },
+  GATI1012: { title: 'An import that cannot be resolved', hint: 'Check the path and its extension: relative imports in ESM name the file, e.g. `../types/user.js` for `../types/user.ts`.' },
   GATI2001: { title: 'Handler file without a `handler` export', hint: 'Export the handler: `export const handler: Handler<…> = async (req, res) => { … }`. Files whose name starts with `_` are never routes.' },
   GATI2002: { title: 'Invalid `route` string', hint: "A route is '<METHOD> <path>': METHOD one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, WS; the path starts with '/', segments are literals, ':name' or a final '*'." },
   GATI2003: { title: 'The `route` export is not a string literal', hint: "Write the route as a literal: `export const route = 'GET /users/:id';` (the compiler reads it without running your code)." },
@@ -48,6 +49,7 @@ export const CODES = define({
   GATI4003: { title: 'The config file could not be loaded', hint: 'Fix the error in the config file; it must default-export the config (`export default defineConfig({ … })`).' },
   GATI4004: { title: 'More than one config file', hint: 'Keep one gati.config file and delete the others.' },
   GATI9001: { title: 'Internal error', hint: 'This is a bug in Gati, not in your code. Please report it with the message and stack above.' },
+  GATI9002: { title: 'The server bundle failed', hint: 'esbuild could not bundle what the analysis accepted; please report it with the message above.' },
 });
 
 export type Code = keyof typeof CODES;
