@@ -3,5 +3,6 @@
 import { main } from '../lib/bin/gati.js';
 
 main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
+  // A negative code means a server keeps running until a signal ends it.
+  if (code >= 0) process.exitCode = code;
 });

@@ -6,19 +6,28 @@ import { createTerminal, type Terminal } from './terminal.js';
 import { buildCommand } from './commands/build.js';
 import { routesCommand } from './commands/routes.js';
 import { explainCommand } from './commands/explain.js';
+import { startCommand } from './commands/start.js';
+import { watchCommand } from './commands/watch.js';
+import { devCommand } from './commands/dev.js';
 
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
 Usage: gati <command> [dir] [options]
 
 Commands:
-  build [dir]         analyze the app; write .gati/model.json and dist/schemas/
+  build [dir]         analyze the app; write .gati/model.json and dist/ (server bundle, validators, router, schemas)
+  start [dir]         serve the built app (dist/server.mjs); --port/PORT, --host/HOST (0.0.0.0), --workers N|auto
+  dev [dir]           build, serve and reload on every save without dropping requests (--port, --host 127.0.0.1)
+  watch [dir]         rebuild on every save (only what changed is re-analyzed and re-emitted)
   routes [dir]        print the route table as a tree, with each route's file
   explain <code>      explain a diagnostic code (e.g. gati explain GATI2003)
 
 Options:
   --format <fmt>      diagnostics as "text" (default) or "json"
   --silent            print nothing but problems
+  -p, --port <n>      port for start and dev (default PORT, else 3000)
+  --host <h>          host for start (default HOST, else 0.0.0.0) and dev (127.0.0.1)
+  --workers <n|auto>  start: server processes (node:cluster)
   -h, --help          show this help
   -v, --version       print the version
 
@@ -41,6 +50,9 @@ export async function main(argv: string[]): Promise<number> {
         silent: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        workers: { type: 'string' },
       },
     });
   } catch (error) {
@@ -69,6 +81,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'build': return await buildCommand(dir, term, json);
       case 'routes': return await routesCommand(dir, term, json);
       case 'explain': return explainCommand(rest[0], term);
+      case 'start': return await startCommand(dir, values, term);
+      case 'watch': return await watchCommand(dir, term);
+      case 'dev': return await devCommand(dir, values, term);
       default:
         term.error(`gati: unknown command '${command}'. Run 'gati --help' for the list.`);
         return 2;

@@ -18,7 +18,7 @@ export interface EntryOptions {
 const fromEntry = (file: string) => `../../${file}`;
 
 export function emitEntry(model: AppModel, options: EntryOptions): { path: string; contents: string } {
-  const lines = [`// ${GENERATED_HEADER}`, "import { runMain } from 'gati/runtime';", "import { match } from '../../dist/router.mjs';", "import { routes as validators, effects as effectValidators } from '../../dist/validators/index.mjs';"];
+  const lines = [`// ${GENERATED_HEADER}`, "import { runMain } from 'gati/runtime';", "export { runMain, prepareApp, createLogger } from 'gati/runtime';", "import { match } from '../../dist/router.mjs';", "import { routes as validators, effects as effectValidators } from '../../dist/validators/index.mjs';"];
   const handlerIds = new Map<string, string>();
   model.routes.forEach((route, i) => {
     handlerIds.set(route.file, `h${i}`);

@@ -1,0 +1,88 @@
+// gati dev [dir]: watch + serve with zero-downtime reload. The dev process owns the socket; each
+// good build is imported beside the running one, its modules initialised, and then new requests
+// go to it while in-flight ones finish on the old build, whose modules close once it is idle. A
+// build with errors keeps the old build serving.
+import type { AddressInfo } from 'node:net';
+import { watchApp } from '../../compiler/watcher.js';
+import { createNodeServer } from '../../runtime-shim/server/node.js';
+import type { IncomingRequest, OutgoingResponse } from '../../runtime-shim/server/handle.js';
+import { createLogger, levelFrom } from '../../runtime-shim/server/log.js';
+import type { Terminal } from '../terminal.js';
+import { RebuildLoop } from './rebuild-loop.js';
+import { loadBundle } from './load-bundle.js';
+import { parsePort, type ServeFlags } from './start.js';
+
+interface Generation {
+  handle(req: IncomingRequest): Promise<OutgoingResponse>;
+  close(): Promise<void>;
+  inFlight: number;
+  onIdle?: () => void;
+}
+
+export async function devCommand(root: string, flags: ServeFlags, term: Terminal): Promise<number> {
+  const port = parsePort(flags.port ?? process.env.PORT, term);
+  if (port === null) return 2;
+  const log = createLogger(levelFrom(process.env.LOG_LEVEL, 'info'), {});
+  const loop = new RebuildLoop(root, term);
+  const first = await loop.initial();
+  if (!first.ok) {
+    term.error('gati dev: the first build failed; fix the errors above and run gati dev again');
+    await loop.dispose();
+    return 1;
+  }
+  let current: Generation | undefined = await load(root, log);
+  const server = createNodeServer(async (req) => {
+    const gen = current!;
+    gen.inFlight++;
+    try {
+      return await gen.handle(req);
+    } finally {
+      gen.inFlight--;
+      if (gen.inFlight === 0) gen.onIdle?.();
+    }
+  }, { requestTimeoutMs: 30_000, log });
+  const host = flags.host ?? process.env.HOST ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.server.listen(port ?? 3000, host, () => resolve());
+  });
+  const address = server.server.address() as AddressInfo;
+  term.info(`${term.style.bold('gati dev')} serving on http://${host}:${address.port} (reloads on save)`);
+
+  const watcher = watchApp(root, (changed) => {
+    void loop.rebuild(changed).then(async (outcome) => {
+      if (!outcome.ok) return;
+      try {
+        const next = await load(root, log);
+        const old = current!;
+        current = next;
+        retire(old, log);
+        term.info(`  reloaded in ${Math.round(outcome.ms)} ms`);
+      } catch (error) {
+        log.error({ err: error }, 'the new build failed to start; the previous one keeps serving');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  watcher.close();
+  await server.close(10_000);
+  await current?.close();
+  await loop.dispose();
+  return 0;
+}
+
+async function load(root: string, log: ReturnType<typeof createLogger>): Promise<Generation> {
+  const bundle = await loadBundle(root);
+  const { handle, context } = await bundle.prepareApp(bundle.app, { dev: true, log: log.child({ app: bundle.app.name }) });
+  return { handle, close: () => context.close(), inFlight: 0 };
+}
+
+/** Closes an old build's modules once its last in-flight request is done. */
+function retire(gen: Generation, log: ReturnType<typeof createLogger>): void {
+  const close = () => void gen.close().catch((error: unknown) => log.error({ err: error }, 'closing the previous build failed'));
+  if (gen.inFlight === 0) close();
+  else gen.onIdle = close;
+}

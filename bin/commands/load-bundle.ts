@@ -1,0 +1,22 @@
+// Imports a built server bundle. Each import gets a fresh URL, so `gati dev` loads a new build
+// beside the one serving (ESM caches modules by URL).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CompiledApp } from '../../runtime-shim/server/app.js';
+import type { prepareApp, runMain, createLogger } from '../../runtime-shim/server/index.js';
+
+export interface LoadedBundle {
+  app: CompiledApp;
+  runMain: typeof runMain;
+  prepareApp: typeof prepareApp;
+  createLogger: typeof createLogger;
+}
+
+let generation = 0;
+
+export async function loadBundle(root: string): Promise<LoadedBundle> {
+  const file = join(root, 'dist', 'server.mjs');
+  if (!existsSync(file)) throw new Error(`${file} does not exist: run \`gati build\` first`);
+  return (await import(`${pathToFileURL(file).href}?v=${++generation}`)) as LoadedBundle;
+}
