@@ -14,7 +14,7 @@ import { GENERATED_HEADER, type Artifact } from '../emitters/artifact.js';
 import { emit as emitSchemas } from '../emitters/schema/index.js';
 import { emit as emitValidators, type ValidatorCache } from '../emitters/validators/index.js';
 import { emitRouter } from '../emitters/router/index.js';
-import { emitEntry } from '../emitters/bundle/entry.js';
+import { emitEntry, emitLauncher } from '../emitters/bundle/entry.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -42,6 +42,7 @@ export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Art
     ...emitValidators(model, { unknownKeys: ctx.config.validation?.unknownKeys ?? 'strip' }, ctx.validatorCache),
     { path: 'dist/router.mjs', contents: `// ${GENERATED_HEADER}\n${emitRouter(model.routes)}` },
     emitEntry(model, { config: ctx.config, configScript: script }),
+    emitLauncher(),
   ];
 }
 

@@ -33,7 +33,7 @@ const resolvePlugin: Plugin = {
 function options(root: string): BuildOptions {
   return {
     absWorkingDir: root,
-    entryPoints: { server: join(root, ENTRY_PATH) },
+    entryPoints: { app: join(root, ENTRY_PATH) },
     outdir: join(root, 'dist'),
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -44,8 +44,8 @@ function options(root: string): BuildOptions {
     sourcesContent: false,
     logLevel: 'silent',
     plugins: [resolvePlugin],
-    // Bundled CommonJS (AJV's helpers) calls require(); give ESM one. Stack traces use the map.
-    banner: { js: "import { createRequire as __gatiRequire } from 'node:module'; const require = __gatiRequire(import.meta.url); process.setSourceMapsEnabled?.(true);" },
+    // Bundled CommonJS (AJV's helpers) calls require(); give ESM one.
+    banner: { js: "import { createRequire as __gatiRequire } from 'node:module'; const require = __gatiRequire(import.meta.url);" },
   };
 }
 
@@ -85,4 +85,5 @@ export class Bundler {
 }
 
 export const SERVER_BUNDLE = 'dist/server.mjs';
+export const APP_BUNDLE = 'dist/app.mjs';
 export const runtimeDir = dirname(GATI_ENTRIES['gati/runtime']!);

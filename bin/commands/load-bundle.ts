@@ -15,8 +15,10 @@ export interface LoadedBundle {
 
 let generation = 0;
 
+/** Loads dist/app.mjs (the bundle behind the dist/server.mjs launcher), with source maps on. */
 export async function loadBundle(root: string): Promise<LoadedBundle> {
-  const file = join(root, 'dist', 'server.mjs');
+  process.setSourceMapsEnabled(true);
+  const file = join(root, 'dist', 'app.mjs');
   if (!existsSync(file)) throw new Error(`${file} does not exist: run \`gati build\` first`);
   return (await import(`${pathToFileURL(file).href}?v=${++generation}`)) as LoadedBundle;
 }

@@ -9,6 +9,11 @@ import { fileURLToPath } from 'node:url';
 /** The `gati` types every app is analysed against: the ones shipped beside this compiler. */
 export const GATI_TYPES_FILE = fileURLToPath(new URL('../../runtime-shim/index.d.ts', import.meta.url));
 export const GATI_TYPES_DIR = dirname(GATI_TYPES_FILE);
+const GATI_SUBPATHS: Record<string, string> = {
+  gati: GATI_TYPES_FILE,
+  'gati/middleware': fileURLToPath(new URL('../../runtime-shim/middleware/index.d.ts', import.meta.url)),
+  'gati/runtime': fileURLToPath(new URL('../../runtime-shim/server/index.d.ts', import.meta.url)),
+};
 
 /** Default-lib and package .d.ts files never change during a process: parse them once for all programs. */
 const sharedSourceFiles = new Map<string, ts.SourceFile>();
@@ -65,9 +70,8 @@ export class AppProgram {
   }
 
   private resolve(name: string, containingFile: string, options: ts.CompilerOptions): ts.ResolvedModuleWithFailedLookupLocations {
-    if (name === 'gati') {
-      return { resolvedModule: { resolvedFileName: GATI_TYPES_FILE, extension: ts.Extension.Dts, isExternalLibraryImport: true } };
-    }
+    const gati = GATI_SUBPATHS[name];
+    if (gati) return { resolvedModule: { resolvedFileName: gati, extension: ts.Extension.Dts, isExternalLibraryImport: true } };
     return ts.resolveModuleName(name, containingFile, options, this.host, this.resolutionCache);
   }
 

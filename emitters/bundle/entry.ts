@@ -18,7 +18,7 @@ export interface EntryOptions {
 const fromEntry = (file: string) => `../../${file}`;
 
 export function emitEntry(model: AppModel, options: EntryOptions): { path: string; contents: string } {
-  const lines = [`// ${GENERATED_HEADER}`, "import { runMain } from 'gati/runtime';", "export { runMain, prepareApp, createLogger } from 'gati/runtime';", "import { match } from '../../dist/router.mjs';", "import { routes as validators, effects as effectValidators } from '../../dist/validators/index.mjs';"];
+  const lines = [`// ${GENERATED_HEADER}`, "export { runMain, prepareApp, createLogger } from 'gati/runtime';", "import { match } from '../../dist/router.mjs';", "import { routes as validators, effects as effectValidators } from '../../dist/validators/index.mjs';"];
   const handlerIds = new Map<string, string>();
   model.routes.forEach((route, i) => {
     handlerIds.set(route.file, `h${i}`);
@@ -35,9 +35,25 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
   lines.push('  ],', `  modules: { ${model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`).join(', ')} },`);
   lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload }`).join(', ')}],`);
   lines.push('};', '');
-  lines.push('// Run when executed directly (`node dist/server.mjs`); `gati start` imports `app` instead.');
-  lines.push("if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) await runMain(app);", '');
   return { path: ENTRY_PATH, contents: lines.join('\n') };
+}
+
+/**
+ * dist/server.mjs: enables source maps, then loads the bundle (dist/app.mjs) and serves it. Source
+ * maps only apply to modules loaded after they are enabled, hence a launcher in front of the bundle.
+ */
+export function emitLauncher(): { path: string; contents: string } {
+  return {
+    path: 'dist/server.mjs',
+    contents: [
+      `// ${GENERATED_HEADER}`,
+      '// `node dist/server.mjs` serves the app; PORT and HOST come from the environment.',
+      'process.setSourceMapsEnabled(true);',
+      "const { app, runMain } = await import('./app.mjs');",
+      'await runMain(app);',
+      '',
+    ].join('\n'),
+  };
 }
 
 function routeEntry(route: RouteModel, i: number, mwIndex: Map<string, number>): string {

@@ -60,6 +60,7 @@ async function route(app: CompiledApp, gctx: GlobalContext, options: PipelineOpt
   const matched = app.match(incoming.method, path);
   if (matched === null) return problemResponse(problem(404, `no route for ${incoming.method} ${path}`));
   if ('allow' in matched) {
+    if (incoming.method === 'OPTIONS') return options_(app, gctx, incoming, path, search, requestId, matched.allow, options.log);
     const res = problemResponse(problem(405, `${incoming.method} is not allowed on ${path}`));
     res.headers.allow = matched.allow.join(', ');
     return res;
@@ -107,6 +108,28 @@ async function route(app: CompiledApp, gctx: GlobalContext, options: PipelineOpt
   }
   if (options.checkResponses && compiled.typed) checkResponse(compiled, res.status, res.body, log);
   return { ...bodyResponse(res.status, res.headers, res.body), routeKey: compiled.key };
+}
+
+/**
+ * OPTIONS on a path without an OPTIONS route: the middleware of the path's route runs (so `cors`
+ * answers preflights), then 204 with `Allow`.
+ */
+async function options_(app: CompiledApp, gctx: GlobalContext, incoming: IncomingRequest, path: string, search: string, requestId: string, allow: string[], baseLog: Logger): Promise<OutgoingResponse & { routeKey?: string }> {
+  const target = app.match(allow[0]!, path);
+  const headers: Record<string, string | string[]> = { allow: [...allow, 'OPTIONS'].join(', ') };
+  if (!target || !('route' in target)) return { status: 204, headers, body: undefined };
+  const compiled = app.routes[target.route]!;
+  const log = baseLog.child({ reqId: requestId });
+  const lctx: LocalContext = { requestId, version: '', startedAt: Date.now(), log, state: {} };
+  const req = { method: 'OPTIONS', path, ip: incoming.ip, params: target.params, query: parseQuery(search), headers: incoming.headers, body: undefined };
+  const res = newRes(compiled);
+  res.status = 204;
+  try {
+    await runChain({ ...compiled, handler: async () => undefined }, req, res, gctx, lctx);
+  } catch (error) {
+    return errorResponse(error, log, compiled);
+  }
+  return { ...bodyResponse(res.status, { ...headers, ...res.headers }, res.body), routeKey: `OPTIONS ${compiled.path}` };
 }
 
 function validateUrlParts(req: { params: unknown; query: unknown; headers: unknown }, v: RouteValidators): Problem | undefined {

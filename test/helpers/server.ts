@@ -1,0 +1,85 @@
+// Builds a fixture app into a temp copy and runs its real server (`node dist/server.mjs`) on a free
+// port, collecting its JSON log lines.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO, fixture } from './paths.js';
+
+export const GATI_BIN = join(REPO, 'bin/gati.mjs');
+
+/** A temp copy of fixtures/<name>, without build outputs. */
+export function copyFixture(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `gati-${name}-`));
+  cpSync(fixture(name), dir, { recursive: true, filter: (src) => !/[/\\](dist|node_modules)([/\\]|$)|\.gati[/\\]cache/.test(src) });
+  return dir;
+}
+
+export function gatiSync(args: string[], cwd = REPO) {
+  return spawnSync(process.execPath, [GATI_BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+}
+
+export interface RunningApp {
+  url: string;
+  child: ChildProcess;
+  logs: Record<string, unknown>[];
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Spawns `command` with PORT=0 and waits for the "listening" log line (or a "serving on" line). */
+export function runServer(command: string[], cwd: string, env: Record<string, string> = {}): Promise<RunningApp> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, command, { cwd, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const logs: Record<string, unknown>[] = [];
+    let text = '';
+    let buffer = '';
+    let done = false;
+    const timer = setTimeout(() => finish(new Error(`server did not start:\n${text}`)), 60_000);
+    const finish = (error?: Error, url?: string) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (error) {
+        child.kill('SIGKILL');
+        reject(error);
+        return;
+      }
+      resolve({
+        url: url!,
+        child,
+        logs,
+        output: () => text,
+        stop: (signal = 'SIGTERM') => new Promise((res) => {
+          if (child.exitCode !== null) return res(child.exitCode);
+          child.once('exit', (code) => res(code));
+          child.kill(signal);
+        }),
+      });
+    };
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      buffer += chunk.toString();
+      let nl;
+      while ((nl = buffer.indexOf('\n')) !== -1) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        try {
+          const entry = JSON.parse(line) as Record<string, unknown>;
+          logs.push(entry);
+          if (entry.msg === 'listening') finish(undefined, String(entry.url));
+        } catch {
+          const m = /serving on (http:\/\/\S+)/.exec(line);
+          if (m) finish(undefined, m[1]);
+        }
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => finish(new Error(`server exited with ${code}:\n${text}`)));
+  });
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
