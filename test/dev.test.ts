@@ -1,0 +1,59 @@
+// `gati dev`: a client keeps sending requests while a handler file is edited; no request fails,
+// the new behaviour appears, and a response that breaks its type is logged loudly.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GATI_BIN, copyFixture, removeDir, runServer } from './helpers/server.js';
+
+test('zero-downtime reload under load, and response checks in dev', async () => {
+  const dir = copyFixture('serving');
+  const dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
+  try {
+    const file = join(dir, 'src/handlers/teapot.ts');
+    let failures = 0;
+    let sent = 0;
+    let sawNew = false;
+    let stop = false;
+    const client = (async () => {
+      while (!stop) {
+        sent++;
+        try {
+          const res = await fetch(`${dev.url}/teapot`);
+          const body = (await res.json()) as Record<string, unknown>;
+          if (res.status === 200 && body.ok === true) sawNew = true;
+          else if (res.status !== 418) failures++;
+        } catch {
+          failures++;
+        }
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    const started = Date.now();
+    writeFileSync(file, readFileSync(file, 'utf8').replace("throw new HttpError(418, { error: 'Teapot' });", 'return { ok: true };'));
+    while (!sawNew && Date.now() - started < 15_000) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    stop = true;
+    await client;
+    assert.ok(sawNew, 'the edit is served');
+    assert.is(failures, 0, `${failures} of ${sent} requests failed during the reload`);
+    assert.ok(sent > 20, `the client kept sending (${sent})`);
+
+    const wrong = await fetch(`${dev.url}/wrong`);
+    assert.is(wrong.status, 200);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.match(dev.output(), /response check: GET \/wrong 200 body does not match its type at \/response\/id/);
+
+    // A build error keeps the last good build serving.
+    writeFileSync(file, "import type { Handler } from 'gati';\nexport const handler: Handler<{}, { x: () => void }> = async () => ({ x: () => {} });\n");
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.match(dev.output(), 'GATI1001');
+    const still = await fetch(`${dev.url}/teapot`);
+    assert.is(still.status, 200);
+  } finally {
+    await dev.stop('SIGTERM');
+    removeDir(dir);
+  }
+});
+
+test.run();
