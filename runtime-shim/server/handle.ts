@@ -8,6 +8,7 @@ import type { CompiledApp, CompiledRoute, RouteValidators, ValidateFn } from './
 import { PROBLEM_TYPE, problem, type Problem } from './problem.js';
 import { toValidationErrors } from './validation-errors.js';
 import { BodyTooLargeError, decodeJsonBody } from './body.js';
+import { logsAt } from './log.js';
 
 export interface IncomingRequest {
   method: string;
@@ -39,6 +40,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
 export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: PipelineOptions): (req: IncomingRequest) => Promise<OutgoingResponse> {
+  const logRequests = logsAt(options.log, 'info');
   return async function handle(incoming) {
     const started = performance.now();
     const q = incoming.url.indexOf('?');
@@ -47,7 +49,7 @@ export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: P
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     const out = await route(app, gctx, options, incoming, path, q === -1 ? '' : incoming.url.slice(q + 1), requestId);
     out.headers['x-request-id'] = requestId;
-    options.log.info({ reqId: requestId, method: incoming.method, route: out.routeKey ?? path, status: out.status, durationMs: Math.round((performance.now() - started) * 100) / 100 }, 'request');
+    if (logRequests) options.log.info({ reqId: requestId, method: incoming.method, route: out.routeKey ?? path, status: out.status, durationMs: Math.round((performance.now() - started) * 100) / 100 }, 'request');
     return out;
   };
 }
@@ -67,8 +69,7 @@ async function route(app: CompiledApp, gctx: GlobalContext, options: PipelineOpt
   }
   if ('badEncoding' in matched) return problemResponse(problem(400, 'the path holds invalid percent-encoding'));
   const compiled = app.routes[matched.route]!;
-  const log = options.log.child({ reqId: requestId });
-  const lctx: LocalContext = { requestId, version: '', startedAt: Date.now(), log, state: {} };
+  const lctx = localContext(requestId, options.log);
   const req = {
     method: incoming.method,
     path,
@@ -102,11 +103,11 @@ async function route(app: CompiledApp, gctx: GlobalContext, options: PipelineOpt
     await runChain(compiled, req, res, gctx, lctx);
   } catch (error) {
     // Headers set before the throw (CORS) stay on the error response, or browsers cannot read it.
-    const failed = errorResponse(error, log, compiled);
+    const failed = errorResponse(error, lctx.log, compiled);
     failed.headers = { ...res.headers, ...failed.headers };
     return { ...failed, routeKey: compiled.key };
   }
-  if (options.checkResponses && compiled.typed) checkResponse(compiled, res.status, res.body, log);
+  if (options.checkResponses && compiled.typed) checkResponse(compiled, res.status, res.body, lctx.log);
   return { ...bodyResponse(res.status, res.headers, res.body), routeKey: compiled.key };
 }
 
@@ -119,17 +120,30 @@ async function options_(app: CompiledApp, gctx: GlobalContext, incoming: Incomin
   const headers: Record<string, string | string[]> = { allow: [...allow, 'OPTIONS'].join(', ') };
   if (!target || !('route' in target)) return { status: 204, headers, body: undefined };
   const compiled = app.routes[target.route]!;
-  const log = baseLog.child({ reqId: requestId });
-  const lctx: LocalContext = { requestId, version: '', startedAt: Date.now(), log, state: {} };
+  const lctx = localContext(requestId, baseLog);
   const req = { method: 'OPTIONS', path, ip: incoming.ip, params: target.params, query: parseQuery(search), headers: incoming.headers, body: undefined };
   const res = newRes(compiled);
   res.status = 204;
   try {
     await runChain({ ...compiled, handler: async () => undefined }, req, res, gctx, lctx);
   } catch (error) {
-    return errorResponse(error, log, compiled);
+    return errorResponse(error, lctx.log, compiled);
   }
   return { ...bodyResponse(res.status, { ...headers, ...res.headers }, res.body), routeKey: `OPTIONS ${compiled.path}` };
+}
+
+/** `lctx`, with its request-bound logger made on first use (most requests never log). */
+function localContext(requestId: string, log: Logger): LocalContext {
+  let bound: Logger | undefined;
+  return {
+    requestId,
+    version: '',
+    startedAt: Date.now(),
+    state: {},
+    get log() {
+      return (bound ??= log.child({ reqId: requestId }));
+    },
+  };
 }
 
 function validateUrlParts(req: { params: unknown; query: unknown; headers: unknown }, v: RouteValidators): Problem | undefined {

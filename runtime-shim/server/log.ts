@@ -14,13 +14,20 @@ export function createLogger(level: LogLevel, bindings: Record<string, unknown> 
     const fields = typeof obj === 'string' ? { msg: obj } : msg !== undefined ? { ...obj, msg } : obj;
     sink.write(`${JSON.stringify({ level: lvl, time: Date.now(), ...bindings, ...serializeErrors(fields) })}\n`);
   };
-  return {
+  const logger: Logger & { enabled(level: Exclude<LogLevel, 'silent'>): boolean } = {
+    enabled: (lvl) => RANK[lvl] >= min,
     debug: (obj, msg) => emit('debug', obj, msg),
     info: (obj, msg) => emit('info', obj, msg),
     warn: (obj, msg) => emit('warn', obj, msg),
     error: (obj, msg) => emit('error', obj, msg),
     child: (more) => createLogger(level, { ...bindings, ...more }, sink),
   };
+  return logger;
+}
+
+/** Whether `log` would write at `level` (false only for Gati's own logger below that level). */
+export function logsAt(log: Logger, level: Exclude<LogLevel, 'silent'>): boolean {
+  return (log as { enabled?(l: string): boolean }).enabled?.(level) ?? true;
 }
 
 /** Errors are not enumerable: log their name, message and stack (the stack stays in the log, never on the wire). */
