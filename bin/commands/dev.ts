@@ -2,7 +2,6 @@
 // good build is imported beside the running one, its modules initialised, and then new requests
 // go to it while in-flight ones finish on the old build, whose modules close once it is idle. A
 // build with errors keeps the old build serving.
-import type { AddressInfo } from 'node:net';
 import { watchApp } from '../../compiler/watcher.js';
 import { createNodeServer } from '../../runtime-shim/server/node.js';
 import type { IncomingRequest, OutgoingResponse } from '../../runtime-shim/server/handle.js';
@@ -42,12 +41,8 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     }
   }, { requestTimeoutMs: 30_000, log });
   const host = flags.host ?? process.env.HOST ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
-    server.server.listen(port ?? 3000, host, () => resolve());
-  });
-  const address = server.server.address() as AddressInfo;
-  term.info(`${term.style.bold('gati dev')} serving on http://${host}:${address.port} (reloads on save)`);
+  const bound = await server.listen(port ?? 3000, host);
+  term.info(`${term.style.bold('gati dev')} serving on http://${host}:${bound} (reloads on save)`);
 
   const watcher = watchApp(root, (changed) => {
     void loop.rebuild(changed).then(async (outcome) => {

@@ -1,25 +1,32 @@
 // The node:http engine adapter: IncomingMessage → IncomingRequest, OutgoingResponse → the socket.
 // Timeouts guard against slow clients; shutdown stops accepting and drains in-flight requests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Logger } from '../types.js';
 import { BodyTooLargeError } from './body.js';
 import type { IncomingRequest, OutgoingResponse } from './handle.js';
 import { problem, problemBody } from './problem.js';
 
-export interface NodeServerOptions {
-  /** Longest a whole request may take to arrive (slowloris), ms. */
-  requestTimeoutMs: number;
-  log: Logger;
-}
-
-export interface RunningServer {
-  server: Server;
+/** What every engine adapter gives the runtime (node.ts, bun.ts). */
+export interface EngineServer {
+  /** Resolves with the bound port. */
+  listen(port: number, host: string): Promise<number>;
   inFlight(): number;
   /** Stops accepting, lets in-flight requests finish up to `deadlineMs`, then closes what is left. */
   close(deadlineMs: number): Promise<void>;
 }
 
-export function createNodeServer(handle: (req: IncomingRequest) => Promise<OutgoingResponse>, options: NodeServerOptions): RunningServer {
+export interface EngineOptions {
+  /** Longest a whole request may take to arrive (slowloris), ms. */
+  requestTimeoutMs: number;
+  log: Logger;
+}
+
+export interface RunningServer extends EngineServer {
+  server: Server;
+}
+
+export function createNodeServer(handle: (req: IncomingRequest) => Promise<OutgoingResponse>, options: EngineOptions): RunningServer {
   let inFlight = 0;
   let idle: (() => void) | undefined;
   const server = createServer(
@@ -46,6 +53,10 @@ export function createNodeServer(handle: (req: IncomingRequest) => Promise<Outgo
   });
   return {
     server,
+    listen: (port, host) => new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+    }),
     inFlight: () => inFlight,
     close(deadlineMs) {
       return new Promise((resolve) => {

@@ -1,10 +1,10 @@
 // Starting and stopping a compiled app on node:http: modules init before /_ready turns green,
 // SIGTERM/SIGINT drain in-flight requests up to the shutdown deadline, close modules, exit 0.
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../types.js';
 import type { CompiledApp } from './app.js';
 import { createPipeline } from './handle.js';
 import { createNodeServer } from './node.js';
+import { createBunServer, isBun } from './bun.js';
 import { createProcessContext } from './context.js';
 import { parseByteSize } from './body.js';
 import { createLogger, levelFrom, type LogLevel } from './log.js';
@@ -51,13 +51,11 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
   const log = options.log ?? createLogger(levelFrom(process.env.LOG_LEVEL, 'info' as LogLevel), { app: app.name });
   const { handle, context } = await prepareApp(app, { dev, log });
   const cfg = app.config.server ?? {};
-  const running = createNodeServer(handle, { requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, log });
+  // The engine is the runtime this process runs on: the same pipeline behind either adapter.
+  const engineOptions = { requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, log };
+  const running = isBun() ? createBunServer(handle, engineOptions) : createNodeServer(handle, engineOptions);
   const host = options.host ?? cfg.host ?? (dev ? '127.0.0.1' : '0.0.0.0');
-  await new Promise<void>((resolve, reject) => {
-    running.server.once('error', reject);
-    running.server.listen(options.port ?? cfg.port ?? DEFAULTS.port, host, () => resolve());
-  });
-  const port = (running.server.address() as AddressInfo).port;
+  const port = await running.listen(options.port ?? cfg.port ?? DEFAULTS.port, host);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
@@ -74,6 +72,6 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
-  log.info({ url, routes: app.routes.length }, 'listening');
+  log.info({ url, routes: app.routes.length, engine: isBun() ? 'bun' : 'node' }, 'listening');
   return { url, port, log, stop, handle };
 }

@@ -1,12 +1,23 @@
 // Builds a fixture app into a temp copy and runs its real server (`node dist/server.mjs`) on a free
 // port, collecting its JSON log lines.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, fixture } from './paths.js';
 
 export const GATI_BIN = join(REPO, 'bin/gati.mjs');
+
+export interface Engine {
+  name: 'node' | 'bun';
+  executable: string;
+}
+
+/** The engines every serving test runs on; bun comes from the `bun` devDependency. */
+export const ENGINES: Engine[] = [
+  { name: 'node', executable: process.execPath },
+  { name: 'bun', executable: join(REPO, 'node_modules/.bin/bun') },
+];
 
 /** A temp copy of fixtures/<name>, without build outputs. */
 export function copyFixture(name: string): string {
@@ -28,9 +39,10 @@ export interface RunningApp {
 }
 
 /** Spawns `command` with PORT=0 and waits for the "listening" log line (or a "serving on" line). */
-export function runServer(command: string[], cwd: string, env: Record<string, string> = {}): Promise<RunningApp> {
+export function runServer(command: string[], cwd: string, env: Record<string, string> = {}, executable = process.execPath): Promise<RunningApp> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, command, { cwd, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (!existsSync(executable)) return reject(new Error(`${executable} is missing: run npm ci (bun is a devDependency)`));
+    const child = spawn(executable, command, { cwd, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const logs: Record<string, unknown>[] = [];
     let text = '';
     let buffer = '';
