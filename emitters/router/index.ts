@@ -26,8 +26,17 @@ export const ALLOW_ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OP
 const METHOD_BIT: Record<string, number> = { GET: 1, HEAD: 2, POST: 4, PUT: 8, PATCH: 16, DELETE: 32, OPTIONS: 64, WS: 128 };
 const HTTP_MASK = 127;
 
-/** Generated code of a subtree longer than this (in characters) moves into its own function. */
-const SPLIT_CHARS = 6000;
+/**
+ * Generated code of a subtree longer than this (in characters, before indentation) moves into its
+ * own function: smaller functions optimize sooner, and a deoptimization (a branch that real traffic
+ * reaches late) throws away one subtree's code instead of a whole method's.
+ */
+export const DEFAULT_SPLIT_CHARS = 800;
+
+export interface EmitRouterOptions {
+  /** See DEFAULT_SPLIT_CHARS. */
+  splitChars?: number;
+}
 
 interface Terminal {
   route: number;
@@ -97,6 +106,8 @@ class Emitter {
   helpers: string[] = [];
   constants: string[] = [];
   private helperCount = 0;
+
+  constructor(private readonly splitChars: number) {}
 
   /** `return`s the match for a terminal; `captures` are the `:param` bounds on the way down. */
   terminal(t: Terminal, captures: Capture[], wildStart: string | null): string {
@@ -190,7 +201,7 @@ class Emitter {
   /** The code of a child subtree, inline, or hoisted into a helper function when it is large. */
   private child(_node: Node, gen: (i: string) => string, i: string, captures: Capture[], kind: 'route' | 'mask'): string {
     const code = gen(i);
-    if (code.length <= SPLIT_CHARS) return code;
+    if (code.length <= this.splitChars) return code;
     const name = `h${this.helperCount++}`;
     const params = [...new Set(['path', 'n', i, ...captures.flatMap((c) => [c.start, c.end])])];
     if (kind === 'route') {
@@ -228,9 +239,9 @@ function indent(code: string): string {
  * `routes`), `{ allow }` when only other methods have the path (405), `{ badEncoding: true }` when a
  * param is not valid percent-encoding (400), or `null` (404).
  */
-export function emitRouter(routes: readonly RouterRoute[]): string {
+export function emitRouter(routes: readonly RouterRoute[], options: EmitRouterOptions = {}): string {
   const root = buildTree(routes);
-  const emitter = new Emitter();
+  const emitter = new Emitter(options.splitChars ?? DEFAULT_SPLIT_CHARS);
   const methods = HTTP_METHODS.filter((m) => root.below & METHOD_BIT[m]!);
 
   const methodFns = methods.map((m) => {
