@@ -389,6 +389,21 @@ test('property: a large table (split into helper functions) agrees with the refe
   }
 });
 
+test('property: every subtree hoisted into a helper (splitChars: 1) agrees with the reference', async () => {
+  for (const set of SETS) {
+    const routes = randomRoutes(set.seed, set.count, set.literals, set.depth);
+    const src = emitRouter(routes, { splitChars: 1 });
+    assert.match(src, /function h\d+\(path, n, \w+, a\d, j\d/, 'helpers receive the captures so far');
+    const file = join(dir, `split${set.seed}.mjs`);
+    writeFileSync(file, src);
+    const { match } = (await import(pathToFileURL(file).href)) as { match: Match };
+    const ref = refRouter(routes);
+    for (const [method, path] of randomPaths(set.seed * 31, routes, set.literals, 2000)) {
+      assert.equal(plain(match(method, path)), plain(ref(method, path)), `${method} ${path}`);
+    }
+  }
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test.run();
