@@ -9,6 +9,8 @@ import { loadConfig } from './config/load-config.js';
 import { Analyzer, type AnalyzeStats } from './analyze/analyzer.js';
 import type { Artifact } from '../emitters/artifact.js';
 import { emit as emitSchemas } from '../emitters/schema/index.js';
+import { emitInfra, type InfraOptions } from '../emitters/infra/index.js';
+import { checkDeployModel } from './check-deploy-model.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -19,9 +21,11 @@ export interface BuildResult {
   stats: AnalyzeStats & { configMs: number; emitMs: number };
 }
 
-/** The emitters run over a model without errors, in this order. */
-export function emitAll(model: AppModel): Artifact[] {
-  return [{ path: '.gati/model.json', contents: `${stableStringify(model)}\n` }, ...emitSchemas(model)];
+/** The emitters run over a model without errors, in this order. Infrastructure comes last: its image
+ * tag is the content hash of everything before it. */
+export function emitAll(model: AppModel, config: GatiConfig = {}, infra: InfraOptions = {}): Artifact[] {
+  const artifacts = [{ path: '.gati/model.json', contents: `${stableStringify(model)}\n` }, ...emitSchemas(model)];
+  return [...artifacts, ...emitInfra(model, config, artifacts, infra)];
 }
 
 export async function buildApp(root: string): Promise<BuildResult> {
@@ -31,9 +35,10 @@ export async function buildApp(root: string): Promise<BuildResult> {
   const configMs = performance.now() - started;
   const analyzer = new Analyzer({ root, appName: config.name });
   const analysis = analyzer.analyze();
+  if (!bag.hasErrors && !analysis.diagnostics.some((d) => d.severity === 'error')) checkDeployModel(analysis.model, config, bag);
   const diagnostics = [...bag.items, ...analysis.diagnostics].sort(compareDiagnostics);
   const ok = !diagnostics.some((d) => d.severity === 'error');
   const emitStarted = performance.now();
-  const artifacts = ok ? emitAll(analysis.model) : [];
+  const artifacts = ok ? emitAll(analysis.model, config) : [];
   return { ok, config, model: analysis.model, artifacts, diagnostics, stats: { ...analysis.stats, configMs, emitMs: performance.now() - emitStarted } };
 }
