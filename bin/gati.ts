@@ -6,19 +6,24 @@ import { createTerminal, type Terminal } from './terminal.js';
 import { buildCommand } from './commands/build.js';
 import { routesCommand } from './commands/routes.js';
 import { explainCommand } from './commands/explain.js';
+import { deployCommand } from './commands/deploy.js';
 
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
 Usage: gati <command> [dir] [options]
 
 Commands:
-  build [dir]         analyze the app; write .gati/model.json and dist/schemas/
+  build [dir]         analyze the app; write .gati/model.json, dist/ and infra/
+  deploy <env> [dir]  build, then apply infra/<env> with kubectl/cdk/az/docker or the custom scripts
   routes [dir]        print the route table as a tree, with each route's file
   explain <code>      explain a diagnostic code (e.g. gati explain GATI2003)
 
 Options:
   --format <fmt>      diagnostics as "text" (default) or "json"
   --silent            print nothing but problems
+  --dry-run           deploy: print the commands and the diff against the last deployment
+  --rollback          deploy: re-apply the previous deployment of <env>
+  --skip-image        deploy: do not build and push the image (CI did)
   -h, --help          show this help
   -v, --version       print the version
 
@@ -39,6 +44,9 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         format: { type: 'string', default: 'text' },
         silent: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        rollback: { type: 'boolean', default: false },
+        'skip-image': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -69,6 +77,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'build': return await buildCommand(dir, term, json);
       case 'routes': return await routesCommand(dir, term, json);
       case 'explain': return explainCommand(rest[0], term);
+      case 'deploy':
+        return await deployCommand(resolve(rest[1] ?? '.'), rest[0], { dryRun: values['dry-run'], rollback: values.rollback, skipImage: values['skip-image'] }, term, json);
       default:
         term.error(`gati: unknown command '${command}'. Run 'gati --help' for the list.`);
         return 2;

@@ -57,7 +57,7 @@ const CLOUDFRONT_ZONE = 'Z2FDTNDATAQYW2';
 
 const cfnId = (region: string) => region.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 
-export function stackNames(plan: EnvPlan): { edge: string; regions: Record<string, string> } {
+export function stackNames(plan: Pick<EnvPlan, 'app' | 'env' | 'regions'>): { edge: string; regions: Record<string, string> } {
   return { edge: `${plan.app}-${plan.env}-edge`, regions: Object.fromEntries(plan.regions.map((r) => [r, `${plan.app}-${plan.env}-${r}`])) };
 }
 
