@@ -113,8 +113,10 @@ function ingressAnnotations(plan: EnvPlan): Record<string, string> {
 }
 
 function ingress(k8s: typeof Plus.k8s, chart: Cdk8s.Chart, plan: EnvPlan, region: string): void {
-  const paths: Plus.k8s.HttpIngressPath[] = plan.components
-    .flatMap((c) => c.prefixes.map((prefix) => ({ prefix, service: c.resource })))
+  const routed = plan.components.flatMap((c) => c.prefixes.map((prefix) => ({ prefix, service: c.resource })));
+  // Everything else (/_versions, unknown paths answered with the app's 404) goes to one server too.
+  if (!routed.some((r) => r.prefix === '/')) routed.push({ prefix: '/', service: (plan.components.find((c) => c.name === 'root') ?? plan.components[0]!).resource });
+  const paths: Plus.k8s.HttpIngressPath[] = routed
     .sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0))
     .map(({ prefix, service }) => ({ path: prefix, pathType: 'Prefix', backend: { service: { name: service, port: { number: 80 } } } }));
   const hosts = ingressHosts(plan, region);
