@@ -36,7 +36,7 @@ export async function deployCommand(root: string, env: string | undefined, optio
   if (options.rollback) {
     target = previousEntry(record);
     if (!target) {
-      term.error(`gati deploy: nothing to roll back to: ${relative(root, recordPath(root, env))} holds ${record.history.length} deployment${record.history.length === 1 ? '' : 's'} of one version at most`);
+      term.error(`gati deploy: nothing to roll back to: ${relative(root, recordPath(root, env))} holds no earlier deployment that differs from the current one (${record.history.length} recorded)`);
       return 1;
     }
     files = target.files;
@@ -112,14 +112,14 @@ export async function deployCommand(root: string, env: string | undefined, optio
     deployedAt: new Date().toISOString(),
     files,
     hashes: hashFiles(join(root, files)),
-    ...(options.rollback && current ? { rollbackOf: current.version } : {}),
+    ...(options.rollback && current ? { rollbackOf: current.files } : {}),
   };
   record.history.push(entry);
   record.current = entry.version;
   writeRecord(root, record);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   term.info(
-    `${term.style.bold('gati deploy')} ${manifest.app} ${options.rollback ? `rolled back ${env} from ${current!.version} to ${entry.version}` : `${entry.version} to ${env}`} (${manifest.provider}, ${manifest.regions.join(', ')}) in ${seconds} s`,
+    `${term.style.bold('gati deploy')} ${manifest.app} ${options.rollback ? `rolled back ${env} to ${entry.version}, the deployment of ${target!.deployedAt} (${target!.files})` : `${entry.version} to ${env}`} (${manifest.provider}, ${manifest.regions.join(', ')}) in ${seconds} s`,
   );
   term.info(`  recorded in ${relative(root, recordPath(root, env))}`);
   return 0;

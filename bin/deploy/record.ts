@@ -14,7 +14,7 @@ export interface DeploymentEntry {
   files: string;
   /** sha256 of each snapshot file, by path inside the snapshot. */
   hashes: Record<string, string>;
-  /** Set on a rollback: the version it replaced. */
+  /** Set on a rollback: the snapshot folder of the deployment it replaced. */
   rollbackOf?: string;
 }
 
@@ -67,12 +67,14 @@ export function copySnapshot(root: string, env: string, rel: string): void {
   cpSync(join(root, 'infra', env), target, { recursive: true });
 }
 
-/** The deployment a rollback goes back to: the newest entry before the current one with another version. */
+/** The deployment a rollback goes back to: the newest earlier one whose files differ from the current one
+ * (a config-only change is a deployment too, with the same image version). */
 export function previousEntry(record: DeploymentRecord): DeploymentEntry | undefined {
   const current = record.history.at(-1);
   if (!current) return undefined;
+  const same = (a: DeploymentEntry) => JSON.stringify(a.hashes) === JSON.stringify(current.hashes) && a.version === current.version;
   for (let i = record.history.length - 2; i >= 0; i--) {
-    if (record.history[i]!.version !== current.version) return record.history[i];
+    if (!same(record.history[i]!)) return record.history[i];
   }
   return undefined;
 }
