@@ -105,6 +105,7 @@ test('the effects worker and the container module get their own Deployments', ()
   const objs = objects('infra/prod/k8s/eu-west.k8s.yaml');
   const worker = find(objs, 'Deployment', 'payments-worker');
   assert.equal(worker.spec.template.spec.containers[0].args, ['start', '--role', 'worker']);
+  assert.equal(find(objs, 'Deployment', 'payments-payments').spec.template.spec.containers[0].args, ['start', '--role', 'api', '--workers', '1']);
   find(objs, 'HorizontalPodAutoscaler', 'payments-worker');
   const mod = find(objs, 'Deployment', 'payments-module-fraud');
   assert.is(mod.spec.template.spec.containers[0].image, 'ghcr.io/acme/fraud-scorer:1.4.2');

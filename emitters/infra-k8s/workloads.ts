@@ -4,6 +4,7 @@ import type * as Plus from 'cdk8s-plus-33';
 import type { Chart } from 'cdk8s';
 import type { EnvPlan, Scaling } from '../infra/plan.js';
 import { PRE_STOP_SECONDS } from '../infra/plan.js';
+import { cpuMillis } from '../../compiler/config/quantities.js';
 
 type K8s = typeof Plus.k8s;
 
@@ -51,7 +52,8 @@ export function serverPod(k8s: K8s, plan: EnvPlan, role: 'api' | 'worker', compo
         name: role === 'api' ? 'server' : 'worker',
         image: plan.image.ref,
         imagePullPolicy: 'IfNotPresent',
-        args: ['start', '--role', role],
+        // One server process per whole CPU of the limit: Kubernetes scales pods, and `auto` would count the node's CPUs.
+        args: ['start', '--role', role, ...(role === 'api' ? ['--workers', String(Math.max(1, Math.floor(cpuMillis(s.limits.cpu) / 1000)))] : [])],
         ports: [{ name: 'http', containerPort: plan.port, protocol: 'TCP' }],
         envFrom: [{ configMapRef: { name: configMap } }],
         ...(env.length ? { env } : {}),
