@@ -167,4 +167,12 @@ test('byte-stable: a second emit gives the same bytes; the image tag is the cont
   assert.is(contentHash([{ path: 'a', contents: 'x' }]), contentHash([{ path: 'a', contents: 'x' }]));
 });
 
+test('an app without routes still gets one api component (split domain has nothing to split)', () => {
+  const empty = { ...build.model, routes: [] };
+  const files = emitInfra(empty, { deploy: { prod: { provider: 'kubernetes', split: 'domain' } } }, []);
+  const objs = parseK8sYaml(String(files.find((a) => a.path === 'infra/prod/k8s/default.k8s.yaml')!.contents));
+  assert.ok(objs.some((o) => o.kind === 'Deployment' && o.metadata.name === 'payments-api'));
+  for (const o of objs) validateK8s(o);
+});
+
 test.run();

@@ -65,7 +65,7 @@ export interface PrefixConflict {
 
 /** Components of split 'domain': routes grouped by top-level handler folder, with their path prefixes. */
 export function splitComponents(model: AppModel, app: string, split: 'none' | 'domain'): { components: Component[]; conflicts: PrefixConflict[] } {
-  if (split === 'none') {
+  if (split === 'none' || model.routes.length === 0) {
     return { components: [{ name: 'api', resource: `${app}-api`, prefixes: ['/'], routes: model.routes.map((r) => r.key) }], conflicts: [] };
   }
   const byName = new Map<string, Component>();
