@@ -9,16 +9,18 @@ import { explainCommand } from './commands/explain.js';
 import { startCommand } from './commands/start.js';
 import { watchCommand } from './commands/watch.js';
 import { devCommand } from './commands/dev.js';
+import { deployCommand } from './commands/deploy.js';
 
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
 Usage: gati <command> [dir] [options]
 
 Commands:
-  build [dir]         analyze the app; write .gati/model.json and dist/ (server bundle, validators, router, schemas)
+  build [dir]         analyze the app; write .gati/model.json, dist/ (server bundle, validators, router, schemas) and infra/
   start [dir]         serve the built app (dist/server.mjs); --port/PORT, --host/HOST (0.0.0.0), --workers N|auto
   dev [dir]           build, serve and reload on every save without dropping requests (--port, --host 127.0.0.1)
   watch [dir]         rebuild on every save (only what changed is re-analyzed and re-emitted)
+  deploy <env> [dir]  build, then apply infra/<env> with kubectl/cdk/az/docker or the custom scripts
   routes [dir]        print the route table as a tree, with each route's file
   explain <code>      explain a diagnostic code (e.g. gati explain GATI2003)
 
@@ -28,6 +30,9 @@ Options:
   -p, --port <n>      port for start and dev (default PORT, else 3000)
   --host <h>          host for start (default HOST, else 0.0.0.0) and dev (127.0.0.1)
   --workers <n|auto>  start: server processes (node:cluster)
+  --dry-run           deploy: print the commands and the diff against the last deployment
+  --rollback          deploy: re-apply the previous deployment of <env>
+  --skip-image        deploy: do not build and push the image (CI did)
   -h, --help          show this help
   -v, --version       print the version
 
@@ -48,6 +53,9 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         format: { type: 'string', default: 'text' },
         silent: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        rollback: { type: 'boolean', default: false },
+        'skip-image': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
         port: { type: 'string', short: 'p' },
@@ -84,6 +92,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'start': return await startCommand(dir, values, term);
       case 'watch': return await watchCommand(dir, term);
       case 'dev': return await devCommand(dir, values, term);
+      case 'deploy':
+        return await deployCommand(resolve(rest[1] ?? '.'), rest[0], { dryRun: values['dry-run'], rollback: values.rollback, skipImage: values['skip-image'] }, term, json);
       default:
         term.error(`gati: unknown command '${command}'. Run 'gati --help' for the list.`);
         return 2;

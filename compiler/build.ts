@@ -15,6 +15,8 @@ import { emit as emitSchemas } from '../emitters/schema/index.js';
 import { emit as emitValidators, type ValidatorCache } from '../emitters/validators/index.js';
 import { emitRouter } from '../emitters/router/index.js';
 import { emitEntry, emitLauncher } from '../emitters/bundle/entry.js';
+import { emitInfra, type InfraOptions } from '../emitters/infra/index.js';
+import { checkDeployModel } from './check-deploy-model.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -31,12 +33,17 @@ export interface EmitContext {
   configFile?: string;
   /** Validator modules by content hash, kept between rebuilds. */
   validatorCache?: ValidatorCache;
+  /** Infrastructure options; `false` skips infra (the dev loop does not deploy). */
+  infra?: InfraOptions | false;
 }
 
-/** The emitters run over a model without errors, in this order. */
+/**
+ * The emitters run over a model without errors, in this order. Infrastructure comes last: its
+ * image tag is the content hash of everything before it.
+ */
 export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Artifact[] {
   const script = ctx.configFile && /\.(m?ts|m?js)$/.test(ctx.configFile) ? ctx.configFile : undefined;
-  return [
+  const artifacts: Artifact[] = [
     { path: '.gati/model.json', contents: `${stableStringify(model)}\n` },
     ...emitSchemas(model),
     ...emitValidators(model, { unknownKeys: ctx.config.validation?.unknownKeys ?? 'strip' }, ctx.validatorCache),
@@ -44,6 +51,7 @@ export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Art
     emitEntry(model, { config: ctx.config, configScript: script }),
     emitLauncher(),
   ];
+  return ctx.infra === false ? artifacts : [...artifacts, ...emitInfra(model, ctx.config, artifacts, ctx.infra ?? {})];
 }
 
 export class BuildSession {
@@ -54,7 +62,8 @@ export class BuildSession {
   private configMs = 0;
   private readonly validatorCache: ValidatorCache = new Map();
 
-  constructor(readonly root: string) {}
+  /** `infra: false` for the dev loop, which rebuilds on every save and deploys nothing. */
+  constructor(readonly root: string, private readonly options: { infra?: InfraOptions | false } = {}) {}
 
   /** A full build: (re)load the config, analyze everything. */
   async build(): Promise<BuildResult> {
@@ -80,14 +89,17 @@ export class BuildSession {
   }
 
   private finish(analysis: AnalyzeResult): BuildResult {
-    const diagnostics = [...this.configDiagnostics, ...analysis.diagnostics].sort(compareDiagnostics);
+    const bag = new DiagnosticBag();
+    const clean = !this.configDiagnostics.some((d) => d.severity === 'error') && !analysis.diagnostics.some((d) => d.severity === 'error');
+    if (clean && this.options.infra !== false) checkDeployModel(analysis.model, this.config, bag);
+    const diagnostics = [...this.configDiagnostics, ...analysis.diagnostics, ...bag.items].sort(compareDiagnostics);
     const ok = !diagnostics.some((d) => d.severity === 'error');
     const emitStarted = performance.now();
-    const artifacts = ok ? emitAll(analysis.model, { config: this.config, configFile: this.configFile, validatorCache: this.validatorCache }) : [];
+    const artifacts = ok ? emitAll(analysis.model, { config: this.config, configFile: this.configFile, validatorCache: this.validatorCache, infra: this.options.infra }) : [];
     return { ok, config: this.config, model: analysis.model, artifacts, diagnostics, stats: { ...analysis.stats, configMs: this.configMs, emitMs: performance.now() - emitStarted } };
   }
 }
 
-export async function buildApp(root: string): Promise<BuildResult> {
-  return new BuildSession(root).build();
+export async function buildApp(root: string, options: { infra?: InfraOptions | false } = {}): Promise<BuildResult> {
+  return new BuildSession(root, options).build();
 }

@@ -69,7 +69,87 @@ export interface GatiConfig {
   /** The engine the server is compiled for (default "node"). */
   runtime?: 'node' | 'bun' | 'deno';
   /** Deployment environments, keyed by name (prod, staging, …). */
-  deploy?: Record<string, Record<string, unknown>>;
+  deploy?: Record<string, DeployEnvConfig>;
+}
+
+export type DeployProvider = 'aws' | 'gcp' | 'azure' | 'kubernetes' | 'custom';
+
+export interface ReplicasConfig {
+  /** Floor of the autoscaler (default 2: one pod may restart while another serves). */
+  min?: number;
+  /** Ceiling of the autoscaler (default 10). */
+  max?: number;
+}
+
+/** Kubernetes quantities: cpu `"250m"` or `"1"`, memory `"256Mi"`. */
+export interface ResourceQuantities {
+  cpu?: string;
+  memory?: string;
+}
+
+export interface ResourcesConfig {
+  requests?: ResourceQuantities;
+  limits?: ResourceQuantities;
+}
+
+/** A reference to a key of a Kubernetes Secret: the value never appears in the config or the artifacts. */
+export interface SecretRef {
+  secret: string;
+  key: string;
+}
+
+export interface WorkersDeployConfig {
+  /** Run a worker Deployment for the app's effects (default: true when the app has effects). */
+  enabled?: boolean;
+  replicas?: ReplicasConfig;
+  resources?: ResourcesConfig;
+  cpuTarget?: number;
+}
+
+export interface DeployEnvConfig {
+  provider: DeployProvider;
+  /** One set of workloads per region (default ["default"]); the first is the primary for failover. */
+  regions?: string[];
+  /** Public host name; TLS certificates and the CDN are issued for it. */
+  domain?: string;
+  /** Kubernetes namespace (default: the app name). */
+  namespace?: string;
+  /** kubectl context for a region; `{region}` is replaced (default: the current context). */
+  kubeContext?: string;
+  image?: {
+    /** Registry and repository, without tag (default: the app name). */
+    repository?: string;
+    /** Default: the build's content hash, so a changed app gets a new tag. */
+    tag?: string;
+  };
+  replicas?: ReplicasConfig;
+  resources?: ResourcesConfig;
+  /** Average CPU utilisation, in percent of the request, the autoscaler aims for (default 70). */
+  cpuTarget?: number;
+  /** 'domain': one Deployment (and autoscaler) per top-level folder of src/handlers (default 'none'). */
+  split?: 'none' | 'domain';
+  workers?: WorkersDeployConfig;
+  /** Plain environment variables (a ConfigMap). */
+  env?: Record<string, string>;
+  /** Environment variables read from Secret keys. */
+  secrets?: Record<string, SecretRef>;
+  /** Let's Encrypt through cert-manager (kubernetes, azure). */
+  tls?: { email?: string; staging?: boolean };
+  /** Ingress class (default by provider: alb on aws, gce on gcp, nginx otherwise). */
+  ingressClass?: string;
+  aws?: {
+    /** Route 53 hosted zone of the domain (no lookup: synthesis stays offline). */
+    hostedZoneId: string;
+    /** Default: the domain. */
+    hostedZoneName?: string;
+  };
+  azure?: { resourceGroup: string };
+  custom?: {
+    /** Runs `gati deploy`: receives artifact paths, image, version and env in its environment. */
+    deployScript: string;
+    /** Runs after deployScript to put a CDN in front. */
+    cdnScript?: string;
+  };
 }
 
 /** Gives a config file its types; returns the config unchanged. */

@@ -6,10 +6,20 @@ import { writeArtifacts } from '../../compiler/write-artifacts.js';
 import { Bundler, SERVER_BUNDLE } from '../../compiler/bundle.js';
 import type { Terminal } from '../terminal.js';
 import { reportDiagnostics, reportBundleErrors } from './report.js';
+import { MissingInfraDependencyError } from '../../emitters/infra-aws/index.js';
 
 export async function buildCommand(root: string, term: Terminal, json: boolean): Promise<number> {
   term.progress(`gati build: analyzing ${relative(process.cwd(), root) || '.'}…`);
-  const result = await buildApp(root);
+  let result;
+  try {
+    result = await buildApp(root);
+  } catch (error) {
+    if (error instanceof MissingInfraDependencyError) {
+      term.error(`gati build: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
   const failed = reportDiagnostics(result.diagnostics, root, term, json);
   if (failed) return 1;
   const { written } = writeArtifacts(root, result.artifacts);
@@ -26,6 +36,8 @@ export async function buildCommand(root: string, term: Terminal, json: boolean):
   term.info(`  server   ${where}/${SERVER_BUNDLE}`);
   term.info(`  model    ${where}/.gati/model.json`);
   term.info(`  schemas  ${where}/dist/schemas/ (${result.artifacts.filter((a) => a.path.startsWith('dist/schemas/')).length} files)`);
+  const infra = result.artifacts.filter((a) => a.path.startsWith('infra/')).length;
+  if (infra) term.info(`  infra    ${where}/infra/ (${infra} files: ${Object.keys(result.config.deploy ?? {}).sort().join(', ')}), ${where}/dist/Dockerfile`);
   term.info(`  ${written.length} file${written.length === 1 ? '' : 's'} written, ${result.artifacts.length - written.length} unchanged`);
   return 0;
 }

@@ -2,6 +2,13 @@
 // Validated with AJV in strict mode: an unknown key is GATI4001, a wrong value GATI4002.
 const bumpLevel = { enum: ['major', 'minor', 'patch'] };
 const positiveInt = { type: 'integer', minimum: 1 };
+const dnsLabel = { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$' };
+const dnsName = { type: 'string', pattern: '^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$' };
+const envName = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' };
+const percent = { type: 'integer', minimum: 1, maximum: 100 };
+const quantities = { type: 'object', properties: { cpu: { type: 'string', pattern: '^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$' }, memory: { type: 'string', pattern: '^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$' } }, additionalProperties: false };
+const replicas = { type: 'object', properties: { min: positiveInt, max: positiveInt }, additionalProperties: false };
+const resources = { type: 'object', properties: { requests: quantities, limits: quantities }, additionalProperties: false };
 const closed = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'object', properties, additionalProperties: false, ...extra });
 
 export const CONFIG_SCHEMA = closed({
@@ -37,5 +44,31 @@ export const CONFIG_SCHEMA = closed({
   },
   sdk: closed({ packageName: { type: 'string', pattern: '^(@[a-z0-9-~][a-z0-9-._~]*/)?[a-z0-9-~][a-z0-9-._~]*$' } }),
   runtime: { enum: ['node', 'bun', 'deno'] },
-  deploy: { type: 'object', additionalProperties: { type: 'object' } },
+  deploy: {
+    type: 'object',
+    propertyNames: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' },
+    additionalProperties: closed(
+      {
+        provider: { enum: ['aws', 'gcp', 'azure', 'kubernetes', 'custom'] },
+        regions: { type: 'array', items: dnsLabel, minItems: 1, uniqueItems: true },
+        domain: { type: 'string', pattern: '^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$' },
+        namespace: dnsLabel,
+        kubeContext: { type: 'string', minLength: 1 },
+        image: closed({ repository: { type: 'string', pattern: '^[a-z0-9][a-z0-9._/:-]*$' }, tag: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' } }),
+        replicas,
+        resources,
+        cpuTarget: percent,
+        split: { enum: ['none', 'domain'] },
+        workers: closed({ enabled: { type: 'boolean' }, replicas, resources, cpuTarget: percent }),
+        env: { type: 'object', additionalProperties: { type: 'string' }, propertyNames: envName },
+        secrets: { type: 'object', additionalProperties: closed({ secret: dnsName, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]+$' } }, { required: ['secret', 'key'] }), propertyNames: envName },
+        tls: closed({ email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' }, staging: { type: 'boolean' } }),
+        ingressClass: dnsName,
+        aws: closed({ hostedZoneId: { type: 'string', pattern: '^Z[A-Z0-9]{1,31}$' }, hostedZoneName: { type: 'string', minLength: 1 } }, { required: ['hostedZoneId'] }),
+        azure: closed({ resourceGroup: { type: 'string', pattern: '^[-\\w._()]{1,90}$' } }, { required: ['resourceGroup'] }),
+        custom: closed({ deployScript: { type: 'string', minLength: 1 }, cdnScript: { type: 'string', minLength: 1 } }, { required: ['deployScript'] }),
+      },
+      { required: ['provider'] },
+    ),
+  },
 });

@@ -3,12 +3,14 @@ import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
+import { checkDeployConfig } from './check-deploy.js';
+import type { GatiConfig } from '../../runtime-shim/config.js';
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 
 export function validateConfig(raw: unknown, file: string, text: string, diagnostics: DiagnosticBag): boolean {
   validator ??= new Ajv({ allErrors: true, strict: true }).compile(CONFIG_SCHEMA);
-  if (validator(raw)) return true;
+  if (validator(raw)) return checkDeployConfig(raw as GatiConfig, file, text, diagnostics);
   for (const error of collapse(validator.errors ?? [])) {
     const at = error.instancePath.slice(1).replace(/\//g, '.');
     const key = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty: string }).additionalProperty : at.split('.').pop() ?? '';
@@ -22,7 +24,16 @@ export function validateConfig(raw: unknown, file: string, text: string, diagnos
         hint: known.length ? `Known keys${at ? ` of '${at}'` : ''}: ${known.join(', ')}.` : undefined,
       });
     } else {
-      diagnostics.report('GATI4002', `config key '${at || '(root)'}' ${describeError(error)}, got ${JSON.stringify(valueAt(raw, error.instancePath))}`, { span });
+      const value = valueAt(raw, error.instancePath);
+      if (/^\/deploy\/[^/]+\/secrets\/[^/]+$/.test(error.instancePath) && typeof value === 'string') {
+        // Never echo what may be a real secret.
+        diagnostics.report('GATI4002', `config key '${at}' must reference a Secret key ({ secret, key }), not hold a value`, {
+          span,
+          hint: "Store the value in a Kubernetes Secret (kubectl create secret generic <name> --from-literal=<key>=…) and write `{ secret: '<name>', key: '<key>' }` here; remove the value from the config and its history.",
+        });
+        continue;
+      }
+      diagnostics.report('GATI4002', `config key '${at || '(root)'}' ${describeError(error)}, got ${JSON.stringify(value)}`, { span });
     }
   }
   return false;
@@ -37,7 +48,7 @@ function collapse(errors: ErrorObject[]): ErrorObject[] {
 function describeError(error: ErrorObject): string {
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'type': return `must be ${p.type === 'integer' ? 'an integer' : `a ${String(p.type)}`}`;
+    case 'type': return `must be ${p.type === 'integer' || p.type === 'object' || p.type === 'array' ? `an ${String(p.type)}` : `a ${String(p.type)}`}`;
     case 'enum': return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'anyOf': return 'has the wrong type or format';
     default: return error.message ?? 'is invalid';
@@ -83,7 +94,7 @@ function distance(a: string, b: string): number {
 }
 
 /** Where `key` is first written in the config text (`key:`, `"key":`), else the file's start. */
-function locateKey(text: string, file: string, key: string): { file: string; line: number; column: number } {
+export function locateKey(text: string, file: string, key: string): { file: string; line: number; column: number } {
   const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const match = key ? new RegExp(`(^|[\\s{,])["']?${escaped}["']?\\s*:`, 'm').exec(text) : null;
   if (!match) return { file, line: 1, column: 1 };

@@ -44,10 +44,13 @@ export const CODES = define({
   GATI2013: { title: 'A GET or HEAD route declares a body', hint: 'Clients and proxies drop bodies on GET and HEAD: move the fields to `query`, or use POST.' },
   GATI2014: { title: 'No src/handlers folder', hint: 'Create src/handlers/ with one handler per file, or run `gati init` to start from a template.' },
   GATI2015: { title: 'Invalid `retry` export of an effect', hint: "Write it as a literal: `export const retry = { attempts: 5, backoff: 'exponential', delayMs: 500 };`." },
+  GATI3010: { title: "Routes of two handler folders share a path prefix under split 'domain'", hint: "With `split: 'domain'` the Ingress routes each first path segment to one folder's Deployment: move the routes so that a first segment (or the root catch-all) belongs to one top-level folder of src/handlers, or use `split: 'none'`." },
   GATI4001: { title: 'Unknown config key', hint: 'Check the spelling against the config reference in the README.' },
   GATI4002: { title: 'Invalid config value', hint: 'Check the type of the value against the config reference in the README.' },
   GATI4003: { title: 'The config file could not be loaded', hint: 'Fix the error in the config file; it must default-export the config (`export default defineConfig({ … })`).' },
   GATI4004: { title: 'More than one config file', hint: 'Keep one gati.config file and delete the others.' },
+  GATI4010: { title: 'Deploy bounds out of order', hint: 'A minimum must not exceed its maximum: replicas.min ≤ replicas.max, resources.requests ≤ resources.limits.' },
+  GATI4011: { title: 'A deploy provider is missing a key it needs, or has one it cannot use', hint: 'See "Deployment" in the README for the keys each provider needs (aws: domain, aws.hostedZoneId; gcp: domain; azure: domain, azure.resourceGroup; custom: custom.deployScript).' },
   GATI9001: { title: 'Internal error', hint: 'This is a bug in Gati, not in your code. Please report it with the message and stack above.' },
   GATI9002: { title: 'The server bundle failed', hint: 'esbuild could not bundle what the analysis accepted; please report it with the message above.' },
 });

@@ -27,7 +27,10 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
   model.middleware.forEach((m, i) => lines.push(`import * as mw${i} from ${JSON.stringify(fromEntry(m.file))};`));
   model.modules.forEach((m, i) => lines.push(`import * as mod${i} from ${JSON.stringify(fromEntry(m.file))};`));
   model.effects.forEach((e, i) => lines.push(`import * as eff${i} from ${JSON.stringify(fromEntry(e.file))};`));
-  lines.push(options.configScript ? `import config from ${JSON.stringify(fromEntry(options.configScript))};` : `const config = ${JSON.stringify(options.config)};`);
+  // The server needs no `deploy` section; leaving it out keeps the image (and its tag) unchanged
+  // when only deployment settings change.
+  const { deploy: _deploy, ...runtimeConfig } = options.config;
+  lines.push(options.configScript ? `import config from ${JSON.stringify(fromEntry(options.configScript))};` : `const config = ${JSON.stringify(runtimeConfig)};`);
   const mwIndex = new Map(model.middleware.map((m, i) => [m.file, i]));
   lines.push('', '/** A `_middleware` file exports one middleware or an array of them. */', 'const chain = (ns) => (ns.middleware === undefined ? [] : [].concat(ns.middleware));', '');
   lines.push('export const app = {', `  name: ${JSON.stringify(model.app.name)},`, '  config: config ?? {},', '  match,', '  routes: [');

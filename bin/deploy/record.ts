@@ -1,0 +1,80 @@
+// .gati/deployments/<env>.json: every deployment of an environment, newest last, and a snapshot of the
+// files it applied (.gati/deployments/<env>/<n>-<version>/) so that --rollback re-applies exact bytes.
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+
+export interface DeploymentEntry {
+  version: string;
+  image: string;
+  provider: string;
+  regions: string[];
+  deployedAt: string;
+  /** Snapshot folder, relative to the app root. */
+  files: string;
+  /** sha256 of each snapshot file, by path inside the snapshot. */
+  hashes: Record<string, string>;
+  /** Set on a rollback: the snapshot folder of the deployment it replaced. */
+  rollbackOf?: string;
+}
+
+export interface DeploymentRecord {
+  env: string;
+  current?: string;
+  history: DeploymentEntry[];
+}
+
+export const recordPath = (root: string, env: string) => join(root, '.gati', 'deployments', `${env}.json`);
+
+export function readRecord(root: string, env: string): DeploymentRecord {
+  const path = recordPath(root, env);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as DeploymentRecord) : { env, history: [] };
+}
+
+export function writeRecord(root: string, record: DeploymentRecord): void {
+  mkdirSync(join(root, '.gati', 'deployments'), { recursive: true });
+  writeFileSync(recordPath(root, record.env), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/** Every file under `dir`, relative, '/'-separated, sorted. */
+export function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p).split('\\').join('/'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+export function hashFiles(dir: string): Record<string, string> {
+  return Object.fromEntries(listFiles(dir).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+}
+
+/** The snapshot folder of the next deployment, relative to the root. */
+export function snapshotPath(env: string, version: string, record: DeploymentRecord): string {
+  return `.gati/deployments/${env}/${String(record.history.length + 1).padStart(4, '0')}-${version}`;
+}
+
+/** Copies infra/<env> into the snapshot folder (replacing what a failed attempt left there). */
+export function copySnapshot(root: string, env: string, rel: string): void {
+  const target = join(root, rel);
+  rmSync(target, { recursive: true, force: true });
+  cpSync(join(root, 'infra', env), target, { recursive: true });
+}
+
+/** The deployment a rollback goes back to: the newest earlier one whose files differ from the current one
+ * (a config-only change is a deployment too, with the same image version). */
+export function previousEntry(record: DeploymentRecord): DeploymentEntry | undefined {
+  const current = record.history.at(-1);
+  if (!current) return undefined;
+  const same = (a: DeploymentEntry) => JSON.stringify(a.hashes) === JSON.stringify(current.hashes) && a.version === current.version;
+  for (let i = record.history.length - 2; i >= 0; i--) {
+    if (!same(record.history[i]!)) return record.history[i];
+  }
+  return undefined;
+}

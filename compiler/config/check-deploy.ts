@@ -1,0 +1,65 @@
+// Checks of the `deploy` section that a JSON Schema says poorly: bounds that must be ordered
+// (GATI4010) and keys a provider needs or cannot use (GATI4011). Runs after the schema passed.
+import type { DeployEnvConfig, GatiConfig, ReplicasConfig, ResourcesConfig } from '../../runtime-shim/config.js';
+import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
+import { locateKey } from './validate-config.js';
+import { cpuMillis, memoryBytes } from './quantities.js';
+
+export function checkDeployConfig(config: GatiConfig, file: string, text: string, diagnostics: DiagnosticBag): boolean {
+  const before = diagnostics.items.length;
+  for (const [env, deploy] of Object.entries(config.deploy ?? {})) {
+    const at = (key: string) => locateKey(text, file, key.split('.').pop()!);
+    const bounds = (path: string, replicas?: ReplicasConfig, resources?: ResourcesConfig) => {
+      if (replicas?.min !== undefined && replicas.max !== undefined && replicas.min > replicas.max) {
+        diagnostics.report('GATI4010', `config key 'deploy.${env}.${path}replicas.min' (${replicas.min}) is greater than 'replicas.max' (${replicas.max})`, { span: at('min') });
+      }
+      const req = resources?.requests;
+      const lim = resources?.limits;
+      if (req?.cpu && lim?.cpu && cpuMillis(req.cpu) > cpuMillis(lim.cpu)) {
+        diagnostics.report('GATI4010', `config key 'deploy.${env}.${path}resources.requests.cpu' (${req.cpu}) is greater than its limit (${lim.cpu})`, { span: at('requests') });
+      }
+      if (req?.memory && lim?.memory && memoryBytes(req.memory) > memoryBytes(lim.memory)) {
+        diagnostics.report('GATI4010', `config key 'deploy.${env}.${path}resources.requests.memory' (${req.memory}) is greater than its limit (${lim.memory})`, { span: at('requests') });
+      }
+    };
+    bounds('', deploy.replicas, deploy.resources);
+    bounds('workers.', deploy.workers?.replicas, deploy.workers?.resources);
+    for (const problem of providerProblems(deploy)) {
+      diagnostics.report('GATI4011', `deploy environment '${env}' (provider '${deploy.provider}'): ${problem.message}`, { span: at(problem.key) });
+    }
+  }
+  return diagnostics.items.length === before;
+}
+
+interface Problem { key: string; message: string }
+
+function providerProblems(d: DeployEnvConfig): Problem[] {
+  const out: Problem[] = [];
+  const needs = (present: unknown, key: string, why: string) => {
+    if (present === undefined) out.push({ key: 'provider', message: `'${key}' is required: ${why}` });
+  };
+  for (const key of ['aws', 'azure', 'custom'] as const) {
+    if (d[key] !== undefined && d.provider !== key) out.push({ key, message: `'${key}' applies only to provider '${key}'` });
+  }
+  switch (d.provider) {
+    case 'aws':
+      needs(d.regions, 'regions', 'the AWS regions of the clusters, the first one primary');
+      needs(d.domain, 'domain', 'the CloudFront certificate and the Route 53 records are issued for it');
+      needs(d.aws, 'aws.hostedZoneId', 'the Route 53 hosted zone of the domain');
+      if ((d.regions?.length ?? 1) > 2) out.push({ key: 'regions', message: 'Route 53 failover pairs a primary with one secondary: give at most two regions' });
+      break;
+    case 'gcp':
+      needs(d.domain, 'domain', 'the GKE ManagedCertificate is issued for it');
+      break;
+    case 'azure':
+      needs(d.domain, 'domain', 'the Front Door custom domain and its certificate are issued for it');
+      needs(d.azure, 'azure.resourceGroup', 'the resource group `az deployment group create` deploys Front Door into');
+      break;
+    case 'custom':
+      needs(d.custom, 'custom.deployScript', 'the script that `gati deploy` runs');
+      break;
+    case 'kubernetes':
+      break;
+  }
+  return out;
+}

@@ -1,0 +1,163 @@
+// One deploy environment resolved from config + model: every default applied, every name chosen.
+// The infrastructure emitters (k8s, aws, azure, docker) and `gati deploy` read only this.
+import type { AppModel } from '../../compiler/model/app-model.js';
+import type { DeployEnvConfig, DeployProvider, GatiConfig, ResourceQuantities } from '../../runtime-shim/config.js';
+
+export const DEFAULT_PORT = 3000;
+export const DEFAULT_SHUTDOWN_MS = 10_000;
+/** The pod keeps serving this long after SIGTERM, so endpoints and load balancers drop it first. */
+export const PRE_STOP_SECONDS = 5;
+
+export interface Component {
+  /** `api` (split 'none'), else the top-level folder of src/handlers, or `root` for files directly in it. */
+  name: string;
+  /** Kubernetes name: `<app>-<name>`. */
+  resource: string;
+  /** First path segments this component answers (`/payments`); `/` is the catch-all. */
+  prefixes: string[];
+  routes: string[];
+}
+
+export interface ContainerModule {
+  name: string;
+  resource: string;
+  image: string;
+  port: number;
+}
+
+export interface Scaling {
+  min: number;
+  max: number;
+  cpuTarget: number;
+  requests: Required<ResourceQuantities>;
+  limits: Required<ResourceQuantities>;
+}
+
+export interface EnvPlan {
+  env: string;
+  app: string;
+  provider: DeployProvider;
+  regions: string[];
+  domain?: string;
+  namespace: string;
+  kubeContext?: string;
+  image: { repository: string; tag: string; ref: string };
+  port: number;
+  shutdownMs: number;
+  /** > shutdown deadline + preStop delay, so the kubelet never kills a draining server. */
+  terminationGraceSeconds: number;
+  api: Scaling;
+  components: Component[];
+  worker?: Scaling & { resource: string };
+  modules: ContainerModule[];
+  envVars: Record<string, string>;
+  secrets: Record<string, { secret: string; key: string }>;
+  ingressClass: string;
+  tls?: { issuer: string; email?: string; staging: boolean };
+  config: DeployEnvConfig;
+}
+
+export interface PrefixConflict {
+  prefix: string;
+  components: string[];
+  routes: string[];
+}
+
+/** Components of split 'domain': routes grouped by top-level handler folder, with their path prefixes. */
+export function splitComponents(model: AppModel, app: string, split: 'none' | 'domain'): { components: Component[]; conflicts: PrefixConflict[] } {
+  if (split === 'none' || model.routes.length === 0) {
+    return { components: [{ name: 'api', resource: `${app}-api`, prefixes: ['/'], routes: model.routes.map((r) => r.key) }], conflicts: [] };
+  }
+  const byName = new Map<string, Component>();
+  const owners = new Map<string, Map<string, string[]>>();
+  for (const route of model.routes) {
+    const rel = route.file.replace(/^src\/handlers\//, '');
+    const name = rel.includes('/') ? k8sName(rel.split('/')[0]!) : 'root';
+    const component = byName.get(name) ?? { name, resource: `${app}-${name}`, prefixes: [], routes: [] };
+    byName.set(name, component);
+    component.routes.push(route.key);
+    const first = route.path.split('/')[1] ?? '';
+    const prefix = first === '' || first.startsWith(':') || first === '*' ? '/' : `/${first}`;
+    if (!component.prefixes.includes(prefix)) component.prefixes.push(prefix);
+    const owner = owners.get(prefix) ?? new Map<string, string[]>();
+    owners.set(prefix, owner);
+    owner.set(name, [...(owner.get(name) ?? []), route.key]);
+  }
+  const conflicts: PrefixConflict[] = [];
+  for (const [prefix, owner] of [...owners].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (owner.size > 1) conflicts.push({ prefix, components: [...owner.keys()].sort(), routes: [...owner.values()].flat().sort() });
+  }
+  const components = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const c of components) c.prefixes.sort();
+  return { components, conflicts };
+}
+
+/** A DNS-1123 label from a folder name (`Billing_v2` → `billing-v2`). */
+export function k8sName(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'x';
+}
+
+const DEFAULT_INGRESS: Record<DeployProvider, string> = { aws: 'alb', gcp: 'gce', azure: 'nginx', kubernetes: 'nginx', custom: 'nginx' };
+
+function scaling(replicas: { min?: number; max?: number } | undefined, resources: { requests?: ResourceQuantities; limits?: ResourceQuantities } | undefined, cpuTarget: number | undefined, dflt: { min: number; max: number }): Scaling {
+  const min = replicas?.min ?? Math.min(dflt.min, replicas?.max ?? dflt.min);
+  return {
+    min,
+    max: replicas?.max ?? Math.max(dflt.max, min),
+    cpuTarget: cpuTarget ?? 70,
+    requests: { cpu: resources?.requests?.cpu ?? '250m', memory: resources?.requests?.memory ?? '256Mi' },
+    limits: { cpu: resources?.limits?.cpu ?? '1', memory: resources?.limits?.memory ?? '512Mi' },
+  };
+}
+
+export function planEnv(model: AppModel, config: GatiConfig, env: string, tag: string): EnvPlan {
+  const d = config.deploy![env]!;
+  const app = model.app.name;
+  const shutdownMs = config.server?.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_MS;
+  const repository = d.image?.repository ?? app;
+  const imageTag = d.image?.tag ?? tag;
+  const workersOn = d.workers?.enabled ?? model.effects.length > 0;
+  const modules: ContainerModule[] = Object.entries(config.modules ?? {})
+    .filter(([, m]) => m.image)
+    .map(([name, m]) => ({ name, resource: `${app}-module-${k8sName(name)}`, image: m.image!, port: m.port ?? 8080 }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const tlsOn = d.domain !== undefined && (d.provider === 'kubernetes' || d.provider === 'azure' || d.provider === 'custom');
+  return {
+    env,
+    app,
+    provider: d.provider,
+    regions: d.regions ?? ['default'],
+    domain: d.domain,
+    namespace: d.namespace ?? app,
+    kubeContext: d.kubeContext,
+    image: { repository, tag: imageTag, ref: `${repository}:${imageTag}` },
+    port: config.server?.port ?? DEFAULT_PORT,
+    shutdownMs,
+    terminationGraceSeconds: Math.ceil(shutdownMs / 1000) + PRE_STOP_SECONDS + 5,
+    api: scaling(d.replicas, d.resources, d.cpuTarget, { min: 2, max: 10 }),
+    components: splitComponents(model, app, d.split ?? 'none').components,
+    worker: workersOn ? { ...scaling(d.workers?.replicas, d.workers?.resources, d.workers?.cpuTarget, { min: 1, max: 5 }), resource: `${app}-worker` } : undefined,
+    modules,
+    envVars: d.env ?? {},
+    secrets: d.secrets ?? {},
+    ingressClass: d.ingressClass ?? DEFAULT_INGRESS[d.provider],
+    tls: tlsOn ? { issuer: `letsencrypt-${d.tls?.staging ? 'staging' : 'prod'}`, email: d.tls?.email, staging: d.tls?.staging ?? false } : undefined,
+    config: d,
+  };
+}
+
+/** The failover record a CDN sends every request to (AWS): `origin.<domain>`. */
+export function originHost(plan: EnvPlan): string | undefined {
+  return plan.domain ? `origin.${plan.domain}` : undefined;
+}
+
+/** Hosts the Ingress of one region answers: the domain, the region's host and, behind a CDN, the failover origin. */
+export function ingressHosts(plan: EnvPlan, region: string): string[] {
+  if (!plan.domain) return [];
+  return [plan.domain, regionHost(plan, region)!, ...(plan.provider === 'aws' ? [originHost(plan)!] : [])];
+}
+
+/** Host names of one region: the public domain and `<region>.<domain>`, the origin a CDN or failover record points at. */
+export function regionHost(plan: EnvPlan, region: string): string | undefined {
+  return plan.domain ? `${region}.${plan.domain}` : undefined;
+}
