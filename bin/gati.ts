@@ -6,6 +6,7 @@ import { createTerminal, type Terminal } from './terminal.js';
 import { buildCommand } from './commands/build.js';
 import { routesCommand } from './commands/routes.js';
 import { explainCommand } from './commands/explain.js';
+import { versionsCommand } from './commands/versions.js';
 
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
@@ -15,10 +16,14 @@ Commands:
   build [dir]         analyze the app; write .gati/model.json and dist/schemas/
   routes [dir]        print the route table as a tree, with each route's file
   explain <code>      explain a diagnostic code (e.g. gati explain GATI2003)
+  versions [dir]      list the API versions in .gati/versions/ (semver, timestamp, summary)
+  versions diff [from] [to]   the classified changes between two versions (semver, timestamp or "current")
+  versions new "<description>" [dir]   scaffold a version change file in src/versions/
 
 Options:
   --format <fmt>      diagnostics as "text" (default) or "json"
   --silent            print nothing but problems
+  --dir <path>        the app root for 'versions diff' and 'versions new'
   -h, --help          show this help
   -v, --version       print the version
 
@@ -39,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         format: { type: 'string', default: 'text' },
         silent: { type: 'boolean', default: false },
+        dir: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -69,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'build': return await buildCommand(dir, term, json);
       case 'routes': return await routesCommand(dir, term, json);
       case 'explain': return explainCommand(rest[0], term);
+      case 'versions': return await versionsCommand(rest, values.dir && resolve(values.dir), term, json);
       default:
         term.error(`gati: unknown command '${command}'. Run 'gati --help' for the list.`);
         return 2;

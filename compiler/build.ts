@@ -9,6 +9,9 @@ import { loadConfig } from './config/load-config.js';
 import { Analyzer, type AnalyzeStats } from './analyze/analyzer.js';
 import type { Artifact } from '../emitters/artifact.js';
 import { emit as emitSchemas } from '../emitters/schema/index.js';
+import { surfaceOf } from './versions/surface.js';
+import { planVersion, type PlanInput, type VersionPlan } from './versions/plan.js';
+import { loadVersionState } from './versions/store.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -17,6 +20,8 @@ export interface BuildResult {
   artifacts: Artifact[];
   diagnostics: Diagnostic[];
   stats: AnalyzeStats & { configMs: number; emitMs: number };
+  /** The API version this build would release (absent when the analysis failed); recordVersion writes it. */
+  versions?: { plan: VersionPlan; input: Omit<PlanInput, 'snapshots'> };
 }
 
 /** The emitters run over a model without errors, in this order. */
@@ -31,9 +36,24 @@ export async function buildApp(root: string): Promise<BuildResult> {
   const configMs = performance.now() - started;
   const analyzer = new Analyzer({ root, appName: config.name });
   const analysis = analyzer.analyze();
-  const diagnostics = [...bag.items, ...analysis.diagnostics].sort(compareDiagnostics);
+  const diagnostics = [...bag.items, ...analysis.diagnostics];
+  let versions: BuildResult['versions'];
+  if (!diagnostics.some((d) => d.severity === 'error')) {
+    const state = loadVersionState(root, analysis.model);
+    const input = {
+      surface: surfaceOf(analysis.model),
+      versionChanges: state.versionChanges,
+      routeFiles: Object.fromEntries(analysis.model.routes.map((r) => [r.key, r.file])),
+      initialVersion: config.versioning?.initialVersion,
+      rules: config.versioning?.rules,
+    };
+    const plan = planVersion({ ...input, snapshots: state.snapshots });
+    diagnostics.push(...state.diagnostics, ...plan.diagnostics);
+    versions = { plan, input };
+  }
+  diagnostics.sort(compareDiagnostics);
   const ok = !diagnostics.some((d) => d.severity === 'error');
   const emitStarted = performance.now();
   const artifacts = ok ? emitAll(analysis.model) : [];
-  return { ok, config, model: analysis.model, artifacts, diagnostics, stats: { ...analysis.stats, configMs, emitMs: performance.now() - emitStarted } };
+  return { ok, config, model: analysis.model, artifacts, diagnostics, versions, stats: { ...analysis.stats, configMs, emitMs: performance.now() - emitStarted } };
 }

@@ -2,6 +2,8 @@
 import { relative } from 'node:path';
 import { buildApp } from '../../compiler/build.js';
 import { writeArtifacts } from '../../compiler/write-artifacts.js';
+import { recordVersion } from '../../compiler/versions/store.js';
+import { emit as emitVersions } from '../../emitters/versions/index.js';
 import type { Terminal } from '../terminal.js';
 import { reportDiagnostics } from './report.js';
 
@@ -10,7 +12,11 @@ export async function buildCommand(root: string, term: Terminal, json: boolean):
   const result = await buildApp(root);
   const failed = reportDiagnostics(result.diagnostics, root, term, json);
   if (failed) return 1;
-  const { written } = writeArtifacts(root, result.artifacts);
+  // The version is recorded under a lock (recordVersion re-plans against the newest snapshot by then).
+  const recorded = result.versions && recordVersion(root, result.versions.input);
+  if (recorded && recorded.plan.diagnostics.length && reportDiagnostics(recorded.plan.diagnostics, root, term, json)) return 1;
+  const artifacts = [...result.artifacts, ...(recorded ? emitVersions(recorded.snapshots) : [])];
+  const { written } = writeArtifacts(root, artifacts);
   const m = result.model;
   const ms = Math.round(result.stats.configMs + result.stats.programMs + result.stats.analyzeMs + result.stats.emitMs);
   const where = relative(process.cwd(), root) || '.';
@@ -18,6 +24,12 @@ export async function buildCommand(root: string, term: Terminal, json: boolean):
   term.info(`${term.style.bold('gati build')} ${m.app.name}: ${count(m.routes.length, 'route')}, ${count(m.modules.length, 'module')}, ${count(m.effects.length, 'effect')}, ${count(Object.keys(m.types).length, 'named type')} in ${ms} ms`);
   term.info(`  model    ${where}/.gati/model.json`);
   term.info(`  schemas  ${where}/dist/schemas/ (${result.artifacts.filter((a) => a.path.startsWith('dist/schemas/')).length} files)`);
-  term.info(`  ${written.length} file${written.length === 1 ? '' : 's'} written, ${result.artifacts.length - written.length} unchanged`);
+  if (recorded) {
+    const p = recorded.plan;
+    term.info(recorded.written
+      ? `  version  ${p.semver} (${p.bump === 'initial' ? 'initial' : `${p.bump}: ${p.changes.length} change${p.changes.length === 1 ? '' : 's'}`}) ${where}/${recorded.written}`
+      : `  version  ${p.semver} (API unchanged)`);
+  }
+  term.info(`  ${written.length} file${written.length === 1 ? '' : 's'} written, ${artifacts.length - written.length} unchanged`);
   return 0;
 }

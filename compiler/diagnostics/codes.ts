@@ -47,6 +47,9 @@ export const CODES = define({
   GATI4002: { title: 'Invalid config value', hint: 'Check the type of the value against the config reference in the README.' },
   GATI4003: { title: 'The config file could not be loaded', hint: 'Fix the error in the config file; it must default-export the config (`export default defineConfig({ … })`).' },
   GATI4004: { title: 'More than one config file', hint: 'Keep one gati.config file and delete the others.' },
+  GATI5001: { title: 'A breaking API change without a version change', hint: 'Run `gati versions new "<what changed>"` and migrate the route in the file it creates, or override the rule in versioning.rules.' },
+  GATI5002: { title: 'A version change file the compiler cannot read', hint: "Write `export default defineVersionChange({ description: '…', routes: { 'POST /x': { request(old) { … }, response(body, status) { … } } } })` with literal keys." },
+  GATI5003: { title: 'An API snapshot cannot be read', hint: 'Snapshots in .gati/versions/ are written by gati build and never edited: restore the file from version control.' },
   GATI9001: { title: 'Internal error', hint: 'This is a bug in Gati, not in your code. Please report it with the message and stack above.' },
 });
 
