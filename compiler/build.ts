@@ -43,7 +43,7 @@ export async function buildApp(root: string): Promise<BuildResult> {
     const input = {
       surface: surfaceOf(analysis.model),
       versionChanges: state.versionChanges,
-      routeFiles: Object.fromEntries(analysis.model.routes.map((r) => [r.key, r.file])),
+      routeSpans: Object.fromEntries(analysis.model.routes.map((r) => [r.key, r.span])),
       initialVersion: config.versioning?.initialVersion,
       rules: config.versioning?.rules,
     };

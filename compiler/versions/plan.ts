@@ -16,8 +16,8 @@ export interface PlanInput {
   surface: ApiSurface;
   /** Every version change file of the app, sorted by file name. */
   versionChanges: StaticVersionChange[];
-  /** Route key → handler file, for the position of GATI5001. */
-  routeFiles?: Record<string, string>;
+  /** Route key → the handler's position, for GATI5001. */
+  routeSpans?: Record<string, Span>;
   initialVersion?: string;
   rules?: Record<string, BumpLevel>;
 }
@@ -51,12 +51,12 @@ export function planVersion(input: PlanInput): VersionPlan {
   }
   const changes = diffSurfaces(previous.surface, surface, { rules: input.rules ?? {} });
   const bump = bumpOf(changes) ?? 'patch';
-  const diagnostics = uncovered(changes, pending[pending.length - 1], input.routeFiles ?? {}, previous.semver);
+  const diagnostics = uncovered(changes, pending[pending.length - 1], input.routeSpans ?? {}, previous.semver);
   return { changed: true, hash, surface, semver: bumpSemver(previous.semver, bump), bump, changes, previous, pending, diagnostics };
 }
 
 /** GATI5001 per route whose breaking changes the newest pending version change file does not cover. */
-function uncovered(changes: ApiChange[], latest: StaticVersionChange | undefined, routeFiles: Record<string, string>, semver: string): Diagnostic[] {
+function uncovered(changes: ApiChange[], latest: StaticVersionChange | undefined, routeSpans: Record<string, Span>, semver: string): Diagnostic[] {
   const byRoute = new Map<string, ApiChange[]>();
   for (const c of changes) if (c.level === 'major') byRoute.set(c.route, [...(byRoute.get(c.route) ?? []), c]);
   const out: Diagnostic[] = [];
@@ -66,8 +66,7 @@ function uncovered(changes: ApiChange[], latest: StaticVersionChange | undefined
     const needsResponse = breaking.some((c) => c.position === 'output');
     const missing = !entry ? 'no migration' : needsRequest && !entry.request ? 'no request migration' : needsResponse && !entry.response ? 'no response migration' : undefined;
     if (!missing) continue;
-    const file = routeFiles[route];
-    const span: Span | undefined = file ? { file, line: 1, column: 1 } : undefined;
+    const span = routeSpans[route];
     const where = latest ? `${latest.file} has ${missing} for it` : 'src/versions/ has no pending version change file';
     out.push(diagnostic('GATI5001', `breaking change to '${route}' for clients of ${semver}: ${where}`, {
       span,

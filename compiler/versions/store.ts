@@ -26,7 +26,12 @@ export function readSnapshots(root: string): { snapshots: Snapshot[]; diagnostic
   for (const name of readdirSync(dir).filter((n) => SNAPSHOT_FILE_PATTERN.test(n)).sort()) {
     const file = `${SNAPSHOT_DIR}/${name}`;
     try {
-      const s = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Snapshot;
+      let s: Snapshot;
+      try {
+        s = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Snapshot;
+      } catch {
+        throw new Error('it is not valid JSON');
+      }
       if (s.format !== SNAPSHOT_FORMAT || typeof s.semver !== 'string' || typeof s.hash !== 'string' || !s.surface?.routes) throw new Error(`not a gati snapshot (format ${SNAPSHOT_FORMAT})`);
       if (snapshotFileName(s.timestamp) !== name) throw new Error(`its timestamp ${s.timestamp} does not match its file name`);
       snapshots.push(s);
