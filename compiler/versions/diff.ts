@@ -135,9 +135,8 @@ function compare(o: GType, n: GType, path: string, ctx: Ctx): void {
   }
   o = wire(o);
   n = wire(n);
-  if (o.description !== n.description || JSON.stringify(o.default) !== JSON.stringify(n.default) || !o.deprecated !== !n.deprecated) {
-    add(ctx, 'annotation-changed', path, o, n);
-  }
+  const annotations = [o.description !== n.description && 'description', JSON.stringify(o.default) !== JSON.stringify(n.default) && 'default', !o.deprecated !== !n.deprecated && (n.deprecated ? 'deprecated' : 'no longer deprecated')].filter(Boolean);
+  if (annotations.length) add(ctx, 'annotation-changed', path, undefined, undefined, annotations.join(', '));
   const om = flatten(o, ctx.oldTypes);
   const nm = flatten(n, ctx.newTypes);
   if (om.length === 1 && nm.length === 1 && om[0]!.kind !== 'literal' && nm[0]!.kind !== 'literal' && sameGroup(deref(om[0]!, ctx.oldTypes), deref(nm[0]!, ctx.newTypes))) {
@@ -317,7 +316,7 @@ function compareSingle(o: GType, n: GType, path: string, ctx: Ctx): void {
         const q = after.get(p.name);
         const where = `${path}.${p.name}`;
         if (!q) { add(ctx, 'field-removed', where, p.type, undefined); continue; }
-        if ((p.description ?? '') !== (q.description ?? '')) add(ctx, 'annotation-changed', where, p.type, q.type, 'description');
+        if ((p.description ?? '') !== (q.description ?? '')) add(ctx, 'annotation-changed', where, undefined, undefined, 'description');
         field(p.optional, q.optional, where, p.type, q.type, ctx);
         compare(p.type, q.type, where, ctx);
       }
