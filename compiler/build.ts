@@ -29,7 +29,17 @@ export function emitAll(model: AppModel): Artifact[] {
   return [{ path: '.gati/model.json', contents: `${stableStringify(model)}\n` }, ...emitSchemas(model)];
 }
 
-export async function buildApp(root: string): Promise<BuildResult> {
+export interface BuildOptions {
+  /**
+   * What the versions phase does: 'enforce' (default, `gati build`): an uncovered breaking change
+   * is an error; 'warn' (for `gati dev`/`watch`): the same diagnostics as warnings; 'skip': no
+   * versions phase (result.versions is absent).
+   */
+  versions?: 'enforce' | 'warn' | 'skip';
+}
+
+export async function buildApp(root: string, options: BuildOptions = {}): Promise<BuildResult> {
+  const mode = options.versions ?? 'enforce';
   const started = performance.now();
   const bag = new DiagnosticBag();
   const { config } = await loadConfig(root, discoverApp(root).configFiles, bag);
@@ -38,7 +48,7 @@ export async function buildApp(root: string): Promise<BuildResult> {
   const analysis = analyzer.analyze();
   const diagnostics = [...bag.items, ...analysis.diagnostics];
   let versions: BuildResult['versions'];
-  if (!diagnostics.some((d) => d.severity === 'error')) {
+  if (mode !== 'skip' && !diagnostics.some((d) => d.severity === 'error')) {
     const state = loadVersionState(root, analysis.model);
     const input = {
       surface: surfaceOf(analysis.model),
@@ -48,7 +58,8 @@ export async function buildApp(root: string): Promise<BuildResult> {
       rules: config.versioning?.rules,
     };
     const plan = planVersion({ ...input, snapshots: state.snapshots });
-    diagnostics.push(...state.diagnostics, ...plan.diagnostics);
+    const found = [...state.diagnostics, ...plan.diagnostics];
+    diagnostics.push(...(mode === 'warn' ? found.map((d) => ({ ...d, severity: 'warning' as const })) : found));
     versions = { plan, input };
   }
   diagnostics.sort(compareDiagnostics);

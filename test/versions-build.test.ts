@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { REPO, fixture } from './helpers/paths.js';
+import { buildApp } from '../compiler/build.js';
 import { createAjv } from './helpers/ajv.js';
 import type { VersionsManifest } from '../emitters/versions/index.js';
 import { composeMigrations } from '../runtime-shim/versions/compose.js';
@@ -98,6 +99,20 @@ test('v1 → refused breaking v2 → v2 with its version change → 2.0.0, liste
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("buildApp's versions mode: enforce (default), warn (for dev and watch), skip", async () => {
+  const app = fixture('invalid', 'gati5001-breaking-change-without-migration');
+  const enforced = await buildApp(app);
+  assert.is(enforced.ok, false);
+  assert.equal(enforced.diagnostics.map((d) => [d.code, d.severity]), [['GATI5001', 'error'], ['GATI5001', 'error']]);
+  const warned = await buildApp(app, { versions: 'warn' });
+  assert.is(warned.ok, true);
+  assert.equal(warned.diagnostics.map((d) => [d.code, d.severity]), [['GATI5001', 'warning'], ['GATI5001', 'warning']]);
+  assert.is(warned.versions!.plan.semver, '2.0.0');
+  const skipped = await buildApp(app, { versions: 'skip' });
+  assert.equal(skipped.diagnostics, []);
+  assert.is(skipped.versions, undefined);
 });
 
 test('composeMigrations chains requests oldest first and responses newest first', () => {

@@ -84,7 +84,7 @@ test('a breaking change is written only when the newest pending version change c
     assert.is(uncovered.written, undefined);
     assert.equal(uncovered.plan.diagnostics.map((d) => d.code), ['GATI5001']);
     assert.match(uncovered.plan.diagnostics[0]!.notes[0]!.message, 'body.b [input] field-removed (major): string → (none)');
-    const change = { file: 'src/versions/2026-01-02-drop-b.ts', description: 'drop b', routes: { 'POST /x': { request: true, response: false } } };
+    const change = { file: 'src/versions/2026-01-02-drop-b.ts', description: 'drop b', routes: { 'POST /x': { request: true, response: false } }, spans: {} };
     const responseOnly = { ...change, routes: { 'POST /x': { request: false, response: true } } };
     assert.match(planVersion({ snapshots: readSnapshots(root).snapshots, surface: surfaceWith(['a']), versionChanges: [responseOnly] }).diagnostics[0]!.message, 'no request migration');
     const covered = recordVersion(root, { surface: surfaceWith(['a']), versionChanges: [change] }, at('2026-01-02T00:00:00Z'));
@@ -95,6 +95,13 @@ test('a breaking change is written only when the newest pending version change c
     // The bound file no longer counts as pending: the next breaking change needs a new one.
     const next = planVersion({ snapshots: readSnapshots(root).snapshots, surface: surfaceWith([]), versionChanges: [change] });
     assert.equal(next.diagnostics.map((d) => d.code), ['GATI5001']);
+    // A route key that no version has is a typo that would never run: GATI5002 at the key.
+    const typo = { file: 'src/versions/2026-01-03-typo.ts', description: 'typo', routes: { 'POST /X': { request: true, response: false } }, spans: { 'POST /X': { file: 'src/versions/2026-01-03-typo.ts', line: 5, column: 5 } } };
+    const typoPlan = planVersion({ snapshots: readSnapshots(root).snapshots, surface: surfaceWith([]), versionChanges: [change, typo] });
+    assert.equal(typoPlan.diagnostics.map((d) => [d.code, d.message, d.span?.line]), [
+      ['GATI5002', "'POST /X' is not a route of the previous version nor of this one (did you mean 'POST /x'?)", 5],
+      ['GATI5001', "breaking change to 'POST /x' for clients of 0.2.0: src/versions/2026-01-03-typo.ts has no migration for it", undefined],
+    ]);
     const patch = recordVersion(root, { surface: surfaceWith(['a'], ['GET /new']), versionChanges: [change] }, at('2026-01-03T00:00:00Z'));
     assert.is(patch.plan.semver, '0.2.1', 'an addition below 1.0 bumps the patch');
   } finally {

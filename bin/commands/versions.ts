@@ -59,8 +59,8 @@ async function diffCommand(root: string, args: string[], term: Terminal, json: b
   if (!snapshots) return 1;
   const pick = async (spec: string | undefined, fallback: number): Promise<{ label: string; surface: ApiSurface } | undefined | 'error'> => {
     if (spec === 'current') {
-      const result = await buildApp(root);
-      if (reportDiagnostics(result.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'GATI5001'), root, term, false) || !result.versions) return 'error';
+      const result = await buildApp(root, { versions: 'warn' });
+      if (reportDiagnostics(result.diagnostics.filter((d) => d.severity === 'error'), root, term, false) || !result.versions) return 'error';
       return { label: 'current', surface: result.versions.input.surface };
     }
     if (spec === undefined) {
@@ -109,7 +109,8 @@ async function newCommand(root: string, description: string | undefined, term: T
     term.error('usage: gati versions new "<description>" [dir]');
     return 2;
   }
-  const result = await buildApp(root);
+  const result = await buildApp(root, { versions: 'warn' });
+  if (reportDiagnostics(result.diagnostics.filter((d) => d.severity === 'error'), root, term, false)) return 1;
   const breaking = new Map<string, { request: boolean; response: boolean; notes: string[] }>();
   for (const c of result.versions?.plan.changes ?? []) {
     if (c.level !== 'major') continue;

@@ -221,8 +221,7 @@ function compareUnion(o: GType, n: GType, om: GType[], nm: GType[], path: string
     }
     const added = nv.filter((v) => !ov.includes(v));
     const removed = ov.filter((v) => !nv.includes(v));
-    if (ov.length && nv.length && (added.length < nv.length || removed.length < ov.length)) common++;
-    else if (ov.length && nv.length) common++; // same base, disjoint values: still the same kind of thing
+    if (ov.length && nv.length) common++; // values of one base on both sides (even disjoint ones) are the same kind of thing
     if (added.length) changes.push(() => add(ctx, 'enum-member-added', path, o, n, `added ${added.map((v) => JSON.stringify(v)).join(', ')}`));
     if (removed.length) changes.push(() => add(ctx, 'enum-member-removed', path, o, n, `removed ${removed.map((v) => JSON.stringify(v)).join(', ')}`));
   }
@@ -251,7 +250,7 @@ function compareUnion(o: GType, n: GType, om: GType[], nm: GType[], path: string
     }
   }
   common += pairs.length;
-  if (common === 0 && (oRest.length || oNull) && (nRest.length || nNull) && (oRest.length && nRest.length)) {
+  if (common === 0 && oRest.length && nRest.length) {
     add(ctx, 'type-changed', path, o, n);
     return;
   }

@@ -51,8 +51,22 @@ export function planVersion(input: PlanInput): VersionPlan {
   }
   const changes = diffSurfaces(previous.surface, surface, { rules: input.rules ?? {} });
   const bump = bumpOf(changes) ?? 'patch';
-  const diagnostics = uncovered(changes, pending[pending.length - 1], input.routeSpans ?? {}, previous.semver);
+  const diagnostics = [...unknownRoutes(pending, previous.surface, surface), ...uncovered(changes, pending[pending.length - 1], input.routeSpans ?? {}, previous.semver)];
   return { changed: true, hash, surface, semver: bumpSemver(previous.semver, bump), bump, changes, previous, pending, diagnostics };
+}
+
+/** GATI5002 for a route key in a pending version change that neither the previous nor the new version has (a typo would never run). */
+function unknownRoutes(pending: StaticVersionChange[], before: ApiSurface, after: ApiSurface): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const change of pending) {
+    for (const key of Object.keys(change.routes)) {
+      if (before.routes[key] || after.routes[key]) continue;
+      const known = [...new Set([...Object.keys(before.routes), ...Object.keys(after.routes)])];
+      const close = known.find((k) => k.toLowerCase().replace(/:\w+/g, ':') === key.toLowerCase().replace(/:\w+/g, ':')) ?? known.find((k) => k.split(' ')[1] === key.split(' ')[1]);
+      out.push(diagnostic('GATI5002', `'${key}' is not a route of the previous version nor of this one${close ? ` (did you mean '${close}'?)` : ''}`, { span: change.spans[key], length: key.length + 2 }));
+    }
+  }
+  return out;
 }
 
 /** GATI5001 per route whose breaking changes the newest pending version change file does not cover. */

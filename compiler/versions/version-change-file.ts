@@ -4,20 +4,24 @@
 import ts from 'typescript';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { stringLiteralValue } from '../analyze/static-exports.js';
+import type { Span } from '../model/gtype.js';
 
 export interface StaticVersionChange {
   /** Relative to the app root. */
   file: string;
   description: string;
   routes: Record<string, { request: boolean; response: boolean }>;
+  /** Where each route key is written, for diagnostics. */
+  spans: Record<string, Span>;
 }
 
 export function readVersionChange(file: string, text: string): { change?: StaticVersionChange; diagnostics: Diagnostic[] } {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const problem = (node: ts.Node, message: string) => {
+  const spanOf = (node: ts.Node): Span => {
     const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-    return { diagnostics: [diagnostic('GATI5002', message, { span: { file, line: line + 1, column: character + 1 }, length: Math.max(1, node.getEnd() - node.getStart(sf)) })] };
+    return { file, line: line + 1, column: character + 1 };
   };
+  const problem = (node: ts.Node, message: string) => ({ diagnostics: [diagnostic('GATI5002', message, { span: spanOf(node), length: Math.max(1, node.getEnd() - node.getStart(sf)) })] });
   const call = findDefineCall(sf);
   if (!call) return problem(sf.statements[0] ?? sf, `${file} does not export a defineVersionChange({ … }) call`);
   const arg = call.arguments[0];
@@ -35,6 +39,7 @@ export function readVersionChange(file: string, text: string): { change?: Static
   if (description === undefined) return problem(arg, "the version change needs a string literal 'description' (it becomes the changelog entry)");
   if (!routesNode) return problem(arg, "the version change needs a 'routes' object literal");
   const routes: StaticVersionChange['routes'] = {};
+  const spans: StaticVersionChange['spans'] = {};
   for (const p of routesNode.properties) {
     const key = p.name && propertyName(p.name);
     if (key === undefined || ts.isSpreadAssignment(p) || ts.isShorthandPropertyAssignment(p)) return problem(p, "each key of 'routes' must be a route key written as a string literal");
@@ -42,8 +47,9 @@ export function readVersionChange(file: string, text: string): { change?: Static
     if (!value || !ts.isObjectLiteralExpression(value)) return problem(p, `the migration of '${key}' must be an object literal { request?, response? }`);
     const members = new Set(value.properties.map((m) => (m.name ? propertyName(m.name) : undefined)));
     routes[key] = { request: members.has('request'), response: members.has('response') };
+    spans[key] = spanOf(p.name!);
   }
-  return { change: { file, description, routes }, diagnostics: [] };
+  return { change: { file, description, routes, spans }, diagnostics: [] };
 }
 
 function findDefineCall(sf: ts.SourceFile): ts.CallExpression | undefined {
