@@ -162,6 +162,40 @@ test('versioning.rules overrides a rule level', () => {
   assert.equal(changes.map((c) => [c.rule, c.level]), [['field-removed', 'minor']]);
 });
 
+test('discriminated unions: members paired by tag, added and removed by tag', () => {
+  const member = (tag: string, extra: ObjectProperty[] = []) => obj(prop('type', lit(tag)), ...extra);
+  const du = (...members: GType[]): GType => ({ kind: 'union', discriminator: 'type', members });
+  const old = du(member('card', [prop('last4', str)]), member('bank'));
+  const changes = diffSurfaces(asOutput(old), asOutput(du(member('bank'), member('card', [prop('last4', str), prop('brand', str)]), member('wallet'))));
+  assert.equal(changes.map((c) => [c.rule, c.level, c.path, c.detail]), [
+    ['field-added-required', 'minor', 'response[200].brand', undefined],
+    ['union-member-added', 'major', 'response[200]', 'added { type: "wallet" }'],
+  ]);
+  const removed = diffSurfaces(asInput(old), asInput(du(member('card', [prop('last4', str)]))));
+  assert.equal(removed.map((c) => [c.rule, c.level]), [['union-member-removed', 'major']]);
+});
+
+test('nullable named types, enums behind refs, literal unions widened to their base', () => {
+  const types = { User: { name: 'User', type: obj(prop('id', str)) }, Role: { name: 'Role', type: { kind: 'enum' as const, members: [{ name: 'A', value: 'admin' }] } } };
+  const newTypes = { ...types, Role: { name: 'Role', type: { kind: 'enum' as const, members: [{ name: 'A', value: 'admin' }, { name: 'M', value: 'member' }] } } };
+  assert.equal(diffSurfaces(asOutput(ref('User'), types), asOutput(union(ref('User'), nul), types)).map((c) => [c.rule, c.level]), [['nullable-added', 'major']]);
+  assert.equal(diffSurfaces(asOutput(obj(prop('role', ref('Role'))), types), asOutput(obj(prop('role', ref('Role'))), newTypes)).map((c) => [c.rule, c.level, c.detail]), [['enum-member-added', 'major', 'added "member"']]);
+  assert.equal(diffSurfaces(asInput(union(lit('a'), lit('b'))), asInput(str)).map((c) => [c.rule, c.level]), [['type-widened', 'minor']]);
+  assert.equal(diffSurfaces(asInput(str), asInput(union(str, nul))).map((c) => [c.rule, c.level]), [['nullable-added', 'minor']]);
+});
+
+test('constraints: integer formats, bounds both ways, uniqueItems, pattern added', () => {
+  const levels = (o: GType, n: GType) => diffSurfaces(asInput(o), asInput(n)).map((c) => [c.rule, c.detail ?? '']);
+  assert.equal(levels({ kind: 'integer', format: 'int64' }, { kind: 'integer', format: 'int32' }), [['constraint-changed', 'format']]);
+  assert.equal(levels({ kind: 'number', maximum: 10 }, { kind: 'number', maximum: 20 }), [['constraint-loosened', '']]);
+  assert.equal(levels({ kind: 'number', maximum: 10 }, { kind: 'number' }), [['constraint-loosened', '']]);
+  assert.equal(levels({ kind: 'number' }, { kind: 'number', exclusiveMinimum: 0 }), [['constraint-tightened', '']]);
+  assert.equal(levels(arr(str), arr(str, { uniqueItems: true })), [['constraint-tightened', 'uniqueItems']]);
+  assert.equal(levels(str, { kind: 'string', pattern: '^a' }), [['constraint-tightened', 'pattern']]);
+  assert.equal(levels({ kind: 'unknown' }, str), [['type-narrowed', '']]);
+  assert.equal(levels(str, { kind: 'unknown' }), [['type-widened', '']]);
+});
+
 test('no change, no entries', () => {
   const s = asInput(obj(prop('a', arr(union(str, nul)))));
   assert.equal(diffSurfaces(s, JSON.parse(JSON.stringify(s)) as ApiSurface), []);

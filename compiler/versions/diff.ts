@@ -209,14 +209,15 @@ function compareUnion(o: GType, n: GType, om: GType[], nm: GType[], path: string
   const nLits = nRest.filter((m): m is LiteralType => m.kind === 'literal');
   const oKinds = oRest.filter((m) => m.kind !== 'literal');
   const nKinds = nRest.filter((m) => m.kind !== 'literal');
+  const consumed = new Set<Base>(); // a base kind answered by literals on the other side (string ↔ 'a' | 'b')
   for (const base of BASES) {
     const oHas = oKinds.some((m) => baseOf(wire(deref(m, ctx.oldTypes))) === base);
     const nHas = nKinds.some((m) => baseOf(wire(deref(m, ctx.newTypes))) === base);
     const ov = oLits.filter((l) => literalBase(l) === base).map((l) => l.value);
     const nv = nLits.filter((l) => literalBase(l) === base).map((l) => l.value);
     if (oHas || nHas) {
-      if (oHas && !nHas && nv.length) { common++; changes.push(() => add(ctx, 'type-narrowed', path, o, n)); }
-      if (!oHas && nHas && ov.length) { common++; changes.push(() => add(ctx, 'type-widened', path, o, n)); }
+      if (oHas && !nHas && nv.length) { common++; consumed.add(base); changes.push(() => add(ctx, 'type-narrowed', path, o, n)); }
+      if (!oHas && nHas && ov.length) { common++; consumed.add(base); changes.push(() => add(ctx, 'type-widened', path, o, n)); }
       continue; // both have the kind: the members are paired below
     }
     const added = nv.filter((v) => !ov.includes(v));
@@ -232,8 +233,9 @@ function compareUnion(o: GType, n: GType, om: GType[], nm: GType[], path: string
   if (oDisc && nDisc && oDisc !== nDisc) changes.push(() => add(ctx, 'discriminator-changed', path, o, n, `${oDisc} → ${nDisc}`));
   const disc = oDisc && oDisc === nDisc ? oDisc : undefined;
   const oIndex = new Map<string, number>(), nIndex = new Map<string, number>();
-  const oByKey = new Map(oKinds.map((m) => [memberKey(m, ctx.oldTypes, disc, oIndex), m] as const));
-  const nByKey = new Map(nKinds.map((m) => [memberKey(m, ctx.newTypes, disc, nIndex), m] as const));
+  const keyed = (ms: GType[], types: Types, index: Map<string, number>) => ms.map((m) => [memberKey(m, types, disc, index), m] as const).filter(([k]) => !consumed.has(k as Base));
+  const oByKey = new Map(keyed(oKinds, ctx.oldTypes, oIndex));
+  const nByKey = new Map(keyed(nKinds, ctx.newTypes, nIndex));
   // `unknown` pairs with any single remaining member (x → unknown is a widening).
   const pairs: [GType, GType, string][] = [];
   for (const [key, m] of oByKey) {
