@@ -101,6 +101,27 @@ test('v1 → refused breaking v2 → v2 with its version change → 2.0.0, liste
   }
 });
 
+test('a version change file type-checks against the gati types (defineVersionChange, request, response)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gati-versioned-tsc-'));
+  try {
+    cpSync(fixture('versioned', 'v1'), dir, { recursive: true });
+    cpSync(fixture('versioned', 'v2', 'src'), join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'src/versions/bad.ts'), `import { defineVersionChange } from 'gati';
+export default defineVersionChange({ description: 'bad', routes: { 'GET /x': { request: (old) => old.body } } });
+`);
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', types: [], paths: { gati: [join(REPO, 'runtime-shim/index.ts')] } },
+      include: ['src'],
+    }));
+    const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', dir, '--pretty', 'false'], { encoding: 'utf8' });
+    const errors = tsc.stdout.trim().split('\n').filter((l) => / error TS/.test(l));
+    assert.is(errors.length, 1, tsc.stdout);
+    assert.match(errors[0]!, /src\/versions\/bad\.ts\(2,\d+\): error TS2322/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("buildApp's versions mode: enforce (default), warn (for dev and watch), skip", async () => {
   const app = fixture('invalid', 'gati5001-breaking-change-without-migration');
   const enforced = await buildApp(app);

@@ -13,7 +13,13 @@ export async function buildCommand(root: string, term: Terminal, json: boolean):
   const failed = reportDiagnostics(result.diagnostics, root, term, json);
   if (failed) return 1;
   // The version is recorded under a lock (recordVersion re-plans against the newest snapshot by then).
-  const recorded = result.versions && recordVersion(root, result.versions.input);
+  let recorded;
+  try {
+    recorded = result.versions && recordVersion(root, result.versions.input);
+  } catch (error) {
+    term.error(`gati build: the API version was not recorded: ${(error as Error).message}`);
+    return 1;
+  }
   if (recorded && recorded.plan.diagnostics.length && reportDiagnostics(recorded.plan.diagnostics, root, term, json)) return 1;
   const artifacts = [...result.artifacts, ...(recorded ? emitVersions(recorded.snapshots) : [])];
   const { written } = writeArtifacts(root, artifacts);
