@@ -176,11 +176,16 @@ test('concurrent builds of two different surfaces: two versions, each diffed aga
   const root = tempApp();
   try {
     recordVersion(root, { surface: surfaceWith(['a']), versionChanges: [] }, at('2026-01-01T00:00:00Z'));
-    const results = await raceChildren(root, [surfaceWith(['a'], ['GET /b']), surfaceWith(['a'], ['GET /b', 'GET /c'])]);
+    // Either order must work: each surface adds GET /b, and they differ from each other only by a
+    // description (a patch both ways), so whichever runs second is diffed against the first's snapshot.
+    const described = surfaceWith(['a'], ['GET /b']);
+    described.routes['POST /x']!.input.body!.description = 'the x body';
+    const results = await raceChildren(root, [surfaceWith(['a'], ['GET /b']), described]);
     assert.ok(results.every((r) => r.code === 0), JSON.stringify(results));
     const snapshots = readSnapshots(root).snapshots;
     assert.is(snapshots.length, 3);
-    assert.equal(snapshots.map((s) => s.semver), ['1.0.0', '1.1.0', '1.2.0']);
+    assert.equal(snapshots.map((s) => s.semver), ['1.0.0', '1.1.0', '1.1.1']);
+    assert.equal(snapshots[2]!.changes.map((c) => c.rule), ['annotation-changed']);
     assert.ok(snapshots[1]!.timestamp < snapshots[2]!.timestamp);
     assert.equal(snapshots[2]!.previous, { semver: '1.1.0', timestamp: snapshots[1]!.timestamp });
   } finally {
