@@ -12,6 +12,9 @@ import { readSnapshots } from '../../compiler/versions/store.js';
 import { nextTimestamp, type Snapshot } from '../../compiler/versions/snapshot.js';
 import type { ApiSurface } from '../../compiler/versions/surface.js';
 import { resolveVersion } from '../../runtime-shim/versions/resolve.js';
+import { loadConfig } from '../../compiler/config/load-config.js';
+import { discoverApp } from '../../compiler/discover/discover.js';
+import { DiagnosticBag } from '../../compiler/diagnostics/diagnostic.js';
 import type { Terminal } from '../terminal.js';
 import { reportDiagnostics } from './report.js';
 
@@ -84,7 +87,11 @@ async function diffCommand(root: string, args: string[], term: Terminal, json: b
     term.data(snapshots.length ? `Only one version (${snapshots[0]!.semver}): nothing to compare. Try \`gati versions diff ${snapshots[0]!.semver} current\`.` : 'No API versions yet.');
     return 0;
   }
-  const changes = diffSurfaces(from.surface, to.surface);
+  // The config's rule overrides apply, as they do in `gati build`.
+  const bag = new DiagnosticBag();
+  const { config } = await loadConfig(root, discoverApp(root).configFiles, bag);
+  if (reportDiagnostics(bag.items, root, term, false)) return 1;
+  const changes = diffSurfaces(from.surface, to.surface, { rules: config.versioning?.rules ?? {} });
   if (json) {
     term.data(JSON.stringify({ from: from.label, to: to.label, bump: bumpOf(changes) ?? null, changes }, null, 2));
     return 0;
