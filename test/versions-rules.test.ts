@@ -144,6 +144,16 @@ test('recursive named types terminate and report the change once per position', 
   assert.equal(changes.map((c) => [c.rule, c.path]), [['type-widened', 'response[200].value']]);
 });
 
+test('an inline type replaced by a named one (and back) is compared by shape, at every path', () => {
+  const types = { Money: { name: 'Money', type: obj(prop('amount', num)) } };
+  const before = obj(prop('price', obj(prop('amount', num))), prop('cost', obj(prop('amount', num))));
+  const after = obj(prop('price', ref('Money')), prop('cost', obj(prop('amount', int))));
+  assert.equal(diffSurfaces(asOutput(before, types), asOutput(after, types)).map((c) => [c.rule, c.path]), [['type-narrowed', 'response[200].cost.amount']]);
+  const afterBoth = obj(prop('price', ref('Money')), prop('cost', ref('Money')));
+  const newTypes = { Money: { name: 'Money', type: obj(prop('amount', int)) } };
+  assert.equal(diffSurfaces(asOutput(before, types), asOutput(afterBoth, newTypes)).map((c) => [c.rule, c.path]), [['type-narrowed', 'response[200].price.amount'], ['type-narrowed', 'response[200].cost.amount']]);
+});
+
 test('Date is an ISO string on the wire; a renamed named type with the same shape is no change', () => {
   assert.equal(diffSurfaces(asOutput({ kind: 'date' }), asOutput({ kind: 'string', format: 'date-time' })), []);
   const a = asOutput(ref('A'), { A: { name: 'A', type: obj(prop('x', str)) } });

@@ -128,7 +128,9 @@ function annotationsOf(t: GType): Pick<GType, 'description' | 'default' | 'depre
 
 function compare(o: GType, n: GType, path: string, ctx: Ctx): void {
   if (o.kind === 'ref' || n.kind === 'ref') {
-    const key = `${o.kind === 'ref' ? o.id : '~'}>${n.kind === 'ref' ? n.id : '~'}`;
+    // Two refs: compared once per route and position (this also ends recursion). A ref against an
+    // inline type: once per path (the inline side is finite, so this cannot recurse forever).
+    const key = o.kind === 'ref' && n.kind === 'ref' ? `${o.id}>${n.id}` : `${o.kind === 'ref' ? o.id : '~'}>${n.kind === 'ref' ? n.id : '~'}@${path}`;
     if (ctx.seen.has(key)) return;
     ctx.seen.add(key);
     return compare(deref(o, ctx.oldTypes), deref(n, ctx.newTypes), path, ctx);
