@@ -10,6 +10,7 @@ import { startCommand } from './commands/start.js';
 import { watchCommand } from './commands/watch.js';
 import { devCommand } from './commands/dev.js';
 import { deployCommand } from './commands/deploy.js';
+import { versionsCommand } from './commands/versions.js';
 
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
@@ -23,6 +24,9 @@ Commands:
   deploy <env> [dir]  build, then apply infra/<env> with kubectl/cdk/az/docker or the custom scripts
   routes [dir]        print the route table as a tree, with each route's file
   explain <code>      explain a diagnostic code (e.g. gati explain GATI2003)
+  versions [dir]      list the API versions in .gati/versions/ (semver, timestamp, summary)
+  versions diff [from] [to]   the classified changes between two versions (semver, timestamp or "current")
+  versions new "<description>" [dir]   scaffold a version change file in src/versions/
 
 Options:
   --format <fmt>      diagnostics as "text" (default) or "json"
@@ -33,6 +37,7 @@ Options:
   --dry-run           deploy: print the commands and the diff against the last deployment
   --rollback          deploy: re-apply the previous deployment of <env>
   --skip-image        deploy: do not build and push the image (CI did)
+  --dir <path>        the app root for 'versions diff' and 'versions new'
   -h, --help          show this help
   -v, --version       print the version
 
@@ -56,6 +61,7 @@ export async function main(argv: string[]): Promise<number> {
         'dry-run': { type: 'boolean', default: false },
         rollback: { type: 'boolean', default: false },
         'skip-image': { type: 'boolean', default: false },
+        dir: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
         port: { type: 'string', short: 'p' },
@@ -94,6 +100,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'dev': return await devCommand(dir, values, term);
       case 'deploy':
         return await deployCommand(resolve(rest[1] ?? '.'), rest[0], { dryRun: values['dry-run'], rollback: values.rollback, skipImage: values['skip-image'] }, term, json);
+      case 'versions': return await versionsCommand(rest, values.dir && resolve(values.dir), term, json);
       default:
         term.error(`gati: unknown command '${command}'. Run 'gati --help' for the list.`);
         return 2;

@@ -17,6 +17,9 @@ import { emitRouter } from '../emitters/router/index.js';
 import { emitEntry, emitLauncher } from '../emitters/bundle/entry.js';
 import { emitInfra, type InfraOptions } from '../emitters/infra/index.js';
 import { checkDeployModel } from './check-deploy-model.js';
+import { surfaceOf } from './versions/surface.js';
+import { planVersion, type PlanInput, type VersionPlan } from './versions/plan.js';
+import { loadVersionState } from './versions/store.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -25,6 +28,19 @@ export interface BuildResult {
   artifacts: Artifact[];
   diagnostics: Diagnostic[];
   stats: AnalyzeStats & { configMs: number; emitMs: number };
+  /** The API version this build would release (absent when the analysis failed); recordVersion writes it. */
+  versions?: { plan: VersionPlan; input: Omit<PlanInput, 'snapshots'> };
+}
+
+export interface BuildOptions {
+  /** Infrastructure options; `false` for the dev loop, which rebuilds on every save and deploys nothing. */
+  infra?: InfraOptions | false;
+  /**
+   * What the versions phase does: 'enforce' (default, `gati build`): an uncovered breaking change
+   * is an error; 'warn' (for `gati dev`/`watch`): the same diagnostics as warnings; 'skip': no
+   * versions phase (result.versions is absent).
+   */
+  versions?: 'enforce' | 'warn' | 'skip';
 }
 
 export interface EmitContext {
@@ -62,8 +78,7 @@ export class BuildSession {
   private configMs = 0;
   private readonly validatorCache: ValidatorCache = new Map();
 
-  /** `infra: false` for the dev loop, which rebuilds on every save and deploys nothing. */
-  constructor(readonly root: string, private readonly options: { infra?: InfraOptions | false } = {}) {}
+  constructor(readonly root: string, private readonly options: BuildOptions = {}) {}
 
   /** A full build: (re)load the config, analyze everything. */
   async build(): Promise<BuildResult> {
@@ -92,14 +107,32 @@ export class BuildSession {
     const bag = new DiagnosticBag();
     const clean = !this.configDiagnostics.some((d) => d.severity === 'error') && !analysis.diagnostics.some((d) => d.severity === 'error');
     if (clean && this.options.infra !== false) checkDeployModel(analysis.model, this.config, bag);
+    const versions = clean ? this.planVersions(analysis.model, bag) : undefined;
     const diagnostics = [...this.configDiagnostics, ...analysis.diagnostics, ...bag.items].sort(compareDiagnostics);
     const ok = !diagnostics.some((d) => d.severity === 'error');
     const emitStarted = performance.now();
     const artifacts = ok ? emitAll(analysis.model, { config: this.config, configFile: this.configFile, validatorCache: this.validatorCache, infra: this.options.infra }) : [];
-    return { ok, config: this.config, model: analysis.model, artifacts, diagnostics, stats: { ...analysis.stats, configMs: this.configMs, emitMs: performance.now() - emitStarted } };
+    return { ok, config: this.config, model: analysis.model, artifacts, diagnostics, versions, stats: { ...analysis.stats, configMs: this.configMs, emitMs: performance.now() - emitStarted } };
+  }
+
+  /** Compares the API surface with the newest snapshot: what this build would release, and what breaks uncovered. */
+  private planVersions(model: AppModel, bag: DiagnosticBag): BuildResult['versions'] {
+    const mode = this.options.versions ?? 'enforce';
+    if (mode === 'skip') return undefined;
+    const state = loadVersionState(this.root, model);
+    const input = {
+      surface: surfaceOf(model),
+      versionChanges: state.versionChanges,
+      routeSpans: Object.fromEntries(model.routes.map((r) => [r.key, r.span])),
+      initialVersion: this.config.versioning?.initialVersion,
+      rules: this.config.versioning?.rules,
+    };
+    const plan = planVersion({ ...input, snapshots: state.snapshots });
+    for (const d of [...state.diagnostics, ...plan.diagnostics]) bag.add(mode === 'warn' ? { ...d, severity: 'warning' } : d);
+    return { plan, input };
   }
 }
 
-export async function buildApp(root: string, options: { infra?: InfraOptions | false } = {}): Promise<BuildResult> {
+export async function buildApp(root: string, options: BuildOptions = {}): Promise<BuildResult> {
   return new BuildSession(root, options).build();
 }

@@ -8,3 +8,5 @@ export type * as tags from './tags.js';
 export { HttpError } from './http-error.js';
 export { defineConfig } from './config.js';
 export type { GatiConfig } from './config.js';
+export { defineVersionChange } from './version-change.js';
+export type { VersionChange, RouteMigration, VersionedRequest } from './version-change.js';

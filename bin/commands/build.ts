@@ -7,6 +7,8 @@ import { Bundler, SERVER_BUNDLE } from '../../compiler/bundle.js';
 import type { Terminal } from '../terminal.js';
 import { reportDiagnostics, reportBundleErrors } from './report.js';
 import { MissingInfraDependencyError } from '../../emitters/infra-aws/index.js';
+import { recordVersion } from '../../compiler/versions/store.js';
+import { emit as emitVersions } from '../../emitters/versions/index.js';
 
 export async function buildCommand(root: string, term: Terminal, json: boolean): Promise<number> {
   term.progress(`gati build: analyzing ${relative(process.cwd(), root) || '.'}…`);
@@ -22,7 +24,17 @@ export async function buildCommand(root: string, term: Terminal, json: boolean):
   }
   const failed = reportDiagnostics(result.diagnostics, root, term, json);
   if (failed) return 1;
-  const { written } = writeArtifacts(root, result.artifacts);
+  // The version is recorded under a lock (recordVersion re-plans against the newest snapshot by then).
+  let recorded;
+  try {
+    recorded = result.versions && recordVersion(root, result.versions.input);
+  } catch (error) {
+    term.error(`gati build: the API version was not recorded: ${(error as Error).message}`);
+    return 1;
+  }
+  if (recorded && recorded.plan.diagnostics.length && reportDiagnostics(recorded.plan.diagnostics, root, term, json)) return 1;
+  const artifacts = [...result.artifacts, ...(recorded ? emitVersions(recorded.snapshots) : [])];
+  const { written } = writeArtifacts(root, artifacts);
   term.progress('gati build: bundling…');
   const bundler = new Bundler(root);
   const bundled = await bundler.build();
@@ -38,6 +50,12 @@ export async function buildCommand(root: string, term: Terminal, json: boolean):
   term.info(`  schemas  ${where}/dist/schemas/ (${result.artifacts.filter((a) => a.path.startsWith('dist/schemas/')).length} files)`);
   const infra = result.artifacts.filter((a) => a.path.startsWith('infra/')).length;
   if (infra) term.info(`  infra    ${where}/infra/ (${infra} files: ${Object.keys(result.config.deploy ?? {}).sort().join(', ')}), ${where}/dist/Dockerfile`);
-  term.info(`  ${written.length} file${written.length === 1 ? '' : 's'} written, ${result.artifacts.length - written.length} unchanged`);
+  if (recorded) {
+    const p = recorded.plan;
+    term.info(recorded.written
+      ? `  version  ${p.semver} (${p.bump === 'initial' ? 'initial' : `${p.bump}: ${p.changes.length} change${p.changes.length === 1 ? '' : 's'}`}) ${where}/${recorded.written}`
+      : `  version  ${p.semver} (API unchanged)`);
+  }
+  term.info(`  ${written.length} file${written.length === 1 ? '' : 's'} written, ${artifacts.length - written.length} unchanged`);
   return 0;
 }

@@ -21,7 +21,7 @@ export class RebuildLoop {
   private readonly written = new Map<string, string | Uint8Array>();
 
   constructor(readonly root: string, private readonly term: Terminal) {
-    this.session = new BuildSession(root, { infra: false });
+    this.session = new BuildSession(root, { infra: false, versions: 'warn' });
     this.bundler = new Bundler(root);
   }
 

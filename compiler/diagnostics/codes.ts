@@ -51,6 +51,9 @@ export const CODES = define({
   GATI4004: { title: 'More than one config file', hint: 'Keep one gati.config file and delete the others.' },
   GATI4010: { title: 'Deploy bounds out of order', hint: 'A minimum must not exceed its maximum: replicas.min ≤ replicas.max, resources.requests ≤ resources.limits.' },
   GATI4011: { title: 'A deploy provider is missing a key it needs, or has one it cannot use', hint: 'See "Deployment" in the README for the keys each provider needs (aws: domain, aws.hostedZoneId; gcp: domain; azure: domain, azure.resourceGroup; custom: custom.deployScript).' },
+  GATI5001: { title: 'A breaking API change without a version change', hint: 'Run `gati versions new "<what changed>"` and migrate the route in the file it creates, or override the rule in versioning.rules.' },
+  GATI5002: { title: 'A version change file the compiler cannot read', hint: "Write `export default defineVersionChange({ description: '…', routes: { 'POST /x': { request(old) { … }, response(body, status) { … } } } })` with literal keys." },
+  GATI5003: { title: 'An API snapshot cannot be read', hint: 'Snapshots in .gati/versions/ are written by gati build and never edited: restore the file from version control.' },
   GATI9001: { title: 'Internal error', hint: 'This is a bug in Gati, not in your code. Please report it with the message and stack above.' },
   GATI9002: { title: 'The server bundle failed', hint: 'esbuild could not bundle what the analysis accepted; please report it with the message above.' },
 });

@@ -1,0 +1,69 @@
+// Reads a version change file (src/versions/*.ts) without running it, the way static-exports.ts
+// reads `route` strings: the description and, per route key, whether it migrates requests and/or
+// responses. That is all the compiler needs to check that every breaking change is covered.
+import ts from 'typescript';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { stringLiteralValue } from '../analyze/static-exports.js';
+import type { Span } from '../model/gtype.js';
+
+export interface StaticVersionChange {
+  /** Relative to the app root. */
+  file: string;
+  description: string;
+  routes: Record<string, { request: boolean; response: boolean }>;
+  /** Where each route key is written, for diagnostics. */
+  spans: Record<string, Span>;
+}
+
+export function readVersionChange(file: string, text: string): { change?: StaticVersionChange; diagnostics: Diagnostic[] } {
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const spanOf = (node: ts.Node): Span => {
+    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    return { file, line: line + 1, column: character + 1 };
+  };
+  const problem = (node: ts.Node, message: string) => ({ diagnostics: [diagnostic('GATI5002', message, { span: spanOf(node), length: Math.max(1, node.getEnd() - node.getStart(sf)) })] });
+  const call = findDefineCall(sf);
+  if (!call) return problem(sf.statements[0] ?? sf, `${file} does not export a defineVersionChange({ … }) call`);
+  const arg = call.arguments[0];
+  if (!arg || !ts.isObjectLiteralExpression(arg)) return problem(call, 'defineVersionChange takes an object literal: { description, routes }');
+  let description: string | undefined;
+  let routesNode: ts.ObjectLiteralExpression | undefined;
+  for (const p of arg.properties) {
+    const name = p.name && propertyName(p.name);
+    if (name === 'description' && ts.isPropertyAssignment(p)) description = stringLiteralValue(p.initializer);
+    if (name === 'routes') {
+      if (!ts.isPropertyAssignment(p) || !ts.isObjectLiteralExpression(p.initializer)) return problem(p, "'routes' must be an object literal whose keys are route keys ('POST /payments/:id')");
+      routesNode = p.initializer;
+    }
+  }
+  if (description === undefined) return problem(arg, "the version change needs a string literal 'description' (it becomes the changelog entry)");
+  if (!routesNode) return problem(arg, "the version change needs a 'routes' object literal");
+  const routes: StaticVersionChange['routes'] = {};
+  const spans: StaticVersionChange['spans'] = {};
+  for (const p of routesNode.properties) {
+    const key = p.name && propertyName(p.name);
+    if (key === undefined || ts.isSpreadAssignment(p) || ts.isShorthandPropertyAssignment(p)) return problem(p, "each key of 'routes' must be a route key written as a string literal");
+    const value = ts.isPropertyAssignment(p) ? p.initializer : undefined;
+    if (!value || !ts.isObjectLiteralExpression(value)) return problem(p, `the migration of '${key}' must be an object literal { request?, response? }`);
+    const members = new Set(value.properties.map((m) => (m.name ? propertyName(m.name) : undefined)));
+    routes[key] = { request: members.has('request'), response: members.has('response') };
+    spans[key] = spanOf(p.name!);
+  }
+  return { change: { file, description, routes, spans }, diagnostics: [] };
+}
+
+function findDefineCall(sf: ts.SourceFile): ts.CallExpression | undefined {
+  for (const s of sf.statements) {
+    let e: ts.Expression | undefined;
+    if (ts.isExportAssignment(s)) e = s.expression;
+    else if (ts.isVariableStatement(s) && s.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) e = s.declarationList.declarations[0]?.initializer;
+    while (e && (ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isParenthesizedExpression(e))) e = e.expression;
+    if (e && ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'defineVersionChange') return e;
+  }
+  return undefined;
+}
+
+function propertyName(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name) || ts.isNumericLiteral(name)) return name.text;
+  return undefined;
+}
