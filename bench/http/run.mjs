@@ -19,7 +19,9 @@
 //      stops the server. wrk's own "Non-2xx or 3xx responses" and socket-error counts must be 0.
 //   3. cold start: spawn -> first 200 on GET /health, polled every 2 ms from this process (which re-execs
 //      itself under `taskset -c 1`), servers on core 0, runs interleaved; median.
-//   4. prints medians (req/s, p50/p99 latency, server CPU), ratios and PASS/FAIL against the targets.
+//   4. prints medians (req/s, p50/p99 latency, server CPU share and CPU µs per request from /proc/<pid>/stat),
+//      ratios and PASS/FAIL against the targets. A server CPU share well under ~95% means the server did not
+//      have its core to itself (a busy machine): treat that run's req/s as noise.
 // Scenarios: GET /users/42/orders/1337 and POST /users/7/orders with bench/http/body.json (313 bytes).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -192,6 +194,7 @@ async function loadRun(serverName, scenarioName) {
     const c1 = cpuTicks(srv.child.pid);
     const res = parseWrk(out);
     res.serverCpu = ((c1 - c0) / 100) / wall; // CLK_TCK = 100
+    res.cpuUsPerReq = res.total > 0 ? ((c1 - c0) / 100) * 1e6 / res.total : NaN; // server CPU time per request
     if (!(res.rps > 0)) throw new Error(`could not parse wrk output:\n${out}`);
     return res;
   } finally {
@@ -235,7 +238,7 @@ async function main() {
         for (const s of rotate(SERVERS, round)) {
           const r = await loadRun(s, sc);
           results.load[sc][s].push(r);
-          console.log(`round ${round + 1} ${sc.padEnd(4)} ${s.padEnd(7)} ${r0(r.rps).toString().padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  socket errors ${r.socketErrors}  server cpu ${r0(r.serverCpu * 100)}%  load ${r2(loadavg()[0])}`);
+          console.log(`round ${round + 1} ${sc.padEnd(4)} ${s.padEnd(7)} ${r0(r.rps).toString().padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  socket errors ${r.socketErrors}  server cpu ${r0(r.serverCpu * 100)}% (${r2(r.cpuUsPerReq)} µs/req)  load ${r2(loadavg()[0])}`);
         }
       }
     }
@@ -243,13 +246,13 @@ async function main() {
       const rows = results.load[sc];
       const med = {};
       console.log(`\n## ${SCENARIO[sc].method} ${SCENARIO[sc].path}\n`);
-      console.log('| server | req/s median | runs | p50 ms | p99 ms | non-2xx / socket errors | server CPU |');
-      console.log('|---|---:|---|---:|---:|---:|---:|');
+      console.log('| server | req/s median | runs | p50 ms | p99 ms | non-2xx / socket errors | server CPU | server CPU µs/req |');
+      console.log('|---|---:|---|---:|---:|---:|---:|---:|');
       for (const s of SERVERS) {
         const rs = rows[s];
-        med[s] = { rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)) };
+        med[s] = { rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpuUsPerReq: median(rs.map((r) => r.cpuUsPerReq)) };
         const bad = rs.reduce((a, r) => a + r.non2xx, 0) + ' / ' + rs.reduce((a, r) => a + r.socketErrors, 0);
-        console.log(`| ${s} | ${r0(med[s].rps)} | ${rs.map((r) => r0(r.rps)).join(' / ')} | ${r2(med[s].p50)} | ${r2(med[s].p99)} | ${bad} | ${r0(median(rs.map((r) => r.serverCpu)) * 100)}% |`);
+        console.log(`| ${s} | ${r0(med[s].rps)} | ${rs.map((r) => r0(r.rps)).join(' / ')} | ${r2(med[s].p50)} | ${r2(med[s].p99)} | ${bad} | ${r0(median(rs.map((r) => r.serverCpu)) * 100)}% | ${r2(med[s].cpuUsPerReq)} |`);
       }
       results.load[sc].median = med;
       const allOk = SERVERS.every((s) => rows[s].every((r) => r.non2xx === 0 && r.socketErrors === 0));
@@ -262,6 +265,7 @@ async function main() {
         const x = med.gati.rps / med.raw.rps;
         summary.push(`${sc.toUpperCase()} gati/raw ${r2(x)}× (target ≥ ${TARGETS[sc].raw}×) ${pf(x >= TARGETS[sc].raw)}`);
       }
+      if (med.gati && med.fastify) summary.push(`${sc.toUpperCase()} server CPU per request gati/fastify ${r2(med.gati.cpuUsPerReq / med.fastify.cpuUsPerReq)}× (reference; lower is better, less sensitive to a busy machine than req/s)`);
       summary.push(`${sc.toUpperCase()} all responses 2xx, no socket errors: ${pf(allOk)}`);
     }
   }
