@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+// Dev-loop benchmark (issue 3): save-to-served latency of `gati dev` on the 500-handler synthetic app.
+//
+// Usage (from the repository root, after `npm run build`):
+//   node bench/dev-loop.mjs                   10 measured edits
+//   node bench/dev-loop.mjs --edits 5 --port 3400 --no-pin
+// Options: --edits N (10), --port P (3400), --timeout-ms T (per edit, 15000), --settle-ms S (pause after
+//   each edit is observed, 300), --regen (regenerate the app), --no-pin (don't taskset), --out FILE
+//   (default bench/.work/dev-loop-results.json).
+//
+// What it does: (re)generates bench/.work/app with bench/gen-app.mjs when missing or stale (the same app
+// as bench/analyzer.mjs: don't run both at once), starts `node bin/gati.mjs dev bench/.work/app` (pinned
+// to core 0 with `taskset -c 0`; this script re-execs itself on core 1), waits until it serves
+// GET /g0/h1 (handler 1: a GET list handler whose output is Page<User>; it starts by throwing
+// HttpError 404). One unmeasured edit makes it `return { items: [], total: 0 };`, then each measured
+// edit rewrites the number (total: 1, 2, …): the clock starts when writeFileSync returns and stops when
+// a GET (a new connection every 5 ms) answers with the new total. Reports mean/p50/p95/max against
+// the target p95 ≤ 300 ms, gati's own "reloaded in N ms" lines (rebuild only, without loading the new
+// bundle), and the dev process's RSS before and after the edits. The handler file is restored at the end.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_APP_DIR, GENERATOR_VERSION, MANIFEST, REPO_ROOT, generateApp, handlerInfo } from './gen-app.mjs';
+
+const SELF = fileURLToPath(import.meta.url);
+const argv = process.argv.slice(2);
+const flag = (n) => argv.includes(`--${n}`);
+const opt = (n, d) => {
+  const i = argv.indexOf(`--${n}`);
+  return i === -1 ? d : argv[i + 1];
+};
+const PIN = !flag('no-pin');
+if (PIN && !process.env.GATI_BENCH_PINNED) {
+  const r = spawnSync('taskset', ['-c', '1', process.execPath, SELF, ...argv], { stdio: 'inherit', env: { ...process.env, GATI_BENCH_PINNED: '1' } });
+  process.exit(r.status ?? 1);
+}
+const EDITS = Number(opt('edits', 10));
+const PORT = Number(opt('port', 3400));
+const TIMEOUT_MS = Number(opt('timeout-ms', 15000));
+const SETTLE_MS = Number(opt('settle-ms', 300));
+const OUT = opt('out', join(REPO_ROOT, 'bench', '.work', 'dev-loop-results.json'));
+const TARGET_P95 = 300;
+const APP = DEFAULT_APP_DIR;
+const HANDLER = 1;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sorted = (xs) => [...xs].sort((a, b) => a - b);
+const pct = (xs, p) => sorted(xs)[Math.min(xs.length - 1, Math.max(0, Math.ceil((p / 100) * xs.length) - 1))];
+const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const r1 = (x) => Math.round(x * 10) / 10;
+
+function get(path) {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port: PORT, path, agent: false, timeout: 2000 }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (data += c));
+      res.on('end', () => resolve({ status: res.statusCode, body: data }));
+    });
+    req.on('error', (e) => resolve({ status: 0, body: e.code }));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+function rssMb(pid) {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+  } catch { return NaN; }
+}
+
+async function waitFor(path, pred, timeoutMs, pollMs = 5) {
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeoutMs) {
+    const r = await get(path);
+    if (pred(r)) return performance.now() - t0;
+    await sleep(pollMs);
+  }
+  return null;
+}
+
+async function main() {
+  let manifest = null;
+  try { manifest = JSON.parse(readFileSync(join(APP, MANIFEST), 'utf8')); } catch {}
+  if (flag('regen') || !manifest || manifest.generatorVersion !== GENERATOR_VERSION) {
+    generateApp(APP);
+    console.log(`generated ${APP}`);
+  }
+  const info = handlerInfo(HANDLER);
+  const file = join(APP, info.file);
+  const path = info.route.split(' ')[1];
+  const original = readFileSync(file, 'utf8');
+  const THROW = `  throw new HttpError(404, { error: 'NotFound' });`;
+  if (!original.includes(THROW)) throw new Error(`${info.file} does not contain the expected line:\n${THROW}`);
+  const withTotal = (n) => original.replace(THROW, `  return { items: [], total: ${n} };`);
+
+  console.log(`# dev loop  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cpus (${cpus()[0]?.model})  gati dev ${PIN ? 'on core 0, poller on core 1' : 'unpinned'}`);
+  console.log(`# app ${APP} (500 handlers); edited ${info.file} (${info.route})`);
+  const cmd = [process.execPath, join(REPO_ROOT, 'bin', 'gati.mjs'), 'dev', APP];
+  const t0 = performance.now();
+  const dev = spawn(PIN ? 'taskset' : cmd[0], PIN ? ['-c', '0', ...cmd] : cmd.slice(1), {
+    cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GATI_BENCH_PINNED: '', PORT: String(PORT), LOG_LEVEL: 'warn' },
+  });
+  let out = '';
+  const reloads = [];
+  const rebuilds = []; // gati's own "N/M files analyzed, W written, bundled in B ms; T ms in all" lines
+  const onData = (d) => {
+    const s = d.toString();
+    out = (out + s).slice(-20000);
+    for (const m of s.matchAll(/reloaded in (\d+) ms/g)) reloads.push(Number(m[1]));
+    for (const m of s.matchAll(/(\d+)\/(\d+) files analyzed, (\d+) written, bundled in (\d+) ms; (\d+) ms in all/g)) {
+      rebuilds.push({ analyzed: Number(m[1]), files: Number(m[2]), written: Number(m[3]), bundleMs: Number(m[4]), totalMs: Number(m[5]) });
+    }
+  };
+  dev.stdout.on('data', onData);
+  dev.stderr.on('data', onData);
+  let exited = false;
+  const exitP = new Promise((r) => dev.on('exit', () => { exited = true; r(); }));
+
+  const result = { date: new Date().toISOString(), node: process.version, handler: info, edits: [], reloadsReportedMs: reloads };
+  try {
+    const firstMs = await waitFor(path, (r) => r.status === 404 || exited, 180000, 50);
+    if (exited || firstMs === null) throw new Error(`gati dev did not serve ${path}:\n${out}`);
+    result.startupMs = performance.now() - t0;
+    console.log(`gati dev serving ${path} after ${Math.round(result.startupMs)} ms (initial build of the app included)`);
+    await sleep(SETTLE_MS);
+    // Unmeasured first edit: throw -> return { items: [], total: 0 }.
+    writeFileSync(file, withTotal(0));
+    const prep = await waitFor(path, (r) => r.status === 200 && r.body.includes('"total":0'), TIMEOUT_MS);
+    if (prep === null) throw new Error(`the first edit never showed up:\n${out}`);
+    console.log(`unmeasured first edit served after ${Math.round(prep)} ms`);
+    await sleep(SETTLE_MS);
+    result.rssBeforeMb = rssMb(dev.pid);
+    const reloadsBefore = reloads.length;
+    for (let n = 1; n <= EDITS; n++) {
+      const text = withTotal(n);
+      writeFileSync(file, text);
+      const tStart = performance.now();
+      const ms = await waitFor(path, (r) => r.status === 200 && r.body.includes(`"total":${n}`), TIMEOUT_MS);
+      const dt = ms === null ? null : performance.now() - tStart;
+      result.edits.push(dt);
+      const rb = rebuilds.slice(-1)[0];
+      console.log(`edit ${n}: ${dt === null ? `not served within ${TIMEOUT_MS} ms` : `${r1(dt)} ms`}  (gati: reloaded in ${reloads.slice(-1)[0] ?? '?'} ms${rb ? `; ${rb.analyzed}/${rb.files} files analyzed, ${rb.written} written, bundled in ${rb.bundleMs} ms` : ''})`);
+      await sleep(SETTLE_MS);
+    }
+    result.rssAfterMb = rssMb(dev.pid);
+    const ok = result.edits.filter((x) => x !== null);
+    const s = { n: ok.length, failed: result.edits.length - ok.length, mean: mean(ok), p50: pct(ok, 50), p95: pct(ok, 95), max: Math.max(...ok), min: Math.min(...ok) };
+    result.summary = s;
+    const rel = reloads.slice(reloadsBefore);
+    console.log('\n| measurement | result | target | |');
+    console.log('|---|---|---|---|');
+    console.log(`| save → new value served (${s.n} edits, 5 ms polling): mean / p50 / p95 / max | ${r1(s.mean)} / ${r1(s.p50)} / ${r1(s.p95)} / ${r1(s.max)} ms | p95 ≤ ${TARGET_P95} ms | ${s.failed === 0 && s.p95 <= TARGET_P95 ? 'PASS' : 'FAIL'} |`);
+    const rbs = rebuilds.slice(-EDITS);
+    if (rbs.length) console.log(`| gati: files analyzed / written / esbuild bundle ms per rebuild (mean) | ${r1(mean(rbs.map((r) => r.analyzed)))} / ${r1(mean(rbs.map((r) => r.written)))} / ${r1(mean(rbs.map((r) => r.bundleMs)))} ms | | |`);
+    result.rebuilds = rebuilds;
+    if (rel.length) console.log(`| gati's "reloaded in" (rebuild only): mean / p50 / max | ${r1(mean(rel))} / ${pct(rel, 50)} / ${Math.max(...rel)} ms | | |`);
+    console.log(`| gati dev startup (spawn → first answer, incl. cold build) | ${Math.round(result.startupMs)} ms | | |`);
+    console.log(`| gati dev RSS before → after ${EDITS} edits | ${Math.round(result.rssBeforeMb)} → ${Math.round(result.rssAfterMb)} MB | | |`);
+    console.log('BENCH_DEV_LOOP_JSON ' + JSON.stringify({ summary: s, reloads: rel, startupMs: Math.round(result.startupMs), rssMb: [Math.round(result.rssBeforeMb), Math.round(result.rssAfterMb)] }));
+  } finally {
+    writeFileSync(file, original);
+    if (!exited) {
+      await sleep(500); // let the restore rebuild start, so the process exits cleanly
+      dev.kill('SIGTERM');
+      const t = setTimeout(() => dev.kill('SIGKILL'), 15000);
+      await exitP;
+      clearTimeout(t);
+    }
+    mkdirSync(dirname(OUT), { recursive: true });
+    writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+  }
+}
+
+main().catch((e) => {
+  console.error(e.stack ?? e);
+  process.exit(1);
+});

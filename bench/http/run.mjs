@@ -1,0 +1,308 @@
+#!/usr/bin/env node
+// HTTP benchmark (issue 3): Gati vs Fastify 5 vs raw node:http on the same 100-route app.
+//
+// Usage (from the repository root, after `npm run build`):
+//   node bench/http/run.mjs                         full run: 3 s warm-up + 10 s measured, 3 rounds, 15 cold starts
+//   node bench/http/run.mjs --warmup 1 --duration 2 --rounds 1 --cold-runs 5     smoke run
+// Options:
+//   --warmup S (3)  --duration S (10)  --rounds N (3)  --connections N (50)  --cold-runs N (15)
+//   --servers gati,fastify,raw   --scenarios get,post   --no-load (cold start only)   --no-cold
+//   --skip-build (reuse bench/.work/http-app/dist)   --port P (3200)   --out FILE (bench/.work/http-results.json)
+//   FASTIFY_SCHEMAS=targets in the environment gives Fastify schemas only on the two scenario routes.
+//
+// What it does:
+//   1. writes the Gati app (bench/http/gen-app.mjs -> bench/.work/http-app) and runs `node bin/gati.mjs build` on it
+//   2. for each round, scenario and server (order rotated every round): starts a fresh server pinned with
+//      `taskset -c 0` (Gati: `node dist/server.mjs` with LOG_LEVEL=warn, so no per-request log line; Fastify's
+//      logger is off by default), checks the scenario's status and body once, runs wrk pinned with
+//      `taskset -c 1` (`-t1 -cN --latency`) for the warm-up (discarded) and then the measured period, and
+//      stops the server. wrk's own "Non-2xx or 3xx responses" and socket-error counts must be 0.
+//   3. cold start: spawn -> first 200 on GET /health, polled every 2 ms from this process (which re-execs
+//      itself under `taskset -c 1`), servers on core 0, runs interleaved; median.
+//   4. prints medians (req/s, p50/p99 latency, server CPU share and CPU µs per request from /proc/<pid>/stat),
+//      ratios and PASS/FAIL against the targets. A server CPU share well under ~95% means the server did not
+//      have its core to itself (a busy machine): treat that run's req/s as noise.
+// Scenarios: GET /users/42/orders/1337 and POST /users/7/orders with bench/http/body.json (313 bytes).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateHttpApp, DEFAULT_HTTP_APP_DIR, REPO_ROOT } from './gen-app.mjs';
+import { GET_PATH, POST_PATH, orderAnswer } from './routes.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SELF = fileURLToPath(import.meta.url);
+const argv = process.argv.slice(2);
+
+// Re-exec pinned to core 1 (wrk and the cold-start poller live there; servers get core 0).
+if (!process.env.GATI_BENCH_PINNED) {
+  const r = spawnSync('taskset', ['-c', '1', process.execPath, SELF, ...argv], { stdio: 'inherit', env: { ...process.env, GATI_BENCH_PINNED: '1' } });
+  process.exit(r.status ?? 1);
+}
+
+const flag = (name) => argv.includes(`--${name}`);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i === -1 ? dflt : argv[i + 1];
+};
+const WARMUP = Number(opt('warmup', 3));
+const DURATION = Number(opt('duration', 10));
+const ROUNDS = Number(opt('rounds', 3));
+const CONNS = Number(opt('connections', 50));
+const COLD_RUNS = Number(opt('cold-runs', 15));
+const PORT = Number(opt('port', 3200));
+const SERVERS = opt('servers', 'gati,fastify,raw').split(',');
+const SCENARIOS = opt('scenarios', 'get,post').split(',');
+const OUT = opt('out', join(REPO_ROOT, 'bench', '.work', 'http-results.json'));
+const APP = DEFAULT_HTTP_APP_DIR;
+const WORK = join(REPO_ROOT, 'bench', '.work', 'http');
+const BODY_FILE = join(HERE, 'body.json');
+const BODY = readFileSync(BODY_FILE, 'utf8').trim();
+
+const TARGETS = { get: { fastify: 1.5, raw: 0.9 }, post: { fastify: 1.3, raw: 0.9 }, coldVsFastify: 0.4 };
+
+const SERVER_CMD = {
+  gati: { args: [join(APP, 'dist', 'server.mjs')], cwd: APP, env: { LOG_LEVEL: 'warn' } },
+  fastify: { args: [join(HERE, 'fastify-server.mjs')], cwd: REPO_ROOT, env: {} },
+  raw: { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: {} },
+};
+
+const SCENARIO = {
+  get: { method: 'GET', path: GET_PATH, expect: { status: 200, body: JSON.stringify({ userId: '42', orderId: '1337' }) } },
+  post: { method: 'POST', path: POST_PATH, body: BODY, expect: { status: 201, body: JSON.stringify(orderAnswer('7', JSON.parse(BODY))) } },
+};
+
+// ---------------------------------------------------------------------------------------------
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const r0 = (x) => Math.round(x);
+const r2 = (x) => Math.round(x * 100) / 100;
+
+function httpReq(method, path, body, port = PORT, timeoutMs = 2000) {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, method, path, agent: false, timeout: timeoutMs,
+      headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (data += c));
+      res.on('end', () => resolve({ status: res.statusCode, body: data }));
+    });
+    req.on('error', (e) => resolve({ status: 0, error: e.code }));
+    req.on('timeout', () => req.destroy());
+    req.end(body);
+  });
+}
+
+function startServer(name, port = PORT) {
+  const c = SERVER_CMD[name];
+  const t0 = performance.now();
+  const child = spawn('taskset', ['-c', '0', process.execPath, ...c.args], {
+    cwd: c.cwd, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, GATI_BENCH_PINNED: '', ...c.env, PORT: String(port), HOST: '127.0.0.1' },
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out = (out + d).slice(-4000)));
+  child.stderr.on('data', (d) => (out = (out + d).slice(-4000)));
+  const exited = new Promise((r) => child.on('exit', (code, sig) => r({ code, sig })));
+  child.exitedFlag = false;
+  exited.then(() => (child.exitedFlag = true));
+  return { name, child, t0, exited, output: () => out };
+}
+
+/** Polls GET /health until a 200; returns ms since spawn. */
+async function waitReady(srv, pollMs = 2, timeoutMs = 30000, port = PORT) {
+  while (true) {
+    const r = await httpReq('GET', '/health', undefined, port, 1000);
+    if (r.status === 200) return performance.now() - srv.t0;
+    if (srv.child.exitedFlag) throw new Error(`${srv.name} exited before serving:\n${srv.output()}`);
+    if (performance.now() - srv.t0 > timeoutMs) throw new Error(`${srv.name} did not serve /health within ${timeoutMs} ms:\n${srv.output()}`);
+    await sleep(pollMs);
+  }
+}
+
+async function stopServer(srv) {
+  if (srv.child.exitedFlag) return;
+  srv.child.kill('SIGTERM');
+  const t = setTimeout(() => srv.child.kill('SIGKILL'), 5000);
+  await srv.exited;
+  clearTimeout(t);
+}
+
+function cpuTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]); // utime + stime (fields 14, 15)
+  } catch { return NaN; }
+}
+
+function toMs(text) {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text);
+  if (!m) return NaN;
+  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60000 }[m[2]];
+}
+
+function parseWrk(out) {
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const total = Number(/(\d+) requests in/.exec(out)?.[1]);
+  const lat = (p) => toMs(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const socketErrors = sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
+  return { rps, total, p50: lat(50), p99: lat(99), non2xx, socketErrors };
+}
+
+function wrk(scenario, seconds) {
+  const args = ['-c', '1', 'wrk', '-t1', `-c${CONNS}`, `-d${seconds}s`, '--latency'];
+  if (scenario.method === 'POST') args.push('-s', join(WORK, 'post.lua'));
+  args.push(`http://127.0.0.1:${PORT}${scenario.path}`);
+  return new Promise((resolve, reject) => {
+    const p = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    const killer = setTimeout(() => p.kill('SIGKILL'), (seconds + 30) * 1000); // bounded
+    p.on('exit', (code) => {
+      clearTimeout(killer);
+      if (code !== 0) reject(new Error(`wrk failed (${code}):\n${out}`));
+      else resolve(out);
+    });
+  });
+}
+
+async function loadRun(serverName, scenarioName) {
+  const sc = SCENARIO[scenarioName];
+  const srv = startServer(serverName);
+  try {
+    await waitReady(srv, 10);
+    const check = await httpReq(sc.method, sc.path, sc.body);
+    if (check.status !== sc.expect.status || check.body !== sc.expect.body) {
+      throw new Error(`${serverName} ${scenarioName}: expected ${sc.expect.status} ${sc.expect.body}, got ${check.status} ${check.body ?? check.error}`);
+    }
+    if (WARMUP > 0) await wrk(sc, WARMUP);
+    const c0 = cpuTicks(srv.child.pid);
+    const t0 = performance.now();
+    const out = await wrk(sc, DURATION);
+    const wall = (performance.now() - t0) / 1000;
+    const c1 = cpuTicks(srv.child.pid);
+    const res = parseWrk(out);
+    res.serverCpu = ((c1 - c0) / 100) / wall; // CLK_TCK = 100
+    res.cpuUsPerReq = res.total > 0 ? ((c1 - c0) / 100) * 1e6 / res.total : NaN; // server CPU time per request
+    if (!(res.rps > 0)) throw new Error(`could not parse wrk output:\n${out}`);
+    return res;
+  } finally {
+    await stopServer(srv);
+  }
+}
+
+function build() {
+  const { handlers } = generateHttpApp(APP);
+  console.log(`generated ${APP}: ${handlers} handlers`);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'gati.mjs'), 'build', APP], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`gati build failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  console.log(`${r.stdout.trim().split('\n')[0]} (wall ${r0(performance.now() - t0)} ms)`);
+}
+
+function rotate(xs, k) {
+  const n = k % xs.length;
+  return [...xs.slice(n), ...xs.slice(0, n)];
+}
+
+const pf = (ok) => (ok ? 'PASS' : 'FAIL');
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  mkdirSync(WORK, { recursive: true });
+  writeFileSync(join(WORK, 'post.lua'), `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${JSON.stringify(BODY)}\n`);
+  console.log(`# HTTP benchmark  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cpus (${cpus()[0]?.model})  load ${loadavg().map(r2).join(' ')}`);
+  console.log(`# wrk -t1 -c${CONNS}, warm-up ${WARMUP} s + measured ${DURATION} s, ${ROUNDS} round(s), cold start ${COLD_RUNS} run(s); servers taskset -c 0, wrk and poller taskset -c 1`);
+  console.log(`# Gati: node dist/server.mjs, LOG_LEVEL=warn (no per-request log line). Fastify: logger off (default), schemas ${process.env.FASTIFY_SCHEMAS === 'targets' ? 'on the 2 scenario routes' : 'on all 100 routes'}.`);
+  if (!flag('skip-build')) build();
+
+  const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, options: { WARMUP, DURATION, ROUNDS, CONNS, COLD_RUNS, SERVERS, SCENARIOS, fastifySchemas: process.env.FASTIFY_SCHEMAS ?? 'all' }, load: {}, cold: {} };
+  const summary = [];
+
+  if (!flag('no-load')) {
+    for (const sc of SCENARIOS) results.load[sc] = Object.fromEntries(SERVERS.map((s) => [s, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const sc of SCENARIOS) {
+        for (const s of rotate(SERVERS, round)) {
+          const r = await loadRun(s, sc);
+          results.load[sc][s].push(r);
+          console.log(`round ${round + 1} ${sc.padEnd(4)} ${s.padEnd(7)} ${r0(r.rps).toString().padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  socket errors ${r.socketErrors}  server cpu ${r0(r.serverCpu * 100)}% (${r2(r.cpuUsPerReq)} µs/req)  load ${r2(loadavg()[0])}`);
+        }
+      }
+    }
+    for (const sc of SCENARIOS) {
+      const rows = results.load[sc];
+      const med = {};
+      console.log(`\n## ${SCENARIO[sc].method} ${SCENARIO[sc].path}\n`);
+      console.log('| server | req/s median | runs | p50 ms | p99 ms | non-2xx / socket errors | server CPU | server CPU µs/req |');
+      console.log('|---|---:|---|---:|---:|---:|---:|---:|');
+      for (const s of SERVERS) {
+        const rs = rows[s];
+        med[s] = { rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpuUsPerReq: median(rs.map((r) => r.cpuUsPerReq)) };
+        const bad = rs.reduce((a, r) => a + r.non2xx, 0) + ' / ' + rs.reduce((a, r) => a + r.socketErrors, 0);
+        console.log(`| ${s} | ${r0(med[s].rps)} | ${rs.map((r) => r0(r.rps)).join(' / ')} | ${r2(med[s].p50)} | ${r2(med[s].p99)} | ${bad} | ${r0(median(rs.map((r) => r.serverCpu)) * 100)}% | ${r2(med[s].cpuUsPerReq)} |`);
+      }
+      results.load[sc].median = med;
+      const allOk = SERVERS.every((s) => rows[s].every((r) => r.non2xx === 0 && r.socketErrors === 0));
+      console.log('');
+      if (med.gati && med.fastify) {
+        const x = med.gati.rps / med.fastify.rps;
+        summary.push(`${sc.toUpperCase()} gati/fastify ${r2(x)}× (target ≥ ${TARGETS[sc].fastify}×) ${pf(x >= TARGETS[sc].fastify)}`);
+      }
+      if (med.gati && med.raw) {
+        const x = med.gati.rps / med.raw.rps;
+        summary.push(`${sc.toUpperCase()} gati/raw ${r2(x)}× (target ≥ ${TARGETS[sc].raw}×) ${pf(x >= TARGETS[sc].raw)}`);
+      }
+      if (med.gati && med.fastify) summary.push(`${sc.toUpperCase()} server CPU per request gati/fastify ${r2(med.gati.cpuUsPerReq / med.fastify.cpuUsPerReq)}× (reference; lower is better, less sensitive to a busy machine than req/s)`);
+      summary.push(`${sc.toUpperCase()} all responses 2xx, no socket errors: ${pf(allOk)}`);
+    }
+  }
+
+  if (!flag('no-cold') && COLD_RUNS > 0) {
+    const cold = Object.fromEntries(SERVERS.map((s) => [s, []]));
+    for (let i = 0; i < COLD_RUNS; i++) {
+      for (const s of rotate(SERVERS, i)) {
+        const srv = startServer(s);
+        try { cold[s].push(await waitReady(srv, 2)); } finally { await stopServer(srv); }
+        await sleep(50);
+      }
+    }
+    console.log(`\n## Cold start: spawn -> first 200 on GET /health (${COLD_RUNS} runs interleaved)\n`);
+    console.log('| server | median ms | min–max ms |');
+    console.log('|---|---:|---:|');
+    for (const s of SERVERS) {
+      results.cold[s] = { median: median(cold[s]), min: Math.min(...cold[s]), max: Math.max(...cold[s]), runs: cold[s].map(r0) };
+      console.log(`| ${s} | ${r0(results.cold[s].median)} | ${r0(results.cold[s].min)}–${r0(results.cold[s].max)} |`);
+    }
+    if (results.cold.gati && results.cold.fastify) {
+      const x = results.cold.gati.median / results.cold.fastify.median;
+      summary.push(`COLD gati/fastify ${r2(x)}× (target ≤ ${TARGETS.coldVsFastify}×) ${pf(x <= TARGETS.coldVsFastify)}`);
+    }
+    if (results.cold.gati && results.cold.raw) summary.push(`COLD gati/raw ${r2(results.cold.gati.median / results.cold.raw.median)}× (reference)`);
+  }
+
+  console.log('\n## Targets\n');
+  for (const line of summary) console.log(`- ${line}`);
+  results.summary = summary;
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nresults: ${OUT}`);
+  console.log('BENCH_HTTP_JSON ' + JSON.stringify({ summary, cold: results.cold, load: Object.fromEntries(Object.entries(results.load).map(([k, v]) => [k, v.median])) }));
+}
+
+main().catch((e) => {
+  console.error(e.stack ?? e);
+  process.exit(1);
+});
