@@ -18,6 +18,20 @@ const GATI_ENTRIES: Record<string, string> = {
 /** Packages the generated validators import; resolved from Gati's own dependencies. */
 const BUNDLED_PACKAGES = /^(ajv|ajv-formats|fast-uri|fast-deep-equal|json-schema-traverse)(\/|$)/;
 
+/**
+ * `gati dev` leaves the per-route validator modules out of the bundle and imports them by
+ * absolute path: their names carry a content hash, so a reload loads only the modules an edit
+ * changed, and esbuild re-bundles only the app's own code.
+ */
+const externalValidatorsPlugin: Plugin = {
+  name: 'gati-external-validators',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/.*\.[0-9a-f]{10}\.mjs$/ }, (args) =>
+      args.importer.endsWith(`${'/'}validators${'/'}index.mjs`) ? { path: join(dirname(args.importer), args.path), external: true } : undefined,
+    );
+  },
+};
+
 const resolvePlugin: Plugin = {
   name: 'gati-resolve',
   setup(build) {
@@ -30,7 +44,7 @@ const resolvePlugin: Plugin = {
   },
 };
 
-function options(root: string): BuildOptions {
+function options(root: string, dev: boolean): BuildOptions {
   return {
     absWorkingDir: root,
     entryPoints: { app: join(root, ENTRY_PATH) },
@@ -43,7 +57,7 @@ function options(root: string): BuildOptions {
     sourcemap: 'linked',
     sourcesContent: false,
     logLevel: 'silent',
-    plugins: [resolvePlugin],
+    plugins: dev ? [externalValidatorsPlugin, resolvePlugin] : [resolvePlugin],
     // Bundled CommonJS (AJV's helpers) calls require(); give ESM one.
     banner: { js: "import { createRequire as __gatiRequire } from 'node:module'; const require = __gatiRequire(import.meta.url);" },
   };
@@ -58,13 +72,14 @@ export interface BundleResult {
 export class Bundler {
   private context: BuildContext | undefined;
 
-  constructor(private readonly root: string) {}
+  /** `dev`: validators stay outside the bundle (see externalValidatorsPlugin). */
+  constructor(private readonly root: string, private readonly dev = false) {}
 
   async build(): Promise<BundleResult> {
     const started = performance.now();
     const esbuild = await import('esbuild');
     try {
-      this.context ??= await esbuild.context(options(this.root));
+      this.context ??= await esbuild.context(options(this.root, this.dev));
       await this.context.rebuild();
       return { ok: true, errors: [], ms: performance.now() - started };
     } catch (error) {

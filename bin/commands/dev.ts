@@ -48,11 +48,13 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     void loop.rebuild(changed).then(async (outcome) => {
       if (!outcome.ok) return;
       try {
+        const loadStarted = performance.now();
         const next = await load(root, log);
         const old = current!;
         current = next;
         retire(old, log);
-        term.info(`  reloaded in ${Math.round(outcome.ms)} ms`);
+        const loadMs = performance.now() - loadStarted;
+        term.info(`  reloaded in ${Math.round(outcome.ms + loadMs)} ms (rebuild ${Math.round(outcome.ms)}, load ${Math.round(loadMs)})`);
       } catch (error) {
         log.error({ err: error }, 'the new build failed to start; the previous one keeps serving');
       }

@@ -22,7 +22,7 @@ export class RebuildLoop {
 
   constructor(readonly root: string, private readonly term: Terminal) {
     this.session = new BuildSession(root, { infra: false, versions: 'warn' });
-    this.bundler = new Bundler(root);
+    this.bundler = new Bundler(root, true);
   }
 
   initial(): Promise<RebuildOutcome> {

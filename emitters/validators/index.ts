@@ -6,6 +6,8 @@
 // A module's text depends only on its schemas and the named types they reach, so a rebuild (the
 // watch path) regenerates just the modules whose inputs changed: see ValidatorCache.
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { AppModel, InputPart, RouteModel } from '../../compiler/model/app-model.js';
 import { reachableTypeIds, type GType } from '../../compiler/model/gtype.js';
 import { toJsonSchema, type JsonSchema } from '../schema/to-json-schema.js';
@@ -23,6 +25,7 @@ export interface ValidatorOptions {
 /** Module text by content hash, kept by a long-lived build (watch) between rebuilds. */
 export type ValidatorCache = Map<string, string>;
 
+const requireFromGati = createRequire(import.meta.url);
 const DEFS_ID = 'gati';
 const ref = (id: string) => `${DEFS_ID}#/$defs/${id}`;
 const URL_PARTS: InputPart[] = ['params', 'query', 'headers'];
@@ -40,6 +43,7 @@ export function emit(model: AppModel, options: ValidatorOptions, cache: Validato
   const specs: ModuleSpec[] = [...model.routes.map((route) => routeModule(route, model)), ...model.effects.map(effectModule)];
   let ajv: Ajv | undefined; // created only if some module is not in the cache
   const artifacts: Artifact[] = [];
+  const files: string[] = [];
   for (const spec of specs) {
     const key = hash(options.unknownKeys, spec, model);
     let text = cache.get(key);
@@ -48,9 +52,12 @@ export function emit(model: AppModel, options: ValidatorOptions, cache: Validato
       text = moduleText(ajv, spec);
       cache.set(key, text);
     }
-    artifacts.push({ path: `dist/validators/${spec.file}`, contents: text });
+    // The content hash in the name gives an edited module a new URL: `gati dev` imports only what changed.
+    const file = spec.file.replace(/\.mjs$/, `.${key.slice(0, 10)}.mjs`);
+    files.push(file);
+    artifacts.push({ path: `dist/validators/${file}`, contents: text });
   }
-  artifacts.push({ path: 'dist/validators/index.mjs', contents: indexModule(model) });
+  artifacts.push({ path: 'dist/validators/index.mjs', contents: indexModule(model, files) });
   return artifacts;
 }
 
@@ -107,8 +114,23 @@ function moduleText(ajv: Ajv, spec: ModuleSpec): string {
     ajv.addSchema(schema, id);
     exports[name] = id;
   }
-  const code = Object.keys(exports).length ? standaloneCode(ajv, exports) : '';
+  const code = Object.keys(exports).length ? asEsm(standaloneCode(ajv, exports)) : '';
   return `// ${GENERATED_HEADER}\n${code}\n${spec.extra}\n`;
+}
+
+/**
+ * AJV's standalone code reaches its runtime helpers (ucs2length, ajv-formats) with `require()`
+ * even in ESM mode; turn those into imports so the module loads as plain ESM, with the helpers
+ * resolved from Gati's own dependencies (an app need not depend on AJV).
+ */
+function asEsm(code: string): string {
+  const specifiers = new Map<string, string>();
+  const body = code.replace(/require\("([^"]+)"\)/g, (_, spec: string) => {
+    if (!specifiers.has(spec)) specifiers.set(spec, `__gati_req${specifiers.size}`);
+    return specifiers.get(spec)!;
+  });
+  const imports = [...specifiers].map(([spec, name]) => `import ${name} from ${JSON.stringify(pathToFileURL(requireFromGati.resolve(spec)).href)};`);
+  return `${imports.join('\n')}\n${body.replace(/^"use strict";/, '')}`;
 }
 
 /** What a module's text depends on: its schemas, the named types they reach, and the options. */
@@ -120,10 +142,10 @@ function hash(unknownKeys: string, spec: ModuleSpec, model: AppModel): string {
   return h.digest('hex');
 }
 
-function indexModule(model: AppModel): string {
+function indexModule(model: AppModel, files: string[]): string {
   const lines = [`// ${GENERATED_HEADER}`];
-  model.routes.forEach((route, i) => lines.push(`import * as r${i} from './${routeSchemaFile(route).replace(/\.json$/, '.mjs')}';`));
-  model.effects.forEach((effect, i) => lines.push(`import * as e${i} from './effects/${effect.name}.mjs';`));
+  model.routes.forEach((_, i) => lines.push(`import * as r${i} from './${files[i]}';`));
+  model.effects.forEach((_, i) => lines.push(`import * as e${i} from './${files[model.routes.length + i]}';`));
   lines.push('', '/** Per route, in the order of the route table. */', `export const routes = [${model.routes.map((_, i) => `r${i}`).join(', ')}];`);
   lines.push('', '/** Per effect name: its payload validator module. */', `export const effects = { ${model.effects.map((e, i) => `${JSON.stringify(e.name)}: e${i}`).join(', ')} };`, '');
   return lines.join('\n');
