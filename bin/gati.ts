@@ -6,13 +6,16 @@ import { createTerminal, type Terminal } from './terminal.js';
 import { buildCommand } from './commands/build.js';
 import { routesCommand } from './commands/routes.js';
 import { explainCommand } from './commands/explain.js';
+import { generateCommand } from './commands/generate.js';
 
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
 Usage: gati <command> [dir] [options]
 
 Commands:
-  build [dir]         analyze the app; write .gati/model.json and dist/schemas/
+  build [dir]         analyze the app; write .gati/model.json, dist/ (schemas, openapi.json),
+                      .gati/generated/ (context.ts, client.ts) and sdk/<app>-<semver>.tgz
+  generate [dir]      write only .gati/generated/ and the SDK tarball
   routes [dir]        print the route table as a tree, with each route's file
   explain <code>      explain a diagnostic code (e.g. gati explain GATI2003)
 
@@ -67,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'build': return await buildCommand(dir, term, json);
+      case 'generate': return await generateCommand(dir, term, json);
       case 'routes': return await routesCommand(dir, term, json);
       case 'explain': return explainCommand(rest[0], term);
       default:

@@ -9,6 +9,9 @@ import { loadConfig } from './config/load-config.js';
 import { Analyzer, type AnalyzeStats } from './analyze/analyzer.js';
 import type { Artifact } from '../emitters/artifact.js';
 import { emit as emitSchemas } from '../emitters/schema/index.js';
+import { emit as emitContext } from '../emitters/context/index.js';
+import { emit as emitClient } from '../emitters/client/index.js';
+import { emit as emitOpenApi } from '../emitters/openapi/index.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -19,12 +22,29 @@ export interface BuildResult {
   stats: AnalyzeStats & { configMs: number; emitMs: number };
 }
 
-/** The emitters run over a model without errors, in this order. */
-export function emitAll(model: AppModel): Artifact[] {
-  return [{ path: '.gati/model.json', contents: `${stableStringify(model)}\n` }, ...emitSchemas(model)];
+/** What emitters need besides the model: the config, and the API semver once versions exist. */
+export interface EmitContext {
+  config: GatiConfig;
+  /** The API semver (from .gati/versions, issue 5); undefined until then, so SDK/OpenAPI say 0.0.0. */
+  apiVersion?: string;
 }
 
-export async function buildApp(root: string): Promise<BuildResult> {
+/** The generated sources (context types and client) and the SDK: what `gati generate` writes. */
+export function emitGenerated(model: AppModel, ctx: EmitContext): Artifact[] {
+  return [...emitContext(model), ...emitClient(model, { packageName: ctx.config.sdk?.packageName, apiVersion: ctx.apiVersion })];
+}
+
+/** The emitters run over a model without errors, in this order. */
+export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Artifact[] {
+  return [
+    { path: '.gati/model.json', contents: `${stableStringify(model)}\n` },
+    ...emitSchemas(model),
+    ...emitGenerated(model, ctx),
+    ...emitOpenApi(model, { apiVersion: ctx.apiVersion }),
+  ];
+}
+
+export async function buildApp(root: string, only: 'all' | 'generated' = 'all'): Promise<BuildResult> {
   const started = performance.now();
   const bag = new DiagnosticBag();
   const { config } = await loadConfig(root, discoverApp(root).configFiles, bag);
@@ -34,6 +54,7 @@ export async function buildApp(root: string): Promise<BuildResult> {
   const diagnostics = [...bag.items, ...analysis.diagnostics].sort(compareDiagnostics);
   const ok = !diagnostics.some((d) => d.severity === 'error');
   const emitStarted = performance.now();
-  const artifacts = ok ? emitAll(analysis.model) : [];
+  const ctx: EmitContext = { config };
+  const artifacts = !ok ? [] : only === 'generated' ? emitGenerated(analysis.model, ctx) : emitAll(analysis.model, ctx);
   return { ok, config, model: analysis.model, artifacts, diagnostics, stats: { ...analysis.stats, configMs, emitMs: performance.now() - emitStarted } };
 }

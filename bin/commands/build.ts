@@ -1,4 +1,4 @@
-// gati build [dir]: analyze the app and write .gati/model.json and dist/schemas/.
+// gati build [dir]: analyze the app and write .gati/model.json, dist/, .gati/generated/ and sdk/.
 import { relative } from 'node:path';
 import { buildApp } from '../../compiler/build.js';
 import { writeArtifacts } from '../../compiler/write-artifacts.js';
@@ -18,6 +18,9 @@ export async function buildCommand(root: string, term: Terminal, json: boolean):
   term.info(`${term.style.bold('gati build')} ${m.app.name}: ${count(m.routes.length, 'route')}, ${count(m.modules.length, 'module')}, ${count(m.effects.length, 'effect')}, ${count(Object.keys(m.types).length, 'named type')} in ${ms} ms`);
   term.info(`  model    ${where}/.gati/model.json`);
   term.info(`  schemas  ${where}/dist/schemas/ (${result.artifacts.filter((a) => a.path.startsWith('dist/schemas/')).length} files)`);
+  term.info(`  openapi  ${where}/dist/openapi.json`);
+  term.info(`  types    ${where}/.gati/generated/ (context.ts, client.ts)`);
+  for (const sdk of result.artifacts.filter((a) => a.path.startsWith('sdk/'))) term.info(`  sdk      ${where}/${sdk.path}`);
   term.info(`  ${written.length} file${written.length === 1 ? '' : 's'} written, ${result.artifacts.length - written.length} unchanged`);
   return 0;
 }

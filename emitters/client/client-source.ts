@@ -1,0 +1,83 @@
+// The text of .gati/generated/client.ts: wire types, the route map, the Client interface, the
+// route table, then the fixed runtime (runtime-source.ts).
+import type { AppModel } from '../../compiler/model/app-model.js';
+import { reachableTypeIds, type GType } from '../../compiler/model/gtype.js';
+import { GENERATED_HEADER } from '../artifact.js';
+import { methodNames, typeNames } from './names.js';
+import { routeTypes } from './route-types.js';
+import { docComment, propertyKey, quote, wireType } from './wire-types.js';
+import { RUNTIME_SOURCE } from './runtime-source.js';
+
+export interface ClientSourceOptions {
+  packageName: string;
+  /** The API semver the client is generated from; undefined until the app has versions. */
+  apiVersion: string | undefined;
+}
+
+export function clientSource(model: AppModel, options: ClientSourceOptions): string {
+  const roots: GType[] = model.routes.flatMap((r) => [...Object.values(r.input), ...Object.values(r.output)]);
+  const ids = reachableTypeIds(roots, model.types);
+  const names = typeNames(ids);
+  const name = (id: string) => names.get(id) ?? 'unknown';
+  const methods = methodNames(model.routes);
+  const out: string[] = [];
+  out.push(`// ${GENERATED_HEADER}\n`);
+  out.push(`// The typed client of the ${model.app.name} API (npm package ${options.packageName}).\n`);
+  out.push(`// Types are the wire types: a Date is an ISO 8601 string, an enum the union of its values.\n\n`);
+  out.push(`/** The API version this client was generated from; sent as X-API-Version unless overridden. */\n`);
+  out.push(`export const API_VERSION: string | undefined = ${options.apiVersion === undefined ? 'undefined' : quote(options.apiVersion)};\n\n`);
+
+  for (const id of ids) {
+    const def = model.types[id]!;
+    out.push(docComment(def.type.description, ''));
+    out.push(`export type ${name(id)} = ${wireType(def.type, name)};\n\n`);
+  }
+
+  const table: string[] = [];
+  out.push('/** Every route by key: its input, the call arguments and the result over the declared statuses. */\n');
+  out.push('export interface Routes {\n');
+  for (const route of model.routes) {
+    const t = routeTypes(route, model, name);
+    const k = quote(route.key);
+    out.push(`  ${k}: {\n    input: ${t.input};\n`);
+    out.push(`    args: [input${t.inputOptional ? '?' : ''}: Routes[${k}]['input'], options?: CallOptions];\n`);
+    out.push(`    result:${t.result};\n  };\n`);
+    table.push(`  ${k}: { method: ${quote(route.method)}, path: ${quote(route.path)}, statuses: [${t.statuses.join(', ')}], name: [${methods.get(route.key)!.map(quote).join(', ')}] },\n`);
+  }
+  out.push('}\n\n');
+  out.push('export type RouteKey = keyof Routes;\n');
+  out.push("export type RouteInput<K extends RouteKey> = Routes[K]['input'];\n");
+  out.push("export type RouteResult<K extends RouteKey> = Routes[K]['result'];\n\n");
+
+  out.push('export interface Client {\n');
+  out.push("  /** Calls a route by its key: api.request('POST /payments/:id/capture', { params, body }). */\n");
+  out.push("  request<K extends RouteKey>(route: K, ...args: Routes[K]['args']): Promise<Routes[K]['result']>;\n");
+  out.push(namespaceText(model, methods, '  '));
+  out.push('}\n\n');
+  out.push('const ROUTE_TABLE: { [key: string]: RouteSpec } = {\n', ...table, '};\n');
+  out.push(RUNTIME_SOURCE);
+  return out.join('');
+}
+
+interface Tree { [segment: string]: Tree | string }
+
+/** The named methods as nested object types; each leaf holds its route key. */
+function namespaceText(model: AppModel, methods: Map<string, string[]>, indent: string): string {
+  const root: Tree = {};
+  for (const route of model.routes) {
+    const path = methods.get(route.key)!;
+    let node = root;
+    for (const segment of path.slice(0, -1)) node = (node[segment] ??= {}) as Tree;
+    node[path[path.length - 1]!] = route.key;
+  }
+  const render = (tree: Tree, pad: string): string =>
+    Object.keys(tree).sort().map((segment) => {
+      const value = tree[segment]!;
+      if (typeof value === 'string') {
+        const k = quote(value);
+        return `${pad}/** ${value.replace(/\*\//g, '*\\/')} */\n${pad}${propertyKey(segment)}(...args: Routes[${k}]['args']): Promise<Routes[${k}]['result']>;\n`;
+      }
+      return `${pad}${propertyKey(segment)}: {\n${render(value, `${pad}  `)}${pad}};\n`;
+    }).join('');
+  return render(root, indent);
+}
