@@ -14,7 +14,9 @@ export interface ClientSourceOptions {
   apiVersion: string | undefined;
 }
 
-export function clientSource(model: AppModel, options: ClientSourceOptions): string {
+export function clientSource(app: AppModel, options: ClientSourceOptions): string {
+  // WebSocket routes cannot be called with fetch; the client covers the HTTP routes.
+  const model: AppModel = { ...app, routes: app.routes.filter((r) => r.method !== 'WS') };
   const roots: GType[] = model.routes.flatMap((r) => [...Object.values(r.input), ...Object.values(r.output)]);
   const ids = reachableTypeIds(roots, model.types);
   const names = typeNames(ids);
