@@ -72,7 +72,8 @@ function pascal(word: string): string {
 /** Names the client itself exports; a named type with one of these names gets a `_` suffix. */
 export const CLIENT_EXPORTS = new Set([
   'ApiError', 'Problem', 'ProblemError', 'Client', 'ClientOptions', 'CallOptions', 'Routes', 'RouteKey', 'RouteInput',
-  'RouteResult', 'createClient', 'API_VERSION', 'ROUTE_TABLE',
+  'RouteResult', 'OptionalInputKey', 'ResponseHeaders', 'FetchFunction', 'Signal', 'MinimalHeaders', 'MinimalSignal', 'MinimalFetch',
+  'RouteSpec', 'AnyInput', 'Platform', 'Has', 'createClient', 'API_VERSION', 'ROUTE_TABLE',
 ]);
 
 /** Type id → TypeScript identifier: non-identifier characters become `_`; clashes get `_` suffixes. */
