@@ -31,7 +31,7 @@ export interface EmitContext {
 
 /** The generated sources (context types and client) and the SDK: what `gati generate` writes. */
 export function emitGenerated(model: AppModel, ctx: EmitContext): Artifact[] {
-  return [...emitContext(model), ...emitClient(model, { packageName: ctx.config.sdk?.packageName, apiVersion: ctx.apiVersion })];
+  return [...emitContext(model, ctx.config.modules), ...emitClient(model, { packageName: ctx.config.sdk?.packageName, apiVersion: ctx.apiVersion })];
 }
 
 /** The emitters run over a model without errors, in this order. */

@@ -3,7 +3,7 @@
 // problem responses for the statuses the route does not declare.
 import type { AppModel, RouteModel } from '../../compiler/model/app-model.js';
 import type { GType, ObjectType } from '../../compiler/model/gtype.js';
-import { toJsonSchema, type JsonSchema } from '../schema/index.js';
+import type { JsonSchema } from '../schema/index.js';
 import { problemStatuses } from './problem.js';
 
 export const WILDCARD_PARAM = 'wildcard';
@@ -65,4 +65,3 @@ function objectOf(t: GType | undefined, model: AppModel): ObjectType | undefined
   return undefined;
 }
 
-export { toJsonSchema };
