@@ -183,17 +183,17 @@ async function send(options: ClientOptions, key: string, spec: RouteSpec, input:
 
 /** A client for the API: 'api.request(<route key>, input)' or the named methods ('api.payments.capture(input)'). */
 export function createClient(options: ClientOptions): Client {
-  const client: Record<string, unknown> = {
-    request(key: string, input?: AnyInput, call?: CallOptions) {
-      const spec = ROUTE_TABLE[key];
-      if (!spec) return Promise.reject(new TypeError('unknown route ' + key));
-      return send(options, key, spec, input, call);
-    },
+  // Objects without a prototype: a folder named like an Object.prototype key stays a plain namespace.
+  const client: Record<string, unknown> = Object.create(null);
+  client.request = (key: string, input?: AnyInput, call?: CallOptions) => {
+    const spec = Object.prototype.hasOwnProperty.call(ROUTE_TABLE, key) ? ROUTE_TABLE[key] : undefined;
+    if (!spec) return Promise.reject(new TypeError('unknown route ' + key));
+    return send(options, key, spec, input, call);
   };
   for (const key of Object.keys(ROUTE_TABLE)) {
     const spec = ROUTE_TABLE[key]!;
     let node = client;
-    for (const segment of spec.name.slice(0, -1)) node = (node[segment] ??= {}) as Record<string, unknown>;
+    for (const segment of spec.name.slice(0, -1)) node = (node[segment] ??= Object.create(null)) as Record<string, unknown>;
     node[spec.name[spec.name.length - 1]!] = (input?: AnyInput, call?: CallOptions) => send(options, key, spec, input, call);
   }
   return client as unknown as Client;
