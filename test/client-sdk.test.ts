@@ -13,7 +13,7 @@ import { gunzipSync } from 'node:zlib';
 import { buildApp } from '../compiler/build.js';
 import type { AppModel } from '../compiler/model/app-model.js';
 import { emit as emitClient } from '../emitters/client/index.js';
-import { fixture } from './helpers/paths.js';
+import { REPO, fixture } from './helpers/paths.js';
 // The server the consumer talks to. Swap this one line for the real Gati server when it lands:
 import { startPaymentsServer as startServer } from './helpers/payments-server.js';
 
@@ -126,6 +126,22 @@ sdk('a consumer installs the tarball with npm, type-checks under --strict with t
     assert.is(server.seen.at(-1)!.headers['x-api-version'], undefined, 'version: false sends no header');
   } finally {
     await server.close();
+  }
+});
+
+sdk('client.ts type-checks with no platform lib, with lib dom, and with @types/node, under the strictest options', () => {
+  const source = emitClient(model, { apiVersion: VERSION })[0]!.contents as string;
+  const project = join(dir, 'strictest');
+  mkdirSync(project, { recursive: true });
+  writeFileSync(join(project, 'client.ts'), source);
+  const typeRoots = join(REPO, 'node_modules/@types');
+  for (const [lib, types] of [[['ES2020'], []], [['ES2022', 'DOM'], []], [['ES2022'], ['node']]] as const) {
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib, types, typeRoots: [typeRoots], exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noImplicitOverride: true, isolatedDeclarations: true, declaration: true },
+      files: ['client.ts'],
+    }));
+    const r = spawnSync(process.execPath, [tsc, '-p', project, '--pretty', 'false'], { encoding: 'utf8' });
+    assert.is(r.status, 0, `lib ${lib.join('+')}, types [${types.join(', ')}]:\n${r.stdout}`);
   }
 });
 
