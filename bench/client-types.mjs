@@ -48,6 +48,13 @@ function tscWall(dir, skipLibCheck = false) {
   return { medianMs: median(runs), runs };
 }
 
+/** tsc's own counters (deterministic: types, instantiations) and phase times, with --skipLibCheck. */
+function tscCounters(dir) {
+  const r = spawnSync(process.execPath, [TSC, '--noEmit', '-p', dir, '--skipLibCheck', '--extendedDiagnostics'], { encoding: 'utf8' });
+  const num = (label) => Number((new RegExp(`^${label}:\\s+([\\d.]+)`, 'm').exec(r.stdout) ?? [])[1]);
+  return { types: num('Types'), instantiations: num('Instantiations'), checkS: num('Check time'), totalS: num('Total time') };
+}
+
 function project(dir, files) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -126,6 +133,7 @@ async function main() {
   // Most frontend templates (Vite, Next.js) set skipLibCheck: the SDK's .d.ts is then not checked itself.
   const generatedSkip = tscWall(generatedDir, true);
   const minimalSkip = tscWall(wrapperDir, true);
+  const counters = { generated: tscCounters(generatedDir), wrapper: tscCounters(wrapperDir) };
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, load1: loadavg()[0] },
@@ -141,6 +149,7 @@ async function main() {
     tscGeneratedSkipLibCheckMs: generatedSkip.medianMs,
     tscWrapperSkipLibCheckMs: minimalSkip.medianMs,
     ratioSkipLibCheck: generatedSkip.medianMs / minimalSkip.medianMs,
+    counters,
     runs: { generated: generated.runs, wrapper: minimal.runs, generatedSkip: generatedSkip.runs, wrapperSkip: minimalSkip.runs, emit: emitRuns },
   };
   console.log(`| measure | value |\n|---|---|`);
@@ -151,6 +160,7 @@ async function main() {
   console.log(`| tsc --noEmit, consumer vs minimal wrapper (median of ${RUNS}) | ${result.tscWrapperMs.toFixed(0)} ms |`);
   console.log(`| ratio | ${result.ratio.toFixed(2)}× |`);
   console.log(`| same with --skipLibCheck: generated / wrapper | ${result.tscGeneratedSkipLibCheckMs.toFixed(0)} ms / ${result.tscWrapperSkipLibCheckMs.toFixed(0)} ms (${result.ratioSkipLibCheck.toFixed(2)}×) |`);
+  for (const [which, c] of Object.entries(counters)) console.log(`| --skipLibCheck --extendedDiagnostics, ${which} | ${c.types} types, ${c.instantiations} instantiations, check ${c.checkS} s, total ${c.totalS} s |`);
   console.log(`| load average (1 min) at the end | ${loadavg()[0].toFixed(2)} |`);
   console.log(`BENCH_CLIENT_JSON ${JSON.stringify(result)}`);
 }
