@@ -44,7 +44,8 @@ export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Art
   ];
 }
 
-export async function buildApp(root: string, only: 'all' | 'generated' = 'all'): Promise<BuildResult> {
+/** `emit`: every emitter (build), the generated sources only (generate), or none (routes: the model is enough). */
+export async function buildApp(root: string, emit: 'all' | 'generated' | 'none' = 'all'): Promise<BuildResult> {
   const started = performance.now();
   const bag = new DiagnosticBag();
   const { config } = await loadConfig(root, discoverApp(root).configFiles, bag);
@@ -55,6 +56,6 @@ export async function buildApp(root: string, only: 'all' | 'generated' = 'all'):
   const ok = !diagnostics.some((d) => d.severity === 'error');
   const emitStarted = performance.now();
   const ctx: EmitContext = { config };
-  const artifacts = !ok ? [] : only === 'generated' ? emitGenerated(analysis.model, ctx) : emitAll(analysis.model, ctx);
+  const artifacts = !ok || emit === 'none' ? [] : emit === 'generated' ? emitGenerated(analysis.model, ctx) : emitAll(analysis.model, ctx);
   return { ok, config, model: analysis.model, artifacts, diagnostics, stats: { ...analysis.stats, configMs, emitMs: performance.now() - emitStarted } };
 }
