@@ -14,7 +14,34 @@ export interface ClientSourceOptions {
   apiVersion: string | undefined;
 }
 
+/**
+ * The client in parts, so that the JS and the .d.ts can be assembled without compiling the whole
+ * file (compile.ts): `types` is valid both in a .ts and a .d.ts, `table` is the same object literal
+ * in TS and JS, and the runtime is a constant compiled once.
+ */
+export interface ClientParts {
+  /** Header comments. */
+  header: string;
+  /** The API_VERSION initializer: `undefined` or a quoted semver. */
+  apiVersion: string;
+  /** Named wire types, Routes, RouteKey, OptionalInputKey, RouteInput, RouteResult, Client. */
+  types: string;
+  /** The ROUTE_TABLE object literal. */
+  table: string;
+}
+
 export function clientSource(app: AppModel, options: ClientSourceOptions): string {
+  return assembleSource(clientParts(app, options));
+}
+
+export function assembleSource(parts: ClientParts): string {
+  return `${parts.header}${API_VERSION_DOC}export const API_VERSION: string | undefined = ${parts.apiVersion};\n\n${parts.types}`
+    + `const ROUTE_TABLE: { [key: string]: RouteSpec } = ${parts.table};\n${RUNTIME_SOURCE}`;
+}
+
+export const API_VERSION_DOC = '/** The API version this client was generated from; sent as X-API-Version unless overridden. */\n';
+
+export function clientParts(app: AppModel, options: ClientSourceOptions): ClientParts {
   // WebSocket routes cannot be called with fetch; the client covers the HTTP routes.
   const model: AppModel = { ...app, routes: app.routes.filter((r) => r.method !== 'WS') };
   const roots: GType[] = model.routes.flatMap((r) => [...Object.values(r.input), ...Object.values(r.output)]);
@@ -22,12 +49,9 @@ export function clientSource(app: AppModel, options: ClientSourceOptions): strin
   const names = typeNames(ids);
   const name = (id: string) => names.get(id) ?? 'unknown';
   const methods = methodNames(model.routes);
+  const header = `// ${GENERATED_HEADER}\n// The typed client of the ${model.app.name} API (npm package ${options.packageName}).\n`
+    + '// Types are the wire types: a Date is an ISO 8601 string, an enum the union of its values.\n\n';
   const out: string[] = [];
-  out.push(`// ${GENERATED_HEADER}\n`);
-  out.push(`// The typed client of the ${model.app.name} API (npm package ${options.packageName}).\n`);
-  out.push(`// Types are the wire types: a Date is an ISO 8601 string, an enum the union of its values.\n\n`);
-  out.push(`/** The API version this client was generated from; sent as X-API-Version unless overridden. */\n`);
-  out.push(`export const API_VERSION: string | undefined = ${options.apiVersion === undefined ? 'undefined' : quote(options.apiVersion)};\n\n`);
 
   for (const id of ids) {
     const def = model.types[id]!;
@@ -63,9 +87,12 @@ export function clientSource(app: AppModel, options: ClientSourceOptions): strin
   out.push("  request<K extends RouteKey>(route: K, input: Routes[K]['input'], options?: CallOptions): Promise<Routes[K]['result']>;\n");
   out.push(namespaceText(model, methods, optional, '  '));
   out.push('}\n\n');
-  out.push('const ROUTE_TABLE: { [key: string]: RouteSpec } = {\n', ...table, '};\n');
-  out.push(RUNTIME_SOURCE);
-  return out.join('');
+  return {
+    header,
+    apiVersion: options.apiVersion === undefined ? 'undefined' : quote(options.apiVersion),
+    types: out.join(''),
+    table: `{\n${table.join('')}}`,
+  };
 }
 
 interface Tree { [segment: string]: Tree | string }

@@ -2,7 +2,7 @@
 // `<app>-client` (or config `sdk.packageName`) whose version is the API's semver.
 import type { AppModel } from '../../compiler/model/app-model.js';
 import type { Artifact } from '../artifact.js';
-import { clientSource } from './client-source.js';
+import { assembleSource, clientParts } from './client-source.js';
 import { compileClient } from './compile.js';
 import { packageFiles } from './package-files.js';
 import { tarGz } from './tarball.js';
@@ -24,8 +24,9 @@ export const UNVERSIONED = '0.0.0';
 export function emit(model: AppModel, options: ClientEmitOptions = {}): Artifact[] {
   const packageName = options.packageName ?? `${model.app.name}-client`;
   const version = options.apiVersion ?? UNVERSIONED;
-  const source = clientSource(model, { packageName, apiVersion: options.apiVersion });
-  const files = packageFiles(model, packageName, version, compileClient(source));
+  const parts = clientParts(model, { packageName, apiVersion: options.apiVersion });
+  const source = assembleSource(parts);
+  const files = packageFiles(model, packageName, version, compileClient(parts));
   // CONTRACT.md names the file after the app, whatever the package is called.
   const file = `${model.app.name}-${version}.tgz`;
   return [
