@@ -11,17 +11,20 @@ import { watchCommand } from './commands/watch.js';
 import { devCommand } from './commands/dev.js';
 import { deployCommand } from './commands/deploy.js';
 import { versionsCommand } from './commands/versions.js';
+import { generateCommand } from './commands/generate.js';
 
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
 Usage: gati <command> [dir] [options]
 
 Commands:
-  build [dir]         analyze the app; write .gati/model.json, dist/ (server bundle, validators, router, schemas) and infra/
+  build [dir]         analyze the app; write .gati/model.json, dist/ (server bundle, validators, router, schemas,
+                      openapi.json), .gati/generated/ (context.ts, client.ts), sdk/<app>-<semver>.tgz and infra/
   start [dir]         serve the built app (dist/server.mjs); --port/PORT, --host/HOST (0.0.0.0), --workers N|auto
   dev [dir]           build, serve and reload on every save without dropping requests (--port, --host 127.0.0.1)
   watch [dir]         rebuild on every save (only what changed is re-analyzed and re-emitted)
   deploy <env> [dir]  build, then apply infra/<env> with kubectl/cdk/az/docker or the custom scripts
+  generate [dir]      write only .gati/generated/ and the SDK tarball
   routes [dir]        print the route table as a tree, with each route's file
   explain <code>      explain a diagnostic code (e.g. gati explain GATI2003)
   versions [dir]      list the API versions in .gati/versions/ (semver, timestamp, summary)
@@ -93,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'build': return await buildCommand(dir, term, json);
+      case 'generate': return await generateCommand(dir, term, json);
       case 'routes': return await routesCommand(dir, term, json);
       case 'explain': return explainCommand(rest[0], term);
       case 'start': return await startCommand(dir, values, term);

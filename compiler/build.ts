@@ -17,6 +17,9 @@ import { emitRouter } from '../emitters/router/index.js';
 import { emitEntry, emitLauncher } from '../emitters/bundle/entry.js';
 import { emitInfra, type InfraOptions } from '../emitters/infra/index.js';
 import { checkDeployModel } from './check-deploy-model.js';
+import { emit as emitContext } from '../emitters/context/index.js';
+import { emit as emitClient } from '../emitters/client/index.js';
+import { emit as emitOpenApi } from '../emitters/openapi/index.js';
 import { surfaceOf } from './versions/surface.js';
 import { planVersion, type PlanInput, type VersionPlan } from './versions/plan.js';
 import { loadVersionState } from './versions/store.js';
@@ -41,6 +44,8 @@ export interface BuildOptions {
    * versions phase (result.versions is absent).
    */
   versions?: 'enforce' | 'warn' | 'skip';
+  /** Every emitter (build), the generated sources only (generate), or none (routes: the model is enough). */
+  emit?: 'all' | 'generated' | 'none';
 }
 
 export interface EmitContext {
@@ -51,6 +56,13 @@ export interface EmitContext {
   validatorCache?: ValidatorCache;
   /** Infrastructure options; `false` skips infra (the dev loop does not deploy). */
   infra?: InfraOptions | false;
+  /** The API semver this build releases (from the versions phase); the SDK and OpenAPI carry it. */
+  apiVersion?: string;
+}
+
+/** The generated sources (context types and client) and the SDK: what `gati generate` writes. */
+export function emitGenerated(model: AppModel, ctx: EmitContext): Artifact[] {
+  return [...emitContext(model, ctx.config.modules), ...emitClient(model, { packageName: ctx.config.sdk?.packageName, apiVersion: ctx.apiVersion })];
 }
 
 /**
@@ -62,6 +74,8 @@ export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Art
   const artifacts: Artifact[] = [
     { path: '.gati/model.json', contents: `${stableStringify(model)}\n` },
     ...emitSchemas(model),
+    ...emitGenerated(model, ctx),
+    ...emitOpenApi(model, { apiVersion: ctx.apiVersion }),
     ...emitValidators(model, { unknownKeys: ctx.config.validation?.unknownKeys ?? 'strip' }, ctx.validatorCache),
     { path: 'dist/router.mjs', contents: `// ${GENERATED_HEADER}\n${emitRouter(model.routes)}` },
     emitEntry(model, { config: ctx.config, configScript: script }),
@@ -111,7 +125,9 @@ export class BuildSession {
     const diagnostics = [...this.configDiagnostics, ...analysis.diagnostics, ...bag.items].sort(compareDiagnostics);
     const ok = !diagnostics.some((d) => d.severity === 'error');
     const emitStarted = performance.now();
-    const artifacts = ok ? emitAll(analysis.model, { config: this.config, configFile: this.configFile, validatorCache: this.validatorCache, infra: this.options.infra }) : [];
+    const ctx: EmitContext = { config: this.config, configFile: this.configFile, validatorCache: this.validatorCache, infra: this.options.infra, apiVersion: versions?.plan.semver };
+    const emit = this.options.emit ?? 'all';
+    const artifacts = !ok || emit === 'none' ? [] : emit === 'generated' ? emitGenerated(analysis.model, ctx) : emitAll(analysis.model, ctx);
     return { ok, config: this.config, model: analysis.model, artifacts, diagnostics, versions, stats: { ...analysis.stats, configMs: this.configMs, emitMs: performance.now() - emitStarted } };
   }
 

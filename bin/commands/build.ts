@@ -1,5 +1,5 @@
-// gati build [dir]: analyze the app, write .gati/model.json, dist/ (schemas, validators, router)
-// and bundle dist/server.mjs.
+// gati build [dir]: analyze the app, record the API version, write .gati/model.json, .gati/generated/,
+// dist/ (schemas, validators, router, openapi.json), sdk/ and infra/, and bundle dist/server.mjs.
 import { relative } from 'node:path';
 import { buildApp } from '../../compiler/build.js';
 import { writeArtifacts } from '../../compiler/write-artifacts.js';
@@ -48,6 +48,9 @@ export async function buildCommand(root: string, term: Terminal, json: boolean):
   term.info(`  server   ${where}/${SERVER_BUNDLE}`);
   term.info(`  model    ${where}/.gati/model.json`);
   term.info(`  schemas  ${where}/dist/schemas/ (${result.artifacts.filter((a) => a.path.startsWith('dist/schemas/')).length} files)`);
+  term.info(`  openapi  ${where}/dist/openapi.json`);
+  term.info(`  types    ${where}/.gati/generated/ (context.ts, client.ts)`);
+  for (const sdk of result.artifacts.filter((a) => a.path.startsWith('sdk/'))) term.info(`  sdk      ${where}/${sdk.path}`);
   const infra = result.artifacts.filter((a) => a.path.startsWith('infra/')).length;
   if (infra) term.info(`  infra    ${where}/infra/ (${infra} files: ${Object.keys(result.config.deploy ?? {}).sort().join(', ')}), ${where}/dist/Dockerfile`);
   if (recorded) {

@@ -6,8 +6,6 @@
 // A module's text depends only on its schemas and the named types they reach, so a rebuild (the
 // watch path) regenerates just the modules whose inputs changed: see ValidatorCache.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import type { AppModel, InputPart, RouteModel } from '../../compiler/model/app-model.js';
 import { reachableTypeIds, type GType } from '../../compiler/model/gtype.js';
 import { toJsonSchema, type JsonSchema } from '../schema/to-json-schema.js';
@@ -25,7 +23,6 @@ export interface ValidatorOptions {
 /** Module text by content hash, kept by a long-lived build (watch) between rebuilds. */
 export type ValidatorCache = Map<string, string>;
 
-const requireFromGati = createRequire(import.meta.url);
 const DEFS_ID = 'gati';
 const ref = (id: string) => `${DEFS_ID}#/$defs/${id}`;
 const URL_PARTS: InputPart[] = ['params', 'query', 'headers'];
@@ -114,23 +111,11 @@ function moduleText(ajv: Ajv, spec: ModuleSpec): string {
     ajv.addSchema(schema, id);
     exports[name] = id;
   }
-  const code = Object.keys(exports).length ? asEsm(standaloneCode(ajv, exports)) : '';
+  // AJV's standalone code reaches its helpers (ucs2length, ajv-formats) with require() of bare
+  // package names: esbuild bundles them for `gati build`; `gati dev` loads these modules as they
+  // are, with a `require` it provides (bin/commands/load-bundle.ts). No path of this machine ends up in the text.
+  const code = Object.keys(exports).length ? standaloneCode(ajv, exports) : '';
   return `// ${GENERATED_HEADER}\n${code}\n${spec.extra}\n`;
-}
-
-/**
- * AJV's standalone code reaches its runtime helpers (ucs2length, ajv-formats) with `require()`
- * even in ESM mode; turn those into imports so the module loads as plain ESM, with the helpers
- * resolved from Gati's own dependencies (an app need not depend on AJV).
- */
-function asEsm(code: string): string {
-  const specifiers = new Map<string, string>();
-  const body = code.replace(/require\("([^"]+)"\)/g, (_, spec: string) => {
-    if (!specifiers.has(spec)) specifiers.set(spec, `__gati_req${specifiers.size}`);
-    return specifiers.get(spec)!;
-  });
-  const imports = [...specifiers].map(([spec, name]) => `import ${name} from ${JSON.stringify(pathToFileURL(requireFromGati.resolve(spec)).href)};`);
-  return `${imports.join('\n')}\n${body.replace(/^"use strict";/, '')}`;
 }
 
 /** What a module's text depends on: its schemas, the named types they reach, and the options. */
