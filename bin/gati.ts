@@ -6,6 +6,7 @@ import { createTerminal, type Terminal } from './terminal.js';
 import { buildCommand } from './commands/build.js';
 import { routesCommand } from './commands/routes.js';
 import { explainCommand } from './commands/explain.js';
+import { effectsCommand } from './commands/effects.js';
 
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
@@ -15,6 +16,8 @@ Commands:
   build [dir]         analyze the app; write .gati/model.json and dist/schemas/
   routes [dir]        print the route table as a tree, with each route's file
   explain <code>      explain a diagnostic code (e.g. gati explain GATI2003)
+  effects [dir]       jobs per effect and status (effects dead [dir]: dead jobs with their last error;
+                      effects retry <id> [dir]: run a dead job again)
 
 Options:
   --format <fmt>      diagnostics as "text" (default) or "json"
@@ -69,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'build': return await buildCommand(dir, term, json);
       case 'routes': return await routesCommand(dir, term, json);
       case 'explain': return explainCommand(rest[0], term);
+      case 'effects': return await effectsCommand(rest, term, json);
       default:
         term.error(`gati: unknown command '${command}'. Run 'gati --help' for the list.`);
         return 2;
