@@ -91,6 +91,13 @@ class RedisBackend implements EffectBackend {
   /** BullMQ Job objects of the leases this process holds (they carry the lock token's job state). */
   private held = new Map<string, Job>();
   private closed = false;
+  /**
+   * Jobs fetched by moveToCompleted/moveToFailed(fetchNext) — one round trip for "finish this, take
+   * the next", as BullMQ's own worker does. The next claim() returns them first; close() puts any
+   * left back in the queue.
+   */
+  private prefetched: { job: Job; token: string }[] = [];
+  private prefetch = false;
 
   constructor(
     private readonly queue: Queue,
@@ -121,10 +128,12 @@ class RedisBackend implements EffectBackend {
       this.worker = this.makeWorker(options.leaseMs);
       void this.worker.startStalledCheckTimer();
     }
+    this.prefetch = options.prefetch === true;
     const deadline = Date.now() + options.waitMs;
     for (;;) {
-      const token = `${options.workerId}:${randomUUID()}`;
-      const job = (await this.worker.getNextJob(token, { block: options.waitMs > 0 })) as Job | undefined;
+      const ready = this.prefetched.shift();
+      const token = ready?.token ?? `${options.workerId}:${randomUUID()}`;
+      const job = ready?.job ?? ((await this.worker.getNextJob(token, { block: options.waitMs > 0 })) as Job | undefined);
       if (job) {
         // A lease that ran out counts as an attempt: past maxAttempts the job is dead, not run again.
         if ((job.attemptsStarted ?? 0) > (job.opts.attempts ?? 1)) {
@@ -154,7 +163,7 @@ class RedisBackend implements EffectBackend {
     this.held.delete(lease.token);
     if (!job) return false;
     try {
-      await job.moveToCompleted(null, lease.token, false);
+      await this.keepNext(await job.moveToCompleted(null, lease.token, this.canPrefetch()), lease.token);
       return true;
     } catch {
       return false;
@@ -174,11 +183,22 @@ class RedisBackend implements EffectBackend {
     try {
       const err = new Error(error);
       err.stack = error;
-      await job.moveToFailed(err, lease.token, false);
+      await this.keepNext(await job.moveToFailed(err, lease.token, this.canPrefetch()), lease.token);
       return true;
     } catch {
       return false;
     }
+  }
+
+  private canPrefetch(): boolean {
+    return this.prefetch && !this.closed && this.worker !== undefined && this.prefetched.length === 0;
+  }
+
+  private async keepNext(result: unknown, token: string): Promise<void> {
+    if (!Array.isArray(result) || !result[0] || !this.worker || this.closed) return;
+    const worker = this.worker as unknown as { nextJobFromJobData(data: unknown, id: unknown, token: string): Promise<Job | undefined> };
+    const job = await worker.nextJobFromJobData(result[0], result[1], token);
+    if (job) this.prefetched.push({ job, token });
   }
 
   async get(id: string): Promise<JobView | null> {
@@ -272,6 +292,11 @@ class RedisBackend implements EffectBackend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const { job, token } of this.prefetched.splice(0)) {
+      // Back to the queue as if never claimed: it was fetched ahead, never run.
+      await job.moveToWait(token).catch(() => undefined);
+      await this.redis.hincrby(`${this.prefix}:${QUEUE}:${job.id}`, 'ats', -1).catch(() => undefined);
+    }
     await this.worker?.close();
     await this.queue.close();
     await this.redis.quit().catch(() => undefined);

@@ -1,9 +1,11 @@
 // The embedded default: one SQLite file (better-sqlite3, loaded only when an app has effects).
 //
-// Durability: WAL with synchronous=FULL, so a commit is fsynced to the WAL before enqueue resolves
-// and survives a power cut, not only a process crash (NORMAL would only survive the latter).
-// The fsync cost is shared: enqueues arriving in the same tick are written in one transaction
-// (group commit) and all resolve after its commit.
+// Durability: WAL mode. Writes that must survive a power cut (enqueue, and retry/cancel from the
+// CLI) commit with synchronous=FULL: the WAL is fsynced before enqueue resolves. The worker's own
+// writes (claim, heartbeat, complete, fail) commit with synchronous=NORMAL: no fsync, so a power
+// cut may undo the last of them, which only means a job runs again (delivery is at least once
+// anyway); the WAL is ordered, so the next FULL commit also makes them durable, and a process crash
+// loses nothing. Enqueues arriving in the same tick share one FULL transaction (group commit).
 // Claims run in BEGIN IMMEDIATE transactions, which take SQLite's write lock, so two workers (in
 // one process or many) never claim the same job.
 import { mkdirSync } from 'node:fs';
@@ -71,7 +73,7 @@ export async function openSqliteBackend(options: SqliteBackendOptions): Promise<
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new BetterSqlite(options.path);
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
   db.exec(SCHEMA);
   return new SqliteBackend(db, options.pollMs ?? 100);
@@ -163,14 +165,14 @@ class SqliteBackend implements EffectBackend {
     this.pending = [];
     if (batch.length === 0) return;
     try {
-      const results = this.insertBatch.immediate(batch, Date.now());
+      const results = this.durably(() => this.insertBatch.immediate(batch, Date.now()));
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (error) {
       // One bad row must not fail its neighbours: retry them one by one.
       if (batch.length > 1) {
         for (const p of batch) {
           try {
-            p.resolve(this.insertBatch.immediate([p], Date.now())[0]!);
+            p.resolve(this.durably(() => this.insertBatch.immediate([p], Date.now()))[0]!);
           } catch (e) {
             p.reject(e);
           }
@@ -178,6 +180,16 @@ class SqliteBackend implements EffectBackend {
       } else batch[0]!.reject(error);
     }
     for (const wake of this.waiters) wake();
+  }
+
+  /** Runs one write with synchronous=FULL (fsync at commit), then returns to NORMAL. */
+  private durably<T>(write: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return write();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
   }
 
   async claim(options: ClaimOptions): Promise<Lease | null> {
@@ -244,13 +256,13 @@ class SqliteBackend implements EffectBackend {
   }
 
   async retry(id: string): Promise<boolean> {
-    const changed = /^\d+$/.test(id) && this.s.retry.run(Date.now(), Date.now(), Number(id)).changes === 1;
+    const changed = /^\d+$/.test(id) && this.durably(() => this.s.retry.run(Date.now(), Date.now(), Number(id))).changes === 1;
     if (changed) for (const wake of this.waiters) wake();
     return changed;
   }
 
   async cancel(id: string): Promise<boolean> {
-    return /^\d+$/.test(id) && this.s.cancel.run(Date.now(), Number(id)).changes === 1;
+    return /^\d+$/.test(id) && this.durably(() => this.s.cancel.run(Date.now(), Number(id))).changes === 1;
   }
 
   async counts(): Promise<JobCounts> {

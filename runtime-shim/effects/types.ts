@@ -43,6 +43,11 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Wait up to this long for a job to become ready (0: do not wait). */
   waitMs: number;
+  /**
+   * The caller claims again as soon as it completes or fails a job (a worker loop): the backend may
+   * fetch the next job in the same round trip and hand it to the next claim (Redis does).
+   */
+  prefetch?: boolean;
 }
 
 export interface InspectQuery {

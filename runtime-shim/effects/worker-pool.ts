@@ -45,7 +45,7 @@ export class WorkerPool {
       }
       let lease: Lease | null = null;
       try {
-        lease = await this.o.backend.claim({ workerId: this.workerId, leaseMs: this.o.leaseMs, waitMs: 1000 });
+        lease = await this.o.backend.claim({ workerId: this.workerId, leaseMs: this.o.leaseMs, waitMs: 1000, prefetch: true });
       } catch (error) {
         if (this.stopping) break;
         this.o.log.error({ err: String(error) }, 'effects: claiming a job failed; retrying in 1 s');
