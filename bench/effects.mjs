@@ -8,10 +8,11 @@ import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { createEffectsRuntime } from '../lib/runtime-shim/effects/index.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '20000' }, redis: { type: 'string', default: 'redis://127.0.0.1:6379/0' }, window: { type: 'string', default: '256' }, samples: { type: 'string', default: '300' } } });
+const { values } = parseArgs({ options: { n: { type: 'string', default: '20000' }, redis: { type: 'string', default: 'redis://127.0.0.1:6379/0' }, window: { type: 'string', default: '256' }, samples: { type: 'string', default: '300' }, rounds: { type: 'string', default: '3' } } });
 const N = Number(values.n);
 const WINDOW = Number(values.window);
 const SAMPLES = Number(values.samples);
+const ROUNDS = Number(values.rounds);
 const CONCURRENCY = 8;
 const log = { debug() {}, info() {}, warn() {}, error() {}, child() { return log; } };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -93,8 +94,12 @@ async function measure(label, make) {
   }
   await sys.stop();
   const row = { label, enqueue, roundTrip, p50: pct(lat, 50), p99: pct(lat, 99) };
-  console.log(`${label.padEnd(22)} enqueue ${enqueue.toFixed(0).padStart(6)} jobs/s   enqueue→complete ${roundTrip.toFixed(0).padStart(6)} jobs/s   enqueue→start p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms`);
+  print(row);
   return row;
+}
+
+function print(row) {
+  console.log(`${row.label.padEnd(24)} enqueue ${row.enqueue.toFixed(0).padStart(6)} jobs/s   enqueue→complete ${row.roundTrip.toFixed(0).padStart(6)} jobs/s   enqueue→start p50 ${row.p50.toFixed(2)} ms  p99 ${row.p99.toFixed(2)} ms`);
 }
 
 async function cleanRedis(url, prefix) {
@@ -111,23 +116,34 @@ async function cleanRedis(url, prefix) {
 
 console.log(`effects bench: ${new Date().toISOString()}, node ${process.version}, ${cpus().length}× ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; N=${N}, window=${WINDOW}, worker concurrency=${CONCURRENCY}, latency samples=${SAMPLES}`);
 const roots = [];
-const rows = [];
-rows.push(await measure('sqlite (gati)', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'gati-bench-effects-'));
-  roots.push(root);
-  return gatiSystem({ backend: 'sqlite' }, root);
-}));
 const prefixes = [];
-rows.push(await measure('redis (gati)', async () => {
-  const prefix = `gati-bench-${randomUUID().slice(0, 8)}`;
-  prefixes.push(prefix);
-  return gatiSystem({ backend: 'redis', url: `${values.redis}?prefix=${prefix}` }, tmpdir());
-}));
-rows.push(await measure('bullmq (direct)', async () => {
-  const prefix = `gati-bench-raw-${randomUUID().slice(0, 8)}`;
-  prefixes.push(prefix);
-  return bullmqSystem(values.redis, prefix);
-}));
+const systems = {
+  'sqlite (gati)': async () => {
+    const root = mkdtempSync(join(tmpdir(), 'gati-bench-effects-'));
+    roots.push(root);
+    return gatiSystem({ backend: 'sqlite' }, root);
+  },
+  'redis (gati)': async () => {
+    const prefix = `gati-bench-${randomUUID().slice(0, 8)}`;
+    prefixes.push(prefix);
+    return gatiSystem({ backend: 'redis', url: `${values.redis}?prefix=${prefix}` }, tmpdir());
+  },
+  'bullmq (direct)': async () => {
+    const prefix = `gati-bench-raw-${randomUUID().slice(0, 8)}`;
+    prefixes.push(prefix);
+    return bullmqSystem(values.redis, prefix);
+  },
+};
+// Rounds interleave the systems, so that load from other processes hits them alike; medians are reported.
+const results = Object.fromEntries(Object.keys(systems).map((k) => [k, []]));
+for (let round = 1; round <= ROUNDS; round++) {
+  console.log(`round ${round}`);
+  for (const [label, make] of Object.entries(systems)) results[label].push(await measure(label, make));
+}
+const median = (xs) => pct(xs, 50);
+const rows = Object.entries(results).map(([label, rs]) => ({ label: `${label} median`, enqueue: median(rs.map((r) => r.enqueue)), roundTrip: median(rs.map((r) => r.roundTrip)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)) }));
+console.log(`medians of ${ROUNDS} rounds`);
+rows.forEach(print);
 for (const r of roots) rmSync(r, { recursive: true, force: true });
 for (const p of prefixes) await cleanRedis(values.redis, p);
 const [, redis, raw] = rows;

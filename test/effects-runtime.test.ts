@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createEffectsRuntime, EffectPayloadError, retryDelay, UnknownEffectError, type EffectDefinition, type EffectsRuntime } from '../runtime-shim/effects/index.js';
 import type { GlobalContext } from '../runtime-shim/types.js';
-import { collectingLogger, sleep, sqliteStore, waitFor, type LogLine } from './helpers/effects.js';
+import { collectingLogger, redisStore, sleep, sqliteStore, waitFor, type LogLine } from './helpers/effects.js';
 import { REPO } from './helpers/paths.js';
 
 const gctxFor = (lines: LogLine[]) => ({ modules: {}, config: {}, log: collectingLogger(lines) }) as unknown as GlobalContext;
@@ -151,6 +151,34 @@ test('stop(): running jobs finish within the deadline; one past it is left to it
     await waitFor(() => runs.includes('3000:2'), 5000, 'the slow job to be claimed again');
   } finally {
     await rt2.stop(0);
+    await store.cleanup();
+  }
+});
+
+test('redis: stop() puts jobs fetched ahead back in the queue, unclaimed (no attempt used, none left running)', async () => {
+  const store = redisStore();
+  let ran = 0;
+  const defs: EffectDefinition[] = [{ name: 'tick', retry: { attempts: 1, backoff: 'fixed', delayMs: 0 }, async run() { ran++; await sleep(20); } }];
+  const rt = await createEffectsRuntime({ definitions: defs, config: store.config, root: store.root, log: collectingLogger() });
+  try {
+    for (let i = 0; i < 40; i++) await rt.effects.enqueue('tick' as never, { i } as never);
+    rt.startWorkers(gctxFor([]), { concurrency: 4 });
+    await waitFor(() => ran >= 8);
+    await rt.stop(2000);
+    const check = await createEffectsRuntime({ definitions: defs, config: store.config, root: store.root, log: collectingLogger() });
+    try {
+      const counts = (await check.backend.counts())['tick']!;
+      assert.is(counts.running, undefined, JSON.stringify(counts));
+      assert.is((counts.completed ?? 0) + (counts.queued ?? 0), 40, JSON.stringify(counts));
+      assert.is(counts.completed, ran);
+      const queued = await check.backend.inspect({ status: 'queued', limit: 100 });
+      assert.ok(queued.jobs.every((j) => j.attempt === 0), 'no attempt used by the jobs fetched ahead');
+      check.startWorkers(gctxFor([]), { concurrency: 4 });
+      await waitFor(async () => (await check.backend.counts())['tick']?.completed === 40, 10_000, 'all jobs to complete');
+    } finally {
+      await check.stop(1000);
+    }
+  } finally {
     await store.cleanup();
   }
 });

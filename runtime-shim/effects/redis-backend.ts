@@ -22,6 +22,8 @@ export interface RedisBackendOptions {
 const QUEUE = 'effects';
 /** Lost leases put a job back at most this many times before the runtime counts it (see claim). */
 const MAX_STALLED = 1_000_000;
+/** Jobs fetched ahead (see `prefetched`); the worker loop takes them as fast as jobs finish. */
+const MAX_PREFETCHED = 8;
 
 interface JobData {
   payload: unknown;
@@ -96,7 +98,7 @@ class RedisBackend implements EffectBackend {
    * the next", as BullMQ's own worker does. The next claim() returns them first; close() puts any
    * left back in the queue.
    */
-  private prefetched: { job: Job; token: string }[] = [];
+  private prefetched: { job: Job; token: string; at: number }[] = [];
   private prefetch = false;
 
   constructor(
@@ -131,7 +133,9 @@ class RedisBackend implements EffectBackend {
     this.prefetch = options.prefetch === true;
     const deadline = Date.now() + options.waitMs;
     for (;;) {
-      const ready = this.prefetched.shift();
+      let ready = this.prefetched.shift();
+      // A job that waited in the buffer for a good part of its lease gets the lease renewed first.
+      if (ready && Date.now() - ready.at > options.leaseMs / 3 && (await ready.job.extendLock(ready.token, options.leaseMs).catch(() => 0)) !== 1) ready = undefined;
       const token = ready?.token ?? `${options.workerId}:${randomUUID()}`;
       const job = ready?.job ?? ((await this.worker.getNextJob(token, { block: options.waitMs > 0 })) as Job | undefined);
       if (job) {
@@ -191,14 +195,14 @@ class RedisBackend implements EffectBackend {
   }
 
   private canPrefetch(): boolean {
-    return this.prefetch && !this.closed && this.worker !== undefined && this.prefetched.length === 0;
+    return this.prefetch && !this.closed && this.worker !== undefined && this.prefetched.length < MAX_PREFETCHED;
   }
 
   private async keepNext(result: unknown, token: string): Promise<void> {
     if (!Array.isArray(result) || !result[0] || !this.worker || this.closed) return;
     const worker = this.worker as unknown as { nextJobFromJobData(data: unknown, id: unknown, token: string): Promise<Job | undefined> };
     const job = await worker.nextJobFromJobData(result[0], result[1], token);
-    if (job) this.prefetched.push({ job, token });
+    if (job) this.prefetched.push({ job, token, at: Date.now() });
   }
 
   async get(id: string): Promise<JobView | null> {
