@@ -63,7 +63,8 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Ef
   return new RedisBackend(queue, connection, prefix, makeWorker, (id) => JobClass.fromId(queue, id) as Promise<Job | undefined>);
 }
 
-const jobIdFor = (key: string | undefined) => (key === undefined ? `j${randomUUID().replace(/-/g, '')}` : `k${createHash('sha256').update(key).digest('hex').slice(0, 40)}`);
+// Our own ids (BullMQ refuses integer custom ids, and a cancelled job keeps its id when retried).
+const jobIdFor = (key: string | undefined) => (key === undefined ? `j${randomUUID()}` : `k${createHash('sha256').update(key).digest('hex').slice(0, 40)}`);
 
 function view(job: Job, status: JobStatus): JobView {
   const data = job.data as JobData;
@@ -118,7 +119,9 @@ class RedisBackend implements EffectBackend {
     // Only for the `deduped` flag: add() itself is idempotent on jobId.
     const existed = job.idempotencyKey !== undefined && (await this.queue.getJob(jobId)) !== undefined;
     const data: JobData = job.idempotencyKey === undefined ? { payload: job.payload ?? null } : { payload: job.payload ?? null, key: job.idempotencyKey };
-    const added = await this.queue.add(job.name, data, { jobId, delay: Math.max(0, job.delayMs ?? 0), attempts: job.maxAttempts });
+    const opts: { jobId: string; attempts: number; delay?: number } = { jobId, attempts: job.maxAttempts };
+    if (job.delayMs && job.delayMs > 0) opts.delay = job.delayMs;
+    const added = await this.queue.add(job.name, data, opts);
     return { id: added.id ?? jobId, deduped: existed };
   }
 
