@@ -183,6 +183,17 @@ function contract(kind: string, makeStore: () => Store) {
     const counts = await b.counts();
     assert.equal(counts, { mail: { queued: 4, dead: 1 }, sms: { queued: 3 } });
     assert.is((await b.inspect({ status: 'queued', name: 'sms' })).jobs.length, 3);
+    // Paging across kinds of queued jobs (ready and delayed) sees each job once.
+    for (let i = 0; i < 3; i++) await b.enqueue({ name: 'sms', payload: `later${i}`, delayMs: 60_000, maxAttempts: 1 });
+    const ids: string[] = [];
+    let next: string | null = null;
+    do {
+      const page: Awaited<ReturnType<EffectBackend['inspect']>> = await b.inspect(next === null ? { name: 'sms', limit: 2 } : { name: 'sms', limit: 2, cursor: next });
+      ids.push(...page.jobs.map((j) => j.id));
+      next = page.cursor;
+    } while (next !== null);
+    assert.is(ids.length, 6);
+    assert.is(new Set(ids).size, 6);
   });
 
   t('cancel: a queued job never runs; a running one cannot be cancelled; retry brings a cancelled job back', async (ctx) => {

@@ -220,9 +220,9 @@ class RedisBackend implements EffectBackend {
 
   async inspect(query: InspectQuery): Promise<JobPage> {
     const limit = Math.max(1, query.limit ?? 50);
-    let offset = Number(query.cursor ?? 0) || 0;
     const out: JobView[] = [];
     if (query.status === 'cancelled') {
+      const offset = Number(query.cursor ?? 0) || 0;
       const all = Object.values(await this.redis.hgetall(this.cancelledKey)).map((s) => JSON.parse(s) as JobView);
       const matching = all.filter((j) => !query.name || j.name === query.name).sort((a, b) => a.createdAt - b.createdAt);
       const page = matching.slice(offset, offset + limit);
@@ -230,19 +230,27 @@ class RedisBackend implements EffectBackend {
     }
     const statuses = query.status ? [query.status] : (['queued', 'running', 'completed', 'dead'] as const);
     const types = statuses.flatMap((s) => STATES[s as Exclude<JobStatus, 'cancelled'>]);
-    // BullMQ pages by position; a name filter reads further until the page is full.
+    // BullMQ pages each state's list by position, so the cursor is "<state index>:<position>" and the
+    // states are read one after the other; a name filter reads further until the page is full.
+    const [t, p] = (query.cursor ?? '0:0').split(':').map(Number);
+    let ti = t || 0;
+    let position = p || 0;
     const chunk = Math.max(limit, 200);
-    for (;;) {
-      const jobs = (await this.queue.getJobs(types as never, offset, offset + chunk - 1, true)).filter(Boolean) as Job[];
+    while (ti < types.length) {
+      const type = types[ti]!;
+      const jobs = (await this.queue.getJobs([type] as never, position, position + chunk - 1, true)) as (Job | undefined)[];
       for (const job of jobs) {
-        offset++;
-        if (query.name && job.name !== query.name) continue;
-        const status = query.status ?? statusOf(await job.getState());
-        if (status) out.push(view(job, status));
-        if (out.length === limit) return { jobs: out, cursor: String(offset) };
+        position++;
+        if (!job || (query.name && job.name !== query.name)) continue;
+        out.push(view(job, statusOf(type)!));
+        if (out.length === limit) return { jobs: out, cursor: `${ti}:${position}` };
       }
-      if (jobs.length < chunk) return { jobs: out, cursor: null };
+      if (jobs.length < chunk) {
+        ti++;
+        position = 0;
+      }
     }
+    return { jobs: out, cursor: null };
   }
 
   async retry(id: string): Promise<boolean> {
