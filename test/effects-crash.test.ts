@@ -85,6 +85,23 @@ function crash(kind: string, makeStore: () => Store) {
     await runtime.stop(1000);
   });
 
+  t('three worker processes on one queue: every job runs exactly once, spread over the processes', async (ctx) => {
+    const marker = join(ctx.store.root, 'marker.txt');
+    const children = [worker(ctx, marker), worker(ctx, marker), worker(ctx, marker)];
+    await waitFor(() => markerLines(marker).filter((l) => l.startsWith('ready ')).length === 3, 15_000, 'three workers');
+    const runtime = await createEffectsRuntime({ definitions: [{ name: 'slow', run() {}, retry: { attempts: 5, backoff: 'fixed', delayMs: 10 } }], config: ctx.store.config, root: ctx.store.root, log: collectingLogger() });
+    const ids = await Promise.all(Array.from({ length: 60 }, () => runtime.effects.enqueue('slow' as never, { ms: 20 } as never)));
+    await waitFor(() => markerLines(marker).filter((l) => l.startsWith('done ')).length >= 60, 20_000, 'all jobs to finish');
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map(exited));
+    const starts = markerLines(marker).filter((l) => l.startsWith('start '));
+    assert.is(starts.length, 60, 'no job started twice');
+    assert.equal(new Set(starts.map((l) => l.split(' ')[1])), new Set(ids));
+    assert.ok(starts.every((l) => l.split(' ')[2] === '1'), 'all on their first attempt');
+    assert.ok(new Set(starts.map((l) => l.split(' ')[3])).size >= 2, 'more than one process did work');
+    await runtime.stop(1000);
+  });
+
   return t;
 }
 
