@@ -205,6 +205,7 @@ function contract(kind: string, makeStore: () => Store) {
     assert.is(await b.cancel(id), false, 'already cancelled');
     assert.is(await b.cancel('nope'), false);
     assert.equal((await b.inspect({ status: 'cancelled' })).jobs.map((j) => j.id), [id]);
+    assert.equal((await b.inspect({})).jobs.map((j) => [j.id, j.status]), [[id, 'cancelled']], 'listed without a status filter too');
     assert.equal((await b.counts())['x'], { cancelled: 1 });
     assert.is(await b.retry(id), true);
     const l = await claim(b, 2000);

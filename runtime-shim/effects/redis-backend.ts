@@ -221,15 +221,8 @@ class RedisBackend implements EffectBackend {
   async inspect(query: InspectQuery): Promise<JobPage> {
     const limit = Math.max(1, query.limit ?? 50);
     const out: JobView[] = [];
-    if (query.status === 'cancelled') {
-      const offset = Number(query.cursor ?? 0) || 0;
-      const all = Object.values(await this.redis.hgetall(this.cancelledKey)).map((s) => JSON.parse(s) as JobView);
-      const matching = all.filter((j) => !query.name || j.name === query.name).sort((a, b) => a.createdAt - b.createdAt);
-      const page = matching.slice(offset, offset + limit);
-      return { jobs: page, cursor: offset + limit < matching.length ? String(offset + limit) : null };
-    }
-    const statuses = query.status ? [query.status] : (['queued', 'running', 'completed', 'dead'] as const);
-    const types = statuses.flatMap((s) => STATES[s as Exclude<JobStatus, 'cancelled'>]);
+    const types =
+      query.status === 'cancelled' ? ['cancelled'] : query.status ? STATES[query.status] : [...Object.values(STATES).flat(), 'cancelled'];
     // BullMQ pages each state's list by position, so the cursor is "<state index>:<position>" and the
     // states are read one after the other; a name filter reads further until the page is full.
     const [t, p] = (query.cursor ?? '0:0').split(':').map(Number);
@@ -238,6 +231,15 @@ class RedisBackend implements EffectBackend {
     const chunk = Math.max(limit, 200);
     while (ti < types.length) {
       const type = types[ti]!;
+      if (type === 'cancelled') {
+        for (const v of (await this.cancelledJobs()).slice(position)) {
+          position++;
+          if (query.name && v.name !== query.name) continue;
+          out.push(v);
+          if (out.length === limit) return { jobs: out, cursor: `${ti}:${position}` };
+        }
+        break;
+      }
       const jobs = (await this.queue.getJobs([type] as never, position, position + chunk - 1, true)) as (Job | undefined)[];
       for (const job of jobs) {
         position++;
@@ -251,6 +253,12 @@ class RedisBackend implements EffectBackend {
       }
     }
     return { jobs: out, cursor: null };
+  }
+
+  /** Cancelled jobs (snapshots kept when they were removed from BullMQ), oldest first. */
+  private async cancelledJobs(): Promise<JobView[]> {
+    const all = Object.values(await this.redis.hgetall(this.cancelledKey)).map((s) => JSON.parse(s) as JobView);
+    return all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   }
 
   async retry(id: string): Promise<boolean> {
