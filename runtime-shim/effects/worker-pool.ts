@@ -53,7 +53,17 @@ export class WorkerPool {
         continue;
       }
       // A job claimed while stopping still runs: stop() waits for it like any other.
-      if (lease) this.start(lease);
+      if (!lease) continue;
+      this.start(lease);
+      // There is work: fill the other free slots at once with claims that do not wait, in parallel
+      // (as BullMQ's worker does), instead of one round trip after another.
+      const free = this.o.concurrency - this.running.size;
+      if (free > 0 && !this.stopping) {
+        const more = await Promise.all(
+          Array.from({ length: free }, () => this.o.backend.claim({ workerId: this.workerId, leaseMs: this.o.leaseMs, waitMs: 0, prefetch: true }).catch(() => null)),
+        );
+        for (const l of more) if (l) this.start(l);
+      }
     }
   }
 
