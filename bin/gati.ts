@@ -12,6 +12,7 @@ import { devCommand } from './commands/dev.js';
 import { deployCommand } from './commands/deploy.js';
 import { versionsCommand } from './commands/versions.js';
 import { generateCommand } from './commands/generate.js';
+import { effectsCommand } from './commands/effects.js';
 
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
@@ -30,6 +31,8 @@ Commands:
   versions [dir]      list the API versions in .gati/versions/ (semver, timestamp, summary)
   versions diff [from] [to]   the classified changes between two versions (semver, timestamp or "current")
   versions new "<description>" [dir]   scaffold a version change file in src/versions/
+  effects [dir]       jobs per effect and status (effects dead [dir]: dead jobs with their last error;
+                      effects retry <id> [dir]: run a dead job again)
 
 Options:
   --format <fmt>      diagnostics as "text" (default) or "json"
@@ -37,6 +40,7 @@ Options:
   -p, --port <n>      port for start and dev (default PORT, else 3000)
   --host <h>          host for start (default HOST, else 0.0.0.0) and dev (127.0.0.1)
   --workers <n|auto>  start: server processes (node:cluster)
+  --role <r>          start: all (default: routes and effect jobs), api (routes only) or worker (jobs only)
   --dry-run           deploy: print the commands and the diff against the last deployment
   --rollback          deploy: re-apply the previous deployment of <env>
   --skip-image        deploy: do not build and push the image (CI did)
@@ -70,6 +74,7 @@ export async function main(argv: string[]): Promise<number> {
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
         workers: { type: 'string' },
+        role: { type: 'string' },
       },
     });
   } catch (error) {
@@ -105,6 +110,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'deploy':
         return await deployCommand(resolve(rest[1] ?? '.'), rest[0], { dryRun: values['dry-run'], rollback: values.rollback, skipImage: values['skip-image'] }, term, json);
       case 'versions': return await versionsCommand(rest, values.dir && resolve(values.dir), term, json);
+      case 'effects': return await effectsCommand(rest, term, json);
       default:
         term.error(`gati: unknown command '${command}'. Run 'gati --help' for the list.`);
         return 2;

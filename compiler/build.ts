@@ -14,7 +14,7 @@ import { GENERATED_HEADER, type Artifact } from '../emitters/artifact.js';
 import { emit as emitSchemas } from '../emitters/schema/index.js';
 import { emit as emitValidators, type ValidatorCache } from '../emitters/validators/index.js';
 import { emitRouter } from '../emitters/router/index.js';
-import { emitEntry, emitLauncher } from '../emitters/bundle/entry.js';
+import { emitEntry, emitLauncher, emitWorkerLauncher } from '../emitters/bundle/entry.js';
 import { emitInfra, type InfraOptions } from '../emitters/infra/index.js';
 import { checkDeployModel } from './check-deploy-model.js';
 import { emit as emitContext } from '../emitters/context/index.js';
@@ -80,6 +80,7 @@ export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Art
     { path: 'dist/router.mjs', contents: `// ${GENERATED_HEADER}\n${emitRouter(model.routes)}` },
     emitEntry(model, { config: ctx.config, configScript: script }),
     emitLauncher(),
+    ...(model.effects.length ? [emitWorkerLauncher()] : []),
   ];
   return ctx.infra === false ? artifacts : [...artifacts, ...emitInfra(model, ctx.config, artifacts, ctx.infra ?? {})];
 }

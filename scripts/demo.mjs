@@ -1,5 +1,5 @@
 // `npm run demo`: build the example app, print its routes, serve it, and send it a few requests
-// (a payment created, read, captured; a validation error; an unknown route), then stop.
+// (a payment created, read, captured by a background effect; validation errors; a wrong method), then stop.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +38,8 @@ try {
   });
   await call('GET', `/payments/${payment.id}`);
   await call('POST', `/payments/${payment.id}/capture`, { amount: 2500, currency: 'USD' });
+  await new Promise((r) => setTimeout(r, 300)); // the capturePayment effect runs in the background
+  await call('GET', `/payments/${payment.id}`);
   await call('GET', '/payments?limit=abc');
   await call('POST', `/payments/${payment.id}/capture`, { amount: 0, currency: 'GBP' });
   await call('GET', '/accounts/acc_demo/balance');

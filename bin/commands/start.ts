@@ -7,6 +7,7 @@ export interface ServeFlags {
   port?: string;
   host?: string;
   workers?: string;
+  role?: string;
 }
 
 export async function startCommand(root: string, flags: ServeFlags, term: Terminal): Promise<number> {
@@ -24,7 +25,12 @@ export async function startCommand(root: string, flags: ServeFlags, term: Termin
   }
   const port = parsePort(flags.port ?? process.env.PORT, term);
   if (port === null) return 2;
-  await bundle.runMain(bundle.app, { port, host: flags.host ?? process.env.HOST ?? '0.0.0.0', workers });
+  const role = flags.role ?? process.env.GATI_ROLE;
+  if (role !== undefined && role !== 'all' && role !== 'api' && role !== 'worker') {
+    term.error(`gati start: --role must be all, api or worker, got "${role}"`);
+    return 2;
+  }
+  await bundle.runMain(bundle.app, { port, host: flags.host ?? process.env.HOST ?? '0.0.0.0', workers, role });
   return -1; // keeps running; the process exits on a signal
 }
 

@@ -33,7 +33,7 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
   lines.push(options.configScript ? `import config from ${JSON.stringify(fromEntry(options.configScript))};` : `const config = ${JSON.stringify(runtimeConfig)};`);
   const mwIndex = new Map(model.middleware.map((m, i) => [m.file, i]));
   lines.push('', '/** A `_middleware` file exports one middleware or an array of them. */', 'const chain = (ns) => (ns.middleware === undefined ? [] : [].concat(ns.middleware));', '');
-  lines.push('export const app = {', `  name: ${JSON.stringify(model.app.name)},`, '  config: config ?? {},', '  match,', '  routes: [');
+  lines.push('export const app = {', `  name: ${JSON.stringify(model.app.name)},`, "  root: (await import('node:url')).fileURLToPath(new URL('..', import.meta.url)),", '  config: config ?? {},', '  match,', '  routes: [');
   model.routes.forEach((route, i) => lines.push(`    ${routeEntry(route, i, mwIndex)},`));
   lines.push('  ],', `  modules: { ${model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`).join(', ')} },`);
   lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload }`).join(', ')}],`);
@@ -46,14 +46,23 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
  * maps only apply to modules loaded after they are enabled, hence a launcher in front of the bundle.
  */
 export function emitLauncher(): { path: string; contents: string } {
+  return launcher('dist/server.mjs', '`node dist/server.mjs` serves the app (and runs its effect jobs); PORT, HOST and GATI_ROLE come from the environment.', '');
+}
+
+/** dist/worker.mjs: runs the effect jobs only (it answers /_health and /_ready for probes). */
+export function emitWorkerLauncher(): { path: string; contents: string } {
+  return launcher('dist/worker.mjs', '`node dist/worker.mjs` runs the effect jobs only; PORT serves /_health and /_ready.', "{ role: 'worker' }");
+}
+
+function launcher(path: string, comment: string, options: string): { path: string; contents: string } {
   return {
-    path: 'dist/server.mjs',
+    path,
     contents: [
       `// ${GENERATED_HEADER}`,
-      '// `node dist/server.mjs` serves the app; PORT and HOST come from the environment.',
+      `// ${comment}`,
       'process.setSourceMapsEnabled(true);',
       "const { app, runMain } = await import('./app.mjs');",
-      'await runMain(app);',
+      `await runMain(app${options ? `, ${options}` : ''});`,
       '',
     ].join('\n'),
   };

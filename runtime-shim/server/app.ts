@@ -65,6 +65,8 @@ export interface EffectEntry {
 
 export interface CompiledApp {
   name: string;
+  /** The app's root folder (where .gati/data lives), from the bundle's location. */
+  root: string;
   config: GatiConfig;
   routes: CompiledRoute[];
   match(method: string, path: string): MatchResult;

@@ -1,17 +1,21 @@
 // The per-process context handlers get as `gctx`: modules (their exported functions, `init` run
 // at start, `close` at shutdown), effects, config and the log.
 import type { GlobalContext, Logger } from '../types.js';
-import type { CompiledApp } from './app.js';
+import type { CompiledApp, EffectEntry } from './app.js';
+import { toValidationErrors } from './validation-errors.js';
+
+/** Which work a process does: serve routes, run effect jobs, or both (the default). */
+export type Role = 'all' | 'api' | 'worker';
 
 export interface ProcessContext {
   gctx: GlobalContext;
-  /** Runs every module's init, in name order. */
+  /** Opens the effects backend (and starts workers unless the role is 'api'), then runs every module's init, in name order. */
   init(): Promise<void>;
-  /** Runs every module's close, in reverse order; errors are logged, not thrown. */
-  close(): Promise<void>;
+  /** Stops the workers (running jobs get `deadlineMs` to finish), then runs every module's close, in reverse order; errors are logged, not thrown. */
+  close(deadlineMs?: number): Promise<void>;
 }
 
-export function createProcessContext(app: CompiledApp, log: Logger): ProcessContext {
+export function createProcessContext(app: CompiledApp, log: Logger, role: Role = 'all'): ProcessContext {
   const modules: Record<string, Record<string, unknown>> = {};
   for (const [name, ns] of Object.entries(app.modules)) {
     const methods: Record<string, unknown> = {};
@@ -27,12 +31,26 @@ export function createProcessContext(app: CompiledApp, log: Logger): ProcessCont
     log,
   } as unknown as GlobalContext;
   const names = Object.keys(app.modules).sort();
+  let effects: { stop(deadlineMs: number): Promise<void> } | undefined;
   return {
     gctx,
     async init() {
+      if (app.effects.length) {
+        // Loaded only by apps with effects: the backends' libraries stay out of the others.
+        const { createEffectsRuntime } = await import('../effects/index.js');
+        const runtime = await createEffectsRuntime({ definitions: app.effects.map(definition), config: app.config.effects, root: app.root, log: log.child({ component: 'effects' }) });
+        (gctx as { effects: unknown }).effects = runtime.effects;
+        if (role !== 'api') runtime.startWorkers(gctx);
+        effects = runtime;
+      }
       for (const name of names) await app.modules[name]!.init?.(gctx);
     },
-    async close() {
+    async close(deadlineMs = 10_000) {
+      try {
+        await effects?.stop(deadlineMs);
+      } catch (error) {
+        log.error({ err: error }, 'stopping the effect workers failed');
+      }
       for (const name of [...names].reverse()) {
         try {
           await app.modules[name]!.close?.();
@@ -41,5 +59,18 @@ export function createProcessContext(app: CompiledApp, log: Logger): ProcessCont
         }
       }
     },
+  };
+}
+
+/** The entry's effect (with its generated AJV validator) as the effects runtime takes it. */
+function definition(effect: EffectEntry) {
+  const validate = effect.validate;
+  return {
+    name: effect.name,
+    run: effect.run as (payload: unknown, gctx: GlobalContext, ectx: never) => unknown,
+    retry: effect.retry,
+    validate: validate
+      ? (payload: unknown) => (validate(payload) ? { ok: true as const } : { ok: false as const, errors: toValidationErrors('payload', validate.errors) })
+      : undefined,
   };
 }

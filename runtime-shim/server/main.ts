@@ -4,12 +4,15 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { CompiledApp } from './app.js';
 import { startServer } from './start.js';
+import type { Role } from './context.js';
 
 export interface MainOptions {
   port?: number;
   host?: string;
   workers?: number | 'auto';
   dev?: boolean;
+  /** 'all' (default), 'api' or 'worker'; also GATI_ROLE. */
+  role?: Role;
 }
 
 export async function runMain(app: CompiledApp, options: MainOptions = {}): Promise<void> {
@@ -31,5 +34,7 @@ export async function runMain(app: CompiledApp, options: MainOptions = {}): Prom
     });
     return;
   }
-  await startServer(app, { port, host, dev: options.dev });
+  const role = options.role ?? (process.env.GATI_ROLE as Role | undefined);
+  if (role !== undefined && !['all', 'api', 'worker'].includes(role)) throw new Error(`the role must be all, api or worker, got '${role}'`);
+  await startServer(app, { port, host, dev: options.dev, role });
 }

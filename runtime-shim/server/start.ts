@@ -5,7 +5,7 @@ import type { CompiledApp } from './app.js';
 import { createPipeline } from './handle.js';
 import { createNodeServer } from './node.js';
 import { createBunServer, isBun } from './bun.js';
-import { createProcessContext } from './context.js';
+import { createProcessContext, type Role } from './context.js';
 import { parseByteSize } from './body.js';
 import { createLogger, levelFrom, type LogLevel } from './log.js';
 
@@ -17,6 +17,8 @@ export interface StartOptions {
   log?: Logger;
   /** Handle SIGTERM/SIGINT (default true; tests and `gati dev` manage shutdown themselves). */
   signals?: boolean;
+  /** 'all' (default): routes and effect workers; 'api': routes only; 'worker': effect workers only. */
+  role?: Role;
 }
 
 export interface StartedServer {
@@ -31,9 +33,12 @@ export interface StartedServer {
 
 export const DEFAULTS = { port: 3000, bodyLimit: 1024 * 1024, requestTimeoutMs: 30_000, shutdownTimeoutMs: 10_000 };
 
-export async function prepareApp(app: CompiledApp, options: { dev: boolean; log: Logger }) {
+export async function prepareApp(app: CompiledApp, options: { dev: boolean; log: Logger; role?: Role }) {
   const server = app.config.server ?? {};
-  const context = createProcessContext(app, options.log);
+  const role = options.role ?? 'all';
+  const context = createProcessContext(app, options.log, role);
+  // A worker serves only /_health and /_ready: no route matches.
+  if (role === 'worker') app = { ...app, match: () => null };
   let ready = false;
   const handle = createPipeline(app, context.gctx, {
     bodyLimit: parseByteSize(server.bodyLimit, DEFAULTS.bodyLimit),
@@ -49,7 +54,7 @@ export async function prepareApp(app: CompiledApp, options: { dev: boolean; log:
 export async function startServer(app: CompiledApp, options: StartOptions = {}): Promise<StartedServer> {
   const dev = options.dev ?? false;
   const log = options.log ?? createLogger(levelFrom(process.env.LOG_LEVEL, 'info' as LogLevel), { app: app.name });
-  const { handle, context } = await prepareApp(app, { dev, log });
+  const { handle, context } = await prepareApp(app, { dev, log, role: options.role });
   const cfg = app.config.server ?? {};
   // The engine is the runtime this process runs on: the same pipeline behind either adapter.
   const engineOptions = { requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, log };
@@ -60,8 +65,9 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     log.info({ inFlight: running.inFlight() }, 'shutting down');
-    await running.close(cfg.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs);
-    await context.close();
+    const deadline = cfg.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs;
+    await running.close(deadline);
+    await context.close(deadline);
     log.info({}, 'stopped');
   })());
   if (options.signals !== false) {
@@ -72,6 +78,6 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
-  log.info({ url, routes: app.routes.length, engine: isBun() ? 'bun' : 'node' }, 'listening');
+  log.info({ url, routes: app.routes.length, engine: isBun() ? 'bun' : 'node', role: options.role ?? 'all' }, 'listening');
   return { url, port, log, stop, handle };
 }

@@ -1,7 +1,7 @@
 // Builds a fixture app into a temp copy and runs its real server (`node dist/server.mjs`) on a free
 // port, collecting its JSON log lines.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, fixture } from './paths.js';
@@ -23,6 +23,8 @@ export const ENGINES: Engine[] = [
 export function copyFixture(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), `gati-${name}-`));
   cpSync(fixture(name), dir, { recursive: true, filter: (src) => !/[/\\](dist|node_modules)([/\\]|$)|\.gati[/\\]cache/.test(src) });
+  // As in a real app, the packages gati brings (better-sqlite3, bullmq) are in node_modules.
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
 }
 

@@ -1,0 +1,102 @@
+// The effects runtime the server (and the worker process) calls: gctx.effects.enqueue for handlers,
+// a worker pool, graceful stop, the backend for inspection, and counters.
+import type { EffectsConfig } from '../config.js';
+import type { EffectContext, Effects, EnqueueOptions, GlobalContext, Logger } from '../types.js';
+import type { EffectBackend } from './types.js';
+import { openBackend } from './open-backend.js';
+import { EffectPayloadError, UnknownEffectError } from './errors.js';
+import { EffectMetrics } from './metrics.js';
+import { WorkerPool, type RunnableEffect } from './worker-pool.js';
+
+export type { EffectBackend, JobView, JobStatus, JobPage, JobCounts, Lease, NewJob, InspectQuery, ClaimOptions } from './types.js';
+export { EffectPayloadError, UnknownEffectError } from './errors.js';
+export { openBackend, sqlitePath, DEFAULT_SQLITE_PATH } from './open-backend.js';
+export { retryDelay, nextRunAt } from './backoff.js';
+export { runWorker, type RunWorkerOptions, type WorkerHandle } from './run-worker.js';
+
+export interface EffectDefinition {
+  name: string;
+  run(payload: unknown, gctx: GlobalContext, ectx: EffectContext): unknown | Promise<unknown>;
+  retry: { attempts: number; backoff: 'fixed' | 'exponential'; delayMs: number };
+  /** Precompiled payload validator (emitted by the validators emitter); absent = accept anything. */
+  validate?(payload: unknown): { ok: true } | { ok: false; errors: { path: string; message: string }[] };
+}
+
+export interface EffectsRuntimeOptions {
+  definitions: EffectDefinition[];
+  config: EffectsConfig | undefined;
+  /** app root: the sqlite default lives in <root>/.gati/data/ */
+  root: string;
+  log: Logger;
+}
+
+export interface StartWorkersOptions {
+  /** Jobs run at once in this process (default: effects.concurrency, else 4). */
+  concurrency?: number;
+  /** How long a claim holds without a heartbeat (default 30 s; heartbeats every third of it). */
+  leaseMs?: number;
+}
+
+export interface EffectsRuntime {
+  /** What handlers get as gctx.effects: enqueue validates the payload (a wrong payload throws EffectPayloadError naming the path, in the handler, never a poisoned job) and resolves with the job id once durably stored. */
+  effects: Effects;
+  startWorkers(gctx: GlobalContext, options?: StartWorkersOptions): void;
+  /** Graceful: stop claiming, let running jobs finish up to deadlineMs, leave unfinished ones to be re-claimed after their lease. */
+  stop(deadlineMs: number): Promise<void>;
+  backend: EffectBackend;
+  /** counters: enqueued, completed, failed, dead, and duration sums, per effect name. */
+  metrics(): Record<string, number>;
+}
+
+export const DEFAULT_LEASE_MS = 30_000;
+export const DEFAULT_CONCURRENCY = 4;
+
+export async function createEffectsRuntime(options: EffectsRuntimeOptions): Promise<EffectsRuntime> {
+  const definitions = new Map<string, EffectDefinition>(options.definitions.map((d) => [d.name, d]));
+  const backend = await openBackend(options.config, options.root);
+  const metrics = new EffectMetrics();
+  const pools: WorkerPool[] = [];
+  let stopped = false;
+
+  const effects: Effects = {
+    async enqueue(name: string, payload: unknown, enqueueOptions?: EnqueueOptions): Promise<string> {
+      const definition = definitions.get(name);
+      if (!definition) throw new UnknownEffectError(name, [...definitions.keys()]);
+      const checked = definition.validate?.(payload);
+      if (checked && !checked.ok) throw new EffectPayloadError(name, checked.errors);
+      const job = { name, payload, maxAttempts: Math.max(1, definition.retry.attempts) } as Parameters<EffectBackend['enqueue']>[0];
+      if (enqueueOptions?.delayMs !== undefined) job.delayMs = enqueueOptions.delayMs;
+      if (enqueueOptions?.idempotencyKey !== undefined) job.idempotencyKey = enqueueOptions.idempotencyKey;
+      const { id, deduped } = await backend.enqueue(job);
+      metrics.add(name, deduped ? 'deduped' : 'enqueued');
+      return id;
+    },
+  } as Effects;
+
+  return {
+    effects,
+    backend,
+    metrics: () => metrics.snapshot(),
+    startWorkers(gctx, startOptions) {
+      if (stopped) throw new Error('the effects runtime is stopped');
+      pools.push(
+        new WorkerPool({
+          backend,
+          definitions: definitions as Map<string, RunnableEffect>,
+          gctx,
+          log: options.log,
+          metrics,
+          concurrency: Math.max(1, startOptions?.concurrency ?? options.config?.concurrency ?? DEFAULT_CONCURRENCY),
+          leaseMs: startOptions?.leaseMs ?? DEFAULT_LEASE_MS,
+        }),
+      );
+    },
+    async stop(deadlineMs) {
+      if (stopped) return;
+      stopped = true;
+      await Promise.all(pools.map((p) => p.stop(deadlineMs)));
+      // Whatever the pools left running keeps going until the process ends, but cannot write any more.
+      await backend.close();
+    },
+  };
+}
