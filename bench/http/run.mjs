@@ -6,7 +6,7 @@
 //   node bench/http/run.mjs --warmup 1 --duration 2 --rounds 1 --cold-runs 5     smoke run
 // Options:
 //   --warmup S (3)  --duration S (10)  --rounds N (3)  --connections N (50)  --cold-runs N (15)
-//   --servers gati,fastify,raw   --scenarios get,post   --no-load (cold start only)   --no-cold
+//   --servers gati,fastify,raw (add gati-bun for the Bun engine)   --scenarios get,post   --no-load (cold start only)   --no-cold
 //   --skip-build (reuse bench/.work/http-app/dist)   --port P (3200)   --out FILE (bench/.work/http-results.json)
 //   FASTIFY_SCHEMAS=targets in the environment gives Fastify schemas only on the two scenario routes.
 //
@@ -65,6 +65,8 @@ const TARGETS = { get: { fastify: 1.5, raw: 0.9 }, post: { fastify: 1.3, raw: 0.
 
 const SERVER_CMD = {
   gati: { args: [join(APP, 'dist', 'server.mjs')], cwd: APP, env: { LOG_LEVEL: 'warn' } },
+  // The same build served by Bun (issue 8): `--servers gati,gati-bun,fastify,raw`.
+  'gati-bun': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'bun'), args: [join(APP, 'dist', 'server.mjs')], cwd: APP, env: { LOG_LEVEL: 'warn' } },
   fastify: { args: [join(HERE, 'fastify-server.mjs')], cwd: REPO_ROOT, env: {} },
   raw: { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: {} },
 };
@@ -103,7 +105,7 @@ function httpReq(method, path, body, port = PORT, timeoutMs = 2000) {
 function startServer(name, port = PORT) {
   const c = SERVER_CMD[name];
   const t0 = performance.now();
-  const child = spawn('taskset', ['-c', '0', process.execPath, ...c.args], {
+  const child = spawn('taskset', ['-c', '0', c.exe ?? process.execPath, ...c.args], {
     cwd: c.cwd, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, GATI_BENCH_PINNED: '', ...c.env, PORT: String(port), HOST: '127.0.0.1' },
   });

@@ -42,11 +42,11 @@ const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: PipelineOptions): (req: IncomingRequest) => Promise<OutgoingResponse> {
   const logRequests = logsAt(options.log, 'info');
   return async function handle(incoming) {
-    const started = performance.now();
+    const started = logRequests ? performance.now() : 0;
     const q = incoming.url.indexOf('?');
     const path = q === -1 ? incoming.url : incoming.url.slice(0, q);
     const given = incoming.headers['x-request-id'];
-    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
     const out = await route(app, gctx, options, incoming, path, q === -1 ? '' : incoming.url.slice(q + 1), requestId);
     out.headers['x-request-id'] = requestId;
     if (logRequests) options.log.info({ reqId: requestId, method: incoming.method, route: out.routeKey ?? path, status: out.status, durationMs: Math.round((performance.now() - started) * 100) / 100 }, 'request');
@@ -132,18 +132,32 @@ async function options_(app: CompiledApp, gctx: GlobalContext, incoming: Incomin
   return { ...bodyResponse(res.status, { ...headers, ...res.headers }, res.body), routeKey: `OPTIONS ${compiled.path}` };
 }
 
+/**
+ * Request ids made here are a random per-process prefix and a counter: unique, unguessable across
+ * processes, and far cheaper per request than a UUID.
+ */
+const ID_PREFIX = randomUUID().slice(0, 8);
+let idCounter = 0;
+function nextRequestId(): string {
+  return `${ID_PREFIX}-${(++idCounter).toString(36)}`;
+}
+
 /** `lctx`, with its request-bound logger made on first use (most requests never log). */
+class RequestContext implements LocalContext {
+  readonly version = '';
+  readonly startedAt = Date.now();
+  readonly state: Record<string, unknown> = {};
+  private bound: Logger | undefined;
+
+  constructor(readonly requestId: string, private readonly baseLog: Logger) {}
+
+  get log(): Logger {
+    return (this.bound ??= this.baseLog.child({ reqId: this.requestId }));
+  }
+}
+
 function localContext(requestId: string, log: Logger): LocalContext {
-  let bound: Logger | undefined;
-  return {
-    requestId,
-    version: '',
-    startedAt: Date.now(),
-    state: {},
-    get log() {
-      return (bound ??= log.child({ reqId: requestId }));
-    },
-  };
+  return new RequestContext(requestId, log);
 }
 
 function validateUrlParts(req: { params: unknown; query: unknown; headers: unknown }, v: RouteValidators): Problem | undefined {
@@ -187,6 +201,11 @@ function newRes(route: CompiledRoute): Res {
 /** Middleware outermost first, then the handler; a middleware that does not call next ends it. */
 async function runChain(route: CompiledRoute, req: unknown, res: Res, gctx: GlobalContext, lctx: LocalContext): Promise<void> {
   const { middleware, handler } = route;
+  if (middleware.length === 0) {
+    const result = await handler(req, res, gctx, lctx);
+    if (res.body === undefined && result !== undefined) res.body = result;
+    return;
+  }
   const call = async (i: number): Promise<void> => {
     if (i < middleware.length) {
       let called = false;
