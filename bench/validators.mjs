@@ -23,6 +23,7 @@
 // are ES modules, so importing one standalone fails with "require is not defined in ES module scope".
 // This script defines globalThis.require (createRequire) before importing it; the server bundle
 // (dist/app.mjs) is not affected.
+import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,7 +34,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const SELF = fileURLToPath(import.meta.url);
 const REPO_ROOT = resolve(dirname(SELF), '..');
 const APP = join(REPO_ROOT, 'fixtures', 'payments');
-const VALIDATOR = join(APP, 'dist', 'validators', 'post.payments.mjs');
+// Validator modules are named by content hash (post.payments.<hash>.mjs): find the current one.
+const VALIDATOR_NAME = () => readdirSync(join(APP, 'dist', 'validators')).find((f) => /^post\.payments\.[0-9a-f]{10}\.mjs$/.test(f));
+const VALIDATOR = join(APP, 'dist', 'validators', VALIDATOR_NAME() ?? 'post.payments.mjs');
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = argv.indexOf(`--${name}`);

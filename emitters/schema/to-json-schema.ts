@@ -8,8 +8,9 @@ export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';
 const INTEGER_RANGES: Record<string, [number | undefined, number | undefined]> = {
   int32: [-2147483648, 2147483647],
   uint32: [0, 4294967295],
-  int64: [undefined, undefined],
-  uint64: [0, undefined],
+  // JSON numbers hold integers exactly only up to 2^53 - 1.
+  int64: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  uint64: [0, Number.MAX_SAFE_INTEGER],
 };
 
 export function refPath(id: string): string {

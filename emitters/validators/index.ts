@@ -99,8 +99,26 @@ function effectModule(effect: AppModel['effects'][number]): ModuleSpec {
 
 function instance(model: AppModel, options: ValidatorOptions): Ajv {
   const ajv = createValidatorAjv({ strip: options.unknownKeys !== 'reject' });
-  ajv.addSchema({ $id: DEFS_ID, $defs: Object.fromEntries(Object.entries(model.types).map(([id, t]) => [id, toJsonSchema(t.type, ref)])) });
+  ajv.addSchema({ $id: DEFS_ID, $defs: Object.fromEntries(Object.entries(model.types).map(([id, t]) => [id, forValidation(toJsonSchema(t.type, ref))])) });
   return ajv;
+}
+
+const NUMERIC_FORMATS = new Set(['int32', 'int64', 'uint32', 'uint64', 'float', 'double']);
+
+/**
+ * The schema as the validators check it: numeric formats are dropped, because `type: integer` and
+ * the minimum/maximum the schema emitter derives from them already say everything they check (a
+ * format call per number costs more than the rest of the check). The documented schemas keep them.
+ */
+function forValidation<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(forValidation) as T;
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'format' && NUMERIC_FORMATS.has(value as string) && ((node as Record<string, unknown>).type === 'integer' || (node as Record<string, unknown>).type === 'number')) continue;
+    out[key] = forValidation(value);
+  }
+  return out as T;
 }
 
 let counter = 0;
@@ -108,7 +126,7 @@ function moduleText(ajv: Ajv, spec: ModuleSpec): string {
   const exports: Record<string, string> = {};
   for (const [name, schema] of Object.entries(spec.schemas)) {
     const id = `${name}_${counter++}`; // ids only need to be unique inside this AJV instance
-    ajv.addSchema(schema, id);
+    ajv.addSchema(forValidation(schema), id);
     exports[name] = id;
   }
   // AJV's standalone code reaches its helpers (ucs2length, ajv-formats) with require() of bare
