@@ -41,6 +41,7 @@ Options:
   --host <h>          host for start (default HOST, else 0.0.0.0) and dev (127.0.0.1)
   --workers <n|auto>  start: server processes (node:cluster)
   --role <r>          start: all (default: routes and effect jobs), api (routes only) or worker (jobs only)
+  --runtime <node|bun>  start: the engine serving dist/server.mjs (bun from the bun npm package)
   --dry-run           deploy: print the commands and the diff against the last deployment
   --rollback          deploy: re-apply the previous deployment of <env>
   --skip-image        deploy: do not build and push the image (CI did)
@@ -75,6 +76,7 @@ export async function main(argv: string[]): Promise<number> {
         host: { type: 'string' },
         workers: { type: 'string' },
         role: { type: 'string' },
+        runtime: { type: 'string' },
       },
     });
   } catch (error) {

@@ -1,6 +1,9 @@
 // gati start [dir]: serve the built app (dist/server.mjs) with `--port`/PORT, `--host`/HOST
 // (default 0.0.0.0) and `--workers N|auto` (one process per core with node:cluster).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadBundle } from './load-bundle.js';
+import { runOnBun } from './engine.js';
 import type { Terminal } from '../terminal.js';
 
 export interface ServeFlags {
@@ -8,9 +11,21 @@ export interface ServeFlags {
   host?: string;
   workers?: string;
   role?: string;
+  runtime?: string;
 }
 
 export async function startCommand(root: string, flags: ServeFlags, term: Terminal): Promise<number> {
+  if (flags.runtime !== undefined && flags.runtime !== 'node' && flags.runtime !== 'bun') {
+    term.error(`gati start: --runtime must be node or bun, got "${flags.runtime}" (Deno is not supported yet)`);
+    return 2;
+  }
+  if (flags.runtime === 'bun') {
+    if (!existsSync(join(root, 'dist', 'server.mjs'))) {
+      term.error(`gati start: ${join(root, 'dist', 'server.mjs')} does not exist: run \`gati build\` first`);
+      return 1;
+    }
+    return runOnBun(root, { PORT: flags.port, HOST: flags.host ?? process.env.HOST ?? '0.0.0.0', GATI_ROLE: flags.role }, term);
+  }
   let bundle;
   try {
     bundle = await loadBundle(root);

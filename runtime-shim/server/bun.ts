@@ -83,8 +83,12 @@ function adapt(request: Request, srv: BunServer): IncomingRequest {
 }
 
 async function readBody(request: Request, limit: number): Promise<Buffer> {
-  if (Number(request.headers.get('content-length')) > limit) throw new BodyTooLargeError();
+  const declared = request.headers.get('content-length');
+  if (Number(declared) > limit) throw new BodyTooLargeError();
   if (!request.body) return Buffer.alloc(0);
+  // A declared length within the limit is read in one go (Bun stops at Content-Length); a body
+  // without one is streamed, so that the limit holds chunk by chunk.
+  if (declared !== null && !request.headers.has('transfer-encoding')) return Buffer.from(await request.arrayBuffer());
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body.getReader();
