@@ -48,8 +48,8 @@ const resetLog = () => rmSync(LOG, { force: true });
 
 test.before(() => {
   mkdirSync(APP, { recursive: true });
-  cpSync(fixture('payments-infra', 'src'), join(APP, 'src'), { recursive: true });
-  cpSync(fixture('payments-infra', 'package.json'), join(APP, 'package.json'));
+  cpSync(fixture('payments', 'src'), join(APP, 'src'), { recursive: true });
+  cpSync(fixture('payments', 'package.json'), join(APP, 'package.json'));
   writeConfig(baseEnv);
   mkdirSync(join(APP, 'deploy'));
   writeFileSync(join(APP, 'deploy', 'deploy.sh'), '#!/bin/sh\nset -e\n{ env | grep "^GATI_" | sort; echo "pwd=$(pwd)"; ls "$GATI_K8S_DIR"; } > received-deploy.txt\n');

@@ -14,8 +14,11 @@ import { DiagnosticBag } from '../compiler/diagnostics/diagnostic.js';
 import { emitAws, FAILOVER } from '../emitters/infra-aws/index.js';
 import { planEnv } from '../emitters/infra/plan.js';
 import { REPO, fixture } from './helpers/paths.js';
+import { infraApp } from './helpers/infra-app.js';
 
-const ROOT = fixture('payments-infra');
+const app = infraApp();
+const ROOT = app.root;
+test.after(() => app.remove());
 let build: BuildResult;
 const template = (file: string) => {
   const a = build.artifacts.find((x) => x.path === `infra/aws/aws/${file}`);

@@ -3,14 +3,16 @@
 // kubernetes-models (+ cert-manager, GKE), and the properties a zero-downtime rollout depends on.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { join } from 'node:path';
 import { buildApp, type BuildResult } from '../compiler/build.js';
 import { emitInfra, contentHash } from '../emitters/infra/index.js';
 import { fixture } from './helpers/paths.js';
+import { infraApp } from './helpers/infra-app.js';
 import { assertGolden } from './helpers/golden.js';
 import { parseK8sYaml, validateK8s, type K8sObject } from './helpers/k8s-validate.js';
 
-const ROOT = fixture('payments-infra');
+const app = infraApp();
+const ROOT = app.root;
+test.after(() => app.remove());
 let build: BuildResult;
 const text = (path: string) => {
   const a = build.artifacts.find((x) => x.path === path);
@@ -39,7 +41,7 @@ test('payments-infra builds clean and emits the Dockerfile and every environment
 
 test('golden files: Dockerfile, .dockerignore and every infra file', () => {
   for (const a of build.artifacts.filter((x) => x.path.startsWith('infra/') || x.path.startsWith('dist/Dockerfile') || x.path === 'dist/.dockerignore')) {
-    assertGolden(join(ROOT, 'expected', a.path), String(a.contents), a.path);
+    assertGolden(fixture('payments-infra', 'expected', a.path), String(a.contents), a.path);
   }
 });
 
