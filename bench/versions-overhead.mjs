@@ -15,13 +15,15 @@
 //   3. per round, per case (order alternated every round): 300 warm-up requests, then N sequential
 //      keep-alive requests from this process, each timed; the server's CPU time over the block is read
 //      from /proc/<pid>/stat;
-//   4. prints per case the median over rounds of the p50/p99 latency and of the server CPU µs per
+//   4. in process: the same dist/app.mjs's pipeline (prepareApp().handle) called directly, 20 × N calls per
+//      case and round, so the server's own extra work is visible without sockets;
+//   5. prints per case the median over rounds of the p50/p99 latency and of the server CPU µs per
 //      request, and the ratio pinned-1.0.0 / newest (target ≤ 1.15×).
 // Cases: POST /users with a v1 body pinned to 1.0.0 (old-schema check, two request migrations up, two
 // response migrations down, shaping to v1's output) vs the same route with a v3 body and no header; and
 // GET /users/7 likewise (two response migrations).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -133,6 +135,29 @@ for (const p of pairs) {
 server.kill('SIGTERM');
 agent.destroy();
 
+// In process: the same bundle's request pipeline without sockets (prepareApp's handle), so the
+// ratio is the server's own work, free of the loopback and client noise of a busy machine.
+const { app, prepareApp, createLogger } = await import(join(APP, 'dist/app.mjs'));
+const { handle } = await prepareApp(app, { dev: false, log: createLogger('warn', {}) });
+const incoming = (c) => {
+  const raw = Buffer.from(c.body ?? '');
+  return { method: c.method, url: c.path, headers: { 'x-request-id': 'bench', ...(c.version ? { 'x-api-version': c.version } : {}), ...(c.body ? { 'content-type': 'application/json' } : {}) }, ip: '127.0.0.1', readBody: async () => raw };
+};
+const inProcess = [];
+for (const p of pairs) {
+  const runs = { newest: [], old: [] };
+  for (let round = 0; round < ROUNDS + 1; round++) {
+    for (const which of round % 2 ? ['old', 'newest'] : ['newest', 'old']) {
+      const n = REQUESTS * 20;
+      const t = performance.now();
+      for (let i = 0; i < n; i++) await handle(incoming(p[which]));
+      if (round > 0) runs[which].push(((performance.now() - t) / n) * 1000);
+    }
+  }
+  const newest = median(runs.newest), old = median(runs.old);
+  inProcess.push({ route: p.route, newest, old, ratio: old / newest, extra: old - newest });
+}
+
 const f = (x) => x.toFixed(1);
 console.log(`versions overhead: ${ROUNDS} rounds × ${REQUESTS} sequential keep-alive requests per case; ${cpus().length}× ${cpus()[0]?.model ?? '?'}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}; server ${pinned ? 'on core 0' : 'unpinned'}`);
 for (const r of results) {
@@ -141,6 +166,7 @@ for (const r of results) {
   console.log(`  1.0.0 (2 migrations) p50 ${f(r.old.p50)} µs  p99 ${f(r.old.p99)} µs  server CPU ${f(r.old.cpu)} µs/req`);
   console.log(`  ratio 1.0.0/3.0.0    p50 ${r.ratio.p50.toFixed(3)}×  p99 ${r.ratio.p99.toFixed(3)}×  CPU ${r.ratio.cpu.toFixed(3)}×  (target p50 ≤ 1.15×: ${r.ratio.p50 <= 1.15 ? 'PASS' : 'FAIL'})`);
 }
+console.log(`in process (the pipeline alone, ${REQUESTS * 20} calls per case and round, median of ${ROUNDS}):`);
+for (const r of inProcess) console.log(`  ${r.route.padEnd(16)} 3.0.0 ${r.newest.toFixed(2)} µs  1.0.0 ${r.old.toFixed(2)} µs  (+${r.extra.toFixed(2)} µs, ${r.ratio.toFixed(2)}×)`);
 mkdirSync(join(REPO, 'bench/.work'), { recursive: true });
-writeFileSync(join(REPO, 'bench/.work/versions-overhead.json'), JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, requests: REQUESTS, results }, null, 2));
-if (!existsSync(APP)) process.exit(1);
+writeFileSync(join(REPO, 'bench/.work/versions-overhead.json'), JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, requests: REQUESTS, results, inProcess }, null, 2));

@@ -11,7 +11,7 @@ import type { AppVersions, CompiledApp, RouteValidators, ValidateFn } from './ap
 import type { IncomingRequest, OutgoingResponse } from './handle.js';
 import { PROBLEM_TYPE, problem, type Problem } from './problem.js';
 import { toValidationErrors } from './validation-errors.js';
-import { composeMigrations, resolveVersion, type Migrations } from '../versions/index.js';
+import { composeMigrations, resolveVersion, type ComposedMigration, type Migrations } from '../versions/index.js';
 
 export interface Pin {
   semver: string;
@@ -78,6 +78,9 @@ export function createVersioning(app: CompiledApp, log: Logger): Versioning | un
 
 /** A client pinned to a version older than the newest. */
 export class OldVersion {
+  /** The composed migration per route key, looked up once (null: none). */
+  private readonly composed = new Map<string, ComposedMigration | null>();
+
   constructor(
     readonly semver: string,
     private readonly validators: Record<string, RouteValidators>,
@@ -115,7 +118,7 @@ export class OldVersion {
       req[part] = part === 'headers' ? { ...req.headers, ...copy } : copy;
     }
     if (v.body && !v.body(req.body)) return validationProblem('body', v.body);
-    const up = this.migrations.get(routeKey, this.semver)?.request;
+    const up = this.migration(routeKey)?.request;
     if (up) {
       const next: VersionedRequest = up({ params: req.params, query: req.query, headers: req.headers, body: req.body });
       req.params = next.params;
@@ -126,9 +129,15 @@ export class OldVersion {
     return undefined;
   }
 
+  private migration(routeKey: string): ComposedMigration | null {
+    let m = this.composed.get(routeKey);
+    if (m === undefined) this.composed.set(routeKey, (m = this.migrations.get(routeKey, this.semver) ?? null));
+    return m;
+  }
+
   /** The newest response body migrated down to this version and shaped to its declared output. */
   response(routeKey: string, status: number, body: unknown): unknown {
-    const down = this.migrations.get(routeKey, this.semver)?.response;
+    const down = this.migration(routeKey)?.response;
     let out = down ? down(body, status) : body;
     const shape = this.validators[routeKey]?.[`s${status}`];
     if (shape && out !== undefined) {
