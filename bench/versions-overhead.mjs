@@ -16,7 +16,8 @@
 //      keep-alive requests from this process, each timed; the server's CPU time over the block is read
 //      from /proc/<pid>/stat;
 //   4. in process: the same dist/app.mjs's pipeline (prepareApp().handle) called directly, 20 × N calls per
-//      case and round, so the server's own extra work is visible without sockets;
+//      case and round, so the server's own extra work is visible without sockets; also the newest case on
+//      the same app prepared without its versions (what versioning costs a client of the newest version);
 //   5. prints per case the median over rounds of the p50/p99 latency and of the server CPU µs per
 //      request, and the ratio pinned-1.0.0 / newest (target ≤ 1.15×).
 // Cases: POST /users with a v1 body pinned to 1.0.0 (old-schema check, two request migrations up, two
@@ -139,23 +140,27 @@ agent.destroy();
 // ratio is the server's own work, free of the loopback and client noise of a busy machine.
 const { app, prepareApp, createLogger } = await import(join(APP, 'dist/app.mjs'));
 const { handle } = await prepareApp(app, { dev: false, log: createLogger('warn', {}) });
+// The same app as if it had no versions: what a client of the newest version pays for versioning.
+const { handle: bare } = await prepareApp({ ...app, versions: undefined }, { dev: false, log: createLogger('warn', {}) });
 const incoming = (c) => {
   const raw = Buffer.from(c.body ?? '');
   return { method: c.method, url: c.path, headers: { 'x-request-id': 'bench', ...(c.version ? { 'x-api-version': c.version } : {}), ...(c.body ? { 'content-type': 'application/json' } : {}) }, ip: '127.0.0.1', readBody: async () => raw };
 };
 const inProcess = [];
 for (const p of pairs) {
-  const runs = { newest: [], old: [] };
+  const runs = { newest: [], old: [], bare: [] };
   for (let round = 0; round < ROUNDS + 1; round++) {
-    for (const which of round % 2 ? ['old', 'newest'] : ['newest', 'old']) {
+    for (const which of round % 2 ? ['old', 'bare', 'newest'] : ['newest', 'bare', 'old']) {
       const n = REQUESTS * 20;
+      const run = which === 'bare' ? bare : handle;
+      const c = which === 'bare' ? p.newest : p[which];
       const t = performance.now();
-      for (let i = 0; i < n; i++) await handle(incoming(p[which]));
+      for (let i = 0; i < n; i++) await run(incoming(c));
       if (round > 0) runs[which].push(((performance.now() - t) / n) * 1000);
     }
   }
-  const newest = median(runs.newest), old = median(runs.old);
-  inProcess.push({ route: p.route, newest, old, ratio: old / newest, extra: old - newest });
+  const newest = median(runs.newest), old = median(runs.old), unversioned = median(runs.bare);
+  inProcess.push({ route: p.route, unversioned, newest, old, ratio: old / newest, extra: old - newest });
 }
 
 const f = (x) => x.toFixed(1);
@@ -167,6 +172,6 @@ for (const r of results) {
   console.log(`  ratio 1.0.0/3.0.0    p50 ${r.ratio.p50.toFixed(3)}×  p99 ${r.ratio.p99.toFixed(3)}×  CPU ${r.ratio.cpu.toFixed(3)}×  (target p50 ≤ 1.15×: ${r.ratio.p50 <= 1.15 ? 'PASS' : 'FAIL'})`);
 }
 console.log(`in process (the pipeline alone, ${REQUESTS * 20} calls per case and round, median of ${ROUNDS}):`);
-for (const r of inProcess) console.log(`  ${r.route.padEnd(16)} 3.0.0 ${r.newest.toFixed(2)} µs  1.0.0 ${r.old.toFixed(2)} µs  (+${r.extra.toFixed(2)} µs, ${r.ratio.toFixed(2)}×)`);
+for (const r of inProcess) console.log(`  ${r.route.padEnd(16)} no versions ${r.unversioned.toFixed(2)} µs  3.0.0 ${r.newest.toFixed(2)} µs  1.0.0 ${r.old.toFixed(2)} µs  (1.0.0 − 3.0.0: +${r.extra.toFixed(2)} µs, ${r.ratio.toFixed(2)}×)`);
 mkdirSync(join(REPO, 'bench/.work'), { recursive: true });
 writeFileSync(join(REPO, 'bench/.work/versions-overhead.json'), JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, requests: REQUESTS, results, inProcess }, null, 2));
