@@ -6,7 +6,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildContext, BuildOptions, Plugin } from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
 import { ENTRY_PATH } from '../emitters/bundle/entry.js';
+import { NO_VERSIONS_MODULE, versionsModule } from '../emitters/versions/runtime-module.js';
 
 const require = createRequire(import.meta.url);
 const LIB = fileURLToPath(new URL('..', import.meta.url));
@@ -44,6 +46,25 @@ const resolvePlugin: Plugin = {
   },
 };
 
+/**
+ * `gati:versions`: the API versions the server serves, read from dist/versions.json when it exists
+ * at bundle time (`gati build` writes it before bundling; `gati dev` records nothing and uses the
+ * one the last build left, if any). See emitters/versions/runtime-module.ts.
+ */
+function versionsPlugin(root: string): Plugin {
+  return {
+    name: 'gati-versions',
+    setup(build) {
+      build.onResolve({ filter: /^gati:versions$/ }, () => ({ path: 'versions', namespace: 'gati-versions' }));
+      build.onLoad({ filter: /.*/, namespace: 'gati-versions' }, () => {
+        const file = join(root, 'dist/versions.json');
+        const contents = existsSync(file) ? versionsModule(readFileSync(file, 'utf8')) : NO_VERSIONS_MODULE;
+        return { contents, loader: 'js', resolveDir: root, watchFiles: [file] };
+      });
+    },
+  };
+}
+
 function options(root: string, dev: boolean): BuildOptions {
   return {
     absWorkingDir: root,
@@ -57,7 +78,7 @@ function options(root: string, dev: boolean): BuildOptions {
     sourcemap: 'linked',
     sourcesContent: false,
     logLevel: 'silent',
-    plugins: dev ? [externalValidatorsPlugin, resolvePlugin] : [resolvePlugin],
+    plugins: dev ? [versionsPlugin(root), externalValidatorsPlugin, resolvePlugin] : [versionsPlugin(root), resolvePlugin],
     // Bundled CommonJS (AJV's helpers) calls require(); give ESM one.
     banner: { js: "import { createRequire as __gatiRequire } from 'node:module'; const require = __gatiRequire(import.meta.url);" },
   };

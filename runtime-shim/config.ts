@@ -30,6 +30,18 @@ export interface VersioningConfig {
   initialVersion?: string;
   /** Override the level of a diff rule by its id. */
   rules?: Record<string, BumpLevel>;
+  /**
+   * Deprecated versions, by semver or semver prefix (`"1"` covers every 1.x): their responses carry
+   * `Deprecation` (RFC 9745) and, with `sunset`, `Sunset` (RFC 8594).
+   */
+  deprecated?: Record<string, DeprecatedVersion>;
+}
+
+export interface DeprecatedVersion {
+  /** When the version was deprecated (ISO date); default: the release of the version after it. */
+  since?: string;
+  /** When the version stops being served (ISO date), sent as the Sunset HTTP-date. */
+  sunset?: string;
 }
 
 export interface EffectsConfig {

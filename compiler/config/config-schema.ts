@@ -9,6 +9,7 @@ const percent = { type: 'integer', minimum: 1, maximum: 100 };
 const quantities = { type: 'object', properties: { cpu: { type: 'string', pattern: '^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$' }, memory: { type: 'string', pattern: '^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$' } }, additionalProperties: false };
 const replicas = { type: 'object', properties: { min: positiveInt, max: positiveInt }, additionalProperties: false };
 const resources = { type: 'object', properties: { requests: quantities, limits: quantities }, additionalProperties: false };
+const isoDate = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$' };
 const closed = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'object', properties, additionalProperties: false, ...extra });
 
 export const CONFIG_SCHEMA = closed({
@@ -28,6 +29,11 @@ export const CONFIG_SCHEMA = closed({
     requireVersion: { type: 'boolean' },
     initialVersion: { type: 'string', pattern: '^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$' },
     rules: { type: 'object', additionalProperties: bumpLevel },
+    deprecated: {
+      type: 'object',
+      propertyNames: { type: 'string', pattern: '^v?(0|[1-9][0-9]*)(\\.(0|[1-9][0-9]*)){0,2}$' },
+      additionalProperties: closed({ since: isoDate, sunset: isoDate }),
+    },
   }),
   effects: closed({
     backend: { enum: ['sqlite', 'redis'] },

@@ -20,6 +20,7 @@ const fromEntry = (file: string) => `../../${file}`;
 export function emitEntry(model: AppModel, options: EntryOptions): { path: string; contents: string } {
   const lines = [`// ${GENERATED_HEADER}`, "export { runMain, prepareApp, createLogger } from 'gati/runtime';", "import { match } from '../../dist/router.mjs';", "import { routes as validators, effects as effectValidators } from '../../dist/validators/index.mjs';"];
   const handlerIds = new Map<string, string>();
+  lines.push("import versions from 'gati:versions';");
   model.routes.forEach((route, i) => {
     handlerIds.set(route.file, `h${i}`);
     lines.push(`import * as h${i} from ${JSON.stringify(fromEntry(route.file))};`);
@@ -37,7 +38,7 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
   model.routes.forEach((route, i) => lines.push(`    ${routeEntry(route, i, mwIndex)},`));
   lines.push('  ],', `  modules: { ${model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`).join(', ')} },`);
   lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload }`).join(', ')}],`);
-  lines.push('};', '');
+  lines.push('  versions,', '};', '');
   return { path: ENTRY_PATH, contents: lines.join('\n') };
 }
 

@@ -2,6 +2,7 @@
 // time (routes in table order, their validators, middleware chains, modules, effects, config).
 import type { GatiConfig } from '../config.js';
 import type { Middleware } from '../types.js';
+import type { VersionChange } from '../version-change.js';
 
 /** An AJV standalone validator: true when valid, else `errors` holds the first problem. */
 export interface ValidateFn {
@@ -63,6 +64,19 @@ export interface EffectEntry {
   validate?: ValidateFn;
 }
 
+/** What the bundle carries about API versions (the `gati:versions` module); see versions.ts. */
+export interface AppVersions {
+  manifest: {
+    current: string;
+    /** Oldest first. */
+    versions: { semver: string; timestamp: string; removed: string[]; routes: Record<string, unknown> }[];
+  };
+  /** Per version (same order): the default exports of its version change files. */
+  changes: VersionChange[][];
+  /** Per version (same order; null for the newest): route key → that version's validators. */
+  validators: (Record<string, RouteValidators> | null)[];
+}
+
 export interface CompiledApp {
   name: string;
   /** The app's root folder (where .gati/data lives), from the bundle's location. */
@@ -72,4 +86,6 @@ export interface CompiledApp {
   match(method: string, path: string): MatchResult;
   modules: Record<string, ModuleNamespace>;
   effects: EffectEntry[];
+  /** Absent or undefined when the app has no released versions (no dist/versions.json at bundle time). */
+  versions?: AppVersions;
 }

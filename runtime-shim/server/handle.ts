@@ -9,6 +9,7 @@ import { PROBLEM_TYPE, problem, type Problem } from './problem.js';
 import { toValidationErrors } from './validation-errors.js';
 import { BodyTooLargeError, decodeJsonBody } from './body.js';
 import { logsAt } from './log.js';
+import { createVersioning, type Pin } from './versions.js';
 
 export interface IncomingRequest {
   method: string;
@@ -41,25 +42,34 @@ const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
 export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: PipelineOptions): (req: IncomingRequest) => Promise<OutgoingResponse> {
   const logRequests = logsAt(options.log, 'info');
+  const versioning = createVersioning(app, options.log);
   return async function handle(incoming) {
     const started = logRequests ? performance.now() : 0;
     const q = incoming.url.indexOf('?');
     const path = q === -1 ? incoming.url : incoming.url.slice(0, q);
     const given = incoming.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId();
-    const out = await route(app, gctx, options, incoming, path, q === -1 ? '' : incoming.url.slice(q + 1), requestId);
+    // API versions (versions.ts): the pinned version, or the answer to a bad one or to /_versions.
+    const pin = versioning?.pin(incoming, path);
+    const out: OutgoingResponse & { routeKey?: string } = pin && !('semver' in pin) ? pin : await route(app, gctx, options, incoming, path, q === -1 ? '' : incoming.url.slice(q + 1), requestId, pin);
+    if (pin && 'semver' in pin) Object.assign(out.headers, pin.headers);
     out.headers['x-request-id'] = requestId;
     if (logRequests) options.log.info({ reqId: requestId, method: incoming.method, route: out.routeKey ?? path, status: out.status, durationMs: Math.round((performance.now() - started) * 100) / 100 }, 'request');
     return out;
   };
 }
 
-async function route(app: CompiledApp, gctx: GlobalContext, options: PipelineOptions, incoming: IncomingRequest, path: string, search: string, requestId: string): Promise<OutgoingResponse & { routeKey?: string }> {
+async function route(app: CompiledApp, gctx: GlobalContext, options: PipelineOptions, incoming: IncomingRequest, path: string, search: string, requestId: string, pin?: Pin): Promise<OutgoingResponse & { routeKey?: string }> {
   if (path === '/_health' && (incoming.method === 'GET' || incoming.method === 'HEAD')) return json(200, { status: 'ok' });
   if (path === '/_ready' && (incoming.method === 'GET' || incoming.method === 'HEAD')) {
     return options.isReady() ? json(200, { status: 'ready' }) : problemResponse(problem(503, 'modules are still starting'));
   }
   const matched = app.match(incoming.method, path);
+  const old = pin?.old;
+  if (old && (matched === null || 'allow' in matched)) {
+    const gone = old.goneResponse(incoming.method, path);
+    if (gone) return gone;
+  }
   if (matched === null) return problemResponse(problem(404, `no route for ${incoming.method} ${path}`));
   if ('allow' in matched) {
     if (incoming.method === 'OPTIONS') return options_(app, gctx, incoming, path, search, requestId, matched.allow, options.log);
@@ -69,7 +79,7 @@ async function route(app: CompiledApp, gctx: GlobalContext, options: PipelineOpt
   }
   if ('badEncoding' in matched) return problemResponse(problem(400, 'the path holds invalid percent-encoding'));
   const compiled = app.routes[matched.route]!;
-  const lctx = localContext(requestId, options.log);
+  const lctx = localContext(requestId, options.log, pin?.semver);
   const req = {
     method: incoming.method,
     path,
@@ -79,20 +89,18 @@ async function route(app: CompiledApp, gctx: GlobalContext, options: PipelineOpt
     headers: incoming.headers as Record<string, unknown>,
     body: undefined as unknown,
   };
+  // A client of an old version: its request is checked against that version and migrated up.
+  const oldFailed = old && (await old.request(compiled.key, req, compiled.readsBody, () => readJson(incoming, options.bodyLimit)));
+  if (oldFailed) return { ...oldFailed, routeKey: compiled.key };
   const v = compiled.validators;
   const urlProblem = compiled.typed ? validateUrlParts(req, v) : undefined;
   if (urlProblem) return { ...problemResponse(urlProblem), routeKey: compiled.key };
   if (compiled.readsBody) {
-    let raw: Buffer;
-    try {
-      raw = await incoming.readBody(options.bodyLimit);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return { ...problemResponse(problem(413, `the body is larger than ${options.bodyLimit} bytes`)), routeKey: compiled.key };
-      throw error;
+    if (!old) {
+      const decoded = await readJson(incoming, options.bodyLimit);
+      if ('response' in decoded) return { ...decoded.response, routeKey: compiled.key };
+      req.body = decoded.value;
     }
-    const decoded = decodeJsonBody(raw, headerValue(incoming.headers['content-type']));
-    if ('problem' in decoded) return { ...problemResponse(decoded.problem), routeKey: compiled.key };
-    req.body = decoded.value;
     if (compiled.typed && v.body) {
       if (!v.body(req.body)) return { ...problemResponse(validationProblem('body', v.body)), routeKey: compiled.key };
       if (v.reviveBody) req.body = v.reviveBody(req.body);
@@ -108,6 +116,7 @@ async function route(app: CompiledApp, gctx: GlobalContext, options: PipelineOpt
     return { ...failed, routeKey: compiled.key };
   }
   if (options.checkResponses && compiled.typed) checkResponse(compiled, res.status, res.body, lctx.log);
+  if (old) res.body = old.response(compiled.key, res.status, res.body);
   return { ...bodyResponse(res.status, res.headers, res.body), routeKey: compiled.key };
 }
 
@@ -132,6 +141,19 @@ async function options_(app: CompiledApp, gctx: GlobalContext, incoming: Incomin
   return { ...bodyResponse(res.status, { ...headers, ...res.headers }, res.body), routeKey: `OPTIONS ${compiled.path}` };
 }
 
+/** The JSON body, or the 413/415/400 answer. */
+async function readJson(incoming: IncomingRequest, limit: number): Promise<{ value: unknown } | { response: OutgoingResponse }> {
+  let raw: Buffer;
+  try {
+    raw = await incoming.readBody(limit);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return { response: problemResponse(problem(413, `the body is larger than ${limit} bytes`)) };
+    throw error;
+  }
+  const decoded = decodeJsonBody(raw, headerValue(incoming.headers['content-type']));
+  return 'problem' in decoded ? { response: problemResponse(decoded.problem) } : decoded;
+}
+
 /**
  * Request ids made here are a random per-process prefix and a counter: unique, unguessable across
  * processes, and far cheaper per request than a UUID.
@@ -144,20 +166,19 @@ function nextRequestId(): string {
 
 /** `lctx`, with its request-bound logger made on first use (most requests never log). */
 class RequestContext implements LocalContext {
-  readonly version = '';
   readonly startedAt = Date.now();
   readonly state: Record<string, unknown> = {};
   private bound: Logger | undefined;
 
-  constructor(readonly requestId: string, private readonly baseLog: Logger) {}
+  constructor(readonly requestId: string, private readonly baseLog: Logger, readonly version: string) {}
 
   get log(): Logger {
     return (this.bound ??= this.baseLog.child({ reqId: this.requestId }));
   }
 }
 
-function localContext(requestId: string, log: Logger): LocalContext {
-  return new RequestContext(requestId, log);
+function localContext(requestId: string, log: Logger, version = ''): LocalContext {
+  return new RequestContext(requestId, log, version);
 }
 
 function validateUrlParts(req: { params: unknown; query: unknown; headers: unknown }, v: RouteValidators): Problem | undefined {

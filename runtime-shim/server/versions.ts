@@ -1,0 +1,194 @@
+// API versions at request time. Everything is prepared once, at start: the migrations composed
+// per (route, old version), the 410 matchers of removed routes, the response headers of each
+// version (X-API-Version, Deprecation, Sunset), and the old versions' validators, which the bundle
+// carries precompiled (emitters/versions/runtime-module.ts). Per request: one header read for a
+// client of the newest version; a pinned client costs a cached header lookup, its old schemas,
+// its composed migration up and down, and the shaping of the response to its old output.
+import type { DeprecatedVersion } from '../config.js';
+import type { Logger } from '../types.js';
+import type { VersionedRequest } from '../version-change.js';
+import type { AppVersions, CompiledApp, RouteValidators, ValidateFn } from './app.js';
+import type { IncomingRequest, OutgoingResponse } from './handle.js';
+import { PROBLEM_TYPE, problem, type Problem } from './problem.js';
+import { toValidationErrors } from './validation-errors.js';
+import { composeMigrations, resolveVersion, type ComposedMigration, type Migrations } from '../versions/index.js';
+
+export interface Pin {
+  semver: string;
+  /** Set on every response of this version. */
+  headers: Record<string, string>;
+  /** Absent for the newest version: its requests take the ordinary path. */
+  old?: OldVersion;
+}
+
+export interface Versioning {
+  /** The version a request asks for, or the response that ends it (400 for a bad version, GET /_versions). */
+  pin(incoming: IncomingRequest, path: string): Pin | OutgoingResponse;
+}
+
+type ReadJson = () => Promise<{ value: unknown } | { response: OutgoingResponse }>;
+interface RequestParts { params: Record<string, unknown>; query: Record<string, unknown>; headers: Record<string, unknown>; body: unknown }
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const URL_PARTS = ['params', 'query', 'headers'] as const;
+/** Distinct X-API-Version values remembered with their resolution; past this the cache starts over. */
+const CACHE_LIMIT = 1000;
+
+export function createVersioning(app: CompiledApp, log: Logger): Versioning | undefined {
+  const carried = app.versions;
+  if (!carried || carried.manifest.versions.length === 0) return undefined;
+  const { manifest } = carried;
+  const config = app.config.versioning ?? {};
+  const requireVersion = config.requireVersion ?? false;
+  const migrations = composeMigrations(manifest.versions.map((v, i) => ({ semver: v.semver, timestamp: v.timestamp, changes: carried.changes[i] ?? [] })));
+  const pins = new Map<string, Pin>();
+  manifest.versions.forEach((v, i) => {
+    const headers = { 'x-api-version': v.semver, ...deprecationHeaders(v.semver, i, manifest.versions, config.deprecated) };
+    const old = v.semver === manifest.current ? undefined : new OldVersion(v.semver, carried.validators[i] ?? {}, migrations, goneRoutes(i, manifest.versions), log);
+    pins.set(v.semver, { semver: v.semver, headers, old });
+  });
+  const newest = pins.get(manifest.current) ?? pins.get(manifest.versions[manifest.versions.length - 1]!.semver)!;
+  const listing = JSON.stringify({
+    current: newest.semver,
+    versions: [...manifest.versions].reverse().map((v) => {
+      const h = pins.get(v.semver)!.headers;
+      return { semver: v.semver, timestamp: v.timestamp, ...(h.deprecation ? { deprecated: true } : {}), ...(h.sunset ? { sunset: new Date(h.sunset).toISOString() } : {}) };
+    }),
+  });
+  const resolved = new Map<string, Pin | string>();
+
+  return {
+    pin(incoming, path) {
+      if (path === '/_versions' && (incoming.method === 'GET' || incoming.method === 'HEAD')) return { status: 200, headers: { 'content-type': JSON_TYPE }, body: listing };
+      const header = incoming.headers['x-api-version'];
+      // Gati's own endpoints (/_health, /_ready) answer probes that send no version.
+      if (header === undefined && (!requireVersion || path.startsWith('/_'))) return newest;
+      const value = Array.isArray(header) ? header[0] : header;
+      let hit = resolved.get(value ?? '');
+      if (hit === undefined) {
+        const r = resolveVersion(value, manifest.versions, { requireVersion });
+        hit = r.ok ? pins.get(r.version.semver)! : JSON.stringify(r.problem);
+        if (resolved.size >= CACHE_LIMIT) resolved.clear();
+        resolved.set(value ?? '', hit);
+      }
+      return typeof hit === 'string' ? { status: 400, headers: { 'content-type': PROBLEM_TYPE }, body: hit } : hit;
+    },
+  };
+}
+
+/** A client pinned to a version older than the newest. */
+export class OldVersion {
+  /** The composed migration per route key, looked up once (null: none). */
+  private readonly composed = new Map<string, ComposedMigration | null>();
+
+  constructor(
+    readonly semver: string,
+    private readonly validators: Record<string, RouteValidators>,
+    private readonly migrations: Migrations,
+    private readonly gone: { method: string; pattern: RegExp; key: string; removedIn: string }[],
+    private readonly log: Logger,
+  ) {}
+
+  /** 410 for a route this version had and a later one removed (the newest has no route there). */
+  goneResponse(method: string, path: string): OutgoingResponse | undefined {
+    const route = this.gone.find((g) => (g.method === method || (method === 'HEAD' && g.method === 'GET')) && g.pattern.test(path));
+    if (!route) return undefined;
+    return problemResponse(problem(410, `${route.key} was removed in API version ${route.removedIn}; clients of ${this.semver} can no longer call it`, { removedIn: route.removedIn, route: route.key }));
+  }
+
+  /**
+   * Reads the body when either version has one, checks the request against this version's
+   * schemas, and migrates it up to the newest shape (in `req`). The newest validators run after.
+   */
+  async request(routeKey: string, req: RequestParts, readsBody: boolean, readJson: ReadJson): Promise<OutgoingResponse | undefined> {
+    const v = this.validators[routeKey];
+    if (readsBody || v?.body) {
+      const decoded = await readJson();
+      if ('response' in decoded) return decoded.response;
+      req.body = decoded.value;
+    }
+    // A route added after this version: its clients call it as it is now.
+    if (!v) return undefined;
+    for (const part of URL_PARTS) {
+      const validate = v[part];
+      if (!validate) continue;
+      // Coerced and stripped on a copy: the raw headers stay as received.
+      const copy = { ...req[part] };
+      if (!validate(copy)) return validationProblem(part, validate);
+      req[part] = part === 'headers' ? { ...req.headers, ...copy } : copy;
+    }
+    if (v.body && !v.body(req.body)) return validationProblem('body', v.body);
+    const up = this.migration(routeKey)?.request;
+    if (up) {
+      const next: VersionedRequest = up({ params: req.params, query: req.query, headers: req.headers, body: req.body });
+      req.params = next.params;
+      req.query = next.query;
+      req.headers = next.headers;
+      req.body = next.body;
+    }
+    return undefined;
+  }
+
+  private migration(routeKey: string): ComposedMigration | null {
+    let m = this.composed.get(routeKey);
+    if (m === undefined) this.composed.set(routeKey, (m = this.migrations.get(routeKey, this.semver) ?? null));
+    return m;
+  }
+
+  /** The newest response body migrated down to this version and shaped to its declared output. */
+  response(routeKey: string, status: number, body: unknown): unknown {
+    const down = this.migration(routeKey)?.response;
+    let out = down ? down(body, status) : body;
+    const shape = this.validators[routeKey]?.[`s${status}`];
+    if (shape && out !== undefined) {
+      out = JSON.parse(JSON.stringify(out)) as unknown;
+      if (!shape(out)) {
+        const [first] = toValidationErrors('response', shape.errors);
+        this.log.error({ route: routeKey, status, version: this.semver, path: first?.path, problem: first?.message }, `version ${this.semver}: the migrated ${routeKey} ${status} body does not match that version at ${first?.path}: ${first?.message}`);
+      }
+    }
+    return out;
+  }
+}
+
+function validationProblem(part: string, validate: ValidateFn): OutgoingResponse {
+  const errors = toValidationErrors(part, validate.errors);
+  return problemResponse(problem(400, errors.length ? `${errors[0]!.path} ${errors[0]!.message}` : `invalid ${part}`, { errors }));
+}
+
+function problemResponse(p: Problem): OutgoingResponse {
+  return { status: p.status, headers: { 'content-type': PROBLEM_TYPE }, body: JSON.stringify(p) };
+}
+
+/** Route keys version `i` has and the newest lacks, each with the first version without it. */
+function goneRoutes(i: number, versions: AppVersions['manifest']['versions']): { method: string; pattern: RegExp; key: string; removedIn: string }[] {
+  return versions[i]!.removed.map((key) => {
+    const [method = '', path = ''] = key.split(' ');
+    const removedIn = versions.slice(i + 1).find((later) => !(key in later.routes))?.semver ?? versions[versions.length - 1]!.semver;
+    return { method, pattern: pathPattern(path), key, removedIn };
+  });
+}
+
+/** `/users/:id` → /^\/users\/[^/]+\/?$/; `*rest` matches the remainder. */
+function pathPattern(path: string): RegExp {
+  const source = path.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.startsWith('*') ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+  return new RegExp(`^${source}/?$`);
+}
+
+/**
+ * RFC 9745 `Deprecation: @<unix seconds>` (since when: `since`, else the release of the next version)
+ * and RFC 8594 `Sunset: <HTTP-date>` for a version that versioning.deprecated names (by semver or prefix).
+ */
+function deprecationHeaders(semver: string, i: number, versions: AppVersions['manifest']['versions'], deprecated: Record<string, DeprecatedVersion> | undefined): Record<string, string> {
+  if (!deprecated) return {};
+  const match = Object.keys(deprecated).filter((k) => {
+    const key = k.replace(/^v/, '');
+    return semver === key || semver.startsWith(`${key}.`);
+  }).sort((a, b) => b.length - a.length)[0];
+  if (match === undefined) return {};
+  const entry = deprecated[match] ?? {};
+  const since = entry.since ? Date.parse(entry.since) : Date.parse((versions[i + 1] ?? versions[i]!).timestamp);
+  const headers: Record<string, string> = { deprecation: `@${Math.floor(since / 1000)}` };
+  if (entry.sunset) headers.sunset = new Date(entry.sunset).toUTCString();
+  return headers;
+}
