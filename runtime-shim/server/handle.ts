@@ -108,7 +108,11 @@ async function route(app: CompiledApp, gctx: GlobalContext, options: PipelineOpt
   }
   const res = newRes(compiled);
   try {
-    await runChain(compiled, req, res, gctx, lctx);
+    if (compiled.middleware.length === 0) {
+      // The common case without middleware: call the handler here, one async frame less.
+      const result = await compiled.handler(req, res, gctx, lctx);
+      if (res.body === undefined && result !== undefined) res.body = result;
+    } else await runChain(compiled, req, res, gctx, lctx);
   } catch (error) {
     // Headers set before the throw (CORS) stay on the error response, or browsers cannot read it.
     const failed = errorResponse(error, lctx.log, compiled);

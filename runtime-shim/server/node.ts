@@ -29,19 +29,23 @@ export interface RunningServer extends EngineServer {
 export function createNodeServer(handle: (req: IncomingRequest) => Promise<OutgoingResponse>, options: EngineOptions): RunningServer {
   let inFlight = 0;
   let idle: (() => void) | undefined;
+  // One async frame per request (a then/catch/finally chain would allocate three promises).
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      write(res, await handle(adapt(req)));
+    } catch (error) {
+      options.log.error({ err: error }, 'request pipeline failed');
+      write(res, { status: 500, headers: { 'content-type': 'application/problem+json' }, body: problemBody(problem(500)) });
+    } finally {
+      inFlight--;
+      if (inFlight === 0) idle?.();
+    }
+  };
   const server = createServer(
     { requestTimeout: options.requestTimeoutMs, headersTimeout: Math.min(options.requestTimeoutMs, 20_000), keepAliveTimeout: 5_000 },
     (req, res) => {
       inFlight++;
-      handle(adapt(req))
-        .then((out) => write(res, out), (error: unknown) => {
-          options.log.error({ err: error }, 'request pipeline failed');
-          write(res, { status: 500, headers: { 'content-type': 'application/problem+json' }, body: problemBody(problem(500)) });
-        })
-        .finally(() => {
-          inFlight--;
-          if (inFlight === 0) idle?.();
-        });
+      void serve(req, res);
     },
   );
   // Malformed requests get a problem document too, not a bare socket reset.
