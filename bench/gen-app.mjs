@@ -478,7 +478,11 @@ export async function close(): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 
-export function generateApp(outDir = DEFAULT_APP_DIR) {
+/**
+ * A fresh app folder with package.json and a strict tsconfig whose `gati` path points at this
+ * repository's types; returns the writer for the app's files. Shared with bench/http/gen-app.mjs.
+ */
+export function scaffoldApp(outDir, name) {
   rmSync(outDir, { recursive: true, force: true });
   const write = (rel, text) => {
     const full = join(outDir, rel);
@@ -486,7 +490,7 @@ export function generateApp(outDir = DEFAULT_APP_DIR) {
     writeFileSync(full, text);
   };
   const shim = relative(outDir, join(REPO_ROOT, 'runtime-shim', 'index.ts')).split(sep).join('/');
-  write('package.json', JSON.stringify({ name: 'bench-app', private: true, type: 'module', dependencies: { gati: '*' } }, null, 2) + '\n');
+  write('package.json', JSON.stringify({ name, private: true, type: 'module', dependencies: { gati: '*' } }, null, 2) + '\n');
   write('tsconfig.json', JSON.stringify({
     compilerOptions: {
       target: 'ES2022', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', types: [],
@@ -495,6 +499,11 @@ export function generateApp(outDir = DEFAULT_APP_DIR) {
     },
     include: ['src', '.gati/generated'],
   }, null, 2) + '\n');
+  return write;
+}
+
+export function generateApp(outDir = DEFAULT_APP_DIR) {
+  const write = scaffoldApp(outDir, 'bench-app');
   for (const [name, text] of Object.entries(TYPE_FILES)) write(`src/types/${name}`, text);
   for (let j = 0; j < MODULES; j++) write(`src/modules/m${j}.ts`, moduleSource(j));
   const handlers = [];

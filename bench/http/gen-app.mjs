@@ -6,10 +6,10 @@
 //
 // Usage: node bench/http/gen-app.mjs [outDir]       (default bench/.work/http-app)
 //        then: node bin/gati.mjs build bench/.work/http-app   (bench/http/run.mjs does both)
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PAIRS, RESOURCES, STATICS } from './routes.mjs';
+import { scaffoldApp } from '../gen-app.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(HERE, '..', '..');
@@ -146,22 +146,7 @@ function tsTypeOf(v) {
 }
 
 export function generateHttpApp(outDir = DEFAULT_HTTP_APP_DIR) {
-  rmSync(outDir, { recursive: true, force: true });
-  const write = (rel, text) => {
-    const full = join(outDir, rel);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, text);
-  };
-  const shim = relative(outDir, join(REPO_ROOT, 'runtime-shim', 'index.ts')).split(sep).join('/');
-  write('package.json', JSON.stringify({ name: 'bench-http-app', private: true, type: 'module', dependencies: { gati: '*' } }, null, 2) + '\n');
-  write('tsconfig.json', JSON.stringify({
-    compilerOptions: {
-      target: 'ES2022', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', types: [],
-      strict: true, noEmit: true, isolatedModules: true, verbatimModuleSyntax: true, skipLibCheck: true,
-      forceConsistentCasingInFileNames: true, paths: { gati: [shim] },
-    },
-    include: ['src', '.gati/generated'],
-  }, null, 2) + '\n');
+  const write = scaffoldApp(outDir, 'bench-http-app');
   write('src/types/order.ts', ORDER_TYPES);
   const files = handlerFiles();
   for (const [rel, text] of Object.entries(files)) write(rel, text);
