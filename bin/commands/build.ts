@@ -1,7 +1,7 @@
 // gati build [dir]: analyze the app, record the API version, write .gati/model.json, .gati/generated/,
 // dist/ (schemas, validators, router, openapi.json), sdk/ and infra/, and bundle dist/server.mjs.
 import { relative } from 'node:path';
-import { buildApp } from '../../compiler/build.js';
+import { buildApp, type BuildResult } from '../../compiler/build.js';
 import { writeArtifacts } from '../../compiler/write-artifacts.js';
 import { Bundler, SERVER_BUNDLE } from '../../compiler/bundle.js';
 import type { Terminal } from '../terminal.js';
@@ -10,18 +10,35 @@ import { MissingInfraDependencyError } from '../../emitters/infra-aws/index.js';
 import { recordVersion } from '../../compiler/versions/store.js';
 import { emit as emitVersions } from '../../emitters/versions/index.js';
 
-export async function buildCommand(root: string, term: Terminal, json: boolean): Promise<number> {
-  term.progress(`gati build: analyzing ${relative(process.cwd(), root) || '.'}…`);
-  let result;
+/** buildApp, with a missing optional infra dependency (aws-cdk-lib) said plainly; undefined then. */
+export async function buildOrExplain(root: string, term: Terminal, command: string): Promise<BuildResult | undefined> {
   try {
-    result = await buildApp(root);
+    return await buildApp(root);
   } catch (error) {
     if (error instanceof MissingInfraDependencyError) {
-      term.error(`gati build: ${error.message}`);
-      return 1;
+      term.error(`${command}: ${error.message}`);
+      return undefined;
     }
     throw error;
   }
+}
+
+/** Bundles dist/server.mjs once; the bundle time in ms, or undefined after reporting the errors. */
+export async function bundleServer(root: string, term: Terminal): Promise<number | undefined> {
+  const bundler = new Bundler(root);
+  const bundled = await bundler.build();
+  await bundler.dispose();
+  if (!bundled.ok) {
+    reportBundleErrors(bundled.errors, root, term);
+    return undefined;
+  }
+  return bundled.ms;
+}
+
+export async function buildCommand(root: string, term: Terminal, json: boolean): Promise<number> {
+  term.progress(`gati build: analyzing ${relative(process.cwd(), root) || '.'}…`);
+  const result = await buildOrExplain(root, term, 'gati build');
+  if (!result) return 1;
   const failed = reportDiagnostics(result.diagnostics, root, term, json);
   if (failed) return 1;
   // The version is recorded under a lock (recordVersion re-plans against the newest snapshot by then).
@@ -36,12 +53,10 @@ export async function buildCommand(root: string, term: Terminal, json: boolean):
   const artifacts = [...result.artifacts, ...(recorded ? emitVersions(recorded.snapshots) : [])];
   const { written } = writeArtifacts(root, artifacts);
   term.progress('gati build: bundling…');
-  const bundler = new Bundler(root);
-  const bundled = await bundler.build();
-  await bundler.dispose();
-  if (!bundled.ok) return reportBundleErrors(bundled.errors, root, term);
+  const bundleMs = await bundleServer(root, term);
+  if (bundleMs === undefined) return 1;
   const m = result.model;
-  const ms = Math.round(result.stats.configMs + result.stats.programMs + result.stats.analyzeMs + result.stats.emitMs + bundled.ms);
+  const ms = Math.round(result.stats.configMs + result.stats.programMs + result.stats.analyzeMs + result.stats.emitMs + bundleMs);
   const where = relative(process.cwd(), root) || '.';
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   term.info(`${term.style.bold('gati build')} ${m.app.name}: ${count(m.routes.length, 'route')}, ${count(m.modules.length, 'module')}, ${count(m.effects.length, 'effect')}, ${count(Object.keys(m.types).length, 'named type')} in ${ms} ms`);

@@ -3,13 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { buildApp } from '../../compiler/build.js';
-import { Bundler } from '../../compiler/bundle.js';
 import { writeArtifacts } from '../../compiler/write-artifacts.js';
 import type { DeployManifest } from '../../emitters/infra/index.js';
-import { MissingInfraDependencyError } from '../../emitters/infra-aws/index.js';
 import type { Terminal } from '../terminal.js';
-import { reportBundleErrors, reportDiagnostics } from './report.js';
+import { reportDiagnostics } from './report.js';
+import { buildOrExplain, bundleServer } from './build.js';
 import { deploySteps, formatStep, type Step } from '../deploy/steps.js';
 import { hashFiles, copySnapshot, previousEntry, readRecord, recordPath, snapshotPath, writeRecord, type DeploymentEntry } from '../deploy/record.js';
 import { diffFolders, type FileChange } from '../deploy/diff.js';
@@ -44,16 +42,8 @@ export async function deployCommand(root: string, env: string | undefined, optio
     manifest = JSON.parse(readFileSync(join(root, files, 'deploy.json'), 'utf8')) as DeployManifest;
   } else {
     term.progress(`gati deploy ${env}: building…`);
-    let result;
-    try {
-      result = await buildApp(root);
-    } catch (error) {
-      if (error instanceof MissingInfraDependencyError) {
-        term.error(`gati deploy: ${error.message}`);
-        return 1;
-      }
-      throw error;
-    }
+    const result = await buildOrExplain(root, term, 'gati deploy');
+    if (!result) return 1;
     if (reportDiagnostics(result.diagnostics, root, term, json && !options.dryRun)) return 1;
     if (!result.config.deploy?.[env]) {
       const known = Object.keys(result.config.deploy ?? {});
@@ -62,10 +52,7 @@ export async function deployCommand(root: string, env: string | undefined, optio
     }
     writeArtifacts(root, result.artifacts);
     // The image copies dist/: the server bundle must be there too.
-    const bundler = new Bundler(root);
-    const bundled = await bundler.build();
-    await bundler.dispose();
-    if (!bundled.ok) return reportBundleErrors(bundled.errors, root, term);
+    if ((await bundleServer(root, term)) === undefined) return 1;
     files = `infra/${env}`;
     manifest = JSON.parse(readFileSync(join(root, files, 'deploy.json'), 'utf8')) as DeployManifest;
   }
