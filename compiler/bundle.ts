@@ -121,5 +121,3 @@ export class Bundler {
 }
 
 export const SERVER_BUNDLE = 'dist/server.mjs';
-export const APP_BUNDLE = 'dist/app.mjs';
-export const runtimeDir = dirname(GATI_ENTRIES['gati/runtime']!);
