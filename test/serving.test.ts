@@ -16,7 +16,7 @@ serving.before(async () => {
   dir = copyFixture('serving');
   const built = gatiSync(['build', dir]);
   assert.is(built.status, 0, built.stderr + built.stdout);
-  app = await runServer(['dist/server.mjs'], dir, {}, engine.executable);
+  app = await runServer([...engine.args, 'dist/server.mjs'], dir, {}, engine.executable);
 });
 
 serving.after(async () => {
@@ -175,7 +175,7 @@ shutdown('SIGTERM lets an in-flight request finish, then exits 0', async () => {
   const dir2 = copyFixture('serving');
   try {
     assert.is(gatiSync(['build', dir2]).status, 0);
-    const server = await runServer(['dist/server.mjs'], dir2, {}, engine.executable);
+    const server = await runServer([...engine.args, 'dist/server.mjs'], dir2, {}, engine.executable);
     const inflight = fetch(server.url + '/slow?ms=700');
     await new Promise((r) => setTimeout(r, 150));
     const exit = server.stop('SIGTERM');

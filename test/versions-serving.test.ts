@@ -51,7 +51,7 @@ test.after(() => {
 
 for (const engine of ENGINES) {
   test(`[${engine.name}] versions: pinned clients get their version's shapes; unpinned get the newest; /_versions, 400, 410, Deprecation/Sunset`, async () => {
-    const app = await runServer(['dist/server.mjs'], dir, {}, engine.executable);
+    const app = await runServer([...engine.args, 'dist/server.mjs'], dir, {}, engine.executable);
     try {
       const listed = (await call(app, 'GET', '/_versions')).body as unknown as Listed;
       assert.is(listed.current, '3.0.0');

@@ -6,7 +6,7 @@
 //   node bench/http/run.mjs --warmup 1 --duration 2 --rounds 1 --cold-runs 5     smoke run
 // Options:
 //   --warmup S (3)  --duration S (10)  --rounds N (3)  --connections N (50)  --cold-runs N (15)
-//   --servers gati,fastify,raw (add gati-bun for the Bun engine)   --scenarios get,post   --no-load (cold start only)   --no-cold
+//   --servers gati,fastify,raw (add gati-bun for the Bun engine, raw-bun for Bun's own ceiling)   --scenarios get,post   --no-load (cold start only)   --no-cold
 //   --skip-build (reuse bench/.work/http-app/dist)   --port P (3200)   --out FILE (bench/.work/http-results.json)
 //   FASTIFY_SCHEMAS=targets in the environment gives Fastify schemas only on the two scenario routes.
 //
@@ -61,7 +61,7 @@ const WORK = join(REPO_ROOT, 'bench', '.work', 'http');
 const BODY_FILE = join(HERE, 'body.json');
 const BODY = readFileSync(BODY_FILE, 'utf8').trim();
 
-const TARGETS = { get: { fastify: 1.5, raw: 0.9 }, post: { fastify: 1.3, raw: 0.9 }, coldVsFastify: 0.4 };
+const TARGETS = { get: { fastify: 1.5, raw: 0.9 }, post: { fastify: 1.3, raw: 0.9 }, coldVsFastify: 0.4, bunVsFastify: 1.8, bunColdVsNode: 0.5 };
 
 const SERVER_CMD = {
   gati: { args: [join(APP, 'dist', 'server.mjs')], cwd: APP, env: { LOG_LEVEL: 'warn' } },
@@ -69,6 +69,8 @@ const SERVER_CMD = {
   'gati-bun': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'bun'), args: [join(APP, 'dist', 'server.mjs')], cwd: APP, env: { LOG_LEVEL: 'warn' } },
   fastify: { args: [join(HERE, 'fastify-server.mjs')], cwd: REPO_ROOT, env: {} },
   raw: { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: {} },
+  // The Bun ceiling: Bun.serve with the same hand-written router (`--servers gati-bun,raw-bun,...`).
+  'raw-bun': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'bun'), args: [join(HERE, 'raw-bun-server.mjs')], cwd: REPO_ROOT, env: {} },
 };
 
 const SCENARIO = {
@@ -267,6 +269,11 @@ async function main() {
         const x = med.gati.rps / med.raw.rps;
         summary.push(`${sc.toUpperCase()} gati/raw ${r2(x)}× (target ≥ ${TARGETS[sc].raw}×) ${pf(x >= TARGETS[sc].raw)}`);
       }
+      if (med['gati-bun'] && med.fastify) {
+        const x = med['gati-bun'].rps / med.fastify.rps;
+        summary.push(`${sc.toUpperCase()} gati-bun/fastify ${r2(x)}× (issue 8 target ≥ ${TARGETS.bunVsFastify}×) ${pf(x >= TARGETS.bunVsFastify)}`);
+      }
+      if (med['gati-bun'] && med['raw-bun']) summary.push(`${sc.toUpperCase()} gati-bun/raw-bun ${r2(med['gati-bun'].rps / med['raw-bun'].rps)}× (the gap to Bun's own ceiling)`);
       if (med.gati && med.fastify) summary.push(`${sc.toUpperCase()} server CPU per request gati/fastify ${r2(med.gati.cpuUsPerReq / med.fastify.cpuUsPerReq)}× (reference; lower is better, less sensitive to a busy machine than req/s)`);
       summary.push(`${sc.toUpperCase()} all responses 2xx, no socket errors: ${pf(allOk)}`);
     }
@@ -291,6 +298,10 @@ async function main() {
     if (results.cold.gati && results.cold.fastify) {
       const x = results.cold.gati.median / results.cold.fastify.median;
       summary.push(`COLD gati/fastify ${r2(x)}× (target ≤ ${TARGETS.coldVsFastify}×) ${pf(x <= TARGETS.coldVsFastify)}`);
+    }
+    if (results.cold['gati-bun'] && results.cold.gati) {
+      const x = results.cold['gati-bun'].median / results.cold.gati.median;
+      summary.push(`COLD gati-bun/gati ${r2(x)}× (issue 8 target ≤ ${TARGETS.bunColdVsNode}×) ${pf(x <= TARGETS.bunColdVsNode)}`);
     }
     if (results.cold.gati && results.cold.raw) summary.push(`COLD gati/raw ${r2(results.cold.gati.median / results.cold.raw.median)}× (reference)`);
   }

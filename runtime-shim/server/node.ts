@@ -26,6 +26,13 @@ export interface RunningServer extends EngineServer {
   server: Server;
 }
 
+/** node:http's client errors, answered as problem documents instead of a bare socket reset. */
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'request headers are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'the request did not arrive in time'],
+};
+const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
+
 export function createNodeServer(handle: (req: IncomingRequest) => Promise<OutgoingResponse>, options: EngineOptions): RunningServer {
   let inFlight = 0;
   let idle: (() => void) | undefined;
@@ -42,7 +49,14 @@ export function createNodeServer(handle: (req: IncomingRequest) => Promise<Outgo
     }
   };
   const server = createServer(
-    { requestTimeout: options.requestTimeoutMs, headersTimeout: Math.min(options.requestTimeoutMs, 20_000), keepAliveTimeout: 5_000 },
+    {
+      requestTimeout: options.requestTimeoutMs,
+      headersTimeout: Math.min(options.requestTimeoutMs, 20_000),
+      keepAliveTimeout: 5_000,
+      // Node checks the two timeouts above only this often (30 s by default), which would let a
+      // slow client hold its socket for up to 30 s past them.
+      connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(options.requestTimeoutMs / 4))),
+    },
     (req, res) => {
       inFlight++;
       void serve(req, res);
@@ -51,9 +65,9 @@ export function createNodeServer(handle: (req: IncomingRequest) => Promise<Outgo
   // Malformed requests get a problem document too, not a bare socket reset.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return;
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = problemBody(problem(status, status === 431 ? 'request headers are too large' : 'malformed HTTP request'));
-    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    const [status, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'malformed HTTP request'];
+    const body = problemBody(problem(status, detail));
+    socket.end(`HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   return {
     server,

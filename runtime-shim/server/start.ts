@@ -1,10 +1,11 @@
-// Starting and stopping a compiled app on node:http: modules init before /_ready turns green,
+// Starting and stopping a compiled app on its engine (node:http, Bun.serve or Deno.serve): modules init before /_ready turns green,
 // SIGTERM/SIGINT drain in-flight requests up to the shutdown deadline, close modules, exit 0.
 import type { Logger } from '../types.js';
 import type { CompiledApp } from './app.js';
 import { createPipeline } from './handle.js';
 import { createNodeServer } from './node.js';
 import { createBunServer, isBun } from './bun.js';
+import { createDenoServer, isDeno } from './deno.js';
 import { createProcessContext, type Role } from './context.js';
 import { parseByteSize } from './body.js';
 import { createLogger, levelFrom, type LogLevel } from './log.js';
@@ -51,6 +52,16 @@ export async function prepareApp(app: CompiledApp, options: { dev: boolean; log:
   return { handle, context };
 }
 
+/**
+ * The engine adapter for the runtime this process runs on: Bun.serve on Bun, Deno.serve on Deno,
+ * node:http on Node. GATI_ENGINE=node picks the node:http adapter on any runtime (Bun and Deno both
+ * implement node:http), e.g. to compare them.
+ */
+export function currentEngine(): 'node' | 'bun' | 'deno' {
+  if (process.env.GATI_ENGINE === 'node') return 'node';
+  return isBun() ? 'bun' : isDeno() ? 'deno' : 'node';
+}
+
 export async function startServer(app: CompiledApp, options: StartOptions = {}): Promise<StartedServer> {
   const dev = options.dev ?? false;
   const log = options.log ?? createLogger(levelFrom(process.env.LOG_LEVEL, 'info' as LogLevel), { app: app.name });
@@ -58,7 +69,8 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
   const cfg = app.config.server ?? {};
   // The engine is the runtime this process runs on: the same pipeline behind either adapter.
   const engineOptions = { requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, log };
-  const running = isBun() ? createBunServer(handle, engineOptions) : createNodeServer(handle, engineOptions);
+  const engine = currentEngine();
+  const running = engine === 'bun' ? createBunServer(handle, engineOptions) : engine === 'deno' ? createDenoServer(handle, engineOptions) : createNodeServer(handle, engineOptions);
   const host = options.host ?? cfg.host ?? (dev ? '127.0.0.1' : '0.0.0.0');
   const port = await running.listen(options.port ?? cfg.port ?? DEFAULTS.port, host);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -78,6 +90,6 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
-  log.info({ url, routes: app.routes.length, engine: isBun() ? 'bun' : 'node', role: options.role ?? 'all' }, 'listening');
+  log.info({ url, routes: app.routes.length, engine, role: options.role ?? 'all' }, 'listening');
   return { url, port, log, stop, handle };
 }

@@ -9,14 +9,17 @@ import { REPO, fixture } from './paths.js';
 export const GATI_BIN = join(REPO, 'bin/gati.mjs');
 
 export interface Engine {
-  name: 'node' | 'bun';
+  name: 'node' | 'bun' | 'deno';
   executable: string;
+  /** Put before the script: Deno needs its permissions granted. */
+  args: string[];
 }
 
-/** The engines every serving test runs on; bun comes from the `bun` devDependency. */
+/** The engines every serving test runs on; bun and deno come from their devDependencies. */
 export const ENGINES: Engine[] = [
-  { name: 'node', executable: process.execPath },
-  { name: 'bun', executable: join(REPO, 'node_modules/.bin/bun') },
+  { name: 'node', executable: process.execPath, args: [] },
+  { name: 'bun', executable: join(REPO, 'node_modules/.bin/bun'), args: [] },
+  { name: 'deno', executable: join(REPO, 'node_modules/.bin/deno'), args: ['run', '-A'] },
 ];
 
 /** A temp copy of fixtures/<name>, without build outputs. */
@@ -43,7 +46,7 @@ export interface RunningApp {
 /** Spawns `command` with PORT=0 and waits for the "listening" log line (or a "serving on" line). */
 export function runServer(command: string[], cwd: string, env: Record<string, string> = {}, executable = process.execPath): Promise<RunningApp> {
   return new Promise((resolve, reject) => {
-    if (!existsSync(executable)) return reject(new Error(`${executable} is missing: run npm ci (bun is a devDependency)`));
+    if (!existsSync(executable)) return reject(new Error(`${executable} is missing: run npm ci (bun and deno are devDependencies)`));
     const child = spawn(executable, command, { cwd, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const logs: Record<string, unknown>[] = [];
     let text = '';

@@ -1,0 +1,63 @@
+// The Deno engine adapter: Deno.serve in front of the shared fetch-style handler (fetch-engine.ts).
+// Deno.serve has no body limit of its own (the pipeline's answers 413) and no timeout settings
+// (denoland/deno#3515): a body that stops arriving is answered 408 by the fetch handler's own
+// timer; a client that never finishes its headers is out of the adapter's reach (README: Engines).
+// Graceful shutdown uses HttpServer.shutdown(), which stops accepting and waits for in-flight
+// requests, raced against the shutdown deadline, after which the abort signal closes the rest.
+import { createFetchHandler, problemResponse, type Pipeline } from './fetch-engine.js';
+import { problem } from './problem.js';
+import type { EngineOptions, EngineServer } from './node.js';
+
+interface DenoServeInfo {
+  remoteAddr: { hostname?: string };
+}
+interface DenoHttpServer {
+  addr: { port: number };
+  finished: Promise<void>;
+  shutdown(): Promise<void>;
+}
+interface DenoGlobal {
+  serve(options: Record<string, unknown>, handler: (request: Request, info: DenoServeInfo) => Promise<Response>): DenoHttpServer;
+}
+
+export function isDeno(): boolean {
+  return typeof (globalThis as { Deno?: { serve?: unknown } }).Deno?.serve === 'function';
+}
+
+export function createDenoServer(handle: Pipeline, options: EngineOptions): EngineServer {
+  const Deno = (globalThis as unknown as { Deno: DenoGlobal }).Deno;
+  let server: DenoHttpServer | undefined;
+  let closing = false;
+  const abort = new AbortController();
+  const handler = createFetchHandler<DenoServeInfo>(handle, { log: options.log, ipOf: (_request, info) => info.remoteAddr.hostname ?? '', bodyTimeoutMs: options.requestTimeoutMs });
+  return {
+    listen(port, host) {
+      return new Promise((resolve) => {
+        server = Deno.serve(
+          {
+            port,
+            hostname: host,
+            signal: abort.signal,
+            onListen: (addr: { port: number }) => resolve(addr.port),
+            onError: () => problemResponse(problem(500)),
+          },
+          handler.fetch,
+        );
+      });
+    },
+    inFlight: handler.inFlight,
+    async close(deadlineMs) {
+      if (closing || !server) return;
+      closing = true;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let drained = false;
+      const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));
+      await Promise.race([server.shutdown().then(() => (drained = true)), deadline]);
+      clearTimeout(timer);
+      // Past the deadline: close the connections still open (after a clean shutdown there are none,
+      // and aborting then would touch a closed listener).
+      if (!drained) abort.abort();
+      await server.finished.catch(() => undefined);
+    },
+  };
+}

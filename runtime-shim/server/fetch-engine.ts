@@ -1,0 +1,119 @@
+// What the fetch-style engines (Bun.serve, Deno.serve) share: a web Request in front of the
+// pipeline, the body read once under the same limit, the pipeline's answer as a web Response, and
+// the in-flight count that graceful shutdown waits on. bun.ts and deno.ts only start and stop.
+import type { Logger } from '../types.js';
+import type { IncomingRequest, OutgoingResponse } from './handle.js';
+import { BodyTooLargeError } from './body.js';
+import { problem, problemBody, type Problem } from './problem.js';
+
+export type Pipeline = (req: IncomingRequest) => Promise<OutgoingResponse>;
+
+export interface FetchHandler<Extra> {
+  fetch(request: Request, extra: Extra): Promise<Response>;
+  inFlight(): number;
+}
+
+export interface FetchHandlerOptions<Extra> {
+  log: Logger;
+  /** Reads the client address from the engine's second fetch argument (server or info). */
+  ipOf(request: Request, extra: Extra): string;
+  /**
+   * For an engine without a timeout of its own (Deno.serve): a body still arriving after this
+   * many ms gets 408 and the connection is closed. Bun's idle timeout already does this.
+   */
+  bodyTimeoutMs?: number;
+}
+
+/** Thrown by readBody when the body did not arrive within `bodyTimeoutMs`. */
+class BodyTimeoutError extends Error {}
+
+export function createFetchHandler<Extra>(handle: Pipeline, options: FetchHandlerOptions<Extra>): FetchHandler<Extra> {
+  let inFlight = 0;
+  return {
+    async fetch(request, extra) {
+      inFlight++;
+      try {
+        return toWebResponse(await handle(fromWebRequest(request, () => options.ipOf(request, extra), options.bodyTimeoutMs)));
+      } catch (error) {
+        if (error instanceof BodyTimeoutError) return problemResponse(problem(408, 'the request body did not arrive in time'), { connection: 'close' });
+        options.log.error({ err: error }, 'request pipeline failed');
+        return problemResponse(problem(500));
+      } finally {
+        inFlight--;
+      }
+    },
+    inFlight: () => inFlight,
+  };
+}
+
+export function problemResponse(p: Problem, headers: Record<string, string> = {}): Response {
+  return new Response(problemBody(p), { status: p.status, headers: { 'content-type': 'application/problem+json', ...headers } });
+}
+
+export async function waitIdle(count: () => number): Promise<void> {
+  while (count() > 0) await new Promise((r) => setTimeout(r, 5));
+}
+
+function fromWebRequest(request: Request, ip: () => string, bodyTimeoutMs: number | undefined): IncomingRequest {
+  const url = request.url;
+  // `http://host:port/path?q`: the path starts at the first '/' after the scheme's '//'.
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  const headers: Record<string, string | string[]> = {};
+  request.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  return {
+    method: request.method,
+    url: start === -1 ? '/' : url.slice(start),
+    headers,
+    // Most requests never ask for the address: look it up only when they do.
+    get ip() {
+      return ip();
+    },
+    readBody: bodyTimeoutMs === undefined ? (limit) => readBody(request, limit) : (limit) => withTimeout(readBody(request, limit), bodyTimeoutMs),
+  };
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new BodyTimeoutError()), ms)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readBody(request: Request, limit: number): Promise<Buffer> {
+  const declared = request.headers.get('content-length');
+  if (Number(declared) > limit) throw new BodyTooLargeError();
+  // A declared length within the limit is read in one go (the engine stops at Content-Length).
+  // This must not touch `request.body` first: on Bun that turns the body into a ReadableStream,
+  // and reading through the stream costs more than the rest of the request.
+  if (declared !== null && !request.headers.has('transfer-encoding')) return declared === '0' ? Buffer.alloc(0) : Buffer.from(await request.arrayBuffer());
+  // A body without one is streamed, so that the limit holds chunk by chunk.
+  if (!request.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new BodyTooLargeError();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toWebResponse(out: OutgoingResponse): Response {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(out.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+    else headers.set(key, value);
+  }
+  return new Response(out.body, { status: out.status, headers });
+}
