@@ -1,4 +1,5 @@
-// The embedded default: one SQLite file (better-sqlite3, loaded only when an app has effects).
+// The embedded default: one SQLite file (better-sqlite3 on Node, node:sqlite on Bun and Deno: see
+// sqlite-driver.ts; loaded only when an app has effects).
 //
 // Durability: WAL mode. Writes that must survive a power cut (enqueue, and retry/cancel from the
 // CLI) commit with synchronous=FULL: the WAL is fsynced before enqueue resolves. The worker's own
@@ -10,23 +11,10 @@
 // one process or many) never claim the same job.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobStatus, JobView, Lease, NewJob } from './types.js';
 import { JOB_STATUSES } from './types.js';
-
-interface Statement {
-  run(...params: unknown[]): { changes: number };
-  get(...params: unknown[]): unknown;
-  all(...params: unknown[]): unknown[];
-}
-interface Database {
-  pragma(source: string): unknown;
-  exec(source: string): void;
-  prepare(source: string): Statement;
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): { (...args: A): R; immediate(...args: A): R };
-  close(): void;
-}
+import { openDatabase, type Database } from './sqlite-driver.js';
 
 interface Row {
   id: number;
@@ -69,9 +57,8 @@ export interface SqliteBackendOptions {
 }
 
 export async function openSqliteBackend(options: SqliteBackendOptions): Promise<EffectBackend> {
-  const BetterSqlite = createRequire(import.meta.url)('better-sqlite3') as new (path: string, options?: object) => Database;
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-  const db = new BetterSqlite(options.path);
+  const db = await openDatabase(options.path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
