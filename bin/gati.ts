@@ -41,7 +41,9 @@ Options:
   --host <h>          host for start (default HOST, else 0.0.0.0) and dev (127.0.0.1)
   --workers <n|auto>  start: server processes (node:cluster)
   --role <r>          start: all (default: routes and effect jobs), api (routes only) or worker (jobs only)
-  --runtime <node|bun>  start: the engine serving dist/server.mjs (bun from the bun npm package)
+  --target <engine>   build: the engine to build for, node, bun or deno (default: the config's runtime, else node)
+  --runtime <engine>  start: serve on node, bun or deno instead of the build's target (bun and deno from
+                      their npm packages)
   --dry-run           deploy: print the commands and the diff against the last deployment
   --rollback          deploy: re-apply the previous deployment of <env>
   --skip-image        deploy: do not build and push the image (CI did)
@@ -77,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
         workers: { type: 'string' },
         role: { type: 'string' },
         runtime: { type: 'string' },
+        target: { type: 'string' },
       },
     });
   } catch (error) {
@@ -102,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
   const dir = resolve(rest[0] ?? '.');
   try {
     switch (command) {
-      case 'build': return await buildCommand(dir, term, json);
+      case 'build': return await buildCommand(dir, term, json, values.target);
       case 'generate': return await generateCommand(dir, term, json);
       case 'routes': return await routesCommand(dir, term, json);
       case 'explain': return explainCommand(rest[0], term);

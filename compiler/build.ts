@@ -14,7 +14,8 @@ import { GENERATED_HEADER, type Artifact } from '../emitters/artifact.js';
 import { emit as emitSchemas } from '../emitters/schema/index.js';
 import { emit as emitValidators, type ValidatorCache } from '../emitters/validators/index.js';
 import { emitRouter } from '../emitters/router/index.js';
-import { emitEntry, emitLauncher, emitWorkerLauncher } from '../emitters/bundle/entry.js';
+import { emitEntry, emitLaunchers } from '../emitters/bundle/entry.js';
+import type { Runtime } from './engines.js';
 import { emitInfra, type InfraOptions } from '../emitters/infra/index.js';
 import { checkDeployModel } from './check-deploy-model.js';
 import { emit as emitContext } from '../emitters/context/index.js';
@@ -46,6 +47,8 @@ export interface BuildOptions {
   versions?: 'enforce' | 'warn' | 'skip';
   /** Every emitter (build), the generated sources only (generate), or none (routes: the model is enough). */
   emit?: 'all' | 'generated' | 'none';
+  /** The engine to build for (`gati build --target`); overrides the config's `runtime`. */
+  target?: Runtime;
 }
 
 export interface EmitContext {
@@ -58,6 +61,8 @@ export interface EmitContext {
   infra?: InfraOptions | false;
   /** The API semver this build releases (from the versions phase); the SDK and OpenAPI carry it. */
   apiVersion?: string;
+  /** The engine the build targets (default: the config's `runtime`, else node). */
+  runtime?: Runtime;
 }
 
 /** The generated sources (context types and client) and the SDK: what `gati generate` writes. */
@@ -71,6 +76,7 @@ export function emitGenerated(model: AppModel, ctx: EmitContext): Artifact[] {
  */
 export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Artifact[] {
   const script = ctx.configFile && /\.(m?ts|m?js)$/.test(ctx.configFile) ? ctx.configFile : undefined;
+  const runtime = ctx.runtime ?? ctx.config.runtime ?? 'node';
   const artifacts: Artifact[] = [
     { path: '.gati/model.json', contents: `${stableStringify(model)}\n` },
     ...emitSchemas(model),
@@ -79,10 +85,9 @@ export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Art
     ...emitValidators(model, { unknownKeys: ctx.config.validation?.unknownKeys ?? 'strip' }, ctx.validatorCache),
     { path: 'dist/router.mjs', contents: `// ${GENERATED_HEADER}\n${emitRouter(model.routes)}` },
     emitEntry(model, { config: ctx.config, configScript: script }),
-    emitLauncher(),
-    ...(model.effects.length ? [emitWorkerLauncher()] : []),
+    ...emitLaunchers(runtime, model.effects.length > 0),
   ];
-  return ctx.infra === false ? artifacts : [...artifacts, ...emitInfra(model, ctx.config, artifacts, ctx.infra ?? {})];
+  return ctx.infra === false ? artifacts : [...artifacts, ...emitInfra(model, ctx.config, artifacts, { ...ctx.infra, runtime })];
 }
 
 export class BuildSession {
@@ -126,7 +131,7 @@ export class BuildSession {
     const diagnostics = [...this.configDiagnostics, ...analysis.diagnostics, ...bag.items].sort(compareDiagnostics);
     const ok = !diagnostics.some((d) => d.severity === 'error');
     const emitStarted = performance.now();
-    const ctx: EmitContext = { config: this.config, configFile: this.configFile, validatorCache: this.validatorCache, infra: this.options.infra, apiVersion: versions?.plan.semver };
+    const ctx: EmitContext = { config: this.config, configFile: this.configFile, validatorCache: this.validatorCache, infra: this.options.infra, apiVersion: versions?.plan.semver, runtime: this.options.target };
     const emit = this.options.emit ?? 'all';
     const artifacts = !ok || emit === 'none' ? [] : emit === 'generated' ? emitGenerated(analysis.model, ctx) : emitAll(analysis.model, ctx);
     return { ok, config: this.config, model: analysis.model, artifacts, diagnostics, versions, stats: { ...analysis.stats, configMs: this.configMs, emitMs: performance.now() - emitStarted } };

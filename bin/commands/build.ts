@@ -1,7 +1,8 @@
 // gati build [dir]: analyze the app, record the API version, write .gati/model.json, .gati/generated/,
 // dist/ (schemas, validators, router, openapi.json), sdk/ and infra/, and bundle dist/server.mjs.
 import { relative } from 'node:path';
-import { buildApp, type BuildResult } from '../../compiler/build.js';
+import { buildApp, type BuildOptions, type BuildResult } from '../../compiler/build.js';
+import { isRuntime, RUNTIMES } from '../../compiler/engines.js';
 import { writeArtifacts } from '../../compiler/write-artifacts.js';
 import { Bundler, SERVER_BUNDLE } from '../../compiler/bundle.js';
 import type { Terminal } from '../terminal.js';
@@ -11,9 +12,9 @@ import { recordVersion } from '../../compiler/versions/store.js';
 import { emit as emitVersions } from '../../emitters/versions/index.js';
 
 /** buildApp, with a missing optional infra dependency (aws-cdk-lib) said plainly; undefined then. */
-export async function buildOrExplain(root: string, term: Terminal, command: string): Promise<BuildResult | undefined> {
+export async function buildOrExplain(root: string, term: Terminal, command: string, options: BuildOptions = {}): Promise<BuildResult | undefined> {
   try {
-    return await buildApp(root);
+    return await buildApp(root, options);
   } catch (error) {
     if (error instanceof MissingInfraDependencyError) {
       term.error(`${command}: ${error.message}`);
@@ -35,9 +36,13 @@ export async function bundleServer(root: string, term: Terminal): Promise<number
   return bundled.ms;
 }
 
-export async function buildCommand(root: string, term: Terminal, json: boolean): Promise<number> {
+export async function buildCommand(root: string, term: Terminal, json: boolean, target?: string): Promise<number> {
+  if (target !== undefined && !isRuntime(target)) {
+    term.error(`gati build: --target must be ${RUNTIMES.join(', ')}; got "${target}"`);
+    return 2;
+  }
   term.progress(`gati build: analyzing ${relative(process.cwd(), root) || '.'}…`);
-  const result = await buildOrExplain(root, term, 'gati build');
+  const result = await buildOrExplain(root, term, 'gati build', { target });
   if (!result) return 1;
   const failed = reportDiagnostics(result.diagnostics, root, term, json);
   if (failed) return 1;
@@ -60,7 +65,7 @@ export async function buildCommand(root: string, term: Terminal, json: boolean):
   const where = relative(process.cwd(), root) || '.';
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   term.info(`${term.style.bold('gati build')} ${m.app.name}: ${count(m.routes.length, 'route')}, ${count(m.modules.length, 'module')}, ${count(m.effects.length, 'effect')}, ${count(Object.keys(m.types).length, 'named type')} in ${ms} ms`);
-  term.info(`  server   ${where}/${SERVER_BUNDLE}`);
+  term.info(`  server   ${where}/${SERVER_BUNDLE} (${target ?? result.config.runtime ?? 'node'})`);
   term.info(`  model    ${where}/.gati/model.json`);
   term.info(`  schemas  ${where}/dist/schemas/ (${result.artifacts.filter((a) => a.path.startsWith('dist/schemas/')).length} files)`);
   term.info(`  openapi  ${where}/dist/openapi.json`);

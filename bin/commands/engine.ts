@@ -1,27 +1,29 @@
-// `gati start --runtime bun`: the same dist/server.mjs, served by the bun executable of the `bun`
-// npm package (its binary comes from @oven/bun-linux-x64 and friends, from the npm registry).
+// `gati start --runtime bun|deno` (or a build that targets one) from Node: the same dist/server.mjs,
+// served by the engine's executable from the `bun` or `deno` npm package (their binaries come
+// from the npm registry, through @oven/bun-linux-x64 and @deno/linux-x64-glibc and friends).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { ENGINE_PACKAGES, engineArgs, type Runtime } from '../../compiler/engines.js';
 import type { Terminal } from '../terminal.js';
 
-export function findBun(root: string): string | undefined {
+export function findEngine(root: string, runtime: Exclude<Runtime, 'node'>): string | undefined {
   for (const dir of [root, process.cwd()]) {
-    const candidate = join(dir, 'node_modules', '.bin', 'bun');
+    const candidate = join(dir, 'node_modules', '.bin', runtime);
     if (existsSync(candidate)) return candidate;
   }
   return undefined;
 }
 
-/** Runs dist/server.mjs under Bun, forwarding signals; resolves with Bun's exit code. */
-export function runOnBun(root: string, env: Record<string, string | undefined>, term: Terminal): Promise<number> {
-  const bun = findBun(root);
-  if (!bun) {
-    term.error('gati start: --runtime bun needs the bun executable: `npm install --save-dev bun` (it ships the binary through the npm registry)');
+/** Runs dist/server.mjs under `runtime`, forwarding signals; resolves with its exit code. */
+export function runOnEngine(root: string, runtime: Exclude<Runtime, 'node'>, script: string[], env: Record<string, string | undefined>, term: Terminal): Promise<number> {
+  const executable = findEngine(root, runtime);
+  if (!executable) {
+    term.error(`gati start: the ${runtime} runtime needs the ${runtime} executable: \`npm install --save-dev ${ENGINE_PACKAGES[runtime]}\` (it ships the binary through the npm registry)`);
     return Promise.resolve(1);
   }
   const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
-  const child = spawn(bun, [join(root, 'dist', 'server.mjs')], { cwd: root, stdio: 'inherit', env: { ...process.env, ...defined } });
+  const child = spawn(executable, [...engineArgs(runtime), ...script], { cwd: root, stdio: 'inherit', env: { ...process.env, ...defined } });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }

@@ -1,9 +1,14 @@
 // gati start [dir]: serve the built app (dist/server.mjs) with `--port`/PORT, `--host`/HOST
-// (default 0.0.0.0) and `--workers N|auto` (one process per core with node:cluster).
-import { existsSync } from 'node:fs';
+// (default 0.0.0.0), `--workers N|auto` (one process per core with node:cluster) and `--role`.
+// The engine is the one the build targets (dist/runtime.json), or `--runtime`: from Node, a Bun or
+// Deno target re-runs this command under that engine's executable, which serves in-process.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadBundle } from './load-bundle.js';
-import { runOnBun } from './engine.js';
+import { runOnEngine } from './engine.js';
+import { RUNTIME_FILE } from '../../emitters/bundle/entry.js';
+import { isRuntime, RUNTIMES, type Runtime } from '../../compiler/engines.js';
 import type { Terminal } from '../terminal.js';
 
 export interface ServeFlags {
@@ -14,24 +19,28 @@ export interface ServeFlags {
   runtime?: string;
 }
 
-export async function startCommand(root: string, flags: ServeFlags, term: Terminal): Promise<number> {
-  if (flags.runtime !== undefined && flags.runtime !== 'node' && flags.runtime !== 'bun') {
-    term.error(`gati start: --runtime must be node or bun, got "${flags.runtime}" (Deno is not supported yet)`);
-    return 2;
-  }
-  if (flags.runtime === 'bun') {
-    if (!existsSync(join(root, 'dist', 'server.mjs'))) {
-      term.error(`gati start: ${join(root, 'dist', 'server.mjs')} does not exist: run \`gati build\` first`);
-      return 1;
-    }
-    return runOnBun(root, { PORT: flags.port, HOST: flags.host ?? process.env.HOST ?? '0.0.0.0', GATI_ROLE: flags.role }, term);
-  }
-  let bundle;
+const GATI_BIN = fileURLToPath(new URL('../../../bin/gati.mjs', import.meta.url));
+
+/** The engine this process runs on. */
+function hostRuntime(): Runtime {
+  if (typeof process.versions.bun === 'string') return 'bun';
+  return typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined' ? 'deno' : 'node';
+}
+
+/** The engine dist/ was built for (dist/runtime.json; builds from before it existed: node). */
+function builtFor(root: string): Runtime {
   try {
-    bundle = await loadBundle(root);
-  } catch (error) {
-    term.error(`gati start: ${(error as Error).message}`);
-    return 1;
+    const { runtime } = JSON.parse(readFileSync(join(root, RUNTIME_FILE), 'utf8')) as { runtime?: string };
+    return runtime && isRuntime(runtime) ? runtime : 'node';
+  } catch {
+    return 'node';
+  }
+}
+
+export async function startCommand(root: string, flags: ServeFlags, term: Terminal): Promise<number> {
+  if (flags.runtime !== undefined && !isRuntime(flags.runtime)) {
+    term.error(`gati start: --runtime must be ${RUNTIMES.join(', ')}; got "${flags.runtime}"`);
+    return 2;
   }
   const workers = flags.workers === 'auto' ? 'auto' : flags.workers ? Number(flags.workers) : undefined;
   if (workers !== undefined && workers !== 'auto' && !(Number.isInteger(workers) && workers >= 1)) {
@@ -45,8 +54,41 @@ export async function startCommand(root: string, flags: ServeFlags, term: Termin
     term.error(`gati start: --role must be all, api or worker, got "${role}"`);
     return 2;
   }
-  await bundle.runMain(bundle.app, { port, host: flags.host ?? process.env.HOST ?? '0.0.0.0', workers, role });
+  if (!existsSync(join(root, 'dist', 'server.mjs'))) {
+    term.error(`gati start: ${join(root, 'dist', 'server.mjs')} does not exist: run \`gati build\` first`);
+    return 1;
+  }
+  const runtime = (flags.runtime as Runtime | undefined) ?? builtFor(root);
+  const here = hostRuntime();
+  if (runtime !== here) {
+    if (here !== 'node' || runtime === 'node') {
+      term.error(`gati start: this process runs on ${here}, but ${flags.runtime ? '--runtime asks for' : 'the build targets'} ${runtime}; run gati with ${runtime}, or pass --runtime ${here}`);
+      return 2;
+    }
+    const forwarded = [...(flags.port ? ['--port', flags.port] : []), ...(flags.host ? ['--host', flags.host] : []), ...(flags.workers ? ['--workers', flags.workers] : []), ...(flags.role ? ['--role', flags.role] : [])];
+    return runOnEngine(root, runtime, [GATI_BIN, 'start', root, '--runtime', runtime, ...forwarded], {}, term);
+  }
+  let bundle;
+  try {
+    bundle = await loadBundle(root);
+  } catch (error) {
+    term.error(`gati start: ${(error as Error).message}`);
+    return 1;
+  }
+  try {
+    await bundle.runMain(bundle.app, { port, host: flags.host ?? process.env.HOST ?? '0.0.0.0', workers, role });
+  } catch (error) {
+    if (!isAddressInUse(error)) throw error;
+    term.error(`gati start: port ${port ?? bundle.app.config.server?.port ?? 3000} is already in use; stop what listens there, or choose another with --port or PORT`);
+    return 1;
+  }
   return -1; // keeps running; the process exits on a signal
+}
+
+/** node:http's EADDRINUSE, Deno's AddrInUse. */
+function isAddressInUse(error: unknown): boolean {
+  const e = error as { code?: string; name?: string } | null;
+  return e?.code === 'EADDRINUSE' || e?.name === 'AddrInUse';
 }
 
 export function parsePort(value: string | undefined, term: Terminal): number | undefined | null {

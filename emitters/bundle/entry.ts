@@ -4,6 +4,7 @@
 import type { AppModel, RouteModel } from '../../compiler/model/app-model.js';
 import type { GatiConfig } from '../../runtime-shim/config.js';
 import { GENERATED_HEADER } from '../artifact.js';
+import { engineArgs, type Runtime } from '../../compiler/engines.js';
 
 export const ENTRY_PATH = '.gati/cache/server-entry.mjs';
 
@@ -45,15 +46,21 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
 /**
  * dist/server.mjs: enables source maps, then loads the bundle (dist/app.mjs) and serves it. Source
  * maps only apply to modules loaded after they are enabled, hence a launcher in front of the bundle.
+ * dist/worker.mjs (apps with effects): runs the effect jobs only (it answers /_health and /_ready
+ * for probes). dist/runtime.json: the engine the build targets, which `gati start` runs it on.
+ * The launchers run on every engine; their comments show the target's command.
  */
-export function emitLauncher(): { path: string; contents: string } {
-  return launcher('dist/server.mjs', '`node dist/server.mjs` serves the app (and runs its effect jobs); PORT, HOST and GATI_ROLE come from the environment.', '');
+export function emitLaunchers(runtime: Runtime, effects: boolean): { path: string; contents: string }[] {
+  const run = [runtime, ...engineArgs(runtime)].join(' ');
+  return [
+    launcher('dist/server.mjs', `\`${run} dist/server.mjs\` serves the app (and runs its effect jobs); PORT, HOST and GATI_ROLE come from the environment.`, ''),
+    ...(effects ? [launcher('dist/worker.mjs', `\`${run} dist/worker.mjs\` runs the effect jobs only; PORT serves /_health and /_ready.`, "{ role: 'worker' }")] : []),
+    { path: RUNTIME_FILE, contents: `${JSON.stringify({ runtime })}\n` },
+  ];
 }
 
-/** dist/worker.mjs: runs the effect jobs only (it answers /_health and /_ready for probes). */
-export function emitWorkerLauncher(): { path: string; contents: string } {
-  return launcher('dist/worker.mjs', '`node dist/worker.mjs` runs the effect jobs only; PORT serves /_health and /_ready.', "{ role: 'worker' }");
-}
+/** Where the build records its target engine. */
+export const RUNTIME_FILE = 'dist/runtime.json';
 
 function launcher(path: string, comment: string, options: string): { path: string; contents: string } {
   return {

@@ -3,12 +3,19 @@
 // allow-list is written as dist/.dockerignore for builds whose context is dist/'s parent under another name.
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
 import { DEFAULT_PORT } from '../infra/plan.js';
+import { ENGINE_IMAGES, engineArgs, type Runtime } from '../../compiler/engines.js';
 
-export function emitDocker(port: number = DEFAULT_PORT): Artifact[] {
-  const healthcheck = `fetch('http://127.0.0.1:'+(process.env.PORT||${port})+'/_health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
+export function emitDocker(port: number = DEFAULT_PORT, runtime: Runtime = 'node'): Artifact[] {
+  const { image, user } = ENGINE_IMAGES[runtime];
+  const probe = `fetch('http://127.0.0.1:'+(process.env.PORT||${port})+'/_health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
+  // The probe is a one-line fetch: the slim images have no curl.
+  const healthcheck = runtime === 'node' ? ['node', '-e', probe] : runtime === 'bun' ? ['bun', '-e', probe] : ['deno', 'eval', probe];
+  // `gati start` runs inside the target engine, which then serves dist/ in-process.
+  const entrypoint = runtime === 'node' ? ['node_modules/.bin/gati'] : [runtime, ...engineArgs(runtime), 'node_modules/gati/bin/gati.mjs'];
   const dockerfile = `# syntax=docker/dockerfile:1
 # ${GENERATED_HEADER}
 # Build from the app root: docker build -f dist/Dockerfile -t <repository>:<tag> .
+# Engine: ${runtime} (the config's \`runtime\`, or \`gati build --target\`).
 
 # 1. production dependencies only, from the lockfile when there is one
 FROM node:20-slim AS deps
@@ -19,18 +26,17 @@ RUN if [ -f package-lock.json ] || [ -f npm-shrinkwrap.json ]; then npm ci --omi
   && npm cache clean --force
 
 # 2. the runtime: node_modules + dist/, owned by root and run as an unprivileged user
-FROM node:20-slim
+FROM ${image}
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=${port}
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY dist ./dist
-USER 1000:1000
+USER ${user}
 EXPOSE ${port}
 STOPSIGNAL SIGTERM
-# node:20-slim has no curl: the probe is a one-line fetch
-HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 CMD ["node", "-e", "${healthcheck}"]
-ENTRYPOINT ["node_modules/.bin/gati"]
+HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 CMD ${JSON.stringify(healthcheck)}
+ENTRYPOINT ${JSON.stringify(entrypoint)}
 CMD ["start"]
 `;
   const ignore = `# ${GENERATED_HEADER}

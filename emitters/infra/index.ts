@@ -10,9 +10,12 @@ import { emitK8s } from '../infra-k8s/index.js';
 import { emitAzure } from '../infra-azure/index.js';
 import { emitAws, type AwsOptions } from '../infra-aws/index.js';
 import { planEnv, type EnvPlan } from './plan.js';
+import type { Runtime } from '../../compiler/engines.js';
 
 export interface InfraOptions {
   aws?: AwsOptions;
+  /** The engine the image runs (default node). */
+  runtime?: Runtime;
 }
 
 /** sha256 over path and bytes of each artifact, in path order; 12 hex digits. */
@@ -25,7 +28,7 @@ export function contentHash(artifacts: Artifact[]): string {
 }
 
 export function emitInfra(model: AppModel, config: GatiConfig, built: Artifact[], options: InfraOptions = {}): Artifact[] {
-  const docker = emitDocker(config.server?.port);
+  const docker = emitDocker(config.server?.port, options.runtime);
   const tag = contentHash([...built, ...docker]);
   const out = [...docker];
   for (const env of Object.keys(config.deploy ?? {}).sort()) {

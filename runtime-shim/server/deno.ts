@@ -38,6 +38,7 @@ export function createDenoServer(handle: Pipeline, options: EngineOptions): Engi
             port,
             hostname: host,
             signal: abort.signal,
+            reusePort: options.clusterWorker ?? false,
             onListen: (addr: { port: number }) => resolve(addr.port),
             onError: () => problemResponse(problem(500)),
           },

@@ -6,6 +6,9 @@ import type { CompiledApp } from './app.js';
 import { startServer } from './start.js';
 import type { Role } from './context.js';
 
+const MAX_CRASHES = 5;
+const CRASH_WINDOW_MS = 10_000;
+
 export interface MainOptions {
   port?: number;
   host?: string;
@@ -28,9 +31,24 @@ export async function runMain(app: CompiledApp, options: MainOptions = {}): Prom
     };
     process.once('SIGTERM', stopAll);
     process.once('SIGINT', stopAll);
+    const crashes: number[] = [];
     cluster.on('exit', (_worker, code) => {
-      if (!exiting && code !== 0) cluster.fork(); // a crashed worker is replaced
-      if (Object.keys(cluster.workers ?? {}).length === 0 && exiting) process.exit(0);
+      if (!exiting && code !== 0) {
+        // A crashed worker is replaced, unless workers keep crashing (a bad config, a port in
+        // use): then forking forever would only hide the error, so the primary gives up.
+        const now = Date.now();
+        crashes.push(now);
+        while (crashes[0]! < now - CRASH_WINDOW_MS) crashes.shift();
+        if (crashes.length > MAX_CRASHES) {
+          console.error(`gati: ${crashes.length} workers crashed within ${CRASH_WINDOW_MS / 1000} s; giving up (their errors are above)`);
+          exiting = true;
+          stopAll('SIGTERM');
+          process.exitCode = 1;
+          return;
+        }
+        cluster.fork();
+      }
+      if (Object.keys(cluster.workers ?? {}).length === 0 && exiting) process.exit(); // 0, or 1 after giving up
     });
     return;
   }

@@ -20,6 +20,11 @@ export interface EngineOptions {
   /** Longest a whole request may take to arrive (slowloris), ms. */
   requestTimeoutMs: number;
   log: Logger;
+  /**
+   * This process is one of several `--workers` on one port. node:http and Bun share the port
+   * through node:cluster; Deno.serve needs SO_REUSEPORT for it.
+   */
+  clusterWorker?: boolean;
 }
 
 export interface RunningServer extends EngineServer {

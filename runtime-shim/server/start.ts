@@ -1,5 +1,6 @@
 // Starting and stopping a compiled app on its engine (node:http, Bun.serve or Deno.serve): modules init before /_ready turns green,
 // SIGTERM/SIGINT drain in-flight requests up to the shutdown deadline, close modules, exit 0.
+import cluster from 'node:cluster';
 import type { Logger } from '../types.js';
 import type { CompiledApp } from './app.js';
 import { createPipeline } from './handle.js';
@@ -68,7 +69,7 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
   const { handle, context } = await prepareApp(app, { dev, log, role: options.role });
   const cfg = app.config.server ?? {};
   // The engine is the runtime this process runs on: the same pipeline behind either adapter.
-  const engineOptions = { requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, log };
+  const engineOptions = { requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, log, clusterWorker: cluster.isWorker };
   const engine = currentEngine();
   const running = engine === 'bun' ? createBunServer(handle, engineOptions) : engine === 'deno' ? createDenoServer(handle, engineOptions) : createNodeServer(handle, engineOptions);
   const host = options.host ?? cfg.host ?? (dev ? '127.0.0.1' : '0.0.0.0');

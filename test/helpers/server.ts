@@ -5,13 +5,14 @@ import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, fixture } from './paths.js';
+import { engineArgs } from '../../compiler/engines.js';
 
 export const GATI_BIN = join(REPO, 'bin/gati.mjs');
 
 export interface Engine {
   name: 'node' | 'bun' | 'deno';
   executable: string;
-  /** Put before the script: Deno needs its permissions granted. */
+  /** Put before the script: Deno's permissions, as `gati start` and the Dockerfile grant them. */
   args: string[];
 }
 
@@ -19,7 +20,7 @@ export interface Engine {
 export const ENGINES: Engine[] = [
   { name: 'node', executable: process.execPath, args: [] },
   { name: 'bun', executable: join(REPO, 'node_modules/.bin/bun'), args: [] },
-  { name: 'deno', executable: join(REPO, 'node_modules/.bin/deno'), args: ['run', '-A'] },
+  { name: 'deno', executable: join(REPO, 'node_modules/.bin/deno'), args: engineArgs('deno') },
 ];
 
 /** A temp copy of fixtures/<name>, without build outputs. */
