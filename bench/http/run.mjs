@@ -6,7 +6,7 @@
 //   node bench/http/run.mjs --warmup 1 --duration 2 --rounds 1 --cold-runs 5     smoke run
 // Options:
 //   --warmup S (3)  --duration S (10)  --rounds N (3)  --connections N (50)  --cold-runs N (15)
-//   --servers gati,fastify,raw (add gati-bun for the Bun engine, raw-bun for Bun's own ceiling)   --scenarios get,post   --no-load (cold start only)   --no-cold
+//   --servers gati,fastify,raw (add gati-bun/gati-deno for the Bun/Deno engines, raw-bun/raw-deno for their own ceilings)   --scenarios get,post   --no-load (cold start only)   --no-cold
 //   --skip-build (reuse bench/.work/http-app/dist)   --port P (3200)   --out FILE (bench/.work/http-results.json)
 //   FASTIFY_SCHEMAS=targets in the environment gives Fastify schemas only on the two scenario routes.
 //
@@ -31,6 +31,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateHttpApp, DEFAULT_HTTP_APP_DIR, REPO_ROOT } from './gen-app.mjs';
 import { GET_PATH, POST_PATH, orderAnswer } from './routes.mjs';
+import { DENO_RUN_ARGS } from '../../lib/compiler/engines.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -71,6 +72,9 @@ const SERVER_CMD = {
   raw: { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: {} },
   // The Bun ceiling: Bun.serve with the same hand-written router (`--servers gati-bun,raw-bun,...`).
   'raw-bun': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'bun'), args: [join(HERE, 'raw-bun-server.mjs')], cwd: REPO_ROOT, env: {} },
+  // Deno: the same build under the permissions `gati start` grants, and Deno.serve's own ceiling.
+  'gati-deno': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'deno'), args: [...DENO_RUN_ARGS, join(APP, 'dist', 'server.mjs')], cwd: APP, env: { LOG_LEVEL: 'warn' } },
+  'raw-deno': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'deno'), args: ['run', '--allow-net', '--allow-env', '--allow-read', join(HERE, 'raw-deno-server.mjs')], cwd: REPO_ROOT, env: {} },
 };
 
 const SCENARIO = {
@@ -274,6 +278,9 @@ async function main() {
         summary.push(`${sc.toUpperCase()} gati-bun/fastify ${r2(x)}× (issue 8 target ≥ ${TARGETS.bunVsFastify}×) ${pf(x >= TARGETS.bunVsFastify)}`);
       }
       if (med['gati-bun'] && med['raw-bun']) summary.push(`${sc.toUpperCase()} gati-bun/raw-bun ${r2(med['gati-bun'].rps / med['raw-bun'].rps)}× (the gap to Bun's own ceiling)`);
+      if (med['gati-deno'] && med.fastify) summary.push(`${sc.toUpperCase()} gati-deno/fastify ${r2(med['gati-deno'].rps / med.fastify.rps)}× (reference)`);
+      if (med['gati-deno'] && med['raw-deno']) summary.push(`${sc.toUpperCase()} gati-deno/raw-deno ${r2(med['gati-deno'].rps / med['raw-deno'].rps)}× (the gap to Deno's own ceiling)`);
+      if (med.gati && med.raw && SERVERS.includes('gati-bun')) summary.push(`${sc.toUpperCase()} gati/raw ${r2(med.gati.rps / med.raw.rps)}× (issue 8 target for Node ≥ 0.97×) ${pf(med.gati.rps / med.raw.rps >= 0.97)}`);
       if (med.gati && med.fastify) summary.push(`${sc.toUpperCase()} server CPU per request gati/fastify ${r2(med.gati.cpuUsPerReq / med.fastify.cpuUsPerReq)}× (reference; lower is better, less sensitive to a busy machine than req/s)`);
       summary.push(`${sc.toUpperCase()} all responses 2xx, no socket errors: ${pf(allOk)}`);
     }

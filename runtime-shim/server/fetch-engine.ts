@@ -110,6 +110,11 @@ async function readBody(request: Request, limit: number): Promise<Buffer> {
 }
 
 function toWebResponse(out: OutgoingResponse): Response {
+  // A plain record is turned into Headers by the engine's native code, which is cheaper than
+  // appending one by one from JS; only repeated headers (set-cookie) need the append path.
+  let repeated = false;
+  for (const key in out.headers) if (Array.isArray(out.headers[key])) repeated = true;
+  if (!repeated) return new Response(out.body, { status: out.status, headers: out.headers as Record<string, string> });
   const headers = new Headers();
   for (const [key, value] of Object.entries(out.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(key, v);
