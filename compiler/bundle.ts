@@ -3,8 +3,9 @@
 // bundled in; the app's own npm dependencies stay external (native ones must, and node_modules
 // ships beside dist/ in a deployment). A Bundler keeps esbuild's incremental context for watch.
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BuildContext, BuildOptions, Plugin } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import { ENTRY_PATH } from '../emitters/bundle/entry.js';
@@ -21,16 +22,38 @@ const GATI_ENTRIES: Record<string, string> = {
 const BUNDLED_PACKAGES = /^(ajv|ajv-formats|fast-uri|fast-deep-equal|json-schema-traverse)(\/|$)/;
 
 /**
- * `gati dev` leaves the per-route validator modules out of the bundle and imports them by
- * absolute path: their names carry a content hash, so a reload loads only the modules an edit
- * changed, and esbuild re-bundles only the app's own code.
+ * `gati dev` leaves the generated route table (dist/router.mjs) and the validators
+ * (dist/validators/index.mjs and the per-route modules it imports) out of the bundle: the entry
+ * imports them by file URL with their content hash in the query, so esbuild re-bundles only the
+ * app's own code, and a reload imports them again only when they changed (ESM caches modules by
+ * URL). The per-route modules carry a content hash in their names already.
  */
-const externalValidatorsPlugin: Plugin = {
-  name: 'gati-external-validators',
+function devGeneratedPlugin(root: string): Plugin {
+  const entry = join(root, ENTRY_PATH);
+  return {
+    name: 'gati-dev-generated',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.\/\.\.\/dist\/(router|validators\/index)\.mjs$/ }, (args) => {
+        if (args.importer !== entry) return undefined;
+        const file = join(dirname(entry), args.path);
+        const hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12);
+        return { path: `${pathToFileURL(file).href}?h=${hash}`, external: true };
+      });
+    },
+  };
+}
+
+/**
+ * Bare imports in `gati dev`, resolved by esbuild itself (a plugin callback per import would cost a
+ * round trip to this process for each of the app's files): `gati`, `gati/runtime` and
+ * `gati/middleware` are aliases of Gati's own files, the validators' AJV helpers come from Gati's
+ * dependencies (the one plugin call left, rare in an app's own code), every other package is
+ * external. `gati build` resolves the same way through resolvePlugin.
+ */
+const devBundledPackagesPlugin: Plugin = {
+  name: 'gati-bundled-packages',
   setup(build) {
-    build.onResolve({ filter: /^\.\/.*\.[0-9a-f]{10}\.mjs$/ }, (args) =>
-      args.importer.endsWith(`${'/'}validators${'/'}index.mjs`) ? { path: join(dirname(args.importer), args.path), external: true } : undefined,
-    );
+    build.onResolve({ filter: BUNDLED_PACKAGES }, (args) => ({ path: require.resolve(args.path) }));
   },
 };
 
@@ -78,7 +101,9 @@ function options(root: string, dev: boolean): BuildOptions {
     sourcemap: 'linked',
     sourcesContent: false,
     logLevel: 'silent',
-    plugins: dev ? [versionsPlugin(root), externalValidatorsPlugin, resolvePlugin] : [versionsPlugin(root), resolvePlugin],
+    ...(dev
+      ? { plugins: [versionsPlugin(root), devGeneratedPlugin(root), devBundledPackagesPlugin], alias: GATI_ENTRIES, packages: 'external' as const }
+      : { plugins: [versionsPlugin(root), resolvePlugin] }),
     // Bundled CommonJS (AJV's helpers) calls require(); give ESM one.
     banner: { js: "import { createRequire as __gatiRequire } from 'node:module'; const require = __gatiRequire(import.meta.url);" },
   };
@@ -93,7 +118,7 @@ export interface BundleResult {
 export class Bundler {
   private context: BuildContext | undefined;
 
-  /** `dev`: validators stay outside the bundle (see externalValidatorsPlugin). */
+  /** `dev`: the route table and validators stay outside the bundle (see devGeneratedPlugin). */
   constructor(private readonly root: string, private readonly dev = false) {}
 
   async build(): Promise<BundleResult> {

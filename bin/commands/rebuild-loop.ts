@@ -50,14 +50,16 @@ export class RebuildLoop {
       this.term.error('  the last good build keeps serving; fix the errors above and save again');
       return { ok: false, ms: performance.now() - started, result };
     }
+    const built = performance.now();
     const { written } = writeArtifacts(this.root, result.artifacts, this.written);
+    const wrote = performance.now();
     const bundled = await this.bundler.build();
     if (!bundled.ok) {
       reportBundleErrors(bundled.errors, this.root, this.term);
       return { ok: false, ms: performance.now() - started, result };
     }
     const ms = performance.now() - started;
-    this.term.info(`${this.term.style.bold('gati')} ${what}: ${result.stats.analyzed}/${result.stats.files} files analyzed, ${written.length} written, bundled in ${Math.round(bundled.ms)} ms; ${Math.round(ms)} ms in all`);
+    this.term.info(`${this.term.style.bold('gati')} ${what}: ${result.stats.analyzed}/${result.stats.files} files analyzed, ${written.length} written, bundled in ${Math.round(bundled.ms)} ms; ${Math.round(ms)} ms in all (analysis ${Math.round(built - started - result.stats.emitMs)}, emit ${Math.round(result.stats.emitMs)}, write ${Math.round(wrote - built)})`);
     return { ok: true, ms, result };
   }
 }
