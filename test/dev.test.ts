@@ -39,6 +39,18 @@ test('zero-downtime reload under load, and response checks in dev', async () => 
     assert.is(failures, 0, `${failures} of ${sent} requests failed during the reload`);
     assert.ok(sent > 20, `the client kept sending (${sent})`);
 
+    // The reloaded build's stack traces point at the TypeScript source (dist/app.mjs.map).
+    assert.is((await fetch(`${dev.url}/boom`)).status, 500);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.match(dev.output(), /src\/handlers\/boom\.ts:4:\d+/);
+
+    // A new route: the route table and the entry change, and the reload serves them.
+    writeFileSync(join(dir, 'src/handlers/added.ts'), "import type { Handler } from 'gati';\nexport const handler: Handler<{}, { added: true }> = async () => ({ added: true });\n");
+    let added = 0;
+    for (const t0 = Date.now(); added !== 200 && Date.now() - t0 < 15_000; await new Promise((r) => setTimeout(r, 50))) added = (await fetch(`${dev.url}/added`)).status;
+    assert.is(added, 200, 'the added route is served');
+    assert.is((await fetch(`${dev.url}/teapot`)).status, 200, 'the edited handler still answers');
+
     const wrong = await fetch(`${dev.url}/wrong`);
     assert.is(wrong.status, 200);
     await new Promise((r) => setTimeout(r, 100));
