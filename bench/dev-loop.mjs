@@ -150,8 +150,9 @@ async function main() {
       const ms = await waitFor(path, (r) => r.status === 200 && r.body.includes(`"total":${n}`), TIMEOUT_MS);
       const dt = ms === null ? null : performance.now() - tStart;
       result.edits.push(dt);
+      (result.rssMb ??= []).push(Math.round(rssMb(dev.pid)));
       const rb = rebuilds.slice(-1)[0];
-      console.log(`edit ${n}: ${dt === null ? `not served within ${TIMEOUT_MS} ms` : `${r1(dt)} ms`}  (gati: reloaded in ${reloads.slice(-1)[0] ?? '?'} ms${rb ? `; ${rb.analyzed}/${rb.files} files analyzed, ${rb.written} written; analysis ${rb.analysisMs}, emit ${rb.emitMs}, write ${rb.writeMs}, bundle ${rb.bundleMs}${rb.early ? ' (beside the analysis)' : ''}, load ${loads.slice(-1)[0] ?? '?'} ms` : ''})`);
+      console.log(`edit ${n}: ${dt === null ? `not served within ${TIMEOUT_MS} ms` : `${r1(dt)} ms`}  (gati: reloaded in ${reloads.slice(-1)[0] ?? '?'} ms${rb ? `; ${rb.analyzed}/${rb.files} files analyzed, ${rb.written} written; analysis ${rb.analysisMs}, emit ${rb.emitMs}, write ${rb.writeMs}, bundle ${rb.bundleMs}${rb.early ? ' (beside the analysis)' : ''}, load ${loads.slice(-1)[0] ?? '?'} ms` : ''}; RSS ${result.rssMb.at(-1)} MB)`);
       await sleep(SETTLE_MS);
     }
     result.rssAfterMb = rssMb(dev.pid);
