@@ -1,7 +1,8 @@
 // Bundles the generated server entry with esbuild into dist/server.mjs (+ source map, so stack
 // traces point at the user's .ts lines). Gati's runtime and the validators' AJV helpers are
 // bundled in; the app's own npm dependencies stay external (native ones must, and node_modules
-// ships beside dist/ in a deployment). A Bundler keeps esbuild's incremental context for watch.
+// ships beside dist/ in a deployment). A Bundler keeps esbuild's incremental context for watch;
+// the dev loop's bundle holds the app's own code only (see devOptions).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -68,7 +68,12 @@ export class RebuildLoop {
       reportBundleErrors(bundled!.errors, this.root, this.term);
       return { ok: false, ms: performance.now() - started, result };
     }
-    this.bundler.write();
+    try {
+      this.bundler.write();
+    } catch (error) {
+      reportBundleErrors([{ text: (error as Error).message ?? String(error) }], this.root, this.term);
+      return { ok: false, ms: performance.now() - started, result };
+    }
     const ms = performance.now() - started;
     const bundleMs = kept ? `bundled beside the analysis (${Math.round(bundled!.ms)} ms)` : `bundled in ${Math.round(bundled!.ms)} ms`;
     this.term.info(`${this.term.style.bold('gati')} ${what}: ${result.stats.analyzed}/${result.stats.files} files analyzed, ${written.length} written, ${bundleMs}; ${Math.round(ms)} ms in all (analysis ${Math.round(built - started - result.stats.emitMs)}, emit ${Math.round(result.stats.emitMs)}, write ${Math.round(wrote - built)})`);
