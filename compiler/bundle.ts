@@ -1,12 +1,14 @@
 // Bundles the generated server entry with esbuild into dist/server.mjs (+ source map, so stack
 // traces point at the user's .ts lines). Gati's runtime and the validators' AJV helpers are
 // bundled in; the app's own npm dependencies stay external (native ones must, and node_modules
-// ships beside dist/ in a deployment). A Bundler keeps esbuild's incremental context for watch.
+// ships beside dist/ in a deployment). A Bundler keeps esbuild's incremental context for watch;
+// the dev loop's bundle holds the app's own code only (see devOptions).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildContext, BuildOptions, Plugin } from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import type { BuildContext, BuildOptions, BuildResult, OutputFile, Plugin } from 'esbuild';
 import { ENTRY_PATH } from '../emitters/bundle/entry.js';
 import { NO_VERSIONS_MODULE, versionsModule } from '../emitters/versions/runtime-module.js';
 
@@ -18,21 +20,8 @@ const GATI_ENTRIES: Record<string, string> = {
   'gati/middleware': join(LIB, 'runtime-shim/middleware/index.js'),
 };
 /** Packages the generated validators import; resolved from Gati's own dependencies. */
-const BUNDLED_PACKAGES = /^(ajv|ajv-formats|fast-uri|fast-deep-equal|json-schema-traverse)(\/|$)/;
-
-/**
- * `gati dev` leaves the per-route validator modules out of the bundle and imports them by
- * absolute path: their names carry a content hash, so a reload loads only the modules an edit
- * changed, and esbuild re-bundles only the app's own code.
- */
-const externalValidatorsPlugin: Plugin = {
-  name: 'gati-external-validators',
-  setup(build) {
-    build.onResolve({ filter: /^\.\/.*\.[0-9a-f]{10}\.mjs$/ }, (args) =>
-      args.importer.endsWith(`${'/'}validators${'/'}index.mjs`) ? { path: join(dirname(args.importer), args.path), external: true } : undefined,
-    );
-  },
-};
+const BUNDLED_PACKAGE_NAMES = ['ajv', 'ajv-formats', 'fast-uri', 'fast-deep-equal', 'json-schema-traverse'];
+const BUNDLED_PACKAGES = new RegExp(`^(${BUNDLED_PACKAGE_NAMES.join('|')})(/|$)`);
 
 const resolvePlugin: Plugin = {
   name: 'gati-resolve',
@@ -65,52 +54,163 @@ function versionsPlugin(root: string): Plugin {
   };
 }
 
-function options(root: string, dev: boolean): BuildOptions {
+const common = (root: string): BuildOptions => ({
+  absWorkingDir: root,
+  entryPoints: { app: join(root, ENTRY_PATH) },
+  outdir: join(root, 'dist'),
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  logLevel: 'silent',
+  // Bundled CommonJS (AJV's helpers) calls require(); give ESM one.
+  banner: { js: "import { createRequire as __gatiRequire } from 'node:module'; const require = __gatiRequire(import.meta.url);" },
+});
+
+/** `gati build`: one self-contained bundle, dist/app.mjs, behind the dist/server.mjs launcher. */
+function buildOptions(root: string): BuildOptions {
+  return { ...common(root), plugins: [versionsPlugin(root), resolvePlugin] };
+}
+
+/** The generated modules `gati dev` leaves out of its bundle (see devOptions), relative to dist/. */
+const DEV_EXTERNAL = ['router.mjs', 'validators/index.mjs'];
+/** `gati dev` writes the `gati:versions` module here (see DevVersionsModule). */
+const DEV_VERSIONS_PATH = '.gati/cache/versions.mjs';
+
+/**
+ * `gati dev` bundles only the app's own code (and Gati's runtime), and with no plugin: esbuild
+ * resolves everything itself, so a rebuild never waits for this process, which is busy analysing
+ * the same edit meanwhile (see RebuildLoop). `gati`, `gati/runtime`, `gati/middleware`, the AJV
+ * helpers and `gati:versions` are aliases of files, other packages are external as in
+ * resolvePlugin. The route table (dist/router.mjs) and the validators (dist/validators/index.mjs
+ * and the per-route modules, whose names carry a content hash) are external too: the written
+ * bundle imports them with their content hash in the URL (see pinGenerated), so a reload imports
+ * them again only when they changed, and esbuild never re-reads them.
+ */
+function devOptions(root: string): BuildOptions {
+  const packageDirs = Object.fromEntries(BUNDLED_PACKAGE_NAMES.map((name) => [name, dirname(require.resolve(`${name}/package.json`))]));
   return {
-    absWorkingDir: root,
-    entryPoints: { app: join(root, ENTRY_PATH) },
-    outdir: join(root, 'dist'),
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    sourcesContent: false,
-    logLevel: 'silent',
-    plugins: dev ? [versionsPlugin(root), externalValidatorsPlugin, resolvePlugin] : [versionsPlugin(root), resolvePlugin],
-    // Bundled CommonJS (AJV's helpers) calls require(); give ESM one.
-    banner: { js: "import { createRequire as __gatiRequire } from 'node:module'; const require = __gatiRequire(import.meta.url);" },
+    ...common(root),
+    write: false,
+    metafile: true,
+    alias: { ...GATI_ENTRIES, ...packageDirs, 'gati:versions': join(root, DEV_VERSIONS_PATH) },
+    packages: 'external',
+    external: DEV_EXTERNAL.map((file) => join(root, 'dist', file)),
   };
+}
+
+/** esbuild writes a dev external as a path relative to dist/ (`"./router.mjs"`); add its content hash. */
+function pinGenerated(root: string, code: string): string {
+  let out = code;
+  for (const file of DEV_EXTERNAL) {
+    const specifier = `from "./${file}";`;
+    if (!out.includes(specifier)) throw new Error(`the dev bundle does not import ${file} as expected (${specifier})`);
+    const hash = createHash('sha256').update(readFileSync(join(root, 'dist', file))).digest('hex').slice(0, 12);
+    out = out.replace(specifier, `from "./${file}?h=${hash}";`);
+  }
+  return out;
+}
+
+/**
+ * `gati:versions` as a file for the dev bundle: the module versionsPlugin generates, with its
+ * imports (written relative to the app root) made relative to .gati/cache. Rewritten only when
+ * dist/versions.json changed.
+ */
+class DevVersionsModule {
+  private written: string | undefined;
+
+  constructor(private readonly root: string) {}
+
+  update(): void {
+    const manifest = join(this.root, 'dist/versions.json');
+    const module = existsSync(manifest) ? versionsModule(readFileSync(manifest, 'utf8')) : NO_VERSIONS_MODULE;
+    const text = module.replace(/^(import .* from )(['"])\.\//gm, '$1$2../../');
+    if (text === this.written) return;
+    writeAtomically(join(this.root, DEV_VERSIONS_PATH), text);
+    this.written = text;
+  }
+}
+
+function writeAtomically(file: string, contents: string | Uint8Array): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, contents);
+  renameSync(temp, file);
 }
 
 export interface BundleResult {
   ok: boolean;
   errors: { text: string; file?: string; line?: number; column?: number }[];
   ms: number;
+  /** dev: the files the bundle was made of, relative to the app root (esbuild's metafile). */
+  inputs?: Set<string>;
+}
+
+function failure(error: unknown, started: number): BundleResult {
+  const errors = ((error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors ?? [{ text: String(error) }]).map((e) => ({
+    text: e.text,
+    file: e.location?.file,
+    line: e.location?.line,
+    column: e.location ? e.location.column + 1 : undefined,
+  }));
+  return { ok: false, errors, ms: performance.now() - started };
 }
 
 export class Bundler {
   private context: BuildContext | undefined;
+  private readonly versions: DevVersionsModule | undefined;
+  /** dev: the last good bundle, held until write(). */
+  private output: OutputFile[] | undefined;
 
-  /** `dev`: validators stay outside the bundle (see externalValidatorsPlugin). */
-  constructor(private readonly root: string, private readonly dev = false) {}
+  /**
+   * `dev`: only the app's own code is bundled (see devOptions), and build() keeps the bundle in
+   * memory: write() puts it in dist/, so a bundle made while the analysis runs can be dropped.
+   */
+  constructor(private readonly root: string, private readonly dev = false) {
+    if (dev) this.versions = new DevVersionsModule(root);
+  }
 
-  async build(): Promise<BundleResult> {
+  /**
+   * Bundles the app. Once the context exists (every build after the first), the rebuild request
+   * is on its way to esbuild's process when this returns, so the bundle is made while the caller
+   * keeps this thread busy (the dev bundle needs no plugin callback from it).
+   */
+  build(): Promise<BundleResult> {
     const started = performance.now();
-    const esbuild = await import('esbuild');
+    this.output = undefined;
     try {
-      this.context ??= await esbuild.context(options(this.root, this.dev));
-      await this.context.rebuild();
-      return { ok: true, errors: [], ms: performance.now() - started };
+      this.versions?.update();
+      if (this.context) return this.settle(this.context.rebuild(), started);
     } catch (error) {
-      const errors = ((error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors ?? [{ text: String(error) }]).map((e) => ({
-        text: e.text,
-        file: e.location?.file,
-        line: e.location?.line,
-        column: e.location ? e.location.column + 1 : undefined,
-      }));
-      return { ok: false, errors, ms: performance.now() - started };
+      return Promise.resolve(failure(error, started));
+    }
+    return import('esbuild')
+      .then(async (esbuild) => {
+        this.context = await esbuild.context(this.dev ? devOptions(this.root) : buildOptions(this.root));
+        return this.settle(this.context.rebuild(), started);
+      })
+      .catch((error: unknown) => failure(error, started));
+  }
+
+  private async settle(rebuild: Promise<BuildResult>, started: number): Promise<BundleResult> {
+    try {
+      const result = await rebuild;
+      this.output = result.outputFiles;
+      const inputs = result.metafile ? new Set(Object.keys(result.metafile.inputs)) : undefined;
+      return { ok: true, errors: [], ms: performance.now() - started, inputs };
+    } catch (error) {
+      return failure(error, started);
+    }
+  }
+
+  /** dev: writes the last good bundle (dist/app.mjs and its map), pinned to the current route table and validators. */
+  write(): void {
+    if (!this.output) throw new Error('Bundler.write(): no bundle to write');
+    for (const file of [...this.output].sort((a, b) => Number(a.path.endsWith('.mjs')) - Number(b.path.endsWith('.mjs')))) {
+      writeAtomically(file.path, file.path.endsWith('.mjs') ? pinGenerated(this.root, file.text) : file.contents);
     }
   }
 

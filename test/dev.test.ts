@@ -2,9 +2,11 @@
 // the new behaviour appears, and a response that breaks its type is logged loudly.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GATI_BIN, copyFixture, removeDir, runServer } from './helpers/server.js';
+import { fixture } from './helpers/paths.js';
+import { GATI_BIN, copyFixture, gatiSync, removeDir, runServer } from './helpers/server.js';
 
 test('zero-downtime reload under load, and response checks in dev', async () => {
   const dir = copyFixture('serving');
@@ -39,6 +41,18 @@ test('zero-downtime reload under load, and response checks in dev', async () => 
     assert.is(failures, 0, `${failures} of ${sent} requests failed during the reload`);
     assert.ok(sent > 20, `the client kept sending (${sent})`);
 
+    // The reloaded build's stack traces point at the TypeScript source (dist/app.mjs.map).
+    assert.is((await fetch(`${dev.url}/boom`)).status, 500);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.match(dev.output(), /src\/handlers\/boom\.ts:4:\d+/);
+
+    // A new route: the route table and the entry change, and the reload serves them.
+    writeFileSync(join(dir, 'src/handlers/added.ts'), "import type { Handler } from 'gati';\nexport const handler: Handler<{}, { added: true }> = async () => ({ added: true });\n");
+    let added = 0;
+    for (const t0 = Date.now(); added !== 200 && Date.now() - t0 < 15_000; await new Promise((r) => setTimeout(r, 50))) added = (await fetch(`${dev.url}/added`)).status;
+    assert.is(added, 200, 'the added route is served');
+    assert.is((await fetch(`${dev.url}/teapot`)).status, 200, 'the edited handler still answers');
+
     const wrong = await fetch(`${dev.url}/wrong`);
     assert.is(wrong.status, 200);
     await new Promise((r) => setTimeout(r, 100));
@@ -50,6 +64,30 @@ test('zero-downtime reload under load, and response checks in dev', async () => 
     assert.match(dev.output(), 'GATI1001');
     const still = await fetch(`${dev.url}/teapot`);
     assert.is(still.status, 200);
+  } finally {
+    await dev.stop('SIGTERM');
+    removeDir(dir);
+  }
+});
+
+test('gati dev serves the versions the last gati build released, old clients through the version change, across a reload', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gati-dev-versions-'));
+  cpSync(fixture('versioned', 'v1'), dir, { recursive: true });
+  assert.is(gatiSync(['build', dir]).status, 0, 'v1 builds');
+  cpSync(fixture('versioned', 'v2', 'src'), join(dir, 'src'), { recursive: true });
+  assert.is(gatiSync(['build', dir]).status, 0, 'v2 builds');
+  const dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
+  try {
+    const v1 = async () => (await fetch(`${dev.url}/users/7`, { headers: { 'x-api-version': '1' } })).json();
+    assert.equal(await v1(), { id: '7', name: 'Ada Lovelace', role: 'admin' });
+    const file = join(dir, 'src/handlers/users/[id].get.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').replace("lastName: 'Lovelace'", "lastName: 'Byron'"));
+    let body: unknown;
+    for (const t0 = Date.now(); Date.now() - t0 < 15_000; await new Promise((r) => setTimeout(r, 50))) {
+      body = await v1();
+      if ((body as { name?: string }).name === 'Ada Byron') break;
+    }
+    assert.equal(body, { id: '7', name: 'Ada Byron', role: 'admin' }, dev.output());
   } finally {
     await dev.stop('SIGTERM');
     removeDir(dir);
