@@ -78,7 +78,7 @@ export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Art
   const script = ctx.configFile && /\.(m?ts|m?js)$/.test(ctx.configFile) ? ctx.configFile : undefined;
   const runtime = ctx.runtime ?? ctx.config.runtime ?? 'node';
   const artifacts: Artifact[] = [
-    { path: '.gati/model.json', contents: `${stableStringify(model)}\n` },
+    modelArtifact(model),
     ...emitSchemas(model),
     ...emitGenerated(model, ctx),
     ...emitOpenApi(model, { apiVersion: ctx.apiVersion }),
@@ -90,6 +90,21 @@ export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Art
   return ctx.infra === false ? artifacts : [...artifacts, ...emitInfra(model, ctx.config, artifacts, { ...ctx.infra, runtime })];
 }
 
+/** .gati/model.json: the model with sorted keys, byte-identical for equal models. */
+function modelArtifact(model: AppModel): Artifact {
+  return { path: '.gati/model.json', contents: `${stableStringify(model)}\n` };
+}
+
+/**
+ * What every emitter but model.json reads, and the API surface is made of: the model without
+ * source positions (no emitter prints a span). Most saves in the dev loop edit a handler's body and change
+ * neither, so the session reuses the last emit instead of re-running every emitter (~0.4 s on a
+ * 500-route app). Key order follows the analyzer, so equal models give equal keys within a session.
+ */
+function emitKey(model: AppModel): string {
+  return JSON.stringify(model, (key, value: unknown) => (key === 'span' || key === 'spans' ? undefined : value));
+}
+
 export class BuildSession {
   private analyzer: Analyzer | undefined;
   private config: GatiConfig = {};
@@ -97,12 +112,19 @@ export class BuildSession {
   private configDiagnostics: Diagnostic[] = [];
   private configMs = 0;
   private readonly validatorCache: ValidatorCache = new Map();
+  /** The last full emit and its key (see emitKey); cleared by a full build, which reloads the config. */
+  private lastEmit: { key: string; artifacts: Artifact[] } | undefined;
+  /** The last API surface and the model it came from (surfaceOf is a pure function of the model). */
+  private lastSurface: { key: string; surface: ReturnType<typeof surfaceOf> } | undefined;
+  /** The last .gati/model.json and the plain JSON of its model (cheaper to compare than to sort). */
+  private lastModel: { json: string; artifact: Artifact } | undefined;
 
   constructor(readonly root: string, private readonly options: BuildOptions = {}) {}
 
   /** A full build: (re)load the config, analyze everything. */
   async build(): Promise<BuildResult> {
     await this.loadConfig();
+    this.lastEmit = undefined;
     this.analyzer = new Analyzer({ root: this.root, appName: this.config.name });
     return this.finish(this.analyzer.analyze());
   }
@@ -127,23 +149,43 @@ export class BuildSession {
     const bag = new DiagnosticBag();
     const clean = !this.configDiagnostics.some((d) => d.severity === 'error') && !analysis.diagnostics.some((d) => d.severity === 'error');
     if (clean && this.options.infra !== false) checkDeployModel(analysis.model, this.config, bag);
-    const versions = clean ? this.planVersions(analysis.model, bag) : undefined;
+    // One key per build for both caches; the context's parts are added where the emit needs them.
+    const modelKey = clean ? emitKey(analysis.model) : '';
+    const versions = clean ? this.planVersions(analysis.model, modelKey, bag) : undefined;
     const diagnostics = [...this.configDiagnostics, ...analysis.diagnostics, ...bag.items].sort(compareDiagnostics);
     const ok = !diagnostics.some((d) => d.severity === 'error');
     const emitStarted = performance.now();
     const ctx: EmitContext = { config: this.config, configFile: this.configFile, validatorCache: this.validatorCache, infra: this.options.infra, apiVersion: versions?.plan.semver, runtime: this.options.target };
     const emit = this.options.emit ?? 'all';
-    const artifacts = !ok || emit === 'none' ? [] : emit === 'generated' ? emitGenerated(analysis.model, ctx) : emitAll(analysis.model, ctx);
+    const artifacts = !ok || emit === 'none' ? [] : emit === 'generated' ? emitGenerated(analysis.model, ctx) : this.emitAllOrReuse(analysis.model, `${ctx.apiVersion ?? ''}\0${ctx.runtime ?? ''}\0${modelKey}`, ctx);
     return { ok, config: this.config, model: analysis.model, artifacts, diagnostics, versions, stats: { ...analysis.stats, configMs: this.configMs, emitMs: performance.now() - emitStarted } };
   }
 
+  private emitAllOrReuse(model: AppModel, key: string, ctx: EmitContext): Artifact[] {
+    if (this.lastEmit?.key === key) return this.lastEmit.artifacts.map((a) => (a.path === '.gati/model.json' ? this.modelArtifact(model) : a));
+    const artifacts = emitAll(model, ctx);
+    this.lastEmit = { key, artifacts };
+    return artifacts;
+  }
+
+  private modelArtifact(model: AppModel): Artifact {
+    const json = JSON.stringify(model);
+    if (this.lastModel?.json !== json) this.lastModel = { json, artifact: modelArtifact(model) };
+    return this.lastModel.artifact;
+  }
+
+  private surfaceOf(model: AppModel, key: string): ReturnType<typeof surfaceOf> {
+    if (this.lastSurface?.key !== key) this.lastSurface = { key, surface: surfaceOf(model) };
+    return this.lastSurface.surface;
+  }
+
   /** Compares the API surface with the newest snapshot: what this build would release, and what breaks uncovered. */
-  private planVersions(model: AppModel, bag: DiagnosticBag): BuildResult['versions'] {
+  private planVersions(model: AppModel, modelKey: string, bag: DiagnosticBag): BuildResult['versions'] {
     const mode = this.options.versions ?? 'enforce';
     if (mode === 'skip') return undefined;
     const state = loadVersionState(this.root, model);
     const input = {
-      surface: surfaceOf(model),
+      surface: this.surfaceOf(model, modelKey),
       versionChanges: state.versionChanges,
       routeSpans: Object.fromEntries(model.routes.map((r) => [r.key, r.span])),
       initialVersion: this.config.versioning?.initialVersion,
