@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deployCommand, type DeployOptions } from '../bin/commands/deploy.js';
@@ -69,6 +69,9 @@ test.after(() => rmSync(WORK, { recursive: true, force: true }));
 test('custom provider: deployScript and cdnScript run for real, with artifact paths, image, version and env', async () => {
   const r = await deploy('staging');
   assert.is(r.code, 0, r.err);
+  // What is deployed is a recorded API version, as after `gati build`.
+  assert.ok(readdirSync(join(APP, '.gati/versions')).some((f) => f.endsWith('.json')), 'a version snapshot was recorded');
+  assert.is((JSON.parse(readFileSync(join(APP, 'dist/versions.json'), 'utf8')) as { versions: unknown[] }).versions.length, 1);
   const received = readFileSync(join(APP, 'received-deploy.txt'), 'utf8');
   const snap = '.gati/deployments/staging/0001-staging';
   for (const line of ['GATI_ENV=staging', 'GATI_APP=payments', 'GATI_VERSION=staging', 'GATI_IMAGE=ghcr.io/acme/payments:staging', 'GATI_REGIONS=lab', 'GATI_DOMAIN=staging.pay.example.com', `GATI_INFRA_DIR=${snap}`, `GATI_K8S_DIR=${snap}/k8s`, 'GATI_DOCKERFILE=dist/Dockerfile', 'GATI_ROLLBACK=0', `pwd=${APP}`, 'cluster.k8s.yaml', 'lab.k8s.yaml']) {

@@ -36,6 +36,26 @@ export async function bundleServer(root: string, term: Terminal): Promise<number
   return bundled.ms;
 }
 
+/**
+ * Records the API version this build releases (a new snapshot when the surface changed), then
+ * writes the build's artifacts with dist/versions.json. Shared by `gati build` and `gati deploy`,
+ * so that what is deployed is a recorded version. Undefined after reporting a failure.
+ */
+export function releaseAndWrite(root: string, result: BuildResult, term: Terminal, json: boolean, command: string) {
+  // The version is recorded under a lock (recordVersion re-plans against the newest snapshot by then).
+  let recorded;
+  try {
+    recorded = result.versions && recordVersion(root, result.versions.input);
+  } catch (error) {
+    term.error(`${command}: the API version was not recorded: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (recorded && recorded.plan.diagnostics.length && reportDiagnostics(recorded.plan.diagnostics, root, term, json)) return undefined;
+  const artifacts = [...result.artifacts, ...(recorded ? emitVersions(recorded.snapshots) : [])];
+  const { written } = writeArtifacts(root, artifacts);
+  return { recorded, artifacts, written };
+}
+
 export async function buildCommand(root: string, term: Terminal, json: boolean, target?: string): Promise<number> {
   if (target !== undefined && !isRuntime(target)) {
     term.error(`gati build: --target must be ${RUNTIMES.join(', ')}; got "${target}"`);
@@ -46,17 +66,9 @@ export async function buildCommand(root: string, term: Terminal, json: boolean, 
   if (!result) return 1;
   const failed = reportDiagnostics(result.diagnostics, root, term, json);
   if (failed) return 1;
-  // The version is recorded under a lock (recordVersion re-plans against the newest snapshot by then).
-  let recorded;
-  try {
-    recorded = result.versions && recordVersion(root, result.versions.input);
-  } catch (error) {
-    term.error(`gati build: the API version was not recorded: ${(error as Error).message}`);
-    return 1;
-  }
-  if (recorded && recorded.plan.diagnostics.length && reportDiagnostics(recorded.plan.diagnostics, root, term, json)) return 1;
-  const artifacts = [...result.artifacts, ...(recorded ? emitVersions(recorded.snapshots) : [])];
-  const { written } = writeArtifacts(root, artifacts);
+  const released = releaseAndWrite(root, result, term, json, 'gati build');
+  if (!released) return 1;
+  const { recorded, artifacts, written } = released;
   term.progress('gati build: bundling…');
   const bundleMs = await bundleServer(root, term);
   if (bundleMs === undefined) return 1;

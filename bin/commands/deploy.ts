@@ -7,7 +7,7 @@ import { writeArtifacts } from '../../compiler/write-artifacts.js';
 import type { DeployManifest } from '../../emitters/infra/index.js';
 import type { Terminal } from '../terminal.js';
 import { reportDiagnostics } from './report.js';
-import { buildOrExplain, bundleServer } from './build.js';
+import { buildOrExplain, bundleServer, releaseAndWrite } from './build.js';
 import { deploySteps, formatStep, type Step } from '../deploy/steps.js';
 import { hashFiles, copySnapshot, previousEntry, readRecord, recordPath, snapshotPath, writeRecord, type DeploymentEntry } from '../deploy/record.js';
 import { diffFolders, type FileChange } from '../deploy/diff.js';
@@ -50,7 +50,10 @@ export async function deployCommand(root: string, env: string | undefined, optio
       term.error(`gati deploy: no deploy environment '${env}' in the config${known.length ? ` (known: ${known.join(', ')})` : '; add one under `deploy` (see "Deployment" in the README)'}`);
       return 1;
     }
-    writeArtifacts(root, result.artifacts);
+    // A real deployment releases a recorded API version, as `gati build` does; a dry run records
+    // nothing (it writes the build to show the diff, with the versions the last build recorded).
+    if (options.dryRun) writeArtifacts(root, result.artifacts);
+    else if (!releaseAndWrite(root, result, term, json, 'gati deploy')) return 1;
     // The image copies dist/: the server bundle must be there too.
     if ((await bundleServer(root, term)) === undefined) return 1;
     files = `infra/${env}`;
