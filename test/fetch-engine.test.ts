@@ -1,0 +1,76 @@
+// The code Bun.serve and Deno.serve share (runtime-shim/server/fetch-engine.ts), on web Requests:
+// headers in and out (repeated ones too), the body limit while streaming, the body timeout, and
+// a failing pipeline. The serving suites cover it end to end on both engines.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createFetchHandler, type Pipeline } from '../runtime-shim/server/fetch-engine.js';
+import type { IncomingRequest } from '../runtime-shim/server/handle.js';
+import { BodyTooLargeError } from '../runtime-shim/server/body.js';
+import type { Logger } from '../runtime-shim/types.js';
+
+const errors: unknown[] = [];
+const log = { error: (o: unknown) => errors.push(o), warn() {}, info() {}, debug() {}, child: () => log } as unknown as Logger;
+
+test('request headers, path and body reach the pipeline; the answer keeps every header, repeated ones too', async () => {
+  let seen: IncomingRequest | undefined;
+  let body = '';
+  const pipeline: Pipeline = async (req) => {
+    seen = req;
+    body = (await req.readBody(1024)).toString();
+    return { status: 201, headers: { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'], 'x-request-id': 'r-1' }, body: '{"ok":true}' };
+  };
+  const handler = createFetchHandler<{ ip: string }>(pipeline, { log, ipOf: (_r, extra) => extra.ip });
+  const res = await handler.fetch(new Request('http://h:1/users/7/orders?x=1', { method: 'POST', headers: { 'content-type': 'application/json', 'x-trace': 't' }, body: '{"a":1}' }), { ip: '10.0.0.9' });
+  assert.is(seen!.url, '/users/7/orders?x=1');
+  assert.is(seen!.headers['x-trace'], 't');
+  assert.is(seen!.ip, '10.0.0.9');
+  assert.is(body, '{"a":1}');
+  assert.is(res.status, 201);
+  assert.is(res.headers.get('content-type'), 'application/json');
+  assert.is(res.headers.get('x-request-id'), 'r-1');
+  assert.equal(res.headers.getSetCookie(), ['a=1', 'b=2']);
+  assert.equal(await res.json(), { ok: true });
+  assert.is(handler.inFlight(), 0);
+});
+
+test('a streamed body (no Content-Length) past the limit is refused chunk by chunk with BodyTooLargeError', async () => {
+  const pipeline: Pipeline = async (req) => {
+    try {
+      await req.readBody(10);
+      return { status: 200, headers: {}, body: undefined };
+    } catch (error) {
+      return { status: error instanceof BodyTooLargeError ? 413 : 599, headers: {}, body: undefined };
+    }
+  };
+  const handler = createFetchHandler(pipeline, { log, ipOf: () => '' });
+  const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('x'.repeat(8))); c.enqueue(new TextEncoder().encode('y'.repeat(8))); c.close(); } });
+  const res = await handler.fetch(new Request('http://h/x', { method: 'POST', body: stream, duplex: 'half' } as RequestInit), undefined);
+  assert.is(res.status, 413);
+});
+
+test('a failing pipeline is a 500 problem without internals, and the error is logged', async () => {
+  const handler = createFetchHandler(async () => {
+    throw new Error('secret detail');
+  }, { log, ipOf: () => '' });
+  const before = errors.length;
+  const res = await handler.fetch(new Request('http://h/x'), undefined);
+  assert.is(res.status, 500);
+  assert.is(res.headers.get('content-type'), 'application/problem+json');
+  assert.not.match(await res.text(), 'secret');
+  assert.is(errors.length, before + 1);
+});
+
+test('bodyTimeoutMs: a body that stops arriving is answered 408 with Connection: close', async () => {
+  const pipeline: Pipeline = async (req) => {
+    await req.readBody(1024);
+    return { status: 200, headers: {}, body: undefined };
+  };
+  const handler = createFetchHandler(pipeline, { log, ipOf: () => '', bodyTimeoutMs: 50 });
+  const stalled = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{"a":')); } });
+  const res = await handler.fetch(new Request('http://h/x', { method: 'POST', body: stalled, duplex: 'half' } as RequestInit), undefined);
+  assert.is(res.status, 408);
+  assert.is(res.headers.get('connection'), 'close');
+  assert.is(((await res.json()) as { status: number }).status, 408);
+});
+
+test.run();
