@@ -2,6 +2,7 @@
 // The CLI writes the artifacts (write-artifacts.ts) and bundles the server (bundle.ts).
 // A BuildSession is long-lived for `gati watch`/`gati dev`: it keeps the analyzer's program and
 // the validators' cache, so a rebuild re-analyzes and re-emits only what an edit touched.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatiConfig } from '../runtime-shim/config.js';
 import type { AppModel } from './model/app-model.js';
@@ -121,7 +122,7 @@ export class BuildSession {
   private finish(analysis: AnalyzeResult): BuildResult {
     const bag = new DiagnosticBag();
     const clean = !this.configDiagnostics.some((d) => d.severity === 'error') && !analysis.diagnostics.some((d) => d.severity === 'error');
-    if (clean && this.options.infra !== false) checkDeployModel(analysis.model, this.config, bag);
+    if (clean && this.options.infra !== false) checkDeployModel(analysis.model, this.config, bag, this.configSource());
     const versions = clean ? this.planVersions(analysis.model, bag) : undefined;
     const diagnostics = [...this.configDiagnostics, ...analysis.diagnostics, ...bag.items].sort(compareDiagnostics);
     const ok = !diagnostics.some((d) => d.severity === 'error');
@@ -130,6 +131,16 @@ export class BuildSession {
     const emit = this.options.emit ?? 'all';
     const artifacts = !ok || emit === 'none' ? [] : emit === 'generated' ? emitGenerated(analysis.model, ctx) : emitAll(analysis.model, ctx);
     return { ok, config: this.config, model: analysis.model, artifacts, diagnostics, versions, stats: { ...analysis.stats, configMs: this.configMs, emitMs: performance.now() - emitStarted } };
+  }
+
+  /** The config file and its text, for diagnostics that point at a config key. */
+  private configSource(): { file: string; text: string } | undefined {
+    if (!this.configFile) return undefined;
+    try {
+      return { file: this.configFile, text: readFileSync(join(this.root, this.configFile), 'utf8') };
+    } catch {
+      return undefined;
+    }
   }
 
   /** Compares the API surface with the newest snapshot: what this build would release, and what breaks uncovered. */
