@@ -1,6 +1,8 @@
 // Effects benchmark: enqueue throughput, enqueue→complete throughput (no-op effect) and
 // enqueue→start latency, for the SQLite backend, the Redis backend, and BullMQ used directly.
 // Run after `npm run build` (it loads lib/):  node bench/effects.mjs [--n 20000] [--redis redis://127.0.0.1:6379/0]
+//   [--only sqlite,redis,bullmq] (systems to run) [--baseline <lib dir of another build>] (adds that build's
+//   Redis backend as "redis (baseline)", e.g. the previous commit built in a scratch checkout, for an A/B in one run)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { createEffectsRuntime } from '../lib/runtime-shim/effects/index.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '20000' }, redis: { type: 'string', default: 'redis://127.0.0.1:6379/0' }, window: { type: 'string', default: '256' }, samples: { type: 'string', default: '300' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { n: { type: 'string', default: '20000' }, redis: { type: 'string', default: 'redis://127.0.0.1:6379/0' }, window: { type: 'string', default: '256' }, samples: { type: 'string', default: '300' }, rounds: { type: 'string', default: '3' }, only: { type: 'string' }, baseline: { type: 'string' } } });
 const N = Number(values.n);
 const WINDOW = Number(values.window);
 const SAMPLES = Number(values.samples);
@@ -33,10 +35,10 @@ const pct = (xs, p) => {
 };
 
 /** A system under test: enqueue(payload), onRun(callback) and start/stop of workers. */
-async function gatiSystem(config, root) {
+async function gatiSystem(config, root, create = createEffectsRuntime) {
   let onRun = () => {};
   const definitions = [{ name: 'noop', retry: { attempts: 3, backoff: 'exponential', delayMs: 1000 }, run: (p) => onRun(p) }];
-  const rt = await createEffectsRuntime({ definitions, config, root, log });
+  const rt = await create({ definitions, config, root, log });
   return {
     enqueue: (payload) => rt.effects.enqueue('noop', payload),
     setOnRun: (f) => (onRun = f),
@@ -134,6 +136,18 @@ const systems = {
     return bullmqSystem(values.redis, prefix);
   },
 };
+if (values.baseline) {
+  const { createEffectsRuntime: createBaseline } = await import(join(values.baseline, 'runtime-shim/effects/index.js'));
+  systems['redis (baseline)'] = async () => {
+    const prefix = `gati-bench-base-${randomUUID().slice(0, 8)}`;
+    prefixes.push(prefix);
+    return gatiSystem({ backend: 'redis', url: `${values.redis}?prefix=${prefix}` }, tmpdir(), createBaseline);
+  };
+}
+if (values.only) {
+  const keep = values.only.split(',');
+  for (const label of Object.keys(systems)) if (!keep.some((k) => label.startsWith(k))) delete systems[label];
+}
 // Rounds interleave the systems, so that load from other processes hits them alike; medians are reported.
 const results = Object.fromEntries(Object.keys(systems).map((k) => [k, []]));
 for (let round = 1; round <= ROUNDS; round++) {
@@ -149,10 +163,16 @@ console.log(`medians of ${ROUNDS} rounds`);
 rows.forEach(print);
 for (const r of roots) rmSync(r, { recursive: true, force: true });
 for (const p of prefixes) await cleanRedis(values.redis, p);
-const [, redis, raw] = rows;
-console.log(`redis backend vs BullMQ direct, ratio of medians: enqueue ${(raw.enqueue / redis.enqueue).toFixed(2)}× slower, enqueue→complete ${(raw.roundTrip / redis.roundTrip).toFixed(2)}× slower, p50 latency ${(redis.p50 / raw.p50).toFixed(2)}×`);
-// Paired per round (both ran within seconds of each other), then the median: less exposed to load swings.
-const g = results['redis (gati)'];
+// Each Gati Redis build against BullMQ used directly (when both ran).
 const d = results['bullmq (direct)'];
-const paired = (f) => median(g.map((_, i) => f(g[i], d[i])));
-console.log(`redis backend vs BullMQ direct, median of per-round ratios: enqueue ${paired((a, b) => b.enqueue / a.enqueue).toFixed(2)}× slower, enqueue→complete ${paired((a, b) => b.roundTrip / a.roundTrip).toFixed(2)}× slower, p50 latency ${paired((a, b) => a.p50 / b.p50).toFixed(2)}×`);
+for (const label of ['redis (gati)', 'redis (baseline)']) {
+  const g = results[label];
+  if (!g || !d) continue;
+  const redis = rows.find((r) => r.label === `${label} median`);
+  const raw = rows.find((r) => r.label === 'bullmq (direct) median');
+  console.log(`${label} vs BullMQ direct, ratio of medians: enqueue ${(raw.enqueue / redis.enqueue).toFixed(2)}× slower, enqueue→complete ${(raw.roundTrip / redis.roundTrip).toFixed(2)}× slower, p50 latency ${(redis.p50 / raw.p50).toFixed(2)}×`);
+  // Paired per round (both ran within seconds of each other), then the median: less exposed to load swings.
+  const ratios = (f) => g.map((_, i) => f(g[i], d[i]));
+  const rt = ratios((a, b) => b.roundTrip / a.roundTrip);
+  console.log(`${label} vs BullMQ direct, median of per-round ratios: enqueue ${median(ratios((a, b) => b.enqueue / a.enqueue)).toFixed(2)}× slower, enqueue→complete ${median(rt).toFixed(2)}× slower (rounds: ${rt.map((x) => x.toFixed(2)).join(' ')}), p50 latency ${median(ratios((a, b) => a.p50 / b.p50)).toFixed(2)}×`);
+}

@@ -2,6 +2,7 @@
 // The CLI writes the artifacts (write-artifacts.ts) and bundles the server (bundle.ts).
 // A BuildSession is long-lived for `gati watch`/`gati dev`: it keeps the analyzer's program and
 // the validators' cache, so a rebuild re-analyzes and re-emits only what an edit touched.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatiConfig } from '../runtime-shim/config.js';
 import type { AppModel } from './model/app-model.js';
@@ -148,7 +149,7 @@ export class BuildSession {
   private finish(analysis: AnalyzeResult): BuildResult {
     const bag = new DiagnosticBag();
     const clean = !this.configDiagnostics.some((d) => d.severity === 'error') && !analysis.diagnostics.some((d) => d.severity === 'error');
-    if (clean && this.options.infra !== false) checkDeployModel(analysis.model, this.config, bag);
+    if (clean && this.options.infra !== false) checkDeployModel(analysis.model, this.config, bag, this.configSource());
     // One key per build for both caches; the context's parts are added where the emit needs them.
     const modelKey = clean ? emitKey(analysis.model) : '';
     const versions = clean ? this.planVersions(analysis.model, modelKey, bag) : undefined;
@@ -177,6 +178,16 @@ export class BuildSession {
   private surfaceOf(model: AppModel, key: string): ReturnType<typeof surfaceOf> {
     if (this.lastSurface?.key !== key) this.lastSurface = { key, surface: surfaceOf(model) };
     return this.lastSurface.surface;
+  }
+
+  /** The config file and its text, for diagnostics that point at a config key. */
+  private configSource(): { file: string; text: string } | undefined {
+    if (!this.configFile) return undefined;
+    try {
+      return { file: this.configFile, text: readFileSync(join(this.root, this.configFile), 'utf8') };
+    } catch {
+      return undefined;
+    }
   }
 
   /** Compares the API surface with the newest snapshot: what this build would release, and what breaks uncovered. */

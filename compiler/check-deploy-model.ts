@@ -1,11 +1,20 @@
 // Deploy rules that need the model as well as the config: with split 'domain', every first path
-// segment (and the root catch-all) must belong to one top-level handler folder (GATI3010).
+// segment (and the root catch-all) must belong to one top-level handler folder (GATI3010); the
+// app's effects need a queue that every pod of an environment shares (GATI3011).
 import type { GatiConfig } from '../runtime-shim/config.js';
 import type { AppModel } from './model/app-model.js';
 import type { DiagnosticBag } from './diagnostics/diagnostic.js';
-import { splitComponents } from '../emitters/infra/plan.js';
+import { deployedEffectsProblem, splitComponents } from '../emitters/infra/plan.js';
+import { locateKey } from './config/validate-config.js';
 
-export function checkDeployModel(model: AppModel, config: GatiConfig, diagnostics: DiagnosticBag): void {
+/** The config file (relative to the app root) and its text, to point at its keys. */
+export interface ConfigSource {
+  file: string;
+  text: string;
+}
+
+export function checkDeployModel(model: AppModel, config: GatiConfig, diagnostics: DiagnosticBag, source?: ConfigSource): void {
+  checkDeployedEffects(model, config, diagnostics, source);
   const reported = new Set<string>();
   for (const [env, deploy] of Object.entries(config.deploy ?? {})) {
     if (deploy.split !== 'domain') continue;
@@ -19,5 +28,29 @@ export function checkDeployModel(model: AppModel, config: GatiConfig, diagnostic
         notes: routes.filter((r) => r !== first).map((r) => ({ message: `${r.key} (${r.file}) also starts with '${conflict.prefix}'`, span: r.span })),
       });
     }
+  }
+}
+
+function checkDeployedEffects(model: AppModel, config: GatiConfig, diagnostics: DiagnosticBag, source?: ConfigSource): void {
+  const at = (key: string) => (source ? locateKey(source.text, source.file, key) : undefined);
+  const envs = Object.keys(config.deploy ?? {}).sort();
+  const onSqlite = envs.filter((env) => deployedEffectsProblem(model, config, env) === 'sqlite');
+  if (onSqlite.length) {
+    const names = model.effects.map((e) => e.name).sort().join(', ');
+    const many = onSqlite.length > 1;
+    diagnostics.report(
+      'GATI3011',
+      `deploy environment${many ? 's' : ''} ${onSqlite.map((e) => `'${e}'`).join(', ')} cannot run the app's effects (${names}) on the embedded SQLite backend${config.effects?.backend === undefined ? ' (the default)' : ''}: ` +
+        `${many ? 'their' : 'its'} api and worker pods must share one queue, and each pod would get a file of its own, on a read-only root file system`,
+      { span: at(config.effects ? 'effects' : 'deploy') },
+    );
+  }
+  for (const env of envs) {
+    if (deployedEffectsProblem(model, config, env) !== 'redis-url') continue;
+    diagnostics.report(
+      'GATI3011',
+      `deploy environment '${env}' gives its pods no Redis URL for the effects: 'effects.url' is not set, and 'deploy.${env}' has no REDIS_URL in 'env' or 'secrets'`,
+      { span: at(env), hint: `Set 'effects.url', or pass the URL as a secret: deploy.${env}.secrets: { REDIS_URL: { secret: '<name>', key: '<key>' } }.` },
+    );
   }
 }

@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openBackend, type EffectBackend } from '../runtime-shim/effects/index.js';
-import { redisStore, sqliteStore, sleep, type Store } from './helpers/effects.js';
+import { redisStore, sqliteStore, sleep, waitFor, type Store } from './helpers/effects.js';
 
 const LEASE = 600;
 
@@ -223,6 +223,54 @@ function contract(kind: string, makeStore: () => Store) {
     await sleep(LEASE * 3);
     assert.is(await claim(b, 1500, 'other'), null);
     const job = await b.get(id);
+    assert.is(job?.status, 'dead');
+    assert.match(job?.lastError ?? '', 'lease expired');
+  });
+
+  t('finishAndClaim, where the backend has it: finishes the job and hands back the next one, locked for the caller', async (ctx) => {
+    const b = await ctx.open();
+    if (!b.finishAndClaim) return; // SQLite: the worker pool completes or fails, then claims apart.
+    const next = { workerId: 'w1', leaseMs: LEASE, waitMs: 0 };
+    const one = await b.enqueue({ name: 'x', payload: 1, maxAttempts: 2 });
+    const two = await b.enqueue({ name: 'x', payload: 2, maxAttempts: 2 });
+    const l1 = await claim(b, 1000);
+    assert.is(l1?.job.id, one.id);
+    const r1 = await b.finishAndClaim(l1!, null, next);
+    assert.is(r1.finished, true);
+    assert.is(r1.next?.job.id, two.id);
+    assert.is(r1.next?.job.attempt, 1);
+    assert.equal(r1.next?.job.payload, 2);
+    assert.is((await b.get(one.id))?.status, 'completed');
+    assert.is((await b.get(two.id))?.status, 'running');
+    assert.is(await b.heartbeat(l1!, LEASE), false, 'the finished lease is gone');
+    assert.is(await b.heartbeat(r1.next!, LEASE), true);
+    assert.is(await claim(b, 0, 'other'), null, 'the next job is held');
+    const three = await b.enqueue({ name: 'x', payload: 3, maxAttempts: 2 });
+    const r2 = await b.finishAndClaim(r1.next!, { error: 'Error: boom', retryAt: Date.now() + 60_000 }, next);
+    assert.is(r2.finished, true);
+    assert.is(r2.next?.job.id, three.id);
+    const retried = await b.get(two.id);
+    assert.is(retried?.status, 'queued');
+    assert.match(retried?.lastError ?? '', 'boom');
+    const r3 = await b.finishAndClaim(r2.next!, { error: 'Error: gave up', retryAt: null }, next);
+    assert.equal(r3, { finished: true, next: null }, 'nothing ready: the delayed retry is not handed out');
+    assert.is((await b.get(three.id))?.status, 'dead');
+    assert.equal(await b.finishAndClaim(r2.next!, null, next), { finished: false, next: null }, 'a lease finishes once');
+  });
+
+  t('finishAndClaim: a job whose last attempt ran out with its lease is made dead, not handed out', async (ctx) => {
+    const b = await ctx.open();
+    if (!b.finishAndClaim) return;
+    const doomed = await b.enqueue({ name: 'x', payload: 'doomed', maxAttempts: 1 });
+    const live = await b.enqueue({ name: 'x', payload: 'live', maxAttempts: 1 });
+    assert.is((await claim(b, 1000, 'dying'))?.job.id, doomed.id);
+    const held = await claim(b, 1000);
+    assert.is(held?.job.id, live.id);
+    // Keep `live` while the lease of `doomed` runs out and the job goes back to the queue.
+    await waitFor(async () => (assert.is(await b.heartbeat(held!, LEASE), true), (await b.get(doomed.id))?.status === 'queued' ? true : null), 10_000, 'the lost lease to be noticed');
+    const r = await b.finishAndClaim(held!, null, { workerId: 'w1', leaseMs: LEASE, waitMs: 0 });
+    assert.equal(r, { finished: true, next: null });
+    const job = await b.get(doomed.id);
     assert.is(job?.status, 'dead');
     assert.match(job?.lastError ?? '', 'lease expired');
   });

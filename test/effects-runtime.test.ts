@@ -6,13 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createEffectsRuntime, EffectPayloadError, retryDelay, UnknownEffectError, type EffectDefinition, type EffectsRuntime } from '../runtime-shim/effects/index.js';
 import type { GlobalContext } from '../runtime-shim/types.js';
-import { collectingLogger, redisStore, sleep, sqliteStore, waitFor, type LogLine } from './helpers/effects.js';
+import { collectingLogger, redisStore, sleep, sqliteStore, waitFor, type LogLine, type Store } from './helpers/effects.js';
 import { REPO } from './helpers/paths.js';
 
 const gctxFor = (lines: LogLine[]) => ({ modules: {}, config: {}, log: collectingLogger(lines) }) as unknown as GlobalContext;
 
-async function withRuntime(definitions: EffectDefinition[], body: (rt: EffectsRuntime, lines: LogLine[], root: string) => Promise<void>) {
-  const store = sqliteStore();
+async function withRuntime(definitions: EffectDefinition[], body: (rt: EffectsRuntime, lines: LogLine[], root: string) => Promise<void>, makeStore: () => Store = sqliteStore) {
+  const store = makeStore();
   const lines: LogLine[] = [];
   const rt = await createEffectsRuntime({ definitions, config: store.config, root: store.root, log: collectingLogger(lines) });
   try {
@@ -50,85 +50,109 @@ test('enqueue validates the payload in the caller: EffectPayloadError names the 
   });
 });
 
-test('a worker runs the job with ectx (attempt, jobId, a log bound to the job) and gctx', async () => {
-  const seen: { attempt: number; jobId: string; gctx: unknown }[] = [];
-  const lines: LogLine[] = [];
-  const gctx = gctxFor(lines);
-  await withRuntime([{ name: 'hello', retry: { attempts: 1, backoff: 'fixed', delayMs: 0 }, run(_p, g, ectx) { seen.push({ attempt: ectx.attempt, jobId: ectx.jobId, gctx: g }); ectx.log.info({ x: 1 }, 'hi'); } }], async (rt, logLines) => {
-    rt.startWorkers(gctx, { concurrency: 2 });
-    const id = await rt.effects.enqueue('hello' as never, { a: 1 } as never);
-    await completed(rt, id);
-    assert.equal(seen.map((s) => [s.attempt, s.jobId]), [[1, id]]);
-    assert.is(seen[0]!.gctx, gctx);
-    const hi = logLines.find((l) => l.msg === 'hi');
-    assert.ok(hi);
-    assert.is(hi!['jobId'], id);
-    assert.is(hi!['effect'], 'hello');
-    assert.is(hi!['attempt'], 1);
-    const m = rt.metrics();
-    assert.is(m['hello.enqueued'], 1);
-    assert.is(m['hello.completed'], 1);
-    assert.is(m['hello.durationCount'], 1);
-    assert.type(m['hello.durationMsSum'], 'number');
+// The worker pool on each backend: SQLite claims apart; Redis finishes a job and claims the next in one round trip.
+for (const [kind, makeStore] of [['sqlite', sqliteStore], ['redis', redisStore]] as const) {
+  test(`${kind}: a worker runs the job with ectx (attempt, jobId, a log bound to the job) and gctx`, async () => {
+    const seen: { attempt: number; jobId: string; gctx: unknown }[] = [];
+    const lines: LogLine[] = [];
+    const gctx = gctxFor(lines);
+    await withRuntime([{ name: 'hello', retry: { attempts: 1, backoff: 'fixed', delayMs: 0 }, run(_p, g, ectx) { seen.push({ attempt: ectx.attempt, jobId: ectx.jobId, gctx: g }); ectx.log.info({ x: 1 }, 'hi'); } }], async (rt, logLines) => {
+      rt.startWorkers(gctx, { concurrency: 2 });
+      const id = await rt.effects.enqueue('hello' as never, { a: 1 } as never);
+      await completed(rt, id);
+      assert.equal(seen.map((s) => [s.attempt, s.jobId]), [[1, id]]);
+      assert.is(seen[0]!.gctx, gctx);
+      const hi = logLines.find((l) => l.msg === 'hi');
+      assert.ok(hi);
+      assert.is(hi!['jobId'], id);
+      assert.is(hi!['effect'], 'hello');
+      assert.is(hi!['attempt'], 1);
+      const m = rt.metrics();
+      assert.is(m['hello.enqueued'], 1);
+      assert.is(m['hello.completed'], 1);
+      assert.is(m['hello.durationCount'], 1);
+      assert.type(m['hello.durationMsSum'], 'number');
+    }, makeStore);
   });
-});
 
-test('a failing job is retried per its policy and completes; the attempts count up', async () => {
-  const attempts: number[] = [];
-  const times: number[] = [];
-  await withRuntime([{ name: 'flaky', retry: { attempts: 4, backoff: 'fixed', delayMs: 150 }, run(_p, _g, ectx) { attempts.push(ectx.attempt); times.push(Date.now()); if (ectx.attempt < 3) throw new Error(`flake ${ectx.attempt}`); } }], async (rt, lines) => {
-    rt.startWorkers(gctxFor([]));
-    const id = await rt.effects.enqueue('flaky' as never, {} as never);
-    await completed(rt, id);
-    assert.equal(attempts, [1, 2, 3]);
-    assert.ok(times[1]! - times[0]! >= 140 && times[2]! - times[1]! >= 140, `fixed backoff of 150 ms (${times[1]! - times[0]!}, ${times[2]! - times[1]!})`);
-    assert.is(rt.metrics()['flaky.failed'], 2);
-    assert.is(rt.metrics()['flaky.completed'], 1);
-    assert.ok(lines.some((l) => l.msg === 'effect failed; will retry' && String(l['err']).includes('flake 1')));
+  test(`${kind}: a failing job is retried per its policy and completes; the attempts count up`, async () => {
+    const attempts: number[] = [];
+    const times: number[] = [];
+    await withRuntime([{ name: 'flaky', retry: { attempts: 4, backoff: 'fixed', delayMs: 150 }, run(_p, _g, ectx) { attempts.push(ectx.attempt); times.push(Date.now()); if (ectx.attempt < 3) throw new Error(`flake ${ectx.attempt}`); } }], async (rt, lines) => {
+      rt.startWorkers(gctxFor([]));
+      const id = await rt.effects.enqueue('flaky' as never, {} as never);
+      await completed(rt, id);
+      assert.equal(attempts, [1, 2, 3]);
+      assert.ok(times[1]! - times[0]! >= 140 && times[2]! - times[1]! >= 140, `fixed backoff of 150 ms (${times[1]! - times[0]!}, ${times[2]! - times[1]!})`);
+      assert.is(rt.metrics()['flaky.failed'], 2);
+      assert.is(rt.metrics()['flaky.completed'], 1);
+      assert.ok(lines.some((l) => l.msg === 'effect failed; will retry' && String(l['err']).includes('flake 1')));
+    }, makeStore);
   });
-});
 
-test('a job that always fails is dead after its attempts, kept with its last error', async () => {
-  let runs = 0;
-  await withRuntime([{ name: 'broken', retry: { attempts: 2, backoff: 'exponential', delayMs: 20 }, run() { runs++; throw new TypeError(`bad ${runs}`); } }], async (rt) => {
-    rt.startWorkers(gctxFor([]));
-    const id = await rt.effects.enqueue('broken' as never, {} as never);
-    const job = await waitFor(async () => { const j = await rt.backend.get(id); return j?.status === 'dead' ? j : null; });
-    assert.is(runs, 2);
-    assert.is(job.attempt, 2);
-    assert.match(job.lastError ?? '', 'TypeError: bad 2');
-    assert.is(rt.metrics()['broken.dead'], 1);
-    await sleep(200);
-    assert.is(runs, 2, 'a dead job does not run again');
+  test(`${kind}: a job that always fails is dead after its attempts, kept with its last error`, async () => {
+    let runs = 0;
+    await withRuntime([{ name: 'broken', retry: { attempts: 2, backoff: 'exponential', delayMs: 20 }, run() { runs++; throw new TypeError(`bad ${runs}`); } }], async (rt) => {
+      rt.startWorkers(gctxFor([]));
+      const id = await rt.effects.enqueue('broken' as never, {} as never);
+      const job = await waitFor(async () => { const j = await rt.backend.get(id); return j?.status === 'dead' ? j : null; });
+      assert.is(runs, 2);
+      assert.is(job.attempt, 2);
+      assert.match(job.lastError ?? '', 'TypeError: bad 2');
+      assert.is(rt.metrics()['broken.dead'], 1);
+      await sleep(200);
+      assert.is(runs, 2, 'a dead job does not run again');
+    }, makeStore);
   });
-});
 
-test('idempotency key and delay through gctx.effects.enqueue', async () => {
-  const ran: number[] = [];
-  await withRuntime([{ name: 'once', retry: { attempts: 1, backoff: 'fixed', delayMs: 0 }, run() { ran.push(Date.now()); } }], async (rt) => {
-    const t0 = Date.now();
-    const a = await rt.effects.enqueue('once' as never, {} as never, { idempotencyKey: 'k1', delayMs: 300 });
-    const b = await rt.effects.enqueue('once' as never, {} as never, { idempotencyKey: 'k1', delayMs: 300 });
-    assert.is(a, b);
-    assert.is(rt.metrics()['once.enqueued'], 1);
-    assert.is(rt.metrics()['once.deduped'], 1);
-    rt.startWorkers(gctxFor([]));
-    await completed(rt, a);
-    assert.is(ran.length, 1);
-    assert.ok(ran[0]! - t0 >= 290, 'ran after its delay');
+  test(`${kind}: idempotency key and delay through gctx.effects.enqueue`, async () => {
+    const ran: number[] = [];
+    await withRuntime([{ name: 'once', retry: { attempts: 1, backoff: 'fixed', delayMs: 0 }, run() { ran.push(Date.now()); } }], async (rt) => {
+      const t0 = Date.now();
+      const a = await rt.effects.enqueue('once' as never, {} as never, { idempotencyKey: 'k1', delayMs: 300 });
+      const b = await rt.effects.enqueue('once' as never, {} as never, { idempotencyKey: 'k1', delayMs: 300 });
+      assert.is(a, b);
+      assert.is(rt.metrics()['once.enqueued'], 1);
+      assert.is(rt.metrics()['once.deduped'], 1);
+      rt.startWorkers(gctxFor([]));
+      await completed(rt, a);
+      assert.is(ran.length, 1);
+      assert.ok(ran[0]! - t0 >= 290, 'ran after its delay');
+    }, makeStore);
   });
-});
 
-test('concurrency caps the jobs running at once', async () => {
-  let running = 0;
-  let peak = 0;
-  await withRuntime([{ name: 'work', retry: { attempts: 1, backoff: 'fixed', delayMs: 0 }, async run() { running++; peak = Math.max(peak, running); await sleep(30); running--; } }], async (rt) => {
-    const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => rt.effects.enqueue('work' as never, { i } as never)));
-    rt.startWorkers(gctxFor([]), { concurrency: 3 });
-    for (const id of ids) await completed(rt, id);
-    assert.is(peak, 3);
+  test(`${kind}: concurrency caps the jobs running at once`, async () => {
+    let running = 0;
+    let peak = 0;
+    await withRuntime([{ name: 'work', retry: { attempts: 1, backoff: 'fixed', delayMs: 0 }, async run() { running++; peak = Math.max(peak, running); await sleep(30); running--; } }], async (rt) => {
+      const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => rt.effects.enqueue('work' as never, { i } as never)));
+      rt.startWorkers(gctxFor([]), { concurrency: 3 });
+      for (const id of ids) await completed(rt, id);
+      assert.is(peak, 3);
+    }, makeStore);
   });
-});
+
+  test(`${kind}: a busy queue: every job runs once, ${kind === 'redis' ? 'each slot taking its next job with the completion (few claims)' : 'each claimed apart'}`, async () => {
+    const runs = new Map<number, number>();
+    let running = 0;
+    let peak = 0;
+    const n = 200;
+    const def: EffectDefinition = { name: 'w', retry: { attempts: 1, backoff: 'fixed', delayMs: 0 }, async run(p) { running++; peak = Math.max(peak, running); const i = (p as { i: number }).i; runs.set(i, (runs.get(i) ?? 0) + 1); await sleep(1); running--; } };
+    await withRuntime([def], async (rt) => {
+      await Promise.all(Array.from({ length: n }, (_, i) => rt.effects.enqueue('w' as never, { i } as never)));
+      let claims = 0;
+      const claim = rt.backend.claim.bind(rt.backend);
+      rt.backend.claim = (options) => (claims++, claim(options));
+      rt.startWorkers(gctxFor([]), { concurrency: 4 });
+      await waitFor(async () => ((await rt.backend.counts())['w']?.completed === n ? true : null), 20_000, 'all jobs to complete');
+      assert.is(runs.size, n);
+      assert.ok([...runs.values()].every((c) => c === 1), 'each job ran once');
+      assert.ok(peak <= 4, `peak ${peak}`);
+      if (kind === 'redis') assert.ok(claims <= 20, `${claims} claims for ${n} jobs`);
+      else assert.ok(claims >= n, `${claims} claims for ${n} jobs`);
+    }, makeStore);
+  });
+}
 
 test('stop(): running jobs finish within the deadline; one past it is left to its lease and runs again elsewhere', async () => {
   const store = sqliteStore();
@@ -155,7 +179,7 @@ test('stop(): running jobs finish within the deadline; one past it is left to it
   }
 });
 
-test('redis: stop() puts jobs fetched ahead back in the queue, unclaimed (no attempt used, none left running)', async () => {
+test('redis: stop() leaves no job claimed and not run: a completion while stopping takes no next job (no attempt used, none left running)', async () => {
   const store = redisStore();
   let ran = 0;
   const defs: EffectDefinition[] = [{ name: 'tick', retry: { attempts: 1, backoff: 'fixed', delayMs: 0 }, async run() { ran++; await sleep(20); } }];

@@ -96,7 +96,7 @@ test('lazy loading: no deploy section loads neither cdk8s nor aws-cdk-lib; a kub
   try {
     cpSync(join(ROOT, 'src'), join(app, 'src'), { recursive: true });
     writeFileSync(join(app, 'package.json'), '{"name":"lazy","private":true,"type":"module"}');
-    writeFileSync(join(app, 'gati.config.json'), JSON.stringify({ deploy: { prod: { provider: 'kubernetes' } } }));
+    writeFileSync(join(app, 'gati.config.json'), JSON.stringify({ effects: { backend: 'redis' }, deploy: { prod: { provider: 'kubernetes', secrets: { REDIS_URL: { secret: 'redis', key: 'url' } } } } }));
     assert.equal(probe(app), { ok: true, cdk8s: true, aws: false });
   } finally {
     rmSync(app, { recursive: true, force: true });

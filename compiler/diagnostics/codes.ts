@@ -45,6 +45,7 @@ export const CODES = define({
   GATI2014: { title: 'No src/handlers folder', hint: 'Create src/handlers/ with one handler per file, or run `gati init` to start from a template.' },
   GATI2015: { title: 'Invalid `retry` export of an effect', hint: "Write it as a literal: `export const retry = { attempts: 5, backoff: 'exponential', delayMs: 500 };`." },
   GATI3010: { title: "Routes of two handler folders share a path prefix under split 'domain'", hint: "With `split: 'domain'` the Ingress routes each first path segment to one folder's Deployment: move the routes so that a first segment (or the root catch-all) belongs to one top-level folder of src/handlers, or use `split: 'none'`." },
+  GATI3011: { title: 'The app has effects, and a deploy environment has no queue its pods share', hint: "Deployed pods share one queue through Redis: set `effects: { backend: 'redis', url: 'redis://…' }`, or `effects: { backend: 'redis' }` with REDIS_URL in `deploy.<env>.secrets`. SQLite is for one machine (`gati dev`, `gati start`)." },
   GATI4001: { title: 'Unknown config key', hint: 'Check the spelling against the config reference in the README.' },
   GATI4002: { title: 'Invalid config value', hint: 'Check the type of the value against the config reference in the README.' },
   GATI4003: { title: 'The config file could not be loaded', hint: 'Fix the error in the config file; it must default-export the config (`export default defineConfig({ … })`).' },

@@ -146,6 +146,21 @@ export function planEnv(model: AppModel, config: GatiConfig, env: string, tag: s
   };
 }
 
+/**
+ * What a deploy environment lacks to run the app's effects, or null. Every api pod enqueues and
+ * every worker pod claims, so all of them must share one queue: the embedded SQLite backend cannot
+ * be it (the pods' root file system is read-only, and a volume would still give each pod, or each
+ * node, a file of its own; SQLite's locks are not safe on a network file system). Redis can, given
+ * a URL: `effects.url`, or `REDIS_URL` in the environment's `env` or `secrets`. GATI3011.
+ */
+export function deployedEffectsProblem(model: AppModel, config: GatiConfig, env: string): 'sqlite' | 'redis-url' | null {
+  if (model.effects.length === 0) return null;
+  if ((config.effects?.backend ?? 'sqlite') === 'sqlite') return 'sqlite';
+  const d = config.deploy?.[env];
+  if (config.effects?.url === undefined && d?.env?.['REDIS_URL'] === undefined && d?.secrets?.['REDIS_URL'] === undefined) return 'redis-url';
+  return null;
+}
+
 /** The failover record a CDN sends every request to (AWS): `origin.<domain>`. */
 export function originHost(plan: EnvPlan): string | undefined {
   return plan.domain ? `origin.${plan.domain}` : undefined;

@@ -1,7 +1,9 @@
 // The backend for running at scale: Redis through BullMQ (+ ioredis), loaded only when the config
 // says `effects: { backend: 'redis', url }`. One BullMQ queue holds every effect (the job name is the
 // effect name). The runtime drives BullMQ by hand (getNextJob / extendLock / moveToCompleted /
-// moveToFailed) so that both backends share one worker loop, one retry policy and one contract.
+// moveToFailed) so that both backends share one worker loop, one retry policy and one contract;
+// like BullMQ's own Worker, a job is finished and the next one locked in one round trip (fetchNext,
+// see finishAndClaim), and only one claim at a time waits on the queue's marker.
 //
 // Leases are BullMQ locks; BullMQ's stalled-job check puts a job whose lock ran out back in the
 // queue. Retries and dead jobs are decided by the runtime: moveToFailed is told, per call, whether
@@ -22,8 +24,6 @@ export interface RedisBackendOptions {
 const QUEUE = 'effects';
 /** Lost leases put a job back at most this many times before the runtime counts it (see claim). */
 const MAX_STALLED = 1_000_000;
-/** Jobs fetched ahead (see `prefetched`); the worker loop takes them as fast as jobs finish. */
-const MAX_PREFETCHED = 8;
 
 interface JobData {
   payload: unknown;
@@ -87,20 +87,22 @@ function statusOf(state: string): JobStatus | null {
   return null;
 }
 
+/** What BullMQ's Worker does with a job that moveToActive or moveToFinished(fetchNext) locked (not in its typings). */
+interface WorkerInternals {
+  nextJobFromJobData(data: unknown, id: unknown, token: string): Promise<Job | undefined>;
+  updateDelays(rateLimitDelay?: number, delayUntil?: number): void;
+}
+
 class RedisBackend implements EffectBackend {
   readonly kind = 'redis' as const;
   private worker: Worker | undefined;
   private leaseMs = 0;
-  /** BullMQ Job objects of the leases this process holds (they carry the lock token's job state). */
+  /**
+   * BullMQ Job objects of the leases this process holds, by lock token. A job fetched with another's
+   * completion (fetchNext) gets that job's token, so a lease is looked up by token and job id.
+   */
   private held = new Map<string, Job>();
   private closed = false;
-  /**
-   * Jobs fetched by moveToCompleted/moveToFailed(fetchNext) — one round trip for "finish this, take
-   * the next", as BullMQ's own worker does. The next claim() returns them first; close() puts any
-   * left back in the queue.
-   */
-  private prefetched: { job: Job; token: string; at: number }[] = [];
-  private prefetch = false;
 
   constructor(
     private readonly queue: Queue,
@@ -133,31 +135,59 @@ class RedisBackend implements EffectBackend {
       this.worker = this.makeWorker(options.leaseMs);
       void this.worker.startStalledCheckTimer();
     }
-    this.prefetch = options.prefetch === true;
     const deadline = Date.now() + options.waitMs;
     for (;;) {
-      let ready = this.prefetched.shift();
-      // A job that waited in the buffer for a good part of its lease gets the lease renewed first.
-      if (ready && Date.now() - ready.at > options.leaseMs / 3 && (await ready.job.extendLock(ready.token, options.leaseMs).catch(() => 0)) !== 1) ready = undefined;
-      const token = ready?.token ?? `${options.workerId}:${randomUUID()}`;
-      const job = ready?.job ?? ((await this.worker.getNextJob(token, { block: options.waitMs > 0 })) as Job | undefined);
+      const token = `${options.workerId}:${randomUUID()}`;
+      // With block, BullMQ waits on the queue's marker (BZPOPMIN, up to drainDelay) when the queue
+      // looked empty last time and no other claim of this worker is already waiting; else it does not wait.
+      const job = (await this.worker.getNextJob(token, { block: options.waitMs > 0 })) as Job | undefined;
       if (job) {
-        // A lease that ran out counts as an attempt: past maxAttempts the job is dead, not run again.
-        if ((job.attemptsStarted ?? 0) > (job.opts.attempts ?? 1)) {
-          job.opts.attempts = 0;
-          await job.moveToFailed(new Error(`lease expired (the worker stopped or hung) on attempt ${job.attemptsStarted - 1}`), token, false);
-          continue;
-        }
-        this.held.set(token, job);
-        return { job: view(job, 'running'), token };
+        const lease = await this.accept(job, token, false);
+        if (lease) return lease;
+        continue;
       }
       if (this.closed || Date.now() >= deadline) return null;
     }
   }
 
+  /**
+   * A job this worker just locked becomes a lease, unless leases that ran out used up its attempts
+   * (a lease that ran out counts as an attempt): then it is dead, not run again, and with fetchNext
+   * the job BullMQ hands back instead is taken in its place.
+   */
+  private async accept(job: Job, token: string, fetchNext: boolean): Promise<Lease | null> {
+    for (;;) {
+      if ((job.attemptsStarted ?? 0) <= (job.opts.attempts ?? 1)) {
+        this.held.set(token, job);
+        return { job: view(job, 'running'), token };
+      }
+      job.opts.attempts = 0;
+      const result = await job.moveToFailed(new Error(`lease expired (the worker stopped or hung) on attempt ${job.attemptsStarted - 1}`), token, fetchNext);
+      const next = fetchNext ? await this.fetched(result, token) : undefined;
+      if (!next) return null;
+      job = next;
+    }
+  }
+
+  /** The job moveToFinished(fetchNext) locked for this worker, if any. */
+  private async fetched(result: unknown, token: string): Promise<Job | undefined> {
+    if (!Array.isArray(result) || !this.worker) return undefined;
+    const worker = this.worker as unknown as WorkerInternals;
+    // As BullMQ's worker does: the answer also says when the next delayed job is due, for its next wait.
+    worker.updateDelays(result[2] as number | undefined, result[3] as number | undefined);
+    return worker.nextJobFromJobData(result[0], result[1], token);
+  }
+
+  private take(lease: Lease): Job | undefined {
+    const job = this.held.get(lease.token);
+    if (!job || job.id !== lease.job.id) return undefined;
+    this.held.delete(lease.token);
+    return job;
+  }
+
   async heartbeat(lease: Lease, leaseMs: number): Promise<boolean> {
     const job = this.held.get(lease.token);
-    if (!job) return false;
+    if (!job || job.id !== lease.job.id) return false;
     try {
       return (await job.extendLock(lease.token, leaseMs)) === 1;
     } catch {
@@ -166,46 +196,44 @@ class RedisBackend implements EffectBackend {
   }
 
   async complete(lease: Lease): Promise<boolean> {
-    const job = this.held.get(lease.token);
-    this.held.delete(lease.token);
-    if (!job) return false;
-    try {
-      await this.keepNext(await job.moveToCompleted(null, lease.token, this.canPrefetch()), lease.token);
-      return true;
-    } catch {
-      return false;
-    }
+    return (await this.finish(lease, null, false)).finished;
   }
 
   async fail(lease: Lease, error: string, retryAt: number | null): Promise<boolean> {
-    const job = this.held.get(lease.token);
-    this.held.delete(lease.token);
-    if (!job) return false;
-    // moveToFailed reads attempts and backoff from the in-memory opts: make it do what the runtime decided.
-    if (retryAt === null) job.opts.attempts = 0;
-    else {
-      job.opts.attempts = job.attemptsMade + 2;
-      job.opts.backoff = { type: 'fixed', delay: Math.max(0, retryAt - Date.now()) };
-    }
+    return (await this.finish(lease, { error, retryAt }, false)).finished;
+  }
+
+  /** One round trip: moveToCompleted / moveToFailed with fetchNext, as BullMQ's own worker finishes a job. */
+  async finishAndClaim(lease: Lease, failure: { error: string; retryAt: number | null } | null, next: ClaimOptions): Promise<{ finished: boolean; next: Lease | null }> {
+    // The next job gets the worker's lock duration, so only when the caller asks for that one.
+    return this.finish(lease, failure, next.leaseMs === this.leaseMs);
+  }
+
+  private async finish(lease: Lease, failure: { error: string; retryAt: number | null } | null, fetchNext: boolean): Promise<{ finished: boolean; next: Lease | null }> {
+    const job = this.take(lease);
+    if (!job) return { finished: false, next: null };
+    fetchNext &&= !this.closed && this.worker !== undefined;
+    let result: unknown;
     try {
-      const err = new Error(error);
-      err.stack = error;
-      await this.keepNext(await job.moveToFailed(err, lease.token, this.canPrefetch()), lease.token);
-      return true;
+      if (!failure) result = await job.moveToCompleted(null, lease.token, fetchNext);
+      else {
+        // moveToFailed reads attempts and backoff from the in-memory opts: make it do what the runtime decided.
+        if (failure.retryAt === null) job.opts.attempts = 0;
+        else {
+          job.opts.attempts = job.attemptsMade + 2;
+          job.opts.backoff = { type: 'fixed', delay: Math.max(0, failure.retryAt - Date.now()) };
+        }
+        const err = new Error(failure.error);
+        err.stack = failure.error;
+        result = await job.moveToFailed(err, lease.token, fetchNext);
+      }
     } catch {
-      return false;
+      // Typically the lock was lost (the lease ran out and another worker took the job).
+      return { finished: false, next: null };
     }
-  }
-
-  private canPrefetch(): boolean {
-    return this.prefetch && !this.closed && this.worker !== undefined && this.prefetched.length < MAX_PREFETCHED;
-  }
-
-  private async keepNext(result: unknown, token: string): Promise<void> {
-    if (!Array.isArray(result) || !result[0] || !this.worker || this.closed) return;
-    const worker = this.worker as unknown as { nextJobFromJobData(data: unknown, id: unknown, token: string): Promise<Job | undefined> };
-    const job = await worker.nextJobFromJobData(result[0], result[1], token);
-    if (job) this.prefetched.push({ job, token, at: Date.now() });
+    if (!fetchNext) return { finished: true, next: null };
+    const fetched = await this.fetched(result, lease.token);
+    return { finished: true, next: fetched ? await this.accept(fetched, lease.token, true).catch(() => null) : null };
   }
 
   async get(id: string): Promise<JobView | null> {
@@ -315,11 +343,6 @@ class RedisBackend implements EffectBackend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const { job, token } of this.prefetched.splice(0)) {
-      // Back to the queue as if never claimed: it was fetched ahead, never run.
-      await job.moveToWait(token).catch(() => undefined);
-      await this.redis.hincrby(`${this.prefix}:${QUEUE}:${job.id}`, 'ats', -1).catch(() => undefined);
-    }
     await this.worker?.close();
     await this.queue.close();
     await this.redis.quit().catch(() => undefined);

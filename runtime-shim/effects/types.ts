@@ -43,11 +43,6 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Wait up to this long for a job to become ready (0: do not wait). */
   waitMs: number;
-  /**
-   * The caller claims again as soon as it completes or fails a job (a worker loop): the backend may
-   * fetch the next job in the same round trip and hand it to the next claim (Redis does).
-   */
-  prefetch?: boolean;
 }
 
 export interface InspectQuery {
@@ -79,6 +74,13 @@ export interface EffectBackend {
   complete(lease: Lease): Promise<boolean>;
   /** retryAt (epoch ms) queues the job again; null makes it dead, kept with its last error. */
   fail(lease: Lease, error: string, retryAt: number | null): Promise<boolean>;
+  /**
+   * Optional: complete the job (or fail it, when `failure` is given, as `fail` does) and claim the
+   * next ready job in the same round trip (`next.waitMs` is ignored: it never waits). The worker
+   * pool runs the next job in the same slot at once. Redis has it (BullMQ's moveToFinished with
+   * fetchNext); without it the pool calls complete or fail and claims apart.
+   */
+  finishAndClaim?(lease: Lease, failure: { error: string; retryAt: number | null } | null, next: ClaimOptions): Promise<{ finished: boolean; next: Lease | null }>;
   get(id: string): Promise<JobView | null>;
   inspect(query: InspectQuery): Promise<JobPage>;
   /** A dead, cancelled or completed job runs again from attempt 0. False when it cannot (unknown, queued or running). */

@@ -1,9 +1,14 @@
-// The worker loop shared by both backends: one claim at a time (like BullMQ's own worker), up to
-// `concurrency` jobs running, each with a heartbeat that keeps its lease while it runs.
+// The worker loop shared by both backends, shaped like BullMQ's own Worker: up to `concurrency`
+// slots, each a chain that runs a job and then the next one. A backend that can finish a job and
+// claim the next in one round trip (Redis: moveToFinished with fetchNext) hands that job straight
+// back to the slot, so a busy queue costs one round trip per job and a slot never waits for the
+// fetch loop. The fetch loop only fills free slots: one claim that waits for work at a time, then
+// non-waiting claims in parallel for the other free slots once there is work. Each running job has
+// a heartbeat that keeps its lease.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { EffectContext, GlobalContext, Logger } from '../types.js';
-import type { EffectBackend, Lease } from './types.js';
+import type { ClaimOptions, EffectBackend, Lease } from './types.js';
 import { nextRunAt, type RetrySettings } from './backoff.js';
 import type { EffectMetrics } from './metrics.js';
 
@@ -25,27 +30,36 @@ export interface PoolOptions {
 
 /** Used for a job whose effect this build does not know (a newer deploy enqueued it): retried, then dead. */
 const UNKNOWN_EFFECT_RETRY: RetrySettings = { attempts: 3, backoff: 'exponential', delayMs: 30_000 };
+/** How long the fetch loop's one waiting claim waits before it looks at `stopping` again. */
+const WAIT_MS = 1000;
 
 export class WorkerPool {
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private stopping = false;
-  private readonly running = new Map<string, { done: Promise<void>; stopHeartbeat(): void }>();
+  /** The jobs running now (job id → stops its heartbeat). */
+  private readonly running = new Map<string, () => void>();
+  /** One per busy slot: settles when the slot's chain of jobs ends. */
+  private readonly chains = new Set<Promise<void>>();
   private slotFreed: (() => void) | undefined;
   private readonly loop: Promise<void>;
+  private readonly waiting: ClaimOptions;
+  private readonly notWaiting: ClaimOptions;
 
   constructor(private readonly o: PoolOptions) {
+    this.waiting = { workerId: this.workerId, leaseMs: o.leaseMs, waitMs: WAIT_MS };
+    this.notWaiting = { workerId: this.workerId, leaseMs: o.leaseMs, waitMs: 0 };
     this.loop = this.fetchLoop();
   }
 
   private async fetchLoop(): Promise<void> {
     while (!this.stopping) {
-      if (this.running.size >= this.o.concurrency) {
+      if (this.chains.size >= this.o.concurrency) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
       let lease: Lease | null = null;
       try {
-        lease = await this.o.backend.claim({ workerId: this.workerId, leaseMs: this.o.leaseMs, waitMs: 1000, prefetch: true });
+        lease = await this.o.backend.claim(this.waiting);
       } catch (error) {
         if (this.stopping) break;
         this.o.log.error({ err: String(error) }, 'effects: claiming a job failed; retrying in 1 s');
@@ -54,20 +68,31 @@ export class WorkerPool {
       }
       // A job claimed while stopping still runs: stop() waits for it like any other.
       if (!lease) continue;
-      this.start(lease);
+      this.startChain(lease);
       // There is work: fill the other free slots at once with claims that do not wait, in parallel
-      // (as BullMQ's worker does), instead of one round trip after another.
-      const free = this.o.concurrency - this.running.size;
+      // (one round trip for all of them), instead of one round trip after another.
+      const free = this.o.concurrency - this.chains.size;
       if (free > 0 && !this.stopping) {
-        const more = await Promise.all(
-          Array.from({ length: free }, () => this.o.backend.claim({ workerId: this.workerId, leaseMs: this.o.leaseMs, waitMs: 0, prefetch: true }).catch(() => null)),
-        );
-        for (const l of more) if (l) this.start(l);
+        const more = await Promise.all(Array.from({ length: free }, () => this.o.backend.claim(this.notWaiting).catch(() => null)));
+        for (const l of more) if (l) this.startChain(l);
       }
     }
   }
 
-  private start(lease: Lease): void {
+  private startChain(first: Lease): void {
+    const chain = (async () => {
+      let lease: Lease | null = first;
+      while (lease) lease = await this.runJob(lease);
+    })().finally(() => {
+      this.chains.delete(chain);
+      this.slotFreed?.();
+      this.slotFreed = undefined;
+    });
+    this.chains.add(chain);
+  }
+
+  /** Runs one job and records how it ended; returns the next job when the backend claimed one with that. */
+  private async runJob(lease: Lease): Promise<Lease | null> {
     const { job } = lease;
     const { backend, log, metrics, leaseMs } = this.o;
     const definition = this.o.definitions.get(job.name);
@@ -79,32 +104,36 @@ export class WorkerPool {
       );
     }, Math.max(50, Math.floor(leaseMs / 3)));
     heartbeat.unref();
+    this.running.set(job.id, () => clearInterval(heartbeat));
     const started = performance.now();
-    const done = (async () => {
-      try {
-        if (!definition) throw new Error(`no effect named '${job.name}' in this build`);
-        const ectx: EffectContext = { attempt: job.attempt, jobId: job.id, log: jobLog };
-        await definition.run(job.payload, this.o.gctx, ectx);
-        clearInterval(heartbeat);
-        await backend.complete(lease);
-        metrics.add(job.name, 'completed');
-      } catch (error) {
-        clearInterval(heartbeat);
-        const message = error instanceof Error ? error.stack ?? error.message : String(error);
-        const retryAt = nextRunAt(definition?.retry ?? UNKNOWN_EFFECT_RETRY, job.attempt, job.maxAttempts);
-        metrics.add(job.name, 'failed');
-        if (retryAt === null) metrics.add(job.name, 'dead');
-        jobLog.error({ err: message, retryAt: retryAt === null ? null : new Date(retryAt).toISOString() }, retryAt === null ? 'effect failed; no attempts left, the job is dead' : 'effect failed; will retry');
-        await backend.fail(lease, message, retryAt).catch(() => false);
-      } finally {
-        metrics.add(job.name, 'durationMsSum', performance.now() - started);
-        metrics.add(job.name, 'durationCount');
-        this.running.delete(job.id);
-        this.slotFreed?.();
-        this.slotFreed = undefined;
-      }
-    })();
-    this.running.set(job.id, { done, stopHeartbeat: () => clearInterval(heartbeat) });
+    let failure: { error: string; retryAt: number | null } | null = null;
+    try {
+      if (!definition) throw new Error(`no effect named '${job.name}' in this build`);
+      const ectx: EffectContext = { attempt: job.attempt, jobId: job.id, log: jobLog };
+      await definition.run(job.payload, this.o.gctx, ectx);
+    } catch (error) {
+      const message = error instanceof Error ? error.stack ?? error.message : String(error);
+      failure = { error: message, retryAt: nextRunAt(definition?.retry ?? UNKNOWN_EFFECT_RETRY, job.attempt, job.maxAttempts) };
+    }
+    clearInterval(heartbeat);
+    this.running.delete(job.id);
+    metrics.add(job.name, 'durationMsSum', performance.now() - started);
+    metrics.add(job.name, 'durationCount');
+    if (failure) {
+      const dead = failure.retryAt === null;
+      metrics.add(job.name, 'failed');
+      if (dead) metrics.add(job.name, 'dead');
+      jobLog.error({ err: failure.error, retryAt: dead ? null : new Date(failure.retryAt!).toISOString() }, dead ? 'effect failed; no attempts left, the job is dead' : 'effect failed; will retry');
+    } else metrics.add(job.name, 'completed');
+    try {
+      // Once stopping, nothing more is claimed: the slot ends with this job.
+      if (backend.finishAndClaim && !this.stopping) return (await backend.finishAndClaim(lease, failure, this.notWaiting)).next;
+      if (failure) await backend.fail(lease, failure.error, failure.retryAt);
+      else await backend.complete(lease);
+    } catch (error) {
+      jobLog.error({ err: String(error) }, 'effects: recording the end of a job failed; it runs again once its lease ends');
+    }
+    return null;
   }
 
   /** Stops claiming; waits for running jobs up to the deadline, then drops their heartbeats so their leases run out. */
@@ -112,12 +141,13 @@ export class WorkerPool {
     this.stopping = true;
     this.slotFreed?.();
     await this.loop;
-    const all = Promise.all([...this.running.values()].map((r) => r.done));
+    // No chain starts after the loop ended, and a chain takes no next job once stopping.
+    const all = Promise.all([...this.chains]);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), deadlineMs)))]);
     clearTimeout(timer);
     if (timedOut) {
-      for (const r of this.running.values()) r.stopHeartbeat();
+      for (const stopHeartbeat of this.running.values()) stopHeartbeat();
       this.o.log.warn({ unfinished: [...this.running.keys()] }, 'effects: jobs still running at the shutdown deadline; they run again once their leases end');
     }
   }
