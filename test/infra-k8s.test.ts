@@ -117,6 +117,23 @@ test('the effects worker and the container module get their own Deployments', ()
   assert.is(config.data!.GATI_REGION, 'eu-west');
 });
 
+test('workers.enabled false: no worker Deployment, and the api pods run the effect jobs (--role all)', () => {
+  const prod = build.config.deploy!.prod!;
+  const config = { ...build.config, deploy: { prod: { ...prod, workers: { ...prod.workers, enabled: false } } } };
+  const files = emitInfra(build.model, config, build.artifacts.filter((a) => !a.path.startsWith('infra/')));
+  const objs = parseK8sYaml(String(files.find((a) => a.path === 'infra/prod/k8s/eu-west.k8s.yaml')!.contents));
+  assert.not.ok(objs.some((o) => o.kind === 'Deployment' && o.metadata.name === 'payments-worker'));
+  assert.equal(find(objs, 'Deployment', 'payments-payments').spec.template.spec.containers[0].args, ['start', '--role', 'all', '--workers', '1']);
+});
+
+test('the Dockerfile follows the target engine (Deno keeps its cache in the writable /tmp)', () => {
+  const built = build.artifacts.filter((a) => !a.path.startsWith('infra/'));
+  const dockerfile = (runtime: 'node' | 'bun' | 'deno') => emitInfra(build.model, build.config, built, { runtime }).find((a) => a.path === 'dist/Dockerfile')!.contents as string;
+  assert.match(dockerfile('node'), /^FROM node:20-slim$/m);
+  assert.match(dockerfile('bun'), /^FROM oven\/bun:1\.4\.4-slim$/m);
+  assert.match(dockerfile('deno'), /^ENV NODE_ENV=production HOST=0\.0\.0\.0 PORT=3000 DENO_DIR=\/tmp\/deno-dir$/m);
+});
+
 test('cluster-scoped objects live in their own chart, without a namespace', () => {
   const objs = objects('infra/prod/k8s/cluster.k8s.yaml');
   assert.equal(objs.map((o) => `${o.kind} ${o.metadata.name}`), ['Namespace payments', 'ClusterIssuer letsencrypt-prod']);

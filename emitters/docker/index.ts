@@ -10,7 +10,8 @@ export function emitDocker(port: number = DEFAULT_PORT, runtime: Runtime = 'node
   const probe = `fetch('http://127.0.0.1:'+(process.env.PORT||${port})+'/_health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
   // The probe is a one-line fetch: the slim images have no curl.
   const healthcheck = runtime === 'node' ? ['node', '-e', probe] : runtime === 'bun' ? ['bun', '-e', probe] : ['deno', 'eval', probe];
-  // `gati start` runs inside the target engine, which then serves dist/ in-process.
+  // `gati start` runs inside the target engine, which then serves dist/ in-process. Deno's cache
+  // goes to /tmp: the Kubernetes pods run with a read-only root filesystem and /tmp mounted.
   const entrypoint = runtime === 'node' ? ['node_modules/.bin/gati'] : [runtime, ...engineArgs(runtime), 'node_modules/gati/bin/gati.mjs'];
   const dockerfile = `# syntax=docker/dockerfile:1
 # ${GENERATED_HEADER}
@@ -28,7 +29,7 @@ RUN if [ -f package-lock.json ] || [ -f npm-shrinkwrap.json ]; then npm ci --omi
 # 2. the runtime: node_modules + dist/, owned by root and run as an unprivileged user
 FROM ${image}
 WORKDIR /app
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=${port}
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=${port}${runtime === 'deno' ? ' DENO_DIR=/tmp/deno-dir' : ''}
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY dist ./dist

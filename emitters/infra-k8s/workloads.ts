@@ -53,7 +53,8 @@ export function serverPod(k8s: K8s, plan: EnvPlan, role: 'api' | 'worker', compo
         image: plan.image.ref,
         imagePullPolicy: 'IfNotPresent',
         // One server process per whole CPU of the limit: Kubernetes scales pods, and `auto` would count the node's CPUs.
-        args: ['start', '--role', role, ...(role === 'api' ? ['--workers', String(Math.max(1, Math.floor(cpuMillis(s.limits.cpu) / 1000)))] : [])],
+        // Without a worker Deployment (`workers.enabled: false`), the api pods run the effect jobs too.
+        args: ['start', '--role', role === 'api' && !plan.worker ? 'all' : role, ...(role === 'api' ? ['--workers', String(Math.max(1, Math.floor(cpuMillis(s.limits.cpu) / 1000)))] : [])],
         ports: [{ name: 'http', containerPort: plan.port, protocol: 'TCP' }],
         envFrom: [{ configMapRef: { name: configMap } }],
         ...(env.length ? { env } : {}),
