@@ -1,4 +1,4 @@
-// The hand-written router both ceiling servers share (raw node:http and raw Bun.serve): a switch on
+// The hand-written router the ceiling servers share (raw node:http, Bun.serve, Deno.serve): a switch on
 // the path's segments for the same 100 routes as bench/http/gen-app.mjs (table in
 // bench/http/routes.mjs). Bodies are JSON.parse'd by the caller with no validation.
 import { PAIRS, RESOURCES, STATICS, orderAnswer } from './routes.mjs';
@@ -46,4 +46,16 @@ export function rawRoute(method, url) {
     }
   }
   return NOT_FOUND;
+}
+
+const reply = ([status, text]) => new Response(text, { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+
+/** The fetch-style ceiling servers' handler (Bun.serve, Deno.serve): route, parse the body, answer. */
+export async function rawFetch(request) {
+  const url = request.url;
+  const answer = rawRoute(request.method, url.slice(url.indexOf('/', url.indexOf('//') + 2)));
+  if (typeof answer !== 'function') return reply(answer);
+  let body;
+  try { body = await request.json(); } catch { return reply(BAD_JSON); }
+  return reply(answer(body));
 }
