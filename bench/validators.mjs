@@ -90,7 +90,7 @@ async function loadGati() {
   globalThis.require ??= createRequire(file);
   const mod = await import(pathToFileURL(file).href);
   const body = mod.body;
-  return { fn: (x) => body(x), errorPath: (x) => (body(x) ? null : body.errors?.[0]?.instancePath) };
+  return { fn: body, errorPath: (x) => (body(x) ? null : body.errors?.[0]?.instancePath) };
 }
 
 async function loadZod() {
