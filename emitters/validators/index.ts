@@ -11,7 +11,9 @@ import { reachableTypeIds, type GType } from '../../compiler/model/gtype.js';
 import { toJsonSchema, type JsonSchema } from '../schema/to-json-schema.js';
 import { routeSchemaFile } from '../schema/index.js';
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
-import { createValidatorAjv, standaloneCode, type Ajv } from './ajv-instance.js';
+import { createValidatorAjv, INLINE_MAX_KEYS, standaloneCode, type Ajv } from './ajv-instance.js';
+
+export { INLINE_MAX_KEYS };
 import { reviveStatements, type ReviverCode } from './date-revivers.js';
 import { COERCE_HELPERS, coerceStatements } from './coercers.js';
 
@@ -38,15 +40,15 @@ interface ModuleSpec {
 
 export function emit(model: AppModel, options: ValidatorOptions, cache: ValidatorCache = new Map()): Artifact[] {
   const specs: ModuleSpec[] = [...model.routes.map((route) => routeModule(route, model)), ...model.effects.map(effectModule)];
-  let ajv: Ajv | undefined; // created only if some module is not in the cache
+  let compiler: Compiler | undefined; // created only if some module is not in the cache
   const artifacts: Artifact[] = [];
   const files: string[] = [];
   for (const spec of specs) {
     const key = hash(options.unknownKeys, spec, model);
     let text = cache.get(key);
     if (text === undefined) {
-      ajv ??= instance(model, options);
-      text = moduleText(ajv, spec);
+      compiler ??= instance(model, options);
+      text = moduleText(compiler, spec);
       cache.set(key, text);
     }
     // The content hash in the name gives an edited module a new URL: `gati dev` imports only what changed.
@@ -97,10 +99,62 @@ function effectModule(effect: AppModel['effects'][number]): ModuleSpec {
   return { file: `effects/${effect.name}.mjs`, schemas, extra: '', roots: [effect.payload] };
 }
 
-function instance(model: AppModel, options: ValidatorOptions): Ajv {
+interface Compiler {
+  ajv: Ajv;
+  /** The schema with the named types small enough copied in (see inliner). */
+  inline: (schema: JsonSchema) => JsonSchema;
+}
+
+function instance(model: AppModel, options: ValidatorOptions): Compiler {
   const ajv = createValidatorAjv({ strip: options.unknownKeys !== 'reject' });
-  ajv.addSchema({ $id: DEFS_ID, $defs: Object.fromEntries(Object.entries(model.types).map(([id, t]) => [id, forValidation(toJsonSchema(t.type, ref))])) });
-  return ajv;
+  const defs = Object.fromEntries(Object.entries(model.types).map(([id, t]) => [id, forValidation(toJsonSchema(t.type, ref))]));
+  const inline = inliner(defs);
+  ajv.addSchema({ $id: DEFS_ID, $defs: Object.fromEntries(Object.entries(defs).map(([id, schema]) => [id, inline(schema)])) });
+  return { ajv, inline };
+}
+
+/**
+ * AJV compiles a `$ref` to a call of the named type's own function (an options object per call),
+ * unless the type's schema has no `$ref` of its own and is small (inlineRefs). This copies in, as
+ * well, the named types that are not recursive and whose schema, with the types it reaches, has at
+ * most INLINE_MAX_KEYS keys: one function per root for most bodies. Errors keep their instancePath;
+ * their schemaPath (which the runtime does not use) then names the property, not the type.
+ */
+function inliner(defs: Record<string, JsonSchema>): (schema: JsonSchema) => JsonSchema {
+  const sizes = new Map<string, number>();
+  const target = (node: Record<string, unknown>): string | undefined =>
+    typeof node.$ref === 'string' && node.$ref.startsWith(`${DEFS_ID}#/$defs/`) ? node.$ref.slice(DEFS_ID.length + 8) : undefined;
+  // A type that reaches one of the types being counted is in a cycle with it: Infinity, never copied.
+  const size = (id: string, counting: Set<string>): number => {
+    const known = sizes.get(id);
+    if (known !== undefined) return known;
+    if (counting.has(id) || !defs[id]) return Infinity;
+    counting.add(id);
+    const n = keys(defs[id], counting);
+    counting.delete(id);
+    sizes.set(id, n);
+    return n;
+  };
+  const keys = (node: unknown, counting: Set<string>): number => {
+    if (Array.isArray(node)) return node.reduce((sum: number, item) => sum + keys(item, counting), 0);
+    if (!node || typeof node !== 'object') return 0;
+    const id = target(node as Record<string, unknown>);
+    let n = id === undefined ? 0 : size(id, counting);
+    for (const [key, value] of Object.entries(node)) if (key !== '$ref' || id === undefined) n += 1 + keys(value, counting);
+    return n;
+  };
+  const inline = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(inline);
+    if (!node || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(node)) out[key] = inline(value);
+    const id = target(out);
+    if (id === undefined || size(id, new Set()) > INLINE_MAX_KEYS) return out;
+    // The annotations beside the `$ref` (description, default) are the property's: they win.
+    const { $ref: _, ...beside } = out;
+    return { ...(inline(defs[id]) as Record<string, unknown>), ...beside };
+  };
+  return (schema) => inline(schema) as JsonSchema;
 }
 
 const NUMERIC_FORMATS = new Set(['int32', 'int64', 'uint32', 'uint64', 'float', 'double']);
@@ -122,18 +176,37 @@ function forValidation<T>(node: T): T {
 }
 
 let counter = 0;
-function moduleText(ajv: Ajv, spec: ModuleSpec): string {
+function moduleText({ ajv, inline }: Compiler, spec: ModuleSpec): string {
   const exports: Record<string, string> = {};
+  const aliases: string[] = [];
   for (const [name, schema] of Object.entries(spec.schemas)) {
+    // A schema that only names a type exports that type's own function: a schema of its own would
+    // compile to a function that just calls it, and would compile the types it reaches once more.
+    const target = refOnly(schema);
+    if (target) {
+      const same = Object.keys(exports).find((other) => exports[other] === target);
+      if (same) aliases.push(`export const ${name} = ${same};`); // AJV would emit the function twice
+      else exports[name] = target;
+      continue;
+    }
     const id = `${name}_${counter++}`; // ids only need to be unique inside this AJV instance
-    ajv.addSchema(forValidation(schema), id);
+    ajv.addSchema(inline(forValidation(schema)), id);
     exports[name] = id;
   }
   // AJV's standalone code reaches its helpers (ucs2length, ajv-formats) with require() of bare
   // package names: esbuild bundles them for `gati build`; `gati dev` loads these modules as they
   // are, with a `require` it provides (bin/commands/load-bundle.ts). No path of this machine ends up in the text.
-  const code = Object.keys(exports).length ? standaloneCode(ajv, exports) : '';
+  const code = Object.keys(exports).length ? [standaloneCode(ajv, exports), ...aliases].join('\n') : '';
   return `// ${GENERATED_HEADER}\n${code}\n${spec.extra}\n`;
+}
+
+/** Annotations only: AJV applies a `default` to properties and items, never to a root. */
+const ROOT_ANNOTATIONS = new Set(['description', 'deprecated', 'default']);
+
+function refOnly(schema: JsonSchema): string | undefined {
+  const target = schema.$ref;
+  if (typeof target !== 'string' || !target.startsWith(`${DEFS_ID}#/$defs/`)) return undefined;
+  return Object.keys(schema).every((key) => key === '$ref' || ROOT_ANNOTATIONS.has(key)) ? target : undefined;
 }
 
 /** What a module's text depends on: its schemas, the named types they reach, and the options. */
