@@ -5,6 +5,8 @@
 //
 // Usage: PORT=3200 HOST=127.0.0.1 node bench/http/raw-server.mjs
 import { createServer } from 'node:http';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PAIRS, RESOURCES, STATICS, orderAnswer } from './routes.mjs';
 
 const ACTION = Object.fromEntries(RESOURCES);            // resource -> action
@@ -26,7 +28,7 @@ function readJson(req, res, then) {
   });
 }
 
-function handle(req, res) {
+export function handle(req, res) {
   const url = req.url;
   const q = url.indexOf('?');
   const s = (q === -1 ? url : url.slice(0, q)).split('/');
@@ -65,4 +67,7 @@ function handle(req, res) {
   send(res, 404, '{"error":"not found"}');
 }
 
-createServer(handle).listen(Number(process.env.PORT ?? 3200), process.env.HOST ?? '127.0.0.1');
+// Imported by bench/http/inproc.mjs for its handler only.
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  createServer(handle).listen(Number(process.env.PORT ?? 3200), process.env.HOST ?? '127.0.0.1');
+}

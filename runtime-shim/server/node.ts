@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../types.js';
 import { BodyTooLargeError } from './body.js';
-import type { IncomingRequest, OutgoingResponse } from './handle.js';
+import type { IncomingRequest, OutgoingResponse, Respond } from './handle.js';
 import { problem, problemBody } from './problem.js';
 
 /** What every engine adapter gives the runtime (node.ts, bun.ts). */
@@ -26,27 +26,49 @@ export interface RunningServer extends EngineServer {
   server: Server;
 }
 
-export function createNodeServer(handle: (req: IncomingRequest) => Promise<OutgoingResponse>, options: EngineOptions): RunningServer {
+/** The pipeline as createPipeline makes it (with `respond`), or any promise-returning handler (`gati dev`). */
+export type NodeHandler = ((req: IncomingRequest) => Promise<OutgoingResponse>) & { respond?: Respond };
+
+export function createNodeServer(handle: NodeHandler, options: EngineOptions): RunningServer {
   let inFlight = 0;
   let idle: (() => void) | undefined;
-  // One async frame per request (a then/catch/finally chain would allocate three promises).
-  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+  // Made once per server, not per request: the pipeline calls it with the request's ServerResponse.
+  const reply = (res: ServerResponse, out: OutgoingResponse) => {
     try {
-      write(res, await handle(adapt(req)));
+      write(res, out);
     } catch (error) {
-      options.log.error({ err: error }, 'request pipeline failed');
-      write(res, { status: 500, headers: { 'content-type': 'application/problem+json' }, body: problemBody(problem(500)) });
-    } finally {
-      inFlight--;
-      if (inFlight === 0) idle?.();
+      pipelineFailed(res, error);
     }
+    inFlight--;
+    if (inFlight === 0) idle?.();
   };
+  const pipelineFailed = (res: ServerResponse, error: unknown) => {
+    options.log.error({ err: error }, 'request pipeline failed');
+    write(res, { status: 500, headers: { 'content-type': 'application/problem+json' }, body: problemBody(problem(500)) });
+  };
+  const respond = handle.respond;
+  const onRequest = respond
+    ? (req: IncomingMessage, res: ServerResponse) => {
+        inFlight++;
+        respond(new NodeRequest(req), reply, res);
+      }
+    : (req: IncomingMessage, res: ServerResponse) => {
+        inFlight++;
+        handle(new NodeRequest(req)).then(
+          (out) => reply(res, out),
+          (error: unknown) => {
+            try {
+              pipelineFailed(res, error);
+            } finally {
+              inFlight--;
+              if (inFlight === 0) idle?.();
+            }
+          },
+        );
+      };
   const server = createServer(
     { requestTimeout: options.requestTimeoutMs, headersTimeout: Math.min(options.requestTimeoutMs, 20_000), keepAliveTimeout: 5_000 },
-    (req, res) => {
-      inFlight++;
-      void serve(req, res);
-    },
+    onRequest,
   );
   // Malformed requests get a problem document too, not a bare socket reset.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -86,14 +108,23 @@ export function createNodeServer(handle: (req: IncomingRequest) => Promise<Outgo
   };
 }
 
-function adapt(req: IncomingMessage): IncomingRequest {
-  return {
-    method: req.method ?? 'GET',
-    url: req.url ?? '/',
-    headers: req.headers,
-    ip: req.socket.remoteAddress ?? '',
-    readBody: (limit) => readBody(req, limit),
-  };
+/** The engine's request as the pipeline reads it (a class: no closure per request). */
+class NodeRequest implements IncomingRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly ip: string;
+
+  constructor(private readonly raw: IncomingMessage) {
+    this.method = raw.method ?? 'GET';
+    this.url = raw.url ?? '/';
+    this.headers = raw.headers;
+    this.ip = raw.socket.remoteAddress ?? '';
+  }
+
+  readBody(limit: number): Promise<Buffer> {
+    return readBody(this.raw, limit);
+  }
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
