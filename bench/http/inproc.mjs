@@ -7,7 +7,7 @@
 //
 // Usage (after `npm run build` and one `node bench/http/run.mjs` or `node bin/gati.mjs build bench/.work/http-app`):
 //   node bench/http/inproc.mjs [--requests 200000] [--rounds 5] [--connections 50] [--scenario get|post] [--servers gati,raw]
-//   --prof: only gati, one long run (use with `node --cpu-prof`)
+//   --prof: one long run of gati (or --servers raw), for `node --cpu-prof`
 import { createServer } from 'node:http';
 import { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ const REQUESTS = Number(opt('requests', PROF ? 1_000_000 : 200_000));
 const ROUNDS = Number(opt('rounds', PROF ? 1 : 5));
 const CONNS = Number(opt('connections', 50));
 const SCENARIO = opt('scenario', 'get');
-const SERVERS = PROF ? ['gati'] : opt('servers', 'gati,raw').split(',');
+const SERVERS = opt('servers', PROF ? 'gati' : 'gati,raw').split(',');
 
 const BODY = readFileSync(join(REPO_ROOT, 'bench', 'http', 'body.json'), 'utf8').trim();
 const REQUEST = SCENARIO === 'post'

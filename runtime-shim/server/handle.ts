@@ -183,9 +183,9 @@ function route(x: Exchange): void {
     headers: incoming.headers as Record<string, unknown>,
     body: undefined as unknown,
   };
-  if (old || compiled.readsBody) {
-    // A body to read, or a client of an old version: the steps that await.
-    prepare(x, compiled, req, old).then(
+  if (old) {
+    // A client of an old version: its request is checked against that version and migrated up.
+    prepareOld(x, compiled, req, old).then(
       (answer) => (answer ? guarded(x, finish, answer, 0, 0) : guarded(x, callHandler, compiled, req, lctx)),
       (error: unknown) => failed(x.shared, x, x.reply, x.ctx, error),
     );
@@ -193,7 +193,33 @@ function route(x: Exchange): void {
   }
   const urlProblem = compiled.typed ? validateUrlParts(req, compiled.validators) : undefined;
   if (urlProblem) return finish(x, problemResponse(urlProblem));
+  if (compiled.readsBody) {
+    incoming.readBody(options.bodyLimit).then(
+      (raw) => guarded(x, bodyRead, raw, req, lctx),
+      (error: unknown) => guarded(x, bodyUnread, error, 0, 0),
+    );
+    return;
+  }
   callHandler(x, compiled, req, lctx);
+}
+
+/** The body arrived: decoded (415/400), checked against its type, then the handler. */
+function bodyRead(x: Exchange, raw: Buffer, req: HandlerRequest, lctx: RequestContext): void {
+  const decoded = decodeJsonBody(raw, headerValue(x.incoming.headers['content-type']));
+  if ('problem' in decoded) return finish(x, problemResponse(decoded.problem));
+  req.body = decoded.value;
+  const compiled = x.route!;
+  const v = compiled.validators;
+  if (compiled.typed && v.body) {
+    if (!v.body(req.body)) return finish(x, problemResponse(validationProblem('body', v.body)));
+    if (v.reviveBody) req.body = v.reviveBody(req.body);
+  }
+  callHandler(x, compiled, req, lctx);
+}
+
+function bodyUnread(x: Exchange, error: unknown): void {
+  if (!(error instanceof BodyTooLargeError)) throw error;
+  finish(x, problemResponse(problem(413, `the body is larger than ${x.shared.options.bodyLimit} bytes`)));
 }
 
 interface HandlerRequest {
@@ -206,25 +232,16 @@ interface HandlerRequest {
   body: unknown;
 }
 
-/** Reads and checks the body (and the request of an old version's client); the answer when it ends the request. */
-async function prepare(x: Exchange, compiled: CompiledRoute, req: HandlerRequest, old: OldVersion | undefined): Promise<OutgoingResponse | undefined> {
-  const { options } = x.shared;
-  // A client of an old version: its request is checked against that version and migrated up.
-  const oldFailed = old && (await old.request(compiled.key, req, compiled.readsBody, () => readJson(x.incoming, options.bodyLimit)));
+/** An old version's client: the request checked against that version and migrated up, then the newest checks; the answer when it ends the request. */
+async function prepareOld(x: Exchange, compiled: CompiledRoute, req: HandlerRequest, old: OldVersion): Promise<OutgoingResponse | undefined> {
+  const oldFailed = await old.request(compiled.key, req, compiled.readsBody, () => readJson(x.incoming, x.shared.options.bodyLimit));
   if (oldFailed) return oldFailed;
   const v = compiled.validators;
   const urlProblem = compiled.typed ? validateUrlParts(req, v) : undefined;
   if (urlProblem) return problemResponse(urlProblem);
-  if (compiled.readsBody) {
-    if (!old) {
-      const decoded = await readJson(x.incoming, options.bodyLimit);
-      if ('response' in decoded) return decoded.response;
-      req.body = decoded.value;
-    }
-    if (compiled.typed && v.body) {
-      if (!v.body(req.body)) return problemResponse(validationProblem('body', v.body));
-      if (v.reviveBody) req.body = v.reviveBody(req.body);
-    }
+  if (compiled.readsBody && compiled.typed && v.body) {
+    if (!v.body(req.body)) return problemResponse(validationProblem('body', v.body));
+    if (v.reviveBody) req.body = v.reviveBody(req.body);
   }
   return undefined;
 }
@@ -360,22 +377,23 @@ function validationProblem(part: string, validate: ValidateFn): Problem {
   return problem(400, errors.length ? `${errors[0]!.path} ${errors[0]!.message}` : `invalid ${part}`, { errors });
 }
 
-interface Res {
+/** The handler's `res` (a class: `json` is shared, not a closure per request). */
+class Res {
   status: number;
-  headers: Record<string, string | string[]>;
-  body: unknown;
-  json(body: unknown): void;
+  headers: Record<string, string | string[]> = {};
+  body: unknown = undefined;
+
+  constructor(status: number) {
+    this.status = status;
+  }
+
+  json(body: unknown): void {
+    this.body = body;
+  }
 }
 
 function newRes(route: CompiledRoute): Res {
-  return {
-    status: route.statuses[0] ?? 200,
-    headers: {},
-    body: undefined,
-    json(body: unknown) {
-      this.body = body;
-    },
-  };
+  return new Res(route.statuses[0] ?? 200);
 }
 
 /** Middleware outermost first, then the handler; a middleware that does not call next ends it. */
