@@ -65,7 +65,8 @@ const ROUTES = [
     (res as { headers: Record<string, string> }).headers['access-control-allow-origin'] = '*';
     throw new HttpError(409, { error: 'Conflict' }, { headers: { 'retry-after': '1' } });
   }),
-  route('GET /thenable', () => ({ then: (ok: (v: unknown) => void) => ok({ thenable: true }) })),
+  route('GET /thenable', () => ({ then: (ok: (v: unknown) => void) => (ok({ thenable: true }), ok({ twice: true })) })),
+  route('GET /bad-thenable', () => ({ then: () => { throw new Error('then failed'); } })),
   route('GET /bigint', () => ({ n: 1n })),
   route('GET /bigint-async', async () => ({ n: 1n })),
   route('POST /echo', (req) => ({ got: (req as { body: unknown }).body }), { readsBody: true, statuses: [201] }),
@@ -112,7 +113,10 @@ test('a plain return is answered synchronously; a promise after it settles; the 
   const promised = await p(incoming('GET', '/async'));
   assert.is(promised.body, '{"async":true}');
   assert.is((await p(incoming('GET', '/res-json'))).body, '{"via":"json"}');
-  assert.is((await p(incoming('GET', '/thenable'))).body, '{"thenable":true}', 'a non-native thenable is awaited');
+  const thenable = await viaRespond(p, incoming('GET', '/thenable'));
+  assert.is(thenable.out.body, '{"thenable":true}', 'a non-native thenable is awaited');
+  assert.is(thenable.replies, 1, 'and settles once');
+  assert.is((await p(incoming('GET', '/bad-thenable'))).status, 500, 'a throwing then is a handler failure');
 });
 
 test('handler failures: a throw is a logged 500 problem, an HttpError keeps the headers set before it', async () => {

@@ -253,9 +253,11 @@ function callHandler(x: Exchange, compiled: CompiledRoute, req: HandlerRequest, 
   try {
     // Without middleware (the common case) the handler is called here: no chain, no extra promise.
     result = compiled.middleware.length === 0 ? compiled.handler(req, res, x.shared.gctx, lctx) : runChain(compiled, req, res, x.shared.gctx, lctx);
-    if (result instanceof Promise || isThenable(result)) {
-      (result as Promise<unknown>).then(
-        (value) => guarded(x, handlerDone, res, lctx, value),
+    // Another library's thenable is adopted as `await` would (it settles once, a throwing then rejects).
+    const promise = result instanceof Promise ? result : isThenable(result) ? Promise.resolve(result) : undefined;
+    if (promise !== undefined) {
+      promise.then(
+        (value: unknown) => guarded(x, handlerDone, res, lctx, value),
         (error: unknown) => guarded(x, handlerFailed, res, lctx, error),
       );
       return;
