@@ -6,16 +6,18 @@
 // for both, so the difference is what the pipeline costs over a hand-written router).
 //
 // Usage (after `npm run build` and one `node bench/http/run.mjs` or `node bin/gati.mjs build bench/.work/http-app`):
-//   node bench/http/inproc.mjs [--requests 200000] [--rounds 5] [--connections 50] [--scenario get|post] [--servers gati,raw]
+//   node bench/http/inproc.mjs [--requests 200000] [--rounds 5] [--connections 50] [--scenario get|post] [--servers gati,raw,raw-async]
+//   --tcp: over real loopback connections instead (client in this process: kernel and node's socket path included)
 //   --prof: one long run of gati (or --servers raw), for `node --cpu-prof`
 import { createServer } from 'node:http';
 import { Duplex } from 'node:stream';
+import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_HTTP_APP_DIR, REPO_ROOT } from './gen-app.mjs';
 import { GET_PATH, POST_PATH } from './routes.mjs';
-import { handle as rawHandle } from './raw-server.mjs';
+import { handle as rawHandle, handleAsync as rawAsyncHandle } from './raw-server.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -28,6 +30,7 @@ const ROUNDS = Number(opt('rounds', PROF ? 1 : 5));
 const CONNS = Number(opt('connections', 50));
 const SCENARIO = opt('scenario', 'get');
 const SERVERS = opt('servers', PROF ? 'gati' : 'gati,raw').split(',');
+const TCP = argv.includes('--tcp');
 
 const BODY = readFileSync(join(REPO_ROOT, 'bench', 'http', 'body.json'), 'utf8').trim();
 const REQUEST = SCENARIO === 'post'
@@ -63,6 +66,7 @@ class MemorySocket extends Duplex {
 
 async function makeServer(name) {
   if (name === 'raw') return createServer(rawHandle);
+  if (name === 'raw-async') return createServer(rawAsyncHandle);
   const lib = (f) => import(pathToFileURL(join(REPO_ROOT, 'lib', 'runtime-shim', 'server', f)).href);
   const [{ prepareApp }, { createNodeServer }, { createLogger }] = await Promise.all([lib('start.js'), lib('node.js'), lib('log.js')]);
   const { app } = await import(pathToFileURL(join(DEFAULT_HTTP_APP_DIR, 'dist', 'app.mjs')).href);
@@ -73,6 +77,7 @@ async function makeServer(name) {
 
 /** Sends `total` requests over `conns` keep-alive connections, one in flight on each; resolves with CPU µs per request. */
 function drive(server, total, conns) {
+  if (TCP) return driveTcp(server, total, conns);
   return new Promise((resolve, reject) => {
     let sent = 0;
     let received = 0;
@@ -105,8 +110,55 @@ function drive(server, total, conns) {
   });
 }
 
+/** The same over real loopback TCP connections (client in this process too): node's socket path, kernel included. */
+function driveTcp(server, total, conns) {
+  return new Promise((resolve, reject) => {
+    const { port } = server.address();
+    let sent = 0;
+    let received = 0;
+    const sockets = [];
+    let start;
+    let t0;
+    let open = 0;
+    for (let c = 0; c < conns; c++) {
+      const sock = connect({ host: '127.0.0.1', port, noDelay: true }, () => {
+        if (++open < conns) return;
+        start = process.cpuUsage();
+        t0 = performance.now();
+        for (const s of sockets) {
+          sent++;
+          s.write(REQUEST);
+        }
+      });
+      sockets.push(sock);
+      sock.on('error', reject);
+      sock.on('data', (chunk) => {
+        const text = chunk.toString('latin1');
+        let i = text.indexOf('HTTP/1.1 ');
+        while (i !== -1) {
+          if (!text.startsWith(STATUS, i)) return reject(new Error(`unexpected response: ${text.slice(0, 300)}`));
+          received++;
+          if (received === total) {
+            const cpu = process.cpuUsage(start);
+            const wall = performance.now() - t0;
+            for (const s of sockets) s.destroy();
+            resolve({ cpuUs: (cpu.user + cpu.system) / total, wallUs: (wall * 1000) / total });
+            return;
+          }
+          if (sent < total) {
+            sent++;
+            sock.write(REQUEST);
+          }
+          i = text.indexOf('HTTP/1.1 ', i + 9);
+        }
+      });
+    }
+  });
+}
+
 const servers = {};
 for (const name of SERVERS) servers[name] = await makeServer(name);
+if (TCP) for (const name of SERVERS) await new Promise((r) => servers[name].listen(0, '127.0.0.1', r));
 // Warm-up: let the JIT settle.
 for (const name of SERVERS) await drive(servers[name], Math.min(REQUESTS, 50_000), CONNS);
 const results = Object.fromEntries(SERVERS.map((s) => [s, []]));
@@ -114,10 +166,10 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const name of round % 2 ? [...SERVERS].reverse() : SERVERS) {
     const r = await drive(servers[name], REQUESTS, CONNS);
     results[name].push(r.cpuUs);
-    console.log(`round ${round + 1} ${SCENARIO} ${name.padEnd(5)} ${r.cpuUs.toFixed(2)} CPU µs/req  ${r.wallUs.toFixed(2)} wall µs/req`);
+    console.log(`round ${round + 1} ${SCENARIO} ${name.padEnd(9)} ${r.cpuUs.toFixed(2)} CPU µs/req  ${r.wallUs.toFixed(2)} wall µs/req`);
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const line = SERVERS.map((s) => `${s} ${median(results[s]).toFixed(2)} (min ${Math.min(...results[s]).toFixed(2)})`).join('  ');
-console.log(`${SCENARIO} median CPU µs/req: ${line}${results.gati && results.raw ? `  gati−raw ${(median(results.gati) - median(results.raw)).toFixed(2)} µs` : ''}`);
+console.log(`${SCENARIO}${TCP ? ' tcp' : ''} median CPU µs/req: ${line}${results.gati && results.raw ? `  gati−raw ${(median(results.gati) - median(results.raw)).toFixed(2)} µs` : ''}`);
 process.exit(0);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The ceiling: node:http with a hand-written router (a switch on the path's segments) for the same
 // 100 routes as bench/http/gen-app.mjs (table in bench/http/routes.mjs). Bodies are JSON.parse'd with
-// no validation; answers are JSON.stringify'd. No logging.
+// no validation; answers are JSON.stringify'd. No logging. RAW_ASYNC=1: answered one promise
+// reaction later (see handleAsync).
 //
 // Usage: PORT=3200 HOST=127.0.0.1 node bench/http/raw-server.mjs
 import { createServer } from 'node:http';
@@ -67,7 +68,16 @@ export function handle(req, res) {
   send(res, 404, '{"error":"not found"}');
 }
 
-// Imported by bench/http/inproc.mjs for its handler only.
+/**
+ * The same, answered one promise reaction later, as a server must answer an `async` handler (it
+ * cannot see that the promise has already settled): the floor for a framework whose handlers are
+ * async functions. `RAW_ASYNC=1` serves it (bench/http/run.mjs `--servers raw-async`).
+ */
+export function handleAsync(req, res) {
+  Promise.resolve().then(() => handle(req, res));
+}
+
+// Imported by bench/http/inproc.mjs for its handlers only.
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
-  createServer(handle).listen(Number(process.env.PORT ?? 3200), process.env.HOST ?? '127.0.0.1');
+  createServer(process.env.RAW_ASYNC ? handleAsync : handle).listen(Number(process.env.PORT ?? 3200), process.env.HOST ?? '127.0.0.1');
 }

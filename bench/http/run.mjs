@@ -6,7 +6,7 @@
 //   node bench/http/run.mjs --warmup 1 --duration 2 --rounds 1 --cold-runs 5     smoke run
 // Options:
 //   --warmup S (3)  --duration S (10)  --rounds N (3)  --connections N (50)  --cold-runs N (15)
-//   --servers gati,fastify,raw (add gati-bun for the Bun engine)   --scenarios get,post   --no-load (cold start only)   --no-cold
+//   --servers gati,fastify,raw (add gati-bun for the Bun engine, raw-async for raw answering a reaction later)   --scenarios get,post   --no-load (cold start only)   --no-cold
 //   --skip-build (reuse bench/.work/http-app/dist)   --port P (3200)   --out FILE (bench/.work/http-results.json)
 //   FASTIFY_SCHEMAS=targets in the environment gives Fastify schemas only on the two scenario routes.
 //
@@ -69,6 +69,8 @@ const SERVER_CMD = {
   'gati-bun': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'bun'), args: [join(APP, 'dist', 'server.mjs')], cwd: APP, env: { LOG_LEVEL: 'warn' } },
   fastify: { args: [join(HERE, 'fastify-server.mjs')], cwd: REPO_ROOT, env: {} },
   raw: { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: {} },
+  // The raw server answering one promise reaction later: the floor for async handlers (reference).
+  'raw-async': { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: { RAW_ASYNC: '1' } },
 };
 
 const SCENARIO = {
@@ -240,7 +242,7 @@ async function main() {
         for (const s of rotate(SERVERS, round)) {
           const r = await loadRun(s, sc);
           results.load[sc][s].push(r);
-          console.log(`round ${round + 1} ${sc.padEnd(4)} ${s.padEnd(7)} ${r0(r.rps).toString().padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  socket errors ${r.socketErrors}  server cpu ${r0(r.serverCpu * 100)}% (${r2(r.cpuUsPerReq)} µs/req)  load ${r2(loadavg()[0])}`);
+          console.log(`round ${round + 1} ${sc.padEnd(4)} ${s.padEnd(9)} ${r0(r.rps).toString().padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  socket errors ${r.socketErrors}  server cpu ${r0(r.serverCpu * 100)}% (${r2(r.cpuUsPerReq)} µs/req)  load ${r2(loadavg()[0])}`);
         }
       }
     }
