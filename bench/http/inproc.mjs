@@ -7,6 +7,7 @@
 //
 // Usage (after `npm run build` and one `node bench/http/run.mjs` or `node bin/gati.mjs build bench/.work/http-app`):
 //   node bench/http/inproc.mjs [--requests 200000] [--rounds 5] [--connections 50] [--scenario get|post] [--servers gati,raw,raw-async]
+//   --baseline DIR: also 'gati-base', the runtime compiled in DIR/lib (another checkout, for before/after)
 //   --tcp: over real loopback connections instead (client in this process: kernel and node's socket path included)
 //   --prof: one long run of gati (or --servers raw), for `node --cpu-prof`
 import { createServer } from 'node:http';
@@ -31,6 +32,8 @@ const CONNS = Number(opt('connections', 50));
 const SCENARIO = opt('scenario', 'get');
 const SERVERS = opt('servers', PROF ? 'gati' : 'gati,raw').split(',');
 const TCP = argv.includes('--tcp');
+const BASELINE = opt('baseline', undefined);
+if (BASELINE && !SERVERS.includes('gati-base')) SERVERS.push('gati-base');
 
 const BODY = readFileSync(join(REPO_ROOT, 'bench', 'http', 'body.json'), 'utf8').trim();
 const REQUEST = SCENARIO === 'post'
@@ -67,7 +70,8 @@ class MemorySocket extends Duplex {
 async function makeServer(name) {
   if (name === 'raw') return createServer(rawHandle);
   if (name === 'raw-async') return createServer(rawAsyncHandle);
-  const lib = (f) => import(pathToFileURL(join(REPO_ROOT, 'lib', 'runtime-shim', 'server', f)).href);
+  const root = name === 'gati-base' ? BASELINE : REPO_ROOT;
+  const lib = (f) => import(pathToFileURL(join(root, 'lib', 'runtime-shim', 'server', f)).href);
   const [{ prepareApp }, { createNodeServer }, { createLogger }] = await Promise.all([lib('start.js'), lib('node.js'), lib('log.js')]);
   const { app } = await import(pathToFileURL(join(DEFAULT_HTTP_APP_DIR, 'dist', 'app.mjs')).href);
   const log = createLogger('warn', { app: app.name });
@@ -176,5 +180,6 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const line = SERVERS.map((s) => `${s} ${median(results[s]).toFixed(2)} (min ${Math.min(...results[s]).toFixed(2)})`).join('  ');
-console.log(`${SCENARIO}${TCP ? ' tcp' : ''} median CPU µs/req: ${line}${results.gati && results.raw ? `  gati−raw ${(median(results.gati) - median(results.raw)).toFixed(2)} µs` : ''}`);
+const overRaw = results.raw ? SERVERS.filter((s) => s !== 'raw').map((s) => `${s}−raw ${(median(results[s]) - median(results.raw)).toFixed(2)} µs`).join('  ') : '';
+console.log(`${SCENARIO}${TCP ? ' tcp' : ''} median CPU µs/req: ${line}${overRaw ? `  |  ${overRaw}` : ''}`);
 process.exit(0);
