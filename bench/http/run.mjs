@@ -21,7 +21,8 @@
 //      itself under `taskset -c 1`), servers on core 0, runs interleaved; median.
 //   4. prints medians (req/s, p50/p99 latency, server CPU share and CPU µs per request from /proc/<pid>/stat),
 //      ratios and PASS/FAIL against the targets. A server CPU share well under ~95% means the server did not
-//      have its core to itself (a busy machine): treat that run's req/s as noise.
+//      have its core to itself (a busy machine): treat that run's req/s as noise. So it also prints the medians
+//      of the runs at ≥ 95% server CPU alone ("quiet runs") and their ratios.
 // Scenarios: GET /users/42/orders/1337 and POST /users/7/orders with bench/http/body.json (313 bytes).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,8 @@ const WORK = join(REPO_ROOT, 'bench', '.work', 'http');
 const BODY_FILE = join(HERE, 'body.json');
 const BODY = readFileSync(BODY_FILE, 'utf8').trim();
 
+/** A run in which the server used at least this share of its core had the core to itself. */
+const QUIET_CPU = 0.95;
 const TARGETS = { get: { fastify: 1.5, raw: 0.9 }, post: { fastify: 1.3, raw: 0.9 }, coldVsFastify: 0.4 };
 
 const SERVER_CMD = {
@@ -271,6 +274,22 @@ async function main() {
       }
       if (med.gati && med.fastify) summary.push(`${sc.toUpperCase()} server CPU per request gati/fastify ${r2(med.gati.cpuUsPerReq / med.fastify.cpuUsPerReq)}× (reference; lower is better, less sensitive to a busy machine than req/s)`);
       summary.push(`${sc.toUpperCase()} all responses 2xx, no socket errors: ${pf(allOk)}`);
+      // On a shared machine most runs lose part of core 0 to other work; the runs in which the
+      // server had its core to itself compare like with like.
+      const quiet = {};
+      for (const s of SERVERS) {
+        const rs = rows[s].filter((r) => r.serverCpu >= QUIET_CPU);
+        if (rs.length) quiet[s] = { runs: rs.length, rps: median(rs.map((r) => r.rps)), cpuUsPerReq: median(rs.map((r) => r.cpuUsPerReq)) };
+      }
+      results.load[sc].quiet = quiet;
+      console.log(`Runs with the core to itself (server CPU ≥ ${QUIET_CPU * 100}%):\n`);
+      console.log('| server | runs | req/s median | server CPU µs/req |');
+      console.log('|---|---:|---:|---:|');
+      for (const s of SERVERS) console.log(quiet[s] ? `| ${s} | ${quiet[s].runs} | ${r0(quiet[s].rps)} | ${r2(quiet[s].cpuUsPerReq)} |` : `| ${s} | 0 | | |`);
+      console.log('');
+      for (const other of ['raw', 'fastify']) {
+        if (quiet.gati && quiet[other]) summary.push(`${sc.toUpperCase()} quiet runs only: gati/${other} ${r2(quiet.gati.rps / quiet[other].rps)}× req/s, ${r2(quiet[other].cpuUsPerReq / quiet.gati.cpuUsPerReq)}× by server CPU per request (${quiet.gati.runs} and ${quiet[other].runs} runs)`);
+      }
     }
   }
 
