@@ -7,7 +7,7 @@
 // Options:
 //   --warmup S (3)  --duration S (10)  --rounds N (3)  --connections N (50)  --cold-runs N (15)
 //   --servers gati,fastify,raw (add gati-bun for the Bun engine, raw-async for raw answering a reaction later)   --scenarios get,post   --no-load (cold start only)   --no-cold
-//   --skip-build (reuse bench/.work/http-app/dist)   --port P (3200)   --out FILE (bench/.work/http-results.json)
+//   --skip-build (reuse bench/.work/http-app/dist)   --baseline-app DIR (also 'gati-base': DIR/dist/server.mjs)   --port P (3200)   --out FILE (bench/.work/http-results.json)
 //   FASTIFY_SCHEMAS=targets in the environment gives Fastify schemas only on the two scenario routes.
 //
 // What it does:
@@ -55,6 +55,10 @@ const CONNS = Number(opt('connections', 50));
 const COLD_RUNS = Number(opt('cold-runs', 15));
 const PORT = Number(opt('port', 3200));
 const SERVERS = opt('servers', 'gati,fastify,raw').split(',');
+// Before/after: `--baseline-app DIR` also serves DIR/dist/server.mjs as 'gati-base' (the same app built by
+// another checkout: `node <other>/bin/gati.mjs build DIR` on a copy of bench/.work/http-app's sources).
+const BASELINE_APP = opt('baseline-app', undefined);
+if (BASELINE_APP && !SERVERS.includes('gati-base')) SERVERS.push('gati-base');
 const SCENARIOS = opt('scenarios', 'get,post').split(',');
 const OUT = opt('out', join(REPO_ROOT, 'bench', '.work', 'http-results.json'));
 const APP = DEFAULT_HTTP_APP_DIR;
@@ -70,6 +74,7 @@ const SERVER_CMD = {
   gati: { args: [join(APP, 'dist', 'server.mjs')], cwd: APP, env: { LOG_LEVEL: 'warn' } },
   // The same build served by Bun (issue 8): `--servers gati,gati-bun,fastify,raw`.
   'gati-bun': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'bun'), args: [join(APP, 'dist', 'server.mjs')], cwd: APP, env: { LOG_LEVEL: 'warn' } },
+  ...(BASELINE_APP ? { 'gati-base': { args: [join(BASELINE_APP, 'dist', 'server.mjs')], cwd: BASELINE_APP, env: { LOG_LEVEL: 'warn' } } } : {}),
   fastify: { args: [join(HERE, 'fastify-server.mjs')], cwd: REPO_ROOT, env: {} },
   raw: { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: {} },
   // The raw server answering one promise reaction later: the floor for async handlers (reference).
