@@ -1,6 +1,7 @@
 // The request pipeline, independent of the HTTP engine: match → validate → middleware + handler
-// → response. An engine adapter (node.ts) turns its request into an IncomingRequest and writes
-// the OutgoingResponse.
+// → response. An engine adapter turns its request into an IncomingRequest and writes the
+// OutgoingResponse: node.ts through `respond` (a callback; no promise unless the handler or a body
+// read makes one), bun.ts and `gati dev` through the promise form.
 import { randomUUID } from 'node:crypto';
 import { HttpError } from '../http-error.js';
 import type { GlobalContext, LocalContext, Logger } from '../types.js';

@@ -1,4 +1,5 @@
-// The node:http engine adapter: IncomingMessage → IncomingRequest, OutgoingResponse → the socket.
+// The node:http engine adapter: IncomingMessage → IncomingRequest, OutgoingResponse → the socket
+// (one writeHead, one end), through the pipeline's `respond` and one reply function per server.
 // Timeouts guard against slow clients; shutdown stops accepting and drains in-flight requests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -38,9 +39,10 @@ export function createNodeServer(handle: NodeHandler, options: EngineOptions): R
       write(res, out);
     } catch (error) {
       pipelineFailed(res, error);
+    } finally {
+      inFlight--;
+      if (inFlight === 0) idle?.();
     }
-    inFlight--;
-    if (inFlight === 0) idle?.();
   };
   const pipelineFailed = (res: ServerResponse, error: unknown) => {
     options.log.error({ err: error }, 'request pipeline failed');
