@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // The node:http ceiling: raw node:http with the hand-written router of bench/http/raw-router.mjs.
-// Answers are JSON.stringify'd. No logging.
+// Bodies are JSON.parse'd with no validation; answers are JSON.stringify'd. No logging.
+// RAW_ASYNC=1: answered one promise reaction later (see handleAsync).
 //
 // Usage: PORT=3200 HOST=127.0.0.1 node bench/http/raw-server.mjs
 import { createServer } from 'node:http';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BAD_JSON, rawRoute } from './raw-router.mjs';
 
 function send(res, [status, text]) {
@@ -11,7 +14,7 @@ function send(res, [status, text]) {
   res.end(text);
 }
 
-function handle(req, res) {
+export function handle(req, res) {
   const answer = rawRoute(req.method, req.url);
   if (typeof answer !== 'function') return send(res, answer);
   const chunks = [];
@@ -23,4 +26,16 @@ function handle(req, res) {
   });
 }
 
-createServer(handle).listen(Number(process.env.PORT ?? 3200), process.env.HOST ?? '127.0.0.1');
+/**
+ * The same, answered one promise reaction later, as a server must answer an `async` handler (it
+ * cannot see that the promise has already settled): the floor for a framework whose handlers are
+ * async functions. `RAW_ASYNC=1` serves it (bench/http/run.mjs `--servers raw-async`).
+ */
+export function handleAsync(req, res) {
+  Promise.resolve().then(() => handle(req, res));
+}
+
+// Imported by bench/http/inproc.mjs for its handlers only.
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  createServer(process.env.RAW_ASYNC ? handleAsync : handle).listen(Number(process.env.PORT ?? 3200), process.env.HOST ?? '127.0.0.1');
+}

@@ -6,8 +6,9 @@
 //   node bench/http/run.mjs --warmup 1 --duration 2 --rounds 1 --cold-runs 5     smoke run
 // Options:
 //   --warmup S (3)  --duration S (10)  --rounds N (3)  --connections N (50)  --cold-runs N (15)
-//   --servers gati,fastify,raw (add gati-bun/gati-deno for the Bun/Deno engines, raw-bun/raw-deno for their own ceilings)   --scenarios get,post   --no-load (cold start only)   --no-cold
-//   --skip-build (reuse bench/.work/http-app/dist)   --port P (3200)   --out FILE (bench/.work/http-results.json)
+//   --servers gati,fastify,raw (add gati-bun/gati-deno for the Bun/Deno engines, raw-bun/raw-deno for their own ceilings,
+//     raw-async for raw answering a reaction later)   --scenarios get,post   --no-load (cold start only)   --no-cold
+//   --skip-build (reuse bench/.work/http-app/dist)   --baseline-app DIR (also 'gati-base': DIR/dist/server.mjs)   --port P (3200)   --out FILE (bench/.work/http-results.json)
 //   FASTIFY_SCHEMAS=targets in the environment gives Fastify schemas only on the two scenario routes.
 //
 // What it does:
@@ -21,7 +22,8 @@
 //      itself under `taskset -c 1`), servers on core 0, runs interleaved; median.
 //   4. prints medians (req/s, p50/p99 latency, server CPU share and CPU µs per request from /proc/<pid>/stat),
 //      ratios and PASS/FAIL against the targets. A server CPU share well under ~95% means the server did not
-//      have its core to itself (a busy machine): treat that run's req/s as noise.
+//      have its core to itself (a busy machine): treat that run's req/s as noise. So it also prints the medians
+//      of the runs at ≥ 95% server CPU alone ("quiet runs") and their ratios.
 // Scenarios: GET /users/42/orders/1337 and POST /users/7/orders with bench/http/body.json (313 bytes).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -55,6 +57,10 @@ const CONNS = Number(opt('connections', 50));
 const COLD_RUNS = Number(opt('cold-runs', 15));
 const PORT = Number(opt('port', 3200));
 const SERVERS = opt('servers', 'gati,fastify,raw').split(',');
+// Before/after: `--baseline-app DIR` also serves DIR/dist/server.mjs as 'gati-base' (the same app built by
+// another checkout: `node <other>/bin/gati.mjs build DIR` on a copy of bench/.work/http-app's sources).
+const BASELINE_APP = opt('baseline-app', undefined);
+if (BASELINE_APP && !SERVERS.includes('gati-base')) SERVERS.push('gati-base');
 const SCENARIOS = opt('scenarios', 'get,post').split(',');
 const OUT = opt('out', join(REPO_ROOT, 'bench', '.work', 'http-results.json'));
 const APP = DEFAULT_HTTP_APP_DIR;
@@ -62,12 +68,15 @@ const WORK = join(REPO_ROOT, 'bench', '.work', 'http');
 const BODY_FILE = join(HERE, 'body.json');
 const BODY = readFileSync(BODY_FILE, 'utf8').trim();
 
+/** A run in which the server used at least this share of its core had the core to itself. */
+const QUIET_CPU = 0.95;
 const TARGETS = { get: { fastify: 1.5, raw: 0.9 }, post: { fastify: 1.3, raw: 0.9 }, coldVsFastify: 0.4, bunVsFastify: 1.8, bunColdVsNode: 0.5 };
 
 const SERVER_CMD = {
   gati: { args: [join(APP, 'dist', 'server.mjs')], cwd: APP, env: { LOG_LEVEL: 'warn' } },
   // The same build served by Bun (issue 8): `--servers gati,gati-bun,fastify,raw`.
   'gati-bun': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'bun'), args: [join(APP, 'dist', 'server.mjs')], cwd: APP, env: { LOG_LEVEL: 'warn' } },
+  ...(BASELINE_APP ? { 'gati-base': { args: [join(BASELINE_APP, 'dist', 'server.mjs')], cwd: BASELINE_APP, env: { LOG_LEVEL: 'warn' } } } : {}),
   fastify: { args: [join(HERE, 'fastify-server.mjs')], cwd: REPO_ROOT, env: {} },
   raw: { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: {} },
   // The Bun ceiling: Bun.serve with the same hand-written router (`--servers gati-bun,raw-bun,...`).
@@ -75,6 +84,8 @@ const SERVER_CMD = {
   // Deno: the same build under the permissions `gati start` grants, and Deno.serve's own ceiling.
   'gati-deno': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'deno'), args: [...DENO_RUN_ARGS, join(APP, 'dist', 'server.mjs')], cwd: APP, env: { LOG_LEVEL: 'warn' } },
   'raw-deno': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'deno'), args: ['run', '--allow-net', '--allow-env', '--allow-read', join(HERE, 'raw-deno-server.mjs')], cwd: REPO_ROOT, env: {} },
+  // The raw server answering one promise reaction later: the floor for async handlers (reference).
+  'raw-async': { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: { RAW_ASYNC: '1' } },
 };
 
 const SCENARIO = {
@@ -246,7 +257,7 @@ async function main() {
         for (const s of rotate(SERVERS, round)) {
           const r = await loadRun(s, sc);
           results.load[sc][s].push(r);
-          console.log(`round ${round + 1} ${sc.padEnd(4)} ${s.padEnd(7)} ${r0(r.rps).toString().padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  socket errors ${r.socketErrors}  server cpu ${r0(r.serverCpu * 100)}% (${r2(r.cpuUsPerReq)} µs/req)  load ${r2(loadavg()[0])}`);
+          console.log(`round ${round + 1} ${sc.padEnd(4)} ${s.padEnd(9)} ${r0(r.rps).toString().padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx}  socket errors ${r.socketErrors}  server cpu ${r0(r.serverCpu * 100)}% (${r2(r.cpuUsPerReq)} µs/req)  load ${r2(loadavg()[0])}`);
         }
       }
     }
@@ -283,6 +294,22 @@ async function main() {
       if (med.gati && med.raw && SERVERS.includes('gati-bun')) summary.push(`${sc.toUpperCase()} gati/raw ${r2(med.gati.rps / med.raw.rps)}× (issue 8 target for Node ≥ 0.97×) ${pf(med.gati.rps / med.raw.rps >= 0.97)}`);
       if (med.gati && med.fastify) summary.push(`${sc.toUpperCase()} server CPU per request gati/fastify ${r2(med.gati.cpuUsPerReq / med.fastify.cpuUsPerReq)}× (reference; lower is better, less sensitive to a busy machine than req/s)`);
       summary.push(`${sc.toUpperCase()} all responses 2xx, no socket errors: ${pf(allOk)}`);
+      // On a shared machine most runs lose part of core 0 to other work; the runs in which the
+      // server had its core to itself compare like with like.
+      const quiet = {};
+      for (const s of SERVERS) {
+        const rs = rows[s].filter((r) => r.serverCpu >= QUIET_CPU);
+        if (rs.length) quiet[s] = { runs: rs.length, rps: median(rs.map((r) => r.rps)), cpuUsPerReq: median(rs.map((r) => r.cpuUsPerReq)) };
+      }
+      results.load[sc].quiet = quiet;
+      console.log(`Runs with the core to itself (server CPU ≥ ${QUIET_CPU * 100}%):\n`);
+      console.log('| server | runs | req/s median | server CPU µs/req |');
+      console.log('|---|---:|---:|---:|');
+      for (const s of SERVERS) console.log(quiet[s] ? `| ${s} | ${quiet[s].runs} | ${r0(quiet[s].rps)} | ${r2(quiet[s].cpuUsPerReq)} |` : `| ${s} | 0 | | |`);
+      console.log('');
+      for (const other of ['raw', 'fastify']) {
+        if (quiet.gati && quiet[other]) summary.push(`${sc.toUpperCase()} quiet runs only: gati/${other} ${r2(quiet.gati.rps / quiet[other].rps)}× req/s, ${r2(quiet[other].cpuUsPerReq / quiet.gati.cpuUsPerReq)}× by server CPU per request (${quiet.gati.runs} and ${quiet[other].runs} runs)`);
+      }
     }
   }
 

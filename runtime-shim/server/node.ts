@@ -1,10 +1,11 @@
-// The node:http engine adapter: IncomingMessage → IncomingRequest, OutgoingResponse → the socket.
+// The node:http engine adapter: IncomingMessage → IncomingRequest, OutgoingResponse → the socket
+// (one writeHead, one end), through the pipeline's `respond` and one reply function per server.
 // Timeouts guard against slow clients; shutdown stops accepting and drains in-flight requests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../types.js';
 import { BodyTooLargeError } from './body.js';
-import type { IncomingRequest, OutgoingResponse } from './handle.js';
+import type { IncomingRequest, OutgoingResponse, Respond } from './handle.js';
 import { problem, problemBody } from './problem.js';
 
 /** What every engine adapter gives the runtime (node.ts, bun.ts). */
@@ -38,21 +39,47 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
 };
 const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
-export function createNodeServer(handle: (req: IncomingRequest) => Promise<OutgoingResponse>, options: EngineOptions): RunningServer {
+/** The pipeline as createPipeline makes it (with `respond`), or any promise-returning handler (`gati dev`). */
+export type NodeHandler = ((req: IncomingRequest) => Promise<OutgoingResponse>) & { respond?: Respond };
+
+export function createNodeServer(handle: NodeHandler, options: EngineOptions): RunningServer {
   let inFlight = 0;
   let idle: (() => void) | undefined;
-  // One async frame per request (a then/catch/finally chain would allocate three promises).
-  const serve = async (req: IncomingMessage, res: ServerResponse) => {
+  // Made once per server, not per request: the pipeline calls it with the request's ServerResponse.
+  const reply = (res: ServerResponse, out: OutgoingResponse) => {
     try {
-      write(res, await handle(adapt(req)));
+      write(res, out);
     } catch (error) {
-      options.log.error({ err: error }, 'request pipeline failed');
-      write(res, { status: 500, headers: { 'content-type': 'application/problem+json' }, body: problemBody(problem(500)) });
+      pipelineFailed(res, error);
     } finally {
       inFlight--;
       if (inFlight === 0) idle?.();
     }
   };
+  const pipelineFailed = (res: ServerResponse, error: unknown) => {
+    options.log.error({ err: error }, 'request pipeline failed');
+    write(res, { status: 500, headers: { 'content-type': 'application/problem+json' }, body: problemBody(problem(500)) });
+  };
+  const respond = handle.respond;
+  const onRequest = respond
+    ? (req: IncomingMessage, res: ServerResponse) => {
+        inFlight++;
+        respond(new NodeRequest(req), reply, res);
+      }
+    : (req: IncomingMessage, res: ServerResponse) => {
+        inFlight++;
+        handle(new NodeRequest(req)).then(
+          (out) => reply(res, out),
+          (error: unknown) => {
+            try {
+              pipelineFailed(res, error);
+            } finally {
+              inFlight--;
+              if (inFlight === 0) idle?.();
+            }
+          },
+        );
+      };
   const server = createServer(
     {
       requestTimeout: options.requestTimeoutMs,
@@ -62,10 +89,7 @@ export function createNodeServer(handle: (req: IncomingRequest) => Promise<Outgo
       // slow client hold its socket for up to 30 s past them.
       connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(options.requestTimeoutMs / 4))),
     },
-    (req, res) => {
-      inFlight++;
-      void serve(req, res);
-    },
+    onRequest,
   );
   // Malformed requests get a problem document too, not a bare socket reset.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -105,14 +129,23 @@ export function createNodeServer(handle: (req: IncomingRequest) => Promise<Outgo
   };
 }
 
-function adapt(req: IncomingMessage): IncomingRequest {
-  return {
-    method: req.method ?? 'GET',
-    url: req.url ?? '/',
-    headers: req.headers,
-    ip: req.socket.remoteAddress ?? '',
-    readBody: (limit) => readBody(req, limit),
-  };
+/** The engine's request as the pipeline reads it (a class: no closure per request). */
+class NodeRequest implements IncomingRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly ip: string;
+
+  constructor(private readonly raw: IncomingMessage) {
+    this.method = raw.method ?? 'GET';
+    this.url = raw.url ?? '/';
+    this.headers = raw.headers;
+    this.ip = raw.socket.remoteAddress ?? '';
+  }
+
+  readBody(limit: number): Promise<Buffer> {
+    return readBody(this.raw, limit);
+  }
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {

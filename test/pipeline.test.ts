@@ -1,0 +1,220 @@
+// The request pipeline's fast path, in process (no fixture build): `respond` answers synchronously
+// when the handler returns a plain value and after one reaction when it returns a promise, exactly
+// once whatever fails; the promise form and node.ts's adapter (respond, the promise fallback of
+// `gati dev`, a write that throws) answer the same.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { request } from 'node:http';
+import { createPipeline, type IncomingRequest, type OutgoingResponse } from '../runtime-shim/server/handle.js';
+import { createNodeServer } from '../runtime-shim/server/node.js';
+import { BodyTooLargeError } from '../runtime-shim/server/body.js';
+import type { CompiledApp, CompiledRoute } from '../runtime-shim/server/app.js';
+import { HttpError } from '../runtime-shim/http-error.js';
+import type { Logger } from '../runtime-shim/types.js';
+
+interface Line { level: string; obj: unknown; msg?: string }
+
+function memoryLog(lines: Line[]): Logger {
+  const at = (level: string) => (obj: object | string, msg?: string) => void lines.push({ level, obj, msg });
+  const log: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => log };
+  return Object.assign(log, { enabled: (l: string) => l !== 'debug' && l !== 'info' });
+}
+
+type Handler = CompiledRoute['handler'];
+
+function route(key: string, handler: Handler, extra: Partial<CompiledRoute> = {}): CompiledRoute {
+  const [method, path] = key.split(' ') as [string, string];
+  return { key, method, path, typed: true, readsBody: false, statuses: [200], handler, middleware: [], validators: {}, ...extra };
+}
+
+function app(routes: CompiledRoute[]): CompiledApp {
+  return {
+    name: 't',
+    root: '/tmp',
+    config: {},
+    routes,
+    match(method, path) {
+      const i = routes.findIndex((r) => r.path === path && (r.method === method || (method === 'HEAD' && r.method === 'GET')));
+      if (i !== -1) return { route: i, params: {} };
+      const allow = routes.filter((r) => r.path === path).map((r) => r.method);
+      return allow.length ? { allow } : null;
+    },
+    modules: {},
+    effects: [],
+  };
+}
+
+function incoming(method: string, url: string, headers: Record<string, string> = {}, body?: Buffer | Error): IncomingRequest {
+  return {
+    method,
+    url,
+    headers,
+    ip: '127.0.0.1',
+    readBody: () => (body instanceof Error ? Promise.reject(body) : Promise.resolve(body ?? Buffer.alloc(0))),
+  };
+}
+
+const ROUTES = [
+  route('GET /sync', () => ({ sync: true })),
+  route('GET /async', async () => ({ async: true })),
+  route('GET /res-json', (_req, res) => void (res as { json(b: unknown): void }).json({ via: 'json' })),
+  route('GET /throws', () => {
+    throw new Error('boom');
+  }),
+  route('GET /rejects', async (_req, res) => {
+    (res as { headers: Record<string, string> }).headers['access-control-allow-origin'] = '*';
+    throw new HttpError(409, { error: 'Conflict' }, { headers: { 'retry-after': '1' } });
+  }),
+  route('GET /thenable', () => ({ then: (ok: (v: unknown) => void) => (ok({ thenable: true }), ok({ twice: true })) })),
+  route('GET /bad-thenable', () => ({ then: () => { throw new Error('then failed'); } })),
+  route('GET /bigint', () => ({ n: 1n })),
+  route('GET /bigint-async', async () => ({ n: 1n })),
+  route('POST /echo', (req) => ({ got: (req as { body: unknown }).body }), { readsBody: true, statuses: [201] }),
+];
+
+function pipelineFor(lines: Line[] = []) {
+  return createPipeline(app(ROUTES), {} as never, { bodyLimit: 64, checkResponses: false, log: memoryLog(lines), isReady: () => true });
+}
+
+/** Answers via respond; `sync` says whether the reply came before respond returned. */
+function viaRespond(p: ReturnType<typeof pipelineFor>, req: IncomingRequest): Promise<{ out: OutgoingResponse; sync: boolean; replies: number }> {
+  return new Promise((resolve) => {
+    let replies = 0;
+    let returned = false;
+    let first: OutgoingResponse | undefined;
+    let sync = false;
+    p.respond(req, (_ctx, out) => {
+      replies++;
+      if (replies === 1) {
+        first = out;
+        sync = !returned;
+      }
+    }, null);
+    returned = true;
+    // Whatever the path, let every pending reaction run before counting replies.
+    setTimeout(() => resolve({ out: first!, sync, replies }), 20);
+  });
+}
+
+test('a plain return is answered synchronously; a promise after it settles; the same as the promise form', async () => {
+  const p = pipelineFor();
+  const sync = await viaRespond(p, incoming('GET', '/sync'));
+  assert.ok(sync.sync, 'no promise on the way');
+  assert.is(sync.replies, 1);
+  assert.is(sync.out.status, 200);
+  assert.is(sync.out.body, '{"sync":true}');
+  assert.is(sync.out.headers['content-type'], 'application/json; charset=utf-8');
+  assert.match(String(sync.out.headers['x-request-id']), /^[0-9a-f]{8}-[0-9a-z]+$/);
+  const later = await viaRespond(p, incoming('GET', '/async', { 'x-request-id': 'abc-123' }));
+  assert.not.ok(later.sync);
+  assert.is(later.replies, 1);
+  assert.is(later.out.body, '{"async":true}');
+  assert.is(later.out.headers['x-request-id'], 'abc-123');
+  const promised = await p(incoming('GET', '/async'));
+  assert.is(promised.body, '{"async":true}');
+  assert.is((await p(incoming('GET', '/res-json'))).body, '{"via":"json"}');
+  const thenable = await viaRespond(p, incoming('GET', '/thenable'));
+  assert.is(thenable.out.body, '{"thenable":true}', 'a non-native thenable is awaited');
+  assert.is(thenable.replies, 1, 'and settles once');
+  assert.is((await p(incoming('GET', '/bad-thenable'))).status, 500, 'a throwing then is a handler failure');
+});
+
+test('handler failures: a throw is a logged 500 problem, an HttpError keeps the headers set before it', async () => {
+  const lines: Line[] = [];
+  const p = pipelineFor(lines);
+  const thrown = await viaRespond(p, incoming('GET', '/throws'));
+  assert.is(thrown.replies, 1);
+  assert.is(thrown.out.status, 500);
+  assert.is(thrown.out.headers['content-type'], 'application/problem+json');
+  assert.ok(thrown.out.headers['x-request-id']);
+  assert.ok(lines.some((l) => l.msg === 'handler failed'));
+  const rejected = await viaRespond(p, incoming('GET', '/rejects'));
+  assert.is(rejected.replies, 1);
+  assert.is(rejected.out.status, 409);
+  assert.is(rejected.out.body, '{"error":"Conflict"}');
+  assert.is(rejected.out.headers['access-control-allow-origin'], '*');
+  assert.is(rejected.out.headers['retry-after'], '1');
+});
+
+test('the pipeline failing (an unserializable answer, a body read error) is one bare 500, logged', async () => {
+  for (const [label, req] of [
+    ['sync', incoming('GET', '/bigint')],
+    ['async', incoming('GET', '/bigint-async')],
+    ['body read', incoming('POST', '/echo', { 'content-type': 'application/json' }, new Error('aborted'))],
+  ] as const) {
+    const lines: Line[] = [];
+    const r = await viaRespond(pipelineFor(lines), req);
+    assert.is(r.replies, 1, label);
+    assert.is(r.out.status, 500, label);
+    assert.is(r.out.headers['x-request-id'], undefined, `${label}: as the engines answered it before`);
+    assert.is(JSON.parse(r.out.body!).title, 'Internal Server Error');
+    assert.ok(lines.some((l) => l.msg === 'request pipeline failed'), label);
+  }
+});
+
+test('bodies: decoded and answered, 413 past the limit, 415 without JSON, 400 for bad JSON', async () => {
+  const p = pipelineFor();
+  const ok = await viaRespond(p, incoming('POST', '/echo', { 'content-type': 'application/json' }, Buffer.from('{"a":1}')));
+  assert.is(ok.out.status, 201);
+  assert.is(ok.out.body, '{"got":{"a":1}}');
+  const big = await viaRespond(p, incoming('POST', '/echo', { 'content-type': 'application/json' }, new BodyTooLargeError()));
+  assert.is(big.out.status, 413);
+  assert.is(JSON.parse(big.out.body!).detail, 'the body is larger than 64 bytes');
+  assert.ok(big.out.headers['x-request-id']);
+  assert.is((await p(incoming('POST', '/echo', { 'content-type': 'text/plain' }, Buffer.from('x')))).status, 415);
+  assert.is((await p(incoming('POST', '/echo', { 'content-type': 'application/json' }, Buffer.from('{')))).status, 400);
+});
+
+test('routing answers: 404, 405 with Allow, OPTIONS 204, /_health', async () => {
+  const p = pipelineFor();
+  assert.is((await p(incoming('GET', '/nope'))).status, 404);
+  const notAllowed = await p(incoming('DELETE', '/sync'));
+  assert.is(notAllowed.status, 405);
+  assert.is(notAllowed.headers.allow, 'GET');
+  const options = await p(incoming('OPTIONS', '/sync'));
+  assert.is(options.status, 204);
+  assert.is(options.headers.allow, 'GET, OPTIONS');
+  assert.is((await p(incoming('GET', '/_health?x=1'))).body, '{"status":"ok"}');
+});
+
+function get(port: number, path: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    }).on('error', reject).end();
+  });
+}
+
+test('node.ts: respond, the promise fallback and a write that throws all answer, and in-flight drains to 0', async () => {
+  const lines: Line[] = [];
+  const log = memoryLog(lines);
+  const p = createPipeline(app([...ROUTES, route('GET /bad-header', (_req, res) => {
+    (res as { headers: Record<string, string> }).headers['x-bad'] = 'a\nb';
+    return { ok: true };
+  })]), {} as never, { bodyLimit: 64, checkResponses: false, log, isReady: () => true });
+  const direct = createNodeServer(p, { requestTimeoutMs: 5_000, log });
+  const fallback = createNodeServer((req) => p(req), { requestTimeoutMs: 5_000, log });
+  for (const server of [direct, fallback]) {
+    const port = await server.listen(0, '127.0.0.1');
+    try {
+      const sync = await get(port, '/sync');
+      assert.is(sync.status, 200);
+      assert.is(sync.body, '{"sync":true}');
+      assert.is(sync.headers['content-length'], '13');
+      assert.ok(sync.headers['x-request-id']);
+      assert.is((await get(port, '/async')).body, '{"async":true}');
+      const bad = await get(port, '/bad-header');
+      assert.is(bad.status, 500, 'writeHead refused the header: the pipeline-failed answer');
+      assert.is(bad.headers['content-type'], 'application/problem+json');
+      assert.is(server.inFlight(), 0);
+    } finally {
+      await server.close(1_000);
+    }
+  }
+  assert.is(lines.filter((l) => l.msg === 'request pipeline failed').length, 2);
+});
+
+test.run();
