@@ -19,8 +19,11 @@ export interface IncomingRequest {
   /** Lowercase names. */
   headers: Record<string, string | string[] | undefined>;
   ip: string;
-  /** Reads the whole body; rejects with BodyTooLargeError past `limit` bytes. */
-  readBody(limit: number): Promise<Buffer>;
+  /**
+   * Reads the whole body; rejects with BodyTooLargeError past `limit` bytes. The fetch-style
+   * engines may hand over the text (they decode UTF-8 natively, cheaper than a Buffer round trip).
+   */
+  readBody(limit: number): Promise<Buffer | string>;
 }
 
 export interface OutgoingResponse {
@@ -205,7 +208,7 @@ function route(x: Exchange): void {
 }
 
 /** The body arrived: decoded (415/400), checked against its type, then the handler. */
-function bodyRead(x: Exchange, raw: Buffer, req: HandlerRequest, lctx: RequestContext): void {
+function bodyRead(x: Exchange, raw: Buffer | string, req: HandlerRequest, lctx: RequestContext): void {
   const decoded = decodeJsonBody(raw, headerValue(x.incoming.headers['content-type']));
   if ('problem' in decoded) return finish(x, problemResponse(decoded.problem));
   req.body = decoded.value;
@@ -315,7 +318,7 @@ async function options_(x: Exchange, allow: string[]): Promise<OutgoingResponse>
 
 /** The JSON body, or the 413/415/400 answer. */
 async function readJson(incoming: IncomingRequest, limit: number): Promise<{ value: unknown } | { response: OutgoingResponse }> {
-  let raw: Buffer;
+  let raw: Buffer | string;
   try {
     raw = await incoming.readBody(limit);
   } catch (error) {
