@@ -2,6 +2,7 @@
 // when the handler returns a plain value and after one reaction when it returns a promise, exactly
 // once whatever fails; the promise form and node.ts's adapter (respond, the promise fallback of
 // `gati dev`, a write that throws) answer the same.
+import { compiledApp } from './helpers/compiled-app.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { request } from 'node:http';
@@ -27,22 +28,7 @@ function route(key: string, handler: Handler, extra: Partial<CompiledRoute> = {}
   return { key, method, path, typed: true, readsBody: false, statuses: [200], handler, middleware: [], validators: {}, ...extra };
 }
 
-function app(routes: CompiledRoute[]): CompiledApp {
-  return {
-    name: 't',
-    root: '/tmp',
-    config: {},
-    routes,
-    match(method, path) {
-      const i = routes.findIndex((r) => r.path === path && (r.method === method || (method === 'HEAD' && r.method === 'GET')));
-      if (i !== -1) return { route: i, params: {} };
-      const allow = routes.filter((r) => r.path === path).map((r) => r.method);
-      return allow.length ? { allow } : null;
-    },
-    modules: {},
-    effects: [],
-  };
-}
+const app = (routes: CompiledRoute[]): CompiledApp => compiledApp(routes);
 
 function incoming(method: string, url: string, headers: Record<string, string> = {}, body?: Buffer | Error): IncomingRequest {
   return {

@@ -1,6 +1,7 @@
 // The request pipeline with API versions, in process (no HTTP, hand-made validators): lctx.version,
 // the Deprecation `since` option and prefixes, a route newer than the pinned version, HEAD on a
 // removed route, and the cost-free path of an app without versions.
+import { compiledApp } from './helpers/compiled-app.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createPipeline, type IncomingRequest } from '../runtime-shim/server/handle.js';
@@ -54,21 +55,7 @@ const versions: AppVersions = {
 };
 
 function app(v: AppVersions | undefined, versioning: CompiledApp['config']['versioning'] = {}): CompiledApp {
-  return {
-    name: 't',
-    root: '/nowhere',
-    config: { versioning },
-    routes,
-    match(method, path) {
-      const i = routes.findIndex((r) => r.path === path && (r.method === method || (method === 'HEAD' && r.method === 'GET')));
-      if (i !== -1) return { route: i, params: {} };
-      const allow = routes.filter((r) => r.path === path).map((r) => r.method);
-      return allow.length ? { allow } : null;
-    },
-    modules: {},
-    effects: [],
-    versions: v,
-  };
+  return compiledApp(routes, { config: { versioning }, versions: v });
 }
 
 function req(method: string, url: string, headers: Record<string, string> = {}, body?: unknown): IncomingRequest {
