@@ -4,6 +4,9 @@ import { problem, type Problem } from './problem.js';
 
 export class BodyTooLargeError extends Error {}
 
+/** The body stopped arriving (an engine without its own timeout, Deno): answered 408, connection closed. */
+export class BodyTimeoutError extends Error {}
+
 /** `1048576`, `"256kb"`, `"1mb"` → bytes. */
 export function parseByteSize(value: number | string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -3,7 +3,7 @@
 // the in-flight count that graceful shutdown waits on. bun.ts and deno.ts only start and stop.
 import type { Logger } from '../types.js';
 import type { IncomingRequest, OutgoingResponse } from './handle.js';
-import { BodyTooLargeError } from './body.js';
+import { BodyTimeoutError, BodyTooLargeError } from './body.js';
 import { problem, problemBody, type Problem } from './problem.js';
 
 export type Pipeline = (req: IncomingRequest) => Promise<OutgoingResponse>;
@@ -24,8 +24,6 @@ export interface FetchHandlerOptions<Extra> {
   bodyTimeoutMs?: number;
 }
 
-/** Thrown by readBody when the body did not arrive within `bodyTimeoutMs`. */
-class BodyTimeoutError extends Error {}
 
 export function createFetchHandler<Extra>(handle: Pipeline, options: FetchHandlerOptions<Extra>): FetchHandler<Extra> {
   let inFlight = 0;

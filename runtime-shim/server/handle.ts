@@ -8,7 +8,7 @@ import type { GlobalContext, LocalContext, Logger } from '../types.js';
 import type { CompiledApp, CompiledRoute, RouteValidators, ValidateFn } from './app.js';
 import { PROBLEM_TYPE, problem, problemBody, type Problem } from './problem.js';
 import { toValidationErrors } from './validation-errors.js';
-import { BodyTooLargeError, decodeJsonBody } from './body.js';
+import { BodyTimeoutError, BodyTooLargeError, decodeJsonBody } from './body.js';
 import { logsAt } from './log.js';
 import { createVersioning, type OldVersion, type Pin } from './versions.js';
 
@@ -222,8 +222,18 @@ function bodyRead(x: Exchange, raw: Buffer | string, req: HandlerRequest, lctx: 
 }
 
 function bodyUnread(x: Exchange, error: unknown): void {
-  if (!(error instanceof BodyTooLargeError)) throw error;
-  finish(x, problemResponse(problem(413, `the body is larger than ${x.shared.options.bodyLimit} bytes`)));
+  const answer = unreadBodyResponse(error, x.shared.options.bodyLimit);
+  if (!answer) throw error;
+  finish(x, answer);
+}
+
+/** 413 past the limit, 408 (and close) for a body that stopped arriving; undefined for other errors. */
+function unreadBodyResponse(error: unknown, limit: number): OutgoingResponse | undefined {
+  if (error instanceof BodyTooLargeError) return problemResponse(problem(413, `the body is larger than ${limit} bytes`));
+  if (!(error instanceof BodyTimeoutError)) return undefined;
+  const res = problemResponse(problem(408, 'the request body did not arrive in time'));
+  res.headers.connection = 'close';
+  return res;
 }
 
 interface HandlerRequest {
@@ -322,7 +332,8 @@ async function readJson(incoming: IncomingRequest, limit: number): Promise<{ val
   try {
     raw = await incoming.readBody(limit);
   } catch (error) {
-    if (error instanceof BodyTooLargeError) return { response: problemResponse(problem(413, `the body is larger than ${limit} bytes`)) };
+    const response = unreadBodyResponse(error, limit);
+    if (response) return { response };
     throw error;
   }
   const decoded = decodeJsonBody(raw, headerValue(incoming.headers['content-type']));
