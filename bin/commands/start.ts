@@ -10,6 +10,7 @@ import { runOnEngine } from './engine.js';
 import { RUNTIME_FILE } from '../../emitters/bundle/entry.js';
 import { isRuntime, RUNTIMES, type Runtime } from '../../compiler/engines.js';
 import type { Terminal } from '../terminal.js';
+import { runtimeName } from '../../runtime-shim/runtime-name.js';
 
 export interface ServeFlags {
   port?: string;
@@ -20,12 +21,6 @@ export interface ServeFlags {
 }
 
 const GATI_BIN = fileURLToPath(new URL('../../../bin/gati.mjs', import.meta.url));
-
-/** The engine this process runs on. */
-function hostRuntime(): Runtime {
-  if (typeof process.versions.bun === 'string') return 'bun';
-  return typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined' ? 'deno' : 'node';
-}
 
 /** The engine dist/ was built for (dist/runtime.json; builds from before it existed: node). */
 function builtFor(root: string): Runtime {
@@ -59,7 +54,7 @@ export async function startCommand(root: string, flags: ServeFlags, term: Termin
     return 1;
   }
   const runtime = (flags.runtime as Runtime | undefined) ?? builtFor(root);
-  const here = hostRuntime();
+  const here = runtimeName();
   if (runtime !== here) {
     if (here !== 'node' || runtime === 'node') {
       term.error(`gati start: this process runs on ${here}, but ${flags.runtime ? '--runtime asks for' : 'the build targets'} ${runtime}; run gati with ${runtime}, or pass --runtime ${here}`);

@@ -3,6 +3,7 @@
 // addon does not load (Deno: not Node-API; Bun: the V8 addon ABI). Both are given the slice of
 // better-sqlite3's API the backend uses, so sqlite-backend.ts has one code path.
 import { createRequire } from 'node:module';
+import { runtimeName } from '../runtime-name.js';
 
 export interface Statement {
   run(...params: unknown[]): { changes: number };
@@ -27,9 +28,7 @@ interface DatabaseSync {
 
 /** Which library opens the file on the engine running now. */
 export function sqliteLibrary(): 'better-sqlite3' | 'node:sqlite' {
-  const onBun = typeof process.versions.bun === 'string';
-  const onDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
-  return onBun || onDeno ? 'node:sqlite' : 'better-sqlite3';
+  return runtimeName() === 'node' ? 'better-sqlite3' : 'node:sqlite';
 }
 
 export async function openDatabase(path: string): Promise<Database> {

@@ -14,10 +14,6 @@ interface BunGlobal {
   serve(options: Record<string, unknown>): BunServer;
 }
 
-export function isBun(): boolean {
-  return typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined';
-}
-
 export function createBunServer(handle: Pipeline, options: EngineOptions): EngineServer {
   const Bun = (globalThis as unknown as { Bun: BunGlobal }).Bun;
   let server: BunServer | undefined;

@@ -20,10 +20,6 @@ interface DenoGlobal {
   serve(options: Record<string, unknown>, handler: (request: Request, info: DenoServeInfo) => Promise<Response>): DenoHttpServer;
 }
 
-export function isDeno(): boolean {
-  return typeof (globalThis as { Deno?: { serve?: unknown } }).Deno?.serve === 'function';
-}
-
 export function createDenoServer(handle: Pipeline, options: EngineOptions): EngineServer {
   const Deno = (globalThis as unknown as { Deno: DenoGlobal }).Deno;
   let server: DenoHttpServer | undefined;

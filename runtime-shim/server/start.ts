@@ -5,8 +5,9 @@ import type { Logger } from '../types.js';
 import type { CompiledApp } from './app.js';
 import { createPipeline } from './handle.js';
 import { createNodeServer } from './node.js';
-import { createBunServer, isBun } from './bun.js';
-import { createDenoServer, isDeno } from './deno.js';
+import { createBunServer } from './bun.js';
+import { createDenoServer } from './deno.js';
+import { runtimeName } from '../runtime-name.js';
 import { createProcessContext, type Role } from './context.js';
 import { parseByteSize } from './body.js';
 import { createLogger, levelFrom, type LogLevel } from './log.js';
@@ -60,7 +61,7 @@ export async function prepareApp(app: CompiledApp, options: { dev: boolean; log:
  */
 export function currentEngine(): 'node' | 'bun' | 'deno' {
   if (process.env.GATI_ENGINE === 'node') return 'node';
-  return isBun() ? 'bun' : isDeno() ? 'deno' : 'node';
+  return runtimeName();
 }
 
 export async function startServer(app: CompiledApp, options: StartOptions = {}): Promise<StartedServer> {
