@@ -16,14 +16,13 @@ export function findEngine(root: string, runtime: Exclude<Runtime, 'node'>): str
 }
 
 /** Runs dist/server.mjs under `runtime`, forwarding signals; resolves with its exit code. */
-export function runOnEngine(root: string, runtime: Exclude<Runtime, 'node'>, script: string[], env: Record<string, string | undefined>, term: Terminal): Promise<number> {
+export function runOnEngine(root: string, runtime: Exclude<Runtime, 'node'>, script: string[], term: Terminal): Promise<number> {
   const executable = findEngine(root, runtime);
   if (!executable) {
     term.error(`gati start: the ${runtime} runtime needs the ${runtime} executable: \`npm install --save-dev ${ENGINE_PACKAGES[runtime]}\` (it ships the binary through the npm registry)`);
     return Promise.resolve(1);
   }
-  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
-  const child = spawn(executable, [...engineArgs(runtime), ...script], { cwd: root, stdio: 'inherit', env: { ...process.env, ...defined } });
+  const child = spawn(executable, [...engineArgs(runtime), ...script], { cwd: root, stdio: 'inherit' });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
   return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }

@@ -61,7 +61,7 @@ export async function startCommand(root: string, flags: ServeFlags, term: Termin
       return 2;
     }
     const forwarded = [...(flags.port ? ['--port', flags.port] : []), ...(flags.host ? ['--host', flags.host] : []), ...(flags.workers ? ['--workers', flags.workers] : []), ...(flags.role ? ['--role', flags.role] : [])];
-    return runOnEngine(root, runtime, [GATI_BIN, 'start', root, '--runtime', runtime, ...forwarded], {}, term);
+    return runOnEngine(root, runtime, [GATI_BIN, 'start', root, '--runtime', runtime, ...forwarded], term);
   }
   let bundle;
   try {

@@ -6,6 +6,7 @@ export class BodyTooLargeError extends Error {}
 
 /** The body stopped arriving (an engine without its own timeout, Deno): answered 408, connection closed. */
 export class BodyTimeoutError extends Error {}
+export const BODY_TIMEOUT_DETAIL = 'the request body did not arrive in time';
 
 /** `1048576`, `"256kb"`, `"1mb"` → bytes. */
 export function parseByteSize(value: number | string | undefined, fallback: number): number {

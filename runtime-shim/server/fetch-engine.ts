@@ -3,7 +3,7 @@
 // the in-flight count that graceful shutdown waits on. bun.ts and deno.ts only start and stop.
 import type { Logger } from '../types.js';
 import type { IncomingRequest, OutgoingResponse } from './handle.js';
-import { BodyTimeoutError, BodyTooLargeError } from './body.js';
+import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError } from './body.js';
 import { problem, problemBody, type Problem } from './problem.js';
 
 export type Pipeline = (req: IncomingRequest) => Promise<OutgoingResponse>;
@@ -33,7 +33,8 @@ export function createFetchHandler<Extra>(handle: Pipeline, options: FetchHandle
       try {
         return toWebResponse(await handle(fromWebRequest(request, () => options.ipOf(request, extra), options.bodyTimeoutMs)));
       } catch (error) {
-        if (error instanceof BodyTimeoutError) return problemResponse(problem(408, 'the request body did not arrive in time'), { connection: 'close' });
+        // The pipeline answers this itself; a pipeline that lets it escape gets the same answer.
+        if (error instanceof BodyTimeoutError) return problemResponse(problem(408, BODY_TIMEOUT_DETAIL), { connection: 'close' });
         options.log.error({ err: error }, 'request pipeline failed');
         return problemResponse(problem(500));
       } finally {

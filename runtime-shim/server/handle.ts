@@ -8,7 +8,7 @@ import type { GlobalContext, LocalContext, Logger } from '../types.js';
 import type { CompiledApp, CompiledRoute, RouteValidators, ValidateFn } from './app.js';
 import { PROBLEM_TYPE, problem, problemBody, type Problem } from './problem.js';
 import { toValidationErrors } from './validation-errors.js';
-import { BodyTimeoutError, BodyTooLargeError, decodeJsonBody } from './body.js';
+import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError, decodeJsonBody } from './body.js';
 import { logsAt } from './log.js';
 import { createVersioning, type OldVersion, type Pin } from './versions.js';
 
@@ -231,7 +231,7 @@ function bodyUnread(x: Exchange, error: unknown): void {
 function unreadBodyResponse(error: unknown, limit: number): OutgoingResponse | undefined {
   if (error instanceof BodyTooLargeError) return problemResponse(problem(413, `the body is larger than ${limit} bytes`));
   if (!(error instanceof BodyTimeoutError)) return undefined;
-  const res = problemResponse(problem(408, 'the request body did not arrive in time'));
+  const res = problemResponse(problem(408, BODY_TIMEOUT_DETAIL));
   res.headers.connection = 'close';
   return res;
 }
