@@ -216,6 +216,30 @@ function contract(kind: string, makeStore: () => Store) {
     assert.is(await b.complete(l!), true);
   });
 
+  t('cancel and retry, twice over: a job keeps its id, its payload and its idempotency key', async (ctx) => {
+    const b = await ctx.open();
+    const plain = await b.enqueue({ name: 'x', payload: 'p', maxAttempts: 1 });
+    const keyed = await b.enqueue({ name: 'x', payload: 'k', idempotencyKey: 'once', maxAttempts: 1 });
+    for (let round = 0; round < 2; round++) {
+      for (const { id } of [plain, keyed]) {
+        assert.is(await b.cancel(id), true, `cancel ${id}, round ${round}`);
+        assert.is(await b.retry(id), true);
+        assert.is(await b.retry(id), false, 'queued again, not cancelled: a second retry does nothing');
+        assert.is((await b.get(id))?.status, 'queued');
+      }
+    }
+    assert.equal((await b.enqueue({ name: 'x', payload: 'again', idempotencyKey: 'once', maxAttempts: 1 })).id, keyed.id, 'the key still names the job');
+    assert.equal(
+      (await b.inspect({})).jobs.map((j) => [j.id, j.payload, j.status]).sort(),
+      [[plain.id, 'p', 'queued'], [keyed.id, 'k', 'queued']].sort(),
+      'one job each, listed under its first id',
+    );
+    const ran = [await claim(b, 2000), await claim(b, 2000)];
+    assert.equal(ran.map((l) => l?.job.id).sort(), [plain.id, keyed.id].sort());
+    for (const l of ran) assert.is(await b.complete(l!), true);
+    assert.is((await b.get(plain.id))?.status, 'completed');
+  });
+
   t('a lease that runs out on the last attempt makes the job dead with a lease error', async (ctx) => {
     const b = await ctx.open();
     const { id } = await b.enqueue({ name: 'x', payload: 1, maxAttempts: 1 });

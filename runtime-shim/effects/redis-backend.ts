@@ -9,6 +9,11 @@
 // queue. Retries and dead jobs are decided by the runtime: moveToFailed is told, per call, whether
 // to delay the job (retryAt) or keep it in the failed set (dead). Cancelled jobs are removed from
 // BullMQ and kept as snapshots in the hash `<prefix>:effects:cancelled`.
+//
+// Ids: a job without an idempotency key gets BullMQ's own counter id (a custom jobId makes BullMQ's
+// add about 1.2× slower, bench/RESULTS.md "Effects"); a keyed job's id is derived from its key, so a
+// second add with the key is the same job. BullMQ refuses integer custom ids, so a cancelled job that
+// is retried comes back as `r<id>` and keeps its first id in its data (`id`).
 import { createHash, randomUUID } from 'node:crypto';
 import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -28,6 +33,8 @@ const MAX_STALLED = 1_000_000;
 interface JobData {
   payload: unknown;
   key?: string;
+  /** The id the job was first given, when it was added again after a cancel (see the ids note above). */
+  id?: string;
 }
 
 const STATES: Record<Exclude<JobStatus, 'cancelled'>, string[]> = {
@@ -63,13 +70,19 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Ef
   return new RedisBackend(queue, connection, prefix, makeWorker, (id) => JobClass.fromId(queue, id) as Promise<Job | undefined>);
 }
 
-// Our own ids (BullMQ refuses integer custom ids, and a cancelled job keeps its id when retried).
-const jobIdFor = (key: string | undefined) => (key === undefined ? `j${randomUUID()}` : `k${createHash('sha256').update(key).digest('hex').slice(0, 40)}`);
+/** The BullMQ id of a keyed job: one key, one job (not an integer, which BullMQ refuses). */
+const keyedJobId = (key: string) => `k${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+
+/** The BullMQ id of an unkeyed job added again after a cancel (add stays idempotent on it). */
+const retriedJobId = (id: string) => `r${id}`;
+
+/** The id users see: the first one the job was given. */
+const publicId = (job: Job): string => (job.data as JobData).id ?? job.id!;
 
 function view(job: Job, status: JobStatus): JobView {
   const data = job.data as JobData;
   return {
-    id: job.id!,
+    id: publicId(job),
     name: job.name,
     payload: data.payload ?? null,
     status,
@@ -117,14 +130,26 @@ class RedisBackend implements EffectBackend {
   }
 
   async enqueue(job: NewJob): Promise<{ id: string; deduped: boolean }> {
-    const jobId = jobIdFor(job.idempotencyKey);
+    const payload = job.payload ?? null;
+    const delay = job.delayMs && job.delayMs > 0 ? job.delayMs : undefined;
+    if (job.idempotencyKey === undefined) {
+      const added = await this.queue.add(job.name, { payload } satisfies JobData, delay === undefined ? { attempts: job.maxAttempts } : { attempts: job.maxAttempts, delay });
+      return { id: added.id!, deduped: false };
+    }
+    const jobId = keyedJobId(job.idempotencyKey);
     // Only for the `deduped` flag: add() itself is idempotent on jobId.
-    const existed = job.idempotencyKey !== undefined && (await this.queue.getJob(jobId)) !== undefined;
-    const data: JobData = job.idempotencyKey === undefined ? { payload: job.payload ?? null } : { payload: job.payload ?? null, key: job.idempotencyKey };
-    const opts: { jobId: string; attempts: number; delay?: number } = { jobId, attempts: job.maxAttempts };
-    if (job.delayMs && job.delayMs > 0) opts.delay = job.delayMs;
-    const added = await this.queue.add(job.name, data, opts);
-    return { id: added.id ?? jobId, deduped: existed };
+    const existed = (await this.queue.getJob(jobId)) !== undefined;
+    const data: JobData = { payload, key: job.idempotencyKey };
+    const added = await this.queue.add(job.name, data, delay === undefined ? { jobId, attempts: job.maxAttempts } : { jobId, attempts: job.maxAttempts, delay });
+    return { id: publicId(added), deduped: existed };
+  }
+
+  /** The BullMQ job with this (public) id: the job itself, or the job retried after a cancel. */
+  private async find(id: string): Promise<Job | undefined> {
+    const job = await this.fromId(id);
+    if (job) return publicId(job) === id ? job : undefined;
+    const retried = await this.fromId(retriedJobId(id));
+    return retried && publicId(retried) === id ? retried : undefined;
   }
 
   async claim(options: ClaimOptions): Promise<Lease | null> {
@@ -180,14 +205,14 @@ class RedisBackend implements EffectBackend {
 
   private take(lease: Lease): Job | undefined {
     const job = this.held.get(lease.token);
-    if (!job || job.id !== lease.job.id) return undefined;
+    if (!job || publicId(job) !== lease.job.id) return undefined;
     this.held.delete(lease.token);
     return job;
   }
 
   async heartbeat(lease: Lease, leaseMs: number): Promise<boolean> {
     const job = this.held.get(lease.token);
-    if (!job || job.id !== lease.job.id) return false;
+    if (!job || publicId(job) !== lease.job.id) return false;
     try {
       return (await job.extendLock(lease.token, leaseMs)) === 1;
     } catch {
@@ -237,7 +262,7 @@ class RedisBackend implements EffectBackend {
   }
 
   async get(id: string): Promise<JobView | null> {
-    const job = await this.fromId(id);
+    const job = await this.find(id);
     if (job) {
       const status = statusOf(await job.getState());
       if (status) return view(job, status);
@@ -290,7 +315,7 @@ class RedisBackend implements EffectBackend {
   }
 
   async retry(id: string): Promise<boolean> {
-    const job = await this.fromId(id);
+    const job = await this.find(id);
     if (job) {
       const state = await job.getState();
       if (state !== 'failed' && state !== 'completed') return false;
@@ -300,14 +325,16 @@ class RedisBackend implements EffectBackend {
     const snapshot = await this.redis.hget(this.cancelledKey, id);
     if (!snapshot) return false;
     const v = JSON.parse(snapshot) as JobView;
-    const data: JobData = v.idempotencyKey === null ? { payload: v.payload } : { payload: v.payload, key: v.idempotencyKey };
-    await this.queue.add(v.name, data, { jobId: v.id, attempts: v.maxAttempts });
+    // A keyed job comes back under its own id; an unkeyed one under r<id> (see the ids note above).
+    const data: JobData = v.idempotencyKey === null ? { payload: v.payload, id: v.id } : { payload: v.payload, key: v.idempotencyKey };
+    const jobId = v.idempotencyKey === null ? retriedJobId(v.id) : v.id;
+    await this.queue.add(v.name, data, { jobId, attempts: v.maxAttempts });
     await this.redis.hdel(this.cancelledKey, id);
     return true;
   }
 
   async cancel(id: string): Promise<boolean> {
-    const job = await this.fromId(id);
+    const job = await this.find(id);
     if (!job || statusOf(await job.getState()) !== 'queued') return false;
     const snapshot = { ...view(job, 'cancelled') };
     // remove() refuses a job that a worker locked meanwhile, so a running job is never cancelled.
