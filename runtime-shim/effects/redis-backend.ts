@@ -131,16 +131,13 @@ class RedisBackend implements EffectBackend {
 
   async enqueue(job: NewJob): Promise<{ id: string; deduped: boolean }> {
     const payload = job.payload ?? null;
-    const delay = job.delayMs && job.delayMs > 0 ? job.delayMs : undefined;
-    if (job.idempotencyKey === undefined) {
-      const added = await this.queue.add(job.name, { payload } satisfies JobData, delay === undefined ? { attempts: job.maxAttempts } : { attempts: job.maxAttempts, delay });
-      return { id: added.id!, deduped: false };
-    }
-    const jobId = keyedJobId(job.idempotencyKey);
+    const opts: { jobId?: string; attempts: number; delay?: number } = { attempts: job.maxAttempts };
+    if (job.delayMs && job.delayMs > 0) opts.delay = job.delayMs;
+    if (job.idempotencyKey === undefined) return { id: (await this.queue.add(job.name, { payload } satisfies JobData, opts)).id!, deduped: false };
+    opts.jobId = keyedJobId(job.idempotencyKey);
     // Only for the `deduped` flag: add() itself is idempotent on jobId.
-    const existed = (await this.queue.getJob(jobId)) !== undefined;
-    const data: JobData = { payload, key: job.idempotencyKey };
-    const added = await this.queue.add(job.name, data, delay === undefined ? { jobId, attempts: job.maxAttempts } : { jobId, attempts: job.maxAttempts, delay });
+    const existed = (await this.queue.getJob(opts.jobId)) !== undefined;
+    const added = await this.queue.add(job.name, { payload, key: job.idempotencyKey } satisfies JobData, opts);
     return { id: publicId(added), deduped: existed };
   }
 
