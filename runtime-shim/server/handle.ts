@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError } from '../http-error.js';
 import type { GlobalContext, LocalContext, Logger } from '../types.js';
-import type { CompiledApp, CompiledRoute, RouteValidators, ValidateFn } from './app.js';
-import { PROBLEM_TYPE, problem, problemBody, type Problem } from './problem.js';
-import { toValidationErrors } from './validation-errors.js';
+import type { CompiledApp, CompiledRoute, RouteValidators } from './app.js';
+import { problem, problemResponse, type Problem } from './problem.js';
+import { toValidationErrors, validationProblem } from './validation-errors.js';
 import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError, decodeJsonBody } from './body.js';
 import { logsAt } from './log.js';
 import { createVersioning, type OldVersion, type Pin } from './versions.js';
@@ -137,7 +137,7 @@ function failed(shared: Shared, x: Exchange | undefined, reply: (ctx: unknown, o
   shared.options.log.error({ err: error }, 'request pipeline failed');
   if (x?.replied) return;
   if (x) x.replied = true;
-  reply(ctx, { status: 500, headers: { 'content-type': PROBLEM_TYPE }, body: problemBody(problem(500)) });
+  reply(ctx, problemResponse(problem(500)));
 }
 
 /** Runs `step` on `x`, turning a throw into the pipeline's 500 (for steps that run after an await). */
@@ -389,11 +389,6 @@ function validateUrlParts(req: HandlerRequest, v: RouteValidators): Problem | un
   return undefined;
 }
 
-function validationProblem(part: string, validate: ValidateFn): Problem {
-  const errors = toValidationErrors(part, validate.errors);
-  return problem(400, errors.length ? `${errors[0]!.path} ${errors[0]!.message}` : `invalid ${part}`, { errors });
-}
-
 /** The handler's `res` (a class: `json` is shared, not a closure per request). */
 class Res {
   status: number;
@@ -469,10 +464,6 @@ function bodyResponse(status: number, headers: Record<string, string | string[]>
 
 function json(status: number, body: unknown): OutgoingResponse {
   return { status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) };
-}
-
-export function problemResponse(p: Problem): OutgoingResponse {
-  return { status: p.status, headers: { 'content-type': PROBLEM_TYPE }, body: JSON.stringify(p) };
 }
 
 function hasHeader(headers: Record<string, unknown>, name: string): boolean {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../types.js';
 import { BodyTooLargeError } from './body.js';
 import type { IncomingRequest, OutgoingResponse, Respond } from './handle.js';
-import { problem, problemBody } from './problem.js';
+import { problem, problemBody, problemResponse } from './problem.js';
 
 /** What every engine adapter gives the runtime (node.ts, bun.ts). */
 export interface EngineServer {
@@ -50,16 +50,14 @@ export function createNodeServer(handle: NodeHandler, options: EngineOptions): R
     try {
       write(res, out);
     } catch (error) {
-      pipelineFailed(res, error);
+      logFailure(error);
+      write(res, problemResponse(problem(500)));
     } finally {
       inFlight--;
       if (inFlight === 0) idle?.();
     }
   };
-  const pipelineFailed = (res: ServerResponse, error: unknown) => {
-    options.log.error({ err: error }, 'request pipeline failed');
-    write(res, { status: 500, headers: { 'content-type': 'application/problem+json' }, body: problemBody(problem(500)) });
-  };
+  const logFailure = (error: unknown) => options.log.error({ err: error }, 'request pipeline failed');
   const respond = handle.respond;
   const onRequest = respond
     ? (req: IncomingMessage, res: ServerResponse) => {
@@ -71,12 +69,8 @@ export function createNodeServer(handle: NodeHandler, options: EngineOptions): R
         handle(new NodeRequest(req)).then(
           (out) => reply(res, out),
           (error: unknown) => {
-            try {
-              pipelineFailed(res, error);
-            } finally {
-              inFlight--;
-              if (inFlight === 0) idle?.();
-            }
+            logFailure(error);
+            reply(res, problemResponse(problem(500)));
           },
         );
       };

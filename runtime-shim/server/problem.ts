@@ -1,4 +1,5 @@
 // RFC 9457 problem documents: every error response is `application/problem+json`.
+import type { OutgoingResponse } from './handle.js';
 export const PROBLEM_TYPE = 'application/problem+json';
 
 export interface Problem {
@@ -24,4 +25,9 @@ export function problem(status: number, detail?: string, extra: Partial<Problem>
 
 export function problemBody(p: Problem): string {
   return JSON.stringify(p);
+}
+
+/** The pipeline's answer carrying a problem document. */
+export function problemResponse(p: Problem): OutgoingResponse {
+  return { status: p.status, headers: { 'content-type': PROBLEM_TYPE }, body: problemBody(p) };
 }

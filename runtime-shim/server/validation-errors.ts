@@ -1,8 +1,15 @@
 // AJV's first error as `{ path, message }` with a JSON pointer from the request's root
 // (`/body/items/4/qty`): a missing or unknown key points at the key itself, not its parent.
 import type { ValidateFn } from './app.js';
+import { problem, type Problem } from './problem.js';
 
 type AjvError = NonNullable<ValidateFn['errors']>[number];
+
+/** The 400 for a request part that failed its validator: the first error in the detail, all of them in `errors`. */
+export function validationProblem(part: string, validate: ValidateFn): Problem {
+  const errors = toValidationErrors(part, validate.errors);
+  return problem(400, errors.length ? `${errors[0]!.path} ${errors[0]!.message}` : `invalid ${part}`, { errors });
+}
 
 export function toValidationErrors(part: string, errors: ValidateFn['errors']): { path: string; message: string }[] {
   return (errors ?? []).map((e) => describe(part, e));

@@ -7,10 +7,10 @@
 import type { DeprecatedVersion } from '../config.js';
 import type { Logger } from '../types.js';
 import type { VersionedRequest } from '../version-change.js';
-import type { AppVersions, CompiledApp, RouteValidators, ValidateFn } from './app.js';
+import type { AppVersions, CompiledApp, RouteValidators } from './app.js';
 import type { IncomingRequest, OutgoingResponse } from './handle.js';
-import { PROBLEM_TYPE, problem, type Problem } from './problem.js';
-import { toValidationErrors } from './validation-errors.js';
+import { PROBLEM_TYPE, problem, problemResponse } from './problem.js';
+import { toValidationErrors, validationProblem } from './validation-errors.js';
 import { composeMigrations, resolveVersion, type ComposedMigration, type Migrations } from '../versions/index.js';
 
 export interface Pin {
@@ -114,10 +114,10 @@ export class OldVersion {
       if (!validate) continue;
       // Coerced and stripped on a copy: the raw headers stay as received.
       const copy = { ...req[part] };
-      if (!validate(copy)) return validationProblem(part, validate);
+      if (!validate(copy)) return problemResponse(validationProblem(part, validate));
       req[part] = part === 'headers' ? { ...req.headers, ...copy } : copy;
     }
-    if (v.body && !v.body(req.body)) return validationProblem('body', v.body);
+    if (v.body && !v.body(req.body)) return problemResponse(validationProblem('body', v.body));
     const up = this.migration(routeKey)?.request;
     if (up) {
       const next: VersionedRequest = up({ params: req.params, query: req.query, headers: req.headers, body: req.body });
@@ -149,15 +149,6 @@ export class OldVersion {
     }
     return out;
   }
-}
-
-function validationProblem(part: string, validate: ValidateFn): OutgoingResponse {
-  const errors = toValidationErrors(part, validate.errors);
-  return problemResponse(problem(400, errors.length ? `${errors[0]!.path} ${errors[0]!.message}` : `invalid ${part}`, { errors }));
-}
-
-function problemResponse(p: Problem): OutgoingResponse {
-  return { status: p.status, headers: { 'content-type': PROBLEM_TYPE }, body: JSON.stringify(p) };
 }
 
 /** Route keys version `i` has and the newest lacks, each with the first version without it. */
