@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { BuildContext, BuildOptions, BuildResult, OutputFile, Plugin } from 'esbuild';
 import { ENTRY_PATH } from '../emitters/bundle/entry.js';
 import { NO_VERSIONS_MODULE, versionsModule } from '../emitters/versions/runtime-module.js';
+import { VERSIONS_MANIFEST } from '../emitters/versions/index.js';
 
 const require = createRequire(import.meta.url);
 const LIB = fileURLToPath(new URL('..', import.meta.url));
@@ -45,13 +46,15 @@ function versionsPlugin(root: string): Plugin {
     name: 'gati-versions',
     setup(build) {
       build.onResolve({ filter: /^gati:versions$/ }, () => ({ path: 'versions', namespace: 'gati-versions' }));
-      build.onLoad({ filter: /.*/, namespace: 'gati-versions' }, () => {
-        const file = join(root, 'dist/versions.json');
-        const contents = existsSync(file) ? versionsModule(readFileSync(file, 'utf8')) : NO_VERSIONS_MODULE;
-        return { contents, loader: 'js', resolveDir: root, watchFiles: [file] };
-      });
+      build.onLoad({ filter: /.*/, namespace: 'gati-versions' }, () => ({ contents: versionsSource(root), loader: 'js', resolveDir: root, watchFiles: [join(root, VERSIONS_MANIFEST)] }));
     },
   };
+}
+
+/** The `gati:versions` module's source for the app's current dist/versions.json (imports relative to the app root). */
+function versionsSource(root: string): string {
+  const manifest = join(root, VERSIONS_MANIFEST);
+  return existsSync(manifest) ? versionsModule(readFileSync(manifest, 'utf8')) : NO_VERSIONS_MODULE;
 }
 
 const common = (root: string): BuildOptions => ({
@@ -125,9 +128,7 @@ class DevVersionsModule {
   constructor(private readonly root: string) {}
 
   update(): void {
-    const manifest = join(this.root, 'dist/versions.json');
-    const module = existsSync(manifest) ? versionsModule(readFileSync(manifest, 'utf8')) : NO_VERSIONS_MODULE;
-    const text = module.replace(/^(import .* from )(['"])\.\//gm, '$1$2../../');
+    const text = versionsSource(this.root).replace(/^(import .* from )(['"])\.\//gm, '$1$2../../');
     if (text === this.written) return;
     writeAtomically(join(this.root, DEV_VERSIONS_PATH), text);
     this.written = text;

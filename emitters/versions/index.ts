@@ -61,6 +61,9 @@ export function versionsManifest(snapshots: readonly Snapshot[]): VersionsManife
   return { current: newest?.semver ?? '', versions };
 }
 
+/** Where the manifest of released versions goes; the server bundle reads it at bundle time (compiler/bundle.ts). */
+export const VERSIONS_MANIFEST = 'dist/versions.json';
+
 export function emit(snapshots: readonly Snapshot[]): Artifact[] {
-  return snapshots.length ? [jsonArtifact('dist/versions.json', versionsManifest(snapshots))] : [];
+  return snapshots.length ? [jsonArtifact(VERSIONS_MANIFEST, versionsManifest(snapshots))] : [];
 }
