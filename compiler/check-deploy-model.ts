@@ -33,8 +33,10 @@ export function checkDeployModel(model: AppModel, config: GatiConfig, diagnostic
 
 function checkDeployedEffects(model: AppModel, config: GatiConfig, diagnostics: DiagnosticBag, source?: ConfigSource): void {
   const at = (key: string) => (source ? locateKey(source.text, source.file, key) : undefined);
-  const envs = Object.keys(config.deploy ?? {}).sort();
-  const onSqlite = envs.filter((env) => deployedEffectsProblem(model, config, env) === 'sqlite');
+  const problems = Object.keys(config.deploy ?? {})
+    .sort()
+    .map((env) => ({ env, problem: deployedEffectsProblem(model, config, env) }));
+  const onSqlite = problems.filter((p) => p.problem === 'sqlite').map((p) => p.env);
   if (onSqlite.length) {
     const names = model.effects.map((e) => e.name).sort().join(', ');
     const many = onSqlite.length > 1;
@@ -45,8 +47,8 @@ function checkDeployedEffects(model: AppModel, config: GatiConfig, diagnostics: 
       { span: at(config.effects ? 'effects' : 'deploy') },
     );
   }
-  for (const env of envs) {
-    if (deployedEffectsProblem(model, config, env) !== 'redis-url') continue;
+  for (const { env, problem } of problems) {
+    if (problem !== 'redis-url') continue;
     diagnostics.report(
       'GATI3011',
       `deploy environment '${env}' gives its pods no Redis URL for the effects: 'effects.url' is not set, and 'deploy.${env}' has no REDIS_URL in 'env' or 'secrets'`,

@@ -45,10 +45,10 @@ export function surfaceOf(model: AppModel): ApiSurface {
   return { routes, types };
 }
 
-/** sha256 of the surface's stable JSON: equal hashes mean an unchanged API. */
 /** Surfaces are never mutated once built, so a surface the dev loop reuses is hashed once. */
 const hashes = new WeakMap<ApiSurface, string>();
 
+/** sha256 of the surface's stable JSON: equal hashes mean an unchanged API. */
 export function surfaceHash(surface: ApiSurface): string {
   let hash = hashes.get(surface);
   if (hash === undefined) hashes.set(surface, (hash = `sha256:${createHash('sha256').update(stableStringify(surface, 0)).digest('hex')}`));

@@ -12,8 +12,6 @@ import { toJsonSchema, type JsonSchema } from '../schema/to-json-schema.js';
 import { routeSchemaFile } from '../schema/index.js';
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
 import { createValidatorAjv, INLINE_MAX_KEYS, standaloneCode, type Ajv } from './ajv-instance.js';
-
-export { INLINE_MAX_KEYS };
 import { reviveStatements, type ReviverCode } from './date-revivers.js';
 import { COERCE_HELPERS, coerceStatements } from './coercers.js';
 
