@@ -19,6 +19,7 @@ const HELP = `gati: a whole-program compiler for TypeScript backends
 Usage: gati <command> [dir] [options]
 
 Commands:
+  init <dir>          write a new app into <dir> (refused when <dir> is not empty, unless --force)
   build [dir]         analyze the app; write .gati/model.json, dist/ (server bundle, validators, router, schemas,
                       openapi.json), .gati/generated/ (context.ts, client.ts), sdk/<app>-<semver>.tgz and infra/
   start [dir]         serve the built app (dist/server.mjs); --port/PORT, --host/HOST (0.0.0.0), --workers N|auto
@@ -47,12 +48,15 @@ Options:
   --dry-run           deploy: print the commands and the diff against the last deployment
   --rollback          deploy: re-apply the previous deployment of <env>
   --skip-image        deploy: do not build and push the image (CI did)
+  --force             init: write into a folder that is not empty
+  --gati <spec>       init: the gati dependency to write (default: file:<this gati> for a checkout or link,
+                      else ^<version>)
   --dir <path>        the app root for 'versions diff' and 'versions new'
   -h, --help          show this help
   -v, --version       print the version
 
 [dir] is the app root (default: the current folder).
-Docs: README.md; diagnostic codes: docs/diagnostics.md`;
+Docs: README.md and docs/ (start with docs/getting-started.md); diagnostic codes: docs/diagnostics.md`;
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -80,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
         role: { type: 'string' },
         runtime: { type: 'string' },
         target: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        gati: { type: 'string' },
       },
     });
   } catch (error) {
@@ -105,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
   const dir = resolve(rest[0] ?? '.');
   try {
     switch (command) {
+      case 'init': return (await import('./commands/init.js')).initCommand(dir, values, term);
       case 'build': return await buildCommand(dir, term, json, values.target);
       case 'generate': return await generateCommand(dir, term, json);
       case 'routes': return await routesCommand(dir, term, json);
