@@ -1,0 +1,138 @@
+// `gati init` as a new user runs it: a real scaffold in a temp folder, built by the real CLI,
+// type-checked by the real tsc, served by `gati start` and called over HTTP, and its own
+// generated node:test file run against it.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO } from './helpers/paths.js';
+import { gatiSync, removeDir, runServer } from './helpers/server.js';
+import { appNameFromFolder } from '../bin/init/app-name.js';
+
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const workspace = mkdtempSync(join(tmpdir(), 'gati-init-'));
+
+test.after(() => removeDir(workspace));
+
+test('writes the app into a new folder and prints the next commands', () => {
+  const r = gatiSync(['init', 'first-app'], workspace);
+  assert.is(r.status, 0, r.stderr);
+  const dir = join(workspace, 'first-app');
+  for (const file of ['package.json', 'tsconfig.json', 'gati.config.ts', '.gitignore', 'src/handlers/hello.ts', 'src/handlers/todos/index.post.ts', 'src/handlers/todos/index.ts', 'src/modules/todos.ts', 'src/effects/todoCreated.ts', 'test/app.test.mjs']) {
+    assert.ok(existsSync(join(dir, file)), `${file} is written`);
+  }
+  assert.not.ok(existsSync(join(dir, 'gitignore')), 'the template name is not copied as is');
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
+  assert.is(pkg.name, 'first-app');
+  // Run from a checkout (outside any node_modules): the dependency is the checkout's path.
+  assert.is(pkg.dependencies.gati, `file:${realpathSync(REPO).replace(/\/$/, '')}`);
+  assert.match(readFileSync(join(dir, 'gati.config.ts'), 'utf8'), "name: 'first-app'");
+  const tsconfig = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')) as { include: string[] };
+  assert.ok(tsconfig.include.includes('.gati/generated'));
+  assert.match(r.stdout, 'cd first-app\n  npm install\n  npx gati dev');
+  assert.match(r.stdout, 'npm test');
+});
+
+test('refuses a folder that is not empty (exit 2) unless --force', () => {
+  const dir = join(workspace, 'busy');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'notes.txt'), 'mine');
+  const refused = gatiSync(['init', dir]);
+  assert.is(refused.status, 2);
+  assert.match(refused.stderr, `gati init: ${dir} is not empty (notes.txt)`);
+  assert.match(refused.stderr, '--force');
+  assert.not.ok(existsSync(join(dir, 'package.json')), 'nothing is written when refused');
+
+  const forced = gatiSync(['init', dir, '--force', '--gati', '^0.1.0']);
+  assert.is(forced.status, 0, forced.stderr);
+  assert.is(readFileSync(join(dir, 'notes.txt'), 'utf8'), 'mine', 'other files are left alone');
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  assert.is(pkg.dependencies.gati, '^0.1.0', '--gati chooses the dependency');
+
+  const file = join(workspace, 'a-file');
+  writeFileSync(file, '');
+  assert.is(gatiSync(['init', file]).status, 2);
+});
+
+test('the app name is the folder name made a valid npm name', () => {
+  assert.is(appNameFromFolder('My Shop API'), 'my-shop-api');
+  assert.is(appNameFromFolder('_private.app'), 'private.app');
+  assert.is(appNameFromFolder('orders'), 'orders');
+  assert.is(appNameFromFolder('---'), undefined);
+  const r = gatiSync(['init', 'My Shop'], workspace);
+  assert.is(r.status, 0, r.stderr);
+  const pkg = JSON.parse(readFileSync(join(workspace, 'My Shop', 'package.json'), 'utf8')) as { name: string };
+  assert.is(pkg.name, 'my-shop');
+  assert.match(r.stdout, 'cd "My Shop"');
+});
+
+test('the scaffold builds, type-checks, serves its routes and passes its own test', async () => {
+  const dir = join(workspace, 'demo');
+  assert.is(gatiSync(['init', dir]).status, 0);
+  // What `npm install` does with `"gati": "file:<checkout>"`: node_modules/gati links to the checkout.
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(REPO, join(dir, 'node_modules', 'gati'), 'dir');
+  // Until the server bundle resolves Gati's runtime dependencies from the gati package (branch
+  // `install`), a linked gati's better-sqlite3 is looked up from the app: link it there too.
+  symlinkSync(join(REPO, 'node_modules', 'better-sqlite3'), join(dir, 'node_modules', 'better-sqlite3'), 'dir');
+  const gatiBin = join(dir, 'node_modules/gati/bin/gati.mjs');
+
+  const build = spawnSync(process.execPath, [gatiBin, 'build'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.is(build.status, 0, build.stderr + build.stdout);
+  assert.match(build.stdout, 'demo: 3 routes, 1 module, 1 effect');
+  assert.ok(existsSync(join(dir, '.gati/generated/context.ts')));
+
+  const typecheck = spawnSync(process.execPath, [tsc, '--noEmit', '-p', dir, '--pretty', 'false'], { encoding: 'utf8' });
+  assert.is(typecheck.status, 0, typecheck.stdout);
+
+  const app = await runServer([gatiBin, 'start', dir], dir);
+  try {
+    const created = await fetch(`${app.url}/todos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'ship it' }) });
+    assert.is(created.status, 201);
+    const todo = (await created.json()) as { id: string; title: string; done: boolean; createdAt: string };
+    assert.is(todo.title, 'ship it');
+    assert.is(todo.done, false, 'the @default fills the missing key');
+    assert.ok(!Number.isNaN(Date.parse(todo.createdAt)), 'a Date leaves as an ISO string');
+
+    const listed = await fetch(`${app.url}/todos?done=false`);
+    assert.is(listed.status, 200);
+    assert.equal(((await listed.json()) as { items: { id: string }[] }).items.map((item) => item.id), [todo.id]);
+
+    const hello = await fetch(`${app.url}/hello?name=Ada`);
+    assert.equal(await hello.json(), { message: 'Hello, Ada!' });
+
+    const invalid = await fetch(`${app.url}/todos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 42 }) });
+    assert.is(invalid.status, 400);
+    assert.match(invalid.headers.get('content-type') ?? '', 'application/problem+json');
+
+    // The generated test, pointed at this server through BASE_URL.
+    const against = spawnSync(process.execPath, ['--test'], { cwd: dir, encoding: 'utf8', env: { ...process.env, BASE_URL: app.url } });
+    assert.is(against.status, 0, against.stdout + against.stderr);
+    assert.match(against.stdout, '# pass 3');
+  } finally {
+    await app.stop();
+  }
+  // And as `npm test` runs it: the test starts `gati start` itself on a free port.
+  const own = spawnSync(process.execPath, ['--test'], { cwd: dir, encoding: 'utf8' });
+  assert.is(own.status, 0, own.stdout + own.stderr);
+  assert.match(own.stdout, '# pass 3');
+  assert.match(own.stdout, '# fail 0');
+});
+
+test('.gitignore keeps build outputs and local state out, and the version snapshots in', () => {
+  const dir = join(workspace, 'demo'); // built and served by the previous test
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+  assert.is(git('init', '-q').status, 0);
+  assert.is(git('add', '-A').status, 0);
+  const tracked = git('ls-files').stdout.split('\n').filter(Boolean);
+  assert.ok(tracked.some((file) => /^\.gati\/versions\/.+\.json$/.test(file)), `the first API version is committed: ${tracked.join(', ')}`);
+  for (const file of tracked) {
+    assert.not.match(file, /^(dist|sdk|infra|node_modules)\/|^\.gati\/(cache|data|generated)\/|^\.gati\/model\.json$/, `${file} is a build output or local state`);
+  }
+  assert.ok(existsSync(join(dir, '.gati/data')), 'the effects database was there to ignore');
+});
+
+test.run();
