@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Route lookup micro-benchmark (issue 3): the router emitted by emitters/router against
-// find-my-way's find() and a naive RegExp loop, on the 100-route table of
-// /work/shared/research/http.md (20 resources × {GET /r, GET /r/:id, POST /r, POST /r/:id/<action>},
-// 10 two-param routes, POST /users/:userId/orders, 9 static routes).
+// find-my-way's find() and a naive RegExp loop, on the same 100-route table as the HTTP benchmarks
+// (bench/http/routes.mjs): 20 resources × {GET /r, GET /r/:id, POST /r, POST /r/:id/<action>},
+// 10 two-param routes, POST /users/:userId/orders, 9 static routes.
 //
 //   npm run build && node bench/router.mjs [--rounds N] [--json]
 //   (pin it for steadier figures: taskset -c 0 node bench/router.mjs)
@@ -25,7 +25,7 @@ if (!existsSync(EMITTER)) {
 const argv = process.argv.slice(2);
 const ROUNDS = Number(argv[argv.indexOf('--rounds') + 1]) || 3;
 
-// --- the route table (100 routes; order as in research/http.md: #1 GET /users, #12 POST /payments/:id/capture,
+// --- the route table (100 routes; order as in bench/http/routes.mjs: #1 GET /users, #12 POST /payments/:id/capture,
 // #81 GET /users/:userId/orders/:orderId, #92 GET /health, 1-based) ---
 const RESOURCES = [
   ['users', 'activate'], ['orders', 'cancel'], ['payments', 'capture'], ['products', 'publish'], ['customers', 'verify'],

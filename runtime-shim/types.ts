@@ -1,4 +1,4 @@
-// The types a Gati app is written against (CONTRACT.md "Handlers", "Middleware", "Effects").
+// The types a Gati app is written against (docs/handlers.md, docs/middleware.md, docs/effects.md).
 // The compiler reads the type arguments of Handler/Req/Res; these declarations give editors the same view.
 import type { GatiConfig } from './config.js';
 

@@ -1,4 +1,4 @@
-// The route rules of CONTRACT.md "Handlers": file-path routes and route strings.
+// The route rules of docs/handlers.md: file-path routes and route strings.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { routeFromFilePath } from '../compiler/discover/file-route.js';

@@ -1,4 +1,4 @@
-// The built server over real HTTP: CONTRACT.md's errors on the wire, coercion, dates, unknown
+// The built server over real HTTP: the errors on the wire (docs/handlers.md), coercion, dates, unknown
 // keys, middleware and the built-ins, and graceful shutdown with a request in flight.
 // The same suite runs on every engine (node:http, Bun, Deno): no behaviour may differ but speed.
 import { suite } from 'uvu';

@@ -116,7 +116,7 @@ function readInput(type: ts.Type, node: ts.TypeNode, route: ParsedRoute, input: 
   }
 }
 
-/** Route params not declared in `params` are strings (CONTRACT.md); untyped handlers get only those. */
+/** Route params not declared in `params` are strings (docs/handlers.md); untyped handlers get only those. */
 function withPathParams(params: GType | undefined, names: string[]): GType | undefined {
   const declared = params && params.kind === 'object' ? params.properties : [];
   const missing: ObjectProperty[] = names

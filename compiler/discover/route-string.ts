@@ -1,4 +1,4 @@
-// Parses and checks a route string `'<METHOD> <path>'` (CONTRACT.md "Handlers").
+// Parses and checks a route string `'<METHOD> <path>'` (docs/handlers.md).
 import { HTTP_METHODS, type HttpMethod } from '../model/app-model.js';
 
 export interface ParsedRoute {

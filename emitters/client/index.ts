@@ -27,7 +27,7 @@ export function emit(model: AppModel, options: ClientEmitOptions = {}): Artifact
   const parts = clientParts(model, { packageName, apiVersion: options.apiVersion });
   const source = assembleSource(parts);
   const files = packageFiles(model, packageName, version, compileClient(parts));
-  // CONTRACT.md names the file after the app, whatever the package is called.
+  // docs/client.md names the file after the app, whatever the package is called.
   const file = `${model.app.name}-${version}.tgz`;
   return [
     { path: '.gati/generated/client.ts', contents: source },

@@ -1,4 +1,4 @@
-// The errors every route may answer, as CONTRACT.md "Errors on the wire" defines them: one shared
+// The errors every route may answer, as docs/handlers.md "Errors" defines them: one shared
 // problem+json schema and one reusable response per status.
 import type { RouteModel } from '../../compiler/model/app-model.js';
 import type { JsonSchema } from '../schema/index.js';

@@ -1,4 +1,4 @@
-// `gati/middleware`: the built-in middleware (CONTRACT.md "Middleware"). Node built-ins only.
+// `gati/middleware`: the built-in middleware (docs/middleware.md). Node built-ins only.
 export { cors } from './cors.js';
 export type { CorsOptions, CorsOrigin } from './cors.js';
 export { rateLimit } from './rate-limit.js';

@@ -1,4 +1,4 @@
-// Internal: how the built-in middleware answers an error (CONTRACT.md "Errors on the wire").
+// Internal: how the built-in middleware answers an error (docs/handlers.md, "Errors").
 import type { Res } from '../types.js';
 
 /** An RFC 9457 problem document. */
