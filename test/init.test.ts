@@ -21,7 +21,7 @@ test('writes the app into a new folder and prints the next commands', () => {
   const r = gatiSync(['init', 'first-app'], workspace);
   assert.is(r.status, 0, r.stderr);
   const dir = join(workspace, 'first-app');
-  for (const file of ['package.json', 'tsconfig.json', 'gati.config.ts', '.gitignore', 'src/handlers/hello.ts', 'src/handlers/todos/index.post.ts', 'src/handlers/todos/index.ts', 'src/modules/todos.ts', 'src/effects/todoCreated.ts', 'test/app.test.mjs']) {
+  for (const file of ['package.json', 'tsconfig.json', 'gati.config.ts', '.gitignore', 'README.md', 'src/handlers/hello.ts', 'src/handlers/todos/index.post.ts', 'src/handlers/todos/index.ts', 'src/modules/todos.ts', 'src/effects/todoCreated.ts', 'test/app.test.mjs']) {
     assert.ok(existsSync(join(dir, file)), `${file} is written`);
   }
   assert.not.ok(existsSync(join(dir, 'gitignore')), 'the template name is not copied as is');
@@ -30,6 +30,7 @@ test('writes the app into a new folder and prints the next commands', () => {
   // Run from a checkout (outside any node_modules): the dependency is the checkout's path.
   assert.is(pkg.dependencies.gati, `file:${realpathSync(REPO).replace(/\/$/, '')}`);
   assert.match(readFileSync(join(dir, 'gati.config.ts'), 'utf8'), "name: 'first-app'");
+  assert.match(readFileSync(join(dir, 'README.md'), 'utf8'), /^# first-app\n/);
   const tsconfig = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')) as { include: string[] };
   assert.ok(tsconfig.include.includes('.gati/generated'));
   assert.match(r.stdout, 'cd first-app\n  npm install\n  npx gati dev');

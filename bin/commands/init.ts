@@ -41,7 +41,7 @@ export function initCommand(root: string, flags: InitFlags, term: Terminal): num
   term.info('Next:');
   if (where !== '.') term.info(`  cd ${where.includes(' ') ? JSON.stringify(where) : where}`);
   term.info('  npm install');
-  term.info('  npx gati dev          # serves http://127.0.0.1:3000: curl http://127.0.0.1:3000/hello?name=Ada');
+  term.info("  npx gati dev          # serves http://127.0.0.1:3000: curl 'http://127.0.0.1:3000/hello?name=Ada'");
   term.info('  npm test              # builds the app, starts it and runs test/app.test.mjs against it');
   return 0;
 }

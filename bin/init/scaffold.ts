@@ -22,7 +22,7 @@ export function scaffold(target: string, values: Placeholders): string[] {
     writeFileSync(destination, text);
     written.push(name.split('\\').join('/'));
   }
-  return written;
+  return written.sort();
 }
 
 function templateFiles(dir: string): string[] {
