@@ -1,18 +1,10 @@
 // The gati CLI: argv → command. The only layer that touches the terminal (with commands/*).
+// Each command's code is imported only when that command runs: `gati start` in a pod must not
+// load the TypeScript compiler, esbuild and cdk8s that `gati build` needs (bench/startup.mjs).
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createTerminal, type Terminal } from './terminal.js';
-import { buildCommand } from './commands/build.js';
-import { routesCommand } from './commands/routes.js';
-import { explainCommand } from './commands/explain.js';
-import { startCommand } from './commands/start.js';
-import { watchCommand } from './commands/watch.js';
-import { devCommand } from './commands/dev.js';
-import { deployCommand } from './commands/deploy.js';
-import { versionsCommand } from './commands/versions.js';
-import { generateCommand } from './commands/generate.js';
-import { effectsCommand } from './commands/effects.js';
 
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
@@ -34,6 +26,8 @@ Commands:
   versions new "<description>" [dir]   scaffold a version change file in src/versions/
   effects [dir]       jobs per effect and status (effects dead [dir]: dead jobs with their last error;
                       effects retry <id> [dir]: run a dead job again)
+  runtime-deps [dir] --out <folder>   copy only what dist/ needs at run time (the app's dependencies and
+                      Gati's runtime ones, not the compiler) into <folder>/node_modules; dist/Dockerfile runs it
 
 Options:
   --format <fmt>      diagnostics as "text" (default) or "json"
@@ -86,6 +80,7 @@ export async function main(argv: string[]): Promise<number> {
         target: { type: 'string' },
         force: { type: 'boolean', default: false },
         gati: { type: 'string' },
+        out: { type: 'string' },
       },
     });
   } catch (error) {
@@ -112,17 +107,18 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'init': return (await import('./commands/init.js')).initCommand(dir, values, term);
-      case 'build': return await buildCommand(dir, term, json, values.target);
-      case 'generate': return await generateCommand(dir, term, json);
-      case 'routes': return await routesCommand(dir, term, json);
-      case 'explain': return explainCommand(rest[0], term);
-      case 'start': return await startCommand(dir, values, term);
-      case 'watch': return await watchCommand(dir, term);
-      case 'dev': return await devCommand(dir, values, term);
+      case 'build': return await (await import('./commands/build.js')).buildCommand(dir, term, json, values.target);
+      case 'generate': return await (await import('./commands/generate.js')).generateCommand(dir, term, json);
+      case 'routes': return await (await import('./commands/routes.js')).routesCommand(dir, term, json);
+      case 'explain': return await (await import('./commands/explain.js')).explainCommand(rest[0], term);
+      case 'start': return await (await import('./commands/start.js')).startCommand(dir, values, term);
+      case 'watch': return await (await import('./commands/watch.js')).watchCommand(dir, term);
+      case 'dev': return await (await import('./commands/dev.js')).devCommand(dir, values, term);
       case 'deploy':
-        return await deployCommand(resolve(rest[1] ?? '.'), rest[0], { dryRun: values['dry-run'], rollback: values.rollback, skipImage: values['skip-image'] }, term, json);
-      case 'versions': return await versionsCommand(rest, values.dir && resolve(values.dir), term, json);
-      case 'effects': return await effectsCommand(rest, term, json);
+        return await (await import('./commands/deploy.js')).deployCommand(resolve(rest[1] ?? '.'), rest[0], { dryRun: values['dry-run'], rollback: values.rollback, skipImage: values['skip-image'] }, term, json);
+      case 'versions': return await (await import('./commands/versions.js')).versionsCommand(rest, values.dir && resolve(values.dir), term, json);
+      case 'effects': return await (await import('./commands/effects.js')).effectsCommand(rest, term, json);
+      case 'runtime-deps': return (await import('./commands/runtime-deps.js')).runtimeDepsCommand(dir, values.out, term);
       default:
         term.error(`gati: unknown command '${command}'. Run 'gati --help' for the list.`);
         return 2;

@@ -163,13 +163,18 @@ test('Azure: Front Door origins by priority, probes on /_ready every 10 s, manag
   assert.is(byType('Microsoft.Cdn/profiles/afdEndpoints/routes')[0].properties.httpsRedirect, 'Enabled');
 });
 
-test('the Dockerfile: multi-stage node:20-slim, production deps, non-root, gati start, HEALTHCHECK on /_health', () => {
+test('the Dockerfile: multi-stage node:20-slim, only the runtime dependencies, non-root, node dist/server.mjs, HEALTHCHECK on /_health', () => {
   const d = text('dist/Dockerfile');
   assert.is(d.match(/^FROM node:20-slim/gm)!.length, 2);
-  assert.match(d, /npm ci --omit=dev/);
-  assert.match(d, /^USER 1000:1000$/m);
-  assert.match(d, /^HEALTHCHECK .*\/_health/m);
-  assert.match(d, /^ENTRYPOINT \["node_modules\/\.bin\/gati"\]\nCMD \["start"\]$/m);
+  const [deps, final] = d.split(/^FROM .*$/m).slice(1) as [string, string];
+  assert.match(deps, /npm ci --no-audit/);
+  assert.match(deps, /^RUN node_modules\/\.bin\/gati runtime-deps \. --out \/runtime$/m);
+  // The final stage copies the pruned packages, package.json and dist/, nothing else, and runs the launcher.
+  assert.equal(final.match(/^COPY .*$/gm), ['COPY --from=deps /runtime/node_modules ./node_modules', 'COPY package.json ./', 'COPY dist ./dist']);
+  assert.not.match(final, /gati\.mjs|\.bin\/gati|npm /);
+  assert.match(final, /^USER 1000:1000$/m);
+  assert.match(final, /^HEALTHCHECK .*\/_health/m);
+  assert.match(final, /^ENTRYPOINT \["node","dist\/server\.mjs"\]$/m);
   assert.match(text('dist/Dockerfile.dockerignore'), /^\*\*\n!package.json/m);
 });
 

@@ -76,9 +76,7 @@ test('the scaffold builds, type-checks, serves its routes and passes its own tes
   // What `npm install` does with `"gati": "file:<checkout>"`: node_modules/gati links to the checkout.
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(REPO, join(dir, 'node_modules', 'gati'), 'dir');
-  // Until the server bundle resolves Gati's runtime dependencies from the gati package (branch
-  // `install`), a linked gati's better-sqlite3 is looked up from the app: link it there too.
-  symlinkSync(join(REPO, 'node_modules', 'better-sqlite3'), join(dir, 'node_modules', 'better-sqlite3'), 'dir');
+  // Nothing else: Gati's runtime dependencies (better-sqlite3 for the effect) come through the link.
   const gatiBin = join(dir, 'node_modules/gati/bin/gati.mjs');
 
   const build = spawnSync(process.execPath, [gatiBin, 'build'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

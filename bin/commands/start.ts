@@ -11,19 +11,17 @@ import { RUNTIME_FILE } from '../../emitters/bundle/entry.js';
 import { isRuntime, RUNTIMES, type Runtime } from '../../compiler/engines.js';
 import type { Terminal } from '../terminal.js';
 import { runtimeName } from '../../runtime-shim/runtime-name.js';
+import { portFrom, serveOptions, type ServeFlags as ServingFlags } from '../../runtime-shim/server/serve-flags.js';
 
-export interface ServeFlags {
-  port?: string;
-  host?: string;
-  workers?: string;
-  role?: string;
+/** The serving flags and `--runtime`. */
+export interface ServeFlags extends ServingFlags {
   runtime?: string;
 }
 
 const GATI_BIN = fileURLToPath(new URL('../../../bin/gati.mjs', import.meta.url));
 
 /** The engine dist/ was built for (dist/runtime.json; builds from before it existed: node). */
-function builtFor(root: string): Runtime {
+export function builtFor(root: string): Runtime {
   try {
     const { runtime } = JSON.parse(readFileSync(join(root, RUNTIME_FILE), 'utf8')) as { runtime?: string };
     return runtime && isRuntime(runtime) ? runtime : 'node';
@@ -37,16 +35,9 @@ export async function startCommand(root: string, flags: ServeFlags, term: Termin
     term.error(`gati start: --runtime must be ${RUNTIMES.join(', ')}; got "${flags.runtime}"`);
     return 2;
   }
-  const workers = flags.workers === 'auto' ? 'auto' : flags.workers ? Number(flags.workers) : undefined;
-  if (workers !== undefined && workers !== 'auto' && !(Number.isInteger(workers) && workers >= 1)) {
-    term.error(`gati start: --workers must be a positive integer or "auto", got "${flags.workers}"`);
-    return 2;
-  }
-  const port = parsePort(flags.port ?? process.env.PORT, term);
-  if (port === null) return 2;
-  const role = flags.role ?? process.env.GATI_ROLE;
-  if (role !== undefined && role !== 'all' && role !== 'api' && role !== 'worker') {
-    term.error(`gati start: --role must be all, api or worker, got "${role}"`);
+  const options = serveOptions(flags);
+  if ('error' in options) {
+    term.error(`gati start: ${options.error}`);
     return 2;
   }
   if (!existsSync(join(root, 'dist', 'server.mjs'))) {
@@ -71,10 +62,10 @@ export async function startCommand(root: string, flags: ServeFlags, term: Termin
     return 1;
   }
   try {
-    await bundle.runMain(bundle.app, { port, host: flags.host ?? process.env.HOST ?? '0.0.0.0', workers, role });
+    await bundle.runMain(bundle.app, { ...options, host: options.host ?? '0.0.0.0' });
   } catch (error) {
     if (!isAddressInUse(error)) throw error;
-    term.error(`gati start: port ${port ?? bundle.app.config.server?.port ?? 3000} is already in use; stop what listens there, or choose another with --port or PORT`);
+    term.error(`gati start: port ${options.port ?? bundle.app.config.server?.port ?? 3000} is already in use; stop what listens there, or choose another with --port or PORT`);
     return 1;
   }
   return -1; // keeps running; the process exits on a signal
@@ -87,11 +78,8 @@ function isAddressInUse(error: unknown): boolean {
 }
 
 export function parsePort(value: string | undefined, term: Terminal): number | undefined | null {
-  if (value === undefined) return undefined;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    term.error(`gati: the port must be an integer from 0 to 65535, got "${value}"`);
-    return null;
-  }
-  return port;
+  const port = portFrom(value);
+  if (typeof port !== 'object') return port;
+  term.error(`gati: ${port.error}`);
+  return null;
 }

@@ -19,7 +19,7 @@ export interface EntryOptions {
 const fromEntry = (file: string) => `../../${file}`;
 
 export function emitEntry(model: AppModel, options: EntryOptions): { path: string; contents: string } {
-  const lines = [`// ${GENERATED_HEADER}`, "export { runMain, prepareApp, createLogger } from 'gati/runtime';", "import { match } from '../../dist/router.mjs';", "import { routes as validators, effects as effectValidators } from '../../dist/validators/index.mjs';"];
+  const lines = [`// ${GENERATED_HEADER}`, "export { runMain, prepareApp, createLogger, launchOptions } from 'gati/runtime';", "import { match } from '../../dist/router.mjs';", "import { routes as validators, effects as effectValidators } from '../../dist/validators/index.mjs';"];
   const handlerIds = new Map<string, string>();
   lines.push("import versions from 'gati:versions';");
   model.routes.forEach((route, i) => {
@@ -48,12 +48,14 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
  * maps only apply to modules loaded after they are enabled, hence a launcher in front of the bundle.
  * dist/worker.mjs (apps with effects): runs the effect jobs only (it answers /_health and /_ready
  * for probes). dist/runtime.json: the engine the build targets, which `gati start` runs it on.
+ * The launchers take `gati start`'s flags (see serve-flags.ts): a production image runs them
+ * directly, without the gati CLI and the compiler it loads.
  * The launchers run on every engine; their comments show the target's command.
  */
 export function emitLaunchers(runtime: Runtime, effects: boolean): { path: string; contents: string }[] {
   const run = [runtime, ...engineArgs(runtime)].join(' ');
   return [
-    launcher('dist/server.mjs', `\`${run} dist/server.mjs\` serves the app (and runs its effect jobs); PORT, HOST and GATI_ROLE come from the environment.`, ''),
+    launcher('dist/server.mjs', `\`${run} dist/server.mjs [start] [--port n] [--host h] [--workers n|auto] [--role all|api|worker]\` serves the app (and runs its effect jobs); PORT, HOST and GATI_ROLE come from the environment.`, ''),
     ...(effects ? [launcher('dist/worker.mjs', `\`${run} dist/worker.mjs\` runs the effect jobs only; PORT serves /_health and /_ready.`, "{ role: 'worker' }")] : []),
     { path: RUNTIME_FILE, contents: `${JSON.stringify({ runtime })}\n` },
   ];
@@ -69,8 +71,8 @@ function launcher(path: string, comment: string, options: string): { path: strin
       `// ${GENERATED_HEADER}`,
       `// ${comment}`,
       'process.setSourceMapsEnabled(true);',
-      "const { app, runMain } = await import('./app.mjs');",
-      `await runMain(app${options ? `, ${options}` : ''});`,
+      "const { app, runMain, launchOptions } = await import('./app.mjs');",
+      `await runMain(app, launchOptions(process.argv.slice(2)${options ? `, ${options}` : ''}));`,
       '',
     ].join('\n'),
   };

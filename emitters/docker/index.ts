@@ -10,35 +10,38 @@ export function emitDocker(port: number = DEFAULT_PORT, runtime: Runtime = 'node
   const probe = `fetch('http://127.0.0.1:'+(process.env.PORT||${port})+'/_health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
   // The probe is a one-line fetch: the slim images have no curl.
   const healthcheck = runtime === 'node' ? ['node', '-e', probe] : runtime === 'bun' ? ['bun', '-e', probe] : ['deno', 'eval', probe];
-  // `gati start` runs inside the target engine, which then serves dist/ in-process. Deno's cache
-  // goes to /tmp: the Kubernetes pods run with a read-only root filesystem and /tmp mounted.
-  const entrypoint = runtime === 'node' ? ['node_modules/.bin/gati'] : [runtime, ...engineArgs(runtime), 'node_modules/gati/bin/gati.mjs'];
+  // The image runs the launcher itself: no gati CLI, no compiler in the image (the launcher takes
+  // `gati start`'s flags, which the Kubernetes manifests pass). Deno's cache goes to /tmp: the
+  // Kubernetes pods run with a read-only root filesystem and /tmp mounted.
+  const entrypoint = [runtime, ...engineArgs(runtime), 'dist/server.mjs'];
   const dockerfile = `# syntax=docker/dockerfile:1
 # ${GENERATED_HEADER}
 # Build from the app root: docker build -f dist/Dockerfile -t <repository>:<tag> .
 # Engine: ${runtime} (the config's \`runtime\`, or \`gati build --target\`).
 
-# 1. production dependencies only, from the lockfile when there is one
+# 1. the app's dependencies from the lockfile when there is one (dev ones too: gati may be one of
+#    them), then only what dist/ needs at run time, copied to /runtime: the app's own dependencies
+#    and Gati's runtime ones, never the compiler, esbuild or cdk8s that built dist/.
 FROM node:20-slim AS deps
 WORKDIR /app
-ENV NODE_ENV=production
 COPY package.json package-lock.json* npm-shrinkwrap.json* ./
-RUN if [ -f package-lock.json ] || [ -f npm-shrinkwrap.json ]; then npm ci --omit=dev --no-audit --no-fund; else npm install --omit=dev --no-audit --no-fund; fi \\
-  && npm cache clean --force
+RUN if [ -f package-lock.json ] || [ -f npm-shrinkwrap.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+COPY dist ./dist
+RUN node_modules/.bin/gati runtime-deps . --out /runtime
 
-# 2. the runtime: node_modules + dist/, owned by root and run as an unprivileged user
+# 2. the runtime: those packages + dist/, owned by root and run as an unprivileged user
 FROM ${image}
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=${port}${runtime === 'deno' ? ' DENO_DIR=/tmp/deno-dir' : ''}
-COPY --from=deps /app/node_modules ./node_modules
+COPY --from=deps /runtime/node_modules ./node_modules
 COPY package.json ./
 COPY dist ./dist
 USER ${user}
 EXPOSE ${port}
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 CMD ${JSON.stringify(healthcheck)}
+# Arguments are \`gati start\`'s: [start] [--role all|api|worker] [--workers n|auto] [--port n]
 ENTRYPOINT ${JSON.stringify(entrypoint)}
-CMD ["start"]
 `;
   const ignore = `# ${GENERATED_HEADER}
 # An allow-list: only what the image needs enters the build context (never .env, .git or secrets).

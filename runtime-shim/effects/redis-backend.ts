@@ -17,6 +17,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { requireDependency } from '../dependency.js';
 import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobStatus, JobView, Lease, NewJob } from './types.js';
 
 export interface RedisBackendOptions {
@@ -52,7 +53,8 @@ export function parseRedisUrl(url: string): { url: string; prefix: string } {
 }
 
 export async function openRedisBackend(options: RedisBackendOptions): Promise<EffectBackend> {
-  const [{ Queue: QueueClass, Worker: WorkerClass, Job: JobClass }, { Redis: RedisClass }] = await Promise.all([import('bullmq'), import('ioredis')]);
+  const { Queue: QueueClass, Worker: WorkerClass, Job: JobClass } = requireDependency<typeof import('bullmq')>('bullmq');
+  const { Redis: RedisClass } = requireDependency<typeof import('ioredis')>('ioredis');
   const { url, prefix } = parseRedisUrl(options.url);
   const connection = new RedisClass(url, { maxRetriesPerRequest: null });
   const queue = new QueueClass(QUEUE, { connection, prefix });

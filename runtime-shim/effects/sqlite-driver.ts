@@ -2,7 +2,7 @@
 // no node:sqlite), the engine's own `node:sqlite` on Bun and Deno, where better-sqlite3's native
 // addon does not load (Deno: not Node-API; Bun: the V8 addon ABI). Both are given the slice of
 // better-sqlite3's API the backend uses, so sqlite-backend.ts has one code path.
-import { createRequire } from 'node:module';
+import { requireDependency } from '../dependency.js';
 import { runtimeName } from '../runtime-name.js';
 
 export interface Statement {
@@ -33,7 +33,7 @@ export function sqliteLibrary(): 'better-sqlite3' | 'node:sqlite' {
 
 export async function openDatabase(path: string): Promise<Database> {
   if (sqliteLibrary() === 'better-sqlite3') {
-    const BetterSqlite = createRequire(import.meta.url)('better-sqlite3') as new (path: string) => Database;
+    const BetterSqlite = requireDependency<new (path: string) => Database>('better-sqlite3');
     return new BetterSqlite(path);
   }
   // A computed specifier: Node 20's type definitions have no node:sqlite.

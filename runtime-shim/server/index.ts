@@ -2,4 +2,5 @@
 export { startServer, prepareApp, DEFAULTS, type StartOptions, type StartedServer } from './start.js';
 export { runMain } from './main.js';
 export { createLogger } from './log.js';
+export { launchOptions } from './serve-flags.js';
 export type { CompiledApp, CompiledRoute, MatchResult, RouteValidators } from './app.js';

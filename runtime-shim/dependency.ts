@@ -1,0 +1,46 @@
+// Gati's runtime loads its own npm dependencies (the SQLite driver, BullMQ, ioredis) through this
+// module, never with a bare `import`: esbuild would leave a bare import in dist/app.mjs, and Node
+// would then look for it beside the app (`app/node_modules`), where only a hoisted registry install
+// puts it. A folder install, `npm link` or pnpm's isolated layout keep Gati's dependencies beside
+// the gati package instead, so they are resolved from there: the app's `gati` (its package.json,
+// through the app's node_modules) and, from its real location, its own dependencies.
+import { createRequire } from 'node:module';
+
+/**
+ * Every package the runtime may load at run time, and what needs it. The production image
+ * (`gati runtime-deps`) copies these besides the app's own dependencies, so a new runtime
+ * dependency is one more entry here.
+ */
+export const RUNTIME_DEPENDENCIES = {
+  /** The embedded effects backend on Node (Bun and Deno use their node:sqlite). */
+  'better-sqlite3': { engines: ['node'] },
+  /** The Redis effects backend. */
+  bullmq: { engines: ['node', 'bun', 'deno'] },
+  ioredis: { engines: ['node', 'bun', 'deno'] },
+} as const;
+
+export type RuntimeDependency = keyof typeof RUNTIME_DEPENDENCIES;
+
+let gatiRequire: NodeRequire | undefined;
+
+/**
+ * A require() that resolves from the gati package the app uses, else from here. Here is
+ * dist/app.mjs in a bundle (a production image carries Gati's runtime dependencies in the app's
+ * node_modules), or lib/runtime-shim when Gati runs unbundled (its tests, `gati effects`).
+ */
+function requireFromGati(): NodeRequire {
+  if (gatiRequire) return gatiRequire;
+  const here = createRequire(import.meta.url);
+  try {
+    // require.resolve follows symlinks, so pnpm's and `npm link`'s gati resolves from its real folder.
+    gatiRequire = createRequire(here.resolve('gati/package.json'));
+  } catch {
+    gatiRequire = here;
+  }
+  return gatiRequire;
+}
+
+/** Loads one of Gati's runtime dependencies (CommonJS, or ESM that require() loads) as its module object. */
+export function requireDependency<T>(name: RuntimeDependency): T {
+  return requireFromGati()(name) as T;
+}

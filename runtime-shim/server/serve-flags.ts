@@ -1,0 +1,59 @@
+// The serving flags, `--port`, `--host`, `--workers N|auto` and `--role all|api|worker`, read the
+// same way by `gati start` and by the dist/server.mjs launcher, which a production image runs
+// without the gati CLI: the image takes `gati start`'s arguments (the Kubernetes manifests pass
+// `start --role api --workers 2`), so the launcher accepts them and the leading `start` too.
+import { parseArgs } from 'node:util';
+import type { MainOptions } from './main.js';
+import type { Role } from './context.js';
+
+export interface ServeFlags {
+  port?: string;
+  host?: string;
+  workers?: string;
+  role?: string;
+}
+
+const ROLES: readonly Role[] = ['all', 'api', 'worker'];
+
+/** The port of `--port` or PORT: undefined when neither is set, a message when it is no port. */
+export function portFrom(value: string | undefined): number | undefined | { error: string } {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return { error: `the port must be an integer from 0 to 65535, got "${value}"` };
+  return port;
+}
+
+/** Checks the flags (with PORT, HOST and GATI_ROLE as their defaults): runMain's options, or what is wrong. */
+export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): MainOptions | { error: string } {
+  const workers = flags.workers === 'auto' ? 'auto' : flags.workers ? Number(flags.workers) : undefined;
+  if (workers !== undefined && workers !== 'auto' && !(Number.isInteger(workers) && workers >= 1)) return { error: `--workers must be a positive integer or "auto", got "${flags.workers}"` };
+  const port = portFrom(flags.port ?? env.PORT);
+  if (typeof port === 'object') return port;
+  const role = flags.role ?? env.GATI_ROLE;
+  if (role !== undefined && !(ROLES as readonly string[]).includes(role)) return { error: `--role must be all, api or worker, got "${role}"` };
+  return { port, host: flags.host ?? env.HOST, workers, role: role as Role | undefined };
+}
+
+/**
+ * The launcher's command line (`node dist/server.mjs [start] [--port n] [--host h] [--workers n|auto]
+ * [--role r]`); `defaults` are the launcher's own (dist/worker.mjs: role worker). A bad command line
+ * ends the process with code 2, as `gati start` does.
+ */
+export function launchOptions(argv: string[], defaults: MainOptions = {}): MainOptions {
+  let flags: ServeFlags;
+  try {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, workers: { type: 'string' }, role: { type: 'string' } } });
+    const extra = positionals.filter((word, i) => !(i === 0 && word === 'start'));
+    if (extra.length > 0) throw new Error(`unexpected argument '${extra[0]}'`);
+    flags = values;
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  const options = serveOptions({ ...flags, role: flags.role ?? defaults.role });
+  return 'error' in options ? usage(options.error) : options;
+}
+
+function usage(message: string): never {
+  process.stderr.write(`gati: ${message}\nusage: node dist/server.mjs [start] [--port n] [--host h] [--workers n|auto] [--role all|api|worker]\n`);
+  process.exit(2);
+}
