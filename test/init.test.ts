@@ -119,6 +119,15 @@ test('the scaffold builds, type-checks, serves its routes and passes its own tes
   assert.is(own.status, 0, own.stdout + own.stderr);
   assert.match(own.stdout, '# pass 3');
   assert.match(own.stdout, '# fail 0');
+
+  // `npx gati dev` serves the same routes (last: its dev bundle replaces the one `gati start` serves).
+  const dev = await runServer([gatiBin, 'dev', dir], dir);
+  try {
+    const hello = await fetch(`${dev.url}/hello`);
+    assert.equal(await hello.json(), { message: 'Hello, world!' });
+  } finally {
+    await dev.stop();
+  }
 });
 
 test('.gitignore keeps build outputs and local state out, and the version snapshots in', () => {
