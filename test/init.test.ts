@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { REPO } from './helpers/paths.js';
 import { gatiSync, removeDir, runServer } from './helpers/server.js';
 import { appNameFromFolder } from '../bin/init/app-name.js';
+import { packedFiles } from './helpers/install.js';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const workspace = mkdtempSync(join(tmpdir(), 'gati-init-'));
@@ -141,6 +142,13 @@ test('.gitignore keeps build outputs and local state out, and the version snapsh
     assert.not.match(file, /^(dist|sdk|infra|node_modules)\/|^\.gati\/(cache|data|generated)\/|^\.gati\/model\.json$/, `${file} is a build output or local state`);
   }
   assert.ok(existsSync(join(dir, '.gati/data')), 'the effects database was there to ignore');
+});
+
+test('the published package holds every template file (npm would drop a file named .gitignore)', () => {
+  const templates = spawnSync('git', ['ls-files', 'templates'], { cwd: REPO, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  assert.ok(templates.includes('templates/app/gitignore'));
+  const packed = new Set(packedFiles());
+  assert.equal(templates.filter((file) => !packed.has(file)), []);
 });
 
 test.run();
