@@ -12,6 +12,7 @@ import { REPO } from './helpers/paths.js';
 import { gatiSync, removeDir, runServer } from './helpers/server.js';
 import { appNameFromFolder } from '../bin/init/app-name.js';
 import { packedFiles } from './helpers/install.js';
+import { gatiDependency } from '../bin/init/gati-dependency.js';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const workspace = mkdtempSync(join(tmpdir(), 'gati-init-'));
@@ -57,6 +58,17 @@ test('refuses a folder that is not empty (exit 2) unless --force', () => {
   const file = join(workspace, 'a-file');
   writeFileSync(file, '');
   assert.is(gatiSync(['init', file]).status, 2);
+});
+
+test('the gati dependency: the path of a checkout or link, the version of an installed copy', () => {
+  const version = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
+  const installed = join(workspace, 'app-with-copy', 'node_modules', 'gati');
+  mkdirSync(installed, { recursive: true });
+  assert.is(gatiDependency(installed), `^${version}`);
+  const linked = join(workspace, 'app-with-link', 'node_modules');
+  mkdirSync(linked, { recursive: true });
+  symlinkSync(REPO, join(linked, 'gati'), 'dir'); // what npm link and folder installs make
+  assert.is(gatiDependency(join(linked, 'gati')), `file:${realpathSync(REPO)}`);
 });
 
 test('the app name is the folder name made a valid npm name', () => {
