@@ -7,7 +7,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from './helpers/paths.js';
@@ -17,16 +17,22 @@ import { appGati, capturePayment, pnpmApp, symlinkedApp } from './helpers/instal
 const gati = (dir: string, args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [appGati(dir), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
 
+/** A new app in that layout, built by its own gati. */
+function builtApp(make: () => string): string {
+  const dir = make();
+  const built = gati(dir, ['build', '.']);
+  assert.is(built.status, 0, built.stderr + built.stdout);
+  return dir;
+}
+
 const layouts = { 'folder install (symlink to the checkout)': symlinkedApp, 'pnpm layout': pnpmApp };
 
 for (const [name, make] of Object.entries(layouts)) {
   const layout = suite(name);
   let dir: string;
   layout.before(() => {
-    dir = make();
+    dir = builtApp(make);
     assert.equal(readdirSync(join(dir, 'node_modules')).filter((f) => f !== '.pnpm'), ['gati'], 'nothing but gati beside the app');
-    const built = gati(dir, ['build', '.']);
-    assert.is(built.status, 0, built.stderr + built.stdout);
   });
   layout.after(() => removeDir(dir));
 
@@ -47,9 +53,7 @@ const image = suite('the lean image: gati runtime-deps + dist/');
 let app: string;
 let root: string;
 image.before(() => {
-  app = symlinkedApp();
-  const built = gati(app, ['build', '.']);
-  assert.is(built.status, 0, built.stderr + built.stdout);
+  app = builtApp(symlinkedApp);
   root = mkdtempSync(join(tmpdir(), 'gati-image-'));
   // What dist/Dockerfile's stages do: runtime-deps in the dependencies stage, then dist/ and package.json.
   const deps = gati(app, ['runtime-deps', '.', '--out', root]);
@@ -81,6 +85,22 @@ image('node dist/server.mjs serves the app and runs the SQLite effect from there
   }
 });
 
+image('for a Bun build: no better-sqlite3 (Bun opens SQLite with its node:sqlite)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'gati-image-bun-'));
+  const runtimeFile = join(app, 'dist', 'runtime.json');
+  try {
+    writeFileSync(runtimeFile, JSON.stringify({ runtime: 'bun' }));
+    const deps = gati(app, ['runtime-deps', '.', '--out', out]);
+    assert.is(deps.status, 0, deps.stderr);
+    const modules = readdirSync(join(out, 'node_modules'));
+    assert.not.ok(modules.includes('better-sqlite3'));
+    assert.ok(modules.includes('bullmq') && modules.includes('ioredis'));
+  } finally {
+    writeFileSync(runtimeFile, JSON.stringify({ runtime: 'node' }));
+    removeDir(out);
+  }
+});
+
 image('the launcher refuses a bad command line with exit code 2', () => {
   const bad = spawnSync(process.execPath, ['dist/server.mjs', '--role', 'boss'], { cwd: root, encoding: 'utf8' });
   assert.is(bad.status, 2);
@@ -95,9 +115,7 @@ const engines = suite('gati start --runtime bun: the engine on the PATH');
 let pnpm: string;
 let bin: string;
 engines.before(() => {
-  pnpm = pnpmApp();
-  const built = gati(pnpm, ['build', '.']);
-  assert.is(built.status, 0, built.stderr + built.stdout);
+  pnpm = builtApp(pnpmApp);
   bin = mkdtempSync(join(tmpdir(), 'gati-path-'));
 });
 engines.after(() => {
