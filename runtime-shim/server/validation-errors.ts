@@ -18,33 +18,43 @@ export interface ValidationError {
 /** validation.maxErrors when the config does not say. */
 export const DEFAULT_MAX_ERRORS = 10;
 
-/** The errors of one request, part after part, up to `max`; the ones past it are counted. */
+/** The errors of one request, part after part, up to `max`; whether there were more. */
 export class InvalidRequest {
   readonly errors: ValidationError[] = [];
-  omitted = 0;
+  more = false;
 
   constructor(private readonly max: number) {}
 
   /** Adds the errors of `validate`'s last failed call on the request part `part`. */
   add(part: string, validate: ValidateFn): void {
-    for (const e of toValidationErrors(part, validate.errors)) {
-      if (this.errors.length < this.max) this.errors.push(e);
-      else this.omitted++;
-    }
+    const room = this.max - this.errors.length;
+    const found = translate(part, validate.errors, room);
+    this.errors.push(...found.errors.slice(0, room));
+    if (found.more || found.errors.length > room) this.more = true;
   }
 }
 
 /** The 400 for a request that failed validation: every error (up to maxErrors) in `errors` and in the detail. */
 export function validationProblem(invalid: InvalidRequest): Problem {
-  const { errors, omitted } = invalid;
+  const { errors, more } = invalid;
   const listed = errors.map((e) => `${e.path} ${e.message}`).join('; ');
-  const detail = errors.length ? `${listed}${omitted ? `; and ${omitted} more` : ''}` : 'the request is invalid';
+  const detail = errors.length ? `${listed}${more ? '; and more errors not listed' : ''}` : 'the request is invalid';
   return problem(400, detail, { errors });
 }
 
 /** AJV's errors of one part (`body`, `query`, `payload`, `response`) in words for people. */
 export function toValidationErrors(part: string, errors: ValidateFn['errors']): ValidationError[] {
+  return translate(part, errors, Infinity).errors;
+}
+
+/**
+ * At most about `limit` errors are put in words: a body can hold tens of thousands of wrong
+ * values, and a 400 lists maxErrors of them. Past the limit the errors are only scanned, for the
+ * unions that fold errors already listed.
+ */
+function translate(part: string, errors: ValidateFn['errors'], limit: number): { errors: ValidationError[]; more: boolean } {
   const out: Described[] = [];
+  let more = false;
   for (const e of errors ?? []) {
     if (e.keyword === 'anyOf' || e.keyword === 'oneOf') {
       // AJV reports a failed union after the errors of each of its arms, all at or below its path.
@@ -55,10 +65,15 @@ export function toValidationErrors(part: string, errors: ValidateFn['errors']): 
       continue;
     }
     if (e.keyword === 'propertyNames') continue; // the key's own errors (below) say what is wrong with it
+    if (out.length > limit) {
+      more = true;
+      continue;
+    }
     out.push(describe(part, e));
   }
   const seen = new Set<string>();
-  return out.filter((d) => !seen.has(`${d.path}\0${d.message}`) && seen.add(`${d.path}\0${d.message}`)).map(({ path, message }) => ({ path, message }));
+  const unique = out.filter((d) => !seen.has(`${d.path}\0${d.message}`) && seen.add(`${d.path}\0${d.message}`)).map(({ path, message }) => ({ path, message }));
+  return { errors: unique, more };
 }
 
 interface Described extends ValidationError {
