@@ -8,6 +8,8 @@
 //   node bench/validators.mjs --skip-build    reuse fixtures/payments/dist
 //   --min-cpu-ms N   CPU time per case for mitata's measure() (default 1000; use 200 for a smoke run)
 //   --out FILE       JSON results (default bench/.work/validators-results.json)
+//   --baseline FILE  also measure another emitted post.payments.<hash>.mjs (case `before`: e.g. one
+//                    built by an earlier commit, copied aside) in the same run, with the ratio to it
 //
 // Payloads: a valid NewPayment (469 bytes of JSON, printed at start: card method, 5 line items,
 // returnUrl, labels) and a mutation with one invalid deep field: items[4].quantity = 0 (minimum 1), so
@@ -57,6 +59,7 @@ const opt = (name, dflt) => {
 const MIN_CPU_MS = Number(opt('min-cpu-ms', 1000));
 const OUT = opt('out', join(REPO_ROOT, 'bench', '.work', 'validators-results.json'));
 const CHILD_CASE = opt('case', null);
+const BASELINE = opt('baseline', null);
 
 export const VALID = {
   amount: 9500,
@@ -85,8 +88,7 @@ const INVALID_PATH = '/items/4/quantity';
 // ---------------------------------------------------------------------------------------------
 // The three validators
 
-async function loadGati() {
-  const file = VALIDATOR();
+async function loadGati(file = VALIDATOR()) {
   globalThis.require ??= createRequire(file);
   const mod = await import(pathToFileURL(file).href);
   const body = mod.body;
@@ -211,8 +213,8 @@ async function loadHand() {
   return { fn: validate, errorPath: (x) => (validate(x) ? null : error) };
 }
 
-const LOADERS = { gati: loadGati, zod: loadZod, hand: loadHand };
-const CASES = ['gati', 'zod', 'hand'].flatMap((v) => [`${v}:valid`, `${v}:invalid`]);
+const LOADERS = { gati: () => loadGati(), zod: loadZod, hand: loadHand, ...(BASELINE ? { before: () => loadGati(resolve(BASELINE)) } : {}) };
+const CASES = Object.keys(LOADERS).flatMap((v) => [`${v}:valid`, `${v}:invalid`]);
 
 async function measureCase(name) {
   const { measure, do_not_optimize } = await import('mitata');
@@ -255,7 +257,7 @@ async function main() {
   const res = {};
   for (const c of CASES) {
     if (argv.includes('--isolate')) {
-      const r = spawnSync(process.execPath, [SELF, '--case', c, '--min-cpu-ms', String(MIN_CPU_MS)], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [SELF, '--case', c, '--min-cpu-ms', String(MIN_CPU_MS), ...(BASELINE ? ['--baseline', BASELINE] : [])], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`${c} failed:\n${r.stderr}`);
       res[c] = JSON.parse(r.stdout.trim().split('\n').pop());
     } else res[c] = await measureCase(c);
@@ -274,6 +276,9 @@ async function main() {
     `valid: gati/hand-written time ${(res['gati:valid'].p50 / res['hand:valid'].p50).toFixed(2)}× (target ≤ 1.2×) ${pf(res['gati:valid'].p50 / res['hand:valid'].p50 <= 1.2)}`,
     `invalid: gati/hand-written time ${(res['gati:invalid'].p50 / res['hand:invalid'].p50).toFixed(2)}× (target ≤ 1.2×) ${pf(res['gati:invalid'].p50 / res['hand:invalid'].p50 <= 1.2)}`,
   ];
+  if (BASELINE) {
+    for (const which of ['valid', 'invalid']) summary.push(`${which}: gati/before time ${(res[`gati:${which}`].p50 / res[`before:${which}`].p50).toFixed(2)}× (before: ${BASELINE})`);
+  }
   console.log('\n## Targets (p50)\n');
   for (const s of summary) console.log(`- ${s}`);
   mkdirSync(dirname(OUT), { recursive: true });

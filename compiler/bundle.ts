@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildContext, BuildOptions, BuildResult, OutputFile, Plugin } from 'esbuild';
 import { ENTRY_PATH } from '../emitters/bundle/entry.js';
-import { NO_VERSIONS_MODULE, versionsModule } from '../emitters/versions/runtime-module.js';
+import { NO_VERSIONS_MODULE, versionsModule, versionsModuleValidators } from '../emitters/versions/runtime-module.js';
 import { VERSIONS_MANIFEST } from '../emitters/versions/index.js';
 
 const require = createRequire(import.meta.url);
@@ -54,7 +54,12 @@ function versionsPlugin(root: string): Plugin {
 /** The `gati:versions` module's source for the app's current dist/versions.json (imports relative to the app root). */
 function versionsSource(root: string): string {
   const manifest = join(root, VERSIONS_MANIFEST);
-  return existsSync(manifest) ? versionsModule(readFileSync(manifest, 'utf8')) : NO_VERSIONS_MODULE;
+  if (!existsSync(manifest)) return NO_VERSIONS_MODULE;
+  const text = readFileSync(manifest, 'utf8');
+  // `gati build` writes the old versions' validators with the manifest: said plainly if one is missing.
+  const missing = versionsModuleValidators(text).find((file) => !existsSync(join(root, file)));
+  if (missing) throw new Error(`${missing} is missing (the validators of an old API version): run \`gati build\` to write it`);
+  return versionsModule(text);
 }
 
 const common = (root: string): BuildOptions => ({

@@ -21,6 +21,8 @@ export interface ValidationConfig {
   unknownKeys?: 'strip' | 'reject';
   /** Check responses against the declared output types (default: on in `gati dev`, off in `gati start`). */
   responses?: boolean;
+  /** The most errors a 400 lists (default 10); the validators find every error of a request, across its parts. */
+  maxErrors?: number;
 }
 
 export interface VersioningConfig {

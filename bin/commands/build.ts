@@ -10,6 +10,7 @@ import { reportDiagnostics, reportBundleErrors } from './report.js';
 import { MissingInfraDependencyError } from '../../emitters/infra-aws/index.js';
 import { recordVersion } from '../../compiler/versions/store.js';
 import { emit as emitVersions } from '../../emitters/versions/index.js';
+import { emitVersionValidators } from '../../emitters/validators/versions.js';
 
 /** buildApp, with a missing optional infra dependency (aws-cdk-lib) said plainly; undefined then. */
 export async function buildOrExplain(root: string, term: Terminal, command: string, options: BuildOptions = {}): Promise<BuildResult | undefined> {
@@ -51,7 +52,8 @@ export function releaseAndWrite(root: string, result: BuildResult, term: Termina
     return undefined;
   }
   if (recorded && recorded.plan.diagnostics.length && reportDiagnostics(recorded.plan.diagnostics, root, term, json)) return undefined;
-  const artifacts = [...result.artifacts, ...(recorded ? emitVersions(recorded.snapshots) : [])];
+  const unknownKeys = result.config.validation?.unknownKeys ?? 'strip';
+  const artifacts = [...result.artifacts, ...(recorded ? [...emitVersions(recorded.snapshots), ...emitVersionValidators(recorded.snapshots, { unknownKeys })] : [])];
   const { written } = writeArtifacts(root, artifacts);
   return { recorded, artifacts, written };
 }

@@ -24,6 +24,7 @@ export const CONFIG_SCHEMA = closed({
   validation: closed({
     unknownKeys: { enum: ['strip', 'reject'] },
     responses: { type: 'boolean' },
+    maxErrors: positiveInt,
   }),
   versioning: closed({
     requireVersion: { type: 'boolean' },

@@ -28,7 +28,7 @@ export function routeSchemas(route: RouteModel, model: AppModel): RouteSchemas {
 }
 
 /** `POST /payments/:id/capture` → `post.payments.{id}.capture.json`; a wildcard is `{...}`. */
-export function routeSchemaFile(route: RouteModel): string {
+export function routeSchemaFile(route: { method: string; path: string }): string {
   const segments = route.path.split('/').filter(Boolean).map((s) => (s === '*' ? '{...}' : s.startsWith(':') ? `{${s.slice(1)}}` : s));
   return [route.method.toLowerCase(), ...segments].join('.') + '.json';
 }

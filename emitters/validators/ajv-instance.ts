@@ -1,6 +1,11 @@
 // The AJV instances the validators are generated with. Build-time only: the server loads the
 // standalone code they produce and never compiles a schema.
 //
+// The validators find every error (allErrors): the server reports them all, up to
+// validation.maxErrors, in words made by runtime-shim/server/validation-errors.ts. The
+// discriminator's error also names the tag values, so that a wrong tag reads
+// `must be one of 'pickup', 'ship'` (discriminatorTagValues).
+//
 // Three changes to what AJV generates, all keeping the same results and the same errors (keyword,
 // params, message, instancePath), because the generated code runs on every request:
 // - No `unevaluated*`/`$dynamicRef` bookkeeping: Gati's schemas use neither (the keywords are removed,
@@ -39,8 +44,10 @@ export const KEY_COMPARISONS_MAX = 32;
 type Codegen = typeof import('ajv/dist/compile/codegen/index.js');
 type Name = import('ajv/dist/compile/codegen/index.js').Name;
 type KeywordCode = (cxt: KeywordCxt) => void;
+type KeywordErrorCxt = import('ajv/dist/types/index.js').KeywordErrorCxt;
+type Code = import('ajv/dist/compile/codegen/index.js').Code;
 interface MutableRule {
-  definition: { code?: KeywordCode };
+  definition: { code?: KeywordCode; error?: { message: unknown; params?: (cxt: KeywordErrorCxt) => Code } };
 }
 
 /** URL strings are coerced by generated code (coercers.ts) before these validators run. */
@@ -49,7 +56,7 @@ export function createValidatorAjv({ strip }: InstanceOptions): Ajv {
   const addFormats = require('ajv-formats') as FormatsPlugin;
   const options: Options = {
     ...AJV_OPTIONS,
-    allErrors: false,
+    allErrors: true,
     useDefaults: true,
     coerceTypes: false,
     removeAdditional: strip ? true : false,
@@ -64,6 +71,7 @@ export function createValidatorAjv({ strip }: InstanceOptions): Ajv {
   withoutUnevaluated(ajv);
   fastLengthLimits(ajv);
   fastUnknownKeys(ajv);
+  discriminatorTagValues(ajv);
   return ajv;
 }
 
@@ -136,5 +144,35 @@ function fastUnknownKeys(ajv: Ajv): void {
       });
     });
     cxt.ok(_`${errsCount} === ${names.errors}`);
+  };
+}
+
+/**
+ * AJV's discriminator error ({error, tag, tagValue}) with `allowed`: the tag values of the union's
+ * arms, found as AJV finds them (each arm's `properties[tag]`, through a `$ref`), so a missing or
+ * unknown tag reads `must be one of 'pickup', 'ship'` rather than `value of tag "kind" must be in oneOf`.
+ */
+function discriminatorTagValues(ajv: Ajv): void {
+  const { _, stringify } = require('ajv/dist/compile/codegen/index.js') as Codegen;
+  const { resolveRef, SchemaEnv } = require('ajv/dist/compile/index.js') as typeof import('ajv/dist/compile/index.js');
+  const r = rule(ajv, 'discriminator');
+  const original = r.definition.error!;
+  r.definition.error = {
+    message: original.message,
+    params: (cxt) => {
+      const { discrError, tag, tagName } = cxt.params as Record<string, unknown>;
+      const { it, parentSchema } = cxt;
+      const allowed: unknown[] = [];
+      for (let arm of (parentSchema as { oneOf: Record<string, unknown>[] }).oneOf) {
+        if (typeof arm.$ref === 'string') {
+          const target = resolveRef.call(it.self, it.schemaEnv.root, it.baseId, arm.$ref);
+          arm = (target instanceof SchemaEnv ? target.schema : target) as Record<string, unknown>;
+        }
+        const prop = (arm.properties as Record<string, { const?: unknown; enum?: unknown[] }> | undefined)?.[tagName as string];
+        if (prop?.const !== undefined) allowed.push(prop.const);
+        else if (prop?.enum) allowed.push(...prop.enum);
+      }
+      return _`{error: ${discrError as Code}, tag: ${tagName as Code}, tagValue: ${tag as Code}, allowed: ${stringify(allowed)}}`;
+    },
   };
 }

@@ -5,9 +5,12 @@
 //
 // A module's text depends only on its schemas and the named types they reach, so a rebuild (the
 // watch path) regenerates just the modules whose inputs changed: see ValidatorCache.
+//
+// The old API versions' validators are made here too, from their snapshots' types (versions.ts):
+// one emitter, so every version coerces, treats unknown keys and reports errors the same way.
 import { createHash } from 'node:crypto';
 import type { AppModel, InputPart, RouteModel } from '../../compiler/model/app-model.js';
-import { reachableTypeIds, type GType } from '../../compiler/model/gtype.js';
+import { reachableTypeIds, type GType, type NamedType } from '../../compiler/model/gtype.js';
 import { toJsonSchema, type JsonSchema } from '../schema/to-json-schema.js';
 import { routeSchemaFile } from '../schema/index.js';
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
@@ -27,7 +30,7 @@ const DEFS_ID = 'gati';
 const ref = (id: string) => `${DEFS_ID}#/$defs/${id}`;
 const URL_PARTS: InputPart[] = ['params', 'query', 'headers'];
 
-interface ModuleSpec {
+export interface ModuleSpec {
   file: string;
   /** export name → schema */
   schemas: Record<string, JsonSchema>;
@@ -37,18 +40,10 @@ interface ModuleSpec {
 }
 
 export function emit(model: AppModel, options: ValidatorOptions, cache: ValidatorCache = new Map()): Artifact[] {
-  const specs: ModuleSpec[] = [...model.routes.map((route) => routeModule(route, model)), ...model.effects.map(effectModule)];
-  let compiler: Compiler | undefined; // created only if some module is not in the cache
+  const specs: ModuleSpec[] = [...model.routes.map((route) => routeModule(route, model.types)), ...model.effects.map(effectModule)];
   const artifacts: Artifact[] = [];
   const files: string[] = [];
-  for (const spec of specs) {
-    const key = hash(options.unknownKeys, spec, model);
-    let text = cache.get(key);
-    if (text === undefined) {
-      compiler ??= instance(model, options);
-      text = moduleText(compiler, spec);
-      cache.set(key, text);
-    }
+  for (const { spec, key, text } of compileModules(specs, model.types, options, cache)) {
     // The content hash in the name gives an edited module a new URL: `gati dev` imports only what changed.
     const file = spec.file.replace(/\.mjs$/, `.${key.slice(0, 10)}.mjs`);
     files.push(file);
@@ -58,28 +53,56 @@ export function emit(model: AppModel, options: ValidatorOptions, cache: Validato
   return artifacts;
 }
 
-function routeModule(route: RouteModel, model: AppModel): ModuleSpec {
+/** Each module's text (from the cache when its content hash is there) and that hash. */
+export function compileModules(specs: ModuleSpec[], types: Record<string, NamedType>, options: ValidatorOptions, cache: ValidatorCache): { spec: ModuleSpec; key: string; text: string }[] {
+  let compiler: Compiler | undefined; // created only if some module is not in the cache
+  return specs.map((spec) => {
+    const key = hash(options.unknownKeys, spec, types);
+    let text = cache.get(key);
+    if (text === undefined) {
+      compiler ??= instance(types, options);
+      text = moduleText(compiler, spec);
+      cache.set(key, text);
+    }
+    return { spec, key, text };
+  });
+}
+
+/** What a route module holds: its inputs (coerced, and revived for the handler) and/or its declared responses. */
+export interface RouteParts {
+  inputs: boolean;
+  /** Revivers (dates): for the handler's input; an old version's request is migrated as JSON. */
+  revive: boolean;
+  outputs: boolean;
+}
+
+/** A route of the model or of a snapshot's surface. */
+type RouteShape = Pick<RouteModel, 'typed' | 'input' | 'output'> & { method: string; path: string };
+
+export function routeModule(route: RouteShape, types: Record<string, NamedType>, parts: RouteParts = { inputs: true, revive: true, outputs: true }, file = routeSchemaFile(route).replace(/\.json$/, '.mjs')): ModuleSpec {
   const schemas: Record<string, JsonSchema> = {};
   const extra: string[] = [];
   const roots: GType[] = [];
   const revivers: ReviverCode = { functions: new Map() };
-  if (route.typed) {
+  if (route.typed && parts.inputs) {
     for (const part of ['params', 'query', 'headers', 'body'] as InputPart[]) {
       const type = route.input[part];
       if (!type) continue;
       roots.push(type);
-      const schema = toJsonSchema(part === 'body' || type.kind !== 'ref' ? type : model.types[type.id]!.type, ref);
+      const schema = toJsonSchema(part === 'body' || type.kind !== 'ref' ? type : types[type.id]!.type, ref);
       // Headers keep the request's other headers: only the declared ones are checked.
       if (part === 'headers') schema.additionalProperties = true;
       schemas[part] = schema;
       const Part = part[0]!.toUpperCase() + part.slice(1);
       if (URL_PARTS.includes(part)) {
-        const coerce = coerceStatements(type, model.types);
+        const coerce = coerceStatements(type, types);
         if (coerce) extra.push(`export function coerce${Part}(o) { ${coerce} }`);
       }
-      const revive = reviveStatements(type, 'v', model.types, revivers);
+      const revive = parts.revive ? reviveStatements(type, 'v', types, revivers) : '';
       if (revive) extra.push(`export function revive${Part}(v) { ${revive} return v; }`);
     }
+  }
+  if (route.typed && parts.outputs) {
     for (const [status, type] of Object.entries(route.output)) {
       if (type.kind === 'void' || type.kind === 'unknown') continue;
       roots.push(type);
@@ -88,7 +111,7 @@ function routeModule(route: RouteModel, model: AppModel): ModuleSpec {
   }
   if (extra.some((e) => e.includes('toNumber(') || e.includes('toBoolean('))) extra.unshift(COERCE_HELPERS);
   extra.unshift(...revivers.functions.values());
-  return { file: routeSchemaFile(route).replace(/\.json$/, '.mjs'), schemas, extra: extra.join('\n'), roots };
+  return { file, schemas, extra: extra.join('\n'), roots };
 }
 
 function effectModule(effect: AppModel['effects'][number]): ModuleSpec {
@@ -103,9 +126,9 @@ interface Compiler {
   inline: (schema: JsonSchema) => JsonSchema;
 }
 
-function instance(model: AppModel, options: ValidatorOptions): Compiler {
+function instance(types: Record<string, NamedType>, options: ValidatorOptions): Compiler {
   const ajv = createValidatorAjv({ strip: options.unknownKeys !== 'reject' });
-  const defs = Object.fromEntries(Object.entries(model.types).map(([id, t]) => [id, forValidation(toJsonSchema(t.type, ref))]));
+  const defs = Object.fromEntries(Object.entries(types).map(([id, t]) => [id, forValidation(toJsonSchema(t.type, ref))]));
   const inline = inliner(defs);
   ajv.addSchema({ $id: DEFS_ID, $defs: Object.fromEntries(Object.entries(defs).map(([id, schema]) => [id, inline(schema)])) });
   return { ajv, inline };
@@ -208,11 +231,11 @@ function refOnly(schema: JsonSchema): string | undefined {
 }
 
 /** What a module's text depends on: its schemas, the named types they reach, and the options. */
-function hash(unknownKeys: string, spec: ModuleSpec, model: AppModel): string {
-  const ids = reachableTypeIds(spec.roots, model.types);
+function hash(unknownKeys: string, spec: ModuleSpec, types: Record<string, NamedType>): string {
+  const ids = reachableTypeIds(spec.roots, types);
   const h = createHash('sha256');
   h.update(JSON.stringify([unknownKeys, spec.file, spec.schemas, spec.extra]));
-  for (const id of ids) h.update(`${id}\0${JSON.stringify(model.types[id]!.type)}`);
+  for (const id of ids) h.update(`${id}\0${JSON.stringify(types[id]!.type)}`);
   return h.digest('hex');
 }
 

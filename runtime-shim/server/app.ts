@@ -4,10 +4,11 @@ import type { GatiConfig } from '../config.js';
 import type { Middleware } from '../types.js';
 import type { VersionChange } from '../version-change.js';
 
-/** An AJV standalone validator: true when valid, else `errors` holds the first problem. */
+/** An AJV standalone validator (allErrors): true when valid, else `errors` holds every problem. */
 export interface ValidateFn {
   (data: unknown): boolean;
-  errors?: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown> }[] | null;
+  /** `propertyName`: set on the errors of a key checked by propertyNames. */
+  errors?: { instancePath: string; keyword: string; message?: string; params: Record<string, unknown>; propertyName?: string }[] | null;
 }
 
 /** One route's generated validators module (dist/validators/<route>.mjs). */

@@ -5,9 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError } from '../http-error.js';
 import type { GlobalContext, LocalContext, Logger } from '../types.js';
-import type { CompiledApp, CompiledRoute, RouteValidators } from './app.js';
-import { problem, problemResponse, type Problem } from './problem.js';
-import { toValidationErrors, validationProblem } from './validation-errors.js';
+import type { CompiledApp, CompiledRoute } from './app.js';
+import { problem, problemResponse } from './problem.js';
+import { DEFAULT_MAX_ERRORS, toValidationErrors, validationProblem, type InvalidRequest } from './validation-errors.js';
+import { checkBody, checkUrlParts } from './validate-request.js';
 import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError, decodeJsonBody } from './body.js';
 import { logsAt } from './log.js';
 import { createVersioning, type OldVersion, type Pin } from './versions.js';
@@ -61,6 +62,8 @@ interface Shared {
   gctx: GlobalContext;
   options: PipelineOptions;
   logRequests: boolean;
+  /** validation.maxErrors: the errors a 400 lists. */
+  maxErrors: number;
 }
 
 /** One request on its way through the pipeline (what the async steps carry instead of closures over many variables). */
@@ -70,6 +73,8 @@ class Exchange {
   /** What the request log names the route by. */
   routeKey: string | undefined = undefined;
   replied = false;
+  /** The URL parts' errors, held while the body is read so that its errors are reported with them. */
+  invalid: InvalidRequest | undefined = undefined;
   constructor(
     readonly shared: Shared,
     readonly incoming: IncomingRequest,
@@ -87,7 +92,7 @@ class Exchange {
 export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: PipelineOptions): Pipeline {
   const logRequests = logsAt(options.log, 'info');
   const versioning = createVersioning(app, options.log);
-  const shared: Shared = { app, gctx, options, logRequests };
+  const shared: Shared = { app, gctx, options, logRequests, maxErrors: app.config.validation?.maxErrors ?? DEFAULT_MAX_ERRORS };
   const respond = (incoming: IncomingRequest, reply: (ctx: unknown, out: OutgoingResponse) => void, ctx: unknown): void => {
     const started = logRequests ? performance.now() : 0;
     let x: Exchange | undefined;
@@ -195,8 +200,8 @@ function route(x: Exchange): void {
     );
     return;
   }
-  const urlProblem = compiled.typed ? validateUrlParts(req, compiled.validators) : undefined;
-  if (urlProblem) return finish(x, problemResponse(urlProblem));
+  x.invalid = compiled.typed ? checkUrlParts(req, compiled.validators, x.shared.maxErrors) : undefined;
+  if (x.invalid && !compiled.readsBody) return finish(x, problemResponse(validationProblem(x.invalid)));
   if (compiled.readsBody) {
     incoming.readBody(options.bodyLimit).then(
       (raw) => guarded(x, bodyRead, raw, req, lctx),
@@ -213,11 +218,8 @@ function bodyRead(x: Exchange, raw: Buffer | string, req: HandlerRequest, lctx: 
   if ('problem' in decoded) return finish(x, problemResponse(decoded.problem));
   req.body = decoded.value;
   const compiled = x.route!;
-  const v = compiled.validators;
-  if (compiled.typed && v.body) {
-    if (!v.body(req.body)) return finish(x, problemResponse(validationProblem('body', v.body)));
-    if (v.reviveBody) req.body = v.reviveBody(req.body);
-  }
+  const invalid = compiled.typed ? checkBody(req, compiled.validators, x.shared.maxErrors, x.invalid) : undefined;
+  if (invalid) return finish(x, problemResponse(validationProblem(invalid)));
   callHandler(x, compiled, req, lctx);
 }
 
@@ -248,16 +250,13 @@ interface HandlerRequest {
 
 /** An old version's client: the request checked against that version and migrated up, then the newest checks; the answer when it ends the request. */
 async function prepareOld(x: Exchange, compiled: CompiledRoute, req: HandlerRequest, old: OldVersion): Promise<OutgoingResponse | undefined> {
-  const oldFailed = await old.request(compiled.key, req, compiled.readsBody, () => readJson(x.incoming, x.shared.options.bodyLimit));
+  const max = x.shared.maxErrors;
+  const oldFailed = await old.request(compiled.key, req, compiled.readsBody, () => readJson(x.incoming, x.shared.options.bodyLimit), max);
   if (oldFailed) return oldFailed;
-  const v = compiled.validators;
-  const urlProblem = compiled.typed ? validateUrlParts(req, v) : undefined;
-  if (urlProblem) return problemResponse(urlProblem);
-  if (compiled.readsBody && compiled.typed && v.body) {
-    if (!v.body(req.body)) return problemResponse(validationProblem('body', v.body));
-    if (v.reviveBody) req.body = v.reviveBody(req.body);
-  }
-  return undefined;
+  if (!compiled.typed) return undefined;
+  const invalid = checkUrlParts(req, compiled.validators, max);
+  const all = compiled.readsBody ? checkBody(req, compiled.validators, max, invalid) : invalid;
+  return all ? problemResponse(validationProblem(all)) : undefined;
 }
 
 /** Middleware and handler; the answer synchronously when the handler returns a plain value. */
@@ -365,28 +364,6 @@ class RequestContext implements LocalContext {
   get log(): Logger {
     return (this.bound ??= this.baseLog.child({ reqId: this.requestId }));
   }
-}
-
-/** Params, query, headers: coerced, checked and revived in that order; the first problem ends it. */
-function validateUrlParts(req: HandlerRequest, v: RouteValidators): Problem | undefined {
-  if (v.params) {
-    v.coerceParams?.(req.params);
-    if (!v.params(req.params)) return validationProblem('params', v.params);
-    if (v.reviveParams) req.params = v.reviveParams(req.params) as Record<string, unknown>;
-  }
-  if (v.query) {
-    v.coerceQuery?.(req.query);
-    if (!v.query(req.query)) return validationProblem('query', v.query);
-    if (v.reviveQuery) req.query = v.reviveQuery(req.query) as Record<string, unknown>;
-  }
-  if (v.headers) {
-    // Headers are the engine's object: coerce a copy so the raw headers stay as received.
-    req.headers = { ...req.headers };
-    v.coerceHeaders?.(req.headers);
-    if (!v.headers(req.headers)) return validationProblem('headers', v.headers);
-    if (v.reviveHeaders) req.headers = v.reviveHeaders(req.headers) as Record<string, unknown>;
-  }
-  return undefined;
 }
 
 /** The handler's `res` (a class: `json` is shared, not a closure per request). */

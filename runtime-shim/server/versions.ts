@@ -11,6 +11,7 @@ import type { AppVersions, CompiledApp, RouteValidators } from './app.js';
 import type { IncomingRequest, OutgoingResponse } from './handle.js';
 import { PROBLEM_TYPE, problem, problemResponse } from './problem.js';
 import { toValidationErrors, validationProblem } from './validation-errors.js';
+import { checkBody, checkUrlParts, type RequestParts } from './validate-request.js';
 import { composeMigrations, resolveVersion, type ComposedMigration, type Migrations } from '../versions/index.js';
 
 export interface Pin {
@@ -27,10 +28,8 @@ export interface Versioning {
 }
 
 type ReadJson = () => Promise<{ value: unknown } | { response: OutgoingResponse }>;
-interface RequestParts { params: Record<string, unknown>; query: Record<string, unknown>; headers: Record<string, unknown>; body: unknown }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
-const URL_PARTS = ['params', 'query', 'headers'] as const;
 /** Distinct X-API-Version values remembered with their resolution; past this the cache starts over. */
 const CACHE_LIMIT = 1000;
 
@@ -98,9 +97,10 @@ export class OldVersion {
 
   /**
    * Reads the body when either version has one, checks the request against this version's
-   * schemas, and migrates it up to the newest shape (in `req`). The newest validators run after.
+   * validators (generated from its snapshot by the same emitter as the newest: validate-request.ts),
+   * and migrates it up to the newest shape (in `req`). The newest validators run after.
    */
-  async request(routeKey: string, req: RequestParts, readsBody: boolean, readJson: ReadJson): Promise<OutgoingResponse | undefined> {
+  async request(routeKey: string, req: RequestParts, readsBody: boolean, readJson: ReadJson, maxErrors: number): Promise<OutgoingResponse | undefined> {
     const v = this.validators[routeKey];
     if (readsBody || v?.body) {
       const decoded = await readJson();
@@ -109,15 +109,8 @@ export class OldVersion {
     }
     // A route added after this version: its clients call it as it is now.
     if (!v) return undefined;
-    for (const part of URL_PARTS) {
-      const validate = v[part];
-      if (!validate) continue;
-      // Coerced and stripped on a copy: the raw headers stay as received.
-      const copy = { ...req[part] };
-      if (!validate(copy)) return problemResponse(validationProblem(part, validate));
-      req[part] = part === 'headers' ? { ...req.headers, ...copy } : copy;
-    }
-    if (v.body && !v.body(req.body)) return problemResponse(validationProblem('body', v.body));
+    const invalid = checkBody(req, v, maxErrors, checkUrlParts(req, v, maxErrors));
+    if (invalid) return problemResponse(validationProblem(invalid));
     const up = this.migration(routeKey)?.request;
     if (up) {
       const next: VersionedRequest = up({ params: req.params, query: req.query, headers: req.headers, body: req.body });
