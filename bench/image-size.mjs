@@ -13,12 +13,10 @@
 //         intermediate files of a build from source).
 // Target: ≤ 60 MB above the Node base image.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+import { join, relative, sep } from 'node:path';
+import { REPO, paymentsApp } from './payments-app.mjs';
 const GATI = join(REPO, 'bin', 'gati.mjs');
 const MB = 1e6;
 
@@ -43,13 +41,7 @@ const packageFiles = (dir) => size(dir, (rel, isDir) => rel.split(sep)[0] === 'n
 
 // The app: fixtures/payments as a folder install (node_modules/gati → this checkout), built.
 const work = mkdtempSync(join(tmpdir(), 'gati-image-size-'));
-const app = join(work, 'app');
-cpSync(join(REPO, 'fixtures', 'payments'), app, { recursive: true, filter: (src) => !/[/\\](dist|node_modules|expected|sdk)([/\\]|$)|\.gati[/\\](cache|data)/.test(src) });
-const tsconfig = JSON.parse(readFileSync(join(app, 'tsconfig.json'), 'utf8'));
-delete tsconfig.compilerOptions.paths;
-writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
-mkdirSync(join(app, 'node_modules'));
-symlinkSync(REPO, join(app, 'node_modules', 'gati'), 'dir');
+const app = paymentsApp(join(work, 'app'));
 const built = spawnSync(process.execPath, [GATI, 'build', app, '--silent'], { encoding: 'utf8' });
 if (built.status !== 0) throw new Error(built.stderr + built.stdout);
 const distBytes = size(join(app, 'dist')) + lstatSync(join(app, 'package.json')).size;

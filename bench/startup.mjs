@@ -13,15 +13,14 @@
 // before a change), as a third column. Targets: gati start ≤ 1.2× node dist/server.mjs; the
 // 100-route app up in < 500 ms.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateHttpApp } from './http/gen-app.mjs';
+import { REPO, linkGati, paymentsApp } from './payments-app.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = join(REPO, 'bench', '.work', 'startup');
 const GATI = join(REPO, 'bin', 'gati.mjs');
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '15' }, 'compare-with': { type: 'string' } } });
@@ -38,22 +37,6 @@ const MODULE = `export async function record(id: string): Promise<boolean> {
   return id.length > 0;
 }
 `;
-
-function linkGati(dir) {
-  mkdirSync(join(dir, 'node_modules'), { recursive: true });
-  symlinkSync(REPO, join(dir, 'node_modules', 'gati'), 'dir');
-}
-
-function preparePayments() {
-  const dir = join(WORK, 'payments');
-  rmSync(dir, { recursive: true, force: true });
-  cpSync(join(REPO, 'fixtures', 'payments'), dir, { recursive: true, filter: (src) => !/[/\\](dist|node_modules|expected|sdk)([/\\]|$)|\.gati[/\\](cache|data)/.test(src) });
-  const tsconfig = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8'));
-  delete tsconfig.compilerOptions.paths;
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
-  linkGati(dir);
-  return dir;
-}
 
 function prepareApp100() {
   const { dir } = generateHttpApp(join(WORK, 'app100'));
@@ -118,7 +101,7 @@ const median = (xs) => {
 const r0 = (x) => Math.round(x);
 
 mkdirSync(WORK, { recursive: true });
-const apps = { payments: preparePayments(), app100: prepareApp100() };
+const apps = { payments: paymentsApp(join(WORK, 'payments')), app100: prepareApp100() };
 for (const dir of Object.values(apps)) build(dir);
 
 console.log(`# start-up: spawn → first 200 on GET /health; ${ROUNDS} rounds, order rotated each round; node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}`);

@@ -38,7 +38,7 @@ Options:
   --role <r>          start: all (default: routes and effect jobs), api (routes only) or worker (jobs only)
   --target <engine>   build: the engine to build for, node, bun or deno (default: the config's runtime, else node)
   --runtime <engine>  start: serve on node, bun or deno instead of the build's target (bun and deno from
-                      their npm packages)
+                      node_modules/.bin, the app's then gati's, else the PATH)
   --dry-run           deploy: print the commands and the diff against the last deployment
   --rollback          deploy: re-apply the previous deployment of <env>
   --skip-image        deploy: do not build and push the image (CI did)

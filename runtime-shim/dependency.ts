@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 
 /**
  * Every package the runtime may load at run time, and what needs it. The production image
- * (`gati runtime-deps`) copies these besides the app's own dependencies, so a new runtime
+ * (`gati runtime-deps`) copies these beside the app's own dependencies, so a new runtime
  * dependency is one more entry here.
  */
 export const RUNTIME_DEPENDENCIES = {

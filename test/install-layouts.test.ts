@@ -85,6 +85,17 @@ image('node dist/server.mjs serves the app and runs the SQLite effect from there
   }
 });
 
+image('the worker pods\' arguments (start --role worker) run the effect worker, probed on PORT', async () => {
+  const server = await runServer(['dist/server.mjs', 'start', '--role', 'worker'], root);
+  try {
+    assert.is(server.logs.find((l) => l.msg === 'listening')?.role, 'worker');
+    assert.is((await fetch(`${server.url}/_ready`)).status, 200);
+    assert.is((await fetch(`${server.url}/payments`)).status, 404, 'no routes in the worker role');
+  } finally {
+    await server.stop('SIGTERM');
+  }
+});
+
 image('for a Bun build: no better-sqlite3 (Bun opens SQLite with its node:sqlite)', () => {
   const out = mkdtempSync(join(tmpdir(), 'gati-image-bun-'));
   const runtimeFile = join(app, 'dist', 'runtime.json');
