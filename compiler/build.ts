@@ -6,12 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatiConfig } from '../runtime-shim/config.js';
 import type { AppModel } from './model/app-model.js';
-import { stableStringify } from './model/stable-json.js';
 import { DiagnosticBag, compareDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { CONFIG_NAMES, discoverApp } from './discover/discover.js';
 import { loadConfig } from './config/load-config.js';
 import { Analyzer, type AnalyzeResult, type AnalyzeStats } from './analyze/analyzer.js';
-import { GENERATED_HEADER, type Artifact } from '../emitters/artifact.js';
+import { GENERATED_HEADER, jsonArtifact, type Artifact } from '../emitters/artifact.js';
 import { emit as emitSchemas } from '../emitters/schema/index.js';
 import { emit as emitValidators, type ValidatorCache } from '../emitters/validators/index.js';
 import { emitRouter } from '../emitters/router/index.js';
@@ -93,7 +92,7 @@ export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Art
 
 /** .gati/model.json: the model with sorted keys, byte-identical for equal models. */
 function modelArtifact(model: AppModel): Artifact {
-  return { path: '.gati/model.json', contents: `${stableStringify(model)}\n` };
+  return jsonArtifact('.gati/model.json', model);
 }
 
 /**

@@ -167,6 +167,25 @@ test('a missing tool is a clear error saying what to install, and nothing is app
   assert.equal(logLines(), []);
 });
 
+test('a step that fails records nothing and leaves no snapshot folder', async () => {
+  resetLog();
+  const kubectl = join(BIN, 'kubectl');
+  const recorder = readFileSync(kubectl, 'utf8');
+  writeFileSync(kubectl, '#!/bin/sh\necho "kubectl: connection refused" >&2\nexit 1\n');
+  const before = readRecord(APP, 'prod').history;
+  const folders = () => (existsSync(join(APP, '.gati/deployments/prod')) ? readdirSync(join(APP, '.gati/deployments/prod')).sort() : []);
+  const foldersBefore = folders();
+  try {
+    const r = await deploy('prod', { skipImage: true });
+    assert.is(r.code, 1);
+    assert.match(r.err, 'the deployment was not recorded');
+    assert.equal(readRecord(APP, 'prod').history, before);
+    assert.equal(folders(), foldersBefore, 'no snapshot folder for the failed deployment');
+  } finally {
+    writeFileSync(kubectl, recorder);
+  }
+});
+
 test('an unknown environment and a rollback without history are clear errors', async () => {
   const unknown = await deploy('qa', { dryRun: true });
   assert.is(unknown.code, 1);

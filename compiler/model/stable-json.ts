@@ -3,6 +3,16 @@ export function stableStringify(value: unknown, indent = 2): string {
   return JSON.stringify(sortKeys(value), null, indent);
 }
 
+/**
+ * The one writer of every emitted JSON file (model, snapshots, versions.json, schemas, OpenAPI,
+ * infra manifests, the SDK's package.json): keys sorted at every level, two-space indent, trailing
+ * newline. Insertion order depends on how a value was built (analysed now or read back from a
+ * snapshot), so only a canonical order keeps the bytes, and git, quiet for an unchanged API.
+ */
+export function canonicalJson(value: unknown): string {
+  return `${stableStringify(value)}\n`;
+}
+
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
