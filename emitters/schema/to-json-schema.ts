@@ -67,8 +67,7 @@ function body(t: GType, ref: RefTarget): JsonSchema {
       const properties: Record<string, JsonSchema> = {};
       for (const p of t.properties) properties[p.name] = p.description ? { ...sub(p.type), description: p.description } : sub(p.type);
       const schema: JsonSchema = { type: 'object', properties };
-      // Sorted: the order of `required` means nothing, and a reordered type keeps the same schema bytes.
-      const required = t.properties.filter((p) => !p.optional).map((p) => p.name).sort();
+      const required = t.properties.filter((p) => !p.optional).map((p) => p.name);
       if (required.length) schema.required = required;
       schema.additionalProperties = t.additionalProperties ? sub(t.additionalProperties) : false;
       return schema;
