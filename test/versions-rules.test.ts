@@ -6,6 +6,8 @@ import type { GType, ObjectProperty } from '../compiler/model/gtype.js';
 import type { ApiSurface, SurfaceRoute } from '../compiler/versions/surface.js';
 import { bumpOf, diffSurfaces, type ApiChange } from '../compiler/versions/diff.js';
 import { RULES, type BumpLevel, type RuleId } from '../compiler/versions/rules.js';
+import type { Snapshot } from '../compiler/versions/snapshot.js';
+import { versionsManifest } from '../emitters/versions/index.js';
 
 const str: GType = { kind: 'string' };
 const num: GType = { kind: 'number' };
@@ -125,6 +127,16 @@ test('path-param-renamed: a path parameter renamed in place is a patch (same wir
   const two = surface({ 'GET /a/:x': route({ method: 'GET', path: '/a/:x' }), 'GET /a/:x/b': route({ method: 'GET', path: '/a/:x/b' }) });
   const twoRenamed = surface({ 'GET /a/:y': route({ method: 'GET', path: '/a/:y' }), 'GET /a/:x/b': route({ method: 'GET', path: '/a/:x/b' }) });
   assert.equal(diffSurfaces(two, twoRenamed).map((c) => c.rule), ['path-param-renamed']);
+});
+
+test('a renamed route is not a removed one in dist/versions.json (no 410 for pinned clients)', () => {
+  const snapshot = (semver: string, key: string): Snapshot => ({
+    format: 1, semver, timestamp: `2026-11-2${semver[2]}T00:00:00Z`, hash: semver, bump: 'patch', previous: null, versionChanges: [], changes: [],
+    surface: surface({ [key]: route({ method: 'GET', path: key.slice(4) }), 'GET /gone': route({ method: 'GET', path: '/gone' }) }),
+  });
+  const newest = { ...snapshot('1.0.2', 'GET /things/:thingId'), surface: surface({ 'GET /things/:thingId': route({ method: 'GET', path: '/things/:thingId' }) }) };
+  const manifest = versionsManifest([snapshot('1.0.0', 'GET /things/:id'), newest]);
+  assert.equal(manifest.versions[0]!.removed, ['GET /gone']);
 });
 
 test('request-body-added-optional: an optional body added is minor; optional → required is major', () => {
