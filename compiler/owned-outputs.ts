@@ -38,3 +38,8 @@ export function staleOutputs(previous: readonly string[], written: readonly stri
   const groups = new Set(written.map(outputGroup));
   return previous.filter((p) => !now.has(p) && groups.has(outputGroup(p)) && !isReleasedSdk(p));
 }
+
+/** The artifacts with the SDK tarball moved to the tentative folder (a dry run records no version). */
+export function withTentativeSdk<T extends { path: string }>(artifacts: T[]): T[] {
+  return artifacts.map((a) => (a.path.startsWith('sdk/') ? { ...a, path: `${TENTATIVE_SDK_DIR}/${a.path.slice('sdk/'.length)}` } : a));
+}

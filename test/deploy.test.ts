@@ -202,4 +202,22 @@ test('the CLI end to end: gati deploy <env> <dir> --dry-run --format json', () =
   assert.equal([out.env, out.provider, out.version, out.previous, out.steps], ['staging', 'custom', 'staging', 'staging', ['./deploy/deploy.sh', './deploy/cdn.mjs']]);
 });
 
+test('a dry run after an API change records no version and puts no SDK of it in sdk/', async () => {
+  const capture = join(APP, 'src/handlers/payments/capture.ts');
+  const original = readFileSync(capture, 'utf8');
+  const sdk = () => readdirSync(join(APP, 'sdk')).filter((n) => n.endsWith('.tgz')).sort();
+  const versions = readdirSync(join(APP, '.gati/versions')).filter((n) => n.endsWith('.json'));
+  const before = sdk();
+  writeFileSync(capture, original.replace('note?: string;', 'note?: string;\n  reference?: string;'));
+  try {
+    const r = await deploy('staging', { dryRun: true });
+    assert.is(r.code, 0, r.err);
+    assert.equal(readdirSync(join(APP, '.gati/versions')).filter((n) => n.endsWith('.json')), versions, 'no version recorded');
+    assert.equal(sdk(), before, 'sdk/ holds recorded versions only');
+    assert.ok(readdirSync(join(APP, '.gati/cache/sdk')).some((n) => n.endsWith('.tgz')), 'the tentative SDK is in .gati/cache/sdk');
+  } finally {
+    writeFileSync(capture, original);
+  }
+});
+
 test.run();

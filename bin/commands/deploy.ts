@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { writeArtifacts } from '../../compiler/write-artifacts.js';
+import { withTentativeSdk } from '../../compiler/owned-outputs.js';
 import type { DeployManifest } from '../../emitters/infra/index.js';
 import type { Terminal } from '../terminal.js';
 import { reportDiagnostics } from './report.js';
@@ -52,7 +53,7 @@ export async function deployCommand(root: string, env: string | undefined, optio
     }
     // A real deployment releases a recorded API version, as `gati build` does; a dry run records
     // nothing (it writes the build to show the diff, with the versions the last build recorded).
-    if (options.dryRun) writeArtifacts(root, result.artifacts);
+    if (options.dryRun) writeArtifacts(root, result.versions?.plan.changed ? withTentativeSdk(result.artifacts) : result.artifacts);
     else if (!releaseAndWrite(root, result, term, json, 'gati deploy')) return 1;
     // The image copies dist/: the server bundle must be there too.
     if ((await bundleServer(root, term)) === undefined) return 1;
