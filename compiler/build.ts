@@ -6,12 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatiConfig } from '../runtime-shim/config.js';
 import type { AppModel } from './model/app-model.js';
-import { stableStringify } from './model/stable-json.js';
 import { DiagnosticBag, compareDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { CONFIG_NAMES, discoverApp } from './discover/discover.js';
 import { loadConfig } from './config/load-config.js';
 import { Analyzer, type AnalyzeResult, type AnalyzeStats } from './analyze/analyzer.js';
-import { GENERATED_HEADER, type Artifact } from '../emitters/artifact.js';
+import { GENERATED_HEADER, jsonArtifact, type Artifact } from '../emitters/artifact.js';
 import { emit as emitSchemas } from '../emitters/schema/index.js';
 import { emit as emitValidators, type ValidatorCache } from '../emitters/validators/index.js';
 import { emitRouter } from '../emitters/router/index.js';
@@ -25,6 +24,7 @@ import { emit as emitOpenApi } from '../emitters/openapi/index.js';
 import { surfaceOf } from './versions/surface.js';
 import { planVersion, type PlanInput, type VersionPlan } from './versions/plan.js';
 import { loadVersionState } from './versions/store.js';
+import { TENTATIVE_SDK_DIR } from './owned-outputs.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -64,11 +64,13 @@ export interface EmitContext {
   apiVersion?: string;
   /** The engine the build targets (default: the config's `runtime`, else node). */
   runtime?: Runtime;
+  /** Where the SDK tarball goes (see emitters/client); a tentative version's goes under .gati/cache. */
+  sdkDir?: string;
 }
 
 /** The generated sources (context types and client) and the SDK: what `gati generate` writes. */
 export function emitGenerated(model: AppModel, ctx: EmitContext): Artifact[] {
-  return [...emitContext(model, ctx.config.modules), ...emitClient(model, { packageName: ctx.config.sdk?.packageName, apiVersion: ctx.apiVersion })];
+  return [...emitContext(model, ctx.config.modules), ...emitClient(model, { packageName: ctx.config.sdk?.packageName, apiVersion: ctx.apiVersion, sdkDir: ctx.sdkDir })];
 }
 
 /**
@@ -93,7 +95,7 @@ export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Art
 
 /** .gati/model.json: the model with sorted keys, byte-identical for equal models. */
 function modelArtifact(model: AppModel): Artifact {
-  return { path: '.gati/model.json', contents: `${stableStringify(model)}\n` };
+  return jsonArtifact('.gati/model.json', model);
 }
 
 /**
@@ -156,9 +158,12 @@ export class BuildSession {
     const diagnostics = [...this.configDiagnostics, ...analysis.diagnostics, ...bag.items].sort(compareDiagnostics);
     const ok = !diagnostics.some((d) => d.severity === 'error');
     const emitStarted = performance.now();
-    const ctx: EmitContext = { config: this.config, configFile: this.configFile, validatorCache: this.validatorCache, infra: this.options.infra, apiVersion: versions?.plan.semver, runtime: this.options.target };
+    // A version that only `gati build` will record (dev, watch, generate) is tentative: its SDK
+    // stays in .gati/cache until then, so sdk/ holds released versions only.
+    const tentative = versions?.plan.changed && (this.options.versions ?? 'enforce') !== 'enforce';
+    const ctx: EmitContext = { config: this.config, configFile: this.configFile, validatorCache: this.validatorCache, infra: this.options.infra, apiVersion: versions?.plan.semver, runtime: this.options.target, sdkDir: tentative ? TENTATIVE_SDK_DIR : undefined };
     const emit = this.options.emit ?? 'all';
-    const artifacts = !ok || emit === 'none' ? [] : emit === 'generated' ? emitGenerated(analysis.model, ctx) : this.emitAllOrReuse(analysis.model, `${ctx.apiVersion ?? ''}\0${ctx.runtime ?? ''}\0${modelKey}`, ctx);
+    const artifacts = !ok || emit === 'none' ? [] : emit === 'generated' ? emitGenerated(analysis.model, ctx) : this.emitAllOrReuse(analysis.model, `${ctx.apiVersion ?? ''}\0${ctx.sdkDir ?? ''}\0${ctx.runtime ?? ''}\0${modelKey}`, ctx);
     return { ok, config: this.config, model: analysis.model, artifacts, diagnostics, versions, stats: { ...analysis.stats, configMs: this.configMs, emitMs: performance.now() - emitStarted } };
   }
 

@@ -167,6 +167,25 @@ test('a missing tool is a clear error saying what to install, and nothing is app
   assert.equal(logLines(), []);
 });
 
+test('a step that fails records nothing and leaves no snapshot folder', async () => {
+  resetLog();
+  const kubectl = join(BIN, 'kubectl');
+  const recorder = readFileSync(kubectl, 'utf8');
+  writeFileSync(kubectl, '#!/bin/sh\necho "kubectl: connection refused" >&2\nexit 1\n');
+  const before = readRecord(APP, 'prod').history;
+  const folders = () => (existsSync(join(APP, '.gati/deployments/prod')) ? readdirSync(join(APP, '.gati/deployments/prod')).sort() : []);
+  const foldersBefore = folders();
+  try {
+    const r = await deploy('prod', { skipImage: true });
+    assert.is(r.code, 1);
+    assert.match(r.err, 'the deployment was not recorded');
+    assert.equal(readRecord(APP, 'prod').history, before);
+    assert.equal(folders(), foldersBefore, 'no snapshot folder for the failed deployment');
+  } finally {
+    writeFileSync(kubectl, recorder);
+  }
+});
+
 test('an unknown environment and a rollback without history are clear errors', async () => {
   const unknown = await deploy('qa', { dryRun: true });
   assert.is(unknown.code, 1);
@@ -181,6 +200,24 @@ test('the CLI end to end: gati deploy <env> <dir> --dry-run --format json', () =
   assert.is(run.status, 0, run.stderr);
   const out = JSON.parse(run.stdout);
   assert.equal([out.env, out.provider, out.version, out.previous, out.steps], ['staging', 'custom', 'staging', 'staging', ['./deploy/deploy.sh', './deploy/cdn.mjs']]);
+});
+
+test('a dry run after an API change records no version and puts no SDK of it in sdk/', async () => {
+  const capture = join(APP, 'src/handlers/payments/capture.ts');
+  const original = readFileSync(capture, 'utf8');
+  const sdk = () => readdirSync(join(APP, 'sdk')).filter((n) => n.endsWith('.tgz')).sort();
+  const versions = readdirSync(join(APP, '.gati/versions')).filter((n) => n.endsWith('.json'));
+  const before = sdk();
+  writeFileSync(capture, original.replace('note?: string;', 'note?: string;\n  reference?: string;'));
+  try {
+    const r = await deploy('staging', { dryRun: true });
+    assert.is(r.code, 0, r.err);
+    assert.equal(readdirSync(join(APP, '.gati/versions')).filter((n) => n.endsWith('.json')), versions, 'no version recorded');
+    assert.equal(sdk(), before, 'sdk/ holds recorded versions only');
+    assert.ok(readdirSync(join(APP, '.gati/cache/sdk')).some((n) => n.endsWith('.tgz')), 'the tentative SDK is in .gati/cache/sdk');
+  } finally {
+    writeFileSync(capture, original);
+  }
 });
 
 test.run();

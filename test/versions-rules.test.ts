@@ -6,6 +6,8 @@ import type { GType, ObjectProperty } from '../compiler/model/gtype.js';
 import type { ApiSurface, SurfaceRoute } from '../compiler/versions/surface.js';
 import { bumpOf, diffSurfaces, type ApiChange } from '../compiler/versions/diff.js';
 import { RULES, type BumpLevel, type RuleId } from '../compiler/versions/rules.js';
+import type { Snapshot } from '../compiler/versions/snapshot.js';
+import { versionsManifest } from '../emitters/versions/index.js';
 
 const str: GType = { kind: 'string' };
 const num: GType = { kind: 'number' };
@@ -53,6 +55,8 @@ const TYPE_CASES: Case[] = [
   { rule: 'constraint-loosened', old: wrap({ kind: 'number', minimum: 1 }), new: wrap({ kind: 'number', minimum: 0 }), input: 'minor', output: 'major', path: '.v' },
   { rule: 'constraint-changed', old: wrap({ kind: 'string', format: 'email' }), new: wrap({ kind: 'string', format: 'uuid' }), input: 'major', output: 'major', path: '.v' },
   { rule: 'annotation-changed', old: wrap({ kind: 'string', description: 'a name' }), new: wrap({ kind: 'string', description: 'the full name' }), input: 'patch', output: 'patch', path: '.v' },
+  { rule: 'optional-field-removed', old: obj(prop('a', str), prop('b', num, true)), new: obj(prop('a', str)), input: 'major', output: 'minor', path: '.b' },
+  { rule: 'deprecated-added', old: obj(prop('q', str, true)), new: obj(prop('q', { kind: 'string', deprecated: true }, true)), input: 'minor', output: 'minor', path: '.q' },
 ];
 
 const find = (changes: ApiChange[], rule: RuleId) => changes.find((c) => c.rule === rule);
@@ -72,7 +76,7 @@ for (const c of TYPE_CASES) {
       assert.is(i!.path, `body${c.path}`);
       assert.is(o!.path, `response[200]${c.path}`);
     }
-    if (c.rule !== 'annotation-changed') assert.ok(i!.old !== undefined || i!.new !== undefined, 'old or new type printed');
+    if (c.rule !== 'annotation-changed' && c.rule !== 'deprecated-added') assert.ok(i!.old !== undefined || i!.new !== undefined, 'old or new type printed');
   });
 }
 
@@ -108,8 +112,69 @@ test('error-status-added (minor) and error-status-removed (patch)', () => {
   assert.equal(diffSurfaces(withError, ok).map((c) => [c.rule, c.level]), [['error-status-removed', 'patch']]);
 });
 
+test('path-param-renamed: a path parameter renamed in place is a patch (same wire request), not a route removed', () => {
+  const things = (param: string, type: GType = str) => surface({ [`GET /things/:${param}`]: route({ method: 'GET', path: `/things/:${param}`, input: { params: obj(prop(param, type)) }, output: { 200: obj(prop('id', str)) } }) });
+  const renamed = diffSurfaces(things('id'), things('thingId'));
+  assert.equal(renamed.map((c) => [c.rule, c.level, c.position, c.route]), [['path-param-renamed', 'patch', 'route', 'GET /things/:thingId']]);
+  assert.match(renamed[0]!.detail!, "GET /things/:id → GET /things/:thingId: the same request on the wire; SDK calls change to api.request('GET /things/:thingId', { params: { thingId } })");
+  assert.is(bumpOf(renamed), 'patch');
+  // A change to the renamed param itself is still seen, under its new name.
+  const retyped = diffSurfaces(things('id'), things('thingId', int));
+  assert.equal(retyped.map((c) => [c.rule, c.level, c.path]), [['path-param-renamed', 'patch', ''], ['type-changed', 'major', 'params.thingId']]);
+  // Another method, or an ambiguous pairing, stays a route removed and a route added.
+  const post = surface({ 'POST /things/:thingId': route({ path: '/things/:thingId', input: { params: obj(prop('thingId', str)) } }) });
+  assert.equal(diffSurfaces(things('id'), post).map((c) => c.rule), ['route-removed', 'route-added']);
+  const two = surface({ 'GET /a/:x': route({ method: 'GET', path: '/a/:x' }), 'GET /a/:x/b': route({ method: 'GET', path: '/a/:x/b' }) });
+  const twoRenamed = surface({ 'GET /a/:y': route({ method: 'GET', path: '/a/:y' }), 'GET /a/:x/b': route({ method: 'GET', path: '/a/:x/b' }) });
+  assert.equal(diffSurfaces(two, twoRenamed).map((c) => c.rule), ['path-param-renamed']);
+});
+
+test('a renamed route is not a removed one in dist/versions.json (no 410 for pinned clients)', () => {
+  const snapshot = (semver: string, key: string): Snapshot => ({
+    format: 1, semver, timestamp: `2026-11-2${semver[2]}T00:00:00Z`, hash: semver, bump: 'patch', previous: null, versionChanges: [], changes: [],
+    surface: surface({ [key]: route({ method: 'GET', path: key.slice(4) }), 'GET /gone': route({ method: 'GET', path: '/gone' }) }),
+  });
+  const newest = { ...snapshot('1.0.2', 'GET /things/:thingId'), surface: surface({ 'GET /things/:thingId': route({ method: 'GET', path: '/things/:thingId' }) }) };
+  const manifest = versionsManifest([snapshot('1.0.0', 'GET /things/:id'), newest]);
+  assert.equal(manifest.versions[0]!.removed, ['GET /gone']);
+});
+
+test('request-body-added-optional: an optional body added is minor; optional → required is major', () => {
+  const none = surface({ 'POST /x': route({}) });
+  const optional = surface({ 'POST /x': route({ input: { body: obj(prop('a', str)) }, bodyOptional: true }) });
+  const required = asInput(obj(prop('a', str)));
+  assert.equal(diffSurfaces(none, optional).map((c) => [c.rule, c.level, c.path]), [['request-body-added-optional', 'minor', 'body']]);
+  assert.equal(diffSurfaces(none, required).map((c) => [c.rule, c.level]), [['request-body-added', 'major']]);
+  assert.equal(diffSurfaces(optional, required).map((c) => [c.rule, c.level, c.path]), [['optional-to-required', 'major', 'body']]);
+  assert.equal(diffSurfaces(required, optional).map((c) => [c.rule, c.level, c.path]), [['required-to-optional', 'minor', 'body']]);
+});
+
+test('error-status-changed: the same error body moved to another status is major; different bodies are a removal and an addition', () => {
+  const notFound = obj(prop('error', lit('NotFound')));
+  const at = (status: number, body: GType) => surface({ 'GET /x': route({ method: 'GET', output: { 200: str, [status]: body } }) });
+  const moved = diffSurfaces(at(404, notFound), at(410, notFound));
+  assert.equal(moved.map((c) => [c.rule, c.level, c.path, c.detail]), [['error-status-changed', 'major', 'response[404]', '404 → 410']]);
+  const unrelated = diffSurfaces(at(404, notFound), at(422, obj(prop('error', lit('Invalid')))));
+  assert.equal(unrelated.map((c) => [c.rule, c.level]), [['error-status-removed', 'patch'], ['error-status-added', 'minor']]);
+});
+
+test('deprecation: added on a ref-typed field is minor, removed is a patch', () => {
+  const types = { Money: { name: 'Money', type: obj(prop('amount', num)) } };
+  const before = asOutput(obj(prop('price', ref('Money'), true)), types);
+  const after = asOutput(obj(prop('price', { kind: 'ref', id: 'Money', deprecated: true }, true)), types);
+  assert.equal(diffSurfaces(before, after).map((c) => [c.rule, c.level, c.path, c.detail]), [['deprecated-added', 'minor', 'response[200].price', 'deprecated']]);
+  assert.equal(diffSurfaces(after, before).map((c) => [c.rule, c.level, c.detail]), [['annotation-changed', 'patch', 'no longer deprecated']]);
+});
+
+test('properties reordered: no change', () => {
+  const ab = asInput(obj(prop('a', str), prop('b', num, true)));
+  const ba = asInput(obj(prop('b', num, true), prop('a', str)));
+  assert.equal(diffSurfaces(ab, ba), []);
+  assert.equal(diffSurfaces(asOutput(obj(prop('a', str), prop('b', num))), asOutput(obj(prop('b', num), prop('a', str)))), []);
+});
+
 test('every rule of the catalogue has a case here', () => {
-  const covered = new Set<string>([...TYPE_CASES.map((c) => c.rule), 'route-added', 'route-removed', 'request-body-added', 'request-body-removed', 'success-status-added', 'success-status-removed', 'error-status-added', 'error-status-removed']);
+  const covered = new Set<string>([...TYPE_CASES.map((c) => c.rule), 'route-added', 'route-removed', 'request-body-added', 'request-body-removed', 'success-status-added', 'success-status-removed', 'error-status-added', 'error-status-removed', 'path-param-renamed', 'request-body-added-optional', 'error-status-changed']);
   for (const r of RULES) assert.ok(covered.has(r.id), `a case for ${r.id}`);
 });
 

@@ -33,6 +33,22 @@ test('file names sort like timestamps and have no colon', () => {
   assert.is(nextTimestamp(new Date('2020-01-01T00:00:00Z'), '2026-11-26T11:30:00Z'), '2026-11-26T11:30:01Z', 'a clock behind the newest snapshot');
 });
 
+test('a snapshot whose bytes differ but whose wire contract is the same (properties reordered, an older hash) mints no version', () => {
+  const root = tempApp();
+  try {
+    // A snapshot written before surfaces were canonical: properties in declaration order, hashed that way.
+    const old = recordVersion(root, { surface: surfaceWith(['b', 'a']), versionChanges: [] }, at('2026-11-26T11:30:00Z'));
+    assert.ok(old.written);
+    const reordered = recordVersion(root, { surface: surfaceWith(['a', 'b']), versionChanges: [] }, at('2026-11-26T12:00:00Z'));
+    assert.is(reordered.written, undefined, 'no new snapshot');
+    assert.is(reordered.plan.changed, false);
+    assert.is(reordered.plan.semver, '1.0.0');
+    assert.is(snapshotFiles(root).length, 1);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('semver arithmetic, including below 1.0 (breaking → minor, else patch)', () => {
   assert.is(bumpSemver('1.4.2', 'major'), '2.0.0');
   assert.is(bumpSemver('1.4.2', 'minor'), '1.5.0');

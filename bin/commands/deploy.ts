@@ -4,12 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { writeArtifacts } from '../../compiler/write-artifacts.js';
+import { withTentativeSdk } from '../../compiler/owned-outputs.js';
 import type { DeployManifest } from '../../emitters/infra/index.js';
 import type { Terminal } from '../terminal.js';
 import { reportDiagnostics } from './report.js';
 import { buildOrExplain, bundleServer, releaseAndWrite } from './build.js';
 import { deploySteps, formatStep, type Step } from '../deploy/steps.js';
-import { hashFiles, copySnapshot, previousEntry, readRecord, recordPath, snapshotPath, writeRecord, type DeploymentEntry } from '../deploy/record.js';
+import { hashFiles, copySnapshot, discardSnapshot, previousEntry, readRecord, recordPath, snapshotPath, writeRecord, type DeploymentEntry } from '../deploy/record.js';
 import { diffFolders, type FileChange } from '../deploy/diff.js';
 import { preflight } from '../deploy/preflight.js';
 
@@ -52,7 +53,7 @@ export async function deployCommand(root: string, env: string | undefined, optio
     }
     // A real deployment releases a recorded API version, as `gati build` does; a dry run records
     // nothing (it writes the build to show the diff, with the versions the last build recorded).
-    if (options.dryRun) writeArtifacts(root, result.artifacts);
+    if (options.dryRun) writeArtifacts(root, result.versions?.plan.changed ? withTentativeSdk(result.artifacts) : result.artifacts);
     else if (!releaseAndWrite(root, result, term, json, 'gati deploy')) return 1;
     // The image copies dist/: the server bundle must be there too.
     if ((await bundleServer(root, term)) === undefined) return 1;
@@ -76,29 +77,11 @@ export async function deployCommand(root: string, env: string | undefined, optio
   }
   if (!options.rollback) copySnapshot(root, env, files);
   const started = performance.now();
-  const vars: Record<string, string> = {};
-  for (const step of steps) {
-    const args = step.args.map((a) => a.replace(/\$\{(\w+)\}/g, (_, name: string) => vars[name] ?? ''));
-    term.info(`${term.style.gray('$')} ${formatStep({ ...step, args, captureAs: undefined })}`);
-    const [command, commandArgs] = resolveCommand(root, step, args);
-    const run = spawnSync(command, commandArgs, {
-      cwd: root,
-      env: { ...process.env, ...step.env },
-      stdio: step.captureAs ? ['ignore', 'pipe', 'inherit'] : ['ignore', 'inherit', 'inherit'],
-      encoding: 'utf8',
-    });
-    if (run.error || run.status !== 0) {
-      term.error(`gati deploy ${env}: '${formatStep({ ...step, args })}' failed (${run.error ? run.error.message : `exit code ${run.status}`}) while trying to ${step.why}; the deployment was not recorded`);
-      return 1;
-    }
-    if (step.captureAs) {
-      const value = String(run.stdout).trim();
-      if (!value) {
-        term.error(`gati deploy ${env}: ${step.why} is empty (the load balancer may still be provisioning); run the deploy again in a minute`);
-        return 1;
-      }
-      vars[step.captureAs] = value;
-    }
+  const applied = applySteps(root, env, steps, term);
+  if (!applied) {
+    // Nothing is recorded for a failed deployment, and neither is its snapshot folder kept.
+    if (!options.rollback) discardSnapshot(root, files);
+    return 1;
   }
   const entry: DeploymentEntry = {
     version: manifest.version,
@@ -119,6 +102,35 @@ export async function deployCommand(root: string, env: string | undefined, optio
   );
   term.info(`  recorded in ${relative(root, recordPath(root, env))}`);
   return 0;
+}
+
+/** Runs the steps in order; false (after saying why) when one fails. */
+function applySteps(root: string, env: string, steps: Step[], term: Terminal): boolean {
+  const vars: Record<string, string> = {};
+  for (const step of steps) {
+    const args = step.args.map((a) => a.replace(/\$\{(\w+)\}/g, (_, name: string) => vars[name] ?? ''));
+    term.info(`${term.style.gray('$')} ${formatStep({ ...step, args, captureAs: undefined })}`);
+    const [command, commandArgs] = resolveCommand(root, step, args);
+    const run = spawnSync(command, commandArgs, {
+      cwd: root,
+      env: { ...process.env, ...step.env },
+      stdio: step.captureAs ? ['ignore', 'pipe', 'inherit'] : ['ignore', 'inherit', 'inherit'],
+      encoding: 'utf8',
+    });
+    if (run.error || run.status !== 0) {
+      term.error(`gati deploy ${env}: '${formatStep({ ...step, args })}' failed (${run.error ? run.error.message : `exit code ${run.status}`}) while trying to ${step.why}; the deployment was not recorded`);
+      return false;
+    }
+    if (step.captureAs) {
+      const value = String(run.stdout).trim();
+      if (!value) {
+        term.error(`gati deploy ${env}: ${step.why} is empty (the load balancer may still be provisioning); run the deploy again in a minute`);
+        return false;
+      }
+      vars[step.captureAs] = value;
+    }
+  }
+  return true;
 }
 
 /** A custom script runs with node when it is JavaScript, else directly (its shebang decides). */

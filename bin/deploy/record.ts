@@ -1,8 +1,9 @@
 // .gati/deployments/<env>.json: every deployment of an environment, newest last, and a snapshot of the
 // files it applied (.gati/deployments/<env>/<n>-<version>/) so that --rollback re-applies exact bytes.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../compiler/model/stable-json.js';
 
 export interface DeploymentEntry {
   version: string;
@@ -33,7 +34,7 @@ export function readRecord(root: string, env: string): DeploymentRecord {
 
 export function writeRecord(root: string, record: DeploymentRecord): void {
   mkdirSync(join(root, '.gati', 'deployments'), { recursive: true });
-  writeFileSync(recordPath(root, record.env), `${JSON.stringify(record, null, 2)}\n`);
+  writeFileSync(recordPath(root, record.env), canonicalJson(record));
 }
 
 /** Every file under `dir`, relative, '/'-separated, sorted. */
@@ -65,6 +66,17 @@ export function copySnapshot(root: string, env: string, rel: string): void {
   const target = join(root, rel);
   rmSync(target, { recursive: true, force: true });
   cpSync(join(root, 'infra', env), target, { recursive: true });
+}
+
+/**
+ * Removes the snapshot folder of a deployment that failed: only recorded deployments keep one,
+ * so `.gati/deployments/<env>/` lists exactly what the record lists (and a rollback never finds a
+ * folder that was never applied). The env folder goes too when it is left empty.
+ */
+export function discardSnapshot(root: string, rel: string): void {
+  rmSync(join(root, rel), { recursive: true, force: true });
+  const envDir = dirname(join(root, rel));
+  if (existsSync(envDir) && readdirSync(envDir).length === 0) rmSync(envDir, { recursive: true, force: true });
 }
 
 /** The deployment a rollback goes back to: the newest earlier one whose files differ from the current one

@@ -58,7 +58,14 @@ export function analyzeHandler(sf: ts.SourceFile, ctx: HandlerContext): RouteMod
     middleware: [],
     modules: used.modules,
     effects: used.effects,
+    ...(types.input && isBodyOptional(types.input, ctx.checker) ? { bodyOptional: true as const } : {}),
   };
+}
+
+/** `{ body?: B }`: a client may send no body (the versions diff treats adding one as an addition). */
+function isBodyOptional(input: ts.Type, checker: ts.TypeChecker): boolean {
+  const body = checker.getPropertyOfType(input, 'body');
+  return body !== undefined && (body.flags & ts.SymbolFlags.Optional) !== 0;
 }
 
 function readRoute(sf: ts.SourceFile, fromPath: ReturnType<typeof routeFromFilePath>, ctx: HandlerContext): (ParsedRoute & { source: 'export' | 'file' }) | undefined {

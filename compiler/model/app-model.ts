@@ -27,6 +27,8 @@ export interface RouteModel {
   /** False for a handler without type annotations: no validation, string params. */
   typed: boolean;
   input: Partial<Record<InputPart, GType>>;
+  /** True when the handler declares `body?:` (a client may send none); absent otherwise. */
+  bodyOptional?: true;
   /** Status code → body type (`void` for none). */
   output: Record<string, GType>;
   /** Middleware files that wrap this route, outermost first. */

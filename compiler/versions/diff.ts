@@ -6,7 +6,7 @@
 import type { GType, LiteralType, ObjectType } from '../model/gtype.js';
 import { printGType } from '../model/print-gtype.js';
 import { INPUT_PARTS } from '../model/app-model.js';
-import type { ApiSurface } from './surface.js';
+import type { ApiSurface, SurfaceRoute } from './surface.js';
 import { maxLevel, ruleLevel, type BumpLevel, type Position, type RuleId } from './rules.js';
 
 export interface ApiChange {
@@ -47,9 +47,13 @@ const isSuccess = (status: string) => Number(status) < 400;
 export function diffSurfaces(before: ApiSurface, after: ApiSurface, options: DiffOptions = {}): ApiChange[] {
   const rules = options.rules ?? {};
   const out: ApiChange[] = [];
+  const renamed = renamedRoutes(before, after);
+  const renamedFrom = new Map([...renamed].map(([o, n]) => [n, o]));
   const keys = [...new Set([...Object.keys(before.routes), ...Object.keys(after.routes)])].sort();
   for (const key of keys) {
-    const o = before.routes[key];
+    if (renamed.has(key)) continue; // reported under its new key
+    const oldKey = renamedFrom.get(key);
+    const o = before.routes[oldKey ?? key];
     const n = after.routes[key];
     if (!o || !n) {
       const rule = o ? 'route-removed' : 'route-added';
@@ -57,33 +61,100 @@ export function diffSurfaces(before: ApiSurface, after: ApiSurface, options: Dif
       continue;
     }
     const ctx = (position: Position): Ctx => ({ route: key, position, oldTypes: before.types, newTypes: after.types, rules, out, seen: new Set() });
-    const input = ctx('input');
-    for (const part of INPUT_PARTS) {
-      const ot = o.input[part];
-      const nt = n.input[part];
-      if (part === 'body') {
-        if (ot && !nt) add(input, 'request-body-removed', 'body', ot, undefined);
-        else if (!ot && nt) add(input, 'request-body-added', 'body', undefined, nt);
-        else if (ot && nt) compare(ot, nt, 'body', input);
-      } else if (ot || nt) {
-        compare(ot ?? EMPTY_OBJECT, nt ?? EMPTY_OBJECT, part, input);
-      }
-    }
-    const output = ctx('output');
-    const statuses = [...new Set([...Object.keys(o.output), ...Object.keys(n.output)])].sort();
-    const addedSuccess = statuses.filter((s) => isSuccess(s) && !o.output[s] && n.output[s]);
-    for (const status of statuses) {
-      const ot = o.output[status];
-      const nt = n.output[status];
-      const where = `response[${status}]`;
-      if (ot && nt) compare(ot, nt, where, output);
-      else if (ot) {
-        const rule = isSuccess(status) ? 'success-status-removed' : 'error-status-removed';
-        add(output, rule, where, ot, undefined, rule === 'success-status-removed' && addedSuccess.length ? `${status} → ${addedSuccess.join(', ')}` : undefined);
-      } else add(output, isSuccess(status) ? 'success-status-added' : 'error-status-added', where, undefined, nt);
-    }
+    if (oldKey) {
+      const detail = `${oldKey} → ${key}: the same request on the wire; SDK calls change to api.request('${key}', { params: { ${paramNames(key).join(', ')} } })`;
+      out.push({ rule: 'path-param-renamed', level: ruleLevel('path-param-renamed', 'input', rules), position: 'route', route: key, path: '', detail });
+      compareRoute(withParamsRenamed(o, paramNames(oldKey), paramNames(key), before.types), n, ctx);
+    } else compareRoute(o, n, ctx);
   }
   return out;
+}
+
+function compareRoute(o: SurfaceRoute, n: SurfaceRoute, ctx: (position: Position) => Ctx): void {
+  const input = ctx('input');
+  for (const part of INPUT_PARTS) {
+    const ot = o.input[part];
+    const nt = n.input[part];
+    if (part === 'body') {
+      if (ot && !nt) add(input, 'request-body-removed', 'body', ot, undefined);
+      else if (!ot && nt) add(input, n.bodyOptional ? 'request-body-added-optional' : 'request-body-added', 'body', undefined, nt);
+      else if (ot && nt) {
+        field(!!o.bodyOptional, !!n.bodyOptional, 'body', ot, nt, input);
+        compare(ot, nt, 'body', input);
+      }
+    } else if (ot || nt) {
+      compare(ot ?? EMPTY_OBJECT, nt ?? EMPTY_OBJECT, part, input);
+    }
+  }
+  const output = ctx('output');
+  const statuses = [...new Set([...Object.keys(o.output), ...Object.keys(n.output)])].sort();
+  const addedSuccess = statuses.filter((s) => isSuccess(s) && !o.output[s] && n.output[s]);
+  const moved = movedErrorStatuses(o, n, statuses, output);
+  for (const status of statuses) {
+    const ot = o.output[status];
+    const nt = n.output[status];
+    const where = `response[${status}]`;
+    const to = moved.get(status);
+    if (to) add(output, 'error-status-changed', where, ot, n.output[to], `${status} → ${to}`);
+    else if ([...moved.values()].includes(status)) continue; // reported with the status it replaced
+    else if (ot && nt) compare(ot, nt, where, output);
+    else if (ot) {
+      const rule = isSuccess(status) ? 'success-status-removed' : 'error-status-removed';
+      add(output, rule, where, ot, undefined, rule === 'success-status-removed' && addedSuccess.length ? `${status} → ${addedSuccess.join(', ')}` : undefined);
+    } else add(output, isSuccess(status) ? 'success-status-added' : 'error-status-added', where, undefined, nt);
+  }
+}
+
+/**
+ * Error statuses removed and added in one change whose bodies are the same (404 → 410 with the
+ * same `{ error }`): the failure moved, and a client that handles the old status meets one it does
+ * not know. Removed status → added status.
+ */
+function movedErrorStatuses(o: SurfaceRoute, n: SurfaceRoute, statuses: string[], ctx: Ctx): Map<string, string> {
+  const moved = new Map<string, string>();
+  const added = statuses.filter((s) => !isSuccess(s) && !o.output[s] && n.output[s]);
+  for (const status of statuses.filter((s) => !isSuccess(s) && o.output[s] && !n.output[s])) {
+    const to = added.find((a) => ![...moved.values()].includes(a) && sameShape(o.output[status]!, n.output[a]!, ctx));
+    if (to) moved.set(status, to);
+  }
+  return moved;
+}
+
+/** True when comparing the two types finds no change at all. */
+function sameShape(o: GType, n: GType, ctx: Ctx): boolean {
+  const scratch: Ctx = { ...ctx, out: [], seen: new Set() };
+  compare(o, n, '', scratch);
+  return scratch.out.length === 0;
+}
+
+/** `GET /things/:id` → `GET /things/:`: routes that differ only by path parameter names. */
+export const routeShape = (key: string) => key.replace(/:[^/]+/g, ':');
+const paramNames = (key: string) => key.split(' ')[1]!.split('/').filter((s) => s.startsWith(':')).map((s) => s.slice(1));
+
+/**
+ * Routes whose path parameters were renamed in place: a removed and an added route with the same
+ * method and path shape, paired when the pairing is unambiguous. Old key → new key.
+ */
+function renamedRoutes(before: ApiSurface, after: ApiSurface): Map<string, string> {
+  const removed = Object.keys(before.routes).filter((k) => !after.routes[k]);
+  const added = Object.keys(after.routes).filter((k) => !before.routes[k]);
+  const out = new Map<string, string>();
+  for (const oldKey of removed) {
+    const shape = routeShape(oldKey);
+    const candidates = added.filter((k) => routeShape(k) === shape);
+    if (candidates.length === 1 && removed.filter((k) => routeShape(k) === shape).length === 1) out.set(oldKey, candidates[0]!);
+  }
+  return out;
+}
+
+/** The old route with its params object's properties renamed to the new names, so that only real changes to them show. */
+function withParamsRenamed(route: SurfaceRoute, from: string[], to: string[], types: Types): SurfaceRoute {
+  const params = route.input.params && deref(route.input.params, types);
+  if (!params || params.kind !== 'object') return route;
+  const properties = params.properties
+    .map((p) => (from.includes(p.name) ? { ...p, name: to[from.indexOf(p.name)]! } : p))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { ...route, input: { ...route.input, params: { ...params, properties } } };
 }
 
 /** The bump a list of changes calls for: the largest level, or undefined when there is none. */
@@ -127,6 +198,10 @@ function annotationsOf(t: GType): Pick<GType, 'description' | 'default' | 'depre
 }
 
 function compare(o: GType, n: GType, path: string, ctx: Ctx): void {
+  // Checked on the node as written, before a ref is followed: `@deprecated` on a property whose
+  // type is a named one sits on the ref. Adding it is a minor change (the published contract and
+  // the clients' warnings change); removing it is documentation only.
+  if (!o.deprecated !== !n.deprecated) add(ctx, n.deprecated ? 'deprecated-added' : 'annotation-changed', path, undefined, undefined, n.deprecated ? 'deprecated' : 'no longer deprecated');
   if (o.kind === 'ref' || n.kind === 'ref') {
     // Two refs: compared once per route and position (this also ends recursion). A ref against an
     // inline type: once per path (the inline side is finite, so this cannot recurse forever).
@@ -137,7 +212,7 @@ function compare(o: GType, n: GType, path: string, ctx: Ctx): void {
   }
   o = wire(o);
   n = wire(n);
-  const annotations = [o.description !== n.description && 'description', JSON.stringify(o.default) !== JSON.stringify(n.default) && 'default', !o.deprecated !== !n.deprecated && (n.deprecated ? 'deprecated' : 'no longer deprecated')].filter(Boolean);
+  const annotations = [o.description !== n.description && 'description', JSON.stringify(o.default) !== JSON.stringify(n.default) && 'default'].filter(Boolean);
   if (annotations.length) add(ctx, 'annotation-changed', path, undefined, undefined, annotations.join(', '));
   const om = flatten(o, ctx.oldTypes);
   const nm = flatten(n, ctx.newTypes);
@@ -318,7 +393,7 @@ function compareSingle(o: GType, n: GType, path: string, ctx: Ctx): void {
       for (const p of o.properties) {
         const q = after.get(p.name);
         const where = `${path}.${p.name}`;
-        if (!q) { add(ctx, 'field-removed', where, p.type, undefined); continue; }
+        if (!q) { add(ctx, p.optional ? 'optional-field-removed' : 'field-removed', where, p.type, undefined); continue; }
         if ((p.description ?? '') !== (q.description ?? '')) add(ctx, 'annotation-changed', where, undefined, undefined, 'description');
         field(p.optional, q.optional, where, p.type, q.type, ctx);
         compare(p.type, q.type, where, ctx);

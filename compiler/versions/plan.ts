@@ -50,7 +50,12 @@ export function planVersion(input: PlanInput): VersionPlan {
     return { changed: false, hash, surface, semver: previous.semver, bump: undefined, changes: [], previous, pending, diagnostics: [] };
   }
   const changes = diffSurfaces(previous.surface, surface, { rules: input.rules ?? {} });
-  const bump = bumpOf(changes) ?? 'patch';
+  // Bytes differ but nothing a client can observe does (properties reordered, a snapshot hashed
+  // by an older gati before surfaces were canonical): no version, rather than a patch with 0 changes.
+  if (changes.length === 0) {
+    return { changed: false, hash: previous.hash, surface, semver: previous.semver, bump: undefined, changes, previous, pending, diagnostics: [] };
+  }
+  const bump = bumpOf(changes)!;
   const diagnostics = [...unknownRoutes(pending, previous.surface, surface), ...uncovered(changes, pending[pending.length - 1], input.routeSpans ?? {}, previous.semver)];
   return { changed: true, hash, surface, semver: bumpSemver(previous.semver, bump), bump, changes, previous, pending, diagnostics };
 }

@@ -21,11 +21,14 @@ const rule = (id: string, title: string, input: BumpLevel | null, output: BumpLe
 export const RULES = [
   rule('route-added', 'Route added', 'minor', 'minor', 'new capability; no existing client calls it'),
   rule('route-removed', 'Route removed', 'major', 'major', 'existing clients get 404 (410 when pinned to an older version)'),
-  rule('request-body-added', 'Request body added', 'major', null, 'old clients send no body'),
+  rule('path-param-renamed', 'Path parameter renamed in place (`/things/:id` → `/things/:thingId`)', 'patch', 'patch', 'the request on the wire is the same; SDK callers use the new route key and param name (the change says so)'),
+  rule('request-body-added', 'Request body added, required', 'major', null, 'old clients send no body'),
+  rule('request-body-added-optional', 'Request body added, optional (`body?:`)', 'minor', null, 'old clients send no body, which stays valid'),
   rule('request-body-removed', 'Request body removed', 'major', null, 'old clients still send one'),
   rule('field-added-required', 'Field added, required', 'major', 'minor', 'old clients do not send it; old readers ignore it'),
   rule('field-added-optional', 'Field added, optional', 'minor', 'minor', 'nobody has to send or read it'),
-  rule('field-removed', 'Field removed', 'major', 'major', 'old clients still send it (rejected or silently dropped) / still read it'),
+  rule('field-removed', 'Field removed, required', 'major', 'major', 'old clients still send it (rejected or silently dropped) / still read it'),
+  rule('optional-field-removed', 'Field removed, optional', 'major', 'minor', 'old clients may still send it / readers already handle its absence (oasdiff: response-optional-property-removed is a warning, not a break); SDK readers see a compile error on upgrade, so more than a patch'),
   rule('optional-to-required', 'Field became required', 'major', 'minor', 'old clients may omit it / readers always get it now'),
   rule('required-to-optional', 'Field became optional', 'minor', 'major', 'clients may omit it / readers may not get it'),
   rule('nullable-added', 'Became nullable', 'minor', 'major', 'more accepted / readers may get null'),
@@ -45,7 +48,9 @@ export const RULES = [
   rule('success-status-removed', 'Success status removed or changed (200 → 201)', null, 'major', 'readers waiting for the old status never get it'),
   rule('error-status-added', 'Error (4xx/5xx) status added', null, 'minor', 'a new documented failure; clients already handle unknown errors'),
   rule('error-status-removed', 'Error status removed', null, 'patch', 'that failure no longer happens'),
-  rule('annotation-changed', 'Description, default or deprecation changed', 'patch', 'patch', 'documentation only; the wire is the same'),
+  rule('error-status-changed', 'Error status changed, same body (404 → 410)', null, 'major', 'clients that handle the old status meet one they do not know'),
+  rule('deprecated-added', 'Marked `@deprecated` (OpenAPI `deprecated: true`)', 'minor', 'minor', 'the published contract changes and clients start warning; the wire is the same'),
+  rule('annotation-changed', 'Description or default changed, deprecation removed', 'patch', 'patch', 'documentation only; the wire is the same'),
 ] as const satisfies readonly DiffRule[];
 
 export type RuleId = (typeof RULES)[number]['id'];

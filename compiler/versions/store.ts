@@ -5,7 +5,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, unlinkSync,
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { AppModel } from '../model/app-model.js';
-import { stableStringify } from '../model/stable-json.js';
+import { canonicalJson } from '../model/stable-json.js';
 import { withLock, type LockOptions } from './lock.js';
 import { planVersion, type PlanInput, type VersionPlan } from './plan.js';
 import { SNAPSHOT_DIR, SNAPSHOT_FILE_PATTERN, SNAPSHOT_FORMAT, nextTimestamp, snapshotFileName, type Snapshot } from './snapshot.js';
@@ -91,7 +91,7 @@ export function recordVersion(root: string, input: Omit<PlanInput, 'snapshots'>,
     };
     const name = snapshotFileName(timestamp);
     const temp = join(dir, `.${name}.${process.pid}.tmp`);
-    writeFileSync(temp, `${stableStringify(snapshot)}\n`);
+    writeFileSync(temp, canonicalJson(snapshot));
     try {
       linkSync(temp, join(dir, name));
     } finally {

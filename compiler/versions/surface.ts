@@ -1,7 +1,8 @@
 // The API surface: what a client can observe on the wire, per route (input parts and the body of
 // each output status), as GTypes with the named types they reach. Source positions are dropped
 // (moving a type to another file is not an API change), so the surface and its hash depend on
-// the wire contract and its documentation only.
+// the wire contract and its documentation only; object properties are kept in name order (their
+// order is not part of the wire contract).
 import { createHash } from 'node:crypto';
 import type { AppModel, InputPart } from '../model/app-model.js';
 import { reachableTypeIds, type GType, type NamedType } from '../model/gtype.js';
@@ -11,6 +12,8 @@ export interface SurfaceRoute {
   method: string;
   path: string;
   input: Partial<Record<InputPart, GType>>;
+  /** `body?:`: clients may send no body. */
+  bodyOptional?: true;
   /** Status → body (`void` for none). */
   output: Record<string, GType>;
 }
@@ -35,7 +38,7 @@ export function surfaceOf(model: AppModel): ApiSurface {
       output[status] = stripSpans(r.output[status]!);
       roots.push(r.output[status]!);
     }
-    routes[r.key] = { method: r.method, path: r.path, input, output };
+    routes[r.key] = { method: r.method, path: r.path, input, output, ...(r.bodyOptional && input.body ? { bodyOptional: true as const } : {}) };
   }
   const types: ApiSurface['types'] = {};
   for (const id of reachableTypeIds(roots, model.types)) {
@@ -55,6 +58,13 @@ export function surfaceHash(surface: ApiSurface): string {
   return hash;
 }
 
+/**
+ * The wire form of a type for the surface: source positions dropped, and object properties in
+ * name order. A JSON object's key order means nothing on the wire, so reordering the properties
+ * of a type is no API change: the same surface, the same hash, no new version.
+ */
 function stripSpans(t: GType): GType {
-  return JSON.parse(JSON.stringify(t, (key, value) => (key === 'span' ? undefined : value))) as GType;
+  return JSON.parse(JSON.stringify(t, (key, value: unknown) => (key === 'span' ? undefined : key === 'properties' && Array.isArray(value) ? [...(value as { name: string }[])].sort(byName) : value))) as GType;
 }
+
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

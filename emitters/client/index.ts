@@ -17,6 +17,8 @@ export interface ClientEmitOptions {
    * 0.0.0 and the client pins no version.
    */
   apiVersion?: string;
+  /** Where the tarball goes: `sdk` (default), or `.gati/cache/sdk` for a version not recorded yet. */
+  sdkDir?: string;
 }
 
 export const UNVERSIONED = '0.0.0';
@@ -31,6 +33,6 @@ export function emit(model: AppModel, options: ClientEmitOptions = {}): Artifact
   const file = `${model.app.name}-${version}.tgz`;
   return [
     { path: '.gati/generated/client.ts', contents: source },
-    { path: `sdk/${file}`, contents: tarGz(files) },
+    { path: `${options.sdkDir ?? 'sdk'}/${file}`, contents: tarGz(files) },
   ];
 }

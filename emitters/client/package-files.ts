@@ -1,6 +1,7 @@
 // The files of the SDK package: package.json (ESM, `exports` and `types`, no dependencies), the
 // compiled client and a short README.
 import type { AppModel } from '../../compiler/model/app-model.js';
+import { canonicalJson } from '../../compiler/model/stable-json.js';
 import { GENERATED_HEADER } from '../artifact.js';
 import type { TarEntry } from './tarball.js';
 import type { CompiledClient } from './compile.js';
@@ -33,7 +34,7 @@ Results are unions over the statuses the route declares (\`{ status, data, heade
 status rejects with \`ApiError\` (\`status\`, \`problem\`, \`body\`).
 `;
   return [
-    { path: 'package.json', contents: `${JSON.stringify(pkg, null, 2)}\n` },
+    { path: 'package.json', contents: canonicalJson(pkg) },
     { path: 'index.js', contents: withHeader(compiled.js) },
     { path: 'index.d.ts', contents: withHeader(compiled.dts) },
     { path: 'README.md', contents: readme },

@@ -18,7 +18,7 @@ export function operation(route: RouteModel, model: AppModel, operationId: strin
   const parameters = [...pathParameters(route, model, schema), ...partParameters(route, 'query', model, schema), ...partParameters(route, 'headers', model, schema)];
   if (parameters.length) op.parameters = parameters;
   const body = route.typed ? route.input.body : route.method === 'GET' || route.method === 'HEAD' ? undefined : ({ kind: 'unknown' } as GType);
-  if (body) op.requestBody = { required: body.kind !== 'unknown', content: { 'application/json': { schema: schema(body) } } };
+  if (body) op.requestBody = { required: body.kind !== 'unknown' && !route.bodyOptional, content: { 'application/json': { schema: schema(body) } } };
   const responses: Record<string, unknown> = {};
   for (const [status, type] of Object.entries(route.output)) {
     responses[status] = type.kind === 'void'
@@ -46,9 +46,12 @@ function pathParameters(route: RouteModel, model: AppModel, schema: (t: GType) =
 function partParameters(route: RouteModel, part: 'query' | 'headers', model: AppModel, schema: (t: GType) => JsonSchema): unknown[] {
   const object = route.typed ? objectOf(route.input[part], model) : undefined;
   if (!object) return [];
-  return object.properties.map((p) => {
+  // In name order, like every JSON key: reordering a query type's properties changes no byte.
+  return [...object.properties].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((p) => {
     const param: Record<string, unknown> = { name: p.name, in: part === 'query' ? 'query' : 'header', required: !p.optional, schema: schema(p.type) };
     if (p.description) param.description = p.description;
+    // OpenAPI marks a deprecated parameter on the parameter itself (tools warn on its use), not only in its schema.
+    if (p.type.deprecated) param.deprecated = true;
     // Query arrays are repeated keys (?status=a&status=b), OpenAPI's form/explode default, said aloud.
     if (part === 'query' && p.type.kind === 'array') Object.assign(param, { style: 'form', explode: true });
     return param;

@@ -5,6 +5,7 @@
 // (to validate an old client's request before migrating it up), and the routes that version has
 // but the newest has not (the server answers those 410 Gone to clients of that version).
 import type { Snapshot } from '../../compiler/versions/snapshot.js';
+import { routeShape } from '../../compiler/versions/diff.js';
 import type { InputPart } from '../../compiler/model/app-model.js';
 import { jsonArtifact, type Artifact } from '../artifact.js';
 import { standaloneSchema, type JsonSchema } from '../schema/to-json-schema.js';
@@ -40,6 +41,7 @@ export interface VersionRouteSchemas {
 export function versionsManifest(snapshots: readonly Snapshot[]): VersionsManifest {
   const newest = snapshots[snapshots.length - 1];
   const current = new Set(Object.keys(newest?.surface.routes ?? {}));
+  const currentShapes = new Set([...current].map(routeShape));
   const versions = snapshots.map((s): VersionEntry => {
     const routes: Record<string, VersionRouteSchemas> = {};
     for (const [key, route] of Object.entries(s.surface.routes)) {
@@ -54,7 +56,8 @@ export function versionsManifest(snapshots: readonly Snapshot[]): VersionsManife
       bump: s.bump,
       hash: s.hash,
       versionChanges: s.versionChanges,
-      removed: Object.keys(s.surface.routes).filter((k) => !current.has(k)).sort(),
+      // A route whose path params were only renamed is still served (as the newest version serves it), never 410.
+      removed: Object.keys(s.surface.routes).filter((k) => !current.has(k) && !currentShapes.has(routeShape(k))).sort(),
       routes,
     };
   });
