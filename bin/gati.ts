@@ -42,6 +42,7 @@ Options:
   --workers <n|auto>  start: server processes (node:cluster)
   --role <r>          start: all (default: routes and effect jobs), api (routes only) or worker (jobs only)
   --target <engine>   build: the engine to build for, node, bun or deno (default: the config's runtime, else node)
+  --no-typecheck      build: skip TypeScript's own errors (by default they fail the build, as tsc reports them)
   --runtime <engine>  start: serve on node, bun or deno instead of the build's target (bun and deno from
                       their npm packages)
   --dry-run           deploy: print the commands and the diff against the last deployment
@@ -80,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
         role: { type: 'string' },
         runtime: { type: 'string' },
         target: { type: 'string' },
+        'no-typecheck': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -105,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
   const dir = resolve(rest[0] ?? '.');
   try {
     switch (command) {
-      case 'build': return await buildCommand(dir, term, json, values.target);
+      case 'build': return await buildCommand(dir, term, json, values.target, !values['no-typecheck']);
       case 'generate': return await generateCommand(dir, term, json);
       case 'routes': return await routesCommand(dir, term, json);
       case 'explain': return explainCommand(rest[0], term);
