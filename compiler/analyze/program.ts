@@ -180,7 +180,9 @@ function readCompilerOptions(root: string): ts.CompilerOptions {
     checkJs: false,
     noEmit: true,
     skipLibCheck: true,
-    types: options.types ?? [],
+    // As tsc: the tsconfig's `types`, else every @types package in node_modules (an app that uses
+    // `process` type-checks with @types/node without listing it).
+    types: options.types,
     lib: options.lib ?? ['lib.es2023.d.ts'],
     noLib: false,
   };
