@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RouteModel, VersionChangeModel } from '../model/app-model.js';
 import type { NamedType } from '../model/gtype.js';
 import { DiagnosticBag, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
-import { isOwnSource, typeScriptDiagnostics } from './typecheck.js';
+import { TypeCheckCache, isOwnSource, typeScriptDiagnostics } from './typecheck.js';
 import { discoverApp, relPath, type DiscoveredApp } from '../discover/discover.js';
 import { AppProgram } from './program.js';
 import { TypeConverter, newTypeCache, type NamedEntry, type TypeCache } from './type-converter.js';
@@ -68,6 +68,7 @@ export class Analyzer {
   private readonly contextFile: string | undefined;
   /** Files with syntax errors in the last run (their type errors are not reported). */
   private broken = new Set<string>();
+  private readonly typeChecks = new TypeCheckCache();
 
   constructor(options: AnalyzerOptions) {
     tuneHeapForAnalysis();
@@ -80,14 +81,16 @@ export class Analyzer {
   /**
    * TypeScript's errors in the app's files, checked against `contextTypes` (the context.ts this
    * build generates, fed to the program before it is written). The program is the analysis's
-   * own, and the builder re-checks only what the last edit affected.
+   * own; a rebuild re-checks only the files the edit can affect (see TypeCheckCache).
    */
   typeCheck(contextTypes: string, severity: Severity): Diagnostic[] {
     if (!this.contextFile || !this.app) throw new Error('Analyzer.typeCheck() needs the `contextFile` option and a run first');
     if (this.program.setVirtualFile(this.contextFile, contextTypes)) {
       this.program.update(this.rootFiles(), [this.contextFile], { exhaustive: true });
+      this.typeChecks.invalidate('all', this.program.current, this.contextFile);
     }
-    return typeScriptDiagnostics(this.program.semanticDiagnostics(), { root: this.root, broken: this.broken, unresolved: this.program.unresolved, severity });
+    const diagnostics = this.typeChecks.check(this.program.current, this.root);
+    return typeScriptDiagnostics(diagnostics, { root: this.root, broken: this.broken, unresolved: this.program.unresolved, severity });
   }
 
   private rootFiles(): string[] {
@@ -127,6 +130,7 @@ export class Analyzer {
     const syntax = this.syntaxDiagnostics(program);
     const broken = new Set(syntax.map((d) => join(this.root, d.span!.file)));
     this.broken = broken;
+    if (this.contextFile) this.typeChecks.invalidate(mode.rediscover ? 'all' : dependents, program, this.contextFile);
     const cache = newTypeCache(mode.rediscover ? undefined : this.reusableNamedTypes(dependents));
     for (const file of toAnalyze) {
       const sf = program.getSourceFile(file);

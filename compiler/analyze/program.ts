@@ -33,8 +33,6 @@ export class AppProgram {
   private readonly host: ts.CompilerHost;
   /** Files whose text comes from memory rather than the disk (the generated context types, before they are written). */
   private readonly virtual = new Map<string, string>();
-  /** The type check's state: TypeScript's builder keeps each file's diagnostics until an edit affects it. */
-  private builder: ts.SemanticDiagnosticsBuilderProgram | undefined;
   private memoryVersions = 0;
 
   constructor(readonly root: string) {
@@ -81,16 +79,6 @@ export class AppProgram {
     if (this.virtual.get(fileName) === text) return false;
     this.virtual.set(fileName, text);
     return true;
-  }
-
-  /**
-   * TypeScript's semantic diagnostics of every file of the current program. The builder reuses the
-   * previous run's diagnostics of each file no edit affected (an edited file, and the files that
-   * depend on what it exports), so a watch rebuild checks only those, as `tsc --watch` does.
-   */
-  semanticDiagnostics(): readonly ts.Diagnostic[] {
-    this.builder = ts.createSemanticDiagnosticsBuilderProgram(this.current, {}, this.builder);
-    return this.builder.getSemanticDiagnostics();
   }
 
   get current(): ts.Program {

@@ -20,6 +20,59 @@ export function isOwnSource(fileName: string, root: string): boolean {
   return fileName.startsWith(`${root}/`) && !fileName.includes('/node_modules/') && !fileName.startsWith(`${root}/.gati/`);
 }
 
+/**
+ * Each app file's TypeScript diagnostics, kept across rebuilds. An edit re-checks the files whose
+ * import closure holds an edited file (the analyzer's own rule for re-analysis); an edit that can
+ * reach files without an import re-checks them all: the generated context types or anything they
+ * import (a module's signature types every handler's `gctx.modules`), a global script, or a
+ * `declare global`/`declare module` augmentation. Checking file by file on the analysis's program
+ * costs only the files checked, where TypeScript's builder would recompute the references of every
+ * file of the program on each rebuild.
+ */
+export class TypeCheckCache {
+  private readonly byFile = new Map<string, readonly ts.Diagnostic[]>();
+  private stale: Set<string> | 'all' = 'all';
+
+  /** After an analysis run: `dependents` (the edited files and their importers), or 'all'. */
+  invalidate(dependents: Set<string> | 'all', program: ts.Program, contextFile: string): void {
+    if (dependents === 'all' || this.stale === 'all') {
+      this.stale = 'all';
+      return;
+    }
+    const affectsAll = dependents.has(contextFile) || [...dependents].some((f) => {
+      const sf = program.getSourceFile(f);
+      return !!sf && reachesWithoutImport(sf);
+    });
+    if (affectsAll) this.stale = 'all';
+    else for (const f of dependents) this.stale.add(f);
+  }
+
+  /** The diagnostics of the app's own files in `program`, re-checking only the stale ones. */
+  check(program: ts.Program, root: string): ts.Diagnostic[] {
+    const out: ts.Diagnostic[] = [];
+    const present = new Set<string>();
+    for (const sf of program.getSourceFiles()) {
+      if (!isOwnSource(sf.fileName, root)) continue;
+      present.add(sf.fileName);
+      let diagnostics = this.stale === 'all' || this.stale.has(sf.fileName) ? undefined : this.byFile.get(sf.fileName);
+      if (!diagnostics) {
+        diagnostics = program.getSemanticDiagnostics(sf);
+        this.byFile.set(sf.fileName, diagnostics);
+      }
+      out.push(...diagnostics);
+    }
+    for (const file of this.byFile.keys()) if (!present.has(file)) this.byFile.delete(file);
+    this.stale = new Set();
+    return out;
+  }
+}
+
+/** A script (no import or export) or a file that augments the global scope or another module. */
+function reachesWithoutImport(sf: ts.SourceFile): boolean {
+  if (!ts.isExternalModule(sf)) return true;
+  return sf.statements.some((s) => ts.isModuleDeclaration(s) && (ts.isStringLiteral(s.name) || (s.flags & ts.NodeFlags.GlobalAugmentation) !== 0));
+}
+
 export function typeScriptDiagnostics(diagnostics: readonly ts.Diagnostic[], scope: TypeCheckScope): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of diagnostics) {
