@@ -49,6 +49,18 @@ test('gati build --no-typecheck builds the same app with exit 0', () => {
   }
 });
 
+test("in the dev loop ('warn') TypeScript's errors are warnings: the build goes on", async () => {
+  const dir = copyFixture();
+  try {
+    const r = await new BuildSession(dir, { infra: false, versions: 'skip', typecheck: 'warn' }).build();
+    assert.ok(r.ok);
+    assert.equal(r.diagnostics.map((d) => `${d.code} ${d.severity}`), ['TS2307 warning', 'TS2345 warning', 'TS2339 warning']);
+    assert.ok(r.artifacts.some((a) => a.path === 'dist/router.mjs'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a rebuild re-checks edited files and the handlers that use an edited module', async () => {
   const dir = copyFixture();
   const errors = (r: { diagnostics: Parameters<typeof formatCompact>[0][] }) => r.diagnostics.map((d) => formatCompact(d).split('\n')[0]!);
