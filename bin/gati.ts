@@ -37,6 +37,7 @@ Options:
   --workers <n|auto>  start: server processes (node:cluster)
   --role <r>          start: all (default: routes and effect jobs), api (routes only) or worker (jobs only)
   --target <engine>   build: the engine to build for, node, bun or deno (default: the config's runtime, else node)
+  --no-typecheck      build: skip TypeScript's own errors (by default they fail the build, as tsc reports them)
   --runtime <engine>  start: serve on node, bun or deno instead of the build's target (bun and deno from
                       node_modules/.bin, the app's then gati's, else the PATH)
   --dry-run           deploy: print the commands and the diff against the last deployment
@@ -81,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
         force: { type: 'boolean', default: false },
         gati: { type: 'string' },
         out: { type: 'string' },
+        'no-typecheck': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -107,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'init': return (await import('./commands/init.js')).initCommand(dir, values, term);
-      case 'build': return await (await import('./commands/build.js')).buildCommand(dir, term, json, values.target);
+      case 'build': return await (await import('./commands/build.js')).buildCommand(dir, term, json, values.target, !values['no-typecheck']);
       case 'generate': return await (await import('./commands/generate.js')).generateCommand(dir, term, json);
       case 'routes': return await (await import('./commands/routes.js')).routesCommand(dir, term, json);
       case 'explain': return await (await import('./commands/explain.js')).explainCommand(rest[0], term);

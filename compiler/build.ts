@@ -18,7 +18,7 @@ import { emitEntry, emitLaunchers } from '../emitters/bundle/entry.js';
 import type { Runtime } from './engines.js';
 import { emitInfra, type InfraOptions } from '../emitters/infra/index.js';
 import { checkDeployModel } from './check-deploy-model.js';
-import { emit as emitContext } from '../emitters/context/index.js';
+import { CONTEXT_FILE, contextSource, emit as emitContext } from '../emitters/context/index.js';
 import { emit as emitClient } from '../emitters/client/index.js';
 import { emit as emitOpenApi } from '../emitters/openapi/index.js';
 import { surfaceOf } from './versions/surface.js';
@@ -32,7 +32,7 @@ export interface BuildResult {
   model: AppModel;
   artifacts: Artifact[];
   diagnostics: Diagnostic[];
-  stats: AnalyzeStats & { configMs: number; emitMs: number };
+  stats: AnalyzeStats & { configMs: number; emitMs: number; typecheckMs: number };
   /** The API version this build would release (absent when the analysis failed); recordVersion writes it. */
   versions?: { plan: VersionPlan; input: Omit<PlanInput, 'snapshots'> };
 }
@@ -50,6 +50,12 @@ export interface BuildOptions {
   emit?: 'all' | 'generated' | 'none';
   /** The engine to build for (`gati build --target`); overrides the config's `runtime`. */
   target?: Runtime;
+  /**
+   * TypeScript's own errors in the app's files (`gati build --no-typecheck` skips them):
+   * 'enforce' (default when every emitter runs): errors fail the build; 'warn' (`gati dev`/`watch`):
+   * the same diagnostics as warnings; 'skip': no type check (the default for `generate` and `routes`).
+   */
+  typecheck?: 'enforce' | 'warn' | 'skip';
 }
 
 export interface EmitContext {
@@ -128,7 +134,7 @@ export class BuildSession {
   async build(): Promise<BuildResult> {
     await this.loadConfig();
     this.lastEmit = undefined;
-    this.analyzer = new Analyzer({ root: this.root, appName: this.config.name });
+    this.analyzer = new Analyzer({ root: this.root, appName: this.config.name, contextFile: this.typecheckMode() === 'skip' ? undefined : CONTEXT_FILE });
     return this.finish(this.analyzer.analyze());
   }
 
@@ -155,7 +161,10 @@ export class BuildSession {
     // One key per build for both caches; the context's parts are added where the emit needs them.
     const modelKey = clean ? emitKey(analysis.model) : '';
     const versions = clean ? this.planVersions(analysis.model, modelKey, bag) : undefined;
-    const diagnostics = [...this.configDiagnostics, ...analysis.diagnostics, ...bag.items].sort(compareDiagnostics);
+    const typecheckStarted = performance.now();
+    const typeErrors = this.typeCheck(analysis.model);
+    const typecheckMs = performance.now() - typecheckStarted;
+    const diagnostics = [...this.configDiagnostics, ...analysis.diagnostics, ...typeErrors, ...bag.items].sort(compareDiagnostics);
     const ok = !diagnostics.some((d) => d.severity === 'error');
     const emitStarted = performance.now();
     // A version that only `gati build` will record (dev, watch, generate) is tentative: its SDK
@@ -164,7 +173,18 @@ export class BuildSession {
     const ctx: EmitContext = { config: this.config, configFile: this.configFile, validatorCache: this.validatorCache, infra: this.options.infra, apiVersion: versions?.plan.semver, runtime: this.options.target, sdkDir: tentative ? TENTATIVE_SDK_DIR : undefined };
     const emit = this.options.emit ?? 'all';
     const artifacts = !ok || emit === 'none' ? [] : emit === 'generated' ? emitGenerated(analysis.model, ctx) : this.emitAllOrReuse(analysis.model, `${ctx.apiVersion ?? ''}\0${ctx.sdkDir ?? ''}\0${ctx.runtime ?? ''}\0${modelKey}`, ctx);
-    return { ok, config: this.config, model: analysis.model, artifacts, diagnostics, versions, stats: { ...analysis.stats, configMs: this.configMs, emitMs: performance.now() - emitStarted } };
+    return { ok, config: this.config, model: analysis.model, artifacts, diagnostics, versions, stats: { ...analysis.stats, configMs: this.configMs, emitMs: performance.now() - emitStarted, typecheckMs } };
+  }
+
+  private typecheckMode(): 'enforce' | 'warn' | 'skip' {
+    return this.options.typecheck ?? ((this.options.emit ?? 'all') === 'all' ? 'enforce' : 'skip');
+  }
+
+  /** TypeScript's errors, checked with the context types this build generates (before they are written). */
+  private typeCheck(model: AppModel): Diagnostic[] {
+    const mode = this.typecheckMode();
+    if (mode === 'skip' || !this.analyzer) return [];
+    return this.analyzer.typeCheck(contextSource(model, this.config.modules), mode === 'warn' ? 'warning' : 'error');
   }
 
   private emitAllOrReuse(model: AppModel, key: string, ctx: EmitContext): Artifact[] {

@@ -58,13 +58,13 @@ export function releaseAndWrite(root: string, result: BuildResult, term: Termina
   return { recorded, artifacts, written };
 }
 
-export async function buildCommand(root: string, term: Terminal, json: boolean, target?: string): Promise<number> {
+export async function buildCommand(root: string, term: Terminal, json: boolean, target?: string, typecheck = true): Promise<number> {
   if (target !== undefined && !isRuntime(target)) {
     term.error(`gati build: --target must be ${RUNTIMES.join(', ')}; got "${target}"`);
     return 2;
   }
   term.progress(`gati build: analyzing ${relative(process.cwd(), root) || '.'}…`);
-  const result = await buildOrExplain(root, term, 'gati build', { target });
+  const result = await buildOrExplain(root, term, 'gati build', { target, typecheck: typecheck ? 'enforce' : 'skip' });
   if (!result) return 1;
   const failed = reportDiagnostics(result.diagnostics, root, term, json);
   if (failed) return 1;
@@ -75,7 +75,7 @@ export async function buildCommand(root: string, term: Terminal, json: boolean, 
   const bundleMs = await bundleServer(root, term);
   if (bundleMs === undefined) return 1;
   const m = result.model;
-  const ms = Math.round(result.stats.configMs + result.stats.programMs + result.stats.analyzeMs + result.stats.emitMs + bundleMs);
+  const ms = Math.round(result.stats.configMs + result.stats.programMs + result.stats.analyzeMs + result.stats.typecheckMs + result.stats.emitMs + bundleMs);
   const where = relative(process.cwd(), root) || '.';
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   term.info(`${term.style.bold('gati build')} ${m.app.name}: ${count(m.routes.length, 'route')}, ${count(m.modules.length, 'module')}, ${count(m.effects.length, 'effect')}, ${count(Object.keys(m.types).length, 'named type')} in ${ms} ms`);

@@ -21,7 +21,8 @@ export class RebuildLoop {
   private readonly written = new Map<string, string | Uint8Array>();
 
   constructor(readonly root: string, private readonly term: Terminal) {
-    this.session = new BuildSession(root, { infra: false, versions: 'warn' });
+    // TypeScript's errors are warnings while editing (the app reloads, as with the version rules); `gati build` enforces them.
+    this.session = new BuildSession(root, { infra: false, versions: 'warn', typecheck: 'warn' });
     this.bundler = new Bundler(root, true);
   }
 

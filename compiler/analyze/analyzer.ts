@@ -5,7 +5,8 @@ import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RouteModel, VersionChangeModel } from '../model/app-model.js';
 import type { NamedType } from '../model/gtype.js';
-import { DiagnosticBag, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { DiagnosticBag, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
+import { TypeCheckCache, isOwnSource, typeScriptDiagnostics } from './typecheck.js';
 import { discoverApp, relPath, type DiscoveredApp } from '../discover/discover.js';
 import { AppProgram } from './program.js';
 import { TypeConverter, newTypeCache, type NamedEntry, type TypeCache } from './type-converter.js';
@@ -21,6 +22,12 @@ export interface AnalyzerOptions {
   root: string;
   /** The app's name (config `name`); defaults to package.json's name, then the folder name. */
   appName?: string;
+  /**
+   * Set when typeCheck() will be called: the generated context types (`.gati/generated/context.ts`,
+   * relative to the root) are then part of the program, so that `gctx.modules.<name>` is typed
+   * when the app is checked.
+   */
+  contextFile?: string;
 }
 
 export interface AnalyzeStats {
@@ -58,12 +65,36 @@ export class Analyzer {
   private app: DiscoveredApp | undefined;
   private kinds = new Map<string, FileKind>();
   private readonly merger = new ModelMerger();
+  private readonly contextFile: string | undefined;
+  /** Files with syntax errors in the last run (their type errors are not reported). */
+  private broken = new Set<string>();
+  private readonly typeChecks = new TypeCheckCache();
 
   constructor(options: AnalyzerOptions) {
     tuneHeapForAnalysis();
     this.root = options.root;
     this.program = new AppProgram(options.root);
     this.appName = options.appName ?? readPackageName(options.root) ?? basename(options.root);
+    this.contextFile = options.contextFile ? join(options.root, options.contextFile) : undefined;
+  }
+
+  /**
+   * TypeScript's errors in the app's files, checked against `contextTypes` (the context.ts this
+   * build generates, fed to the program before it is written). The program is the analysis's
+   * own; a rebuild re-checks only the files the edit can affect (see TypeCheckCache).
+   */
+  typeCheck(contextTypes: string, severity: Severity): Diagnostic[] {
+    if (!this.contextFile || !this.app) throw new Error('Analyzer.typeCheck() needs the `contextFile` option and a run first');
+    if (this.program.setVirtualFile(this.contextFile, contextTypes)) {
+      this.program.update(this.rootFiles(), [this.contextFile], { exhaustive: true });
+      this.typeChecks.invalidate('all', this.program.current, this.contextFile);
+    }
+    const diagnostics = this.typeChecks.check(this.program.current, this.root);
+    return typeScriptDiagnostics(diagnostics, { root: this.root, broken: this.broken, unresolved: this.program.unresolved, severity });
+  }
+
+  private rootFiles(): string[] {
+    return this.contextFile ? [...this.kinds.keys(), this.contextFile] : [...this.kinds.keys()];
   }
 
   /** A full analysis: rediscovers the app and re-checks every file (the first call is the cold build). */
@@ -89,7 +120,7 @@ export class Analyzer {
       this.kinds = fileKinds(this.app);
     }
     const { app, kinds } = this;
-    const program = this.program.update([...kinds.keys()], changed, { exhaustive: mode.exhaustive, filesAddedOrRemoved: mode.rediscover });
+    const program = this.program.update(this.rootFiles(), changed, { exhaustive: mode.exhaustive, filesAddedOrRemoved: mode.rediscover });
     const programMs = performance.now() - started;
     const checker = program.getTypeChecker();
 
@@ -98,6 +129,8 @@ export class Analyzer {
     const toAnalyze = [...kinds.keys()].filter((f) => !this.results.has(f) || dependents.has(f));
     const syntax = this.syntaxDiagnostics(program);
     const broken = new Set(syntax.map((d) => join(this.root, d.span!.file)));
+    this.broken = broken;
+    if (this.contextFile) this.typeChecks.invalidate(mode.rediscover ? 'all' : dependents, program, this.contextFile);
     const cache = newTypeCache(mode.rediscover ? undefined : this.reusableNamedTypes(dependents));
     for (const file of toAnalyze) {
       const sf = program.getSourceFile(file);
@@ -204,7 +237,7 @@ export class Analyzer {
   private syntaxDiagnostics(program: ts.Program): Diagnostic[] {
     const bag = new DiagnosticBag();
     for (const sf of program.getSourceFiles()) {
-      if (sf.fileName.includes('/node_modules/') || !sf.fileName.startsWith(this.root)) continue;
+      if (!isOwnSource(sf.fileName, this.root)) continue;
       for (const miss of this.program.unresolved.get(sf.fileName) ?? []) {
         const { line, character } = sf.getLineAndCharacterOfPosition(miss.start);
         bag.report('GATI1012', `cannot find the module '${miss.text}' imported by ${relPath(this.root, sf.fileName)}`, {

@@ -31,6 +31,9 @@ export class AppProgram {
   private readonly options: ts.CompilerOptions;
   private readonly resolutionCache: ts.ModuleResolutionCache;
   private readonly host: ts.CompilerHost;
+  /** Files whose text comes from memory rather than the disk (the generated context types, before they are written). */
+  private readonly virtual = new Map<string, string>();
+  private memoryVersions = 0;
 
   constructor(readonly root: string) {
     this.options = readCompilerOptions(root);
@@ -40,6 +43,10 @@ export class AppProgram {
     // in the same cache instead of walking the folders above all files again on every rebuild.
     this.host.getModuleResolutionCache = () => this.resolutionCache;
     this.host.getSourceFile = (fileName, languageVersion, onError) => this.getSourceFile(fileName, languageVersion, onError);
+    // A file served from memory exists even before it is written (createProgram asks before reusing the old program).
+    const { fileExists, readFile } = this.host;
+    this.host.fileExists = (fileName) => this.virtual.has(fileName) || fileExists.call(this.host, fileName);
+    this.host.readFile = (fileName) => this.virtual.get(fileName) ?? readFile.call(this.host, fileName);
     this.host.resolveModuleNameLiterals = (literals, containingFile, _redirected, options) => {
       const resolved = literals.map((literal) => this.resolve(literal.text, containingFile, options));
       this.imports.set(containingFile, resolved.flatMap((r) => (r.resolvedModule ? [r.resolvedModule.resolvedFileName] : [])));
@@ -64,6 +71,16 @@ export class AppProgram {
     return this.program;
   }
 
+  /**
+   * Serves `fileName` from `text` instead of the disk; true when that changes the file (the
+   * caller then updates the program with it as a changed file).
+   */
+  setVirtualFile(fileName: string, text: string): boolean {
+    if (this.virtual.get(fileName) === text) return false;
+    this.virtual.set(fileName, text);
+    return true;
+  }
+
   get current(): ts.Program {
     if (!this.program) throw new Error('AppProgram.update() has not run');
     return this.program;
@@ -85,6 +102,8 @@ export class AppProgram {
       const trusted = this.files.get(fileName);
       if (trusted) return trusted.sourceFile;
     }
+    const virtual = this.virtual.get(fileName);
+    if (virtual !== undefined) return this.fromMemory(fileName, virtual, languageVersion);
     let version: string;
     try {
       const stat = statSync(fileName);
@@ -106,6 +125,16 @@ export class AppProgram {
     (sourceFile as { version?: string }).version = version;
     if (shared) sharedSourceFiles.set(fileName, sourceFile);
     else this.files.set(fileName, { version, sourceFile });
+    return sourceFile;
+  }
+
+  private fromMemory(fileName: string, text: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions): ts.SourceFile {
+    const cached = this.files.get(fileName);
+    if (cached && cached.sourceFile.text === text) return cached.sourceFile;
+    const sourceFile = ts.createSourceFile(fileName, text, languageVersion, true);
+    const version = `memory:${++this.memoryVersions}`;
+    (sourceFile as { version?: string }).version = version;
+    this.files.set(fileName, { version, sourceFile });
     return sourceFile;
   }
 }
@@ -139,7 +168,9 @@ function readCompilerOptions(root: string): ts.CompilerOptions {
     checkJs: false,
     noEmit: true,
     skipLibCheck: true,
-    types: options.types ?? [],
+    // As tsc: the tsconfig's `types`, else every @types package in node_modules (an app that uses
+    // `process` type-checks with @types/node without listing it).
+    types: options.types,
     lib: options.lib ?? ['lib.es2023.d.ts'],
     noLib: false,
   };

@@ -5,7 +5,7 @@ import { walkGType, type GType, type NamedType, type ObjectType, type Span } fro
 import type { Code } from '../diagnostics/codes.js';
 import { diagnostic, type Diagnostic, type DiagnosticBag } from '../diagnostics/diagnostic.js';
 import type { ConvertContext, Site, TypeParser } from './types/context.js';
-import { anyParser, bigintParser, booleanParser, neverParser, nullParser, numberParser, stringParser, symbolParser, typeParameterParser, voidParser } from './types/primitives.js';
+import { anyParser, bigintParser, booleanParser, neverParser, nonPrimitiveParser, nullParser, numberParser, stringParser, symbolParser, typeParameterParser, voidParser } from './types/primitives.js';
 import { literalParser } from './types/literal.js';
 import { templateLiteralParser } from './types/template-literal.js';
 import { enumParser } from './types/enum.js';
@@ -13,13 +13,14 @@ import { unionParser } from './types/union.js';
 import { intersectionParser } from './types/intersection.js';
 import { arrayParser, classInstanceParser, collectionParser, dateParser, tupleParser, unsupportedLibParser } from './types/builtin-objects.js';
 import { objectParser } from './types/object.js';
+import { arrayLikeParser } from './types/array-like.js';
 import { spanOf } from './span.js';
 
 /** Order matters: specific constructs before the general object parser. */
 const PARSERS: TypeParser[] = [
   anyParser, neverParser, voidParser, nullParser, typeParameterParser, symbolParser, bigintParser,
-  literalParser, templateLiteralParser, stringParser, numberParser, booleanParser, enumParser, unionParser, intersectionParser,
-  dateParser, collectionParser, unsupportedLibParser, arrayParser, tupleParser, classInstanceParser, objectParser,
+  literalParser, templateLiteralParser, stringParser, numberParser, booleanParser, nonPrimitiveParser, enumParser, unionParser, intersectionParser,
+  dateParser, collectionParser, unsupportedLibParser, arrayParser, tupleParser, arrayLikeParser, classInstanceParser, objectParser,
 ];
 
 /**
@@ -55,6 +56,12 @@ export class TypeConverter implements ConvertContext {
   readonly reached = new Set<string>();
   /** The named types being converted, innermost last: a problem is filed under the innermost. */
   private readonly owners: NamedEntry[] = [];
+  /**
+   * The sites in the app's own files that the conversion went through, innermost last. A problem
+   * found inside a library's declaration (lib.es5.d.ts, a package) is reported at the innermost
+   * of them, the user's code that brought the type in, with the library's position as a note.
+   */
+  private readonly appSites: Site[] = [];
 
   constructor(
     readonly checker: ts.TypeChecker,
@@ -68,6 +75,16 @@ export class TypeConverter implements ConvertContext {
   }
 
   convert(type: ts.Type, site: Site): GType {
+    const own = isAppFile(site.node.getSourceFile(), this.root);
+    if (own) this.appSites.push(site);
+    try {
+      return this.convertNamedOrInline(type, site);
+    } finally {
+      if (own) this.appSites.pop();
+    }
+  }
+
+  private convertNamedOrInline(type: ts.Type, site: Site): GType {
     const key = this.nameKey(type);
     if (key === null) return this.convertStructure(type, site);
     this.reached.add(key);
@@ -96,12 +113,23 @@ export class TypeConverter implements ConvertContext {
   }
 
   fail(code: Code, message: string, site: Site): GType {
-    const span: Span = spanOf(site.node, this.root);
-    const d = diagnostic(code, message, { span, length: nodeLength(site.node) });
+    const d = this.locate(code, message, site);
     const owner = this.owners[this.owners.length - 1];
     if (owner) owner.diagnostics.push(d);
     else this.diagnostics.add(d);
     return { kind: 'unknown' };
+  }
+
+  /** The diagnostic at `site`, or at the app code that led to it when `site` is in a library. */
+  private locate(code: Code, message: string, site: Site): Diagnostic {
+    const span: Span = spanOf(site.node, this.root);
+    const user = isAppFile(site.node.getSourceFile(), this.root) ? undefined : this.appSites[this.appSites.length - 1];
+    if (!user) return diagnostic(code, message, { span, length: nodeLength(site.node) });
+    return diagnostic(code, message, {
+      span: spanOf(user.node, this.root),
+      length: nodeLength(user.node),
+      notes: [{ message: `'${site.path}' is declared in a library file, here`, span }],
+    });
   }
 
   isLibSymbol(symbol: ts.Symbol | undefined): boolean {
@@ -228,6 +256,11 @@ function isInlineKind(type: ts.Type): boolean {
     return allPrimitive && !literals.every((m) => m.flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral));
   }
   return false;
+}
+
+/** A file of the app itself: under its root and outside node_modules (a package or TypeScript's lib are not). */
+function isAppFile(sf: ts.SourceFile, root: string): boolean {
+  return sf.fileName.startsWith(`${root}/`) && !sf.fileName.includes('/node_modules/');
 }
 
 function isDefaultLibFile(sf: ts.SourceFile): boolean {

@@ -6,8 +6,11 @@ export type Severity = 'error' | 'warning';
 
 export interface DiagnosticNote { message: string; span?: Span }
 
+/** TypeScript's own errors keep tsc's code (`TS2339`), so users can look them up as they know them. */
+export type TsCode = `TS${number}`;
+
 export interface Diagnostic {
-  code: Code;
+  code: Code | TsCode;
   severity: Severity;
   message: string;
   span?: Span;

@@ -49,7 +49,9 @@ function body(t: GType, ref: RefTarget): JsonSchema {
     case 'tuple': {
       const fixed = t.elements.filter((e) => !e.rest);
       const rest = t.elements.find((e) => e.rest);
-      const schema: JsonSchema = { type: 'array', prefixItems: fixed.map((e) => sub(e.type)), minItems: fixed.filter((e) => !e.optional).length };
+      // `[]` has no prefixItems: draft 2020-12 wants at least one, and `maxItems: 0` says it all.
+      const schema: JsonSchema = fixed.length ? { type: 'array', prefixItems: fixed.map((e) => sub(e.type)) } : { type: 'array' };
+      schema.minItems = fixed.filter((e) => !e.optional).length;
       if (rest) schema.items = sub(rest.type);
       else {
         schema.items = false;
@@ -92,10 +94,17 @@ function integer(t: Extract<GType, { kind: 'integer' }>): JsonSchema {
   return schema;
 }
 
-/** `enum` with a `type` when all values share one JSON type (helps OpenAPI tools and AJV strict mode). */
+/**
+ * `enum` with a `type` when all values share one JSON type, or one type and null (helps OpenAPI
+ * tools and AJV strict mode). Values of several types (`'auto' | 0 | true`) get no `type`: a type
+ * list is a union type, which AJV's strict mode refuses without `allowUnionTypes`, and the enum
+ * already says everything.
+ */
 function withType(schema: JsonSchema, values: unknown[]): JsonSchema {
   const types = [...new Set(values.map((v) => (v === null ? 'null' : typeof v)))];
-  return { type: types.length === 1 ? types[0] : types, ...schema };
+  if (types.length === 1) return { type: types[0], ...schema };
+  const nonNull = types.filter((t) => t !== 'null');
+  return nonNull.length === 1 ? { type: types, ...schema } : schema;
 }
 
 function pick(base: JsonSchema, t: object, keys: string[]): JsonSchema {

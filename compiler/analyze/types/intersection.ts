@@ -6,6 +6,7 @@ import { applyConstraints, isConstraintName, type Constraint } from '../constrai
 import type { ConvertContext, TypeParser } from './context.js';
 import { describe } from './context.js';
 import { convertObjectStructure } from './object.js';
+import { convertArrayLike, isArrayLike } from './array-like.js';
 import { isTrueType } from './literal.js';
 
 const GATI_TAG = 'gati:';
@@ -24,6 +25,7 @@ export const intersectionParser: TypeParser = {
     }
     let base;
     if (rest.length === 1) base = ctx.convert(rest[0]!, site);
+    else if (rest.length > 1 && rest.some((m) => isArrayLike(m, ctx))) base = convertArrayLike(t, site, ctx);
     else if (rest.length > 1 && rest.every((m) => m.flags & ts.TypeFlags.Object)) base = convertObjectStructure(t, site, ctx);
     else return ctx.fail('GATI1007', `'${site.path}' has the intersection '${describe(ctx, t)}', which has no JSON form`, site);
     return applyConstraints(base, constraints, site, ctx);

@@ -1,8 +1,9 @@
 // Object types: properties in declaration order (with JSDoc constraints and descriptions),
 // and index signatures, which become a record (`Record<string, V>`) or additionalProperties.
 import ts from 'typescript';
-import type { GType, ObjectProperty } from '../../model/gtype.js';
-import { applyConstraints, isConstraintName, jsDocValue, type Constraint } from '../constraints.js';
+import type { GType, ObjectProperty, StringType } from '../../model/gtype.js';
+import { applyConstraints } from '../constraints.js';
+import { aliasConstraints, jsDocConstraints, recordKeyNode } from '../jsdoc-constraints.js';
 import type { ConvertContext, Site, TypeParser } from './context.js';
 import { describe } from './context.js';
 
@@ -34,7 +35,9 @@ export function convertObjectStructure(type: ts.Type, site: Site, ctx: ConvertCo
     const optional = (prop.flags & ts.SymbolFlags.Optional) !== 0;
     // An optional property's `| undefined` is dropped by the union parser: absent, never undefined, on the wire.
     let converted = ctx.convert(checker.getTypeOfSymbol(prop), propSite);
-    const constraints = jsDocConstraints(prop, checker);
+    // The alias's constraints first (`amount: Currency`), then the property's own on top.
+    const annotation = decl && (ts.isPropertySignature(decl) || ts.isPropertyDeclaration(decl)) ? decl.type : undefined;
+    const constraints = [...aliasConstraints(annotation, checker), ...jsDocConstraints(prop, checker)];
     if (constraints.length) converted = applyConstraints(converted, constraints, propSite, ctx);
     const property: ObjectProperty = { name: prop.name, type: converted, optional, readonly: isReadonly(prop, decl) };
     const description = ts.displayPartsToString(prop.getDocumentationComment(checker)).trim();
@@ -50,23 +53,23 @@ export function convertObjectStructure(type: ts.Type, site: Site, ctx: ConvertCo
       break;
     }
   }
-  if (additional && properties.length === 0) return { kind: 'record', key: { kind: 'string' }, value: additional };
+  if (additional && properties.length === 0) return { kind: 'record', key: recordKey(site, ctx), value: additional };
   return additional ? { kind: 'object', properties, additionalProperties: additional } : { kind: 'object', properties };
+}
+
+/** The key of `Record<Currency, V>`: a string, with the constraints of the alias that names it. */
+function recordKey(site: Site, ctx: ConvertContext): StringType {
+  const annotation = (site.node as { type?: ts.Node }).type;
+  const keyNode = annotation && ts.isTypeNode(annotation) ? recordKeyNode(annotation, ctx.checker) : undefined;
+  const constraints = aliasConstraints(keyNode, ctx.checker);
+  if (!constraints.length) return { kind: 'string' };
+  const key = applyConstraints({ kind: 'string' }, constraints, { node: keyNode!, path: `${site.path}[key]` }, ctx);
+  return key.kind === 'string' ? key : { kind: 'string' };
 }
 
 function isReadonly(prop: ts.Symbol, decl: ts.Declaration | undefined): boolean {
   if (((prop as { links?: { checkFlags?: number } }).links?.checkFlags ?? 0) & CHECK_FLAGS_READONLY) return true;
   return !!decl && (ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Readonly) !== 0;
-}
-
-function jsDocConstraints(prop: ts.Symbol, checker: ts.TypeChecker): Constraint[] {
-  const out: Constraint[] = [];
-  for (const tag of prop.getJsDocTags(checker)) {
-    if (!isConstraintName(tag.name) || tag.name === 'type') continue;
-    const text = ts.displayPartsToString(tag.text);
-    out.push({ name: tag.name, value: jsDocValue(tag.name, text), source: `@${tag.name} ${text}`.trim() });
-  }
-  return out;
 }
 
 function hasDeprecatedTag(prop: ts.Symbol): boolean {

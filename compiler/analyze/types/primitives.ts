@@ -47,6 +47,13 @@ export const booleanParser: TypeParser = {
   parse: () => ({ kind: 'boolean' }),
 };
 
+/** `object` (the TypeScript keyword): any non-primitive, on the wire any JSON object. */
+export const nonPrimitiveParser: TypeParser = {
+  name: 'object keyword',
+  supports: (t) => has(t, ts.TypeFlags.NonPrimitive),
+  parse: () => ({ kind: 'record', key: { kind: 'string' }, value: { kind: 'unknown' } }),
+};
+
 export const symbolParser: TypeParser = {
   name: 'symbol',
   supports: (t) => has(t, ts.TypeFlags.ESSymbolLike),
