@@ -38,7 +38,7 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
   lines.push('export const app = {', `  name: ${JSON.stringify(model.app.name)},`, "  root: (await import('node:url')).fileURLToPath(new URL('..', import.meta.url)),", '  config: config ?? {},', '  match,', '  routes: [');
   model.routes.forEach((route, i) => lines.push(`    ${routeEntry(route, i, mwIndex)},`));
   lines.push('  ],', `  modules: { ${model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`).join(', ')} },`);
-  lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload }`).join(', ')}],`);
+  lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload, revive: effectValidators[${JSON.stringify(e.name)}]?.revivePayload }`).join(', ')}],`);
   lines.push('  versions,', '};', '');
   return { path: ENTRY_PATH, contents: lines.join('\n') };
 }

@@ -37,7 +37,7 @@ interface ModuleSpec {
 }
 
 export function emit(model: AppModel, options: ValidatorOptions, cache: ValidatorCache = new Map()): Artifact[] {
-  const specs: ModuleSpec[] = [...model.routes.map((route) => routeModule(route, model)), ...model.effects.map(effectModule)];
+  const specs: ModuleSpec[] = [...model.routes.map((route) => routeModule(route, model)), ...model.effects.map((effect) => effectModule(effect, model))];
   let compiler: Compiler | undefined; // created only if some module is not in the cache
   const artifacts: Artifact[] = [];
   const files: string[] = [];
@@ -91,10 +91,18 @@ function routeModule(route: RouteModel, model: AppModel): ModuleSpec {
   return { file: routeSchemaFile(route).replace(/\.json$/, '.mjs'), schemas, extra: extra.join('\n'), roots };
 }
 
-function effectModule(effect: AppModel['effects'][number]): ModuleSpec {
+/**
+ * An effect's payload validator checks the wire form (dates as ISO strings: enqueue sends the payload
+ * through JSON first), and `revivePayload` turns those strings back into Dates before `run`, so the
+ * effect gets the type it declares, in whichever process runs it.
+ */
+function effectModule(effect: AppModel['effects'][number], model: AppModel): ModuleSpec {
   const schemas: Record<string, JsonSchema> = {};
   if (effect.payload.kind !== 'unknown') schemas.payload = toJsonSchema(effect.payload, ref);
-  return { file: `effects/${effect.name}.mjs`, schemas, extra: '', roots: [effect.payload] };
+  const revivers: ReviverCode = { functions: new Map() };
+  const revive = reviveStatements(effect.payload, 'v', model.types, revivers);
+  const extra = revive ? [...revivers.functions.values(), `export function revivePayload(v) { ${revive} return v; }`].join('\n') : '';
+  return { file: `effects/${effect.name}.mjs`, schemas, extra, roots: [effect.payload] };
 }
 
 interface Compiler {

@@ -18,8 +18,10 @@ export interface EffectDefinition {
   name: string;
   run(payload: unknown, gctx: GlobalContext, ectx: EffectContext): unknown | Promise<unknown>;
   retry: { attempts: number; backoff: 'fixed' | 'exponential'; delayMs: number };
-  /** Precompiled payload validator (emitted by the validators emitter); absent = accept anything. */
+  /** Precompiled payload validator (emitted by the validators emitter), run on the wire form; absent = accept anything. */
   validate?(payload: unknown): { ok: true } | { ok: false; errors: { path: string; message: string }[] };
+  /** Turns the stored wire form back into the declared type (ISO strings → Dates) before `run`; absent when it holds no Date. */
+  revive?(payload: unknown): unknown;
 }
 
 export interface EffectsRuntimeOptions {
@@ -48,6 +50,12 @@ export interface EffectsRuntime {
   metrics(): Record<string, number>;
 }
 
+/** The payload as it is stored and as another process reads it back: a JSON copy (undefined → null). */
+function toWire(payload: unknown): unknown {
+  const text = JSON.stringify(payload);
+  return text === undefined ? null : (JSON.parse(text) as unknown);
+}
+
 export const DEFAULT_LEASE_MS = 30_000;
 export const DEFAULT_CONCURRENCY = 4;
 
@@ -62,9 +70,12 @@ export async function createEffectsRuntime(options: EffectsRuntimeOptions): Prom
     async enqueue(name: string, payload: unknown, enqueueOptions?: EnqueueOptions): Promise<string> {
       const definition = definitions.get(name);
       if (!definition) throw new UnknownEffectError(name, [...definitions.keys()]);
-      const checked = definition.validate?.(payload);
+      // The job travels as JSON: validate what will be stored (Dates as ISO strings, anything with
+      // toJSON in its wire form), on a copy, so the caller's object is never touched.
+      const wire = toWire(payload);
+      const checked = definition.validate?.(wire);
       if (checked && !checked.ok) throw new EffectPayloadError(name, checked.errors);
-      const job = { name, payload, maxAttempts: Math.max(1, definition.retry.attempts) } as Parameters<EffectBackend['enqueue']>[0];
+      const job = { name, payload: wire, maxAttempts: Math.max(1, definition.retry.attempts) } as Parameters<EffectBackend['enqueue']>[0];
       if (enqueueOptions?.delayMs !== undefined) job.delayMs = enqueueOptions.delayMs;
       if (enqueueOptions?.idempotencyKey !== undefined) job.idempotencyKey = enqueueOptions.idempotencyKey;
       const { id, deduped } = await backend.enqueue(job);

@@ -16,6 +16,8 @@ export interface RunnableEffect {
   name: string;
   run(payload: unknown, gctx: GlobalContext, ectx: EffectContext): unknown;
   retry: RetrySettings;
+  /** Wire form → the payload type `run` declares (ISO strings back to Dates). */
+  revive?(payload: unknown): unknown;
 }
 
 export interface PoolOptions {
@@ -110,7 +112,7 @@ export class WorkerPool {
     try {
       if (!definition) throw new Error(`no effect named '${job.name}' in this build`);
       const ectx: EffectContext = { attempt: job.attempt, jobId: job.id, log: jobLog };
-      await definition.run(job.payload, this.o.gctx, ectx);
+      await definition.run(definition.revive ? definition.revive(job.payload) : job.payload, this.o.gctx, ectx);
     } catch (error) {
       const message = error instanceof Error ? error.stack ?? error.message : String(error);
       failure = { error: message, retryAt: nextRunAt(definition?.retry ?? UNKNOWN_EFFECT_RETRY, job.attempt, job.maxAttempts) };

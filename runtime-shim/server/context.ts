@@ -69,6 +69,7 @@ function definition(effect: EffectEntry) {
     name: effect.name,
     run: effect.run as (payload: unknown, gctx: GlobalContext, ectx: never) => unknown,
     retry: effect.retry,
+    revive: effect.revive,
     validate: validate
       ? (payload: unknown) => (validate(payload) ? { ok: true as const } : { ok: false as const, errors: toValidationErrors('payload', validate.errors) })
       : undefined,
