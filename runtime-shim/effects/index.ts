@@ -11,6 +11,7 @@ import { WorkerPool, type RunnableEffect } from './worker-pool.js';
 export type { EffectBackend, JobView, JobStatus, JobPage, JobCounts, Lease, NewJob, InspectQuery, ClaimOptions } from './types.js';
 export { EffectPayloadError, UnknownEffectError } from './errors.js';
 export { openBackend, sqlitePath, DEFAULT_SQLITE_PATH } from './open-backend.js';
+export { EffectsConfigError, effectsConfigFor, backendTarget, formatConfigError } from './effects-config.js';
 export { retryDelay, nextRunAt } from './backoff.js';
 export { runWorker, type RunWorkerOptions, type WorkerHandle } from './run-worker.js';
 
@@ -29,6 +30,8 @@ export interface EffectsRuntimeOptions {
   config: EffectsConfig | undefined;
   /** app root: the sqlite default lives in <root>/.gati/data/ */
   root: string;
+  /** The config key `config` came from, for configuration errors (default 'effects'). */
+  configKey?: string;
   log: Logger;
 }
 
@@ -61,7 +64,7 @@ export const DEFAULT_CONCURRENCY = 4;
 
 export async function createEffectsRuntime(options: EffectsRuntimeOptions): Promise<EffectsRuntime> {
   const definitions = new Map<string, EffectDefinition>(options.definitions.map((d) => [d.name, d]));
-  const backend = await openBackend(options.config, options.root);
+  const backend = await openBackend(options.config, options.root, options.configKey);
   const metrics = new EffectMetrics();
   const pools: WorkerPool[] = [];
   let stopped = false;

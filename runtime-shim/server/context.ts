@@ -37,8 +37,10 @@ export function createProcessContext(app: CompiledApp, log: Logger, role: Role =
     async init() {
       if (app.effects.length) {
         // Loaded only by apps with effects: the backends' libraries stay out of the others.
-        const { createEffectsRuntime } = await import('../effects/index.js');
-        const runtime = await createEffectsRuntime({ definitions: app.effects.map(definition), config: app.config.effects, root: app.root, log: log.child({ component: 'effects' }) });
+        const { createEffectsRuntime, effectsConfigFor } = await import('../effects/index.js');
+        // In a deploy environment (GATI_ENV), its own `deploy.<env>.effects` if it has one.
+        const { config, key } = effectsConfigFor(app.config);
+        const runtime = await createEffectsRuntime({ definitions: app.effects.map(definition), config, configKey: key, root: app.root, log: log.child({ component: 'effects' }) });
         (gctx as { effects: unknown }).effects = runtime.effects;
         if (role !== 'api') runtime.startWorkers(gctx);
         effects = runtime;
