@@ -44,6 +44,14 @@ export async function effectsCommand(args: string[], term: Terminal, json: boole
     term.error(formatConfigError(error));
     return 1;
   }
+  // Redis down: say so rather than wait for it.
+  const availability = backend.availability;
+  await availability?.settled(5_000);
+  if (availability && !availability.up) {
+    term.error(`gati effects: the effects backend (${backend.kind}) is unreachable (${availability.reason}): is it running, and is the URL right?`);
+    await backend.close();
+    return 1;
+  }
   try {
     if (action === 'retry') return await retry(backend, rest[0]!, term, json);
     if (action === 'dead') return await dead(backend, term, json);

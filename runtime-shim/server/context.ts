@@ -13,6 +13,8 @@ export interface ProcessContext {
   init(): Promise<void>;
   /** Stops the workers (running jobs get `deadlineMs` to finish), then runs every module's close, in reverse order; errors are logged, not thrown. */
   close(deadlineMs?: number): Promise<void>;
+  /** Why this process cannot do all its work right now (the effects backend is unreachable), or null. */
+  notReady(): string | null;
 }
 
 export function createProcessContext(app: CompiledApp, log: Logger, role: Role = 'all'): ProcessContext {
@@ -31,9 +33,10 @@ export function createProcessContext(app: CompiledApp, log: Logger, role: Role =
     log,
   } as unknown as GlobalContext;
   const names = Object.keys(app.modules).sort();
-  let effects: { stop(deadlineMs: number): Promise<void> } | undefined;
+  let effects: { stop(deadlineMs: number): Promise<void>; notReady(): string | null } | undefined;
   return {
     gctx,
+    notReady: () => effects?.notReady() ?? null,
     async init() {
       if (app.effects.length) {
         // Loaded only by apps with effects: the backends' libraries stay out of the others.
