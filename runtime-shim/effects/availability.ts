@@ -14,7 +14,6 @@ export const MAX_REMINDER_MS = 5 * 60_000;
 export class BackendAvailability {
   private state: 'connecting' | 'up' | 'down' = 'connecting';
   private lastReason = 'connecting';
-  private since = Date.now();
   private readonly listeners = new Set<AvailabilityListener>();
 
   constructor(readonly backend: string) {}
@@ -28,15 +27,9 @@ export class BackendAvailability {
     return this.state === 'up' ? null : this.lastReason;
   }
 
-  /** When the current state began (epoch ms). */
-  get stateSince(): number {
-    return this.since;
-  }
-
   markUp(): void {
     if (this.state === 'up') return;
     this.state = 'up';
-    this.since = Date.now();
     for (const l of this.listeners) l(true);
   }
 
@@ -44,7 +37,6 @@ export class BackendAvailability {
     this.lastReason = describe(error);
     if (this.state === 'down') return;
     this.state = 'down';
-    this.since = Date.now();
     for (const l of this.listeners) l(false);
   }
 
