@@ -13,6 +13,7 @@ import { deployCommand } from './commands/deploy.js';
 import { versionsCommand } from './commands/versions.js';
 import { generateCommand } from './commands/generate.js';
 import { effectsCommand } from './commands/effects.js';
+import { formatConfigError, isEffectsConfigError } from '../runtime-shim/effects/effects-config.js';
 
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
@@ -121,6 +122,11 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (error) {
+    // A configuration problem found while starting (GATI4020 in `gati dev`, say) is the user's to fix.
+    if (isEffectsConfigError(error)) {
+      term.error(formatConfigError(error));
+      return 1;
+    }
     return internalError(error, term);
   }
 }

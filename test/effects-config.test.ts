@@ -61,6 +61,13 @@ test('gati effects without REDIS_URL: the same GATI4020, exit 1', () => {
   assert.not.match(r.stderr, /GATI9001/);
 });
 
+test('gati dev without REDIS_URL: the same GATI4020, exit 1 (not GATI9001)', () => {
+  const r = run([GATI_BIN, 'dev', dir], dir);
+  assert.is(r.status, 1, r.stderr + r.stdout);
+  assert.match(r.stderr, "error GATI4020: 'effects.backend' is 'redis', but there is no Redis URL");
+  assert.not.match(r.stderr, /GATI9001/);
+});
+
 test('a REDIS_URL that is not a Redis URL: GATI4020, without echoing the value (it may hold a password)', () => {
   const r = run([GATI_BIN, 'start', dir], dir, { REDIS_URL: 'admin:s3cret@redis-host:6379' });
   assert.is(r.status, 1, r.stderr);

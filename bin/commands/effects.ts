@@ -23,7 +23,7 @@ export async function effectsCommand(args: string[], term: Terminal, json: boole
   const { config } = await loadConfig(root, discoverApp(root).configFiles, bag);
   if (bag.hasErrors && reportDiagnostics(bag.sorted().filter((d) => d.severity === 'error'), root, term, json)) return 1;
   // The backend `gati start` would open here: in a deploy environment (GATI_ENV), its own.
-  const { effectsConfigFor, EffectsConfigError, formatConfigError } = await import('../../runtime-shim/effects/effects-config.js');
+  const { effectsConfigFor, isEffectsConfigError, formatConfigError } = await import('../../runtime-shim/effects/effects-config.js');
   const { config: effectsConfig, key } = effectsConfigFor(config) as { config: EffectsConfig | undefined; key: string };
   const { openBackend, sqlitePath } = await import('../../runtime-shim/effects/open-backend.js');
   if (effectsConfig?.backend !== 'redis' && !existsSync(sqlitePath(effectsConfig, root))) {
@@ -40,7 +40,7 @@ export async function effectsCommand(args: string[], term: Terminal, json: boole
   try {
     backend = await openBackend(effectsConfig, root, key);
   } catch (error) {
-    if (!(error instanceof EffectsConfigError)) throw error;
+    if (!isEffectsConfigError(error)) throw error;
     term.error(formatConfigError(error));
     return 1;
   }

@@ -51,6 +51,15 @@ export function backendTarget(config: EffectsConfig | undefined, root: string, k
   return { kind: 'redis', url };
 }
 
+/**
+ * By name, not instanceof: the server bundle may carry its own copy of this module (esbuild inlines
+ * the runtime), whose class is not the CLI's.
+ */
+export function isEffectsConfigError(error: unknown): error is EffectsConfigError {
+  const e = error as Partial<EffectsConfigError> | null;
+  return e instanceof Error && e.name === 'EffectsConfigError' && typeof e.code === 'string' && typeof e.hint === 'string';
+}
+
 /** The diagnostic line a CLI prints for it, as `gati build` prints its diagnostics. */
 export function formatConfigError(error: EffectsConfigError): string {
   return `error ${error.code}: ${error.message}\n\n  hint: ${error.hint}`;

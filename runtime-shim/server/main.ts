@@ -9,12 +9,12 @@ import type { Role } from './context.js';
 /** Checks what the effects backend needs from the environment (GATI4020); prints it and exits 1 when something is wrong. */
 async function exitOnConfigError(app: CompiledApp): Promise<void> {
   if (app.effects.length === 0) return;
-  const { effectsConfigFor, backendTarget, EffectsConfigError, formatConfigError } = await import('../effects/effects-config.js');
+  const { effectsConfigFor, backendTarget, isEffectsConfigError, formatConfigError } = await import('../effects/effects-config.js');
   try {
     const { config, key } = effectsConfigFor(app.config);
     backendTarget(config, app.root, key);
   } catch (error) {
-    if (!(error instanceof EffectsConfigError)) throw error;
+    if (!isEffectsConfigError(error)) throw error;
     process.stderr.write(`${formatConfigError(error)}\n`);
     process.exit(1);
   }
