@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createTerminal, type Terminal } from './terminal.js';
+import { formatConfigError, isEffectsConfigError } from '../runtime-shim/effects/effects-config.js';
 
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
@@ -126,6 +127,11 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (error) {
+    // A configuration problem found while starting (GATI4020 in `gati dev`, say) is the user's to fix.
+    if (isEffectsConfigError(error)) {
+      term.error(formatConfigError(error));
+      return 1;
+    }
     return internalError(error, term);
   }
 }

@@ -6,6 +6,7 @@ import type { AppModel } from './model/app-model.js';
 import type { DiagnosticBag } from './diagnostics/diagnostic.js';
 import { deployedEffectsProblem, splitComponents } from '../emitters/infra/plan.js';
 import { locateKey } from './config/validate-config.js';
+import { effectsConfigFor } from '../runtime-shim/effects/effects-config.js';
 
 /** The config file (relative to the app root) and its text, to point at its keys. */
 export interface ConfigSource {
@@ -42,17 +43,17 @@ function checkDeployedEffects(model: AppModel, config: GatiConfig, diagnostics: 
     const many = onSqlite.length > 1;
     diagnostics.report(
       'GATI3011',
-      `deploy environment${many ? 's' : ''} ${onSqlite.map((e) => `'${e}'`).join(', ')} cannot run the app's effects (${names}) on the embedded SQLite backend${config.effects?.backend === undefined ? ' (the default)' : ''}: ` +
+      `deploy environment${many ? 's' : ''} ${onSqlite.map((e) => `'${e}'`).join(', ')} cannot run the app's effects (${names}) on the embedded SQLite backend${onSqlite.every((env) => effectsConfigFor(config, env).config?.backend === undefined) ? ' (the default)' : ''}: ` +
         `${many ? 'their' : 'its'} api and worker pods must share one queue, and each pod would get a file of its own, on a read-only root file system`,
-      { span: at(config.effects ? 'effects' : 'deploy') },
+      { span: at(config.effects ? 'effects' : 'deploy'), hint: `Give ${many ? 'each' : 'the'} environment Redis: deploy.${onSqlite[0]}.effects: { backend: 'redis' } with REDIS_URL in deploy.${onSqlite[0]}.secrets (or set effects.backend: 'redis' for every environment). Local builds and \`gati dev\` keep SQLite.` },
     );
   }
   for (const { env, problem } of problems) {
     if (problem !== 'redis-url') continue;
     diagnostics.report(
       'GATI3011',
-      `deploy environment '${env}' gives its pods no Redis URL for the effects: 'effects.url' is not set, and 'deploy.${env}' has no REDIS_URL in 'env' or 'secrets'`,
-      { span: at(env), hint: `Set 'effects.url', or pass the URL as a secret: deploy.${env}.secrets: { REDIS_URL: { secret: '<name>', key: '<key>' } }.` },
+      `deploy environment '${env}' gives its pods no Redis URL for the effects: '${effectsConfigFor(config, env).key}.url' is not set, and 'deploy.${env}' has no REDIS_URL in 'env' or 'secrets'`,
+      { span: at(env), hint: `Set '${effectsConfigFor(config, env).key}.url', or pass the URL as a secret: deploy.${env}.secrets: { REDIS_URL: { secret: '<name>', key: '<key>' } }.` },
     );
   }
 }

@@ -56,6 +56,9 @@ export interface EffectsConfig {
   concurrency?: number;
 }
 
+/** `deploy.<env>.effects`: the backend keys of `effects` but the SQLite file (pods share no disk). */
+export type DeployEffectsConfig = Omit<EffectsConfig, 'path'>;
+
 export interface ModuleSourceConfig {
   /** An npm package whose exports become the module's methods. */
   package?: string;
@@ -143,6 +146,12 @@ export interface DeployEnvConfig {
   /** 'domain': one Deployment (and autoscaler) per top-level folder of src/handlers (default 'none'). */
   split?: 'none' | 'domain';
   workers?: WorkersDeployConfig;
+  /**
+   * The effects backend of this environment's pods, instead of the top-level `effects` (which
+   * `gati dev` and a local `gati start` keep using): e.g. SQLite locally, `{ backend: 'redis' }` here.
+   * The pods select it through GATI_ENV.
+   */
+  effects?: DeployEffectsConfig;
   /** Plain environment variables (a ConfigMap). */
   env?: Record<string, string>;
   /** Environment variables read from Secret keys. */

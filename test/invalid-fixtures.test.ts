@@ -2,7 +2,7 @@
 // must match expected.txt, and must include the code the case is named after.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp } from '../compiler/build.js';
 import { formatCompact } from '../compiler/diagnostics/format.js';
@@ -10,7 +10,9 @@ import { fixture } from './helpers/paths.js';
 import { assertGolden } from './helpers/golden.js';
 
 const ROOT = fixture('invalid');
-const cases = readdirSync(ROOT).filter((name) => /^gati\d{4}-/.test(name)).sort();
+// A case with expected-start.txt instead is a problem only `gati start` can see (GATI4020): its build
+// passes, and test/effects-config.test.ts checks what start prints.
+const cases = readdirSync(ROOT).filter((name) => /^gati\d{4}-/.test(name) && !existsSync(join(ROOT, name, 'expected-start.txt'))).sort();
 
 test('there is an invalid fixture for several codes', () => {
   assert.ok(cases.length >= 30, `${cases.length} cases`);

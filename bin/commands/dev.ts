@@ -29,7 +29,14 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     await loop.dispose();
     return 1;
   }
-  let current: Generation | undefined = await load(root, log);
+  let current: Generation | undefined;
+  try {
+    current = await load(root, log);
+  } catch (error) {
+    // E.g. GATI4020 (Redis without a URL): bin/gati.ts prints it; the rebuild loop must not keep the process alive.
+    await loop.dispose();
+    throw error;
+  }
   const server = createNodeServer(async (req) => {
     const gen = current!;
     gen.inFlight++;

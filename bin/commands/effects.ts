@@ -22,7 +22,9 @@ export async function effectsCommand(args: string[], term: Terminal, json: boole
   const bag = new DiagnosticBag();
   const { config } = await loadConfig(root, discoverApp(root).configFiles, bag);
   if (bag.hasErrors && reportDiagnostics(bag.sorted().filter((d) => d.severity === 'error'), root, term, json)) return 1;
-  const effectsConfig: EffectsConfig | undefined = config.effects;
+  // The backend `gati start` would open here: in a deploy environment (GATI_ENV), its own.
+  const { effectsConfigFor, isEffectsConfigError, formatConfigError } = await import('../../runtime-shim/effects/effects-config.js');
+  const { config: effectsConfig, key } = effectsConfigFor(config) as { config: EffectsConfig | undefined; key: string };
   const { openBackend, sqlitePath } = await import('../../runtime-shim/effects/open-backend.js');
   if (effectsConfig?.backend !== 'redis' && !existsSync(sqlitePath(effectsConfig, root))) {
     // Nothing was ever enqueued here: say so rather than create an empty database.
@@ -34,7 +36,22 @@ export async function effectsCommand(args: string[], term: Terminal, json: boole
     else term.info(`no jobs yet (no effects database at ${sqlitePath(effectsConfig, root)})`);
     return 0;
   }
-  const backend = await openBackend(effectsConfig, root);
+  let backend: EffectBackend;
+  try {
+    backend = await openBackend(effectsConfig, root, key);
+  } catch (error) {
+    if (!isEffectsConfigError(error)) throw error;
+    term.error(formatConfigError(error));
+    return 1;
+  }
+  // Redis down: say so rather than wait for it.
+  const availability = backend.availability;
+  await availability?.settled(5_000);
+  if (availability && !availability.up) {
+    term.error(`gati effects: the effects backend (${backend.kind}) is unreachable (${availability.reason}): is it running, and is the URL right?`);
+    await backend.close();
+    return 1;
+  }
   try {
     if (action === 'retry') return await retry(backend, rest[0]!, term, json);
     if (action === 'dead') return await dead(backend, term, json);

@@ -10,6 +10,8 @@ const quantities = { type: 'object', properties: { cpu: { type: 'string', patter
 const replicas = { type: 'object', properties: { min: positiveInt, max: positiveInt }, additionalProperties: false };
 const resources = { type: 'object', properties: { requests: quantities, limits: quantities }, additionalProperties: false };
 const isoDate = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$' };
+const effectsBackend = { enum: ['sqlite', 'redis'] };
+const redisUrl = { type: 'string', pattern: '^rediss?://' };
 const closed = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'object', properties, additionalProperties: false, ...extra });
 
 export const CONFIG_SCHEMA = closed({
@@ -37,9 +39,9 @@ export const CONFIG_SCHEMA = closed({
     },
   }),
   effects: closed({
-    backend: { enum: ['sqlite', 'redis'] },
+    backend: effectsBackend,
     path: { type: 'string', minLength: 1 },
-    url: { type: 'string', pattern: '^rediss?://' },
+    url: redisUrl,
     concurrency: positiveInt,
   }),
   modules: {
@@ -67,6 +69,7 @@ export const CONFIG_SCHEMA = closed({
         cpuTarget: percent,
         split: { enum: ['none', 'domain'] },
         workers: closed({ enabled: { type: 'boolean' }, replicas, resources, cpuTarget: percent }),
+        effects: closed({ backend: effectsBackend, url: redisUrl, concurrency: positiveInt }),
         env: { type: 'object', additionalProperties: { type: 'string' }, propertyNames: envName },
         secrets: { type: 'object', additionalProperties: closed({ secret: dnsName, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]+$' } }, { required: ['secret', 'key'] }), propertyNames: envName },
         tls: closed({ email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' }, staging: { type: 'boolean' } }),

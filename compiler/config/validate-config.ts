@@ -4,13 +4,17 @@ import type { ErrorObject } from 'ajv';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 import { checkDeployConfig } from './check-deploy.js';
+import { checkEffectsConfig } from './check-effects.js';
 import type { GatiConfig } from '../../runtime-shim/config.js';
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 
 export function validateConfig(raw: unknown, file: string, text: string, diagnostics: DiagnosticBag): boolean {
   validator ??= new Ajv({ allErrors: true, strict: true }).compile(CONFIG_SCHEMA);
-  if (validator(raw)) return checkDeployConfig(raw as GatiConfig, file, text, diagnostics);
+  if (validator(raw)) {
+    checkEffectsConfig(raw as GatiConfig, file, text, diagnostics);
+    return checkDeployConfig(raw as GatiConfig, file, text, diagnostics);
+  }
   for (const error of collapse(validator.errors ?? [])) {
     const at = error.instancePath.slice(1).replace(/\//g, '.');
     const key = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty: string }).additionalProperty : at.split('.').pop() ?? '';

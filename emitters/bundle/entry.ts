@@ -30,15 +30,18 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
   model.modules.forEach((m, i) => lines.push(`import * as mod${i} from ${JSON.stringify(fromEntry(m.file))};`));
   model.effects.forEach((e, i) => lines.push(`import * as eff${i} from ${JSON.stringify(fromEntry(e.file))};`));
   // The server needs no `deploy` section; leaving it out keeps the image (and its tag) unchanged
-  // when only deployment settings change.
-  const { deploy: _deploy, ...runtimeConfig } = options.config;
+  // when only deployment settings change. Only each environment's `effects` stays: a pod picks its
+  // backend by GATI_ENV (runtime-shim/effects/effects-config.ts).
+  const { deploy, ...rest } = options.config;
+  const deployEffects = Object.entries(deploy ?? {}).filter(([, d]) => d.effects !== undefined).map(([env, d]) => [env, { effects: d.effects }]);
+  const runtimeConfig = deployEffects.length ? { ...rest, deploy: Object.fromEntries(deployEffects) } : rest;
   lines.push(options.configScript ? `import config from ${JSON.stringify(fromEntry(options.configScript))};` : `const config = ${JSON.stringify(runtimeConfig)};`);
   const mwIndex = new Map(model.middleware.map((m, i) => [m.file, i]));
   lines.push('', '/** A `_middleware` file exports one middleware or an array of them. */', 'const chain = (ns) => (ns.middleware === undefined ? [] : [].concat(ns.middleware));', '');
   lines.push('export const app = {', `  name: ${JSON.stringify(model.app.name)},`, "  root: (await import('node:url')).fileURLToPath(new URL('..', import.meta.url)),", '  config: config ?? {},', '  match,', '  routes: [');
   model.routes.forEach((route, i) => lines.push(`    ${routeEntry(route, i, mwIndex)},`));
   lines.push('  ],', `  modules: { ${model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`).join(', ')} },`);
-  lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload }`).join(', ')}],`);
+  lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload, revive: effectValidators[${JSON.stringify(e.name)}]?.revivePayload }`).join(', ')}],`);
   lines.push('  versions,', '};', '');
   return { path: ENTRY_PATH, contents: lines.join('\n') };
 }

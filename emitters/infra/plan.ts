@@ -2,6 +2,7 @@
 // The infrastructure emitters (k8s, aws, azure, docker) and `gati deploy` read only this.
 import type { AppModel } from '../../compiler/model/app-model.js';
 import type { DeployEnvConfig, DeployProvider, GatiConfig, ResourceQuantities } from '../../runtime-shim/config.js';
+import { effectsConfigFor } from '../../runtime-shim/effects/effects-config.js';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_SHUTDOWN_MS = 10_000;
@@ -155,9 +156,11 @@ export function planEnv(model: AppModel, config: GatiConfig, env: string, tag: s
  */
 export function deployedEffectsProblem(model: AppModel, config: GatiConfig, env: string): 'sqlite' | 'redis-url' | null {
   if (model.effects.length === 0) return null;
-  if ((config.effects?.backend ?? 'sqlite') === 'sqlite') return 'sqlite';
+  // The environment's own backend (`deploy.<env>.effects`) when it has one: a local SQLite is fine.
+  const effects = effectsConfigFor(config, env).config;
+  if ((effects?.backend ?? 'sqlite') === 'sqlite') return 'sqlite';
   const d = config.deploy?.[env];
-  if (config.effects?.url === undefined && d?.env?.['REDIS_URL'] === undefined && d?.secrets?.['REDIS_URL'] === undefined) return 'redis-url';
+  if (effects?.url === undefined && d?.env?.['REDIS_URL'] === undefined && d?.secrets?.['REDIS_URL'] === undefined) return 'redis-url';
   return null;
 }
 

@@ -40,7 +40,7 @@ export interface ModuleSpec {
 }
 
 export function emit(model: AppModel, options: ValidatorOptions, cache: ValidatorCache = new Map()): Artifact[] {
-  const specs: ModuleSpec[] = [...model.routes.map((route) => routeModule(route, model.types)), ...model.effects.map(effectModule)];
+  const specs: ModuleSpec[] = [...model.routes.map((route) => routeModule(route, model.types)), ...model.effects.map((effect) => effectModule(effect, model.types))];
   const artifacts: Artifact[] = [];
   const files: string[] = [];
   for (const { spec, key, text } of compileModules(specs, model.types, options, cache)) {
@@ -114,10 +114,18 @@ export function routeModule(route: RouteShape, types: Record<string, NamedType>,
   return { file, schemas, extra: extra.join('\n'), roots };
 }
 
-function effectModule(effect: AppModel['effects'][number]): ModuleSpec {
+/**
+ * An effect's payload validator checks the wire form (dates as ISO strings: enqueue sends the payload
+ * through JSON first), and `revivePayload` turns those strings back into Dates before `run`, so the
+ * effect gets the type it declares, in whichever process runs it.
+ */
+function effectModule(effect: AppModel['effects'][number], types: Record<string, NamedType>): ModuleSpec {
   const schemas: Record<string, JsonSchema> = {};
   if (effect.payload.kind !== 'unknown') schemas.payload = toJsonSchema(effect.payload, ref);
-  return { file: `effects/${effect.name}.mjs`, schemas, extra: '', roots: [effect.payload] };
+  const revivers: ReviverCode = { functions: new Map() };
+  const revive = reviveStatements(effect.payload, 'v', types, revivers);
+  const extra = revive ? [...revivers.functions.values(), `export function revivePayload(v) { ${revive} return v; }`].join('\n') : '';
+  return { file: `effects/${effect.name}.mjs`, schemas, extra, roots: [effect.payload] };
 }
 
 interface Compiler {

@@ -4,13 +4,16 @@ import type { EffectsConfig } from '../config.js';
 import type { EffectContext, Effects, EnqueueOptions, GlobalContext, Logger } from '../types.js';
 import type { EffectBackend } from './types.js';
 import { openBackend } from './open-backend.js';
-import { EffectPayloadError, UnknownEffectError } from './errors.js';
+import { EffectPayloadError, EffectsUnavailableError, UnknownEffectError } from './errors.js';
+import { logOutages } from './availability.js';
 import { EffectMetrics } from './metrics.js';
 import { WorkerPool, type RunnableEffect } from './worker-pool.js';
 
 export type { EffectBackend, JobView, JobStatus, JobPage, JobCounts, Lease, NewJob, InspectQuery, ClaimOptions } from './types.js';
-export { EffectPayloadError, UnknownEffectError } from './errors.js';
+export { EffectPayloadError, EffectsUnavailableError, UnknownEffectError, RETRY_AFTER_SECONDS } from './errors.js';
+export { BackendAvailability, logOutages } from './availability.js';
 export { openBackend, sqlitePath, DEFAULT_SQLITE_PATH } from './open-backend.js';
+export { EffectsConfigError, effectsConfigFor, backendTarget, formatConfigError } from './effects-config.js';
 export { retryDelay, nextRunAt } from './backoff.js';
 export { runWorker, type RunWorkerOptions, type WorkerHandle } from './run-worker.js';
 
@@ -18,8 +21,10 @@ export interface EffectDefinition {
   name: string;
   run(payload: unknown, gctx: GlobalContext, ectx: EffectContext): unknown | Promise<unknown>;
   retry: { attempts: number; backoff: 'fixed' | 'exponential'; delayMs: number };
-  /** Precompiled payload validator (emitted by the validators emitter); absent = accept anything. */
+  /** Precompiled payload validator (emitted by the validators emitter), run on the wire form; absent = accept anything. */
   validate?(payload: unknown): { ok: true } | { ok: false; errors: { path: string; message: string }[] };
+  /** Turns the stored wire form back into the declared type (ISO strings → Dates) before `run`; absent when it holds no Date. */
+  revive?(payload: unknown): unknown;
 }
 
 export interface EffectsRuntimeOptions {
@@ -27,6 +32,8 @@ export interface EffectsRuntimeOptions {
   config: EffectsConfig | undefined;
   /** app root: the sqlite default lives in <root>/.gati/data/ */
   root: string;
+  /** The config key `config` came from, for configuration errors (default 'effects'). */
+  configKey?: string;
   log: Logger;
 }
 
@@ -44,16 +51,30 @@ export interface EffectsRuntime {
   /** Graceful: stop claiming, let running jobs finish up to deadlineMs, leave unfinished ones to be re-claimed after their lease. */
   stop(deadlineMs: number): Promise<void>;
   backend: EffectBackend;
+  /** Why the backend cannot be used right now (for /_ready), or null when it can. */
+  notReady(): string | null;
   /** counters: enqueued, completed, failed, dead, and duration sums, per effect name. */
   metrics(): Record<string, number>;
 }
 
+/** The payload as it is stored and as another process reads it back: a JSON copy (undefined → null). */
+function toWire(payload: unknown): unknown {
+  const text = JSON.stringify(payload);
+  return text === undefined ? null : (JSON.parse(text) as unknown);
+}
+
 export const DEFAULT_LEASE_MS = 30_000;
 export const DEFAULT_CONCURRENCY = 4;
+/** At start, how long to wait for a networked backend to answer before serving without it. */
+export const CONNECT_WAIT_MS = 3_000;
 
 export async function createEffectsRuntime(options: EffectsRuntimeOptions): Promise<EffectsRuntime> {
   const definitions = new Map<string, EffectDefinition>(options.definitions.map((d) => [d.name, d]));
-  const backend = await openBackend(options.config, options.root);
+  const backend = await openBackend(options.config, options.root, options.configKey);
+  const availability = backend.availability;
+  const stopOutageLog = availability ? logOutages(availability, options.log) : () => undefined;
+  // Serve at once if Redis answers quickly or refuses; an outage is logged and reported by /_ready.
+  await availability?.settled(CONNECT_WAIT_MS);
   const metrics = new EffectMetrics();
   const pools: WorkerPool[] = [];
   let stopped = false;
@@ -62,12 +83,25 @@ export async function createEffectsRuntime(options: EffectsRuntimeOptions): Prom
     async enqueue(name: string, payload: unknown, enqueueOptions?: EnqueueOptions): Promise<string> {
       const definition = definitions.get(name);
       if (!definition) throw new UnknownEffectError(name, [...definitions.keys()]);
-      const checked = definition.validate?.(payload);
+      // The job travels as JSON: validate what will be stored (Dates as ISO strings, anything with
+      // toJSON in its wire form), on a copy, so the caller's object is never touched.
+      const wire = toWire(payload);
+      const checked = definition.validate?.(wire);
       if (checked && !checked.ok) throw new EffectPayloadError(name, checked.errors);
-      const job = { name, payload, maxAttempts: Math.max(1, definition.retry.attempts) } as Parameters<EffectBackend['enqueue']>[0];
+      const job = { name, payload: wire, maxAttempts: Math.max(1, definition.retry.attempts) } as Parameters<EffectBackend['enqueue']>[0];
       if (enqueueOptions?.delayMs !== undefined) job.delayMs = enqueueOptions.delayMs;
       if (enqueueOptions?.idempotencyKey !== undefined) job.idempotencyKey = enqueueOptions.idempotencyKey;
-      const { id, deduped } = await backend.enqueue(job);
+      // A backend that is known to be down answers 503 at once (the outage is logged once, apart).
+      if (availability && !availability.up) throw new EffectsUnavailableError(name, backend.kind);
+      let stored: { id: string; deduped: boolean };
+      try {
+        stored = await backend.enqueue(job);
+      } catch (error) {
+        if (!availability) throw error;
+        if (availability.up) options.log.error({ err: String(error), effect: name }, 'effects: enqueue failed');
+        throw new EffectsUnavailableError(name, backend.kind, { cause: error });
+      }
+      const { id, deduped } = stored;
       metrics.add(name, deduped ? 'deduped' : 'enqueued');
       return id;
     },
@@ -76,6 +110,7 @@ export async function createEffectsRuntime(options: EffectsRuntimeOptions): Prom
   return {
     effects,
     backend,
+    notReady: () => (availability && !availability.up ? `the effects backend (${backend.kind}) is unreachable (${availability.reason}); retrying in the background` : null),
     metrics: () => metrics.snapshot(),
     startWorkers(gctx, startOptions) {
       if (stopped) throw new Error('the effects runtime is stopped');
@@ -83,6 +118,7 @@ export async function createEffectsRuntime(options: EffectsRuntimeOptions): Prom
         new WorkerPool({
           backend,
           definitions: definitions as Map<string, RunnableEffect>,
+          availability,
           gctx,
           log: options.log,
           metrics,
@@ -95,6 +131,7 @@ export async function createEffectsRuntime(options: EffectsRuntimeOptions): Prom
       if (stopped) return;
       stopped = true;
       await Promise.all(pools.map((p) => p.stop(deadlineMs)));
+      stopOutageLog();
       // Whatever the pools left running keeps going until the process ends, but cannot write any more.
       await backend.close();
     },

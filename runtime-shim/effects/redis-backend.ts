@@ -18,6 +18,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { requireDependency } from '../dependency.js';
+import { BackendAvailability } from './availability.js';
 import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobStatus, JobView, Lease, NewJob } from './types.js';
 
 export interface RedisBackendOptions {
@@ -52,16 +53,35 @@ export function parseRedisUrl(url: string): { url: string; prefix: string } {
   return { url: parsed.toString(), prefix };
 }
 
+/** Reconnect delays: 500 ms, doubling, at most 5 s (ioredis calls it once per failed attempt). */
+const reconnectDelay = (attempt: number) => Math.min(250 * 2 ** Math.min(attempt, 5), 5000);
+
+/**
+ * Opens the connections without waiting for Redis: a server whose Redis is down still starts (its
+ * /_ready says why), and everything resumes when Redis is back. Two connections: the queue's fails
+ * fast while Redis is away (no offline queue, no retries: enqueue answers 503 at once instead of
+ * hanging, BullMQ's advice for a Queue) and reports availability; the workers' waits and retries
+ * across an outage (BullMQ requires that of a Worker), so claims simply resume.
+ */
 export async function openRedisBackend(options: RedisBackendOptions): Promise<EffectBackend> {
   const { Queue: QueueClass, Worker: WorkerClass, Job: JobClass } = requireDependency<typeof import('bullmq')>('bullmq');
   const { Redis: RedisClass } = requireDependency<typeof import('ioredis')>('ioredis');
   const { url, prefix } = parseRedisUrl(options.url);
-  const connection = new RedisClass(url, { maxRetriesPerRequest: null });
+  const availability = new BackendAvailability('redis');
+  const connection = new RedisClass(url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: reconnectDelay });
+  const workerConnection = new RedisClass(url, { maxRetriesPerRequest: null, retryStrategy: reconnectDelay });
+  let closing = false;
+  connection.on('ready', () => availability.markUp());
+  connection.on('error', (error: unknown) => closing || availability.markDown(error));
+  // A close after a failed attempt keeps that attempt's reason (ECONNREFUSED says more).
+  connection.on('close', () => closing || !availability.up || availability.markDown(new Error('connection closed')));
+  // The queue connection reports the outage; without a listener ioredis would print each failed reconnect.
+  workerConnection.on('error', () => undefined);
   const queue = new QueueClass(QUEUE, { connection, prefix });
-  await queue.waitUntilReady();
-  const makeWorker = (leaseMs: number) =>
-    new WorkerClass(QUEUE, null, {
-      connection,
+  queue.on('error', () => undefined);
+  const makeWorker = (leaseMs: number) => {
+    const worker = new WorkerClass(QUEUE, null, {
+      connection: workerConnection,
       prefix,
       autorun: false,
       lockDuration: leaseMs,
@@ -69,7 +89,17 @@ export async function openRedisBackend(options: RedisBackendOptions): Promise<Ef
       maxStalledCount: MAX_STALLED,
       drainDelay: 1,
     });
-  return new RedisBackend(queue, connection, prefix, makeWorker, (id) => JobClass.fromId(queue, id) as Promise<Job | undefined>);
+    worker.on('error', () => undefined);
+    return worker;
+  };
+  /** The connections this function opened (BullMQ leaves connections it was given to their owner). */
+  const close = async (graceful: boolean) => {
+    closing = true;
+    if (graceful) await Promise.all([connection.quit(), workerConnection.quit()]).catch(() => undefined);
+    connection.disconnect();
+    workerConnection.disconnect();
+  };
+  return new RedisBackend(queue, connection, prefix, makeWorker, (id) => JobClass.fromId(queue, id) as Promise<Job | undefined>, availability, close);
 }
 
 /** The BullMQ id of a keyed job: one key, one job (not an integer, which BullMQ refuses). */
@@ -125,6 +155,8 @@ class RedisBackend implements EffectBackend {
     private readonly prefix: string,
     private readonly makeWorker: (leaseMs: number) => Worker,
     private readonly fromId: (id: string) => Promise<Job | undefined>,
+    readonly availability: BackendAvailability,
+    private readonly closeConnections: (graceful: boolean) => Promise<void>,
   ) {}
 
   private get cancelledKey(): string {
@@ -369,8 +401,16 @@ class RedisBackend implements EffectBackend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.worker?.close();
-    await this.queue.close();
-    await this.redis.quit().catch(() => undefined);
+    // While Redis is away, BullMQ's graceful close would wait for it: then just drop the connections.
+    if (this.availability.up) {
+      await this.worker?.close();
+      await this.queue.close();
+      await this.closeConnections(true);
+      return;
+    }
+    // Ending the connections first makes BullMQ's pending waits for them fail instead of hanging.
+    await this.closeConnections(false);
+    void this.worker?.close(true).catch(() => undefined);
+    void this.queue.close().catch(() => undefined);
   }
 }

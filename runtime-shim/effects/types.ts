@@ -1,5 +1,6 @@
 // The one interface every effects backend implements (SQLite, Redis/BullMQ), and the job as the
 // runtime, the CLI and a control panel see it. test/effects-contract.test.ts runs one suite against each.
+import type { BackendAvailability } from './availability.js';
 
 export type JobStatus = 'queued' | 'running' | 'completed' | 'dead' | 'cancelled';
 export const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'completed', 'dead', 'cancelled'];
@@ -65,6 +66,8 @@ export type JobCounts = Record<string, Partial<Record<JobStatus, number>>>;
 
 export interface EffectBackend {
   readonly kind: 'sqlite' | 'redis';
+  /** A backend behind a network connection reports whether it is reachable (absent: always, as SQLite's file). */
+  readonly availability?: BackendAvailability;
   /** Resolves once the job is durably stored. */
   enqueue(job: NewJob): Promise<{ id: string; deduped: boolean }>;
   /** Atomically takes the ready job with the earliest run time (across processes), or null. */

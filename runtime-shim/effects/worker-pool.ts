@@ -11,11 +11,14 @@ import type { EffectContext, GlobalContext, Logger } from '../types.js';
 import type { ClaimOptions, EffectBackend, Lease } from './types.js';
 import { nextRunAt, type RetrySettings } from './backoff.js';
 import type { EffectMetrics } from './metrics.js';
+import type { BackendAvailability } from './availability.js';
 
 export interface RunnableEffect {
   name: string;
   run(payload: unknown, gctx: GlobalContext, ectx: EffectContext): unknown;
   retry: RetrySettings;
+  /** Wire form → the payload type `run` declares (ISO strings back to Dates). */
+  revive?(payload: unknown): unknown;
 }
 
 export interface PoolOptions {
@@ -26,12 +29,16 @@ export interface PoolOptions {
   metrics: EffectMetrics;
   concurrency: number;
   leaseMs: number;
+  /** A networked backend's reachability: while it is down, failed claims wait for it quietly. */
+  availability?: BackendAvailability | undefined;
 }
 
 /** Used for a job whose effect this build does not know (a newer deploy enqueued it): retried, then dead. */
 const UNKNOWN_EFFECT_RETRY: RetrySettings = { attempts: 3, backoff: 'exponential', delayMs: 30_000 };
 /** How long the fetch loop's one waiting claim waits before it looks at `stopping` again. */
 const WAIT_MS = 1000;
+/** After a failed claim the loop waits 1 s, doubling per failure in a row, at most this long. */
+const MAX_CLAIM_BACKOFF_MS = 30_000;
 
 export class WorkerPool {
   readonly workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -52,6 +59,7 @@ export class WorkerPool {
   }
 
   private async fetchLoop(): Promise<void> {
+    let failures = 0;
     while (!this.stopping) {
       if (this.chains.size >= this.o.concurrency) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
@@ -62,10 +70,17 @@ export class WorkerPool {
         lease = await this.o.backend.claim(this.waiting);
       } catch (error) {
         if (this.stopping) break;
-        this.o.log.error({ err: String(error) }, 'effects: claiming a job failed; retrying in 1 s');
-        await new Promise((r) => setTimeout(r, 1000));
+        const delay = Math.min(1000 * 2 ** failures++, MAX_CLAIM_BACKOFF_MS);
+        const availability = this.o.availability;
+        // During an outage the availability log speaks for it; wait for the backend instead.
+        if (availability && !availability.up) await availability.whenUp(delay);
+        else {
+          this.o.log.error({ err: String(error), retryInMs: delay }, 'effects: claiming a job failed');
+          await new Promise((r) => setTimeout(r, delay));
+        }
         continue;
       }
+      failures = 0;
       // A job claimed while stopping still runs: stop() waits for it like any other.
       if (!lease) continue;
       this.startChain(lease);
@@ -110,7 +125,7 @@ export class WorkerPool {
     try {
       if (!definition) throw new Error(`no effect named '${job.name}' in this build`);
       const ectx: EffectContext = { attempt: job.attempt, jobId: job.id, log: jobLog };
-      await definition.run(job.payload, this.o.gctx, ectx);
+      await definition.run(definition.revive ? definition.revive(job.payload) : job.payload, this.o.gctx, ectx);
     } catch (error) {
       const message = error instanceof Error ? error.stack ?? error.message : String(error);
       failure = { error: message, retryAt: nextRunAt(definition?.retry ?? UNKNOWN_EFFECT_RETRY, job.attempt, job.maxAttempts) };
@@ -140,7 +155,10 @@ export class WorkerPool {
   async stop(deadlineMs: number): Promise<void> {
     this.stopping = true;
     this.slotFreed?.();
-    await this.loop;
+    // A claim waiting on a backend that is down would never return: stop waiting for it at the deadline.
+    let loopTimer: NodeJS.Timeout | undefined;
+    await Promise.race([this.loop, new Promise((r) => (loopTimer = setTimeout(r, deadlineMs)))]);
+    clearTimeout(loopTimer);
     // No chain starts after the loop ended, and a chain takes no next job once stopping.
     const all = Promise.all([...this.chains]);
     let timer: NodeJS.Timeout | undefined;

@@ -63,6 +63,8 @@ export interface EffectEntry {
   run(payload: unknown, gctx: unknown, ectx: unknown): unknown;
   retry: { attempts: number; backoff: 'fixed' | 'exponential'; delayMs: number };
   validate?: ValidateFn;
+  /** Turns the payload's wire form (ISO strings) back into Dates where the type says Date; absent when it holds none. */
+  revive?(payload: unknown): unknown;
 }
 
 /** What the bundle carries about API versions (the `gati:versions` module); see versions.ts. */

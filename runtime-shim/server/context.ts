@@ -13,6 +13,8 @@ export interface ProcessContext {
   init(): Promise<void>;
   /** Stops the workers (running jobs get `deadlineMs` to finish), then runs every module's close, in reverse order; errors are logged, not thrown. */
   close(deadlineMs?: number): Promise<void>;
+  /** Why this process cannot do all its work right now (the effects backend is unreachable), or null. */
+  notReady(): string | null;
 }
 
 export function createProcessContext(app: CompiledApp, log: Logger, role: Role = 'all'): ProcessContext {
@@ -31,14 +33,17 @@ export function createProcessContext(app: CompiledApp, log: Logger, role: Role =
     log,
   } as unknown as GlobalContext;
   const names = Object.keys(app.modules).sort();
-  let effects: { stop(deadlineMs: number): Promise<void> } | undefined;
+  let effects: { stop(deadlineMs: number): Promise<void>; notReady(): string | null } | undefined;
   return {
     gctx,
+    notReady: () => effects?.notReady() ?? null,
     async init() {
       if (app.effects.length) {
         // Loaded only by apps with effects: the backends' libraries stay out of the others.
-        const { createEffectsRuntime } = await import('../effects/index.js');
-        const runtime = await createEffectsRuntime({ definitions: app.effects.map(definition), config: app.config.effects, root: app.root, log: log.child({ component: 'effects' }) });
+        const { createEffectsRuntime, effectsConfigFor } = await import('../effects/index.js');
+        // In a deploy environment (GATI_ENV), its own `deploy.<env>.effects` if it has one.
+        const { config, key } = effectsConfigFor(app.config);
+        const runtime = await createEffectsRuntime({ definitions: app.effects.map(definition), config, configKey: key, root: app.root, log: log.child({ component: 'effects' }) });
         (gctx as { effects: unknown }).effects = runtime.effects;
         if (role !== 'api') runtime.startWorkers(gctx);
         effects = runtime;
@@ -69,6 +74,7 @@ function definition(effect: EffectEntry) {
     name: effect.name,
     run: effect.run as (payload: unknown, gctx: GlobalContext, ectx: never) => unknown,
     retry: effect.retry,
+    revive: effect.revive,
     validate: validate
       ? (payload: unknown) => (validate(payload) ? { ok: true as const } : { ok: false as const, errors: toValidationErrors('payload', validate.errors) })
       : undefined,

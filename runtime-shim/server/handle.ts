@@ -40,6 +40,8 @@ export interface PipelineOptions {
   log: Logger;
   /** False until modules have initialised: /_ready answers 503. */
   isReady(): boolean;
+  /** Once initialised, why the process cannot do its work (the effects backend is down): /_ready answers 503 with it. */
+  notReadyReason?(): string | null;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -160,7 +162,8 @@ function route(x: Exchange): void {
   const method = incoming.method;
   if (path === '/_health' && (method === 'GET' || method === 'HEAD')) return finish(x, json(200, { status: 'ok' }));
   if (path === '/_ready' && (method === 'GET' || method === 'HEAD')) {
-    return finish(x, options.isReady() ? json(200, { status: 'ready' }) : problemResponse(problem(503, 'modules are still starting')));
+    const reason = options.isReady() ? options.notReadyReason?.() ?? null : 'modules are still starting';
+    return finish(x, reason === null ? json(200, { status: 'ready' }) : problemResponse(problem(503, reason)));
   }
   const matched = app.match(method, path);
   const old = x.pin?.old;

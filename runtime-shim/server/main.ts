@@ -6,6 +6,20 @@ import type { CompiledApp } from './app.js';
 import { startServer } from './start.js';
 import type { Role } from './context.js';
 
+/** Checks what the effects backend needs from the environment (GATI4020); prints it and exits 1 when something is wrong. */
+async function exitOnConfigError(app: CompiledApp): Promise<void> {
+  if (app.effects.length === 0) return;
+  const { effectsConfigFor, backendTarget, isEffectsConfigError, formatConfigError } = await import('../effects/effects-config.js');
+  try {
+    const { config, key } = effectsConfigFor(app.config);
+    backendTarget(config, app.root, key);
+  } catch (error) {
+    if (!isEffectsConfigError(error)) throw error;
+    process.stderr.write(`${formatConfigError(error)}\n`);
+    process.exit(1);
+  }
+}
+
 const MAX_CRASHES = 5;
 const CRASH_WINDOW_MS = 10_000;
 
@@ -19,6 +33,9 @@ export interface MainOptions {
 }
 
 export async function runMain(app: CompiledApp, options: MainOptions = {}): Promise<void> {
+  // A configuration problem only the environment reveals is the user's to fix, not a crash: one
+  // clean diagnostic and exit 1, before forking (each worker would fail the same way).
+  await exitOnConfigError(app);
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : undefined);
   const host = options.host ?? process.env.HOST;
   const workers = options.workers === 'auto' ? availableParallelism() : options.workers ?? 1;

@@ -48,6 +48,7 @@ export async function prepareApp(app: CompiledApp, options: { dev: boolean; log:
     checkResponses: app.config.validation?.responses ?? options.dev,
     log: options.log,
     isReady: () => ready,
+    notReadyReason: () => context.notReady(),
   });
   await context.init();
   ready = true;
