@@ -21,6 +21,11 @@ export interface ValidationConfig {
   unknownKeys?: 'strip' | 'reject';
   /** Check responses against the declared output types (default: on in `gati dev`, off in `gati start`). */
   responses?: boolean;
+  /**
+   * Deepest nesting of arrays and objects a JSON request body may have (default 64, at most 1000);
+   * a deeper body is a 400 before it is parsed, so no validator can overflow the stack.
+   */
+  maxDepth?: number;
 }
 
 export interface VersioningConfig {

@@ -24,6 +24,7 @@ export const CONFIG_SCHEMA = closed({
   validation: closed({
     unknownKeys: { enum: ['strip', 'reject'] },
     responses: { type: 'boolean' },
+    maxDepth: { type: 'integer', minimum: 1, maximum: 1000 },
   }),
   versioning: closed({
     requireVersion: { type: 'boolean' },

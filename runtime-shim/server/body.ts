@@ -26,15 +26,51 @@ export function isJsonContentType(value: string | undefined): boolean {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
+/** `validation.maxDepth`'s default: deeper than any real payload, far from any stack limit. */
+export const DEFAULT_MAX_DEPTH = 64;
+
 /** The parsed body, `undefined` for an empty one, or the problem to answer with. */
-export function decodeJsonBody(raw: Buffer | string, contentType: string | undefined): { value: unknown } | { problem: Problem } {
+export function decodeJsonBody(raw: Buffer | string, contentType: string | undefined, maxDepth: number): { value: unknown } | { problem: Problem } {
   if (raw.length === 0) return { value: undefined };
   if (!isJsonContentType(contentType)) {
     return { problem: problem(415, `expected a JSON body (Content-Type: application/json), got ${contentType ? `'${contentType.split(';', 1)[0]}'` : 'none'}`) };
   }
+  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  // Before parsing: the validators, revivers and JSON.stringify of a recursive type recurse once
+  // per level, so a body nested 20 000 deep would overflow the stack (a 500) in them.
+  if (nestsDeeperThan(text, maxDepth)) {
+    return { problem: problem(400, `the body nests arrays and objects more than ${maxDepth} levels deep (validation.maxDepth)`) };
+  }
   try {
-    return { value: parseJson(typeof raw === 'string' ? raw : raw.toString('utf8')) };
+    return { value: parseJson(text) };
   } catch (error) {
     return { problem: problem(400, `the body is not valid JSON: ${(error as Error).message}`) };
   }
+}
+
+/**
+ * Whether JSON text opens more than `max` arrays/objects inside one another, counting brackets
+ * outside strings: one pass, no allocation, no recursion, whatever the text (valid JSON or not).
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  // Too short to hold max + 1 opening brackets: nothing to scan (most small bodies).
+  if (text.length <= max) return false;
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: skip to its closing quote, stepping over escapes (`\"` does not end it).
+      for (i++; i < n; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 0x5c) i++;
+        else if (s === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
 }
