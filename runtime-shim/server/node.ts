@@ -168,6 +168,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 function write(res: ServerResponse, out: OutgoingResponse): void {
   if (res.headersSent) return;
+  // Answered before its body arrived (a middleware refused the request, or its Content-Length is
+  // past the limit): close the connection rather than let node:http read and discard that body to
+  // keep the connection alive. A request without a body is not complete yet on the synchronous
+  // path either, hence the header check.
+  if (!res.req.complete && declaresBody(res.req.headers)) out.headers.connection = 'close';
   if (out.body === undefined) {
     res.writeHead(out.status, out.headers);
     res.end();
@@ -176,4 +181,9 @@ function write(res: ServerResponse, out: OutgoingResponse): void {
   out.headers['content-length'] = String(Buffer.byteLength(out.body));
   res.writeHead(out.status, out.headers);
   res.end(out.body);
+}
+
+function declaresBody(headers: IncomingMessage['headers']): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
