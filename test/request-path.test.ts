@@ -61,6 +61,19 @@ function defineSuite(engine: Engine): void {
     assert.is(limit.errors?.[0]?.path, '/query/limit');
   });
 
+  path('an unknown API version is refused after auth, with the CORS headers; probes need neither', async () => {
+    // The build released version 1.0.0, so X-API-Version is resolved on every request.
+    await problem(await call('/notes', { headers: { 'x-api-version': '9.9.9' } }), 401);
+    const bad = await call('/notes', { headers: { ...BROWSER, 'x-api-version': '9.9.9' } });
+    await problem(bad, 400);
+    assert.is(bad.headers.get('access-control-allow-origin'), ORIGIN);
+    const ok = await call('/notes', { headers: { ...BROWSER, 'x-api-version': '1' } });
+    assert.is(ok.status, 200);
+    assert.is(ok.headers.get('x-api-version'), '1.0.0');
+    assert.is((await call('/_health')).status, 200);
+    assert.is((await call('/_versions')).status, 200);
+  });
+
   path('a refused request is answered without reading its body: headers and a Content-Length, then nothing', async () => {
     const started = performance.now();
     const head = `POST /notes HTTP/1.1\r\nHost: x\r\nOrigin: ${ORIGIN}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"title":`;
