@@ -53,8 +53,10 @@ export function decodeJsonBody(raw: Buffer | string, contentType: string | undef
  * outside strings: one pass, no allocation, no recursion, whatever the text (valid JSON or not).
  */
 export function nestsDeeperThan(text: string, max: number): boolean {
-  // Too short to hold max + 1 opening brackets: nothing to scan.
-  if (text.length <= max) return false;
+  // Nesting needs an opening bracket per level: a text with at most `max` of them (in strings or
+  // not) cannot be too deep. Counting them with the native indexOf is ~5-8x cheaper than the scan
+  // below for a typical small body (bench/body-depth.mjs), which then needs no scan at all.
+  if (text.length <= max || countsAtMost(text, '{', '[', max)) return false;
   let depth = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
@@ -78,4 +80,12 @@ export function nestsDeeperThan(text: string, max: number): boolean {
     }
   }
   return false;
+}
+
+/** Whether `text` holds at most `max` occurrences of `a` and `b` together (stops counting past it). */
+function countsAtMost(text: string, a: string, b: string, max: number): boolean {
+  let count = 0;
+  for (let i = text.indexOf(a); i !== -1; i = text.indexOf(a, i + 1)) if (++count > max) return false;
+  for (let i = text.indexOf(b); i !== -1; i = text.indexOf(b, i + 1)) if (++count > max) return false;
+  return true;
 }
