@@ -118,7 +118,10 @@ export interface MiddlewareRequest {
   readonly path: string;
   /** The client address as the engine reports it (proxy headers are not read). */
   readonly ip: string;
-  /** The matched route's path parameters, URL-decoded strings; `{}` on a 404 or 405 answer. */
+  /**
+   * The matched route's path parameters, URL-decoded strings; on a 405 or OPTIONS answer those of
+   * the route whose chain runs (another method's), on a 404 `{}`.
+   */
   readonly params: Readonly<Record<string, string>>;
   /** Query parameters as strings; a repeated key is an array. Not coerced or defaulted. */
   readonly query: Readonly<Record<string, string | string[]>>;

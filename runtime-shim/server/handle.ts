@@ -217,17 +217,16 @@ function route(x: Exchange): void {
  */
 function unrouted(x: Exchange, matched: Exclude<MatchResult, { route: number }>): void {
   const { app } = x.shared;
-  let middleware: Middleware[];
   let params: Record<string, string> = {};
   let compiled: CompiledRoute | undefined;
   if (matched !== null && 'allow' in matched) {
     const target = app.match(matched.allow[0]!, x.path);
-    compiled = target !== null && 'route' in target ? app.routes[target.route] : undefined;
-    if (compiled && target !== null && 'route' in target) params = target.params;
-    middleware = compiled?.middleware ?? x.shared.folderChain(x.path);
-  } else {
-    middleware = x.shared.folderChain(x.path);
+    if (target !== null && 'route' in target) {
+      compiled = app.routes[target.route]!;
+      params = target.params;
+    }
   }
+  const middleware = compiled ? compiled.middleware : x.shared.folderChain(x.path);
   const preflight = x.incoming.method === 'OPTIONS' && matched !== null && 'allow' in matched;
   if (preflight && compiled) x.routeKey = `OPTIONS ${compiled.path}`;
   if (middleware.length === 0) return finish(x, x.refusal ?? unroutedAnswer(x, matched));
@@ -400,7 +399,6 @@ async function prepareOld(x: Exchange, compiled: CompiledRoute, req: HandlerRequ
 function callHandler(x: Exchange, compiled: CompiledRoute, req: HandlerRequest, lctx: RequestContext): void {
   const res = newRes(compiled);
   let result: unknown;
-  x.handlerRan = true;
   try {
     result = compiled.handler(req, res, x.shared.gctx, lctx);
     // Another library's thenable is adopted as `await` would (it settles once, a throwing then rejects).
