@@ -1,9 +1,15 @@
 // The nesting-depth check of request bodies (body.ts `nestsDeeperThan`, validation.maxDepth)
 // against the depth of what JSON.parse makes of the same text, on generated JSON whose strings are
-// full of brackets, quotes and backslashes (what a scan that miscounts strings would get wrong).
+// full of brackets, quotes and backslashes (what a scan that miscounts strings would get wrong);
+// and the config key's bounds.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { nestsDeeperThan } from '../runtime-shim/server/body.js';
+import { loadConfig } from '../compiler/config/load-config.js';
+import { DiagnosticBag } from '../compiler/diagnostics/diagnostic.js';
 
 /** Nesting of arrays/objects in a parsed value, walked without recursion. */
 function depthOf(value: unknown): number {
@@ -61,6 +67,22 @@ test('nestsDeeperThan: 100 000 levels, unterminated strings and stray closers co
   assert.throws(() => JSON.parse(']' + '['.repeat(100_000)));
   assert.ok(nestsDeeperThan('["\\\\"' + '['.repeat(65), 64), 'an escaped backslash does not escape the quote');
   assert.not.ok(nestsDeeperThan('["\\"' + '['.repeat(65), 64), 'an escaped quote does not end the string');
+});
+
+test('validation.maxDepth: an integer from 1 to 1000 in gati.config; anything else is GATI4002', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gati-maxdepth-'));
+  try {
+    const file = join(dir, 'gati.config.json');
+    for (const [value, ok] of [[64, true], [1, true], [1000, true], [0, false], [1001, false], [2.5, false], ['64', false]] as const) {
+      writeFileSync(file, JSON.stringify({ validation: { maxDepth: value } }));
+      const bag = new DiagnosticBag();
+      const { config } = await loadConfig(dir, [file], bag);
+      assert.equal(bag.items.map((d) => d.code), ok ? [] : ['GATI4002'], `maxDepth ${JSON.stringify(value)}`);
+      if (ok) assert.is(config.validation?.maxDepth, value);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
