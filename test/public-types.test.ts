@@ -51,6 +51,37 @@ export const handler: Handler<{ body: { n: number & tags.Minimum<1> } }, { 201: 
   }
 });
 
+test('fixtures/notes type-checks; a middleware has no body and raw string params, and says so at compile time', () => {
+  const r = run(fixture('notes'));
+  assert.is(r.status, 0, r.stdout);
+  const dir = mkdtempSync(join(tmpdir(), 'gati-types-'));
+  try {
+    mkdirSync(join(dir, 'src/handlers'), { recursive: true });
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', types: [], paths: { gati: [join(REPO, 'runtime-shim/index.ts')] } },
+      include: ['src'],
+    }));
+    writeFileSync(join(dir, 'src/handlers/_middleware.ts'), `import type { Middleware } from 'gati';
+const mw: Middleware = async (req, res, _gctx, lctx, next) => {
+  const id: string | undefined = req.params.id;       // fine: params are strings before validation
+  const tags: string | string[] | undefined = req.query.tags;
+  lctx.state.who = req.headers['authorization'] ?? req.ip;
+  const body = req.body;                               // error 1: no body before next()
+  const n: number = req.params.id;                     // error 2: not coerced yet
+  req.query = {};                                      // error 3: read-only
+  await next();
+  void [id, tags, body, n, res.status];
+};
+export const middleware = [mw];
+`);
+    const bad = run(dir);
+    const errors = bad.stdout.split('\n').filter((l) => l.includes('error TS'));
+    assert.equal(errors.map((l) => /_middleware\.ts\((\d+),/.exec(l)?.[1]), ['6', '7', '8'], bad.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the package entry loads at runtime: HttpError is a real class, defineConfig returns its input', async () => {
   const gati = await import('gati');
   const error = new gati.HttpError(404, { error: 'NotFound' });
