@@ -23,6 +23,11 @@ export interface ValidationConfig {
   responses?: boolean;
   /** The most errors a 400 lists (default 10); the validators find every error of a request, across its parts. */
   maxErrors?: number;
+  /**
+   * Deepest nesting of arrays and objects a JSON request body may have (default 64, at most 1000);
+   * a deeper body is a 400 before it is parsed, so no validator can overflow the stack.
+   */
+  maxDepth?: number;
 }
 
 export interface VersioningConfig {

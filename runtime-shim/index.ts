@@ -1,7 +1,7 @@
 // The `gati` package: what an app imports.
 export type {
   Handler, Req, Res, RequestShape, StatusMap, IsStatusMap, DeclaredStatus, ResponseBody,
-  GlobalContext, LocalContext, EffectContext, Middleware, Logger, Effects, EnqueueOptions,
+  GlobalContext, LocalContext, EffectContext, Middleware, MiddlewareRequest, Logger, Effects, EnqueueOptions,
   GatiModules, GatiEffects, RetryPolicy,
 } from './types.js';
 export type * as tags from './tags.js';

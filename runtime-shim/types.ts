@@ -105,8 +105,37 @@ export type Handler<I extends RequestShape = RequestShape, O = unknown> = (
   lctx: LocalContext,
 ) => Promise<ResponseBody<O> | void> | ResponseBody<O> | void;
 
+/**
+ * What a middleware sees of the request. Middleware runs before the body is read and before
+ * anything is validated (so that a refusal costs no body read and reveals no schema): params and
+ * query are the strings as they arrived (URL-decoded, not yet coerced, defaulted or checked), the
+ * headers are the raw headers, and there is no body. The handler gets its own, validated `req`;
+ * this one does not change when `next()` returns.
+ */
+export interface MiddlewareRequest {
+  readonly method: string;
+  /** The path without the query string, as received (still percent-encoded). */
+  readonly path: string;
+  /** The client address as the engine reports it (proxy headers are not read). */
+  readonly ip: string;
+  /**
+   * The matched route's path parameters, URL-decoded strings; on a 405 or OPTIONS answer those of
+   * the route whose chain runs (another method's), on a 404 `{}`.
+   */
+  readonly params: Readonly<Record<string, string>>;
+  /** Query parameters as strings; a repeated key is an array. Not coerced or defaulted. */
+  readonly query: Readonly<Record<string, string | string[]>>;
+  /** Lowercase names, as received. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * `next()` runs the rest: the inner middleware, then reading the body, validation, version
+ * migration and the handler. It resolves once `res` holds the answer, a 400/404/405/413/415 problem
+ * included (`res.status` says which); it rejects only when the handler or an inner middleware throws.
+ */
 export type Middleware = (
-  req: Req,
+  req: MiddlewareRequest,
   res: Res<any>,
   gctx: GlobalContext,
   lctx: LocalContext,

@@ -2,55 +2,12 @@
 // one, Deno's hyper), the answers must not. Raw sockets, because fetch cannot send these requests.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connect } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENGINES, copyFixture, gatiSync, removeDir, runServer, type Engine, type RunningApp } from './helpers/server.js';
+import { header, raw } from './helpers/raw-http.js';
 
 const REQUEST_TIMEOUT_MS = 2000;
-
-interface RawAnswer {
-  text: string;
-  status: number | undefined;
-  /** ms from the first byte sent until the server closed the connection (undefined: it did not). */
-  closedAfterMs: number | undefined;
-}
-
-/** Writes `parts` (with `gapMs` between them) and reads until the server closes or `waitMs` passes. */
-function raw(url: string, parts: string[], waitMs: number, gapMs = 0): Promise<RawAnswer> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    let text = '';
-    const started = performance.now();
-    let closedAfterMs: number | undefined;
-    const done = () => {
-      clearTimeout(timer);
-      socket.destroy();
-      const m = /^HTTP\/1\.1 (\d{3})/.exec(text);
-      resolve({ text, status: m ? Number(m[1]) : undefined, closedAfterMs });
-    };
-    const timer = setTimeout(done, waitMs);
-    socket.on('data', (chunk) => (text += chunk.toString()));
-    socket.on('close', () => {
-      closedAfterMs = performance.now() - started;
-      done();
-    });
-    socket.on('error', () => undefined);
-    socket.on('connect', async () => {
-      for (const [i, part] of parts.entries()) {
-        if (i > 0 && gapMs) await new Promise((r) => setTimeout(r, gapMs));
-        if (!socket.destroyed) socket.write(part);
-      }
-    });
-  });
-}
-
-function header(answer: RawAnswer, name: string): string | undefined {
-  const head = answer.text.split('\r\n\r\n', 1)[0]!;
-  const line = head.split('\r\n').find((l) => l.toLowerCase().startsWith(`${name}:`));
-  return line?.slice(name.length + 1).trim();
-}
 
 for (const engine of ENGINES) defineSuite(engine);
 

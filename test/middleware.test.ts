@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { cors, rateLimit, bearerAuth, requestLog } from '../runtime-shim/middleware/index.js';
 import { HttpError } from '../runtime-shim/http-error.js';
-import type { GlobalContext, LocalContext, Logger, Middleware, Req, Res } from '../runtime-shim/types.js';
+import type { GlobalContext, LocalContext, Logger, Middleware, MiddlewareRequest, Res } from '../runtime-shim/types.js';
 import { REPO } from './helpers/paths.js';
 
 interface LogLine { level: string; obj: unknown; msg: string | undefined }
@@ -23,8 +23,8 @@ function fakeLogger(lines: LogLine[]): Logger {
   return log;
 }
 
-function fakeReq(method: string, path: string, headers: Record<string, string | string[]> = {}, ip?: string): Req {
-  return { method, path, params: {}, query: {}, headers, body: undefined, ...(ip === undefined ? {} : { ip }) } as unknown as Req;
+function fakeReq(method: string, path: string, headers: Record<string, string | string[]> = {}, ip = ''): MiddlewareRequest {
+  return { method, path, ip, params: {}, query: {}, headers };
 }
 
 function fakeRes(): Res<any> {
@@ -35,7 +35,7 @@ function fakeRes(): Res<any> {
 interface Run { res: Res<any>; nextCalled: boolean; lines: LogLine[]; lctx: LocalContext }
 
 /** Runs one middleware; `handler` plays the rest of the chain. */
-async function run(mw: Middleware, req: Req, handler: (res: Res<any>) => void | Promise<void> = (res) => void (res.body = 'ok'), startedAt = Date.now()): Promise<Run> {
+async function run(mw: Middleware, req: MiddlewareRequest, handler: (res: Res<any>) => void | Promise<void> = (res) => void (res.body = 'ok'), startedAt = Date.now()): Promise<Run> {
   const lines: LogLine[] = [];
   const log = fakeLogger(lines);
   const gctx = { modules: {}, effects: { enqueue: async () => 'job' }, config: {}, log } as unknown as GlobalContext;

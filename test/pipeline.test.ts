@@ -203,4 +203,17 @@ test('node.ts: respond, the promise fallback and a write that throws all answer,
   assert.is(lines.filter((l) => l.msg === 'request pipeline failed').length, 2);
 });
 
+test('maxDepth from the options (validation.maxDepth) bounds JSON bodies, on the fast path and under middleware', async () => {
+  const passThrough = async (_req: unknown, _res: unknown, _g: unknown, _l: unknown, next: () => Promise<void>) => next();
+  const routes = [...ROUTES, route('POST /wrapped', (req) => ({ got: (req as { body: unknown }).body }), { readsBody: true, middleware: [passThrough] })];
+  const p = createPipeline(app(routes), {} as never, { bodyLimit: 64, maxDepth: 3, checkResponses: false, log: memoryLog([]), isReady: () => true });
+  for (const path of ['/echo', '/wrapped']) {
+    const json = { 'content-type': 'application/json' };
+    assert.is((await p(incoming('POST', path, json, Buffer.from('[[[1]]]')))).status, path === '/echo' ? 201 : 200, path);
+    const deep = await p(incoming('POST', path, json, Buffer.from('[[[[1]]]]')));
+    assert.is(deep.status, 400, path);
+    assert.match(deep.body!, 'more than 3 levels deep');
+  }
+});
+
 test.run();

@@ -12,6 +12,17 @@ import { REPO, fixture } from './helpers/paths.js';
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const run = (project: string) => spawnSync(process.execPath, [tsc, '-p', project, '--noEmit', '--pretty', 'false'], { cwd: REPO, encoding: 'utf8' });
 
+/** A temp strict project with src/handlers/ and `gati` mapped to this checkout's types. */
+function tempProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gati-types-'));
+  mkdirSync(join(dir, 'src/handlers'), { recursive: true });
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', types: [], paths: { gati: [join(REPO, 'runtime-shim/index.ts')] } },
+    include: ['src'],
+  }));
+  return dir;
+}
+
 test('fixtures/payments type-checks against the gati types', () => {
   const r = run(fixture('payments'));
   assert.is(r.status, 0, r.stdout);
@@ -23,13 +34,8 @@ test('fixtures/types type-checks against the gati types', () => {
 });
 
 test('a handler that breaks its declared statuses and bodies does not type-check', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gati-types-'));
+  const dir = tempProject();
   try {
-    mkdirSync(join(dir, 'src/handlers'), { recursive: true });
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', types: [], paths: { gati: [join(REPO, 'runtime-shim/index.ts')] } },
-      include: ['src'],
-    }));
     writeFileSync(join(dir, 'src/handlers/bad.ts'), `import { HttpError, type Handler, type tags } from 'gati';
 export const handler: Handler<{ body: { n: number & tags.Minimum<1> } }, { 201: { id: string }; 204: void }> = async (req, res) => {
   const n: number = req.body.n;          // fine: a tagged number is a number
@@ -46,6 +52,32 @@ export const handler: Handler<{ body: { n: number & tags.Minimum<1> } }, { 201: 
     assert.ok(errors.every((l) => l.startsWith('src/handlers/bad.ts') || l.includes('bad.ts')), r.stdout);
     // The wrong return type is reported on the handler's declaration (line 2).
     assert.ok([2, 5, 6].every((line) => errors.some((l) => l.includes(`bad.ts(${line},`))), r.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fixtures/notes type-checks; a middleware has no body and raw string params, and says so at compile time', () => {
+  const r = run(fixture('notes'));
+  assert.is(r.status, 0, r.stdout);
+  const dir = tempProject();
+  try {
+    writeFileSync(join(dir, 'src/handlers/_middleware.ts'), `import type { Middleware } from 'gati';
+const mw: Middleware = async (req, res, _gctx, lctx, next) => {
+  const id: string | undefined = req.params.id;       // fine: params are strings before validation
+  const tags: string | string[] | undefined = req.query.tags;
+  lctx.state.who = req.headers['authorization'] ?? req.ip;
+  const body = req.body;                               // error 1: no body before next()
+  const n: number = req.params.id;                     // error 2: not coerced yet
+  req.query = {};                                      // error 3: read-only
+  await next();
+  void [id, tags, body, n, res.status];
+};
+export const middleware = [mw];
+`);
+    const bad = run(dir);
+    const errors = bad.stdout.split('\n').filter((l) => l.includes('error TS'));
+    assert.equal(errors.map((l) => /_middleware\.ts\((\d+),/.exec(l)?.[1]), ['6', '7', '8'], bad.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -27,6 +27,7 @@ export const CONFIG_SCHEMA = closed({
     unknownKeys: { enum: ['strip', 'reject'] },
     responses: { type: 'boolean' },
     maxErrors: positiveInt,
+    maxDepth: { type: 'integer', minimum: 1, maximum: 1000 },
   }),
   versioning: closed({
     requireVersion: { type: 'boolean' },

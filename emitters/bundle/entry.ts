@@ -5,6 +5,7 @@ import type { AppModel, RouteModel } from '../../compiler/model/app-model.js';
 import type { GatiConfig } from '../../runtime-shim/config.js';
 import { GENERATED_HEADER } from '../artifact.js';
 import { engineArgs, type Runtime } from '../../compiler/engines.js';
+import { routeFromFilePath } from '../../compiler/discover/file-route.js';
 
 export const ENTRY_PATH = '.gati/cache/server-entry.mjs';
 
@@ -42,6 +43,7 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
   model.routes.forEach((route, i) => lines.push(`    ${routeEntry(route, i, mwIndex)},`));
   lines.push('  ],', `  modules: { ${model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`).join(', ')} },`);
   lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload, revive: effectValidators[${JSON.stringify(e.name)}]?.revivePayload }`).join(', ')}],`);
+  lines.push(`  folders: [${folderEntries(model).join(', ')}],`);
   lines.push('  versions,', '};', '');
   return { path: ENTRY_PATH, contents: lines.join('\n') };
 }
@@ -86,4 +88,16 @@ function routeEntry(route: RouteModel, i: number, mwIndex: Map<string, number>):
   const hasBody = route.typed ? route.input.body !== undefined : !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
   const middleware = route.middleware.map((file) => `...chain(mw${mwIndex.get(file)})`).join(', ');
   return `{ key: ${JSON.stringify(route.key)}, method: ${JSON.stringify(route.method)}, path: ${JSON.stringify(route.path)}, typed: ${route.typed}, readsBody: ${hasBody}, statuses: ${JSON.stringify(statuses)}, handler: h${i}.handler, middleware: [${middleware}], validators: validators[${i}] }`;
+}
+
+/**
+ * Each `_middleware` file with the URL path of its folder (named as file routes name folders:
+ * `notes/[id]` → `/notes/:id`), outermost first: the runtime's chain for a path without a route.
+ */
+function folderEntries(model: AppModel): string[] {
+  const depth = (scope: string) => (scope === '' ? 0 : scope.split('/').length);
+  return model.middleware
+    .map((m, i) => ({ i, scope: m.scope }))
+    .sort((a, b) => depth(a.scope) - depth(b.scope) || (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0))
+    .map(({ i, scope }) => `{ path: ${JSON.stringify(routeFromFilePath(scope === '' ? 'index.ts' : `${scope}/index.ts`).path)}, middleware: chain(mw${i}) }`);
 }

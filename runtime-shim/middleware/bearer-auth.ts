@@ -1,6 +1,6 @@
 // `bearerAuth(options)`: `Authorization: Bearer <token>` against a list of tokens or a verify function.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Middleware, Req } from '../types.js';
+import type { Middleware, MiddlewareRequest } from '../types.js';
 import { answerProblem } from './problem.js';
 
 export interface BearerAuthOptions {
@@ -13,7 +13,7 @@ export interface BearerAuthOptions {
    * Decides instead of `tokens`: return a truthy value (for example the caller's identity), which
    * becomes `lctx.state.auth`, or a falsy one to refuse.
    */
-  verify?: (token: string, req: Req) => unknown | Promise<unknown>;
+  verify?: (token: string, req: MiddlewareRequest) => unknown | Promise<unknown>;
   /** The `realm` of the `WWW-Authenticate` challenge. Default `'api'`. */
   realm?: string;
 }

@@ -1,6 +1,6 @@
 // `rateLimit(options)`: a token bucket per client key; 429 with Retry-After when it is empty.
 import { performance } from 'node:perf_hooks';
-import type { Middleware, Req } from '../types.js';
+import type { Middleware, MiddlewareRequest } from '../types.js';
 import { answerProblem } from './problem.js';
 
 export interface RateLimitOptions {
@@ -15,7 +15,7 @@ export interface RateLimitOptions {
    * The client key. Default: `req.ip` (set by the server). Return `undefined` to let a request
    * through without counting it.
    */
-  key?: (req: Req) => string | undefined;
+  key?: (req: MiddlewareRequest) => string | undefined;
   /** Most keys kept at once (least recently seen evicted first). Default 10 000. */
   maxKeys?: number;
   /** Send `RateLimit-Limit`/`RateLimit-Remaining` on allowed responses too. Default true. */
@@ -38,7 +38,7 @@ function positive(name: string, v: unknown): number {
   return v;
 }
 
-const defaultKey = (req: Req): string => (req as Req & { ip?: string }).ip ?? 'unknown';
+const defaultKey = (req: MiddlewareRequest): string => req.ip || 'unknown';
 
 /** The middleware, with the number of client keys it currently holds (for metrics and tests). */
 export type RateLimiter = Middleware & { readonly keys: number };

@@ -1,10 +1,10 @@
 // `requestLog(options?)`: one log line per request, written after the rest of the chain has run.
-import type { Middleware, Req, Res } from '../types.js';
+import type { Middleware, MiddlewareRequest, Res } from '../types.js';
 import { HttpError } from '../http-error.js';
 
 export interface RequestLogOptions {
   /** Extra fields for the line (merged over method, path, status, durationMs). */
-  fields?: (req: Req, res: Res<any>) => Record<string, unknown> | undefined;
+  fields?: (req: MiddlewareRequest, res: Res<any>) => Record<string, unknown> | undefined;
   /** Request headers to add under `headers` (lowercase names). Credentials headers are refused. */
   headers?: readonly string[];
   /** Log level. Default `'info'`. */

@@ -3,6 +3,7 @@
 import type { GatiConfig } from '../config.js';
 import type { Middleware } from '../types.js';
 import type { VersionChange } from '../version-change.js';
+import type { FolderMiddleware } from './folder-middleware.js';
 
 /** An AJV standalone validator (allErrors): true when valid, else `errors` holds every problem. */
 export interface ValidateFn {
@@ -91,4 +92,6 @@ export interface CompiledApp {
   effects: EffectEntry[];
   /** Absent or undefined when the app has no released versions (no dist/versions.json at bundle time). */
   versions?: AppVersions;
+  /** Every `_middleware` file with its folder's URL path, outermost first: the chain of a path without a route. */
+  folders?: FolderMiddleware[];
 }

@@ -1,15 +1,18 @@
-// The request pipeline, independent of the HTTP engine: match → validate → middleware + handler
-// → response. An engine adapter turns its request into an IncomingRequest and writes the
-// OutgoingResponse: node.ts through `respond` (a callback; no promise unless the handler or a body
-// read makes one), bun.ts and `gati dev` through the promise form.
+// The request pipeline, independent of the HTTP engine: match → middleware → (inside `next()`)
+// body, validation, version migration, handler → response. Middleware runs first so that a refusal
+// (401, 429) costs no body read and reveals no schema, and so that the headers it sets (CORS) stay
+// on every answer after it, problems included. An engine adapter turns its request into an
+// IncomingRequest and writes the OutgoingResponse: node.ts through `respond` (a callback; no promise
+// unless middleware, the handler or a body read makes one), bun.ts and `gati dev` through the promise form.
 import { randomUUID } from 'node:crypto';
 import { HttpError } from '../http-error.js';
-import type { GlobalContext, LocalContext, Logger } from '../types.js';
-import type { CompiledApp, CompiledRoute } from './app.js';
+import type { GlobalContext, LocalContext, Logger, Middleware, MiddlewareRequest } from '../types.js';
+import type { CompiledApp, CompiledRoute, MatchResult } from './app.js';
 import { problem, problemResponse } from './problem.js';
 import { DEFAULT_MAX_ERRORS, toValidationErrors, validationProblem, type InvalidRequest } from './validation-errors.js';
 import { checkBody, checkUrlParts } from './validate-request.js';
-import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError, decodeJsonBody } from './body.js';
+import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError, DEFAULT_MAX_DEPTH, decodeJsonBody } from './body.js';
+import { folderChains } from './folder-middleware.js';
 import { logsAt } from './log.js';
 import { createVersioning, type OldVersion, type Pin } from './versions.js';
 
@@ -35,6 +38,8 @@ export interface OutgoingResponse {
 
 export interface PipelineOptions {
   bodyLimit: number;
+  /** Deepest nesting of arrays and objects a JSON body may have (`validation.maxDepth`, default 64). */
+  maxDepth?: number;
   /** Check responses against the declared types and log mismatches (`gati dev`). */
   checkResponses: boolean;
   log: Logger;
@@ -66,6 +71,9 @@ interface Shared {
   logRequests: boolean;
   /** validation.maxErrors: the errors a 400 lists. */
   maxErrors: number;
+  maxDepth: number;
+  /** The middleware of a path without a route (folder-middleware.ts). */
+  folderChain: (path: string) => Middleware[];
 }
 
 /** One request on its way through the pipeline (what the async steps carry instead of closures over many variables). */
@@ -77,6 +85,10 @@ class Exchange {
   replied = false;
   /** The URL parts' errors, held while the body is read so that its errors are reported with them. */
   invalid: InvalidRequest | undefined = undefined;
+  /** A bad X-API-Version's 400, answered inside the middleware chain (so CORS headers reach it). */
+  refusal: OutgoingResponse | undefined = undefined;
+  /** The handler ran (its answer is checked and migrated; a middleware's or the pipeline's is not). */
+  handlerRan = false;
   constructor(
     readonly shared: Shared,
     readonly incoming: IncomingRequest,
@@ -94,7 +106,15 @@ class Exchange {
 export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: PipelineOptions): Pipeline {
   const logRequests = logsAt(options.log, 'info');
   const versioning = createVersioning(app, options.log);
-  const shared: Shared = { app, gctx, options, logRequests, maxErrors: app.config.validation?.maxErrors ?? DEFAULT_MAX_ERRORS };
+  const shared: Shared = {
+    app,
+    gctx,
+    options,
+    logRequests,
+    maxErrors: app.config.validation?.maxErrors ?? DEFAULT_MAX_ERRORS,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    folderChain: folderChains(app.folders),
+  };
   const respond = (incoming: IncomingRequest, reply: (ctx: unknown, out: OutgoingResponse) => void, ctx: unknown): void => {
     const started = logRequests ? performance.now() : 0;
     let x: Exchange | undefined;
@@ -107,8 +127,12 @@ export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: P
       // API versions (versions.ts): the pinned version, or the answer to a bad one or to /_versions.
       const pin = versioning?.pin(incoming, path);
       if (pin !== undefined && !('semver' in pin)) {
-        x = new Exchange(shared, incoming, path, '', requestId, undefined, started, reply, ctx);
-        finish(x, pin);
+        x = new Exchange(shared, incoming, path, q === -1 ? '' : url.slice(q + 1), requestId, undefined, started, reply, ctx);
+        // GET /_versions (200) and Gati's probes answer at once; a bad version goes through the
+        // path's middleware like any other 400.
+        if (pin.status === 200 || path === '/_health' || path === '/_ready') return finish(x, pin);
+        x.refusal = pin;
+        route(x);
         return;
       }
       x = new Exchange(shared, incoming, path, q === -1 ? '' : url.slice(q + 1), requestId, pin, started, reply, ctx);
@@ -160,41 +184,28 @@ function route(x: Exchange): void {
   const { app, options } = x.shared;
   const { incoming, path } = x;
   const method = incoming.method;
+  // Gati's probes: no middleware (a load balancer sends no token).
   if (path === '/_health' && (method === 'GET' || method === 'HEAD')) return finish(x, json(200, { status: 'ok' }));
   if (path === '/_ready' && (method === 'GET' || method === 'HEAD')) {
     const reason = options.isReady() ? options.notReadyReason?.() ?? null : 'modules are still starting';
     return finish(x, reason === null ? json(200, { status: 'ready' }) : problemResponse(problem(503, reason)));
   }
   const matched = app.match(method, path);
-  const old = x.pin?.old;
-  if (old && (matched === null || 'allow' in matched)) {
-    const gone = old.goneResponse(method, path);
-    if (gone) return finish(x, gone);
-  }
-  if (matched === null) return finish(x, problemResponse(problem(404, `no route for ${method} ${path}`)));
-  if ('allow' in matched) {
-    if (method === 'OPTIONS') {
-      options_(x, matched.allow).then((out) => guarded(x, finish, out, 0, 0), (error: unknown) => failed(x.shared, x, x.reply, x.ctx, error));
-      return;
-    }
-    const res = problemResponse(problem(405, `${method} is not allowed on ${path}`));
-    res.headers.allow = matched.allow.join(', ');
-    return finish(x, res);
-  }
-  if ('badEncoding' in matched) return finish(x, problemResponse(problem(400, 'the path holds invalid percent-encoding')));
+  if (matched === null || !('route' in matched)) return unrouted(x, matched);
   const compiled = app.routes[matched.route]!;
   x.route = compiled;
   x.routeKey = compiled.key;
   const lctx = new RequestContext(x.requestId, options.log, x.pin?.semver ?? '');
-  const req: HandlerRequest = {
-    method,
-    path,
-    ip: incoming.ip,
-    params: matched.params as Record<string, unknown>,
-    query: parseQuery(x.search) as Record<string, unknown>,
-    headers: incoming.headers as Record<string, unknown>,
-    body: undefined as unknown,
-  };
+  if (compiled.middleware.length > 0) {
+    // The handler gets its own params object: the validators coerce it in place, and the
+    // middleware's view stays the strings that arrived.
+    const inner = (res: Res) => serveInChain(x, compiled, { ...matched.params }, res, lctx);
+    return chained(x, compiled.middleware, new MiddlewareReq(x, matched.params), newRes(compiled), lctx, inner);
+  }
+  // No middleware (the common case): straight on, with no promise unless a body read or the handler makes one.
+  if (x.refusal) return finish(x, x.refusal);
+  const req = handlerRequest(x, matched.params);
+  const old = x.pin?.old;
   if (old) {
     // A client of an old version: its request is checked against that version and migrated up.
     prepareOld(x, compiled, req, old).then(
@@ -215,12 +226,143 @@ function route(x: Exchange): void {
   callHandler(x, compiled, req, lctx);
 }
 
+/**
+ * A path without a route of this method: 404, 405 with `Allow`, 204 to an OPTIONS, 410 for a route
+ * an old version lost, 400 for broken percent-encoding; under the middleware of that path (for a
+ * 405 or an OPTIONS, the chain of the route another method has there; else the folders' chain).
+ */
+function unrouted(x: Exchange, matched: Exclude<MatchResult, { route: number }>): void {
+  const { app } = x.shared;
+  let params: Record<string, string> = {};
+  let compiled: CompiledRoute | undefined;
+  if (matched !== null && 'allow' in matched) {
+    const target = app.match(matched.allow[0]!, x.path);
+    if (target !== null && 'route' in target) {
+      compiled = app.routes[target.route]!;
+      params = target.params;
+    }
+  }
+  const middleware = compiled ? compiled.middleware : x.shared.folderChain(x.path);
+  const preflight = x.incoming.method === 'OPTIONS' && matched !== null && 'allow' in matched;
+  if (preflight && compiled) x.routeKey = `OPTIONS ${compiled.path}`;
+  if (middleware.length === 0) return finish(x, x.refusal ?? unroutedAnswer(x, matched));
+  const res = new Res(preflight ? 204 : 200);
+  // An OPTIONS answer names the methods even when a middleware (cors) answers the preflight itself.
+  if (preflight) res.headers.allow = allowWithOptions(matched as { allow: string[] });
+  const lctx = new RequestContext(x.requestId, x.shared.options.log, x.pin?.semver ?? '');
+  chained(x, middleware, new MiddlewareReq(x, params), res, lctx, (r) => answerWith(r, x.refusal ?? unroutedAnswer(x, matched)));
+}
+
+function unroutedAnswer(x: Exchange, matched: Exclude<MatchResult, { route: number }>): OutgoingResponse {
+  const method = x.incoming.method;
+  const path = x.path;
+  const old = x.pin?.old;
+  if (old && (matched === null || 'allow' in matched)) {
+    const gone = old.goneResponse(method, path);
+    if (gone) return gone;
+  }
+  if (matched === null) return problemResponse(problem(404, `no route for ${method} ${path}`));
+  if ('badEncoding' in matched) return problemResponse(problem(400, 'the path holds invalid percent-encoding'));
+  if (method === 'OPTIONS') return { status: 204, headers: { allow: allowWithOptions(matched) }, body: undefined };
+  const res = problemResponse(problem(405, `${method} is not allowed on ${path}`));
+  res.headers.allow = matched.allow.join(', ');
+  return res;
+}
+
+const allowWithOptions = (matched: { allow: string[] }) => [...matched.allow, 'OPTIONS'].join(', ');
+
+function handlerRequest(x: Exchange, params: Record<string, string>): HandlerRequest {
+  const incoming = x.incoming;
+  return {
+    method: incoming.method,
+    path: x.path,
+    ip: incoming.ip,
+    params: params as Record<string, unknown>,
+    query: parseQuery(x.search) as Record<string, unknown>,
+    headers: incoming.headers as Record<string, unknown>,
+    body: undefined as unknown,
+  };
+}
+
+/**
+ * Runs `middleware` (outermost first) around `inner`, which the last `next()` calls; then answers
+ * with `res`, or with the error the chain threw (keeping the headers middleware set).
+ */
+function chained(x: Exchange, middleware: Middleware[], req: MiddlewareReq, res: Res, lctx: RequestContext, inner: (res: Res) => Promise<void> | void): void {
+  runChain(middleware, req, res, x.shared.gctx, lctx, inner).then(
+    () => guarded(x, chainDone, res, lctx, 0),
+    (error: unknown) => guarded(x, handlerFailed, res, lctx, error),
+  );
+}
+
+function chainDone(x: Exchange, res: Res, lctx: RequestContext): void {
+  if (x.handlerRan) return handlerDone(x, res, lctx, undefined);
+  finish(x, bodyResponse(res.status, res.headers, res.body));
+}
+
+/** What the last `next()` of a route's chain does: the version's refusal, the checks, the body, the handler. */
+async function serveInChain(x: Exchange, compiled: CompiledRoute, params: Record<string, string>, res: Res, lctx: RequestContext): Promise<void> {
+  if (x.refusal) return answerWith(res, x.refusal);
+  const req = handlerRequest(x, params);
+  const old = x.pin?.old;
+  const refused = old ? await prepareOld(x, compiled, req, old) : await prepareNewest(x, compiled, req);
+  if (refused) return answerWith(res, refused);
+  x.handlerRan = true;
+  const result = await compiled.handler(req, res, x.shared.gctx, lctx);
+  if (res.body === undefined && result !== undefined) res.body = result;
+}
+
+/** The newest version's checks of a request, body included (every error of every part); the answer when it ends the request. */
+async function prepareNewest(x: Exchange, compiled: CompiledRoute, req: HandlerRequest): Promise<OutgoingResponse | undefined> {
+  const max = x.shared.maxErrors;
+  const invalid = compiled.typed ? checkUrlParts(req, compiled.validators, max) : undefined;
+  if (compiled.readsBody) {
+    const decoded = await readJson(x.incoming, x.shared.options.bodyLimit, x.shared.maxDepth);
+    if ('response' in decoded) return decoded.response;
+    req.body = decoded.value;
+  }
+  const all = compiled.typed && compiled.readsBody ? checkBody(req, compiled.validators, max, invalid) : invalid;
+  return all ? problemResponse(validationProblem(all)) : undefined;
+}
+
+/**
+ * The pipeline's own answer (a problem, a 204 with Allow) written into the chain's `res`: headers a
+ * middleware set stay, and a middleware after `next()` sees the status and the problem document.
+ */
+function answerWith(res: Res, out: OutgoingResponse): void {
+  res.status = out.status;
+  const headers = out.headers;
+  for (const name in headers) res.headers[name] = headers[name]!;
+  res.body = out.body === undefined ? undefined : JSON.parse(out.body);
+}
+
+/** The view of the request a middleware gets (types.ts `MiddlewareRequest`): as it arrived, read lazily. */
+class MiddlewareReq implements MiddlewareRequest {
+  private parsedQuery: Record<string, string | string[]> | undefined = undefined;
+  constructor(private readonly x: Exchange, readonly params: Readonly<Record<string, string>>) {}
+  get method(): string {
+    return this.x.incoming.method;
+  }
+  get path(): string {
+    return this.x.path;
+  }
+  get ip(): string {
+    return this.x.incoming.ip;
+  }
+  get headers(): Readonly<Record<string, string | string[] | undefined>> {
+    return this.x.incoming.headers;
+  }
+  get query(): Readonly<Record<string, string | string[]>> {
+    return (this.parsedQuery ??= parseQuery(this.x.search));
+  }
+}
+
 /** The body arrived: decoded (415/400), checked against its type, then the handler. */
 function bodyRead(x: Exchange, raw: Buffer | string, req: HandlerRequest, lctx: RequestContext): void {
-  const decoded = decodeJsonBody(raw, headerValue(x.incoming.headers['content-type']));
+  const decoded = decodeJsonBody(raw, headerValue(x.incoming.headers['content-type']), x.shared.maxDepth);
   if ('problem' in decoded) return finish(x, problemResponse(decoded.problem));
-  req.body = decoded.value;
   const compiled = x.route!;
+  req.body = decoded.value;
   const invalid = compiled.typed ? checkBody(req, compiled.validators, x.shared.maxErrors, x.invalid) : undefined;
   if (invalid) return finish(x, problemResponse(validationProblem(invalid)));
   callHandler(x, compiled, req, lctx);
@@ -254,7 +396,7 @@ interface HandlerRequest {
 /** An old version's client: the request checked against that version and migrated up, then the newest checks; the answer when it ends the request. */
 async function prepareOld(x: Exchange, compiled: CompiledRoute, req: HandlerRequest, old: OldVersion): Promise<OutgoingResponse | undefined> {
   const max = x.shared.maxErrors;
-  const oldFailed = await old.request(compiled.key, req, compiled.readsBody, () => readJson(x.incoming, x.shared.options.bodyLimit), max);
+  const oldFailed = await old.request(compiled.key, req, compiled.readsBody, () => readJson(x.incoming, x.shared.options.bodyLimit, x.shared.maxDepth), max);
   if (oldFailed) return oldFailed;
   if (!compiled.typed) return undefined;
   const invalid = checkUrlParts(req, compiled.validators, max);
@@ -262,13 +404,12 @@ async function prepareOld(x: Exchange, compiled: CompiledRoute, req: HandlerRequ
   return all ? problemResponse(validationProblem(all)) : undefined;
 }
 
-/** Middleware and handler; the answer synchronously when the handler returns a plain value. */
+/** The handler of a route without middleware; the answer synchronously when it returns a plain value. */
 function callHandler(x: Exchange, compiled: CompiledRoute, req: HandlerRequest, lctx: RequestContext): void {
   const res = newRes(compiled);
   let result: unknown;
   try {
-    // Without middleware (the common case) the handler is called here: no chain, no extra promise.
-    result = compiled.middleware.length === 0 ? compiled.handler(req, res, x.shared.gctx, lctx) : runChain(compiled, req, res, x.shared.gctx, lctx);
+    result = compiled.handler(req, res, x.shared.gctx, lctx);
     // Another library's thenable is adopted as `await` would (it settles once, a throwing then rejects).
     const promise = result instanceof Promise ? result : isThenable(result) ? Promise.resolve(result) : undefined;
     if (promise !== undefined) {
@@ -299,37 +440,13 @@ function handlerDone(x: Exchange, res: Res, lctx: RequestContext, value: unknown
 
 function handlerFailed(x: Exchange, res: Res, lctx: RequestContext, error: unknown): void {
   // Headers set before the throw (CORS) stay on the error response, or browsers cannot read it.
-  const out = errorResponse(error, lctx.log, x.route!.key);
+  const out = errorResponse(error, lctx.log, x.routeKey ?? x.path);
   out.headers = { ...res.headers, ...out.headers };
   finish(x, out);
 }
 
-/**
- * OPTIONS on a path without an OPTIONS route: the middleware of the path's route runs (so `cors`
- * answers preflights), then 204 with `Allow`.
- */
-async function options_(x: Exchange, allow: string[]): Promise<OutgoingResponse> {
-  const { app, gctx, options } = x.shared;
-  const { incoming, path } = x;
-  const target = app.match(allow[0]!, path);
-  const headers: Record<string, string | string[]> = { allow: [...allow, 'OPTIONS'].join(', ') };
-  if (!target || !('route' in target)) return { status: 204, headers, body: undefined };
-  const compiled = app.routes[target.route]!;
-  const lctx = new RequestContext(x.requestId, options.log, '');
-  const req = { method: 'OPTIONS', path, ip: incoming.ip, params: target.params, query: parseQuery(x.search), headers: incoming.headers, body: undefined };
-  const res = newRes(compiled);
-  res.status = 204;
-  try {
-    await runChain({ ...compiled, handler: async () => undefined }, req, res, gctx, lctx);
-  } catch (error) {
-    return errorResponse(error, lctx.log, compiled.key);
-  }
-  x.routeKey = `OPTIONS ${compiled.path}`;
-  return bodyResponse(res.status, { ...headers, ...res.headers }, res.body);
-}
-
 /** The JSON body, or the 413/415/400 answer. */
-async function readJson(incoming: IncomingRequest, limit: number): Promise<{ value: unknown } | { response: OutgoingResponse }> {
+async function readJson(incoming: IncomingRequest, limit: number, maxDepth: number): Promise<{ value: unknown } | { response: OutgoingResponse }> {
   let raw: Buffer | string;
   try {
     raw = await incoming.readBody(limit);
@@ -338,7 +455,7 @@ async function readJson(incoming: IncomingRequest, limit: number): Promise<{ val
     if (response) return { response };
     throw error;
   }
-  const decoded = decodeJsonBody(raw, headerValue(incoming.headers['content-type']));
+  const decoded = decodeJsonBody(raw, headerValue(incoming.headers['content-type']), maxDepth);
   return 'problem' in decoded ? { response: problemResponse(decoded.problem) } : decoded;
 }
 
@@ -388,28 +505,18 @@ function newRes(route: CompiledRoute): Res {
   return new Res(route.statuses[0] ?? 200);
 }
 
-/** Middleware outermost first, then the handler; a middleware that does not call next ends it. */
-async function runChain(route: CompiledRoute, req: unknown, res: Res, gctx: GlobalContext, lctx: LocalContext): Promise<void> {
-  const { middleware, handler } = route;
-  if (middleware.length === 0) {
-    const result = await handler(req, res, gctx, lctx);
-    if (res.body === undefined && result !== undefined) res.body = result;
-    return;
-  }
+/** Middleware outermost first, then `inner`; a middleware that does not call next ends it. */
+function runChain(middleware: Middleware[], req: MiddlewareRequest, res: Res, gctx: GlobalContext, lctx: LocalContext, inner: (res: Res) => Promise<void> | void): Promise<void> {
   const call = async (i: number): Promise<void> => {
-    if (i < middleware.length) {
-      let called = false;
-      await middleware[i]!(req as never, res as never, gctx, lctx, () => {
-        if (called) return Promise.reject(new Error('next() called twice'));
-        called = true;
-        return call(i + 1);
-      });
-      return;
-    }
-    const result = await handler(req, res, gctx, lctx);
-    if (res.body === undefined && result !== undefined) res.body = result;
+    if (i === middleware.length) return inner(res);
+    let called = false;
+    await middleware[i]!(req, res, gctx, lctx, () => {
+      if (called) return Promise.reject(new Error('next() called twice'));
+      called = true;
+      return call(i + 1);
+    });
   };
-  await call(0);
+  return call(0);
 }
 
 function errorResponse(error: unknown, log: Logger, routeKey: string): OutgoingResponse {

@@ -168,6 +168,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 
 function write(res: ServerResponse, out: OutgoingResponse): void {
   if (res.headersSent) return;
+  // Answered before its body arrived (a middleware refused the request, or its Content-Length is
+  // past the limit): close the connection rather than let node:http read and discard a large body
+  // to keep the connection alive. A small one is cheaper to drain than a new connection. (On the
+  // synchronous path no request is complete yet, hence the header check.)
+  if (!res.req.complete && declaresLargeBody(res.req.headers)) out.headers.connection = 'close';
   if (out.body === undefined) {
     res.writeHead(out.status, out.headers);
     res.end();
@@ -176,4 +181,13 @@ function write(res: ServerResponse, out: OutgoingResponse): void {
   out.headers['content-length'] = String(Buffer.byteLength(out.body));
   res.writeHead(out.status, out.headers);
   res.end(out.body);
+}
+
+/** Bodies up to this many bytes that nobody read are drained (node:http's default) rather than closed on. */
+const DRAIN_LIMIT = 64 * 1024;
+
+/** Chunked (size unknown) or a Content-Length past DRAIN_LIMIT. */
+function declaresLargeBody(headers: IncomingMessage['headers']): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > DRAIN_LIMIT);
 }

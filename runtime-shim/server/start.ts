@@ -41,10 +41,11 @@ export async function prepareApp(app: CompiledApp, options: { dev: boolean; log:
   const role = options.role ?? 'all';
   const context = createProcessContext(app, options.log, role);
   // A worker serves only /_health and /_ready: no route matches.
-  if (role === 'worker') app = { ...app, match: () => null };
+  if (role === 'worker') app = { ...app, match: () => null, folders: [] };
   let ready = false;
   const handle = createPipeline(app, context.gctx, {
     bodyLimit: parseByteSize(server.bodyLimit, DEFAULTS.bodyLimit),
+    maxDepth: app.config.validation?.maxDepth,
     checkResponses: app.config.validation?.responses ?? options.dev,
     log: options.log,
     isReady: () => ready,
