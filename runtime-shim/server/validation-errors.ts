@@ -29,9 +29,26 @@ export class InvalidRequest {
   add(part: string, validate: ValidateFn): void {
     const room = this.max - this.errors.length;
     const found = translate(part, validate.errors, room);
-    this.errors.push(...found.errors.slice(0, room));
+    // By path, not in the validator's order: an old version's validator is emitted from its
+    // snapshot, whose properties are in name order, and a client must get the same list whatever
+    // version it is pinned to.
+    this.errors.push(...found.errors.slice(0, room).sort(byPath));
     if (found.more || found.errors.length > room) this.more = true;
   }
+}
+
+/** JSON pointers in document order: segment by segment, array indexes as numbers. */
+function byPath(a: ValidationError, b: ValidationError): number {
+  const x = a.path.split('/');
+  const y = b.path.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === y[i]) continue;
+    const m = Number(x[i]);
+    const n = Number(y[i]);
+    if (Number.isInteger(m) && Number.isInteger(n) && x[i] !== '' && y[i] !== '') return m - n;
+    return x[i]! < y[i]! ? -1 : 1;
+  }
+  return x.length - y.length;
 }
 
 /** The 400 for a request that failed validation: every error (up to maxErrors) in `errors` and in the detail. */
