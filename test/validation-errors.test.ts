@@ -108,6 +108,15 @@ function defineSuite(engine: Engine): void {
     assert.equal(await ok.json(), { id: 7, note: 'n' });
   });
 
+  t('an optional body (body?: T) may be left out, and is checked when it is sent', async () => {
+    const none = await send('DELETE', '/orders/7');
+    assert.is(none.status, 200);
+    assert.equal(await none.json(), { id: 7, reason: null });
+    const given = await send('DELETE', '/orders/7', { reason: 'duplicate' });
+    assert.equal(await given.json(), { id: 7, reason: 'duplicate' });
+    assert.equal((await problem(await send('DELETE', '/orders/7', { reason: 5 }))).errors, [{ path: '/body/reason', message: 'must be a string' }]);
+  });
+
   t('at most validation.maxErrors errors are listed; the detail says there were more', async () => {
     const items = Array.from({ length: 14 }, () => ({ sku: 's', qty: 0 }));
     const body = await problem(await send('POST', '/orders', { customer: 1, items, delivery: { kind: 'pickup', store: 's' } }));

@@ -32,7 +32,7 @@ export function routeTypes(route: RouteModel, model: AppModel, name: TypeNamer):
       if (t) add(part, wireType(t, name, indent), allOptional(t, model));
     }
     const body = route.input.body;
-    if (body) add('body', wireType(body, name, indent), body.kind === 'unknown');
+    if (body) add('body', wireType(body, name, indent), body.kind === 'unknown' || route.bodyOptional === true);
   } else {
     // An untyped handler validates nothing: any query, headers and body go through.
     add('query', '{ [key: string]: string | string[] }', true);

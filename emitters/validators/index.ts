@@ -77,7 +77,7 @@ export interface RouteParts {
 }
 
 /** A route of the model or of a snapshot's surface. */
-type RouteShape = Pick<RouteModel, 'typed' | 'input' | 'output'> & { method: string; path: string };
+type RouteShape = Pick<RouteModel, 'typed' | 'input' | 'output' | 'bodyOptional'> & { method: string; path: string };
 
 export function routeModule(route: RouteShape, types: Record<string, NamedType>, parts: RouteParts = { inputs: true, revive: true, outputs: true }, file = routeSchemaFile(route).replace(/\.json$/, '.mjs')): ModuleSpec {
   const schemas: Record<string, JsonSchema> = {};
@@ -102,6 +102,8 @@ export function routeModule(route: RouteShape, types: Record<string, NamedType>,
       if (revive) extra.push(`export function revive${Part}(v) { ${revive} return v; }`);
     }
   }
+  // `body?: T`: a request without a body is valid (checkBody skips the validator for it).
+  if (route.typed && parts.inputs && route.input.body && route.bodyOptional) extra.push('export const bodyOptional = true;');
   if (route.typed && parts.outputs) {
     for (const [status, type] of Object.entries(route.output)) {
       if (type.kind === 'void' || type.kind === 'unknown') continue;

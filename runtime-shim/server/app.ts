@@ -25,6 +25,8 @@ export interface RouteValidators {
   reviveQuery?(v: unknown): unknown;
   reviveHeaders?(v: unknown): unknown;
   reviveBody?(v: unknown): unknown;
+  /** The route declares `body?: T`: a request without a body skips the body validator. */
+  bodyOptional?: boolean;
   /** `s<status>`: the declared response body of that status. */
   [response: `s${number}`]: ValidateFn | undefined;
 }

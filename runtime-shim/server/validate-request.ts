@@ -40,7 +40,7 @@ export function checkUrlParts(req: RequestParts, v: RouteValidators, maxErrors: 
 
 /** The body, after the URL parts (whose errors `invalid` may already hold). */
 export function checkBody(req: RequestParts, v: RouteValidators, maxErrors: number, invalid?: InvalidRequest): InvalidRequest | undefined {
-  if (!v.body) return invalid;
+  if (!v.body || (req.body === undefined && v.bodyOptional)) return invalid;
   if (!v.body(req.body)) {
     invalid ??= new InvalidRequest(maxErrors);
     invalid.add('body', v.body);
