@@ -124,7 +124,7 @@ export interface DeployEnvConfig {
   regions?: string[];
   /** Public host name; TLS certificates and the CDN are issued for it. */
   domain?: string;
-  /** Kubernetes namespace (default: the app name). */
+  /** Kubernetes namespace, `{region}` replaced (default: the app name). */
   namespace?: string;
   /** kubectl context for a region; `{region}` is replaced (default: the current context). */
   kubeContext?: string;

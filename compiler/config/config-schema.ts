@@ -58,7 +58,8 @@ export const CONFIG_SCHEMA = closed({
         provider: { enum: ['aws', 'gcp', 'azure', 'kubernetes', 'custom'] },
         regions: { type: 'array', items: dnsLabel, minItems: 1, uniqueItems: true },
         domain: { type: 'string', pattern: '^([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}$' },
-        namespace: dnsLabel,
+        // `{region}` is replaced by the region: regions sharing a cluster keep apart.
+        namespace: { type: 'string', pattern: '^([a-z0-9-]|\\{region\\})+$', maxLength: 63 },
         kubeContext: { type: 'string', minLength: 1 },
         image: closed({ repository: { type: 'string', pattern: '^[a-z0-9][a-z0-9._/:-]*$' }, tag: { type: 'string', pattern: '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$' } }),
         replicas,

@@ -52,6 +52,7 @@ export const CODES = define({
   GATI4004: { title: 'More than one config file', hint: 'Keep one gati.config file and delete the others.' },
   GATI4010: { title: 'Deploy bounds out of order', hint: 'A minimum must not exceed its maximum: replicas.min ≤ replicas.max, resources.requests ≤ resources.limits.' },
   GATI4011: { title: 'A deploy provider is missing a key it needs, or has one it cannot use', hint: 'See "Deployment" in the README for the keys each provider needs (aws: domain, aws.hostedZoneId; gcp: domain; azure: domain, azure.resourceGroup; custom: custom.deployScript).' },
+  GATI4012: { title: 'Two regions deploy to the same cluster and namespace', hint: "Give each region its own kubectl context with `kubeContext: '<prefix>-{region}'` (the current context is used when it is absent), or its own namespace with `namespace: '<app>-{region}'`." },
   GATI5001: { title: 'A breaking API change without a version change', hint: 'Run `gati versions new "<what changed>"` and migrate the route in the file it creates, or override the rule in versioning.rules.' },
   GATI5002: { title: 'A version change file the compiler cannot read', hint: "Write `export default defineVersionChange({ description: '…', routes: { 'POST /x': { request(old) { … }, response(body, status) { … } } } })` with literal keys." },
   GATI5003: { title: 'An API snapshot cannot be read', hint: 'Snapshots in .gati/versions/ are written by gati build and never edited: restore the file from version control.' },

@@ -6,7 +6,7 @@ import type * as Cdk8s from 'cdk8s';
 import type * as Plus from 'cdk8s-plus-33';
 import { stringify } from 'yaml';
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
-import { ingressHosts, type EnvPlan } from '../infra/plan.js';
+import { ingressHosts, regionNamespace, type EnvPlan } from '../infra/plan.js';
 import { autoscaler, deployment, disruptionBudget, meta, modulePod, serverPod, service } from './workloads.js';
 import { gkeEdge, GKE_NAMES } from './gke.js';
 
@@ -26,7 +26,10 @@ export function emitK8s(plan: EnvPlan): Artifact[] {
   const artifacts: Artifact[] = [];
 
   const cluster = new cdk8s.Chart(app, 'cluster', { disableResourceNameHashes: true });
-  new k8s.KubeNamespace(cluster, 'namespace', { metadata: { name: plan.namespace, labels: { 'app.kubernetes.io/managed-by': 'gati' } } });
+  const namespaces = [...new Set(plan.regions.map((r) => regionNamespace(plan.namespace, r)))];
+  for (const name of namespaces) {
+    new k8s.KubeNamespace(cluster, namespaces.length === 1 ? 'namespace' : `namespace-${name}`, { metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'gati' } } });
+  }
   if (plan.tls) {
     new cdk8s.ApiObject(cluster, 'cluster-issuer', {
       apiVersion: 'cert-manager.io/v1',
@@ -45,7 +48,7 @@ export function emitK8s(plan: EnvPlan): Artifact[] {
   artifacts.push(yamlArtifact(`${base}/cluster.k8s.yaml`, cluster));
 
   for (const region of plan.regions) {
-    const chart = new cdk8s.Chart(app, `region-${region}`, { namespace: plan.namespace, disableResourceNameHashes: true });
+    const chart = new cdk8s.Chart(app, `region-${region}`, { namespace: regionNamespace(plan.namespace, region), disableResourceNameHashes: true });
     regionChart(k8s, cdk8s, chart, plan, region);
     artifacts.push(yamlArtifact(`${base}/${region}.k8s.yaml`, chart));
   }
@@ -62,7 +65,7 @@ function regionChart(k8s: typeof Plus.k8s, cdk8s: typeof Cdk8s, chart: Cdk8s.Cha
     GATI_REGION: region,
     GATI_VERSION: plan.image.tag,
   };
-  for (const m of plan.modules) data[`GATI_MODULE_${m.name.toUpperCase()}_URL`] = `http://${m.resource}.${plan.namespace}.svc.cluster.local`;
+  for (const m of plan.modules) data[`GATI_MODULE_${m.name.toUpperCase()}_URL`] = `http://${m.resource}.${regionNamespace(plan.namespace, region)}.svc.cluster.local`;
   Object.assign(data, plan.envVars);
   new k8s.KubeConfigMap(chart, 'config', { metadata: meta(plan, configMap, 'config'), data: sortKeys(data) });
 

@@ -161,6 +161,11 @@ export function deployedEffectsProblem(model: AppModel, config: GatiConfig, env:
   return null;
 }
 
+/** The namespace of one region: `{region}` in `deploy.<env>.namespace` is replaced. */
+export function regionNamespace(namespace: string, region: string): string {
+  return namespace.replace(/\{region\}/g, region);
+}
+
 /** The failover record a CDN sends every request to (AWS): `origin.<domain>`. */
 export function originHost(plan: EnvPlan): string | undefined {
   return plan.domain ? `origin.${plan.domain}` : undefined;
