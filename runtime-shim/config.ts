@@ -146,7 +146,15 @@ export interface DeployEnvConfig {
   /** Environment variables read from Secret keys. */
   secrets?: Record<string, SecretRef>;
   /** Let's Encrypt through cert-manager (kubernetes, azure). */
-  tls?: { email?: string; staging?: boolean };
+  tls?: {
+    email?: string;
+    staging?: boolean;
+    /**
+     * A cert-manager ACME DNS-01 solver (`{ cloudflare: { apiTokenSecretRef: { name, key } } }`,
+     * `{ route53: { region } }`, …), used as is: every region then orders the shared domain too.
+     */
+    dns01?: Record<string, unknown>;
+  };
   /** Ingress class (default by provider: alb on aws, gce on gcp, nginx otherwise). */
   ingressClass?: string;
   aws?: {

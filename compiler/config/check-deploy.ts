@@ -66,6 +66,9 @@ function providerProblems(d: DeployEnvConfig): Problem[] {
   for (const key of ['aws', 'azure', 'custom'] as const) {
     if (d[key] !== undefined && d.provider !== key) out.push({ key, message: `'${key}' applies only to provider '${key}'` });
   }
+  if (d.tls?.dns01 !== undefined && d.provider !== 'kubernetes' && d.provider !== 'custom') {
+    out.push({ key: 'dns01', message: "'tls.dns01' applies only to providers 'kubernetes' and 'custom': the edge of aws, gcp and azure certifies the domain itself" });
+  }
   switch (d.provider) {
     case 'aws':
       needs(d.regions, 'regions', 'the AWS regions of the clusters, the first one primary');

@@ -69,7 +69,7 @@ export const CONFIG_SCHEMA = closed({
         workers: closed({ enabled: { type: 'boolean' }, replicas, resources, cpuTarget: percent }),
         env: { type: 'object', additionalProperties: { type: 'string' }, propertyNames: envName },
         secrets: { type: 'object', additionalProperties: closed({ secret: dnsName, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]+$' } }, { required: ['secret', 'key'] }), propertyNames: envName },
-        tls: closed({ email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' }, staging: { type: 'boolean' } }),
+        tls: closed({ email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' }, staging: { type: 'boolean' }, dns01: { type: 'object', minProperties: 1 } }),
         ingressClass: dnsName,
         aws: closed({ hostedZoneId: { type: 'string', pattern: '^Z[A-Z0-9]{1,31}$' }, hostedZoneName: { type: 'string', minLength: 1 } }, { required: ['hostedZoneId'] }),
         azure: closed({ resourceGroup: { type: 'string', pattern: '^[-\\w._()]{1,90}$' } }, { required: ['resourceGroup'] }),

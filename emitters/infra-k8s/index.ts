@@ -6,7 +6,7 @@ import type * as Cdk8s from 'cdk8s';
 import type * as Plus from 'cdk8s-plus-33';
 import { stringify } from 'yaml';
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
-import { ingressHosts, regionNamespace, type EnvPlan } from '../infra/plan.js';
+import { ingressHosts, regionCertificates, regionNamespace, type EnvPlan } from '../infra/plan.js';
 import { autoscaler, deployment, disruptionBudget, meta, modulePod, serverPod, service } from './workloads.js';
 import { gkeEdge, GKE_NAMES } from './gke.js';
 
@@ -40,7 +40,7 @@ export function emitK8s(plan: EnvPlan): Artifact[] {
           server: plan.tls.staging ? 'https://acme-staging-v02.api.letsencrypt.org/directory' : 'https://acme-v02.api.letsencrypt.org/directory',
           ...(plan.tls.email ? { email: plan.tls.email } : {}),
           privateKeySecretRef: { name: `${plan.tls.issuer}-account-key` },
-          solvers: [{ http01: { ingress: { ingressClassName: plan.ingressClass } } }],
+          solvers: [plan.tls.dns01 ? { dns01: plan.tls.dns01 } : { http01: { ingress: { ingressClassName: plan.ingressClass } } }],
         },
       },
     });
@@ -91,7 +91,7 @@ function regionChart(k8s: typeof Plus.k8s, cdk8s: typeof Cdk8s, chart: Cdk8s.Cha
   if (gcp) gkeEdge(cdk8s, chart, plan, region);
 }
 
-function ingressAnnotations(plan: EnvPlan): Record<string, string> {
+function ingressAnnotations(plan: EnvPlan, region: string): Record<string, string> {
   const a: Record<string, string> = {};
   if (plan.tls) a['cert-manager.io/cluster-issuer'] = plan.tls.issuer;
   if (plan.provider === 'aws') {
@@ -108,7 +108,7 @@ function ingressAnnotations(plan: EnvPlan): Record<string, string> {
   if (plan.provider === 'gcp') {
     Object.assign(a, {
       'kubernetes.io/ingress.class': 'gce',
-      'networking.gke.io/managed-certificates': GKE_NAMES.certificate(plan),
+      'networking.gke.io/managed-certificates': regionCertificates(plan, region).map((c) => c.name).join(','),
       'networking.gke.io/v1beta1.FrontendConfig': GKE_NAMES.frontendConfig(plan),
     });
   }
@@ -123,13 +123,17 @@ function ingress(k8s: typeof Plus.k8s, chart: Cdk8s.Chart, plan: EnvPlan, region
     .sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0))
     .map(({ prefix, service }) => ({ path: prefix, pathType: 'Prefix', backend: { service: { name: service, port: { number: 80 } } } }));
   const hosts = ingressHosts(plan, region);
-  const annotations = ingressAnnotations(plan);
+  const annotations = ingressAnnotations(plan, region);
+  const certificates = regionCertificates(plan, region);
   new k8s.KubeIngress(chart, 'ingress', {
     metadata: meta(plan, plan.app, 'ingress', Object.keys(annotations).length ? annotations : undefined),
     spec: {
       // GKE reads the class from the annotation and rejects an unknown ingressClassName.
       ...(plan.provider === 'gcp' ? {} : { ingressClassName: plan.ingressClass }),
-      ...(hosts.length && plan.provider !== 'gcp' ? { tls: [{ hosts, secretName: `${plan.app}-tls` }] } : {}),
+      // AWS: the ALB ingress controller finds the ACM certificates by these hosts (no Secret is made).
+      // cert-manager: one order per secretName (a Certificate each), holding what regionCertificates allows.
+      ...(plan.provider === 'aws' && hosts.length ? { tls: [{ hosts, secretName: `${plan.app}-tls` }] } : {}),
+      ...(plan.tls && certificates.length ? { tls: certificates.map((c) => ({ hosts: c.hosts, secretName: c.name })) } : {}),
       rules: hosts.length ? hosts.map((host) => ({ host, http: { paths } })) : [{ http: { paths } }],
     },
   });
