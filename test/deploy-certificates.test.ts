@@ -14,7 +14,10 @@ import { DiagnosticBag } from '../compiler/diagnostics/diagnostic.js';
 import { formatCompact } from '../compiler/diagnostics/format.js';
 import type { Artifact } from '../emitters/artifact.js';
 import type { DeployEnvConfig } from '../runtime-shim/config.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { infraApp } from './helpers/infra-app.js';
+import { REPO } from './helpers/paths.js';
 import { parseK8sYaml, validateK8s, type K8sObject } from './helpers/k8s-validate.js';
 
 const app = infraApp();
@@ -172,6 +175,25 @@ test('tls.dns01 outside kubernetes and custom is GATI4011', () => {
   const bag = new DiagnosticBag();
   validateConfig(config, 'gati.config.json', JSON.stringify(config, null, 2), bag);
   assert.equal(bag.items.map(formatCompact).map((l) => l.replace(/^[^ ]+ /, '')), ["- error GATI4011: deploy environment 'gcp' (provider 'gcp'): 'tls.dns01' applies only to providers 'kubernetes' and 'custom': the edge of aws, gcp and azure certifies the domain itself"]);
+});
+
+test("the README's multi-region example: a valid config whose certificate orders all resolve", () => {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Deployment'));
+  const block = /```ts\n(deploy: \{[\s\S]*?\n\},?)\n```/.exec(section)?.[1];
+  assert.ok(block, 'the Deployment section opens with a `deploy: { … }` example');
+  // The example is an object literal with comments: plain JavaScript.
+  const example = new Function(`return { ${block} };`)() as { deploy: Record<string, DeployEnvConfig> };
+  const config = { name: 'payments', effects: { backend: 'redis' }, ...example };
+  const bag = new DiagnosticBag();
+  validateConfig(config, 'gati.config.json', JSON.stringify(config, null, 2), bag);
+  assert.equal(bag.items.map(formatCompact), []);
+  for (const [env, d] of Object.entries(example.deploy)) {
+    assert.ok((d.regions?.length ?? 1) > 1 && d.domain, 'the example has several regions and a domain');
+    const orders = clusterOrders(env, d, filesOf(env, { ...d, domain: DOMAIN }));
+    assertOrdersResolve(env, d, orders);
+    assertEveryHostCertified(env, d, orders);
+  }
 });
 
 test.run();
