@@ -164,6 +164,18 @@ export interface DeployEnvConfig {
     hostedZoneName?: string;
   };
   azure?: { resourceGroup: string };
+  /** 'github-actions': `gati build` writes `.github/workflows/gati-<env>.yml` (test, build, deploy with the cloud's OIDC login). */
+  ci?: 'github-actions';
+  /** 'argocd': `gati build` writes an Argo CD Application (one region) or ApplicationSet (several) for `infra/<env>/k8s`. */
+  gitops?: 'argocd';
+  argocd?: {
+    /** The Git repository Argo CD syncs from (this app's repository, with `infra/` committed). */
+    repoURL: string;
+    /** Branch, tag or commit (default "HEAD"). */
+    revision?: string;
+    /** Argo CD project (default "default"). */
+    project?: string;
+  };
   custom?: {
     /** Runs `gati deploy`: receives artifact paths, image, version and env in its environment. */
     deployScript: string;

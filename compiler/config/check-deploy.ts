@@ -69,6 +69,8 @@ function providerProblems(d: DeployEnvConfig): Problem[] {
   if (d.tls?.dns01 !== undefined && d.provider !== 'kubernetes' && d.provider !== 'custom') {
     out.push({ key: 'dns01', message: "'tls.dns01' applies only to providers 'kubernetes' and 'custom': the edge of aws, gcp and azure certifies the domain itself" });
   }
+  if (d.gitops === 'argocd') needs(d.argocd, 'argocd.repoURL', 'the Git repository Argo CD syncs infra/ from');
+  if (d.argocd !== undefined && d.gitops !== 'argocd') out.push({ key: 'argocd', message: "'argocd' applies only with gitops: 'argocd'" });
   switch (d.provider) {
     case 'aws':
       needs(d.regions, 'regions', 'the AWS regions of the clusters, the first one primary');
