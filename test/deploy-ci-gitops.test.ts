@@ -85,7 +85,9 @@ test("ci github-actions: a workflow that tests, then deploys in the GitHub envir
     assert.equal(workflow.jobs.test.steps.map((s: any) => s.run).filter(Boolean), ['npm ci', 'npm test']);
     const deploy = workflow.jobs.deploy;
     assert.equal([deploy.needs, deploy.environment, deploy.permissions['id-token']], ['test', env, 'write']);
-    assert.equal(deploy.steps.map((s: any) => s.run).filter(Boolean).slice(-2), ['npx gati build', `npx gati deploy ${env}`]);
+    const runs = deploy.steps.map((s: any) => s.run).filter(Boolean);
+    assert.equal([runs.at(-3), runs.at(-1)], ['npx gati build', `npx gati deploy ${env}`]);
+    assert.match(runs.at(-2), 'git status --porcelain -- .gati/versions', 'a version recorded on the runner fails the job');
     assert.ok(deploy.steps.some((s: any) => s.uses === 'docker/login-action@v3' && s.with.registry === 'ghcr.io'), `${env}: logs in to ghcr.io`);
     for (const p of patterns) assert.match(source, p, env);
   }

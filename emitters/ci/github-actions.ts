@@ -33,11 +33,27 @@ export function emitGithubActions(plan: EnvPlan): Artifact[] {
         environment: plan.env,
         // id-token: the OIDC token the cloud login exchanges; packages: push to ghcr.io.
         permissions: { contents: 'read', 'id-token': 'write', packages: 'write' },
-        steps: [...install(), ...cloudLogin(plan), ...kubeContexts(plan), ...registryLogin(plan), { run: 'npx gati build' }, { run: `npx gati deploy ${plan.env}` }],
+        steps: [...install(), ...cloudLogin(plan), ...kubeContexts(plan), ...registryLogin(plan), { run: 'npx gati build' }, versionsCommitted(), { run: `npx gati deploy ${plan.env}` }, keepRecord(plan)],
       },
     },
   };
   return [{ path: `.github/workflows/gati-${plan.env}.yml`, contents: `# ${GENERATED_HEADER}\n${stringify(workflow, { lineWidth: 0 })}` }];
+}
+
+/**
+ * The API versions are history kept in the repository (.gati/versions): a version recorded on a
+ * runner would be lost with it, and the next run would release it again under another timestamp.
+ */
+function versionsCommitted(): Step {
+  return {
+    name: 'the released API version is committed',
+    run: 'if [ -n "$(git status --porcelain -- .gati/versions)" ]; then echo "::error::gati build recorded a new API version: run gati build, commit .gati/versions and push"; exit 1; fi',
+  };
+}
+
+/** The deployment record and snapshots (`gati deploy --rollback` reads them), kept as a workflow artifact. */
+function keepRecord(plan: EnvPlan): Step {
+  return { uses: 'actions/upload-artifact@v4', if: 'always()', with: { name: `gati-deployments-${plan.env}`, path: '.gati/deployments/', 'if-no-files-found': 'ignore' } };
 }
 
 function install(): Step[] {
