@@ -50,13 +50,16 @@ test.after(() => app.remove());
 test('namespace with {region}: each region chart, its module URLs and its kubectl steps use its own namespace', async () => {
   build = await buildApp(app.root);
   assert.equal(build.diagnostics, []);
-  const config = { ...build.config, deploy: { shared: { provider: 'kubernetes' as const, regions: ['eu-west', 'us-east'], namespace: 'payments-{region}' } } };
+  const config = { ...build.config, deploy: { shared: { provider: 'kubernetes' as const, regions: ['eu-west', 'us-east'], namespace: 'payments-{region}', domain: 'pay.example.com' } } };
   const files = emitInfra(build.model, config, build.artifacts.filter((a) => !a.path.startsWith('infra/')));
   const yaml = (path: string) => parseK8sYaml(String(files.find((a) => a.path === path)!.contents));
-  assert.equal(yaml('infra/shared/k8s/cluster.k8s.yaml').map((o) => `${o.kind} ${o.metadata.name}`), ['Namespace payments-eu-west', 'Namespace payments-us-east']);
+  assert.equal(yaml('infra/shared/k8s/cluster.k8s.yaml').map((o) => `${o.kind} ${o.metadata.name}`), ['Namespace payments-eu-west', 'Namespace payments-us-east', 'ClusterIssuer letsencrypt-prod']);
   for (const region of ['eu-west', 'us-east']) {
     const objs = yaml(`infra/shared/k8s/${region}.k8s.yaml`);
     for (const o of objs) assert.is(o.metadata.namespace, `payments-${region}`, `${o.kind} ${o.metadata.name}`);
+    // One cluster, one ingress controller: only the primary's Ingress claims the shared domain.
+    const ingress = objs.find((o) => o.kind === 'Ingress')!;
+    assert.equal(ingress.spec.rules.map((r: any) => r.host), region === 'eu-west' ? ['pay.example.com', 'eu-west.pay.example.com'] : ['us-east.pay.example.com']);
     const config = objs.find((o) => o.kind === 'ConfigMap')!;
     assert.is(config.data!.GATI_MODULE_FRAUD_URL, `http://payments-module-fraud.payments-${region}.svc.cluster.local`);
   }

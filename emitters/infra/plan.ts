@@ -180,6 +180,9 @@ export function originHost(plan: EnvPlan): string | undefined {
 export function ingressHosts(plan: EnvPlan, region: string): string[] {
   if (!plan.domain) return [];
   if (plan.provider === 'azure') return [regionHost(plan, region)!];
+  // Regions in one cluster (namespace per region): two Ingresses claiming one host would collide
+  // in its ingress controller, so only the primary answers the domain there.
+  if (region !== plan.regions[0] && !plan.kubeContext?.includes('{region}') && plan.regions.length > 1) return [regionHost(plan, region)!];
   return [plan.domain, regionHost(plan, region)!, ...(plan.provider === 'aws' ? [originHost(plan)!] : [])];
 }
 
