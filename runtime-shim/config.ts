@@ -134,7 +134,7 @@ export interface DeployEnvConfig {
   regions?: string[];
   /** Public host name; TLS certificates and the CDN are issued for it. */
   domain?: string;
-  /** Kubernetes namespace (default: the app name). */
+  /** Kubernetes namespace, `{region}` replaced (default: the app name). */
   namespace?: string;
   /** kubectl context for a region; `{region}` is replaced (default: the current context). */
   kubeContext?: string;
@@ -162,7 +162,15 @@ export interface DeployEnvConfig {
   /** Environment variables read from Secret keys. */
   secrets?: Record<string, SecretRef>;
   /** Let's Encrypt through cert-manager (kubernetes, azure). */
-  tls?: { email?: string; staging?: boolean };
+  tls?: {
+    email?: string;
+    staging?: boolean;
+    /**
+     * A cert-manager ACME DNS-01 solver (`{ cloudflare: { apiTokenSecretRef: { name, key } } }`,
+     * `{ route53: { region } }`, …), used as is: every region then orders the shared domain too.
+     */
+    dns01?: Record<string, unknown>;
+  };
   /** Ingress class (default by provider: alb on aws, gce on gcp, nginx otherwise). */
   ingressClass?: string;
   aws?: {
@@ -172,6 +180,18 @@ export interface DeployEnvConfig {
     hostedZoneName?: string;
   };
   azure?: { resourceGroup: string };
+  /** 'github-actions': `gati build` writes `.github/workflows/gati-<env>.yml` (test, build, deploy with the cloud's OIDC login). */
+  ci?: 'github-actions';
+  /** 'argocd': `gati build` writes an Argo CD Application (one region) or ApplicationSet (several) for `infra/<env>/k8s`. */
+  gitops?: 'argocd';
+  argocd?: {
+    /** The Git repository Argo CD syncs from (this app's repository, with `infra/` committed). */
+    repoURL: string;
+    /** Branch, tag or commit (default "HEAD"). */
+    revision?: string;
+    /** Argo CD project (default "default"). */
+    project?: string;
+  };
   custom?: {
     /** Runs `gati deploy`: receives artifact paths, image, version and env in its environment. */
     deployScript: string;

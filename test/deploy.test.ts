@@ -220,4 +220,18 @@ test('a dry run after an API change records no version and puts no SDK of it in 
   }
 });
 
+test('a deploy after an API change releases a new version and ships it in dist/versions.json, as gati build does (issue 22 item 4)', async () => {
+  const versions = () => (JSON.parse(readFileSync(join(APP, 'dist/versions.json'), 'utf8')) as { versions: { semver: string }[] }).versions.map((v) => v.semver);
+  const before = versions();
+  writeFileSync(join(APP, 'src/handlers/ping.ts'), "import type { Handler } from 'gati';\n\nexport const handler: Handler<{}, { pong: true }> = async () => ({ pong: true });\n");
+  const r = await deploy('staging');
+  assert.is(r.code, 0, r.err);
+  const after = versions();
+  assert.is(after.length, before.length + 1, `dist/versions.json after the deploy: ${after.join(', ')}`);
+  assert.equal(after.slice(0, before.length), before);
+  // The bundle the image copies serves the new route's version too: it was bundled after the record.
+  const bundle = readdirSync(join(APP, 'dist')).filter((f) => f.endsWith('.mjs')).map((f) => readFileSync(join(APP, 'dist', f), 'utf8')).join('\n');
+  assert.match(bundle, `"${after.at(-1)!}"`);
+});
+
 test.run();

@@ -76,7 +76,8 @@ test("split 'domain': one Deployment, Service, HPA and PDB per top-level handler
   const paths = ingress.spec.rules[0].http.paths.map((p: any) => `${p.path} ${p.pathType} ${p.backend.service.name}`);
   assert.equal(paths, ['/ Prefix payments-root', '/accounts Prefix payments-accounts', '/health Prefix payments-root', '/payments Prefix payments-payments', '/receipts Prefix payments-root']);
   assert.equal(ingress.spec.rules.map((r: any) => r.host), ['pay.example.com', 'us-east.pay.example.com']);
-  assert.equal(ingress.spec.tls, [{ hosts: ['pay.example.com', 'us-east.pay.example.com'], secretName: 'payments-tls' }]);
+  // us-east is the secondary: it orders only its own host (test/deploy-certificates.test.ts).
+  assert.equal(ingress.spec.tls, [{ hosts: ['us-east.pay.example.com'], secretName: 'payments-tls' }]);
   assert.is(ingress.metadata.annotations!['cert-manager.io/cluster-issuer'], 'letsencrypt-prod');
   const hpa = find(objs, 'HorizontalPodAutoscaler', 'payments-payments');
   assert.equal([hpa.spec.minReplicas, hpa.spec.maxReplicas, hpa.spec.metrics[0].resource.target.averageUtilization], [2, 12, 65]);
@@ -146,7 +147,7 @@ test('GCP: Cloud CDN BackendConfig, FrontendConfig (HTTPS redirect) and ManagedC
   const objs = objects('infra/gcp/k8s/us-central1.k8s.yaml');
   assert.is(find(objs, 'BackendConfig', 'payments-backend').spec.cdn.enabled, true);
   assert.is(find(objs, 'FrontendConfig', 'payments-frontend').spec.redirectToHttps.enabled, true);
-  assert.equal(find(objs, 'ManagedCertificate', 'payments-cert').spec.domains, ['pay.example.com', 'us-central1.pay.example.com']);
+  assert.equal(find(objs, 'ManagedCertificate', 'payments-cert').spec.domains, ['us-central1.pay.example.com']);
   const ingress = find(objs, 'Ingress', 'payments');
   assert.is(ingress.metadata.annotations!['networking.gke.io/managed-certificates'], 'payments-cert');
   assert.is(find(objs, 'Service', 'payments-payments').metadata.annotations!['cloud.google.com/backend-config'], '{"default":"payments-backend"}');

@@ -2,6 +2,7 @@
 // executed otherwise). Files are read from a snapshot folder, so a rollback applies the same bytes.
 import type { DeployManifest } from '../../emitters/infra/index.js';
 import { originParameter, stackNames } from '../../emitters/infra-aws/index.js';
+import { regionNamespace } from '../../emitters/infra/plan.js';
 
 export interface Step {
   /** Executable looked up on PATH (or a script path for the custom provider). */
@@ -43,7 +44,7 @@ export function deploySteps(m: DeployManifest, o: StepOptions): Step[] {
     });
     steps.push({
       tool: 'kubectl',
-      args: [...ctx(region), 'rollout', 'status', 'deployment', '-n', m.namespace, '-l', `app.kubernetes.io/instance=${m.app}-${m.env}`, '--timeout=10m'],
+      args: [...ctx(region), 'rollout', 'status', 'deployment', '-n', regionNamespace(m.namespace, region), '-l', `app.kubernetes.io/instance=${m.app}-${m.env}`, '--timeout=10m'],
       why: `wait until ${region} is ready`,
     });
   }
@@ -51,7 +52,7 @@ export function deploySteps(m: DeployManifest, o: StepOptions): Step[] {
     for (const region of m.regions) {
       steps.push({
         tool: 'kubectl',
-        args: [...ctx(region), 'get', 'ingress', m.ingress, '-n', m.namespace, '-o', 'jsonpath={.status.loadBalancer.ingress[0].hostname}'],
+        args: [...ctx(region), 'get', 'ingress', m.ingress, '-n', regionNamespace(m.namespace, region), '-o', 'jsonpath={.status.loadBalancer.ingress[0].hostname}'],
         why: `the ${region} load balancer's host name`,
         captureAs: originParameter(region),
       });

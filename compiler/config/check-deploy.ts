@@ -27,11 +27,36 @@ export function checkDeployConfig(config: GatiConfig, file: string, text: string
     for (const problem of providerProblems(deploy)) {
       diagnostics.report('GATI4011', `deploy environment '${env}' (provider '${deploy.provider}'): ${problem.message}`, { span: at(problem.key) });
     }
+    const shared = sharedCluster(deploy);
+    if (shared) {
+      const where = shared.context === undefined ? 'the current kubectl context (no `kubeContext`)' : `the kubectl context '${shared.context}'`;
+      diagnostics.report('GATI4012', `deploy environment '${env}': the regions '${shared.regions[0]}' and '${shared.regions[1]}' both deploy to ${where} and the same namespace (${deploy.namespace !== undefined ? `'${deploy.namespace}'` : 'the app name, by default'}): the second region's objects (same names) would overwrite the first's`, {
+        span: at(deploy.kubeContext !== undefined ? 'kubeContext' : 'regions'),
+      });
+    }
   }
   return diagnostics.items.length === before;
 }
 
 interface Problem { key: string; message: string }
+
+/**
+ * Two regions whose objects land in the same cluster and namespace, or undefined. `gati deploy`
+ * applies each region's chart with `kubectl --context <kubeContext, {region} replaced>` (none: the
+ * current context), and every region's objects have the same names, so such regions overwrite each
+ * other. A custom provider applies nothing itself. `{region}` in the namespace keeps them apart.
+ */
+export function sharedCluster(d: DeployEnvConfig): { regions: [string, string]; context: string | undefined } | undefined {
+  if (d.provider === 'custom' || d.namespace?.includes('{region}')) return undefined;
+  const seen = new Map<string | undefined, string>();
+  for (const region of d.regions ?? []) {
+    const context = d.kubeContext?.replace(/\{region\}/g, region);
+    const first = seen.get(context);
+    if (first !== undefined) return { regions: [first, region], context };
+    seen.set(context, region);
+  }
+  return undefined;
+}
 
 function providerProblems(d: DeployEnvConfig): Problem[] {
   const out: Problem[] = [];
@@ -41,6 +66,11 @@ function providerProblems(d: DeployEnvConfig): Problem[] {
   for (const key of ['aws', 'azure', 'custom'] as const) {
     if (d[key] !== undefined && d.provider !== key) out.push({ key, message: `'${key}' applies only to provider '${key}'` });
   }
+  if (d.tls?.dns01 !== undefined && d.provider !== 'kubernetes' && d.provider !== 'custom') {
+    out.push({ key: 'dns01', message: "'tls.dns01' applies only to providers 'kubernetes' and 'custom': the edge of aws, gcp and azure certifies the domain itself" });
+  }
+  if (d.gitops === 'argocd') needs(d.argocd, 'argocd.repoURL', 'the Git repository Argo CD syncs infra/ from');
+  if (d.argocd !== undefined && d.gitops !== 'argocd') out.push({ key: 'argocd', message: "'argocd' applies only with gitops: 'argocd'" });
   switch (d.provider) {
     case 'aws':
       needs(d.regions, 'regions', 'the AWS regions of the clusters, the first one primary');

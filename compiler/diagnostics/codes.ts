@@ -52,6 +52,7 @@ export const CODES = define({
   GATI4004: { title: 'More than one config file', hint: 'Keep one gati.config file and delete the others.' },
   GATI4010: { title: 'Deploy bounds out of order', hint: 'A minimum must not exceed its maximum: replicas.min ≤ replicas.max, resources.requests ≤ resources.limits.' },
   GATI4011: { title: 'A deploy provider is missing a key it needs, or has one it cannot use', hint: 'See "Deployment" in the README for the keys each provider needs (aws: domain, aws.hostedZoneId; gcp: domain; azure: domain, azure.resourceGroup; custom: custom.deployScript).' },
+  GATI4012: { title: 'Two regions deploy to the same cluster and namespace', hint: "Give each region its own kubectl context with `kubeContext: '<prefix>-{region}'` (the current context is used when it is absent), or its own namespace with `namespace: '<app>-{region}'`." },
   GATI4020: { title: 'The effects backend cannot be reached as configured', hint: "effects.backend 'redis' needs a URL: set REDIS_URL=redis://<host>:6379 in the environment (or effects.url, or deploy.<env>.effects.url), or use effects.backend 'sqlite' on one machine." },
   GATI4021: { title: 'An effects key the chosen backend does not read', hint: "effects.url is read by the 'redis' backend only, effects.path by 'sqlite' only: set the backend that reads it, or remove the key." },
   GATI5001: { title: 'A breaking API change without a version change', hint: 'Run `gati versions new "<what changed>"` and migrate the route in the file it creates, or override the rule in versioning.rules.' },

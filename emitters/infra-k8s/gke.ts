@@ -1,13 +1,12 @@
 // GCP edge as Kubernetes objects read by GKE's ingress controller: BackendConfig (Cloud CDN, health
 // check on /_ready, connection draining), FrontendConfig (HTTP → HTTPS), ManagedCertificate (TLS).
 import type * as Cdk8s from 'cdk8s';
-import { regionHost, type EnvPlan } from '../infra/plan.js';
+import { regionCertificates, type EnvPlan } from '../infra/plan.js';
 import { meta } from './workloads.js';
 
 export const GKE_NAMES = {
   backendConfig: (plan: EnvPlan) => `${plan.app}-backend`,
   frontendConfig: (plan: EnvPlan) => `${plan.app}-frontend`,
-  certificate: (plan: EnvPlan) => `${plan.app}-cert`,
 };
 
 export function gkeEdge(cdk8s: typeof Cdk8s, chart: Cdk8s.Chart, plan: EnvPlan, region: string): void {
@@ -29,10 +28,12 @@ export function gkeEdge(cdk8s: typeof Cdk8s, chart: Cdk8s.Chart, plan: EnvPlan, 
     metadata: meta(plan, GKE_NAMES.frontendConfig(plan), 'edge'),
     spec: { redirectToHttps: { enabled: true, responseCodeName: 'PERMANENT_REDIRECT' } },
   });
-  new cdk8s.ApiObject(chart, 'managed-certificate', {
-    apiVersion: 'networking.gke.io/v1',
-    kind: 'ManagedCertificate',
-    metadata: meta(plan, GKE_NAMES.certificate(plan), 'edge'),
-    spec: { domains: [plan.domain!, regionHost(plan, region)!] },
-  });
+  for (const certificate of regionCertificates(plan, region)) {
+    new cdk8s.ApiObject(chart, `managed-certificate-${certificate.name}`, {
+      apiVersion: 'networking.gke.io/v1',
+      kind: 'ManagedCertificate',
+      metadata: meta(plan, certificate.name, 'edge'),
+      spec: { domains: certificate.hosts },
+    });
+  }
 }

@@ -6,7 +6,7 @@ import type * as Cdk8s from 'cdk8s';
 import type * as Plus from 'cdk8s-plus-33';
 import { stringify } from 'yaml';
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
-import { ingressHosts, type EnvPlan } from '../infra/plan.js';
+import { ingressHosts, regionCertificates, regionNamespace, type EnvPlan } from '../infra/plan.js';
 import { autoscaler, deployment, disruptionBudget, meta, modulePod, serverPod, service } from './workloads.js';
 import { gkeEdge, GKE_NAMES } from './gke.js';
 
@@ -26,7 +26,10 @@ export function emitK8s(plan: EnvPlan): Artifact[] {
   const artifacts: Artifact[] = [];
 
   const cluster = new cdk8s.Chart(app, 'cluster', { disableResourceNameHashes: true });
-  new k8s.KubeNamespace(cluster, 'namespace', { metadata: { name: plan.namespace, labels: { 'app.kubernetes.io/managed-by': 'gati' } } });
+  const namespaces = [...new Set(plan.regions.map((r) => regionNamespace(plan.namespace, r)))];
+  for (const name of namespaces) {
+    new k8s.KubeNamespace(cluster, namespaces.length === 1 ? 'namespace' : `namespace-${name}`, { metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'gati' } } });
+  }
   if (plan.tls) {
     new cdk8s.ApiObject(cluster, 'cluster-issuer', {
       apiVersion: 'cert-manager.io/v1',
@@ -37,7 +40,7 @@ export function emitK8s(plan: EnvPlan): Artifact[] {
           server: plan.tls.staging ? 'https://acme-staging-v02.api.letsencrypt.org/directory' : 'https://acme-v02.api.letsencrypt.org/directory',
           ...(plan.tls.email ? { email: plan.tls.email } : {}),
           privateKeySecretRef: { name: `${plan.tls.issuer}-account-key` },
-          solvers: [{ http01: { ingress: { ingressClassName: plan.ingressClass } } }],
+          solvers: [plan.tls.dns01 ? { dns01: plan.tls.dns01 } : { http01: { ingress: { ingressClassName: plan.ingressClass } } }],
         },
       },
     });
@@ -45,7 +48,7 @@ export function emitK8s(plan: EnvPlan): Artifact[] {
   artifacts.push(yamlArtifact(`${base}/cluster.k8s.yaml`, cluster));
 
   for (const region of plan.regions) {
-    const chart = new cdk8s.Chart(app, `region-${region}`, { namespace: plan.namespace, disableResourceNameHashes: true });
+    const chart = new cdk8s.Chart(app, `region-${region}`, { namespace: regionNamespace(plan.namespace, region), disableResourceNameHashes: true });
     regionChart(k8s, cdk8s, chart, plan, region);
     artifacts.push(yamlArtifact(`${base}/${region}.k8s.yaml`, chart));
   }
@@ -62,7 +65,7 @@ function regionChart(k8s: typeof Plus.k8s, cdk8s: typeof Cdk8s, chart: Cdk8s.Cha
     GATI_REGION: region,
     GATI_VERSION: plan.image.tag,
   };
-  for (const m of plan.modules) data[`GATI_MODULE_${m.name.toUpperCase()}_URL`] = `http://${m.resource}.${plan.namespace}.svc.cluster.local`;
+  for (const m of plan.modules) data[`GATI_MODULE_${m.name.toUpperCase()}_URL`] = `http://${m.resource}.${regionNamespace(plan.namespace, region)}.svc.cluster.local`;
   Object.assign(data, plan.envVars);
   new k8s.KubeConfigMap(chart, 'config', { metadata: meta(plan, configMap, 'config'), data: sortKeys(data) });
 
@@ -88,7 +91,7 @@ function regionChart(k8s: typeof Plus.k8s, cdk8s: typeof Cdk8s, chart: Cdk8s.Cha
   if (gcp) gkeEdge(cdk8s, chart, plan, region);
 }
 
-function ingressAnnotations(plan: EnvPlan): Record<string, string> {
+function ingressAnnotations(plan: EnvPlan, region: string): Record<string, string> {
   const a: Record<string, string> = {};
   if (plan.tls) a['cert-manager.io/cluster-issuer'] = plan.tls.issuer;
   if (plan.provider === 'aws') {
@@ -105,7 +108,7 @@ function ingressAnnotations(plan: EnvPlan): Record<string, string> {
   if (plan.provider === 'gcp') {
     Object.assign(a, {
       'kubernetes.io/ingress.class': 'gce',
-      'networking.gke.io/managed-certificates': GKE_NAMES.certificate(plan),
+      'networking.gke.io/managed-certificates': regionCertificates(plan, region).map((c) => c.name).join(','),
       'networking.gke.io/v1beta1.FrontendConfig': GKE_NAMES.frontendConfig(plan),
     });
   }
@@ -120,13 +123,17 @@ function ingress(k8s: typeof Plus.k8s, chart: Cdk8s.Chart, plan: EnvPlan, region
     .sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0))
     .map(({ prefix, service }) => ({ path: prefix, pathType: 'Prefix', backend: { service: { name: service, port: { number: 80 } } } }));
   const hosts = ingressHosts(plan, region);
-  const annotations = ingressAnnotations(plan);
+  const annotations = ingressAnnotations(plan, region);
+  const certificates = regionCertificates(plan, region);
   new k8s.KubeIngress(chart, 'ingress', {
     metadata: meta(plan, plan.app, 'ingress', Object.keys(annotations).length ? annotations : undefined),
     spec: {
       // GKE reads the class from the annotation and rejects an unknown ingressClassName.
       ...(plan.provider === 'gcp' ? {} : { ingressClassName: plan.ingressClass }),
-      ...(hosts.length && plan.provider !== 'gcp' ? { tls: [{ hosts, secretName: `${plan.app}-tls` }] } : {}),
+      // AWS: the ALB ingress controller finds the ACM certificates by these hosts (no Secret is made).
+      // cert-manager: one order per secretName (a Certificate each), holding what regionCertificates allows.
+      ...(plan.provider === 'aws' && hosts.length ? { tls: [{ hosts, secretName: `${plan.app}-tls` }] } : {}),
+      ...(plan.tls && certificates.length ? { tls: certificates.map((c) => ({ hosts: c.hosts, secretName: c.name })) } : {}),
       rules: hosts.length ? hosts.map((host) => ({ host, http: { paths } })) : [{ http: { paths } }],
     },
   });

@@ -10,6 +10,8 @@ import { emitK8s } from '../infra-k8s/index.js';
 import { emitAzure } from '../infra-azure/index.js';
 import { emitAws, type AwsOptions } from '../infra-aws/index.js';
 import { planEnv, type EnvPlan } from './plan.js';
+import { emitArgoCd } from '../gitops/argocd.js';
+import { emitGithubActions } from '../ci/github-actions.js';
 import type { Runtime } from '../../compiler/engines.js';
 
 export interface InfraOptions {
@@ -37,6 +39,8 @@ export function emitInfra(model: AppModel, config: GatiConfig, built: Artifact[]
     if (plan.provider === 'aws') files.push(...emitAws(plan, options.aws));
     if (plan.provider === 'azure') files.push(...emitAzure(plan));
     out.push(...files, jsonArtifact(`infra/${env}/deploy.json`, deployManifest(plan, files)));
+    if (plan.config.gitops === 'argocd') out.push(...emitArgoCd(plan));
+    if (plan.config.ci === 'github-actions') out.push(...emitGithubActions(plan));
   }
   return out;
 }

@@ -54,7 +54,8 @@ export interface EnvPlan {
   envVars: Record<string, string>;
   secrets: Record<string, { secret: string; key: string }>;
   ingressClass: string;
-  tls?: { issuer: string; email?: string; staging: boolean };
+  /** cert-manager's ACME issuer (kubernetes, azure, custom); `dns01` is the user's DNS-01 solver, else HTTP-01. */
+  tls?: { issuer: string; email?: string; staging: boolean; dns01?: Record<string, unknown> };
   config: DeployEnvConfig;
 }
 
@@ -142,7 +143,7 @@ export function planEnv(model: AppModel, config: GatiConfig, env: string, tag: s
     envVars: d.env ?? {},
     secrets: d.secrets ?? {},
     ingressClass: d.ingressClass ?? DEFAULT_INGRESS[d.provider],
-    tls: tlsOn ? { issuer: `letsencrypt-${d.tls?.staging ? 'staging' : 'prod'}`, email: d.tls?.email, staging: d.tls?.staging ?? false } : undefined,
+    tls: tlsOn ? { issuer: `letsencrypt-${d.tls?.staging ? 'staging' : 'prod'}`, email: d.tls?.email, staging: d.tls?.staging ?? false, ...(d.tls?.dns01 ? { dns01: d.tls.dns01 } : {}) } : undefined,
     config: d,
   };
 }
@@ -164,15 +165,52 @@ export function deployedEffectsProblem(model: AppModel, config: GatiConfig, env:
   return null;
 }
 
+/** The namespace of one region: `{region}` in `deploy.<env>.namespace` is replaced. */
+export function regionNamespace(namespace: string, region: string): string {
+  return namespace.replace(/\{region\}/g, region);
+}
+
 /** The failover record a CDN sends every request to (AWS): `origin.<domain>`. */
 export function originHost(plan: EnvPlan): string | undefined {
   return plan.domain ? `origin.${plan.domain}` : undefined;
 }
 
-/** Hosts the Ingress of one region answers: the domain, the region's host and, behind a CDN, the failover origin. */
+/**
+ * Hosts the Ingress of one region answers: the domain, the region's host and, behind CloudFront, the
+ * failover origin. Behind Front Door only the region's host: Front Door owns the domain and forwards
+ * with `originHostHeader` set to the region's host.
+ */
 export function ingressHosts(plan: EnvPlan, region: string): string[] {
   if (!plan.domain) return [];
+  if (plan.provider === 'azure') return [regionHost(plan, region)!];
+  // Regions in one cluster (namespace per region): two Ingresses claiming one host would collide
+  // in its ingress controller, so only the primary answers the domain there.
+  if (region !== plan.regions[0] && !plan.kubeContext?.includes('{region}') && plan.regions.length > 1) return [regionHost(plan, region)!];
   return [plan.domain, regionHost(plan, region)!, ...(plan.provider === 'aws' ? [originHost(plan)!] : [])];
+}
+
+/** One certificate a region's cluster orders: a cert-manager Certificate (its Secret) or a GKE ManagedCertificate. */
+export interface RegionCertificate {
+  name: string;
+  hosts: string[];
+}
+
+/**
+ * The certificates one region's cluster orders. An HTTP-01 (or GKE) check reaches the ingress a name
+ * resolves to, so an order may hold only names that resolve to this region's ingress: its own
+ * `<region>.<domain>` always does; the shared domain does only where its DNS points, which Gati
+ * takes to be the primary (first) region when no edge owns it. With a DNS-01 solver, where a name
+ * resolves does not matter and every region orders the domain (so failover keeps a valid
+ * certificate). Behind Front Door the domain's certificate is Front Door's own, and on AWS every
+ * certificate is ACM's, validated by DNS records in Route 53: the cluster orders none there.
+ */
+export function regionCertificates(plan: EnvPlan, region: string): RegionCertificate[] {
+  if (!plan.domain || plan.provider === 'aws') return [];
+  const suffix = plan.provider === 'gcp' ? 'cert' : 'tls';
+  const own: RegionCertificate = { name: `${plan.app}-${suffix}`, hosts: [regionHost(plan, region)!] };
+  if (plan.provider === 'azure') return [own];
+  const ordersDomain = plan.tls?.dns01 !== undefined || region === plan.regions[0];
+  return ordersDomain ? [own, { name: `${plan.app}-shared-${suffix}`, hosts: [plan.domain] }] : [own];
 }
 
 /** Host names of one region: the public domain and `<region>.<domain>`, the origin a CDN or failover record points at. */
