@@ -62,7 +62,7 @@ export async function startCommand(root: string, flags: ServeFlags, term: Termin
     return 1;
   }
   try {
-    await bundle.runMain(bundle.app, { ...options, host: options.host ?? '0.0.0.0' });
+    await bundle.runMain(bundle.app, options); // host and port: flag, env, then server.* of the config, then 0.0.0.0:3000
   } catch (error) {
     if (!isAddressInUse(error)) throw error;
     term.error(`gati start: port ${options.port ?? bundle.app.config.server?.port ?? 3000} is already in use; stop what listens there, or choose another with --port or PORT`);
