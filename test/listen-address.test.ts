@@ -4,7 +4,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GATI_BIN, copyFixture, gatiSync, removeDir, runServer } from './helpers/server.js';
 
@@ -61,6 +62,35 @@ test('gati dev listens on the config\'s server.port and server.host, PORT and --
   assert.match(await servedAt([GATI_BIN, 'dev', '.'], { PORT: String(envPort), HOST: '' }), `http://127.0.0.2:${envPort}`);
   const flagPort = await freePort();
   assert.match(await servedAt([GATI_BIN, 'dev', '.', '--port', String(flagPort), '--host', '127.0.0.1'], { PORT: String(envPort), HOST: '127.0.0.3' }), `http://127.0.0.1:${flagPort}`);
+});
+
+test('a port in use is a one-line problem for gati start and gati dev, not an internal error', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const taken = String((blocker.address() as { port: number }).port);
+  try {
+    for (const command of ['start', 'dev']) {
+      const r = gatiSync([command, dir, '--port', taken, '--host', '127.0.0.1']);
+      assert.is(r.status, 1, `gati ${command}: ${r.stderr}`);
+      assert.match(r.stderr, `gati ${command}: port ${taken} is already in use; stop what listens there, or choose another with --port, PORT or server.port in gati.config`);
+      assert.not.match(r.stderr, 'GATI9001');
+    }
+  } finally {
+    blocker.close();
+  }
+});
+
+test('gati dev in a folder without an app: the first build fails without talking of a last good build', () => {
+  const empty = mkdtempSync(join(tmpdir(), 'gati-dev-empty-'));
+  try {
+    const r = gatiSync(['dev', empty]);
+    assert.is(r.status, 1);
+    assert.match(r.stderr, 'gati init');
+    assert.match(r.stderr, 'gati dev: the first build failed');
+    assert.not.match(r.stderr, 'last good build');
+  } finally {
+    removeDir(empty);
+  }
 });
 
 test.run();

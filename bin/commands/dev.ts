@@ -11,7 +11,7 @@ import type { GatiConfig } from '../../runtime-shim/config.js';
 import type { Terminal } from '../terminal.js';
 import { RebuildLoop } from './rebuild-loop.js';
 import { loadBundle } from './load-bundle.js';
-import { parsePort, type ServeFlags } from './start.js';
+import { addressInUse, isAddressInUse, parsePort, type ServeFlags } from './start.js';
 
 interface Generation {
   handle(req: IncomingRequest): Promise<OutgoingResponse>;
@@ -48,7 +48,16 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   }, { requestTimeoutMs: 30_000, log });
   const address = listenAddress({ port, host: flags.host ?? (process.env.HOST || undefined) }, current.config.server, true);
   const host = address.host;
-  const bound = await server.listen(address.port, host);
+  let bound: number;
+  try {
+    bound = await server.listen(address.port, host);
+  } catch (error) {
+    if (!isAddressInUse(error)) throw error;
+    term.error(addressInUse('dev', address.port));
+    await current.close();
+    await loop.dispose();
+    return 1;
+  }
   term.info(`${term.style.bold('gati dev')} serving on http://${host}:${bound} (reloads on save)`);
 
   const watcher = watchApp(root, (changed) => {
