@@ -33,8 +33,8 @@ Commands:
 Options:
   --format <fmt>      diagnostics as "text" (default) or "json"
   --silent            print nothing but problems
-  -p, --port <n>      port for start and dev (default PORT, else 3000)
-  --host <h>          host for start (default HOST, else 0.0.0.0) and dev (127.0.0.1)
+  -p, --port <n>      port for start and dev (default PORT, else server.port of gati.config, else 3000)
+  --host <h>          host for start and dev (default HOST, else server.host, else 0.0.0.0; dev 127.0.0.1)
   --workers <n|auto>  start: server processes (node:cluster)
   --role <r>          start: all (default: routes and effect jobs), api (routes only) or worker (jobs only)
   --target <engine>   build: the engine to build for, node, bun or deno (default: the config's runtime, else node)

@@ -89,7 +89,11 @@ test('the scaffold builds, type-checks, serves its routes and passes its own tes
   // What `npm install` does with `"gati": "file:<checkout>"`: node_modules/gati links to the checkout.
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(REPO, join(dir, 'node_modules', 'gati'), 'dir');
-  // Nothing else: Gati's runtime dependencies (better-sqlite3 for the effect) come through the link.
+  // And its devDependency @types/node (typescript is run from here); nothing else: Gati's runtime
+  // dependencies (better-sqlite3 for the effect) come through the link.
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  assert.ok(pkg.devDependencies['@types/node'], 'the scaffold depends on the Node types');
+  symlinkSync(join(REPO, 'node_modules', '@types'), join(dir, 'node_modules', '@types'), 'dir');
   const gatiBin = join(dir, 'node_modules/gati/bin/gati.mjs');
 
   const build = spawnSync(process.execPath, [gatiBin, 'build'], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -97,6 +101,8 @@ test('the scaffold builds, type-checks, serves its routes and passes its own tes
   assert.match(build.stdout, 'demo: 3 routes, 1 module, 1 effect');
   assert.ok(existsSync(join(dir, '.gati/generated/context.ts')));
 
+  // App code reads the environment, as docs/middleware.md does with bearerAuth's tokens.
+  writeFileSync(join(dir, 'src/env.ts'), "export const apiToken: string | undefined = process.env.API_TOKEN;\n");
   const typecheck = spawnSync(process.execPath, [tsc, '--noEmit', '-p', dir, '--pretty', 'false'], { encoding: 'utf8' });
   assert.is(typecheck.status, 0, typecheck.stdout);
 

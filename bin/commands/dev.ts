@@ -6,20 +6,26 @@ import { watchApp } from '../../compiler/watcher.js';
 import { createNodeServer } from '../../runtime-shim/server/node.js';
 import type { IncomingRequest, OutgoingResponse } from '../../runtime-shim/server/handle.js';
 import { createLogger, levelFrom } from '../../runtime-shim/server/log.js';
+import { listenAddress } from '../../runtime-shim/server/start.js';
+import type { GatiConfig } from '../../runtime-shim/config.js';
 import type { Terminal } from '../terminal.js';
 import { RebuildLoop } from './rebuild-loop.js';
 import { loadBundle } from './load-bundle.js';
-import { parsePort, type ServeFlags } from './start.js';
+import { addressInUse, isAddressInUse, parsePort, type ServeFlags } from './start.js';
 
 interface Generation {
   handle(req: IncomingRequest): Promise<OutgoingResponse>;
   close(): Promise<void>;
   inFlight: number;
+  /** The build's config: the first one's server.port/host decide where dev listens. */
+  config: GatiConfig;
   onIdle?: () => void;
 }
 
 export async function devCommand(root: string, flags: ServeFlags, term: Terminal): Promise<number> {
-  const port = parsePort(flags.port ?? process.env.PORT, term);
+  // flag > PORT/HOST > server.port/host of the config > 3000 on 127.0.0.1 (listenAddress);
+  // an empty variable is unset, as for gati start.
+  const port = parsePort(flags.port ?? (process.env.PORT || undefined), term);
   if (port === null) return 2;
   const log = createLogger(levelFrom(process.env.LOG_LEVEL, 'info'), {});
   const loop = new RebuildLoop(root, term);
@@ -47,8 +53,18 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
       if (gen.inFlight === 0) gen.onIdle?.();
     }
   }, { requestTimeoutMs: 30_000, log });
-  const host = flags.host ?? process.env.HOST ?? '127.0.0.1';
-  const bound = await server.listen(port ?? 3000, host);
+  const address = listenAddress({ port, host: flags.host ?? (process.env.HOST || undefined) }, current.config.server, true);
+  const host = address.host;
+  let bound: number;
+  try {
+    bound = await server.listen(address.port, host);
+  } catch (error) {
+    if (!isAddressInUse(error)) throw error;
+    term.error(addressInUse('dev', address.port));
+    await current.close();
+    await loop.dispose();
+    return 1;
+  }
   term.info(`${term.style.bold('gati dev')} serving on http://${host}:${bound} (reloads on save)`);
 
   const watcher = watchApp(root, (changed) => {
@@ -81,7 +97,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
 async function load(root: string, log: ReturnType<typeof createLogger>): Promise<Generation> {
   const bundle = await loadBundle(root);
   const { handle, context } = await bundle.prepareApp(bundle.app, { dev: true, log: log.child({ app: bundle.app.name }) });
-  return { handle, close: () => context.close(), inFlight: 0 };
+  return { handle, close: () => context.close(), inFlight: 0, config: bundle.app.config };
 }
 
 /** Closes an old build's modules once its last in-flight request is done. */

@@ -33,7 +33,10 @@ export function initCommand(root: string, flags: InitFlags, term: Terminal): num
     return 2;
   }
   const gati = flags.gati ?? gatiDependency();
-  const files = scaffold(root, { name, gati, typescript: gatiPackage().dependencies.typescript ?? 'latest' });
+  const pkg = gatiPackage();
+  // The app is a Node program (handlers and middleware read process.env, as the docs show), so it
+  // type-checks against the Node types gati itself is checked with.
+  const files = scaffold(root, { name, gati, typescript: pkg.dependencies.typescript ?? 'latest', typesNode: pkg.devDependencies?.['@types/node'] ?? '^20.0.0' });
   const where = relative(process.cwd(), root) || '.';
   term.info(`Created ${name} in ${root} (${files.length} files; gati: "${gati}")`);
   for (const file of files) term.info(`  ${file}`);

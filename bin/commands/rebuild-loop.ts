@@ -56,7 +56,8 @@ export class RebuildLoop {
     const result = await build();
     if (reportDiagnostics(result.diagnostics, this.root, this.term, false)) {
       await speculative;
-      this.term.error('  the last good build keeps serving; fix the errors above and save again');
+      // Only a rebuild has a last good build; the first build's caller says what failed.
+      if (early) this.term.error('  the last good build keeps serving; fix the errors above and save again');
       return { ok: false, ms: performance.now() - started, result };
     }
     const built = performance.now();

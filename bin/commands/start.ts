@@ -62,17 +62,22 @@ export async function startCommand(root: string, flags: ServeFlags, term: Termin
     return 1;
   }
   try {
-    await bundle.runMain(bundle.app, { ...options, host: options.host ?? '0.0.0.0' });
+    await bundle.runMain(bundle.app, options); // host and port: flag, env, then server.* of the config, then 0.0.0.0:3000
   } catch (error) {
     if (!isAddressInUse(error)) throw error;
-    term.error(`gati start: port ${options.port ?? bundle.app.config.server?.port ?? 3000} is already in use; stop what listens there, or choose another with --port or PORT`);
+    term.error(addressInUse('start', options.port ?? bundle.app.config.server?.port ?? 3000));
     return 1;
   }
   return -1; // keeps running; the process exits on a signal
 }
 
+/** What `gati start` and `gati dev` print when their port is taken: a user problem, not a Gati bug. */
+export function addressInUse(command: string, port: number): string {
+  return `gati ${command}: port ${port} is already in use; stop what listens there, or choose another with --port, PORT or server.port in gati.config`;
+}
+
 /** node:http's EADDRINUSE, Deno's AddrInUse. */
-function isAddressInUse(error: unknown): boolean {
+export function isAddressInUse(error: unknown): boolean {
   const e = error as { code?: string; name?: string } | null;
   return e?.code === 'EADDRINUSE' || e?.name === 'AddrInUse';
 }

@@ -12,6 +12,7 @@ export const GATI_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).re
 interface GatiPackage {
   version: string;
   dependencies: Record<string, string>;
+  devDependencies?: Record<string, string>;
 }
 
 export function gatiPackage(): GatiPackage {

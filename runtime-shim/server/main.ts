@@ -37,7 +37,7 @@ export async function runMain(app: CompiledApp, options: MainOptions = {}): Prom
   // clean diagnostic and exit 1, before forking (each worker would fail the same way).
   await exitOnConfigError(app);
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : undefined);
-  const host = options.host ?? process.env.HOST;
+  const host = options.host ?? (process.env.HOST || undefined); // HOST= is unset, as in serveOptions
   const workers = options.workers === 'auto' ? availableParallelism() : options.workers ?? 1;
   if (workers > 1 && cluster.isPrimary) {
     for (let i = 0; i < workers; i++) cluster.fork();

@@ -27,11 +27,16 @@ export function portFrom(value: string | undefined): number | undefined | { erro
 export function serveOptions(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): MainOptions | { error: string } {
   const workers = flags.workers === 'auto' ? 'auto' : flags.workers ? Number(flags.workers) : undefined;
   if (workers !== undefined && workers !== 'auto' && !(Number.isInteger(workers) && workers >= 1)) return { error: `--workers must be a positive integer or "auto", got "${flags.workers}"` };
-  const port = portFrom(flags.port ?? env.PORT);
+  const port = portFrom(flags.port ?? setOrUndefined(env.PORT));
   if (typeof port === 'object') return port;
   const role = flags.role ?? env.GATI_ROLE;
   if (role !== undefined && !(ROLES as readonly string[]).includes(role)) return { error: `--role must be all, api or worker, got "${role}"` };
-  return { port, host: flags.host ?? env.HOST, workers, role: role as Role | undefined };
+  return { port, host: flags.host ?? setOrUndefined(env.HOST), workers, role: role as Role | undefined };
+}
+
+/** An empty variable (`PORT=` in a compose file or a shell) counts as unset, not as port 0 or host ''. */
+function setOrUndefined(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
 }
 
 /**

@@ -66,6 +66,16 @@ export function currentEngine(): 'node' | 'bun' | 'deno' {
   return runtimeName();
 }
 
+/**
+ * Where a server listens: the flag or environment value (already merged in `options`), else the
+ * config's `server.port`/`server.host`, else 3000 on 0.0.0.0 (127.0.0.1 under `gati dev`, which
+ * should not be reachable from the network unless asked). `gati start`, `gati dev` and
+ * `node dist/server.mjs` all go through here so they agree.
+ */
+export function listenAddress(options: { port?: number; host?: string }, server: { port?: number; host?: string } | undefined, dev: boolean): { port: number; host: string } {
+  return { port: options.port ?? server?.port ?? DEFAULTS.port, host: options.host ?? server?.host ?? (dev ? '127.0.0.1' : '0.0.0.0') };
+}
+
 export async function startServer(app: CompiledApp, options: StartOptions = {}): Promise<StartedServer> {
   const dev = options.dev ?? false;
   const log = options.log ?? createLogger(levelFrom(process.env.LOG_LEVEL, 'info' as LogLevel), { app: app.name });
@@ -75,8 +85,9 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
   const engineOptions = { requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, log, clusterWorker: cluster.isWorker };
   const engine = currentEngine();
   const running = engine === 'bun' ? createBunServer(handle, engineOptions) : engine === 'deno' ? createDenoServer(handle, engineOptions) : createNodeServer(handle, engineOptions);
-  const host = options.host ?? cfg.host ?? (dev ? '127.0.0.1' : '0.0.0.0');
-  const port = await running.listen(options.port ?? cfg.port ?? DEFAULTS.port, host);
+  const address = listenAddress(options, app.config.server, dev);
+  const host = address.host;
+  const port = await running.listen(address.port, host);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
