@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createTerminal, type Terminal } from './terminal.js';
 import { formatConfigError, isEffectsConfigError } from '../runtime-shim/effects/effects-config.js';
+import { closest } from '../compiler/closest-name.js';
+
+const COMMANDS = ['init', 'build', 'generate', 'routes', 'explain', 'start', 'watch', 'dev', 'deploy', 'versions', 'effects', 'runtime-deps'] as const;
 
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
@@ -123,7 +126,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'effects': return await (await import('./commands/effects.js')).effectsCommand(rest, term, json);
       case 'runtime-deps': return (await import('./commands/runtime-deps.js')).runtimeDepsCommand(dir, values.out, term);
       default:
-        term.error(`gati: unknown command '${command}'. Run 'gati --help' for the list.`);
+        {
+          const near = closest(command, [...COMMANDS]);
+          term.error(`gati: unknown command '${command}'.${near ? ` Did you mean '${near}'?` : ''} Run 'gati --help' for the list.`);
+        }
         return 2;
     }
   } catch (error) {

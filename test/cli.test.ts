@@ -20,6 +20,10 @@ test('--version and --help', () => {
   const bad = gati(['frobnicate']);
   assert.is(bad.status, 2);
   assert.match(bad.stderr, "unknown command 'frobnicate'");
+  assert.not.match(bad.stderr, 'Did you mean');
+  const typo = gati(['buidl']);
+  assert.is(typo.status, 2);
+  assert.match(typo.stderr, "unknown command 'buidl'. Did you mean 'build'?");
 });
 
 test('gati build writes the model and the schemas, and says where', () => {

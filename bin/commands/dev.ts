@@ -65,7 +65,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     await loop.dispose();
     return 1;
   }
-  term.info(`${term.style.bold('gati dev')} serving on http://${host}:${bound} (reloads on save)`);
+  term.info(`${term.style.bold('gati dev')} serving on http://${host.includes(':') ? `[${host}]` : host}:${bound} (reloads on save)`);
 
   const watcher = watchApp(root, (changed) => {
     void loop.rebuild(changed).then(async (outcome) => {

@@ -1,5 +1,6 @@
 // Checks a loaded config against CONFIG_SCHEMA and reports every problem with the key's path.
 import { Ajv } from 'ajv';
+import { closest } from '../closest-name.js';
 import type { ErrorObject } from 'ajv';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
@@ -73,30 +74,6 @@ function valueAt(raw: unknown, pointer: string): unknown {
 }
 
 /** The known key within edit distance 2 of `key`, for "did you mean". */
-function closest(key: string, known: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const d = distance(key.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** Where `key` is first written in the config text (`key:`, `"key":`), else the file's start. */
 export function locateKey(text: string, file: string, key: string): { file: string; line: number; column: number } {
   const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
