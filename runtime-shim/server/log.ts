@@ -27,8 +27,12 @@ function loggerWith(level: LogLevel, bound: string, sink: LogSink): Logger {
       : `${PREFIX[lvl]}${Date.now()}${bound}${fieldsJson(obj)}${msg === undefined ? '' : `,"msg":${JSON.stringify(msg)}`}}\n`;
     sink.write(line);
   };
-  const logger: Logger & { enabled(level: Level): boolean } = {
+  const logger: GatiLogger = {
     enabled: (lvl) => RANK[lvl] >= min,
+    request: (reqId, method, route, status, durationMs) => {
+      if (RANK.info < min) return;
+      sink.write(`${PREFIX.info}${Date.now()}${bound},"reqId":${JSON.stringify(reqId)},"method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${jsonNumber(status)},"durationMs":${jsonNumber(durationMs)},"msg":"request"}\n`);
+    },
     debug: (obj, msg) => emit('debug', obj, msg),
     info: (obj, msg) => emit('info', obj, msg),
     warn: (obj, msg) => emit('warn', obj, msg),
@@ -37,6 +41,22 @@ function loggerWith(level: LogLevel, bound: string, sink: LogSink): Logger {
   };
   return logger;
 }
+
+/** Gati's own logger: what `Logger` offers, plus what the pipeline uses on every request. */
+interface GatiLogger extends Logger {
+  enabled(level: Level): boolean;
+  /** The request line, concatenated without an intermediate object (it is written for every request). */
+  request(reqId: string, method: string, route: string, status: number, durationMs: number): void;
+}
+
+/** Writes the request line: `{ level: 'info', time, ...bindings, reqId, method, route, status, durationMs, msg: 'request' }`. */
+export function logRequest(log: Logger, reqId: string, method: string, route: string, status: number, durationMs: number): void {
+  const gati = log as Partial<GatiLogger>;
+  if (gati.request) gati.request(reqId, method, route, status, durationMs);
+  else log.info({ reqId, method, route, status, durationMs }, 'request');
+}
+
+const jsonNumber = (n: number) => (Number.isFinite(n) ? n : 'null');
 
 /** Whether `log` would write at `level` (false only for Gati's own logger below that level). */
 export function logsAt(log: Logger, level: Level): boolean {
