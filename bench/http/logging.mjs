@@ -2,15 +2,16 @@
 // What the per-request log line costs on the HTTP path (issue 13, item 8): `gati start` with default
 // settings on fixtures/payments (directory middleware that logs a line of its own, a module, effects on
 // SQLite with the workers in the server process) with the default log level vs LOG_LEVEL=warn (no
-// info lines), GET and POST in the same run; for context, Fastify (bench/http/fastify-server.mjs,
-// the HTTP benchmark's 100-route app) without and with its logger (`logger: true`: pino, two lines
-// per request).
+// info lines), GET and POST in the same run; the HTTP benchmark's 100-route app (bench/http/gen-app.mjs:
+// no middleware, one line per request) the same way ('gati-100', 'gati-100-warn'); for context,
+// Fastify (bench/http/fastify-server.mjs, the same 100 routes) without and with its logger
+// (`logger: true`: pino, two lines per request).
 //
 // Usage (from the repository root, after `npm run build`):
 //   node bench/http/logging.mjs [--warmup 3] [--duration 10] [--rounds 3] [--connections 50] [--port 3300]
 //        [--baseline DIR]   DIR: an older Gati checkout, built (npm ci && npm run build there); it serves
 //                           its own build of the same app as 'before' and 'before-warn'
-//        [--servers gati,gati-warn,fastify,fastify-log]
+//        [--servers gati,gati-warn,gati-100,gati-100-warn,fastify,fastify-log]
 // Servers run pinned to core 0 (`taskset -c 0`), wrk (-t1) to core 1; this process reads the servers'
 // stdout (a pipe, as under Docker) and counts the request lines that arrive. Order rotated per round.
 // Printed: medians of req/s and of server CPU µs per request, and the ratios logging on / off.
@@ -20,6 +21,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GET_PATH, POST_PATH } from './routes.mjs';
+import { generateHttpApp } from './gen-app.mjs';
 import { cpuTicks, median, parseWrk, wrk } from './harness.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -32,7 +34,7 @@ const ROUNDS = Number(opt('rounds', 3));
 const CONNS = Number(opt('connections', 50));
 const PORT = Number(opt('port', 3300));
 const BASELINE = opt('baseline', undefined);
-const SERVERS = opt('servers', BASELINE ? 'gati,gati-warn,before,before-warn,fastify,fastify-log' : 'gati,gati-warn,fastify,fastify-log').split(',');
+const SERVERS = opt('servers', `gati,gati-warn,${BASELINE ? 'before,before-warn,' : ''}gati-100,gati-100-warn,fastify,fastify-log`).split(',');
 const WORK = join(REPO, 'bench', '.work', 'logging');
 
 // Re-exec pinned to core 1, with wrk: the servers get core 0.
@@ -45,20 +47,23 @@ const NEW_PAYMENT = JSON.stringify({ amount: 2500, currency: 'USD', accountId: '
 const FASTIFY_BODY = readFileSync(join(HERE, 'body.json'), 'utf8').trim();
 
 const gatiStart = (checkout, app, env) => ({ args: [join(checkout, 'bin', 'gati.mjs'), 'start', app], env, kind: 'gati' });
-const fastify = (env) => ({ args: [join(HERE, 'fastify-server.mjs')], env, kind: 'fastify' });
+// Fastify serves the same 100 routes as the 'app100' Gati app.
+const fastify = (env) => ({ args: [join(HERE, 'fastify-server.mjs')], env, kind: 'app100' });
 const SERVER = {
   gati: gatiStart(REPO, join(WORK, 'app'), {}),
   'gati-warn': gatiStart(REPO, join(WORK, 'app'), { LOG_LEVEL: 'warn' }),
   ...(BASELINE ? { before: gatiStart(BASELINE, join(WORK, 'app-before'), {}), 'before-warn': gatiStart(BASELINE, join(WORK, 'app-before'), { LOG_LEVEL: 'warn' }) } : {}),
+  'gati-100': { ...gatiStart(REPO, join(WORK, 'http-app'), {}), kind: 'app100' },
+  'gati-100-warn': { ...gatiStart(REPO, join(WORK, 'http-app'), { LOG_LEVEL: 'warn' }), kind: 'app100' },
   fastify: fastify({}),
   'fastify-log': fastify({ FASTIFY_LOGGER: '1' }),
 };
 const SCENARIOS = {
-  get: { gati: { method: 'GET', path: '/payments/pay_1', status: 200 }, fastify: { method: 'GET', path: GET_PATH, status: 200 } },
-  post: { gati: { method: 'POST', path: '/payments', body: NEW_PAYMENT, status: 201 }, fastify: { method: 'POST', path: POST_PATH, body: FASTIFY_BODY, status: 201 } },
+  get: { gati: { method: 'GET', path: '/payments/pay_1', status: 200 }, app100: { method: 'GET', path: GET_PATH, status: 200 } },
+  post: { gati: { method: 'POST', path: '/payments', body: NEW_PAYMENT, status: 201 }, app100: { method: 'POST', path: POST_PATH, body: FASTIFY_BODY, status: 201 } },
 };
 /** Pairs printed as ratios: [logging on, logging off]. */
-const PAIRS = [['gati', 'gati-warn'], ['before', 'before-warn'], ['fastify-log', 'fastify'], ['gati-warn', 'before-warn'], ['gati', 'before']];
+const PAIRS = [['gati', 'gati-warn'], ['before', 'before-warn'], ['gati-100', 'gati-100-warn'], ['fastify-log', 'fastify'], ['gati-warn', 'before-warn'], ['gati', 'before']];
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const r0 = Math.round;
@@ -148,11 +153,14 @@ async function main() {
   mkdirSync(WORK, { recursive: true });
   const luaFor = (body) => `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${JSON.stringify(body)}\n`;
   writeFileSync(join(WORK, 'gati-post.lua'), luaFor(NEW_PAYMENT));
-  writeFileSync(join(WORK, 'fastify-post.lua'), luaFor(FASTIFY_BODY));
+  writeFileSync(join(WORK, 'app100-post.lua'), luaFor(FASTIFY_BODY));
   console.log(`# request-log benchmark  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cpus (${cpus()[0]?.model})  load ${loadavg().map(r2).join(' ')}`);
   console.log(`# wrk -t1 -c${CONNS}, warm-up ${WARMUP} s + measured ${DURATION} s, ${ROUNDS} round(s); servers taskset -c 0, wrk taskset -c 1`);
-  console.log('# gati: `gati start` on fixtures/payments (GET /payments/pay_1, POST /payments); fastify: the 100-route app (GET /users/42/orders/1337, POST /users/7/orders)');
+  console.log('# gati, before: `gati start` on fixtures/payments (GET /payments/pay_1, POST /payments); gati-100 and fastify: the 100-route app (GET /users/42/orders/1337, POST /users/7/orders)');
   buildApp(REPO, join(WORK, 'app'));
+  generateHttpApp(join(WORK, 'http-app'));
+  const built = spawnSync(process.execPath, [join(REPO, 'bin', 'gati.mjs'), 'build', join(WORK, 'http-app')], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`gati build of the 100-route app failed:\n${built.stdout}\n${built.stderr}`);
   if (BASELINE) buildApp(resolve(BASELINE), join(WORK, 'app-before'));
 
   const runs = { get: {}, post: {} };
@@ -174,7 +182,7 @@ async function main() {
       const rs = runs[sc][name];
       med[name] = { rps: median(rs.map((r) => r.rps)), cpu: median(rs.map((r) => r.cpuUsPerReq)) };
       const lines = rs.reduce((a, r) => a + r.requestLines, 0) / rs.reduce((a, r) => a + r.total, 0);
-      console.log(`| ${name} | ${r0(med[name].rps)} | ${rs.map((r) => r0(r.rps)).join(' / ')} | ${r2(med[name].cpu)} | ${r0(median(rs.map((r) => r.serverCpu)) * 100)}% | ${SERVER[name].kind === 'gati' ? r2(lines) : '–'} |`);
+      console.log(`| ${name} | ${r0(med[name].rps)} | ${rs.map((r) => r0(r.rps)).join(' / ')} | ${r2(med[name].cpu)} | ${r0(median(rs.map((r) => r.serverCpu)) * 100)}% | ${name.startsWith('fastify') ? '–' : r2(lines)} |`);
     }
     for (const [a, b] of PAIRS) {
       if (med[a] && med[b]) summary.push(`${sc.toUpperCase()} ${a}/${b}: ${r2(med[a].rps / med[b].rps)}× req/s, ${r2(med[a].cpu / med[b].cpu)}× server CPU per request`);
