@@ -1,6 +1,6 @@
 // The buffered stdout writer of the request logs (runtime-shim/server/line-writer.ts) on a real pipe
 // read by a slow reader: every line arrives once, whole and in order — lines longer than a pipe's
-// atomic size too, and with two processes sharing the pipe as cluster workers do — and whatever is
+// atomic size too, and with two cluster workers sharing the pipe — and whatever is
 // still buffered is written when the process exits: process.exit(), an uncaught exception, an
 // unhandled rejection, on Node, Bun and Deno.
 import { test } from 'uvu';
@@ -59,36 +59,40 @@ function assertAllInOrder(lines: { w: string; i: number }[], writer: string, cou
   assert.ok(seen.every((i, n) => i === n), `${writer}: in order`);
 }
 
-// Bursts within one turn, bursts past the writer's batch size, lines across turns, and lines of
-// 10 kB (past PIPE_BUF, so written in several pieces when the pipe is full; such a line may
-// interleave with another process's writes, so the shared-pipe test has none).
-const WRITE_MANY = (writer: string, count: number, longLines = true) => `
-import { stdoutWriter } from ${JSON.stringify(WRITER)};
+// Bursts within one turn, bursts past the writer's buffer, lines across turns, and lines of 10 kB
+// (past PIPE_BUF, so written in several pieces when the pipe is full; such a line may interleave
+// with another process's writes, so the shared-pipe test has none). `writer`: a JS expression.
+const WRITE_MANY = (writer: string, count: number, longLines = true, whenDone = '') => `
 const out = stdoutWriter();
 const pad = 'x'.repeat(200);
 const long = 'y'.repeat(10_000);
 let i = 0;
 function burst(size) {
-  for (let n = 0; n < size && i < ${count}; n++, i++) out.write(JSON.stringify({ w: ${JSON.stringify(writer)}, i, pad: ${longLines ? 'i % 97 === 0 ? long : pad' : 'pad'} }) + '\\n');
+  for (let n = 0; n < size && i < ${count}; n++, i++) out.write(JSON.stringify({ w: ${writer}, i, pad: ${longLines ? 'i % 97 === 0 ? long : pad' : 'pad'} }) + '\\n');
   if (i < ${count}) setImmediate(() => burst(size === 7 ? 900 : 7));
+  else { ${whenDone} }
 }
 burst(7);
 `;
+const IMPORT_WRITER = `import { stdoutWriter } from ${JSON.stringify(WRITER)};`;
 
 test('a slow pipe: every line arrives once, whole and in order (long lines too)', async () => {
-  const run = await runScript(WRITE_MANY('a', 20_000));
+  const run = await runScript(IMPORT_WRITER + WRITE_MANY("'a'", 20_000));
   assert.is(run.code, 0, run.stderr);
   const lines = jsonLines(run.stdout);
   assertAllInOrder(lines, 'a', 20_000);
   assert.is(lines.filter((l) => l.pad?.length === 10_000).length, Math.ceil(20_000 / 97), 'the long lines are whole');
 });
 
-test('two processes sharing one slow pipe (cluster workers): lines never interleave', async () => {
-  const run = await runScript(`
-import { spawn } from 'node:child_process';
-const script = (source) => ['--input-type=module', '-e', source];
-let open = 2;
-for (const source of ${JSON.stringify([WRITE_MANY('p', 8000, false), WRITE_MANY('q', 8000, false)])}) spawn(process.execPath, script(source), { stdio: 'inherit' }).on('exit', () => --open || process.exit(0));
+test('two cluster workers sharing one slow pipe: lines never interleave', async () => {
+  const run = await runScript(`${IMPORT_WRITER}
+import cluster from 'node:cluster';
+if (cluster.isPrimary) {
+  let open = 2;
+  for (const name of ['p', 'q']) cluster.fork({ WRITER_NAME: name }).on('exit', () => --open || process.exit(0));
+} else {
+  ${WRITE_MANY('process.env.WRITER_NAME', 8000, false, 'process.disconnect();')}
+}
 `);
   assert.is(run.code, 0, run.stderr);
   const lines = jsonLines(run.stdout);

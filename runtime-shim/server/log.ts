@@ -31,7 +31,7 @@ function loggerWith(level: LogLevel, bound: string, sink: LogSink): Logger {
     enabled: (lvl) => RANK[lvl] >= min,
     request: (reqId, method, route, status, durationMs) => {
       if (RANK.info < min) return;
-      sink.write(`${PREFIX.info}${Date.now()}${bound},"reqId":${JSON.stringify(reqId)},"method":${JSON.stringify(method)},"route":${JSON.stringify(route)},"status":${jsonNumber(status)},"durationMs":${jsonNumber(durationMs)},"msg":"request"}\n`);
+      sink.write(`${PREFIX.info}${Date.now()}${bound},"reqId":"${reqId}","method":"${method}","route":${JSON.stringify(route)},"status":${jsonNumber(status)},"durationMs":${jsonNumber(durationMs)},"msg":"request"}\n`);
     },
     debug: (obj, msg) => emit('debug', obj, msg),
     info: (obj, msg) => emit('info', obj, msg),
@@ -45,7 +45,11 @@ function loggerWith(level: LogLevel, bound: string, sink: LogSink): Logger {
 /** Gati's own logger: what `Logger` offers, plus what the pipeline uses on every request. */
 interface GatiLogger extends Logger {
   enabled(level: Level): boolean;
-  /** The request line, concatenated without an intermediate object (it is written for every request). */
+  /**
+   * The request line, concatenated without an intermediate object (it is written for every request).
+   * `reqId` and `method` go in unescaped: a request id is a token of [\w.:@/+=-] (handle.ts checks a
+   * given one) and a method an HTTP token, neither can hold a quote, a backslash or a control character.
+   */
   request(reqId: string, method: string, route: string, status: number, durationMs: number): void;
 }
 

@@ -2,6 +2,7 @@
 // exit or process.exit() (graceful SIGTERM/SIGINT shutdown ends in one, in every cluster worker
 // too), an uncaught exception or unhandled rejection (Node and Bun run 'exit' listeners after them;
 // Deno does not, but dispatches 'error' / 'unhandledrejection' on globalThis first).
+import cluster from 'node:cluster';
 import { LineWriter } from './line-writer.js';
 
 let writer: LineWriter | undefined;
@@ -12,7 +13,7 @@ export function stdoutWriter(): LineWriter {
   // creates it too): then a slow reader makes write(2) answer EAGAIN, which the writer retries later,
   // instead of blocking the event loop until the reader catches up.
   void process.stdout;
-  const created = new LineWriter(1);
+  const created = new LineWriter(1, { sharedPipe: cluster.isWorker });
   const flush = () => created.flushSync();
   process.on('exit', flush);
   const scope = globalThis as { addEventListener?: (type: string, listener: () => void) => void; Deno?: unknown };
