@@ -4,7 +4,7 @@
 // Candidates, all writing the same request line ({level,time,app,reqId,method,route,status,durationMs,msg}):
 //   off            Gati's logger at LOG_LEVEL=warn: no line (the loop's own cost, subtracted in the last column)
 //   before         Gati's logger before issue 13: object spreads + JSON.stringify + process.stdout.write per line
-//   gati           Gati's logger now: concatenated JSON fragments + the buffered LineWriter (one write(2) per turn)
+//   gati           Gati's logger now: concatenated JSON fragments + the buffered LineWriter (one write(2) per 10 ms batch)
 //   gati-stdout    the new line builder with the old sink (process.stdout.write per line): the builder's share
 //   gati-sonic     the new line builder with sonic-boom (async fs.write, minLength 0) as the sink
 //   gati-sonic-4k  the same with sonic-boom's minLength 4096 (buffered)
