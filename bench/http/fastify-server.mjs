@@ -3,7 +3,8 @@
 // bench/http/routes.mjs). Every route carries the JSON Schemas equivalent to the Gati handler's types:
 // params/query/body and the response (so Fastify validates with AJV as it configures it by default
 // (@fastify/ajv-compiler: coerceTypes 'array', useDefaults, removeAdditional, ajv-formats) and
-// serializes with fast-json-stringify). Logger off (Fastify's default).
+// serializes with fast-json-stringify). Logger off (Fastify's default); FASTIFY_LOGGER=1 turns it on
+// (`logger: true`: pino, one JSON line per request received and per response, on stdout).
 //
 // Usage: PORT=3200 HOST=127.0.0.1 node bench/http/fastify-server.mjs
 //        FASTIFY_SCHEMAS=targets  only the two scenario routes get schemas (the research's cold-start setup)
@@ -66,7 +67,7 @@ function schemaOf(value) {
 }
 
 export function buildApp() {
-  const app = Fastify({ logger: false });
+  const app = Fastify({ logger: process.env.FASTIFY_LOGGER === '1' });
   const s = (schema) => (ALL ? { schema } : {});
   for (const [r, action] of RESOURCES) {
     app.get(`/${r}`, s({ querystring: obj({ limit: { type: 'integer', minimum: 1, maximum: 100 } }, []), response: { 200: obj({ items: { type: 'array', items: obj({ id: str }) }, total: { type: 'number' } }) } }),

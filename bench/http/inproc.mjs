@@ -10,6 +10,8 @@
 //   --baseline DIR: also 'gati-base', the runtime compiled in DIR/lib (another checkout, for before/after)
 //   --tcp: over real loopback connections instead (client in this process: kernel and node's socket path included)
 //   --prof: one long run of gati (or --servers raw), for `node --cpu-prof`
+//   'gati-log' (and 'gati-base-log'): the same with the default log level, one request line per request on
+//   stdout (pipe it: `… | grep -v '^{'`); the others run at LOG_LEVEL=warn
 import { createServer } from 'node:http';
 import { Duplex } from 'node:stream';
 import { connect } from 'node:net';
@@ -70,11 +72,11 @@ class MemorySocket extends Duplex {
 async function makeServer(name) {
   if (name === 'raw') return createServer(rawHandle);
   if (name === 'raw-async') return createServer(rawAsyncHandle);
-  const root = name === 'gati-base' ? BASELINE : REPO_ROOT;
+  const root = name.startsWith('gati-base') ? BASELINE : REPO_ROOT;
   const lib = (f) => import(pathToFileURL(join(root, 'lib', 'runtime-shim', 'server', f)).href);
   const [{ prepareApp }, { createNodeServer }, { createLogger }] = await Promise.all([lib('start.js'), lib('node.js'), lib('log.js')]);
   const { app } = await import(pathToFileURL(join(DEFAULT_HTTP_APP_DIR, 'dist', 'app.mjs')).href);
-  const log = createLogger('warn', { app: app.name });
+  const log = createLogger(name.endsWith('-log') ? 'info' : 'warn', { app: app.name });
   const { handle } = await prepareApp(app, { dev: false, log });
   return createNodeServer(handle, { requestTimeoutMs: 30_000, log }).server;
 }

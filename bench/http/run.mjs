@@ -34,6 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { generateHttpApp, DEFAULT_HTTP_APP_DIR, REPO_ROOT } from './gen-app.mjs';
 import { GET_PATH, POST_PATH, orderAnswer } from './routes.mjs';
 import { DENO_RUN_ARGS } from '../../lib/compiler/engines.js';
+import { cpuTicks, median, parseWrk, wrk as runWrk } from './harness.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
@@ -96,11 +97,6 @@ const SCENARIO = {
 // ---------------------------------------------------------------------------------------------
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const r0 = (x) => Math.round(x);
 const r2 = (x) => Math.round(x * 100) / 100;
 
@@ -154,46 +150,8 @@ async function stopServer(srv) {
   clearTimeout(t);
 }
 
-function cpuTicks(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(f[11]) + Number(f[12]); // utime + stime (fields 14, 15)
-  } catch { return NaN; }
-}
-
-function toMs(text) {
-  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text);
-  if (!m) return NaN;
-  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000, m: 60000 }[m[2]];
-}
-
-function parseWrk(out) {
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-  const total = Number(/(\d+) requests in/.exec(out)?.[1]);
-  const lat = (p) => toMs(new RegExp(`^\\s+${p}%\\s+(\\S+)`, 'm').exec(out)?.[1] ?? '');
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  const socketErrors = sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
-  return { rps, total, p50: lat(50), p99: lat(99), non2xx, socketErrors };
-}
-
 function wrk(scenario, seconds) {
-  const args = ['-c', '1', 'wrk', '-t1', `-c${CONNS}`, `-d${seconds}s`, '--latency'];
-  if (scenario.method === 'POST') args.push('-s', join(WORK, 'post.lua'));
-  args.push(`http://127.0.0.1:${PORT}${scenario.path}`);
-  return new Promise((resolve, reject) => {
-    const p = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
-    const killer = setTimeout(() => p.kill('SIGKILL'), (seconds + 30) * 1000); // bounded
-    p.on('exit', (code) => {
-      clearTimeout(killer);
-      if (code !== 0) reject(new Error(`wrk failed (${code}):\n${out}`));
-      else resolve(out);
-    });
-  });
+  return runWrk({ connections: CONNS, seconds, url: `http://127.0.0.1:${PORT}${scenario.path}`, luaScript: scenario.method === 'POST' ? join(WORK, 'post.lua') : undefined });
 }
 
 async function loadRun(serverName, scenarioName) {

@@ -13,7 +13,7 @@ import { DEFAULT_MAX_ERRORS, toValidationErrors, validationProblem, type Invalid
 import { checkBody, checkUrlParts } from './validate-request.js';
 import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError, DEFAULT_MAX_DEPTH, decodeJsonBody } from './body.js';
 import { folderChains } from './folder-middleware.js';
-import { logsAt } from './log.js';
+import { logRequest, logsAt } from './log.js';
 import { createVersioning, type OldVersion, type Pin } from './versions.js';
 
 export interface IncomingRequest {
@@ -158,7 +158,7 @@ function finish(x: Exchange, out: OutgoingResponse): void {
   }
   headers['x-request-id'] = x.requestId;
   const shared = x.shared;
-  if (shared.logRequests) shared.options.log.info({ reqId: x.requestId, method: x.incoming.method, route: x.routeKey ?? x.path, status: out.status, durationMs: Math.round((performance.now() - x.started) * 100) / 100 }, 'request');
+  if (shared.logRequests) logRequest(shared.options.log, x.requestId, x.incoming.method, x.routeKey ?? x.path, out.status, Math.round((performance.now() - x.started) * 100) / 100);
   x.replied = true;
   x.reply(x.ctx, out);
 }
