@@ -37,9 +37,12 @@ export const CONFIG_SCHEMA = closed({
     },
   }),
   effects: closed({
-    backend: { enum: ['sqlite', 'redis'] },
+    backend: { enum: ['sqlite', 'redis', 'sqs'] },
     path: { type: 'string', minLength: 1 },
     url: { type: 'string', pattern: '^rediss?://' },
+    // SQS queue names: letters, digits, - and _, up to 80; DynamoDB table names: also '.', 3 to 255.
+    queue: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,80}$' },
+    table: { type: 'string', pattern: '^[A-Za-z0-9_.-]{3,255}$' },
     concurrency: positiveInt,
   }),
   modules: {

@@ -64,7 +64,7 @@ export interface JobPage {
 export type JobCounts = Record<string, Partial<Record<JobStatus, number>>>;
 
 export interface EffectBackend {
-  readonly kind: 'sqlite' | 'redis';
+  readonly kind: 'sqlite' | 'redis' | 'sqs';
   /** Resolves once the job is durably stored. */
   enqueue(job: NewJob): Promise<{ id: string; deduped: boolean }>;
   /** Atomically takes the ready job with the earliest run time (across processes), or null. */
