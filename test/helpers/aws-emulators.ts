@@ -1,50 +1,44 @@
-// SQS and DynamoDB emulators for the sqs effects backend, in this process on free loopback ports:
-// fauxqs (SQS) and dynalite (DynamoDB, in memory). Started on first use, pointed at through the AWS
-// SDK's standard variables (which child processes inherit), stopped by stopAwsEmulators().
+// SQS and DynamoDB emulators for the sqs effects backend: fauxqs and dynalite, in a child process
+// (test/helpers/aws-emulators-server.ts) on free loopback ports. Started on first use, pointed at
+// through the AWS SDK's standard variables (which worker processes spawned by a test inherit), and
+// stopped by their process id.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { AddressInfo, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { REPO } from './paths.js';
 import type { Store } from './effects.js';
 
-interface Running {
-  stop(): Promise<void>;
-}
+let server: ChildProcess | undefined;
 
-let running: Promise<Running> | undefined;
-
-async function start(): Promise<Running> {
-  const { startFauxqs } = await import('fauxqs');
-  const fauxqs = await startFauxqs({ port: 0, logger: false });
-  const dynalite = createRequire(import.meta.url)('dynalite') as (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => Server;
-  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => dynamo.listen(0, '127.0.0.1', resolve));
+/** Starts the emulators once; the AWS_* variables point at them afterwards. */
+export async function awsEmulators(): Promise<void> {
+  if (server) return;
+  const child = spawn(process.execPath, [join(REPO, 'lib/test/helpers/aws-emulators-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  server = child;
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the AWS emulators exited (${code}) before they listened`)));
+  });
+  const endpoints = JSON.parse(line) as { sqs: string; dynamodb: string };
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_SQS: fauxqs.address,
-    AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
   });
-  return {
-    async stop() {
-      await fauxqs.stop();
-      await new Promise((r) => dynamo.close(r));
-    },
-  };
-}
-
-/** Starts the emulators once; the AWS_* variables point at them afterwards. */
-export async function awsEmulators(): Promise<void> {
-  await (running ??= start());
 }
 
 export async function stopAwsEmulators(): Promise<void> {
-  const r = running;
-  running = undefined;
-  if (r) await (await r).stop();
+  const child = server;
+  server = undefined;
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  process.kill(child.pid, 'SIGTERM');
+  await exited;
 }
 
 /** A fresh queue and table per test (call awsEmulators() first). */
