@@ -24,7 +24,7 @@ export async function effectsCommand(args: string[], term: Terminal, json: boole
   if (bag.hasErrors && reportDiagnostics(bag.sorted().filter((d) => d.severity === 'error'), root, term, json)) return 1;
   const effectsConfig: EffectsConfig | undefined = config.effects;
   const { openBackend, sqlitePath } = await import('../../runtime-shim/effects/open-backend.js');
-  if (effectsConfig?.backend !== 'redis' && !existsSync(sqlitePath(effectsConfig, root))) {
+  if ((effectsConfig?.backend ?? 'sqlite') === 'sqlite' && !existsSync(sqlitePath(effectsConfig, root))) {
     // Nothing was ever enqueued here: say so rather than create an empty database.
     if (action === 'retry') {
       term.error(`gati: no job '${rest[0]}' (no effects database at ${sqlitePath(effectsConfig, root)})`);

@@ -156,6 +156,8 @@ export function planEnv(model: AppModel, config: GatiConfig, env: string, tag: s
 export function deployedEffectsProblem(model: AppModel, config: GatiConfig, env: string): 'sqlite' | 'redis-url' | null {
   if (model.effects.length === 0) return null;
   if ((config.effects?.backend ?? 'sqlite') === 'sqlite') return 'sqlite';
+  // SQS finds its queue and table through the cloud's own variables and the pods' role, not a URL.
+  if (config.effects?.backend === 'sqs') return null;
   const d = config.deploy?.[env];
   if (config.effects?.url === undefined && d?.env?.['REDIS_URL'] === undefined && d?.secrets?.['REDIS_URL'] === undefined) return 'redis-url';
   return null;
