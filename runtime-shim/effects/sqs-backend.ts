@@ -336,6 +336,9 @@ class SqsBackend implements EffectBackend {
       await this.drop(receipt); // not one of Gati's messages
       return null;
     }
+    const fast = await this.claimAtOnce(body, receipt, options);
+    if (fast) return fast;
+    // Not claimable as it stands: find out why (no record yet, stale, early, held, out of attempts).
     let record = await this.record(body.id);
     if (!record && body.job) {
       await this.create(body.job);
@@ -364,6 +367,42 @@ class SqsBackend implements EffectBackend {
     if (!(await this.update(record.id, leased, when))) return null;
     this.held.set(token, { id: record.id, receipt });
     return { job: view({ ...record, ...leased }), token };
+  }
+
+  /**
+   * The usual case in one round trip: the message is the record's live one and the job is due (or
+   * its lease ran out with attempts left), so the record is leased by a conditional update.
+   */
+  private async claimAtOnce(body: MessageBody, receipt: string, options: ClaimOptions): Promise<Lease | null> {
+    const now = Date.now();
+    const token = `${options.workerId}:${randomUUID()}`;
+    try {
+      const out = await this.db.send(
+        new this.dynamo.UpdateItemCommand({
+          TableName: this.table,
+          Key: { id: { S: body.id } },
+          UpdateExpression: 'SET #status = :running, #attempt = #attempt + :one, #token = :token, #leaseUntil = :until',
+          ConditionExpression: '#msg = :msg AND ((#status = :queued AND #runAt <= :now) OR (#status = :running AND #leaseUntil <= :now AND #attempt < #maxAttempts))',
+          ExpressionAttributeNames: { '#status': 'status', '#attempt': 'attempt', '#token': 'token', '#leaseUntil': 'leaseUntil', '#msg': 'msg', '#runAt': 'runAt', '#maxAttempts': 'maxAttempts' },
+          ExpressionAttributeValues: {
+            ':running': { S: 'running' },
+            ':queued': { S: 'queued' },
+            ':one': { N: '1' },
+            ':token': { S: token },
+            ':until': { N: String(now + options.leaseMs) },
+            ':msg': { S: body.msg },
+            ':now': { N: String(now) },
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const record = fromItem(out.Attributes!);
+      this.held.set(token, { id: record.id, receipt });
+      return { job: view(record), token };
+    } catch (error) {
+      if (isConditionFailure(error)) return null;
+      throw error;
+    }
   }
 
   private holding(lease: Lease): Held | undefined {
