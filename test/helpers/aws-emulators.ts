@@ -15,7 +15,8 @@ let server: ChildProcess | undefined;
 
 /** Starts the emulators once; the AWS_* variables point at them afterwards. */
 export async function awsEmulators(): Promise<void> {
-  if (server) return;
+  // A parent test process already runs them (test/effects-engines.test.ts: Deno may not spawn).
+  if (server || process.env['GATI_TEST_AWS_EMULATORS'] === 'inherited') return;
   const child = spawn(process.execPath, [join(REPO, 'lib/test/helpers/aws-emulators-server.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
   server = child;
   const line = await new Promise<string>((resolve, reject) => {
@@ -30,6 +31,11 @@ export async function awsEmulators(): Promise<void> {
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
   });
+}
+
+/** Variables that hand the running emulators to a child process (which then starts none). */
+export function inheritedAwsEmulators(): Record<string, string> {
+  return { GATI_TEST_AWS_EMULATORS: 'inherited' };
 }
 
 export async function stopAwsEmulators(): Promise<void> {
