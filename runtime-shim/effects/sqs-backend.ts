@@ -18,8 +18,8 @@
 // A message seen again after its lease ran out counts as an attempt, as on the other backends.
 //
 // What SQS cannot do and how this covers it: DelaySeconds stops at 15 minutes, so a job due later is
-// received early and hidden again (ChangeMessageVisibility, up to 12 hours at a time) until its run
-// time; delays and leases are whole seconds; SQS deduplicates only FIFO queues and only for
+// received early and hidden again (ChangeMessageVisibility, up to 12 hours at a time; further out,
+// sent again, so SQS's 14-day retention never ends it) until its run time; delays and leases are whole seconds; SQS deduplicates only FIFO queues and only for
 // 5 minutes, so idempotency keys are the record's id (a conditional put).
 import { createHash, randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -43,6 +43,7 @@ export const DEFAULT_SQS_TABLE = 'gati-effects';
 /** SQS's longest per-message delay and visibility timeout, in seconds. */
 const MAX_DELAY_S = 900;
 const MAX_VISIBILITY_S = 43_200;
+const MAX_RETENTION_S = 1_209_600;
 /** Longest long poll SQS allows. */
 const MAX_WAIT_S = 20;
 
@@ -122,7 +123,9 @@ async function ensureQueue(sqs: Sqs, client: SQSClient, name: string): Promise<s
     return (await client.send(new sqs.GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
   } catch (error) {
     if (!(error instanceof sqs.QueueDoesNotExist)) throw error;
-    return (await client.send(new sqs.CreateQueueCommand({ QueueName: name }))).QueueUrl!;
+    // The longest retention SQS allows (14 days; the default is 4): a message is deleted when it is
+    // that old, hidden or not, so a job due later than half a day gets a fresh message (see accept).
+    return (await client.send(new sqs.CreateQueueCommand({ QueueName: name, Attributes: { MessageRetentionPeriod: String(MAX_RETENTION_S) } }))).QueueUrl!;
   }
 }
 
@@ -352,7 +355,12 @@ class SqsBackend implements EffectBackend {
     // Due later than SQS's delay cap allowed, or its lease is held (a heartbeat raced the visibility).
     const notBefore = record.status === 'queued' ? record.runAt : (record.leaseUntil ?? 0);
     if (notBefore > now) {
-      await this.hide(receipt, notBefore - now);
+      if (record.status === 'queued' && notBefore - now > MAX_VISIBILITY_S * 1000) {
+        // Due in more than 12 hours: a fresh message (new retention period) rather than one more hide.
+        const msg = randomUUID();
+        await this.send({ id: record.id, msg }, notBefore);
+        if (await this.update(record.id, { msg }, { msg: record.msg, status: 'queued' })) await this.drop(receipt);
+      } else await this.hide(receipt, notBefore - now);
       return null;
     }
     const when = { msg: record.msg, attempt: record.attempt, status: record.status };
