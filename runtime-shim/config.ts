@@ -52,11 +52,15 @@ export interface DeprecatedVersion {
 }
 
 export interface EffectsConfig {
-  backend?: 'sqlite' | 'redis';
+  backend?: 'sqlite' | 'redis' | 'sqs';
   /** SQLite file (default .gati/data/effects.db) */
   path?: string;
   /** Redis URL for the redis backend. */
   url?: string;
+  /** SQS queue name for the sqs backend (default gati-effects). */
+  queue?: string;
+  /** DynamoDB table of job records for the sqs backend (default gati-effects). */
+  table?: string;
   /** Jobs run at once per process (default 4). */
   concurrency?: number;
 }

@@ -5,6 +5,7 @@
 // the gati package instead, so they are resolved from there: the app's `gati` (its package.json,
 // through the app's node_modules) and, from its real location, its own dependencies.
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 /**
  * Every package the runtime may load at run time, and what needs it. The production image
@@ -43,4 +44,33 @@ function requireFromGati(): NodeRequire {
 /** Loads one of Gati's runtime dependencies (CommonJS, or ESM that require() loads) as its module object. */
 export function requireDependency<T>(name: RuntimeDependency): T {
   return requireFromGati()(name) as T;
+}
+
+/**
+ * Packages a backend needs only when an app configures it (the cloud queues). They are optional peer
+ * dependencies of gati, so an app on SQLite or Redis installs none of them; the app that selects
+ * the backend installs them itself.
+ */
+export const OPTIONAL_RUNTIME_DEPENDENCIES = {
+  /** effects.backend 'sqs': the queue. */
+  '@aws-sdk/client-sqs': { for: "effects.backend 'sqs'" },
+  /** effects.backend 'sqs': the job records (status, attempts, idempotency keys, dead jobs). */
+  '@aws-sdk/client-dynamodb': { for: "effects.backend 'sqs'" },
+} as const;
+
+export type OptionalRuntimeDependency = keyof typeof OPTIONAL_RUNTIME_DEPENDENCIES;
+
+/** Loads an optional peer dependency, or says which package to install when the app has not. */
+export function requireOptionalDependency<T>(name: OptionalRuntimeDependency): T {
+  try {
+    return requireFromGati()(name) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    try {
+      // The app's own install (an optional peer is installed beside the app, not inside gati).
+      return createRequire(join(process.cwd(), 'package.json'))(name) as T;
+    } catch {
+      throw new Error(`${OPTIONAL_RUNTIME_DEPENDENCIES[name].for} needs the npm package ${name}: run \`npm install ${name}\` in the app`);
+    }
+  }
 }

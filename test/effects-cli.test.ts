@@ -9,6 +9,7 @@ import { openBackend } from '../runtime-shim/effects/index.js';
 import type { EffectsConfig } from '../runtime-shim/config.js';
 import { redisStore, sqliteStore, type Store } from './helpers/effects.js';
 import { REPO } from './helpers/paths.js';
+import { awsEmulators, sqsStore, stopAwsEmulators } from './helpers/aws-emulators.js';
 
 const gati = (args: string[]) => spawnSync(process.execPath, [join(REPO, 'bin/gati.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
@@ -29,8 +30,11 @@ async function seed(store: Store): Promise<string> {
   }
 }
 
-for (const [kind, makeStore] of [['sqlite', sqliteStore], ['redis', redisStore]] as const) {
+test.after(stopAwsEmulators);
+
+for (const [kind, makeStore] of [['sqlite', sqliteStore], ['redis', redisStore], ['sqs', sqsStore]] as const) {
   test(`gati effects on ${kind}: counts, dead jobs with their last error, retry`, async () => {
+    if (kind === 'sqs') await awsEmulators(); // the CLI process reaches them through the AWS_* variables it inherits
     const store = makeStore();
     try {
       if (kind === 'sqlite') {

@@ -1,13 +1,18 @@
-// One contract, two backends: the same suite runs against SQLite and Redis (BullMQ).
+// One contract, three backends: the same suite runs against SQLite, Redis (BullMQ) and SQS (+ DynamoDB, on emulators).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openBackend, type EffectBackend } from '../runtime-shim/effects/index.js';
 import { redisStore, sqliteStore, sleep, waitFor, type Store } from './helpers/effects.js';
+import { awsEmulators, sqsStore, stopAwsEmulators } from './helpers/aws-emulators.js';
 
 const LEASE = 600;
 
-function contract(kind: string, makeStore: () => Store) {
+function contract(kind: string, makeStore: () => Store, emulators?: { start(): Promise<void>; stop(): Promise<void> }) {
   const t = suite<{ store: Store; backends: EffectBackend[]; open(): Promise<EffectBackend> }>(`effects contract: ${kind}`);
+  if (emulators) {
+    t.before(emulators.start);
+    t.after(emulators.stop);
+  }
   t.before.each(async (ctx) => {
     ctx.store = makeStore();
     ctx.backends = [];
@@ -304,3 +309,4 @@ function contract(kind: string, makeStore: () => Store) {
 
 contract('sqlite', sqliteStore).run();
 contract('redis', redisStore).run();
+contract('sqs', sqsStore, { start: awsEmulators, stop: stopAwsEmulators }).run();

@@ -1,6 +1,6 @@
 // Crashes with real processes: a worker SIGKILLed mid-job (the job runs again once the lease ends,
 // nothing is lost), a process killed right after enqueue resolved (the job is still there), and a
-// SIGTERM that lets the running job finish. On SQLite and on Redis.
+// SIGTERM that lets the running job finish. On SQLite, on Redis and on SQS (emulated in this process).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -9,14 +9,19 @@ import { join } from 'node:path';
 import { createEffectsRuntime, openBackend } from '../runtime-shim/effects/index.js';
 import { collectingLogger, redisStore, sqliteStore, waitFor, type Store } from './helpers/effects.js';
 import { REPO } from './helpers/paths.js';
+import { awsEmulators, sqsStore, stopAwsEmulators } from './helpers/aws-emulators.js';
 
 const CHILD = join(REPO, 'lib/test/helpers/effects-child.js');
 const LEASE = 800;
 
 const markerLines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []);
 
-function crash(kind: string, makeStore: () => Store) {
+function crash(kind: string, makeStore: () => Store, emulators?: { start(): Promise<void>; stop(): Promise<void> }) {
   const t = suite<{ store: Store; children: ChildProcess[] }>(`effects crash: ${kind}`);
+  if (emulators) {
+    t.before(emulators.start);
+    t.after(emulators.stop);
+  }
   t.before.each((ctx) => {
     ctx.store = makeStore();
     ctx.children = [];
@@ -107,3 +112,4 @@ function crash(kind: string, makeStore: () => Store) {
 
 crash('sqlite', sqliteStore).run();
 crash('redis', redisStore).run();
+crash('sqs', sqsStore, { start: awsEmulators, stop: stopAwsEmulators }).run();

@@ -26,7 +26,7 @@ export async function effectsCommand(args: string[], term: Terminal, json: boole
   const { effectsConfigFor, isEffectsConfigError, formatConfigError } = await import('../../runtime-shim/effects/effects-config.js');
   const { config: effectsConfig, key } = effectsConfigFor(config) as { config: EffectsConfig | undefined; key: string };
   const { openBackend, sqlitePath } = await import('../../runtime-shim/effects/open-backend.js');
-  if (effectsConfig?.backend !== 'redis' && !existsSync(sqlitePath(effectsConfig, root))) {
+  if ((effectsConfig?.backend ?? 'sqlite') === 'sqlite' && !existsSync(sqlitePath(effectsConfig, root))) {
     // Nothing was ever enqueued here: say so rather than create an empty database.
     if (action === 'retry') {
       term.error(`gati: no job '${rest[0]}' (no effects database at ${sqlitePath(effectsConfig, root)})`);

@@ -10,7 +10,9 @@ const quantities = { type: 'object', properties: { cpu: { type: 'string', patter
 const replicas = { type: 'object', properties: { min: positiveInt, max: positiveInt }, additionalProperties: false };
 const resources = { type: 'object', properties: { requests: quantities, limits: quantities }, additionalProperties: false };
 const isoDate = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$' };
-const effectsBackend = { enum: ['sqlite', 'redis'] };
+const effectsBackend = { enum: ['sqlite', 'redis', 'sqs'] };
+const sqsQueue = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,80}$' };
+const dynamoTable = { type: 'string', pattern: '^[A-Za-z0-9_.-]{3,255}$' };
 const redisUrl = { type: 'string', pattern: '^rediss?://' };
 const closed = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'object', properties, additionalProperties: false, ...extra });
 
@@ -43,6 +45,9 @@ export const CONFIG_SCHEMA = closed({
     backend: effectsBackend,
     path: { type: 'string', minLength: 1 },
     url: redisUrl,
+    // SQS queue names: letters, digits, - and _, up to 80; DynamoDB table names: also '.', 3 to 255.
+    queue: sqsQueue,
+    table: dynamoTable,
     concurrency: positiveInt,
   }),
   modules: {
@@ -71,7 +76,7 @@ export const CONFIG_SCHEMA = closed({
         cpuTarget: percent,
         split: { enum: ['none', 'domain'] },
         workers: closed({ enabled: { type: 'boolean' }, replicas, resources, cpuTarget: percent }),
-        effects: closed({ backend: effectsBackend, url: redisUrl, concurrency: positiveInt }),
+        effects: closed({ backend: effectsBackend, url: redisUrl, queue: sqsQueue, table: dynamoTable, concurrency: positiveInt }),
         env: { type: 'object', additionalProperties: { type: 'string' }, propertyNames: envName },
         secrets: { type: 'object', additionalProperties: closed({ secret: dnsName, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]+$' } }, { required: ['secret', 'key'] }), propertyNames: envName },
         tls: closed({ email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' }, staging: { type: 'boolean' }, dns01: { type: 'object', minProperties: 1 } }),

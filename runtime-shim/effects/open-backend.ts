@@ -13,6 +13,10 @@ export async function openBackend(config: EffectsConfig | undefined, root: strin
     const { openRedisBackend } = await import('./redis-backend.js');
     return openRedisBackend({ url: target.url });
   }
+  if (config?.backend === 'sqs') {
+    const { openSqsBackend, DEFAULT_SQS_QUEUE, DEFAULT_SQS_TABLE } = await import('./sqs-backend.js');
+    return openSqsBackend({ queue: config.queue ?? DEFAULT_SQS_QUEUE, table: config.table ?? DEFAULT_SQS_TABLE });
+  }
   const { openSqliteBackend } = await import('./sqlite-backend.js');
   return openSqliteBackend({ path: target.path });
 }

@@ -65,7 +65,7 @@ export interface JobPage {
 export type JobCounts = Record<string, Partial<Record<JobStatus, number>>>;
 
 export interface EffectBackend {
-  readonly kind: 'sqlite' | 'redis';
+  readonly kind: 'sqlite' | 'redis' | 'sqs';
   /** A backend behind a network connection reports whether it is reachable (absent: always, as SQLite's file). */
   readonly availability?: BackendAvailability;
   /** Resolves once the job is durably stored. */
