@@ -12,6 +12,9 @@ export const TENTATIVE_SDK_DIR = '.gati/cache/sdk';
 
 const GROUPS: [prefix: string, group: string][] = [
   ['dist/schemas/', 'schemas'],
+  // Old versions' validators are written only where a version is recorded (`gati build`, `gati
+  // deploy`); the dev loop's write of the newest validators must not make them stale.
+  ['dist/validators/versions/', 'version-validators'],
   ['dist/validators/', 'validators'],
   ['.gati/generated/', 'generated'],
   ['sdk/', 'sdk'],
