@@ -82,7 +82,7 @@ async function main() {
   const { routeTypes } = await import(pathToFileURL(join(LIB, 'emitters/client/route-types.js')).href);
   const { typeNames } = await import(pathToFileURL(join(LIB, 'emitters/client/names.js')).href);
   const { wireType } = await import(pathToFileURL(join(LIB, 'emitters/client/wire-types.js')).href);
-  const { reachableTypeIds } = await import(pathToFileURL(join(LIB, 'compiler/model/gtype.js')).href);
+  const { reachableTypeIds } = await import(pathToFileURL(join(LIB, 'model/gtype.js')).href);
 
   const { model, diagnostics } = new Analyzer({ root: DEFAULT_APP_DIR }).analyze();
   if (diagnostics.some((d) => d.severity === 'error')) throw new Error('the synthetic app has errors');

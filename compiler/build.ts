@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GatiConfig } from '../runtime-shim/config.js';
-import type { AppModel } from './model/app-model.js';
+import type { AppModel } from '../model/app-model.js';
 import { DiagnosticBag, compareDiagnostics, type Diagnostic } from './diagnostics/diagnostic.js';
 import { CONFIG_NAMES, discoverApp } from './discover/discover.js';
 import { loadConfig } from './config/load-config.js';

@@ -2,7 +2,7 @@
 // segment (and the root catch-all) must belong to one top-level handler folder (GATI3010); the
 // app's effects need a queue that every pod of an environment shares (GATI3011).
 import type { GatiConfig } from '../runtime-shim/config.js';
-import type { AppModel } from './model/app-model.js';
+import type { AppModel } from '../model/app-model.js';
 import type { DiagnosticBag } from './diagnostics/diagnostic.js';
 import { deployedEffectsProblem, splitComponents } from '../emitters/infra/plan.js';
 import { locateKey } from './config/validate-config.js';

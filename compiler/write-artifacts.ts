@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Artifact } from '../emitters/artifact.js';
-import { canonicalJson } from './model/stable-json.js';
+import { canonicalJson } from '../model/stable-json.js';
 import { staleOutputs, OUTPUTS_MANIFEST } from './owned-outputs.js';
 
 /** Folders whose every file of that kind is an artifact: files the build no longer emits are removed from them. */

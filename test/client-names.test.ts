@@ -1,7 +1,7 @@
 // The client's method naming rule (emitters/client/names.ts) on the collisions it settles.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { HttpMethod, RouteModel } from '../compiler/model/app-model.js';
+import type { HttpMethod, RouteModel } from '../model/app-model.js';
 import { methodNames, operationId, typeNames } from '../emitters/client/names.js';
 
 const route = (method: HttpMethod, path: string, name: string[]): RouteModel => ({

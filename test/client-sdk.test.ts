@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { buildApp } from '../compiler/build.js';
-import type { AppModel } from '../compiler/model/app-model.js';
+import type { AppModel } from '../model/app-model.js';
 import { emit as emitClient } from '../emitters/client/index.js';
 import { REPO, fixture } from './helpers/paths.js';
 // The server the consumer talks to. Swap this one line for the real Gati server when it lands:

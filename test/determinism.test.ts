@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildApp, emitAll } from '../compiler/build.js';
 import { Analyzer } from '../compiler/analyze/analyzer.js';
-import { stableStringify } from '../compiler/model/stable-json.js';
+import { stableStringify } from '../model/stable-json.js';
 import { fixture } from './helpers/paths.js';
 
 const bytes = (artifacts: { path: string; contents: string | Uint8Array }[]) => artifacts.map((a) => `${a.path}\n${Buffer.from(a.contents).toString('base64')}`).join('\n');

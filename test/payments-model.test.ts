@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildApp } from '../compiler/build.js';
-import { printGType } from '../compiler/model/print-gtype.js';
+import { printGType } from '../model/print-gtype.js';
 import { fixture } from './helpers/paths.js';
 
 const built = await buildApp(fixture('payments'));

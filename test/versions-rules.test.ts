@@ -2,7 +2,7 @@
 // must give in input position (request body) and in output position (response body).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { GType, ObjectProperty } from '../compiler/model/gtype.js';
+import type { GType, ObjectProperty } from '../model/gtype.js';
 import type { ApiSurface, SurfaceRoute } from '../compiler/versions/surface.js';
 import { bumpOf, diffSurfaces, type ApiChange } from '../compiler/versions/diff.js';
 import { RULES, type BumpLevel, type RuleId } from '../compiler/versions/rules.js';

@@ -3,7 +3,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../compiler/model/stable-json.js';
+import { canonicalJson } from '../../model/stable-json.js';
 
 export interface DeploymentEntry {
   version: string;

@@ -3,8 +3,8 @@
 import ts from 'typescript';
 import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RouteModel, VersionChangeModel } from '../model/app-model.js';
-import type { NamedType } from '../model/gtype.js';
+import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RouteModel, VersionChangeModel } from '../../model/app-model.js';
+import type { NamedType } from '../../model/gtype.js';
 import { DiagnosticBag, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
 import { TypeCheckCache, isOwnSource, typeScriptDiagnostics } from './typecheck.js';
 import { discoverApp, relPath, type DiscoveredApp } from '../discover/discover.js';

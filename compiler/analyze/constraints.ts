@@ -1,6 +1,6 @@
 // Constraints from typia-style tags (`number & tags.Minimum<1>`) and JSDoc tags (`@minimum 1`):
 // checked here once, then applied to the GType they constrain.
-import type { GType, JsonValue } from '../model/gtype.js';
+import type { GType, JsonValue } from '../../model/gtype.js';
 import type { ConvertContext, Site } from './types/context.js';
 
 export const NUMERIC_CONSTRAINTS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'] as const;

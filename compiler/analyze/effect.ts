@@ -1,6 +1,6 @@
 // An effect file → its name, payload type (the first parameter of `run`) and retry policy.
 import ts from 'typescript';
-import type { EffectModel, RetryModel } from '../model/app-model.js';
+import type { EffectModel, RetryModel } from '../../model/app-model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { relPath } from '../discover/discover.js';
 import { baseName, checkName } from './names.js';

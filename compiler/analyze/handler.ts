@@ -1,8 +1,8 @@
 // One handler file → its route: method and path, input parts and output statuses as GTypes.
 import ts from 'typescript';
-import type { GType, ObjectProperty } from '../model/gtype.js';
-import type { InputPart, RouteModel } from '../model/app-model.js';
-import { INPUT_PARTS } from '../model/app-model.js';
+import type { GType, ObjectProperty } from '../../model/gtype.js';
+import type { InputPart, RouteModel } from '../../model/app-model.js';
+import { INPUT_PARTS } from '../../model/app-model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { parseRouteString, checkPath, type ParsedRoute } from '../discover/route-string.js';
 import { routeFromFilePath } from '../discover/file-route.js';

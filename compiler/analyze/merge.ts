@@ -1,7 +1,7 @@
 // Per-file results → one AppModel: stable type ids, refs rewritten, routes sorted, middleware assigned.
-import type { GType, NamedType } from '../model/gtype.js';
-import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RouteModel, VersionChangeModel } from '../model/app-model.js';
-import { HTTP_METHODS, MODEL_VERSION } from '../model/app-model.js';
+import type { GType, NamedType } from '../../model/gtype.js';
+import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RouteModel, VersionChangeModel } from '../../model/app-model.js';
+import { HTTP_METHODS, MODEL_VERSION } from '../../model/app-model.js';
 
 export interface ModelParts {
   appName: string;

@@ -1,6 +1,6 @@
 // A module file → its exported functions (gctx.modules.<name>.<fn>), init and close.
 import ts from 'typescript';
-import type { ModuleFunction, ModuleModel } from '../model/app-model.js';
+import type { ModuleFunction, ModuleModel } from '../../model/app-model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { relPath } from '../discover/discover.js';
 import { baseName, checkName } from './names.js';

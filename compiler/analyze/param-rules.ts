@@ -1,8 +1,8 @@
 // Rules for the URL-borne input parts: params must name path segments, and params, query and
 // headers must have types that can be read from strings (scalars; arrays of scalars in query/headers).
 import ts from 'typescript';
-import type { GType, ObjectProperty } from '../model/gtype.js';
-import type { InputPart } from '../model/app-model.js';
+import type { GType, ObjectProperty } from '../../model/gtype.js';
+import type { InputPart } from '../../model/app-model.js';
 import type { ParsedRoute } from '../discover/route-string.js';
 import type { Site } from './types/context.js';
 import type { HandlerContext } from './handler.js';

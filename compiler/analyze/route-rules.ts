@@ -1,6 +1,6 @@
 // Rules over the whole route table: one handler per method and path, and one parameter name per
 // position in the tree (the router matches `/users/:id` and `/users/:userId/posts` through one node).
-import type { RouteModel } from '../model/app-model.js';
+import type { RouteModel } from '../../model/app-model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 
 export function checkRouteTable(routes: RouteModel[], diagnostics: DiagnosticBag): void {

@@ -1,5 +1,5 @@
 import type ts from 'typescript';
-import type { Span } from '../model/gtype.js';
+import type { Span } from '../../model/gtype.js';
 import { relPath } from '../discover/discover.js';
 
 /** Relative paths by absolute path: spans are made for every property, path.relative is not free. */

@@ -1,7 +1,7 @@
 // Turns checker types into GTypes: named types become refs (defined once, so recursion works),
 // everything else goes to the first parser in the chain that supports it.
 import ts from 'typescript';
-import { walkGType, type GType, type NamedType, type ObjectType, type Span } from '../model/gtype.js';
+import { walkGType, type GType, type NamedType, type ObjectType, type Span } from '../../model/gtype.js';
 import type { Code } from '../diagnostics/codes.js';
 import { diagnostic, type Diagnostic, type DiagnosticBag } from '../diagnostics/diagnostic.js';
 import type { ConvertContext, Site, TypeParser } from './types/context.js';

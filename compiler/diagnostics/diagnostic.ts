@@ -1,5 +1,5 @@
 // A diagnostic is structured like esbuild's messages and printed like tsc's (see format.ts).
-import type { Span } from '../model/gtype.js';
+import type { Span } from '../../model/gtype.js';
 import { CODES, type Code } from './codes.js';
 
 export type Severity = 'error' | 'warning';

@@ -1,5 +1,5 @@
 // Parses and checks a route string `'<METHOD> <path>'` (docs/handlers.md).
-import { HTTP_METHODS, type HttpMethod } from '../model/app-model.js';
+import { HTTP_METHODS, type HttpMethod } from '../../model/app-model.js';
 
 export interface ParsedRoute {
   method: HttpMethod;

@@ -3,9 +3,9 @@
 // (`body.items[].price`, `response[200].status`), its position and the old and new types as
 // printGType prints them. A named type used both in a request and in a response is judged at
 // each use, with that use's position.
-import type { GType, LiteralType, ObjectType } from '../model/gtype.js';
-import { printGType } from '../model/print-gtype.js';
-import { INPUT_PARTS } from '../model/app-model.js';
+import type { GType, LiteralType, ObjectType } from '../../model/gtype.js';
+import { printGType } from '../../model/print-gtype.js';
+import { INPUT_PARTS } from '../../model/app-model.js';
 import type { ApiSurface, SurfaceRoute } from './surface.js';
 import { maxLevel, ruleLevel, type BumpLevel, type Position, type RuleId } from './rules.js';
 

@@ -1,7 +1,7 @@
 // What a build means for the API's version, decided without touching the disk or the clock:
 // the diff against the newest snapshot, the bump and next semver, the version change files the
 // new snapshot binds, and the refusal (GATI5001) of breaking changes that no migration covers.
-import type { Span } from '../model/gtype.js';
+import type { Span } from '../../model/gtype.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { bumpOf, diffSurfaces, type ApiChange } from './diff.js';
 import { bumpSemver } from './semver.js';

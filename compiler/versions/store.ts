@@ -4,8 +4,8 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { AppModel } from '../model/app-model.js';
-import { canonicalJson } from '../model/stable-json.js';
+import type { AppModel } from '../../model/app-model.js';
+import { canonicalJson } from '../../model/stable-json.js';
 import { withLock, type LockOptions } from './lock.js';
 import { planVersion, type PlanInput, type VersionPlan } from './plan.js';
 import { SNAPSHOT_DIR, SNAPSHOT_FILE_PATTERN, SNAPSHOT_FORMAT, nextTimestamp, snapshotFileName, type Snapshot } from './snapshot.js';

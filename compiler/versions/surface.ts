@@ -4,9 +4,9 @@
 // the wire contract and its documentation only; object properties are kept in name order (their
 // order is not part of the wire contract).
 import { createHash } from 'node:crypto';
-import type { AppModel, InputPart } from '../model/app-model.js';
-import { reachableTypeIds, type GType, type NamedType } from '../model/gtype.js';
-import { stableStringify } from '../model/stable-json.js';
+import type { AppModel, InputPart } from '../../model/app-model.js';
+import { reachableTypeIds, type GType, type NamedType } from '../../model/gtype.js';
+import { stableStringify } from '../../model/stable-json.js';
 
 export interface SurfaceRoute {
   method: string;

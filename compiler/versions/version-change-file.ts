@@ -4,7 +4,7 @@
 import ts from 'typescript';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { stringLiteralValue } from '../analyze/static-exports.js';
-import type { Span } from '../model/gtype.js';
+import type { Span } from '../../model/gtype.js';
 
 export interface StaticVersionChange {
   /** Relative to the app root. */

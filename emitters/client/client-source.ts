@@ -1,7 +1,7 @@
 // The text of .gati/generated/client.ts: wire types, the route map, the Client interface, the
 // route table, then the fixed runtime (runtime-source.ts).
-import type { AppModel } from '../../compiler/model/app-model.js';
-import { reachableTypeIds, type GType } from '../../compiler/model/gtype.js';
+import type { AppModel } from '../../model/app-model.js';
+import { reachableTypeIds, type GType } from '../../model/gtype.js';
 import { GENERATED_HEADER } from '../artifact.js';
 import { methodNames, typeNames } from './names.js';
 import { routeTypes } from './route-types.js';

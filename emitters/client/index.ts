@@ -1,6 +1,6 @@
 // The client emitter: .gati/generated/client.ts and sdk/<app>-<semver>.tgz, an npm package named
 // `<app>-client` (or config `sdk.packageName`) whose version is the API's semver.
-import type { AppModel } from '../../compiler/model/app-model.js';
+import type { AppModel } from '../../model/app-model.js';
 import type { Artifact } from '../artifact.js';
 import { assembleSource, clientParts } from './client-source.js';
 import { compileClient } from './compile.js';

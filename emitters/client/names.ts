@@ -10,7 +10,7 @@
 //      (GET /payments/:id) becomes `payments.getById`; a wildcard counts as `Path`;
 //   3. anything still shared gets a number, in route-key order: `x.get`, `x.get2`.
 // A first segment equal to `request` (the client's generic call) becomes `request_`.
-import type { RouteModel } from '../../compiler/model/app-model.js';
+import type { RouteModel } from '../../model/app-model.js';
 
 export function methodNames(routes: RouteModel[]): Map<string, string[]> {
   const names = new Map<string, string[]>();

@@ -1,7 +1,7 @@
 // The files of the SDK package: package.json (ESM, `exports` and `types`, no dependencies), the
 // compiled client and a short README.
-import type { AppModel } from '../../compiler/model/app-model.js';
-import { canonicalJson } from '../../compiler/model/stable-json.js';
+import type { AppModel } from '../../model/app-model.js';
+import { canonicalJson } from '../../model/stable-json.js';
 import { GENERATED_HEADER } from '../artifact.js';
 import type { TarEntry } from './tarball.js';
 import type { CompiledClient } from './compile.js';

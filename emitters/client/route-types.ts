@@ -1,8 +1,8 @@
 // Per route: the input the caller passes and the result union over the declared statuses, as
 // TypeScript text. Input parts follow docs/handlers.md: params (path params, always required), query,
 // headers (optional when every key is) and body.
-import type { AppModel, RouteModel } from '../../compiler/model/app-model.js';
-import type { GType } from '../../compiler/model/gtype.js';
+import type { AppModel, RouteModel } from '../../model/app-model.js';
+import type { GType } from '../../model/gtype.js';
 import { propertyKey, wireType, type TypeNamer } from './wire-types.js';
 
 export interface RouteTypes {

@@ -1,7 +1,7 @@
 // GType → TypeScript type text as it travels on the wire (JSON): a Date is an ISO string, an enum
 // the union of its values, a tagged type its base type. Named types are referred to by name, so
 // recursion works and each is declared once.
-import { assertNever, type GType } from '../../compiler/model/gtype.js';
+import { assertNever, type GType } from '../../model/gtype.js';
 
 /** How a named type's id is written in TypeScript (set up by the caller, collision-free). */
 export type TypeNamer = (id: string) => string;

@@ -2,7 +2,7 @@
 // declaration merging into the `gati` module. The types come from the app's own files
 // (`typeof import(...)`), not from the model, so a module keeps its exact signatures, overloads and
 // generics, and an effect's payload is whatever `run` declares.
-import type { AppModel } from '../../compiler/model/app-model.js';
+import type { AppModel } from '../../model/app-model.js';
 import type { ModuleSourceConfig } from '../../runtime-shim/config.js';
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
 import { propertyKey, quote } from '../client/wire-types.js';

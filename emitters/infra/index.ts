@@ -2,7 +2,7 @@
 // provider's edge (AWS CloudFormation, Azure ARM; GCP's edge is in the charts). The image tag defaults
 // to the content hash of everything else the build emitted, so equal builds give equal tags.
 import { createHash } from 'node:crypto';
-import type { AppModel } from '../../compiler/model/app-model.js';
+import type { AppModel } from '../../model/app-model.js';
 import type { GatiConfig } from '../../runtime-shim/config.js';
 import { jsonArtifact, type Artifact } from '../artifact.js';
 import { emitDocker } from '../docker/index.js';

@@ -1,6 +1,6 @@
 // One deploy environment resolved from config + model: every default applied, every name chosen.
 // The infrastructure emitters (k8s, aws, azure, docker) and `gati deploy` read only this.
-import type { AppModel } from '../../compiler/model/app-model.js';
+import type { AppModel } from '../../model/app-model.js';
 import type { DeployEnvConfig, DeployProvider, GatiConfig, ResourceQuantities } from '../../runtime-shim/config.js';
 import { effectsConfigFor } from '../../runtime-shim/effects/effects-config.js';
 

@@ -1,8 +1,8 @@
 // The OpenAPI emitter: dist/openapi.json, OpenAPI 3.1. Its schemas are the JSON Schema (2020-12)
 // of emitters/schema with named types under components.schemas, so the document describes exactly
 // what the validators accept.
-import type { AppModel } from '../../compiler/model/app-model.js';
-import { reachableTypeIds, type GType } from '../../compiler/model/gtype.js';
+import type { AppModel } from '../../model/app-model.js';
+import { reachableTypeIds, type GType } from '../../model/gtype.js';
 import { jsonArtifact, type Artifact } from '../artifact.js';
 import { methodNames, operationId } from '../client/names.js';
 import { toJsonSchema, type JsonSchema } from '../schema/index.js';

@@ -1,8 +1,8 @@
 // One route → one OpenAPI operation: parameters from params/query/headers (each property one
 // parameter with its schema), the JSON request body, every declared response and the shared
 // problem responses for the statuses the route does not declare.
-import type { AppModel, RouteModel } from '../../compiler/model/app-model.js';
-import type { GType, ObjectType } from '../../compiler/model/gtype.js';
+import type { AppModel, RouteModel } from '../../model/app-model.js';
+import type { GType, ObjectType } from '../../model/gtype.js';
 import type { JsonSchema } from '../schema/index.js';
 import { problemStatuses } from './problem.js';
 

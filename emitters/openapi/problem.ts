@@ -1,6 +1,6 @@
 // The errors every route may answer, as docs/handlers.md "Errors" defines them: one shared
 // problem+json schema and one reusable response per status.
-import type { RouteModel } from '../../compiler/model/app-model.js';
+import type { RouteModel } from '../../model/app-model.js';
 import type { JsonSchema } from '../schema/index.js';
 
 export const PROBLEM_SCHEMA: JsonSchema = {

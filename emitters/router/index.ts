@@ -12,7 +12,7 @@
 //     the 405 `allow` list; it runs only after the request's own method failed.
 //   - a subtree whose code grows large is hoisted into its own function, so that no generated
 //     function gets too big for V8's optimizing compiler.
-import { HTTP_METHODS } from '../../compiler/model/app-model.js';
+import { HTTP_METHODS } from '../../model/app-model.js';
 import { checkPath } from '../../compiler/discover/route-string.js';
 import { GENERATED_HEADER } from '../artifact.js';
 

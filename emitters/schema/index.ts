@@ -1,6 +1,6 @@
 // The JSON Schema emitter: one file per route (every input part and output status) and per effect
 // payload, under dist/schemas/, plus an index from route key to file.
-import type { AppModel, RouteModel } from '../../compiler/model/app-model.js';
+import type { AppModel, RouteModel } from '../../model/app-model.js';
 import { jsonArtifact, type Artifact } from '../artifact.js';
 import { standaloneSchema, type JsonSchema } from './to-json-schema.js';
 

@@ -1,5 +1,5 @@
 // GType → JSON Schema (draft 2020-12). Named types are `$ref`s into `$defs`, so recursion works.
-import { assertNever, reachableTypeIds, type Annotations, type GType, type NamedType } from '../../compiler/model/gtype.js';
+import { assertNever, reachableTypeIds, type Annotations, type GType, type NamedType } from '../../model/gtype.js';
 
 export type JsonSchema = Record<string, unknown>;
 export const SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema';

@@ -1,7 +1,7 @@
 // Code that turns the strings of params, query and headers into their declared types before
 // validation. Written here rather than left to AJV's coerceTypes, which would turn `?limit=%204` into 4,
 // `?limit=0x10` into 16 and `['4']` into 4. Every API version's validators use them (versions.ts).
-import type { GType, NamedType, ObjectType } from '../../compiler/model/gtype.js';
+import type { GType, NamedType, ObjectType } from '../../model/gtype.js';
 
 type Scalar = 'number' | 'boolean' | 'string';
 

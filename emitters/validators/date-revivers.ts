@@ -1,6 +1,6 @@
 // Code that turns validated date-time strings into Date objects where the GType says `date`, so a
 // handler receives `Date`s. Generated per input part; named types get one function each.
-import type { GType, NamedType } from '../../compiler/model/gtype.js';
+import type { GType, NamedType } from '../../model/gtype.js';
 
 export interface ReviverCode {
   /** Function declarations to put in the module (one per named type that holds dates). */

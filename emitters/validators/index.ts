@@ -9,8 +9,8 @@
 // The old API versions' validators are made here too, from their snapshots' types (versions.ts):
 // one emitter, so every version coerces, treats unknown keys and reports errors the same way.
 import { createHash } from 'node:crypto';
-import type { AppModel, InputPart, RouteModel } from '../../compiler/model/app-model.js';
-import { reachableTypeIds, type GType, type NamedType } from '../../compiler/model/gtype.js';
+import type { AppModel, InputPart, RouteModel } from '../../model/app-model.js';
+import { reachableTypeIds, type GType, type NamedType } from '../../model/gtype.js';
 import { toJsonSchema, type JsonSchema } from '../schema/to-json-schema.js';
 import { routeSchemaFile } from '../schema/index.js';
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';

@@ -6,7 +6,7 @@
 // but the newest has not (the server answers those 410 Gone to clients of that version).
 import type { Snapshot } from '../../compiler/versions/snapshot.js';
 import { routeShape } from '../../compiler/versions/diff.js';
-import type { InputPart } from '../../compiler/model/app-model.js';
+import type { InputPart } from '../../model/app-model.js';
 import { jsonArtifact, type Artifact } from '../artifact.js';
 import { standaloneSchema, type JsonSchema } from '../schema/to-json-schema.js';
 

@@ -4,7 +4,7 @@
 // array's own methods are not data. Numeric keys a member adds (`{ 0: T }`) are elements the array
 // must have (minItems); any other property of its own has no place in a JSON array and is reported.
 import ts from 'typescript';
-import type { GType } from '../../model/gtype.js';
+import type { GType } from '../../../model/gtype.js';
 import type { ConvertContext, Site, TypeParser } from './context.js';
 
 export const arrayLikeParser: TypeParser = {

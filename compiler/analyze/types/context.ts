@@ -1,6 +1,6 @@
 // What a type parser gets: the checker, a way to convert nested types, and a place to report.
 import type ts from 'typescript';
-import type { GType } from '../../model/gtype.js';
+import type { GType } from '../../../model/gtype.js';
 import type { Code } from '../../diagnostics/codes.js';
 
 /** Where a type is used: the node to blame in diagnostics and a readable path (`body.items[]`). */

@@ -1,6 +1,6 @@
 // `enum Color { Red = 'red' }` and numeric enums: the union of their member values.
 import ts from 'typescript';
-import type { EnumMember } from '../../model/gtype.js';
+import type { EnumMember } from '../../../model/gtype.js';
 import type { TypeParser } from './context.js';
 
 export const enumParser: TypeParser = {

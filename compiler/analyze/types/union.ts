@@ -2,7 +2,7 @@
 // members keep the order they are written in, and an object union with a unique literal property
 // per member records it as the discriminator.
 import ts from 'typescript';
-import type { GType } from '../../model/gtype.js';
+import type { GType } from '../../../model/gtype.js';
 import type { ConvertContext, Site, TypeParser } from './context.js';
 
 export const unionParser: TypeParser = {

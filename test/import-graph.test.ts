@@ -1,0 +1,36 @@
+// The layers, held by a test: bin → driver → compiler / emitters → model, and a runtime that
+// depends on nothing above it and has no import circle. A new arrow the wrong way fails here,
+// naming the file and the import.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from './helpers/paths.js';
+import { circles, forbiddenEdges, importGraph } from './helpers/import-graph.js';
+
+const FOLDERS = ['bin', 'driver', 'compiler', 'emitters', 'model', 'runtime-shim'].filter((folder) => existsSync(join(REPO, folder)));
+const graph = importGraph(REPO, FOLDERS);
+
+test('the graph is read (the test would pass on an empty one)', () => {
+  assert.ok(graph.size > 100, `only ${graph.size} files read`);
+  assert.ok((graph.get('compiler/analyze/analyzer.ts') ?? []).includes('model/app-model.ts'));
+});
+
+test('model/ imports nothing outside model/', () => {
+  assert.equal(forbiddenEdges(graph, 'model', ['model']), []);
+});
+
+test('runtime-shim/ imports nothing outside runtime-shim/ (it is bundled into every app)', () => {
+  assert.equal(forbiddenEdges(graph, 'runtime-shim', ['runtime-shim']), []);
+});
+
+test('nothing below bin/ imports bin/', () => {
+  const below = FOLDERS.filter((folder) => folder !== 'bin');
+  assert.equal(below.flatMap((folder) => forbiddenEdges(graph, folder, FOLDERS.filter((f) => f !== 'bin'))), []);
+});
+
+test('model/ has no import circle', () => {
+  assert.equal(circles(graph, 'model'), []);
+});
+
+test.run();
