@@ -157,7 +157,7 @@ export class BuildSession {
   private finish(analysis: AnalyzeResult): BuildResult {
     const bag = new DiagnosticBag();
     const clean = !this.configDiagnostics.some((d) => d.severity === 'error') && !analysis.diagnostics.some((d) => d.severity === 'error');
-    if (clean && this.options.infra !== false) checkDeployModel(analysis.model, this.config, bag, this.configSource());
+    if (clean && this.options.infra !== false) checkDeployModel(analysis.model, this.config, bag, this.configSource(), (file) => this.analyzer?.sourceText(file));
     // One key per build for both caches; the context's parts are added where the emit needs them.
     const modelKey = clean ? emitKey(analysis.model) : '';
     const versions = clean ? this.planVersions(analysis.model, modelKey, bag) : undefined;
@@ -224,6 +224,7 @@ export class BuildSession {
       surface: this.surfaceOf(model, modelKey),
       versionChanges: state.versionChanges,
       routeSpans: Object.fromEntries(model.routes.map((r) => [r.key, r.span])),
+      sourceText: (file: string) => this.analyzer?.sourceText(file),
       initialVersion: this.config.versioning?.initialVersion,
       rules: this.config.versioning?.rules,
     };

@@ -2,8 +2,9 @@
 // segment (and the root catch-all) must belong to one top-level handler folder (GATI3010); the
 // app's effects need a queue that every pod of an environment shares (GATI3011).
 import type { GatiConfig } from '../runtime-shim/config.js';
-import type { AppModel } from '../model/app-model.js';
+import type { AppModel, RouteModel } from '../model/app-model.js';
 import type { DiagnosticBag } from './diagnostics/diagnostic.js';
+import { locate, type SourceText } from './diagnostics/location.js';
 import { deployedEffectsProblem, splitComponents } from '../emitters/infra/plan.js';
 import { locateKey } from './config/validate-config.js';
 import { effectsConfigFor } from '../runtime-shim/effects/effects-config.js';
@@ -14,7 +15,9 @@ export interface ConfigSource {
   text: string;
 }
 
-export function checkDeployModel(model: AppModel, config: GatiConfig, diagnostics: DiagnosticBag, source?: ConfigSource): void {
+/** `appText` gives the app's files as analysed, to copy a handler's line into a diagnostic. */
+export function checkDeployModel(model: AppModel, config: GatiConfig, diagnostics: DiagnosticBag, source?: ConfigSource, appText: SourceText = () => undefined): void {
+  const at = (route: RouteModel) => locate(route.span, appText(route.span.file));
   checkDeployedEffects(model, config, diagnostics, source);
   const reported = new Set<string>();
   for (const [env, deploy] of Object.entries(config.deploy ?? {})) {
@@ -25,8 +28,8 @@ export function checkDeployModel(model: AppModel, config: GatiConfig, diagnostic
       const routes = conflict.routes.map((key) => model.routes.find((r) => r.key === key)!);
       const first = routes.find((r) => !r.file.startsWith(`src/handlers/${conflict.components[0]}/`)) ?? routes[0]!;
       diagnostics.report('GATI3010', `deploy environment '${env}' splits by domain, but the path prefix '${conflict.prefix}' is served by the folders ${conflict.components.map((c) => `'${c}'`).join(' and ')}: ${first.key} cannot get its own Deployment`, {
-        span: first.span,
-        notes: routes.filter((r) => r !== first).map((r) => ({ message: `${r.key} (${r.file}) also starts with '${conflict.prefix}'`, span: r.span })),
+        span: at(first),
+        notes: routes.filter((r) => r !== first).map((r) => ({ message: `${r.key} (${r.file}) also starts with '${conflict.prefix}'`, span: at(r) })),
       });
     }
   }

@@ -112,7 +112,7 @@ test('a breaking change is written only when the newest pending version change c
     const next = planVersion({ snapshots: readSnapshots(root).snapshots, surface: surfaceWith([]), versionChanges: [change] });
     assert.equal(next.diagnostics.map((d) => d.code), ['GATI5001']);
     // A route key that no version has is a typo that would never run: GATI5002 at the key.
-    const typo = { file: 'src/versions/2026-01-03-typo.ts', description: 'typo', routes: { 'POST /X': { request: true, response: false } }, spans: { 'POST /X': { file: 'src/versions/2026-01-03-typo.ts', line: 5, column: 5 } } };
+    const typo = { file: 'src/versions/2026-01-03-typo.ts', description: 'typo', routes: { 'POST /X': { request: true, response: false } }, spans: { 'POST /X': { file: 'src/versions/2026-01-03-typo.ts', line: 5, column: 5, length: 9 } } };
     const typoPlan = planVersion({ snapshots: readSnapshots(root).snapshots, surface: surfaceWith([]), versionChanges: [change, typo] });
     assert.equal(typoPlan.diagnostics.map((d) => [d.code, d.message, d.span?.line]), [
       ['GATI5002', "'POST /X' is not a route of the previous version nor of this one (did you mean 'POST /x'?)", 5],

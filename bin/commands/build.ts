@@ -51,7 +51,7 @@ export function releaseAndWrite(root: string, result: BuildResult, term: Termina
     term.error(`${command}: the API version was not recorded: ${(error as Error).message}`);
     return undefined;
   }
-  if (recorded && recorded.plan.diagnostics.length && reportDiagnostics(recorded.plan.diagnostics, root, term, json)) return undefined;
+  if (recorded && recorded.plan.diagnostics.length && reportDiagnostics(recorded.plan.diagnostics, term, json)) return undefined;
   const unknownKeys = result.config.validation?.unknownKeys ?? 'strip';
   const artifacts = [...result.artifacts, ...(recorded ? [...emitVersions(recorded.snapshots), ...emitVersionValidators(recorded.snapshots, { unknownKeys })] : [])];
   const { written } = writeArtifacts(root, artifacts);
@@ -66,7 +66,7 @@ export async function buildCommand(root: string, term: Terminal, json: boolean, 
   term.progress(`gati build: analyzing ${relative(process.cwd(), root) || '.'}…`);
   const result = await buildOrExplain(root, term, 'gati build', { target, typecheck: typecheck ? 'enforce' : 'skip' });
   if (!result) return 1;
-  const failed = reportDiagnostics(result.diagnostics, root, term, json);
+  const failed = reportDiagnostics(result.diagnostics, term, json);
   if (failed) return 1;
   const released = releaseAndWrite(root, result, term, json, 'gati build');
   if (!released) return 1;

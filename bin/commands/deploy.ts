@@ -45,7 +45,7 @@ export async function deployCommand(root: string, env: string | undefined, optio
     term.progress(`gati deploy ${env}: building…`);
     const result = await buildOrExplain(root, term, 'gati deploy');
     if (!result) return 1;
-    if (reportDiagnostics(result.diagnostics, root, term, json && !options.dryRun)) return 1;
+    if (reportDiagnostics(result.diagnostics, term, json && !options.dryRun)) return 1;
     if (!result.config.deploy?.[env]) {
       const known = Object.keys(result.config.deploy ?? {});
       term.error(`gati deploy: no deploy environment '${env}' in the config${known.length ? ` (known: ${known.join(', ')})` : '; add one under `deploy` (see "Deployment" in the README)'}`);

@@ -21,7 +21,7 @@ export async function effectsCommand(args: string[], term: Terminal, json: boole
   const root = resolve((action === 'retry' ? rest[1] : action === 'dead' ? rest[0] : sub) ?? '.');
   const bag = new DiagnosticBag();
   const { config } = await loadConfig(root, discoverApp(root).configFiles, bag);
-  if (bag.hasErrors && reportDiagnostics(bag.sorted().filter((d) => d.severity === 'error'), root, term, json)) return 1;
+  if (bag.hasErrors && reportDiagnostics(bag.sorted().filter((d) => d.severity === 'error'), term, json)) return 1;
   // The backend `gati start` would open here: in a deploy environment (GATI_ENV), its own.
   const { effectsConfigFor, isEffectsConfigError, formatConfigError } = await import('../../runtime-shim/effects/effects-config.js');
   const { config: effectsConfig, key } = effectsConfigFor(config) as { config: EffectsConfig | undefined; key: string };

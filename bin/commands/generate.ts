@@ -9,7 +9,7 @@ import { reportDiagnostics } from './report.js';
 export async function generateCommand(root: string, term: Terminal, json: boolean): Promise<number> {
   term.progress(`gati generate: analyzing ${relative(process.cwd(), root) || '.'}…`);
   const result = await buildApp(root, { emit: 'generated', versions: 'warn', infra: false });
-  if (reportDiagnostics(result.diagnostics, root, term, json)) return 1;
+  if (reportDiagnostics(result.diagnostics, term, json)) return 1;
   const { written } = writeArtifacts(root, result.artifacts);
   const where = relative(process.cwd(), root) || '.';
   term.info(`${term.style.bold('gati generate')} ${result.model.app.name}`);

@@ -54,7 +54,7 @@ export class RebuildLoop {
     const started = performance.now();
     const speculative = early ? this.bundler.build() : undefined;
     const result = await build();
-    if (reportDiagnostics(result.diagnostics, this.root, this.term, false)) {
+    if (reportDiagnostics(result.diagnostics, this.term, false)) {
       await speculative;
       // Only a rebuild has a last good build; the first build's caller says what failed.
       if (early) this.term.error('  the last good build keeps serving; fix the errors above and save again');

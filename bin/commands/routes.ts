@@ -11,7 +11,7 @@ interface Node {
 
 export async function routesCommand(root: string, term: Terminal, json: boolean): Promise<number> {
   const result = await buildApp(root, { versions: 'skip', emit: 'none', infra: false }); // the model is enough: no emitters run
-  if (reportDiagnostics(result.diagnostics.filter((d) => d.severity === 'error'), root, term, false)) return 1;
+  if (reportDiagnostics(result.diagnostics.filter((d) => d.severity === 'error'), term, false)) return 1;
   if (json) {
     term.data(JSON.stringify(result.model.routes.map((r) => ({ method: r.method, path: r.path, file: r.file, middleware: r.middleware })), null, 2));
     return 0;

@@ -27,7 +27,7 @@ export async function versionsCommand(args: string[], dirOption: string | undefi
 
 function load(root: string, term: Terminal): Snapshot[] | undefined {
   const { snapshots, diagnostics } = readSnapshots(root);
-  if (reportDiagnostics(diagnostics, root, term, false)) return undefined;
+  if (reportDiagnostics(diagnostics, term, false)) return undefined;
   return snapshots;
 }
 
@@ -63,7 +63,7 @@ async function diffCommand(root: string, args: string[], term: Terminal, json: b
   const pick = async (spec: string | undefined, fallback: number): Promise<{ label: string; surface: ApiSurface } | undefined | 'error'> => {
     if (spec === 'current') {
       const result = await buildApp(root, { versions: 'warn' });
-      if (reportDiagnostics(result.diagnostics.filter((d) => d.severity === 'error'), root, term, false) || !result.versions) return 'error';
+      if (reportDiagnostics(result.diagnostics.filter((d) => d.severity === 'error'), term, false) || !result.versions) return 'error';
       return { label: 'current', surface: result.versions.input.surface };
     }
     if (spec === undefined) {
@@ -90,7 +90,7 @@ async function diffCommand(root: string, args: string[], term: Terminal, json: b
   // The config's rule overrides apply, as they do in `gati build`.
   const bag = new DiagnosticBag();
   const { config } = await loadConfig(root, discoverApp(root).configFiles, bag);
-  if (reportDiagnostics(bag.items, root, term, false)) return 1;
+  if (reportDiagnostics(bag.items, term, false)) return 1;
   const changes = diffSurfaces(from.surface, to.surface, { rules: config.versioning?.rules ?? {} });
   if (json) {
     term.data(JSON.stringify({ from: from.label, to: to.label, bump: bumpOf(changes) ?? null, changes }, null, 2));
@@ -117,7 +117,7 @@ async function newCommand(root: string, description: string | undefined, term: T
     return 2;
   }
   const result = await buildApp(root, { versions: 'warn' });
-  if (reportDiagnostics(result.diagnostics.filter((d) => d.severity === 'error'), root, term, false)) return 1;
+  if (reportDiagnostics(result.diagnostics.filter((d) => d.severity === 'error'), term, false)) return 1;
   const breaking = new Map<string, { request: boolean; response: boolean; notes: string[] }>();
   for (const c of result.versions?.plan.changes ?? []) {
     if (c.level !== 'major') continue;

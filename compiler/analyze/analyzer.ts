@@ -17,6 +17,7 @@ import { checkRouteTable } from './route-rules.js';
 import { ModelMerger } from './merge.js';
 import { tuneHeapForAnalysis } from './heap.js';
 import { baseName } from './names.js';
+import { fileStart, locationAt } from './span.js';
 
 export interface AnalyzerOptions {
   root: string;
@@ -167,7 +168,7 @@ export class Analyzer {
           break;
       }
     } catch (error) {
-      bag.report('GATI9001', `internal error while analyzing ${file}: ${(error as Error).stack ?? String(error)}`, { span: { file, line: 1, column: 1 } });
+      bag.report('GATI9001', `internal error while analyzing ${file}: ${(error as Error).stack ?? String(error)}`, { span: fileStart(sf, this.root) });
     }
     for (const key of converter.reached) result.named.set(key, cache.named.get(key)!);
     result.diagnostics = bag.items;
@@ -197,7 +198,7 @@ export class Analyzer {
       if (result.version) parts.versionChanges.push(result.version);
     }
     const model = this.merger.merge({ appName: this.appName, routes, named, ...parts });
-    checkRouteTable(model.routes, bag);
+    checkRouteTable(model.routes, bag, (file) => this.sourceText(file));
     return { model, diagnostics: bag.sorted() };
   }
 
@@ -233,24 +234,24 @@ export class Analyzer {
     return out;
   }
 
+  /** A file's text as the last analysis read it (`file` relative to the root), for diagnostics made after it. */
+  sourceText(file: string): string | undefined {
+    return this.program.current.getSourceFile(join(this.root, file))?.text;
+  }
+
   /** TypeScript syntax errors (GATI1010) and unresolved relative imports (GATI1012) in the app's own files. */
   private syntaxDiagnostics(program: ts.Program): Diagnostic[] {
     const bag = new DiagnosticBag();
     for (const sf of program.getSourceFiles()) {
       if (!isOwnSource(sf.fileName, this.root)) continue;
       for (const miss of this.program.unresolved.get(sf.fileName) ?? []) {
-        const { line, character } = sf.getLineAndCharacterOfPosition(miss.start);
         bag.report('GATI1012', `cannot find the module '${miss.text}' imported by ${relPath(this.root, sf.fileName)}`, {
-          span: { file: relPath(this.root, sf.fileName), line: line + 1, column: character + 1 },
-          length: miss.length,
+          span: locationAt(sf, miss.start, miss.length, this.root),
         });
       }
       for (const d of program.getSyntacticDiagnostics(sf)) {
-        const start = d.start ?? 0;
-        const { line, character } = sf.getLineAndCharacterOfPosition(start);
         bag.report('GATI1010', ts.flattenDiagnosticMessageText(d.messageText, '\n'), {
-          span: { file: relPath(this.root, sf.fileName), line: line + 1, column: character + 1 },
-          length: d.length,
+          span: locationAt(sf, d.start ?? 0, d.length ?? 1, this.root),
           hint: `TypeScript error TS${d.code}. ${'Fix the syntax error; `tsc --noEmit` shows the same problem.'}`,
         });
       }

@@ -6,14 +6,14 @@ import { relPath } from '../discover/discover.js';
 import { baseName, checkName } from './names.js';
 import { exportedConstInitializer, literalObject } from './static-exports.js';
 import type { TypeConverter } from './type-converter.js';
-import { spanOf } from './span.js';
+import { fileStart, locationOf, spanOf } from './span.js';
 
 export const DEFAULT_RETRY: RetryModel = { attempts: 3, backoff: 'exponential', delayMs: 1000 };
 
 export function analyzeEffect(sf: ts.SourceFile, root: string, checker: ts.TypeChecker, converter: TypeConverter, diagnostics: DiagnosticBag): EffectModel | undefined {
   const file = relPath(root, sf.fileName);
   const name = baseName(file);
-  const fileSpan = { file, line: 1, column: 1 };
+  const fileSpan = fileStart(sf, root);
   const problem = checkName(name);
   if (problem === 'reserved') {
     diagnostics.report('GATI2012', `the effect name '${name}' is a reserved word; rename the file (e.g. '${name}Job.ts')`, { span: fileSpan });
@@ -44,10 +44,10 @@ function readRetry(sf: ts.SourceFile, root: string, name: string, diagnostics: D
   const exported = exportedConstInitializer(sf, 'retry');
   if (!exported) return DEFAULT_RETRY;
   const node = exported.init ?? exported.decl;
-  const span = spanOf(node, root);
+  const span = locationOf(node, root, node.getWidth());
   const value = literalObject(exported.init);
   if (!value) {
-    diagnostics.report('GATI2015', `the \`retry\` export of '${name}' must be an object literal of literals`, { span, length: node.getWidth() });
+    diagnostics.report('GATI2015', `the \`retry\` export of '${name}' must be an object literal of literals`, { span });
     return DEFAULT_RETRY;
   }
   const retry = { ...DEFAULT_RETRY };
@@ -55,8 +55,8 @@ function readRetry(sf: ts.SourceFile, root: string, name: string, diagnostics: D
     if (key === 'attempts' && Number.isInteger(v) && (v as number) >= 1) retry.attempts = v as number;
     else if (key === 'delayMs' && typeof v === 'number' && v >= 0) retry.delayMs = v;
     else if (key === 'backoff' && (v === 'fixed' || v === 'exponential')) retry.backoff = v;
-    else if (!(key in DEFAULT_RETRY)) diagnostics.report('GATI2015', `\`retry\` of '${name}' has the unknown key '${key}' (known: attempts, backoff, delayMs)`, { span, length: node.getWidth() });
-    else diagnostics.report('GATI2015', `\`retry.${key}\` of '${name}' is invalid: ${JSON.stringify(v)} (attempts: integer ≥ 1, delayMs: number ≥ 0, backoff: 'fixed' | 'exponential')`, { span, length: node.getWidth() });
+    else if (!(key in DEFAULT_RETRY)) diagnostics.report('GATI2015', `\`retry\` of '${name}' has the unknown key '${key}' (known: attempts, backoff, delayMs)`, { span });
+    else diagnostics.report('GATI2015', `\`retry.${key}\` of '${name}' is invalid: ${JSON.stringify(v)} (attempts: integer ≥ 1, delayMs: number ≥ 0, backoff: 'fixed' | 'exponential')`, { span });
   }
   return retry;
 }

@@ -10,7 +10,7 @@ import { relPath } from '../discover/discover.js';
 import { exportedConstInitializer, stringLiteralValue, usedModulesAndEffects } from './static-exports.js';
 import { findHandlerDeclaration, readHandlerTypes } from './handler-types.js';
 import type { TypeConverter } from './type-converter.js';
-import { spanOf } from './span.js';
+import { fileStart, locationOf, spanOf } from './span.js';
 import { checkParamTypes } from './param-rules.js';
 
 export interface HandlerContext {
@@ -27,7 +27,7 @@ export function analyzeHandler(sf: ts.SourceFile, ctx: HandlerContext): RouteMod
   const route = readRoute(sf, fromPath, ctx);
   const decl = findHandlerDeclaration(sf, ctx.checker);
   if (!decl) {
-    ctx.diagnostics.report('GATI2001', `${file} is in src/handlers but has no \`handler\` export`, { span: { file, line: 1, column: 1 } });
+    ctx.diagnostics.report('GATI2001', `${file} is in src/handlers but has no \`handler\` export`, { span: fileStart(sf, ctx.root) });
     return undefined;
   }
   if (!route) return undefined;
@@ -40,7 +40,7 @@ export function analyzeHandler(sf: ts.SourceFile, ctx: HandlerContext): RouteMod
   if (input.body && (route.method === 'GET' || route.method === 'HEAD')) {
     const bodyProp = ctx.checker.getPropertyOfType(types.input!, 'body');
     const at = bodyProp?.valueDeclaration ?? types.inputNode!;
-    ctx.diagnostics.report('GATI2013', `${route.method} ${route.path} declares a body`, { span: spanOf(at, ctx.root), severity: 'warning' });
+    ctx.diagnostics.report('GATI2013', `${route.method} ${route.path} declares a body`, { span: locationOf(at, ctx.root), severity: 'warning' });
   }
   const used = usedModulesAndEffects(sf);
   return {
@@ -72,21 +72,21 @@ function readRoute(sf: ts.SourceFile, fromPath: ReturnType<typeof routeFromFileP
   const exported = exportedConstInitializer(sf, 'route');
   if (exported) {
     const text = stringLiteralValue(exported.init);
-    const span = spanOf(exported.init ?? exported.decl, ctx.root);
+    const at = exported.init ?? exported.decl;
     if (text === undefined) {
-      ctx.diagnostics.report('GATI2003', 'the `route` export must be a string literal', { span, length: (exported.init ?? exported.decl).getWidth() });
+      ctx.diagnostics.report('GATI2003', 'the `route` export must be a string literal', { span: locationOf(at, ctx.root, at.getWidth()) });
       return undefined;
     }
     const parsed = parseRouteString(text);
     if (!parsed.ok) {
-      ctx.diagnostics.report('GATI2002', `invalid route '${text}': ${parsed.reason}`, { span, length: exported.init!.getWidth() });
+      ctx.diagnostics.report('GATI2002', `invalid route '${text}': ${parsed.reason}`, { span: locationOf(at, ctx.root, at.getWidth()) });
       return undefined;
     }
     return { ...parsed.route, source: 'export' };
   }
   const checked = checkPath(fromPath.path);
   if (!checked.ok) {
-    ctx.diagnostics.report('GATI2002', `the file path gives the invalid route '${fromPath.method} ${fromPath.path}': ${checked.reason}`, { span: { file: relPath(ctx.root, sf.fileName), line: 1, column: 1 } });
+    ctx.diagnostics.report('GATI2002', `the file path gives the invalid route '${fromPath.method} ${fromPath.path}': ${checked.reason}`, { span: fileStart(sf, ctx.root) });
     return undefined;
   }
   return { method: fromPath.method, path: checked.path, params: checked.params, source: 'file' };

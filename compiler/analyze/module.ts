@@ -4,7 +4,7 @@ import type { ModuleFunction, ModuleModel } from '../../model/app-model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { relPath } from '../discover/discover.js';
 import { baseName, checkName } from './names.js';
-import { spanOf } from './span.js';
+import { fileStart, spanOf } from './span.js';
 
 const LIFECYCLE = new Set(['init', 'close']);
 
@@ -14,7 +14,7 @@ export function analyzeModule(sf: ts.SourceFile, root: string, checker: ts.TypeC
   const problem = checkName(name);
   if (problem) {
     const why = problem === 'reserved' ? 'is a reserved word' : 'is not a JavaScript identifier';
-    diagnostics.report('GATI2010', `the module name '${name}' ${why}, so \`gctx.modules.${name}\` cannot be written`, { span: { file, line: 1, column: 1 } });
+    diagnostics.report('GATI2010', `the module name '${name}' ${why}, so \`gctx.modules.${name}\` cannot be written`, { span: fileStart(sf, root) });
     return undefined;
   }
   const moduleSymbol = checker.getSymbolAtLocation(sf);

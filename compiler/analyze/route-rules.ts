@@ -2,15 +2,17 @@
 // position in the tree (the router matches `/users/:id` and `/users/:userId/posts` through one node).
 import type { RouteModel } from '../../model/app-model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
+import { locate, type SourceText } from '../diagnostics/location.js';
 
-export function checkRouteTable(routes: RouteModel[], diagnostics: DiagnosticBag): void {
+export function checkRouteTable(routes: RouteModel[], diagnostics: DiagnosticBag, sourceText: SourceText): void {
+  const at = (route: RouteModel) => locate(route.span, sourceText(route.span.file));
   const byKey = new Map<string, RouteModel>();
   for (const route of routes) {
     const first = byKey.get(route.key);
     if (first) {
       diagnostics.report('GATI2004', `${route.key} is answered by both ${first.file} and ${route.file}`, {
-        span: route.span,
-        notes: [{ message: `first defined here (${first.routeSource === 'file' ? 'from its file path' : 'by its `route` export'})`, span: first.span }],
+        span: at(route),
+        notes: [{ message: `first defined here (${first.routeSource === 'file' ? 'from its file path' : 'by its `route` export'})`, span: at(first) }],
       });
     } else byKey.set(route.key, route);
   }
@@ -26,8 +28,8 @@ export function checkRouteTable(routes: RouteModel[], diagnostics: DiagnosticBag
         if (!seen) paramAt.set(prefix, { name, route });
         else if (seen.name !== name) {
           diagnostics.report('GATI2005', `${route.key} names the parameter ':${name}' where ${seen.route.key} names it ':${seen.name}'`, {
-            span: route.span,
-            notes: [{ message: `':${seen.name}' is declared here`, span: seen.route.span }],
+            span: at(route),
+            notes: [{ message: `':${seen.name}' is declared here`, span: at(seen.route) }],
             hint: `Use one name at this position in both routes, e.g. ':${seen.name}'.`,
           });
           break;

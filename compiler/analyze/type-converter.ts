@@ -1,7 +1,7 @@
 // Turns checker types into GTypes: named types become refs (defined once, so recursion works),
 // everything else goes to the first parser in the chain that supports it.
 import ts from 'typescript';
-import { walkGType, type GType, type NamedType, type ObjectType, type Span } from '../../model/gtype.js';
+import { walkGType, type GType, type NamedType, type ObjectType } from '../../model/gtype.js';
 import type { Code } from '../diagnostics/codes.js';
 import { diagnostic, type Diagnostic, type DiagnosticBag } from '../diagnostics/diagnostic.js';
 import type { ConvertContext, Site, TypeParser } from './types/context.js';
@@ -14,7 +14,7 @@ import { intersectionParser } from './types/intersection.js';
 import { arrayParser, classInstanceParser, collectionParser, dateParser, tupleParser, unsupportedLibParser } from './types/builtin-objects.js';
 import { objectParser } from './types/object.js';
 import { arrayLikeParser } from './types/array-like.js';
-import { spanOf } from './span.js';
+import { locationOf, nodeLength, spanOf } from './span.js';
 
 /** Order matters: specific constructs before the general object parser. */
 const PARSERS: TypeParser[] = [
@@ -122,12 +122,11 @@ export class TypeConverter implements ConvertContext {
 
   /** The diagnostic at `site`, or at the app code that led to it when `site` is in a library. */
   private locate(code: Code, message: string, site: Site): Diagnostic {
-    const span: Span = spanOf(site.node, this.root);
+    const span = locationOf(site.node, this.root, nodeLength(site.node));
     const user = isAppFile(site.node.getSourceFile(), this.root) ? undefined : this.appSites[this.appSites.length - 1];
-    if (!user) return diagnostic(code, message, { span, length: nodeLength(site.node) });
+    if (!user) return diagnostic(code, message, { span });
     return diagnostic(code, message, {
-      span: spanOf(user.node, this.root),
-      length: nodeLength(user.node),
+      span: locationOf(user.node, this.root, nodeLength(user.node)),
       notes: [{ message: `'${site.path}' is declared in a library file, here`, span }],
     });
   }
@@ -265,11 +264,4 @@ function isAppFile(sf: ts.SourceFile, root: string): boolean {
 
 function isDefaultLibFile(sf: ts.SourceFile): boolean {
   return sf.hasNoDefaultLib || /[\\/]typescript[\\/]lib[\\/]lib\.[^\\/]*\.d\.ts$/.test(sf.fileName);
-}
-
-/** How much of the node's first line to underline. */
-function nodeLength(node: ts.Node): number {
-  const start = node.getStart();
-  const end = Math.min(node.getEnd(), node.getSourceFile().getLineEndOfPosition(start));
-  return Math.max(1, end - start);
 }

@@ -3,7 +3,7 @@
 // that does not exist, a package that is not installed, a wrong argument) fails the build here
 // instead of at `gati start` or at the first request.
 import ts from 'typescript';
-import { relPath } from '../discover/discover.js';
+import { locationAt } from './span.js';
 import type { Diagnostic, DiagnosticNote, Severity, TsCode } from '../diagnostics/diagnostic.js';
 
 export interface TypeCheckScope {
@@ -83,14 +83,13 @@ export function typeScriptDiagnostics(diagnostics: readonly ts.Diagnostic[], sco
     if (d.code === 2307 && scope.unresolved.get(file.fileName)?.some((u) => u.start === start)) continue;
     const notes: DiagnosticNote[] = (d.relatedInformation ?? []).map((r) => ({
       message: ts.flattenDiagnosticMessageText(r.messageText, '\n'),
-      span: r.file ? spanAt(r.file, r.start ?? 0, scope.root) : undefined,
+      span: r.file ? locationAt(r.file, r.start ?? 0, r.length ?? 1, scope.root) : undefined,
     }));
     const diagnostic: Diagnostic = {
       code: `TS${d.code}` as TsCode,
       severity: d.category === ts.DiagnosticCategory.Warning ? 'warning' : scope.severity,
       message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
-      span: spanAt(file, start, scope.root),
-      length: d.length,
+      span: locationAt(file, start, d.length ?? 1, scope.root),
       notes,
     };
     const hint = hintFor(d, file);
@@ -98,11 +97,6 @@ export function typeScriptDiagnostics(diagnostics: readonly ts.Diagnostic[], sco
     out.push(diagnostic);
   }
   return out;
-}
-
-function spanAt(file: ts.SourceFile, start: number, root: string): Diagnostic['span'] {
-  const { line, character } = file.getLineAndCharacterOfPosition(start);
-  return { file: relPath(root, file.fileName), line: line + 1, column: character + 1 };
 }
 
 /** A package import that resolves to nothing: the server bundle would fail to load it at start. */

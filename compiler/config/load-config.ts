@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { GatiConfig } from '../../runtime-shim/config.js';
 import { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { validateConfig } from './validate-config.js';
+import { locate } from '../diagnostics/location.js';
 
 export interface LoadedConfig {
   config: GatiConfig;
@@ -20,11 +21,13 @@ export async function loadConfig(root: string, configFiles: string[], diagnostic
   if (configFiles.length === 0) return { config: {} };
   const names = configFiles.map((f) => basename(f));
   if (configFiles.length > 1) {
-    diagnostics.report('GATI4004', `found ${names.join(' and ')}; Gati reads one config file`, { span: { file: names[0]!, line: 1, column: 1 } });
+    diagnostics.report('GATI4004', `found ${names.join(' and ')}; Gati reads one config file`, { span: locate({ file: names[0]!, line: 1, column: 1 }, readText(configFiles[0]!)) });
     return { config: {} };
   }
   const path = configFiles[0]!;
   const file = names[0]!;
+  // Read once: diagnostics copy their lines from this text, the frame never reads the file again.
+  const text = readText(path);
   let raw: unknown;
   try {
     raw = await readConfigFile(root, path);
@@ -32,15 +35,23 @@ export async function loadConfig(root: string, configFiles: string[], diagnostic
     const e = error as Error & { errors?: { text: string; location?: { line: number; column: number } }[]; linePos?: { line: number; col: number }[] };
     const loc = e.errors?.[0]?.location;
     const span = loc ? { file, line: loc.line, column: loc.column + 1 } : e.linePos?.[0] ? { file, line: e.linePos[0].line, column: e.linePos[0].col } : jsonSpan(e, path, file) ?? stackSpan(e, path, file);
-    diagnostics.report('GATI4003', `${file} could not be loaded: ${e.errors?.[0]?.text ?? e.message.split('\n')[0]}`, { span });
+    diagnostics.report('GATI4003', `${file} could not be loaded: ${e.errors?.[0]?.text ?? e.message.split('\n')[0]}`, { span: locate(span, text) });
     return { config: {}, file };
   }
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    diagnostics.report('GATI4003', `${file} must export a config object (got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw})`, { span: { file, line: 1, column: 1 } });
+    diagnostics.report('GATI4003', `${file} must export a config object (got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw})`, { span: locate({ file, line: 1, column: 1 }, text) });
     return { config: {}, file };
   }
-  const ok = validateConfig(raw, file, readFileSync(path, 'utf8'), diagnostics);
+  const ok = validateConfig(raw, file, text ?? readFileSync(path, 'utf8'), diagnostics);
   return { config: ok ? (raw as GatiConfig) : {}, file };
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 async function readConfigFile(root: string, path: string): Promise<unknown> {

@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import { closest } from '../closest-name.js';
 import type { ErrorObject } from 'ajv';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
+import { locate, locateOffset, type SourceLocation } from '../diagnostics/location.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 import { checkDeployConfig } from './check-deploy.js';
 import { checkEffectsConfig } from './check-effects.js';
@@ -75,12 +76,9 @@ function valueAt(raw: unknown, pointer: string): unknown {
 
 /** The known key within edit distance 2 of `key`, for "did you mean". */
 /** Where `key` is first written in the config text (`key:`, `"key":`), else the file's start. */
-export function locateKey(text: string, file: string, key: string): { file: string; line: number; column: number } {
+export function locateKey(text: string, file: string, key: string): SourceLocation {
   const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const match = key ? new RegExp(`(^|[\\s{,])["']?${escaped}["']?\\s*:`, 'm').exec(text) : null;
-  if (!match) return { file, line: 1, column: 1 };
-  const offset = match.index + match[1]!.length;
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { file, line, column: offset - before.lastIndexOf('\n') };
+  if (!match) return locate({ file, line: 1, column: 1 }, text);
+  return locateOffset(file, text, match.index + match[1]!.length, 1);
 }

@@ -1,10 +1,10 @@
 // A diagnostic is structured like esbuild's messages and printed like tsc's (see format.ts).
-import type { Span } from '../../model/gtype.js';
 import { CODES, type Code } from './codes.js';
+import type { SourceLocation } from './location.js';
 
 export type Severity = 'error' | 'warning';
 
-export interface DiagnosticNote { message: string; span?: Span }
+export interface DiagnosticNote { message: string; span?: SourceLocation }
 
 /** TypeScript's own errors keep tsc's code (`TS2339`), so users can look them up as they know them. */
 export type TsCode = `TS${number}`;
@@ -13,16 +13,14 @@ export interface Diagnostic {
   code: Code | TsCode;
   severity: Severity;
   message: string;
-  span?: Span;
-  /** Characters underlined from span.column (default 1). */
-  length?: number;
+  /** Where, with the line as it was analysed (see location.ts). */
+  span?: SourceLocation;
   notes: DiagnosticNote[];
   hint?: string;
 }
 
 export interface DiagnosticInit {
-  span?: Span;
-  length?: number;
+  span?: SourceLocation;
   notes?: DiagnosticNote[];
   severity?: Severity;
   /** Overrides the registry's hint for this occurrence. */
@@ -35,7 +33,6 @@ export function diagnostic(code: Code, message: string, init: DiagnosticInit = {
     severity: init.severity ?? 'error',
     message,
     span: init.span,
-    length: init.length,
     notes: init.notes ?? [],
     hint: init.hint ?? CODES[code].hint,
   };

@@ -1,8 +1,9 @@
 // Prints diagnostics like tsc: `src/handlers/x.ts:12:5 - error GATI1004: message`, a code frame,
-// notes and a hint. `compact` is the first line only (used by tests and `--format compact`).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// notes (each with its own frame) and a hint. `compact` is the first line only (used by tests and
+// `--format compact`). Frames come from the lines the diagnostic copied when it was made: printing
+// reads no file, so a file saved again since the analysis cannot shift the frame.
 import type { Diagnostic } from './diagnostic.js';
+import type { SourceLocation } from './location.js';
 
 export interface Style {
   red(s: string): string;
@@ -27,15 +28,15 @@ export function formatCompact(d: Diagnostic): string {
   return `${where}${d.severity} ${d.code}: ${d.message}`;
 }
 
-export function formatDiagnostic(d: Diagnostic, root: string, style: Style = PLAIN): string {
+export function formatDiagnostic(d: Diagnostic, style: Style = PLAIN): string {
   const where = d.span ? `${style.cyan(d.span.file)}:${style.yellow(String(d.span.line))}:${style.yellow(String(d.span.column))} - ` : '';
   const severity = d.severity === 'error' ? style.red('error') : style.yellow('warning');
   const lines = [`${where}${severity} ${style.gray(d.code)}: ${d.message}`];
-  const frame = d.span ? codeFrame(root, d.span.file, d.span.line, d.span.column, d.length ?? 1, style) : undefined;
+  const frame = d.span ? codeFrame(d.span, style) : undefined;
   if (frame) lines.push('', frame);
   for (const note of d.notes) {
     lines.push('', `  ${note.span ? `${style.cyan(note.span.file)}:${note.span.line}:${note.span.column} - ` : ''}${note.message}`);
-    const noteFrame = note.span ? codeFrame(root, note.span.file, note.span.line, note.span.column, 1, style) : undefined;
+    const noteFrame = note.span ? codeFrame(note.span, style) : undefined;
     if (noteFrame) lines.push(noteFrame);
   }
   if (d.hint) lines.push('', `  ${style.bold('hint:')} ${d.hint}`);
@@ -53,25 +54,16 @@ export function formatSummary(diagnostics: Diagnostic[]): string {
 }
 
 /** The offending line with its neighbours and a `~~~` underline, as tsc draws it. */
-function codeFrame(root: string, file: string, line: number, column: number, length: number, style: Style): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(join(root, file), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const lines = text.split(/\r?\n/);
-  if (line < 1 || line > lines.length) return undefined;
-  const width = String(Math.min(lines.length, line + 1)).length;
+function codeFrame(at: SourceLocation, style: Style): string | undefined {
+  if (at.lineText === undefined) return undefined;
+  const { line, column } = at;
+  const width = String(at.nextLine !== undefined ? line + 1 : line).length;
+  const row = (n: number, text: string) => `${n === line ? style.red('>') : ' '} ${style.gray(`${String(n).padStart(width)} | `)}${text}`;
   const out: string[] = [];
-  for (let n = Math.max(1, line - 1); n <= Math.min(lines.length, line + 1); n++) {
-    const gutter = style.gray(`${String(n).padStart(width)} | `);
-    out.push(`${n === line ? style.red('>') : ' '} ${gutter}${lines[n - 1]}`);
-    if (n === line) {
-      const src = lines[n - 1]!;
-      const span = Math.max(1, Math.min(length, src.length - column + 1));
-      out.push(`  ${' '.repeat(width)}${style.gray(' | ')}${' '.repeat(Math.max(0, column - 1))}${style.red('~'.repeat(span))}`);
-    }
-  }
+  if (at.previousLine !== undefined) out.push(row(line - 1, at.previousLine));
+  out.push(row(line, at.lineText));
+  const span = Math.max(1, Math.min(at.length, at.lineText.length - column + 1));
+  out.push(`  ${' '.repeat(width)}${style.gray(' | ')}${' '.repeat(Math.max(0, column - 1))}${style.red('~'.repeat(span))}`);
+  if (at.nextLine !== undefined) out.push(row(line + 1, at.nextLine));
   return out.join('\n');
 }

@@ -3,6 +3,7 @@
 // new snapshot binds, and the refusal (GATI5001) of breaking changes that no migration covers.
 import type { Span } from '../../model/gtype.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { locate, type SourceText } from '../diagnostics/location.js';
 import { bumpOf, diffSurfaces, type ApiChange } from './diff.js';
 import { bumpSemver } from './semver.js';
 import { surfaceHash, type ApiSurface } from './surface.js';
@@ -18,6 +19,8 @@ export interface PlanInput {
   versionChanges: StaticVersionChange[];
   /** Route key → the handler's position, for GATI5001. */
   routeSpans?: Record<string, Span>;
+  /** The app's files as analysed, to copy the handler's line into a GATI5001. */
+  sourceText?: SourceText;
   initialVersion?: string;
   rules?: Record<string, BumpLevel>;
 }
@@ -56,7 +59,7 @@ export function planVersion(input: PlanInput): VersionPlan {
     return { changed: false, hash: previous.hash, surface, semver: previous.semver, bump: undefined, changes, previous, pending, diagnostics: [] };
   }
   const bump = bumpOf(changes)!;
-  const diagnostics = [...unknownRoutes(pending, previous.surface, surface), ...uncovered(changes, pending[pending.length - 1], input.routeSpans ?? {}, previous.semver)];
+  const diagnostics = [...unknownRoutes(pending, previous.surface, surface), ...uncovered(changes, pending[pending.length - 1], input, previous.semver)];
   return { changed: true, hash, surface, semver: bumpSemver(previous.semver, bump), bump, changes, previous, pending, diagnostics };
 }
 
@@ -68,14 +71,14 @@ function unknownRoutes(pending: StaticVersionChange[], before: ApiSurface, after
       if (before.routes[key] || after.routes[key]) continue;
       const known = [...new Set([...Object.keys(before.routes), ...Object.keys(after.routes)])];
       const close = known.find((k) => k.toLowerCase().replace(/:\w+/g, ':') === key.toLowerCase().replace(/:\w+/g, ':')) ?? known.find((k) => k.split(' ')[1] === key.split(' ')[1]);
-      out.push(diagnostic('GATI5002', `'${key}' is not a route of the previous version nor of this one${close ? ` (did you mean '${close}'?)` : ''}`, { span: change.spans[key], length: key.length + 2 }));
+      out.push(diagnostic('GATI5002', `'${key}' is not a route of the previous version nor of this one${close ? ` (did you mean '${close}'?)` : ''}`, { span: change.spans[key] }));
     }
   }
   return out;
 }
 
 /** GATI5001 per route whose breaking changes the newest pending version change file does not cover. */
-function uncovered(changes: ApiChange[], latest: StaticVersionChange | undefined, routeSpans: Record<string, Span>, semver: string): Diagnostic[] {
+function uncovered(changes: ApiChange[], latest: StaticVersionChange | undefined, at: Pick<PlanInput, 'routeSpans' | 'sourceText'>, semver: string): Diagnostic[] {
   const byRoute = new Map<string, ApiChange[]>();
   for (const c of changes) if (c.level === 'major') byRoute.set(c.route, [...(byRoute.get(c.route) ?? []), c]);
   const out: Diagnostic[] = [];
@@ -85,7 +88,8 @@ function uncovered(changes: ApiChange[], latest: StaticVersionChange | undefined
     const needsResponse = breaking.some((c) => c.position === 'output');
     const missing = !entry ? 'no migration' : needsRequest && !entry.request ? 'no request migration' : needsResponse && !entry.response ? 'no response migration' : undefined;
     if (!missing) continue;
-    const span = routeSpans[route];
+    const routeSpan = at.routeSpans?.[route];
+    const span = routeSpan && locate(routeSpan, at.sourceText?.(routeSpan.file));
     const where = latest ? `${latest.file} has ${missing} for it` : 'src/versions/ has no pending version change file';
     out.push(diagnostic('GATI5001', `breaking change to '${route}' for clients of ${semver}: ${where}`, {
       span,

@@ -4,6 +4,7 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { locate } from '../diagnostics/location.js';
 import type { AppModel } from '../../model/app-model.js';
 import { canonicalJson } from '../../model/stable-json.js';
 import { withLock, type LockOptions } from './lock.js';
@@ -25,10 +26,11 @@ export function readSnapshots(root: string): { snapshots: Snapshot[]; diagnostic
   const diagnostics: Diagnostic[] = [];
   for (const name of readdirSync(dir).filter((n) => SNAPSHOT_FILE_PATTERN.test(n)).sort()) {
     const file = `${SNAPSHOT_DIR}/${name}`;
+    let text: string | undefined;
     try {
       let s: Snapshot;
       try {
-        s = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Snapshot;
+        s = JSON.parse((text = readFileSync(join(dir, name), 'utf8'))) as Snapshot;
       } catch {
         throw new Error('it is not valid JSON');
       }
@@ -36,7 +38,7 @@ export function readSnapshots(root: string): { snapshots: Snapshot[]; diagnostic
       if (snapshotFileName(s.timestamp) !== name) throw new Error(`its timestamp ${s.timestamp} does not match its file name`);
       snapshots.push(s);
     } catch (error) {
-      diagnostics.push(diagnostic('GATI5003', `${file} cannot be read: ${(error as Error).message}`, { span: { file, line: 1, column: 1 } }));
+      diagnostics.push(diagnostic('GATI5003', `${file} cannot be read: ${(error as Error).message}`, { span: locate({ file, line: 1, column: 1 }, text) }));
     }
   }
   return { snapshots, diagnostics };

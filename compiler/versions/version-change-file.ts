@@ -4,24 +4,21 @@
 import ts from 'typescript';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { stringLiteralValue } from '../analyze/static-exports.js';
-import type { Span } from '../../model/gtype.js';
+import { locateOffset, type SourceLocation } from '../diagnostics/location.js';
 
 export interface StaticVersionChange {
   /** Relative to the app root. */
   file: string;
   description: string;
   routes: Record<string, { request: boolean; response: boolean }>;
-  /** Where each route key is written, for diagnostics. */
-  spans: Record<string, Span>;
+  /** Where each route key is written (the quoted key underlined), for diagnostics. */
+  spans: Record<string, SourceLocation>;
 }
 
 export function readVersionChange(file: string, text: string): { change?: StaticVersionChange; diagnostics: Diagnostic[] } {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const spanOf = (node: ts.Node): Span => {
-    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-    return { file, line: line + 1, column: character + 1 };
-  };
-  const problem = (node: ts.Node, message: string) => ({ diagnostics: [diagnostic('GATI5002', message, { span: spanOf(node), length: Math.max(1, node.getEnd() - node.getStart(sf)) })] });
+  const locationOf = (node: ts.Node): SourceLocation => locateOffset(file, text, node.getStart(sf), node.getEnd() - node.getStart(sf), sf.getLineStarts());
+  const problem = (node: ts.Node, message: string) => ({ diagnostics: [diagnostic('GATI5002', message, { span: locationOf(node) })] });
   const call = findDefineCall(sf);
   if (!call) return problem(sf.statements[0] ?? sf, `${file} does not export a defineVersionChange({ … }) call`);
   const arg = call.arguments[0];
@@ -47,7 +44,7 @@ export function readVersionChange(file: string, text: string): { change?: Static
     if (!value || !ts.isObjectLiteralExpression(value)) return problem(p, `the migration of '${key}' must be an object literal { request?, response? }`);
     const members = new Set(value.properties.map((m) => (m.name ? propertyName(m.name) : undefined)));
     routes[key] = { request: members.has('request'), response: members.has('response') };
-    spans[key] = spanOf(p.name!);
+    spans[key] = locationOf(p.name!);
   }
   return { change: { file, description, routes, spans }, diagnostics: [] };
 }
