@@ -1,5 +1,5 @@
 // Per-file results → one AppModel: stable type ids, refs rewritten, routes sorted, middleware assigned.
-import type { GType, NamedType } from '../../model/gtype.js';
+import { mapGType, type GType, type NamedType } from '../../model/gtype.js';
 import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RouteModel, VersionChangeModel } from '../../model/app-model.js';
 import { HTTP_METHODS, MODEL_VERSION } from '../../model/app-model.js';
 
@@ -102,20 +102,9 @@ function sanitize(name: string): string {
   return name.replace(/[^A-Za-z0-9_$]+/g, '_').replace(/^_+|_+$/g, '') || 'Type';
 }
 
+/** A copy of `t` with every ref's analysis key replaced by its model id. */
 function rewriteRefs(t: GType, ids: Map<string, string>): GType {
-  switch (t.kind) {
-    case 'ref': return { ...t, id: ids.get(t.id) ?? t.id };
-    case 'object': {
-      const out = { ...t, properties: t.properties.map((p) => ({ ...p, type: rewriteRefs(p.type, ids) })) };
-      if (t.additionalProperties) out.additionalProperties = rewriteRefs(t.additionalProperties, ids);
-      return out;
-    }
-    case 'array': return { ...t, items: rewriteRefs(t.items, ids) };
-    case 'tuple': return { ...t, elements: t.elements.map((e) => ({ ...e, type: rewriteRefs(e.type, ids) })) };
-    case 'union': return { ...t, members: t.members.map((m) => rewriteRefs(m, ids)) };
-    case 'record': return { ...t, value: rewriteRefs(t.value, ids) };
-    default: return t;
-  }
+  return mapGType(t, (node) => (node.kind === 'ref' ? { ...node, id: ids.get(node.id) ?? node.id } : node));
 }
 
 /** Middleware of the route's folder and every folder above it, outermost first. */

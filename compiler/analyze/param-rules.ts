@@ -1,14 +1,21 @@
 // Rules for the URL-borne input parts: params must name path segments, and params, query and
 // headers must have types that can be read from strings (scalars; arrays of scalars in query/headers).
 import ts from 'typescript';
-import type { GType, ObjectProperty } from '../../model/gtype.js';
+import { resolveRef, type GType, type NamedTypes, type ObjectProperty } from '../../model/gtype.js';
 import type { InputPart } from '../../model/app-model.js';
 import type { ParsedRoute } from '../discover/route-string.js';
 import type { Site } from './types/context.js';
-import type { HandlerContext } from './handler.js';
+import type { TypeConverter } from './type-converter.js';
 
-export function checkParamTypes(part: Exclude<InputPart, 'body'>, properties: ObjectProperty[], route: ParsedRoute, partType: ts.Type, site: Site, ctx: HandlerContext): void {
+/** What the rules need of a handler's analysis (its HandlerContext fits; named here so this file does not import handler.ts, which calls it). */
+export interface ParamRulesContext {
+  checker: ts.TypeChecker;
+  converter: TypeConverter;
+}
+
+export function checkParamTypes(part: Exclude<InputPart, 'body'>, properties: ObjectProperty[], route: ParsedRoute, partType: ts.Type, site: Site, ctx: ParamRulesContext): void {
   const { checker, converter } = ctx;
+  const types = converter.namedTypes;
   const nodeOf = (name: string) => {
     const symbol = checker.getPropertyOfType(partType, name);
     return symbol?.valueDeclaration ?? symbol?.declarations?.[0] ?? site.node;
@@ -20,35 +27,33 @@ export function checkParamTypes(part: Exclude<InputPart, 'body'>, properties: Ob
       converter.fail('GATI2006', `params has the key '${prop.name}', but the path '${route.path}' has no ':${prop.name}' (its params: ${inPath})`, propSite);
       continue;
     }
-    const type = resolve(prop.type, converter);
-    const ok = part === 'params' ? isScalar(type, converter) : isScalar(type, converter) || (type.kind === 'array' && isScalar(resolve(type.items, converter), converter));
+    const type = resolve(prop.type, types);
+    const ok = part === 'params' ? isScalar(type, types) : isScalar(type, types) || (type.kind === 'array' && isScalar(resolve(type.items, types), types));
     if (!ok) {
       const what = part === 'params' ? 'path parameter' : part === 'query' ? 'query parameter' : 'header';
-      const why = part === 'params' && type.kind === 'array' ? 'is an array, which one path segment cannot hold' : `has the type '${describeKind(type, converter)}', which cannot be read from a URL string`;
+      const why = part === 'params' && type.kind === 'array' ? 'is an array, which one path segment cannot hold' : `has the type '${describeKind(type, types)}', which cannot be read from a URL string`;
       converter.fail('GATI2007', `the ${what} '${prop.name}' ${why}`, propSite);
     }
   }
 }
 
-interface Resolver { resolveRef(t: GType): GType }
-
-function resolve(t: GType, r: Resolver): GType {
-  return r.resolveRef(t);
+/** The structure behind a ref; one without a definition stays a ref (and is not a scalar). */
+function resolve(t: GType, types: NamedTypes): GType {
+  return resolveRef(t, types) ?? t;
 }
 
-function isScalar(t: GType, r: Resolver): boolean {
+/** Whether a URL string can hold `t` (already resolved): a scalar, or a union of scalars without null. */
+function isScalar(t: GType, types: NamedTypes): boolean {
   switch (t.kind) {
     case 'string': case 'number': case 'integer': case 'boolean': case 'literal': case 'enum': case 'date': case 'unknown':
       return true;
     case 'union':
-      return t.members.every((m) => { const x = resolve(m, r); return x.kind !== 'null' && isScalar(x, r); });
-    case 'ref':
-      return isScalar(resolve(t, r), r);
+      return t.members.every((m) => { const x = resolve(m, types); return x.kind !== 'null' && isScalar(x, types); });
     default:
       return false;
   }
 }
 
-function describeKind(t: GType, r: Resolver): string {
-  return t.kind === 'array' ? `array of ${resolve(t.items, r).kind}` : t.kind;
+function describeKind(t: GType, types: NamedTypes): string {
+  return t.kind === 'array' ? `array of ${resolve(t.items, types).kind}` : t.kind;
 }

@@ -1,7 +1,7 @@
 // Turns checker types into GTypes: named types become refs (defined once, so recursion works),
 // everything else goes to the first parser in the chain that supports it.
 import ts from 'typescript';
-import { walkGType, type GType, type NamedType, type ObjectType } from '../../model/gtype.js';
+import { resolveRef, walkGType, type GType, type NamedType, type NamedTypes, type ObjectType } from '../../model/gtype.js';
 import type { Code } from '../diagnostics/codes.js';
 import { diagnostic, type Diagnostic, type DiagnosticBag } from '../diagnostics/diagnostic.js';
 import type { ConvertContext, Site, TypeParser } from './types/context.js';
@@ -158,34 +158,27 @@ export class TypeConverter implements ConvertContext {
     return true;
   }
 
-  /** Follows a ref to its definition (one level; definitions are never refs themselves). */
-  resolveRef(t: GType): GType {
-    return t.kind === 'ref' ? this.named.get(t.id)?.def.type ?? t : t;
-  }
+  /** The named types converted so far, by analysis key: where the refs this converter makes lead. */
+  readonly namedTypes: NamedTypes = (key) => this.named.get(key)?.def;
 
   /** The object a params/query/headers type stands for (refs resolved), or undefined when it is not one. */
   resolveObject(t: GType): ObjectType | undefined {
-    const resolved = this.resolveRef(t);
-    return resolved.kind === 'object' && !resolved.additionalProperties ? resolved : undefined;
+    const resolved = resolveRef(t, this.namedTypes);
+    return resolved?.kind === 'object' && !resolved.additionalProperties ? resolved : undefined;
   }
 
   /** A type already converted in another file of this program: record what it reaches too. */
   private markReached(key: string): void {
     const stack = [key];
-    const walk = (t: GType) => {
-      switch (t.kind) {
-        case 'ref': if (!this.reached.has(t.id)) { this.reached.add(t.id); stack.push(t.id); } return;
-        case 'object': t.properties.forEach((p) => walk(p.type)); if (t.additionalProperties) walk(t.additionalProperties); return;
-        case 'array': return walk(t.items);
-        case 'tuple': return t.elements.forEach((e) => walk(e.type));
-        case 'union': return t.members.forEach(walk);
-        case 'record': return walk(t.value);
-        default: return;
+    const reach = (node: GType) => {
+      if (node.kind === 'ref' && !this.reached.has(node.id)) {
+        this.reached.add(node.id);
+        stack.push(node.id);
       }
     };
     while (stack.length) {
       const entry = this.named.get(stack.pop()!);
-      if (entry) walk(entry.def.type);
+      if (entry) walkGType(entry.def.type, reach);
     }
   }
 

@@ -3,7 +3,7 @@
 // (`body.items[].price`, `response[200].status`), its position and the old and new types as
 // printGType prints them. A named type used both in a request and in a response is judged at
 // each use, with that use's position.
-import type { GType, LiteralType, ObjectType } from '../../model/gtype.js';
+import { resolveRef, type GType, type LiteralType, type ObjectType } from '../../model/gtype.js';
 import { printGType } from '../../model/print-gtype.js';
 import { INPUT_PARTS } from '../../model/app-model.js';
 import type { ApiSurface, SurfaceRoute } from './surface.js';
@@ -172,14 +172,9 @@ function add(ctx: Ctx, rule: RuleId, path: string, o: GType | undefined, n: GTyp
   ctx.out.push(change);
 }
 
+/** The structure behind a ref; a ref without a definition compares as `unknown`. */
 function deref(t: GType, types: Types): GType {
-  let guard = 0;
-  while (t.kind === 'ref' && guard++ < 64) {
-    const def = types[t.id];
-    if (!def) return { kind: 'unknown' };
-    t = def.type;
-  }
-  return t;
+  return resolveRef(t, types) ?? { kind: 'unknown' };
 }
 
 /** The wire form of a node: a Date is an ISO date-time string, a record an object with only an index signature. */
@@ -225,7 +220,7 @@ function compare(o: GType, n: GType, path: string, ctx: Ctx): void {
 /** Union members, flattened through nested unions, enums (one literal per value) and refs to either. */
 function flatten(t: GType, types: Types, depth = 0): GType[] {
   if (depth > 32) return [t];
-  const target = t.kind === 'ref' ? deref(t, types) : t;
+  const target = deref(t, types);
   if (target.kind === 'union') return target.members.flatMap((m) => flatten(m, types, depth + 1));
   if (target.kind === 'enum') return target.members.map((m): LiteralType => ({ kind: 'literal', value: m.value }));
   return [t];

@@ -2,7 +2,7 @@
 // TypeScript text. Input parts follow docs/handlers.md: params (path params, always required), query,
 // headers (optional when every key is) and body.
 import type { AppModel, RouteModel } from '../../model/app-model.js';
-import type { GType } from '../../model/gtype.js';
+import { resolveRef, type GType } from '../../model/gtype.js';
 import { propertyKey, wireType, type TypeNamer } from './wire-types.js';
 
 export interface RouteTypes {
@@ -62,13 +62,8 @@ function paramsType(route: RouteModel, name: TypeNamer, indent: string): string 
   return `{ ${route.pathParams.map((p) => `${propertyKey(p)}: string`).join('; ')} }`;
 }
 
-function allOptional(t: GType, model: AppModel, seen = new Set<string>()): boolean {
-  if (t.kind === 'ref') {
-    if (seen.has(t.id)) return true;
-    seen.add(t.id);
-    const def = model.types[t.id];
-    return def ? allOptional(def.type, model, seen) : false;
-  }
-  if (t.kind === 'object') return t.properties.every((p) => p.optional);
-  return t.kind === 'record' || t.kind === 'unknown';
+function allOptional(t: GType, model: AppModel): boolean {
+  const resolved = resolveRef(t, model.types);
+  if (resolved?.kind === 'object') return resolved.properties.every((p) => p.optional);
+  return resolved?.kind === 'record' || resolved?.kind === 'unknown';
 }

@@ -2,7 +2,7 @@
 // parameter with its schema), the JSON request body, every declared response and the shared
 // problem responses for the statuses the route does not declare.
 import type { AppModel, RouteModel } from '../../model/app-model.js';
-import type { GType, ObjectType } from '../../model/gtype.js';
+import { resolveRef, type GType, type ObjectType } from '../../model/gtype.js';
 import type { JsonSchema } from '../schema/index.js';
 import { problemStatuses } from './problem.js';
 
@@ -60,11 +60,7 @@ function partParameters(route: RouteModel, part: 'query' | 'headers', model: App
 
 /** The object behind a part's type, following refs (`query: ListPaymentsQuery`). */
 function objectOf(t: GType | undefined, model: AppModel): ObjectType | undefined {
-  for (let i = 0; t && i < 32; i++) {
-    if (t.kind === 'object') return t;
-    if (t.kind !== 'ref') return undefined;
-    t = model.types[t.id]?.type;
-  }
-  return undefined;
+  const resolved = t && resolveRef(t, model.types);
+  return resolved?.kind === 'object' ? resolved : undefined;
 }
 

@@ -1,7 +1,7 @@
 // Code that turns the strings of params, query and headers into their declared types before
 // validation. Written here rather than left to AJV's coerceTypes, which would turn `?limit=%204` into 4,
 // `?limit=0x10` into 16 and `['4']` into 4. Every API version's validators use them (versions.ts).
-import type { GType, NamedType, ObjectType } from '../../model/gtype.js';
+import { resolveRef, type GType, type NamedType, type ObjectType } from '../../model/gtype.js';
 
 type Scalar = 'number' | 'boolean' | 'string';
 
@@ -35,7 +35,7 @@ export const COERCE_HELPERS = [
   'function toBoolean(s) { return s === "true" ? true : s === "false" ? false : s; }',
 ].join('\n');
 
-/** What a URL string should become: a union converts only when it has no string-like member. */
+/** What a URL string should become (`t` already resolved): a union converts only when it has no string-like member. */
 function scalarOf(t: GType, types: Record<string, NamedType>): Scalar {
   switch (t.kind) {
     case 'number': case 'integer': return 'number';
@@ -47,11 +47,11 @@ function scalarOf(t: GType, types: Record<string, NamedType>): Scalar {
       kinds.delete('null');
       return kinds.size === 1 ? [...kinds][0] as Scalar : 'string';
     }
-    case 'ref': return scalarOf(resolve(t, types), types);
     default: return 'string';
   }
 }
 
+/** The structure behind a ref; an unresolvable ref stays as it is (and reads as a string). */
 function resolve(t: GType, types: Record<string, NamedType>): GType {
-  return t.kind === 'ref' ? types[t.id]?.type ?? t : t;
+  return resolveRef(t, types) ?? t;
 }

@@ -1,6 +1,6 @@
 // Code that turns validated date-time strings into Date objects where the GType says `date`, so a
 // handler receives `Date`s. Generated per input part; named types get one function each.
-import type { GType, NamedType } from '../../model/gtype.js';
+import { childrenOf, resolveRef, type GType, type NamedType } from '../../model/gtype.js';
 
 export interface ReviverCode {
   /** Function declarations to put in the module (one per named type that holds dates). */
@@ -53,7 +53,7 @@ export function reviveStatements(t: GType, v: string, types: Record<string, Name
       const name = `revive_${t.id}`;
       if (!out.functions.has(name)) {
         out.functions.set(name, ''); // reserved first: recursion ends here
-        out.functions.set(name, `function ${name}(v) { ${reviveStatements(types[t.id]!.type, 'v', types, out, 0)} return v; }`);
+        out.functions.set(name, `function ${name}(v) { ${reviveStatements(resolveRef(t, types)!, 'v', types, out, 0)} return v; }`);
       }
       return `if (${v} !== null && ${v} !== undefined) ${v} = ${name}(${v});`;
     }
@@ -62,21 +62,14 @@ export function reviveStatements(t: GType, v: string, types: Record<string, Name
   }
 }
 
-/** Whether any date is reachable from `t` (following refs). */
+/** Whether any date is reachable from `t` (following refs; `seen` holds the refs already followed). */
 export function holdsDate(t: GType, types: Record<string, NamedType>, seen: Set<string>): boolean {
-  switch (t.kind) {
-    case 'date': return true;
-    case 'object': return t.properties.some((p) => holdsDate(p.type, types, seen)) || (!!t.additionalProperties && holdsDate(t.additionalProperties, types, seen));
-    case 'record': return holdsDate(t.value, types, seen);
-    case 'array': return holdsDate(t.items, types, seen);
-    case 'tuple': return t.elements.some((e) => holdsDate(e.type, types, seen));
-    case 'union': return t.members.some((m) => holdsDate(m, types, seen));
-    case 'ref': {
-      if (seen.has(t.id)) return false;
-      seen.add(t.id);
-      const def = types[t.id];
-      return !!def && holdsDate(def.type, types, seen);
-    }
-    default: return false;
+  if (t.kind === 'date') return true;
+  if (t.kind === 'ref') {
+    if (seen.has(t.id)) return false;
+    seen.add(t.id);
+    const def = resolveRef(t, types);
+    return !!def && holdsDate(def, types, seen);
   }
+  return childrenOf(t).some((child) => holdsDate(child, types, seen));
 }

@@ -10,7 +10,7 @@
 // one emitter, so every version coerces, treats unknown keys and reports errors the same way.
 import { createHash } from 'node:crypto';
 import type { AppModel, InputPart, RouteModel } from '../../model/app-model.js';
-import { reachableTypeIds, type GType, type NamedType } from '../../model/gtype.js';
+import { reachableTypeIds, resolveRef, type GType, type NamedType } from '../../model/gtype.js';
 import { toJsonSchema, type JsonSchema } from '../schema/to-json-schema.js';
 import { routeSchemaFile } from '../schema/index.js';
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
@@ -89,7 +89,7 @@ export function routeModule(route: RouteShape, types: Record<string, NamedType>,
       const type = route.input[part];
       if (!type) continue;
       roots.push(type);
-      const schema = toJsonSchema(part === 'body' || type.kind !== 'ref' ? type : types[type.id]!.type, ref);
+      const schema = toJsonSchema(part === 'body' ? type : resolveRef(type, types)!, ref);
       // Headers keep the request's other headers: only the declared ones are checked.
       if (part === 'headers') schema.additionalProperties = true;
       schemas[part] = schema;
