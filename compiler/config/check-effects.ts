@@ -4,7 +4,7 @@
 // is checked at start instead (GATI4020, runtime-shim/effects/effects-config.ts).
 import type { EffectsConfig, GatiConfig } from '../../runtime-shim/config.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
-import { locateKey } from './validate-config.js';
+import { locateKey } from './locate-key.js';
 
 export function checkEffectsConfig(config: GatiConfig, file: string, text: string, diagnostics: DiagnosticBag): void {
   const sections: [string, EffectsConfig | undefined][] = [['effects', config.effects], ...Object.entries(config.deploy ?? {}).map(([env, d]): [string, EffectsConfig | undefined] => [`deploy.${env}.effects`, d.effects])];

@@ -6,6 +6,7 @@ import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 import { checkDeployConfig } from './check-deploy.js';
 import { checkEffectsConfig } from './check-effects.js';
+import { locateKey } from './locate-key.js';
 import type { GatiConfig } from '../../runtime-shim/config.js';
 
 let validator: ReturnType<Ajv['compile']> | undefined;
@@ -71,16 +72,4 @@ function valueAt(raw: unknown, pointer: string): unknown {
   let node = raw;
   for (const part of pointer.split('/').slice(1)) node = (node as Record<string, unknown>)?.[part];
   return node;
-}
-
-/** The known key within edit distance 2 of `key`, for "did you mean". */
-/** Where `key` is first written in the config text (`key:`, `"key":`), else the file's start. */
-export function locateKey(text: string, file: string, key: string): { file: string; line: number; column: number } {
-  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = key ? new RegExp(`(^|[\\s{,])["']?${escaped}["']?\\s*:`, 'm').exec(text) : null;
-  if (!match) return { file, line: 1, column: 1 };
-  const offset = match.index + match[1]!.length;
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { file, line, column: offset - before.lastIndexOf('\n') };
 }
