@@ -19,6 +19,7 @@ import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { requireDependency } from '../dependency.js';
 import { BackendAvailability } from './availability.js';
+import { CONFIG_DEFAULTS } from '../defaults.js';
 import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobStatus, JobView, Lease, NewJob } from './types.js';
 
 export interface RedisBackendOptions {
@@ -48,7 +49,7 @@ const STATES: Record<Exclude<JobStatus, 'cancelled'>, string[]> = {
 
 export function parseRedisUrl(url: string): { url: string; prefix: string } {
   const parsed = new URL(url);
-  const prefix = parsed.searchParams.get('prefix') ?? 'gati';
+  const prefix = parsed.searchParams.get('prefix') ?? CONFIG_DEFAULTS.effects.redisPrefix;
   parsed.searchParams.delete('prefix');
   return { url: parsed.toString(), prefix };
 }
