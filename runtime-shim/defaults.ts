@@ -65,6 +65,8 @@ export const CONFIG_DEFAULTS = {
 export const PROCESS_DEFAULTS = {
   /** `LOG_LEVEL` when unset. */
   logLevel: 'info' as const,
+  /** `--workers` when not given: one server process, no node:cluster. */
+  workers: 1,
 };
 
 /** Defaults of effects that are not config keys (docs/effects.md). */

@@ -1,6 +1,6 @@
 // The documented defaults are the real ones: every default in runtime-shim/defaults.ts is found,
 // with the same value, in the row of docs/configuration.md (or docs/cli.md, docs/effects.md) that
-// documents it. A default changed in code but not in the docs, or a new default left undocumented,
+// documents it, and in the README's config table where it lists the key. A default changed in code but not in the docs, or a new default left undocumented,
 // fails here.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -99,6 +99,21 @@ test('docs/configuration.md states every config default as runtime-shim/defaults
   assert.equal(wrong, [], `update docs/configuration.md or runtime-shim/defaults.ts:\n${wrong.join('\n')}`);
 });
 
+test('the README\'s config table agrees, for every key it lists', () => {
+  const rows = tableRows(read('README.md'));
+  let checked = 0;
+  const wrong: string[] = [];
+  for (const [path, value] of leaves(CONFIG_DEFAULTS)) {
+    // Only keys the README names itself (its deploy and modules rows point to the guide instead).
+    const row = rows.find((r) => r.keys.includes(`\`${docKey(path)}\``));
+    if (!row) continue;
+    checked++;
+    if (!contains(row.dflt, written(path, value))) wrong.push(`${path}: defaults.ts has ${written(path, value)}, README.md says "${row.dflt}"`);
+  }
+  assert.ok(checked >= 12, `only ${checked} README rows checked`);
+  assert.equal(wrong, [], `update README.md or runtime-shim/defaults.ts:\n${wrong.join('\n')}`);
+});
+
 test('the check would catch a changed default', () => {
   const rows = tableRows(read('docs/configuration.md'));
   assert.ok(contains(rowFor(rows, 'server.port')!.dflt, '3000'));
@@ -106,10 +121,14 @@ test('the check would catch a changed default', () => {
   assert.not.ok(contains(rowFor(rows, 'validation.maxErrors')!.dflt, '1'), 'a value is matched whole, not as part of 10');
 });
 
-test('docs/cli.md states the default LOG_LEVEL', () => {
-  const line = read('docs/cli.md').split('\n').find((l) => l.startsWith('| `LOG_LEVEL`'));
-  assert.ok(line, 'docs/cli.md has a LOG_LEVEL row');
-  assert.match(line!, `\`${PROCESS_DEFAULTS.logLevel}\` (default)`);
+test('docs/cli.md states the default LOG_LEVEL and --workers', () => {
+  const lines = read('docs/cli.md').split('\n');
+  const logLevel = lines.find((l) => l.startsWith('| `LOG_LEVEL`'));
+  assert.ok(logLevel, 'docs/cli.md has a LOG_LEVEL row');
+  assert.match(logLevel!, `\`${PROCESS_DEFAULTS.logLevel}\` (default)`);
+  const workers = lines.find((l) => l.startsWith('| `--workers'));
+  assert.ok(workers, 'docs/cli.md has a --workers row');
+  assert.match(workers!, `default ${PROCESS_DEFAULTS.workers})`);
 });
 
 test('docs/effects.md states the default retry policy and lease', () => {
