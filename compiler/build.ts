@@ -25,6 +25,7 @@ import { surfaceOf } from './versions/surface.js';
 import { planVersion, type PlanInput, type VersionPlan } from './versions/plan.js';
 import { loadVersionState } from './versions/store.js';
 import { TENTATIVE_SDK_DIR } from './owned-outputs.js';
+import { CONFIG_DEFAULTS } from '../runtime-shim/defaults.js';
 
 export interface BuildResult {
   ok: boolean;
@@ -85,13 +86,13 @@ export function emitGenerated(model: AppModel, ctx: EmitContext): Artifact[] {
  */
 export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Artifact[] {
   const script = ctx.configFile && /\.(m?ts|m?js)$/.test(ctx.configFile) ? ctx.configFile : undefined;
-  const runtime = ctx.runtime ?? ctx.config.runtime ?? 'node';
+  const runtime = ctx.runtime ?? ctx.config.runtime ?? CONFIG_DEFAULTS.runtime;
   const artifacts: Artifact[] = [
     modelArtifact(model),
     ...emitSchemas(model),
     ...emitGenerated(model, ctx),
     ...emitOpenApi(model, { apiVersion: ctx.apiVersion }),
-    ...emitValidators(model, { unknownKeys: ctx.config.validation?.unknownKeys ?? 'strip' }, ctx.validatorCache),
+    ...emitValidators(model, { unknownKeys: ctx.config.validation?.unknownKeys ?? CONFIG_DEFAULTS.validation.unknownKeys }, ctx.validatorCache),
     { path: 'dist/router.mjs', contents: `// ${GENERATED_HEADER}\n${emitRouter(model.routes)}` },
     emitEntry(model, { config: ctx.config, configScript: script }),
     ...emitLaunchers(runtime, model.effects.length > 0),

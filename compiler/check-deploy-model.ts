@@ -6,7 +6,7 @@ import type { AppModel, RouteModel } from '../model/app-model.js';
 import type { DiagnosticBag } from './diagnostics/diagnostic.js';
 import { locate, type SourceText } from './diagnostics/location.js';
 import { deployedEffectsProblem, splitComponents } from '../emitters/infra/plan.js';
-import { locateKey } from './config/validate-config.js';
+import { locateKey } from './config/locate-key.js';
 import { effectsConfigFor } from '../runtime-shim/effects/effects-config.js';
 
 /** The config file (relative to the app root) and its text, to point at its keys. */

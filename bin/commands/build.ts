@@ -11,6 +11,7 @@ import { MissingInfraDependencyError } from '../../emitters/infra-aws/index.js';
 import { recordVersion } from '../../compiler/versions/store.js';
 import { emit as emitVersions } from '../../emitters/versions/index.js';
 import { emitVersionValidators } from '../../emitters/validators/versions.js';
+import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 
 /** buildApp, with a missing optional infra dependency (aws-cdk-lib) said plainly; undefined then. */
 export async function buildOrExplain(root: string, term: Terminal, command: string, options: BuildOptions = {}): Promise<BuildResult | undefined> {
@@ -52,7 +53,7 @@ export function releaseAndWrite(root: string, result: BuildResult, term: Termina
     return undefined;
   }
   if (recorded && recorded.plan.diagnostics.length && reportDiagnostics(recorded.plan.diagnostics, term, json)) return undefined;
-  const unknownKeys = result.config.validation?.unknownKeys ?? 'strip';
+  const unknownKeys = result.config.validation?.unknownKeys ?? CONFIG_DEFAULTS.validation.unknownKeys;
   const artifacts = [...result.artifacts, ...(recorded ? [...emitVersions(recorded.snapshots), ...emitVersionValidators(recorded.snapshots, { unknownKeys })] : [])];
   const { written } = writeArtifacts(root, artifacts);
   return { recorded, artifacts, written };
@@ -79,7 +80,7 @@ export async function buildCommand(root: string, term: Terminal, json: boolean, 
   const where = relative(process.cwd(), root) || '.';
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   term.info(`${term.style.bold('gati build')} ${m.app.name}: ${count(m.routes.length, 'route')}, ${count(m.modules.length, 'module')}, ${count(m.effects.length, 'effect')}, ${count(Object.keys(m.types).length, 'named type')} in ${ms} ms`);
-  term.info(`  server   ${where}/${SERVER_BUNDLE} (${target ?? result.config.runtime ?? 'node'})`);
+  term.info(`  server   ${where}/${SERVER_BUNDLE} (${target ?? result.config.runtime ?? CONFIG_DEFAULTS.runtime})`);
   term.info(`  model    ${where}/.gati/model.json`);
   term.info(`  schemas  ${where}/dist/schemas/ (${result.artifacts.filter((a) => a.path.startsWith('dist/schemas/')).length} files)`);
   term.info(`  openapi  ${where}/dist/openapi.json`);

@@ -8,6 +8,7 @@ import type { IncomingRequest, OutgoingResponse } from '../../runtime-shim/serve
 import { createLogger, levelFrom } from '../../runtime-shim/server/log.js';
 import { listenAddress } from '../../runtime-shim/server/start.js';
 import type { GatiConfig } from '../../runtime-shim/config.js';
+import { CONFIG_DEFAULTS, PROCESS_DEFAULTS } from '../../runtime-shim/defaults.js';
 import type { Terminal } from '../terminal.js';
 import { RebuildLoop } from './rebuild-loop.js';
 import { loadBundle } from './load-bundle.js';
@@ -27,7 +28,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   // an empty variable is unset, as for gati start.
   const port = parsePort(flags.port ?? (process.env.PORT || undefined), term);
   if (port === null) return 2;
-  const log = createLogger(levelFrom(process.env.LOG_LEVEL, 'info'), {});
+  const log = createLogger(levelFrom(process.env.LOG_LEVEL, PROCESS_DEFAULTS.logLevel), {});
   const loop = new RebuildLoop(root, term);
   const first = await loop.initial();
   if (!first.ok) {
@@ -52,7 +53,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
       gen.inFlight--;
       if (gen.inFlight === 0) gen.onIdle?.();
     }
-  }, { requestTimeoutMs: 30_000, log });
+  }, { requestTimeoutMs: CONFIG_DEFAULTS.server.requestTimeoutMs, log });
   const address = listenAddress({ port, host: flags.host ?? (process.env.HOST || undefined) }, current.config.server, true);
   const host = address.host;
   let bound: number;
@@ -88,7 +89,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     process.once('SIGTERM', resolve);
   });
   watcher.close();
-  await server.close(10_000);
+  await server.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs);
   await current?.close();
   await loop.dispose();
   return 0;

@@ -8,6 +8,7 @@ import { DiagnosticBag } from '../../compiler/diagnostics/diagnostic.js';
 import type { EffectsConfig } from '../../runtime-shim/config.js';
 import type { EffectBackend, JobStatus, JobView } from '../../runtime-shim/effects/types.js';
 import { JOB_STATUSES } from '../../runtime-shim/effects/types.js';
+import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 import type { Terminal } from '../terminal.js';
 import { reportDiagnostics } from './report.js';
 
@@ -26,7 +27,7 @@ export async function effectsCommand(args: string[], term: Terminal, json: boole
   const { effectsConfigFor, isEffectsConfigError, formatConfigError } = await import('../../runtime-shim/effects/effects-config.js');
   const { config: effectsConfig, key } = effectsConfigFor(config) as { config: EffectsConfig | undefined; key: string };
   const { openBackend, sqlitePath } = await import('../../runtime-shim/effects/open-backend.js');
-  if ((effectsConfig?.backend ?? 'sqlite') === 'sqlite' && !existsSync(sqlitePath(effectsConfig, root))) {
+  if ((effectsConfig?.backend ?? CONFIG_DEFAULTS.effects.backend) === 'sqlite' && !existsSync(sqlitePath(effectsConfig, root))) {
     // Nothing was ever enqueued here: say so rather than create an empty database.
     if (action === 'retry') {
       term.error(`gati: no job '${rest[0]}' (no effects database at ${sqlitePath(effectsConfig, root)})`);

@@ -11,6 +11,7 @@ import { RUNTIME_FILE } from '../../emitters/bundle/entry.js';
 import { isRuntime, RUNTIMES, type Runtime } from '../../compiler/engines.js';
 import type { Terminal } from '../terminal.js';
 import { runtimeName } from '../../runtime-shim/runtime-name.js';
+import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 import { portFrom, serveOptions, type ServeFlags as ServingFlags } from '../../runtime-shim/server/serve-flags.js';
 
 /** The serving flags and `--runtime`. */
@@ -65,7 +66,7 @@ export async function startCommand(root: string, flags: ServeFlags, term: Termin
     await bundle.runMain(bundle.app, options); // host and port: flag, env, then server.* of the config, then 0.0.0.0:3000
   } catch (error) {
     if (!isAddressInUse(error)) throw error;
-    term.error(addressInUse('start', options.port ?? bundle.app.config.server?.port ?? 3000));
+    term.error(addressInUse('start', options.port ?? bundle.app.config.server?.port ?? CONFIG_DEFAULTS.server.port));
     return 1;
   }
   return -1; // keeps running; the process exits on a signal

@@ -7,8 +7,9 @@ import { baseName, checkName } from './names.js';
 import { exportedConstInitializer, literalObject } from './static-exports.js';
 import type { TypeConverter } from './type-converter.js';
 import { fileStart, locationOf, spanOf } from './span.js';
+import { EFFECT_DEFAULTS } from '../../runtime-shim/defaults.js';
 
-export const DEFAULT_RETRY: RetryModel = { attempts: 3, backoff: 'exponential', delayMs: 1000 };
+export const DEFAULT_RETRY: RetryModel = EFFECT_DEFAULTS.retry;
 
 export function analyzeEffect(sf: ts.SourceFile, root: string, checker: ts.TypeChecker, converter: TypeConverter, diagnostics: DiagnosticBag): EffectModel | undefined {
   const file = relPath(root, sf.fileName);

@@ -5,6 +5,7 @@ import ts from 'typescript';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setSourceFileVersion } from './ts-private.js';
 
 /** The `gati` types every app is analysed against: the ones shipped beside this compiler. */
 export const GATI_TYPES_FILE = fileURLToPath(new URL('../../runtime-shim/index.d.ts', import.meta.url));
@@ -121,8 +122,8 @@ export class AppProgram {
       return undefined;
     }
     const sourceFile = ts.createSourceFile(fileName, text, languageVersion, true);
-    // A version lets createProgram's structure reuse tell an unchanged file from an edited one.
-    (sourceFile as { version?: string }).version = version;
+    // TypeScript's incremental checks tell an unchanged file from an edited one by its version.
+    setSourceFileVersion(sourceFile, version);
     if (shared) sharedSourceFiles.set(fileName, sourceFile);
     else this.files.set(fileName, { version, sourceFile });
     return sourceFile;
@@ -133,7 +134,7 @@ export class AppProgram {
     if (cached && cached.sourceFile.text === text) return cached.sourceFile;
     const sourceFile = ts.createSourceFile(fileName, text, languageVersion, true);
     const version = `memory:${++this.memoryVersions}`;
-    (sourceFile as { version?: string }).version = version;
+    setSourceFileVersion(sourceFile, version);
     this.files.set(fileName, { version, sourceFile });
     return sourceFile;
   }

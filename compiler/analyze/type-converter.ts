@@ -15,6 +15,7 @@ import { arrayParser, classInstanceParser, collectionParser, dateParser, tuplePa
 import { objectParser } from './types/object.js';
 import { arrayLikeParser } from './types/array-like.js';
 import { locationOf, nodeLength, spanOf } from './span.js';
+import { intrinsicName } from './ts-private.js';
 
 /** Order matters: specific constructs before the general object parser. */
 const PARSERS: TypeParser[] = [
@@ -217,7 +218,7 @@ export class TypeConverter implements ConvertContext {
 
   /** A type argument as written in a name (`Page<User>`): built from symbols, printed by the checker only when it must. */
   private argumentName(t: ts.Type): string {
-    const intrinsic = (t as { intrinsicName?: string }).intrinsicName;
+    const intrinsic = intrinsicName(t);
     if (intrinsic !== undefined && !(t.flags & ts.TypeFlags.EnumLiteral)) return intrinsic;
     if (t.flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral) && !(t.flags & ts.TypeFlags.EnumLiteral)) return JSON.stringify((t as ts.LiteralType).value);
     const symbol = t.aliasSymbol ?? t.symbol;

@@ -2,7 +2,7 @@
 // (GATI4010) and keys a provider needs or cannot use (GATI4011). Runs after the schema passed.
 import type { DeployEnvConfig, GatiConfig, ReplicasConfig, ResourcesConfig } from '../../runtime-shim/config.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
-import { locateKey } from './validate-config.js';
+import { locateKey } from './locate-key.js';
 import { cpuMillis, memoryBytes } from './quantities.js';
 
 export function checkDeployConfig(config: GatiConfig, file: string, text: string, diagnostics: DiagnosticBag): boolean {

@@ -4,14 +4,15 @@
 // is checked at start instead (GATI4020, runtime-shim/effects/effects-config.ts).
 import type { EffectsConfig, GatiConfig } from '../../runtime-shim/config.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
-import { locateKey } from './validate-config.js';
+import { locateKey } from './locate-key.js';
+import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 
 export function checkEffectsConfig(config: GatiConfig, file: string, text: string, diagnostics: DiagnosticBag): void {
   const sections: [string, EffectsConfig | undefined][] = [['effects', config.effects], ...Object.entries(config.deploy ?? {}).map(([env, d]): [string, EffectsConfig | undefined] => [`deploy.${env}.effects`, d.effects])];
   for (const [key, effects] of sections) {
     if (!effects) continue;
-    const backend = effects.backend ?? 'sqlite';
-    const backendText = effects.backend === undefined ? "'sqlite' (the default)" : `'${backend}'`;
+    const backend = effects.backend ?? CONFIG_DEFAULTS.effects.backend;
+    const backendText = effects.backend === undefined ? `'${CONFIG_DEFAULTS.effects.backend}' (the default)` : `'${backend}'`;
     const unused = backend === 'redis' ? (effects.path !== undefined ? 'path' : undefined) : effects.url !== undefined ? 'url' : undefined;
     if (!unused) continue;
     diagnostics.report('GATI4021', `config key '${key}.${unused}' is ignored: '${key}.backend' is ${backendText}, which does not read it`, {

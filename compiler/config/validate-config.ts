@@ -3,10 +3,10 @@ import { Ajv } from 'ajv';
 import { closest } from '../closest-name.js';
 import type { ErrorObject } from 'ajv';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
-import { locate, locateOffset, type SourceLocation } from '../diagnostics/location.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 import { checkDeployConfig } from './check-deploy.js';
 import { checkEffectsConfig } from './check-effects.js';
+import { locateKey } from './locate-key.js';
 import type { GatiConfig } from '../../runtime-shim/config.js';
 
 let validator: ReturnType<Ajv['compile']> | undefined;
@@ -72,13 +72,4 @@ function valueAt(raw: unknown, pointer: string): unknown {
   let node = raw;
   for (const part of pointer.split('/').slice(1)) node = (node as Record<string, unknown>)?.[part];
   return node;
-}
-
-/** The known key within edit distance 2 of `key`, for "did you mean". */
-/** Where `key` is first written in the config text (`key:`, `"key":`), else the file's start. */
-export function locateKey(text: string, file: string, key: string): SourceLocation {
-  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = key ? new RegExp(`(^|[\\s{,])["']?${escaped}["']?\\s*:`, 'm').exec(text) : null;
-  if (!match) return locate({ file, line: 1, column: 1 }, text);
-  return locateOffset(file, text, match.index + match[1]!.length, 1);
 }

@@ -9,6 +9,7 @@ import { bumpSemver } from './semver.js';
 import { surfaceHash, type ApiSurface } from './surface.js';
 import type { BumpLevel } from './rules.js';
 import type { Snapshot } from './snapshot.js';
+import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 import type { StaticVersionChange } from './version-change-file.js';
 
 export interface PlanInput {
@@ -47,7 +48,7 @@ export function planVersion(input: PlanInput): VersionPlan {
   const bound = new Set(snapshots.flatMap((s) => s.versionChanges.map((v) => v.file)));
   const pending = input.versionChanges.filter((v) => !bound.has(v.file));
   if (!previous) {
-    return { changed: true, hash, surface, semver: input.initialVersion ?? '1.0.0', bump: 'initial', changes: [], previous, pending, diagnostics: [] };
+    return { changed: true, hash, surface, semver: input.initialVersion ?? CONFIG_DEFAULTS.versioning.initialVersion, bump: 'initial', changes: [], previous, pending, diagnostics: [] };
   }
   if (previous.hash === hash) {
     return { changed: false, hash, surface, semver: previous.semver, bump: undefined, changes: [], previous, pending, diagnostics: [] };

@@ -2,10 +2,10 @@
 // (`docker build -f dist/Dockerfile .`): BuildKit then reads dist/Dockerfile.dockerignore; the same
 // allow-list is written as dist/.dockerignore for builds whose context is dist/'s parent under another name.
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
-import { DEFAULT_PORT } from '../infra/plan.js';
+import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 import { ENGINE_IMAGES, engineArgs, type Runtime } from '../../compiler/engines.js';
 
-export function emitDocker(port: number = DEFAULT_PORT, runtime: Runtime = 'node'): Artifact[] {
+export function emitDocker(port: number = CONFIG_DEFAULTS.server.port, runtime: Runtime = CONFIG_DEFAULTS.runtime): Artifact[] {
   const { image, user } = ENGINE_IMAGES[runtime];
   const probe = `fetch('http://127.0.0.1:'+(process.env.PORT||${port})+'/_health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
   // The probe is a one-line fetch: the slim images have no curl.

@@ -6,6 +6,7 @@
 import { stringify } from 'yaml';
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
 import { regionNamespace, type EnvPlan } from '../infra/plan.js';
+import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 
 /** In-cluster API server: where Argo CD runs, when the environment names no kubectl context. */
 const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -16,7 +17,7 @@ export function emitArgoCd(plan: EnvPlan): Artifact[] {
   const labels = { 'app.kubernetes.io/name': plan.app, 'app.kubernetes.io/instance': `${plan.app}-${plan.env}`, 'app.kubernetes.io/managed-by': 'gati' };
   const source = (region: string) => ({
     repoURL: argocd.repoURL,
-    targetRevision: argocd.revision ?? 'HEAD',
+    targetRevision: argocd.revision ?? CONFIG_DEFAULTS.deploy.argocd.revision,
     path,
     directory: { include: `{cluster.k8s.yaml,${region}.k8s.yaml}` },
   });
@@ -35,7 +36,7 @@ export function emitArgoCd(plan: EnvPlan): Artifact[] {
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: { name: `${plan.app}-${plan.env}`, namespace: 'argocd', labels },
-      spec: { project: argocd.project ?? 'default', source: source(region), destination: destination(region, regionNamespace(plan.namespace, region)), syncPolicy },
+      spec: { project: argocd.project ?? CONFIG_DEFAULTS.deploy.argocd.project, source: source(region), destination: destination(region, regionNamespace(plan.namespace, region)), syncPolicy },
     };
     return [yaml(file, app)];
   }
@@ -48,7 +49,7 @@ export function emitArgoCd(plan: EnvPlan): Artifact[] {
       template: {
         metadata: { name: `${plan.app}-${plan.env}-{{region}}`, labels },
         spec: {
-          project: argocd.project ?? 'default',
+          project: argocd.project ?? CONFIG_DEFAULTS.deploy.argocd.project,
           source: { ...source('{{region}}') },
           destination: plan.kubeContext ? { name: '{{cluster}}', namespace: '{{namespace}}' } : { server: IN_CLUSTER, namespace: '{{namespace}}' },
           syncPolicy,

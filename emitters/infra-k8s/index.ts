@@ -9,6 +9,7 @@ import { GENERATED_HEADER, type Artifact } from '../artifact.js';
 import { ingressHosts, regionCertificates, regionNamespace, type EnvPlan } from '../infra/plan.js';
 import { autoscaler, deployment, disruptionBudget, meta, modulePod, serverPod, service } from './workloads.js';
 import { gkeEdge, GKE_NAMES } from './gke.js';
+import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 
 const require = createRequire(import.meta.url);
 let libs: { cdk8s: typeof Cdk8s; k8s: typeof Plus.k8s } | undefined;
@@ -59,7 +60,7 @@ function regionChart(k8s: typeof Plus.k8s, cdk8s: typeof Cdk8s, chart: Cdk8s.Cha
   const configMap = `${plan.app}-config`;
   const data: Record<string, string> = {
     NODE_ENV: 'production',
-    HOST: '0.0.0.0',
+    HOST: CONFIG_DEFAULTS.server.host,
     PORT: String(plan.port),
     GATI_ENV: plan.env,
     GATI_REGION: region,

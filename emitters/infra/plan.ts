@@ -3,9 +3,10 @@
 import type { AppModel } from '../../model/app-model.js';
 import type { DeployEnvConfig, DeployProvider, GatiConfig, ResourceQuantities } from '../../runtime-shim/config.js';
 import { effectsConfigFor } from '../../runtime-shim/effects/effects-config.js';
+import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 
-export const DEFAULT_PORT = 3000;
-export const DEFAULT_SHUTDOWN_MS = 10_000;
+const DEPLOY_DEFAULTS = CONFIG_DEFAULTS.deploy;
+const { requests, limits } = DEPLOY_DEFAULTS.resources;
 /** The pod keeps serving this long after SIGTERM, so endpoints and load balancers drop it first. */
 export const PRE_STOP_SECONDS = 5;
 
@@ -99,50 +100,48 @@ export function k8sName(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'x';
 }
 
-const DEFAULT_INGRESS: Record<DeployProvider, string> = { aws: 'alb', gcp: 'gce', azure: 'nginx', kubernetes: 'nginx', custom: 'nginx' };
-
 function scaling(replicas: { min?: number; max?: number } | undefined, resources: { requests?: ResourceQuantities; limits?: ResourceQuantities } | undefined, cpuTarget: number | undefined, dflt: { min: number; max: number }): Scaling {
   const min = replicas?.min ?? Math.min(dflt.min, replicas?.max ?? dflt.min);
   return {
     min,
     max: replicas?.max ?? Math.max(dflt.max, min),
-    cpuTarget: cpuTarget ?? 70,
-    requests: { cpu: resources?.requests?.cpu ?? '250m', memory: resources?.requests?.memory ?? '256Mi' },
-    limits: { cpu: resources?.limits?.cpu ?? '1', memory: resources?.limits?.memory ?? '512Mi' },
+    cpuTarget: cpuTarget ?? DEPLOY_DEFAULTS.cpuTarget,
+    requests: { cpu: resources?.requests?.cpu ?? requests.cpu, memory: resources?.requests?.memory ?? requests.memory },
+    limits: { cpu: resources?.limits?.cpu ?? limits.cpu, memory: resources?.limits?.memory ?? limits.memory },
   };
 }
 
 export function planEnv(model: AppModel, config: GatiConfig, env: string, tag: string): EnvPlan {
   const d = config.deploy![env]!;
   const app = model.app.name;
-  const shutdownMs = config.server?.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_MS;
+  const shutdownMs = config.server?.shutdownTimeoutMs ?? CONFIG_DEFAULTS.server.shutdownTimeoutMs;
   const repository = d.image?.repository ?? app;
   const imageTag = d.image?.tag ?? tag;
   const workersOn = d.workers?.enabled ?? model.effects.length > 0;
   const modules: ContainerModule[] = Object.entries(config.modules ?? {})
     .filter(([, m]) => m.image)
-    .map(([name, m]) => ({ name, resource: `${app}-module-${k8sName(name)}`, image: m.image!, port: m.port ?? 8080 }))
+    .map(([name, m]) => ({ name, resource: `${app}-module-${k8sName(name)}`, image: m.image!, port: m.port ?? CONFIG_DEFAULTS.modules.port }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   const tlsOn = d.domain !== undefined && (d.provider === 'kubernetes' || d.provider === 'azure' || d.provider === 'custom');
   return {
     env,
     app,
     provider: d.provider,
-    regions: d.regions ?? ['default'],
+    regions: d.regions ?? [...DEPLOY_DEFAULTS.regions],
     domain: d.domain,
     namespace: d.namespace ?? app,
     kubeContext: d.kubeContext,
     image: { repository, tag: imageTag, ref: `${repository}:${imageTag}` },
-    port: config.server?.port ?? DEFAULT_PORT,
+    port: config.server?.port ?? CONFIG_DEFAULTS.server.port,
     shutdownMs,
     terminationGraceSeconds: Math.ceil(shutdownMs / 1000) + PRE_STOP_SECONDS + 5,
-    api: scaling(d.replicas, d.resources, d.cpuTarget, { min: 2, max: 10 }),
-    components: splitComponents(model, app, d.split ?? 'none').components,
-    worker: workersOn ? { ...scaling(d.workers?.replicas, d.workers?.resources, d.workers?.cpuTarget, { min: 1, max: 5 }), resource: `${app}-worker` } : undefined,
+    api: scaling(d.replicas, d.resources, d.cpuTarget, DEPLOY_DEFAULTS.replicas),
+    components: splitComponents(model, app, d.split ?? DEPLOY_DEFAULTS.split).components,
+    worker: workersOn ? { ...scaling(d.workers?.replicas, d.workers?.resources, d.workers?.cpuTarget, DEPLOY_DEFAULTS.workers.replicas), resource: `${app}-worker` } : undefined,
     modules,
     envVars: d.env ?? {},
     secrets: d.secrets ?? {},
-    ingressClass: d.ingressClass ?? DEFAULT_INGRESS[d.provider],
+    ingressClass: d.ingressClass ?? DEPLOY_DEFAULTS.ingressClass[d.provider],
     tls: tlsOn ? { issuer: `letsencrypt-${d.tls?.staging ? 'staging' : 'prod'}`, email: d.tls?.email, staging: d.tls?.staging ?? false, ...(d.tls?.dns01 ? { dns01: d.tls.dns01 } : {}) } : undefined,
     config: d,
   };
@@ -159,7 +158,7 @@ export function deployedEffectsProblem(model: AppModel, config: GatiConfig, env:
   if (model.effects.length === 0) return null;
   // The environment's own backend (`deploy.<env>.effects`) when it has one: a local SQLite is fine.
   const effects = effectsConfigFor(config, env).config;
-  if ((effects?.backend ?? 'sqlite') === 'sqlite') return 'sqlite';
+  if ((effects?.backend ?? CONFIG_DEFAULTS.effects.backend) === 'sqlite') return 'sqlite';
   // SQS finds its queue and table through the cloud's own variables and the pods' role, not a URL.
   if (effects?.backend === 'sqs') return null;
   const d = config.deploy?.[env];

@@ -16,9 +16,10 @@
 // - additionalProperties: false compares the key with each declared name up to 32 of them (AJV does
 //   so up to 8, then calls hasOwnProperty, ~5× slower per key).
 import { createRequire } from 'node:module';
-import type { Ajv2020 as Ajv2020Class, KeywordCxt, Options } from 'ajv/dist/2020.js';
+import type { Ajv2020 as Ajv2020Class, Options } from 'ajv/dist/2020.js';
 import type { FormatsPlugin } from 'ajv-formats';
 import { AJV_OPTIONS } from '../schema/ajv-options.js';
+import { ajvInternals, builtInRule, stopTracking, type Code } from './ajv-private.js';
 
 const require = createRequire(import.meta.url);
 
@@ -40,15 +41,6 @@ const UNTRACKED_KEYWORDS = ['unevaluatedProperties', 'unevaluatedItems', '$dynam
 export const INLINE_MAX_KEYS = 200;
 /** Up to this many declared properties, an unknown-key check compares names (see the header). */
 export const KEY_COMPARISONS_MAX = 32;
-
-type Codegen = typeof import('ajv/dist/compile/codegen/index.js');
-type Name = import('ajv/dist/compile/codegen/index.js').Name;
-type KeywordCode = (cxt: KeywordCxt) => void;
-type KeywordErrorCxt = import('ajv/dist/types/index.js').KeywordErrorCxt;
-type Code = import('ajv/dist/compile/codegen/index.js').Code;
-interface MutableRule {
-  definition: { code?: KeywordCode; error?: { message: unknown; params?: (cxt: KeywordErrorCxt) => Code } };
-}
 
 /** URL strings are coerced by generated code (coercers.ts) before these validators run. */
 export function createValidatorAjv({ strip }: InstanceOptions): Ajv {
@@ -86,26 +78,15 @@ export function standaloneCode(ajv: Ajv, exports: Record<string, string>): strin
  */
 function withoutUnevaluated(ajv: Ajv): void {
   ajv.getSchema(META_SCHEMA_ID);
-  const opts = ajv.opts as { unevaluated?: boolean; dynamicRef?: boolean };
-  opts.unevaluated = false;
-  opts.dynamicRef = false;
+  stopTracking(ajv);
   for (const keyword of UNTRACKED_KEYWORDS) ajv.removeKeyword(keyword);
-}
-
-/** The instance's own copy of a built-in rule (AJV copies each definition per instance). */
-function rule(ajv: Ajv, keyword: string): MutableRule {
-  const r = (ajv.RULES.all as Record<string, MutableRule | boolean | undefined>)[keyword];
-  if (!r || typeof r !== 'object' || typeof r.definition.code !== 'function') throw new Error(`AJV has no rule ${keyword}`);
-  return r;
 }
 
 /** AJV's limitLength with a `.length` test first; same errors ({limit}, "must NOT have more than N characters"). */
 function fastLengthLimits(ajv: Ajv): void {
-  const { _ } = require('ajv/dist/compile/codegen/index.js') as Codegen;
-  const { useFunc } = require('ajv/dist/compile/util.js') as { useFunc: (gen: KeywordCxt['gen'], f: unknown) => Name };
-  const ucs2length = (require('ajv/dist/runtime/ucs2length.js') as { default: unknown }).default;
+  const { codegen: { _ }, useFunc, ucs2length } = ajvInternals();
   for (const keyword of ['maxLength', 'minLength']) {
-    const r = rule(ajv, keyword);
+    const r = builtInRule(ajv, keyword);
     const original = r.definition.code!;
     r.definition.code = (cxt) => {
       const { data, schema, $data } = cxt;
@@ -120,10 +101,8 @@ function fastLengthLimits(ajv: Ajv): void {
 
 /** additionalProperties: false (refused, or deleted when stripping) with up to KEY_COMPARISONS_MAX names. */
 function fastUnknownKeys(ajv: Ajv): void {
-  const { _, or, not } = require('ajv/dist/compile/codegen/index.js') as Codegen;
-  const { allSchemaProperties } = require('ajv/dist/vocabularies/code.js') as { allSchemaProperties: (props?: Record<string, unknown>) => string[] };
-  const names = (require('ajv/dist/compile/names.js') as { default: { errors: Name } }).default;
-  const r = rule(ajv, 'additionalProperties');
+  const { codegen: { _, or, not }, allSchemaProperties, errorsName } = ajvInternals();
+  const r = builtInRule(ajv, 'additionalProperties');
   const original = r.definition.code!;
   r.definition.code = (cxt) => {
     const { gen, schema, parentSchema, data, errsCount, it } = cxt;
@@ -143,7 +122,7 @@ function fastUnknownKeys(ajv: Ajv): void {
         if (!it.allErrors) gen.break();
       });
     });
-    cxt.ok(_`${errsCount} === ${names.errors}`);
+    cxt.ok(_`${errsCount} === ${errorsName}`);
   };
 }
 
@@ -153,9 +132,8 @@ function fastUnknownKeys(ajv: Ajv): void {
  * unknown tag reads `must be one of 'pickup', 'ship'` rather than `value of tag "kind" must be in oneOf`.
  */
 function discriminatorTagValues(ajv: Ajv): void {
-  const { _, stringify } = require('ajv/dist/compile/codegen/index.js') as Codegen;
-  const { resolveRef, SchemaEnv } = require('ajv/dist/compile/index.js') as typeof import('ajv/dist/compile/index.js');
-  const r = rule(ajv, 'discriminator');
+  const { codegen: { _, stringify }, resolveSchemaRef } = ajvInternals();
+  const r = builtInRule(ajv, 'discriminator');
   const original = r.definition.error!;
   r.definition.error = {
     message: original.message,
@@ -164,10 +142,7 @@ function discriminatorTagValues(ajv: Ajv): void {
       const { it, parentSchema } = cxt;
       const allowed: unknown[] = [];
       for (let arm of (parentSchema as { oneOf: Record<string, unknown>[] }).oneOf) {
-        if (typeof arm.$ref === 'string') {
-          const target = resolveRef.call(it.self, it.schemaEnv.root, it.baseId, arm.$ref);
-          arm = (target instanceof SchemaEnv ? target.schema : target) as Record<string, unknown>;
-        }
+        if (typeof arm.$ref === 'string') arm = resolveSchemaRef(it, arm.$ref);
         const prop = (arm.properties as Record<string, { const?: unknown; enum?: unknown[] }> | undefined)?.[tagName as string];
         if (prop?.const !== undefined) allowed.push(prop.const);
         else if (prop?.enum) allowed.push(...prop.enum);

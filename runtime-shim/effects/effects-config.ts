@@ -4,8 +4,7 @@
 // (no URL, a malformed one) is a configuration error, GATI4020, raised before anything listens.
 import { isAbsolute, join } from 'node:path';
 import type { EffectsConfig, GatiConfig } from '../config.js';
-
-export const DEFAULT_SQLITE_PATH = '.gati/data/effects.db';
+import { CONFIG_DEFAULTS } from '../defaults.js';
 
 /** A configuration problem found at start: the code, the config key it concerns, and the fix. */
 export class EffectsConfigError extends Error {
@@ -25,7 +24,7 @@ export type BackendTarget = { kind: 'sqlite'; path: string } | { kind: 'redis'; 
 
 /** The SQLite file for an app: `effects.path` (relative to the app root) or .gati/data/effects.db. */
 export function sqlitePath(config: EffectsConfig | undefined, root: string): string {
-  const path = config?.path ?? DEFAULT_SQLITE_PATH;
+  const path = config?.path ?? CONFIG_DEFAULTS.effects.path;
   return path === ':memory:' || isAbsolute(path) ? path : join(root, path);
 }
 

@@ -8,11 +8,12 @@ import { EffectPayloadError, EffectsUnavailableError, UnknownEffectError } from 
 import { logOutages } from './availability.js';
 import { EffectMetrics } from './metrics.js';
 import { WorkerPool, type RunnableEffect } from './worker-pool.js';
+import { CONFIG_DEFAULTS, EFFECT_DEFAULTS } from '../defaults.js';
 
 export type { EffectBackend, JobView, JobStatus, JobPage, JobCounts, Lease, NewJob, InspectQuery, ClaimOptions } from './types.js';
 export { EffectPayloadError, EffectsUnavailableError, UnknownEffectError, RETRY_AFTER_SECONDS } from './errors.js';
 export { BackendAvailability, logOutages } from './availability.js';
-export { openBackend, sqlitePath, DEFAULT_SQLITE_PATH } from './open-backend.js';
+export { openBackend, sqlitePath } from './open-backend.js';
 export { EffectsConfigError, effectsConfigFor, backendTarget, formatConfigError } from './effects-config.js';
 export { retryDelay, nextRunAt } from './backoff.js';
 export { runWorker, type RunWorkerOptions, type WorkerHandle } from './run-worker.js';
@@ -63,8 +64,6 @@ function toWire(payload: unknown): unknown {
   return text === undefined ? null : (JSON.parse(text) as unknown);
 }
 
-export const DEFAULT_LEASE_MS = 30_000;
-export const DEFAULT_CONCURRENCY = 4;
 /** At start, how long to wait for a networked backend to answer before serving without it. */
 export const CONNECT_WAIT_MS = 3_000;
 
@@ -122,8 +121,8 @@ export async function createEffectsRuntime(options: EffectsRuntimeOptions): Prom
           gctx,
           log: options.log,
           metrics,
-          concurrency: Math.max(1, startOptions?.concurrency ?? options.config?.concurrency ?? DEFAULT_CONCURRENCY),
-          leaseMs: startOptions?.leaseMs ?? DEFAULT_LEASE_MS,
+          concurrency: Math.max(1, startOptions?.concurrency ?? options.config?.concurrency ?? CONFIG_DEFAULTS.effects.concurrency),
+          leaseMs: startOptions?.leaseMs ?? EFFECT_DEFAULTS.leaseMs,
         }),
       );
     },

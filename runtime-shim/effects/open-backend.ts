@@ -3,8 +3,9 @@
 import type { EffectsConfig } from '../config.js';
 import type { EffectBackend } from './types.js';
 import { backendTarget } from './effects-config.js';
+import { CONFIG_DEFAULTS } from '../defaults.js';
 
-export { DEFAULT_SQLITE_PATH, sqlitePath } from './effects-config.js';
+export { sqlitePath } from './effects-config.js';
 
 /** Opens the backend; `key` names the config key in a GATI4020 error (`deploy.<env>.effects` in an environment). */
 export async function openBackend(config: EffectsConfig | undefined, root: string, key = 'effects'): Promise<EffectBackend> {
@@ -14,8 +15,8 @@ export async function openBackend(config: EffectsConfig | undefined, root: strin
     return openRedisBackend({ url: target.url });
   }
   if (config?.backend === 'sqs') {
-    const { openSqsBackend, DEFAULT_SQS_QUEUE, DEFAULT_SQS_TABLE } = await import('./sqs-backend.js');
-    return openSqsBackend({ queue: config.queue ?? DEFAULT_SQS_QUEUE, table: config.table ?? DEFAULT_SQS_TABLE });
+    const { openSqsBackend } = await import('./sqs-backend.js');
+    return openSqsBackend({ queue: config.queue ?? CONFIG_DEFAULTS.effects.queue, table: config.table ?? CONFIG_DEFAULTS.effects.table });
   }
   const { openSqliteBackend } = await import('./sqlite-backend.js');
   return openSqliteBackend({ path: target.path });

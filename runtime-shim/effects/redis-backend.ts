@@ -19,6 +19,8 @@ import type { Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { requireDependency } from '../dependency.js';
 import { BackendAvailability } from './availability.js';
+import { decideFailure, jobFetchedWithFinish } from './bullmq-private.js';
+import { CONFIG_DEFAULTS } from '../defaults.js';
 import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobStatus, JobView, Lease, NewJob } from './types.js';
 
 export interface RedisBackendOptions {
@@ -48,7 +50,7 @@ const STATES: Record<Exclude<JobStatus, 'cancelled'>, string[]> = {
 
 export function parseRedisUrl(url: string): { url: string; prefix: string } {
   const parsed = new URL(url);
-  const prefix = parsed.searchParams.get('prefix') ?? 'gati';
+  const prefix = parsed.searchParams.get('prefix') ?? CONFIG_DEFAULTS.effects.redisPrefix;
   parsed.searchParams.delete('prefix');
   return { url: parsed.toString(), prefix };
 }
@@ -132,11 +134,6 @@ function statusOf(state: string): JobStatus | null {
   return null;
 }
 
-/** What BullMQ's Worker does with a job that moveToActive or moveToFinished(fetchNext) locked (not in its typings). */
-interface WorkerInternals {
-  nextJobFromJobData(data: unknown, id: unknown, token: string): Promise<Job | undefined>;
-  updateDelays(rateLimitDelay?: number, delayUntil?: number): void;
-}
 
 class RedisBackend implements EffectBackend {
   readonly kind = 'redis' as const;
@@ -217,7 +214,7 @@ class RedisBackend implements EffectBackend {
         this.held.set(token, job);
         return { job: view(job, 'running'), token };
       }
-      job.opts.attempts = 0;
+      decideFailure(job, null);
       const result = await job.moveToFailed(new Error(`lease expired (the worker stopped or hung) on attempt ${job.attemptsStarted - 1}`), token, fetchNext);
       const next = fetchNext ? await this.fetched(result, token) : undefined;
       if (!next) return null;
@@ -227,11 +224,7 @@ class RedisBackend implements EffectBackend {
 
   /** The job moveToFinished(fetchNext) locked for this worker, if any. */
   private async fetched(result: unknown, token: string): Promise<Job | undefined> {
-    if (!Array.isArray(result) || !this.worker) return undefined;
-    const worker = this.worker as unknown as WorkerInternals;
-    // As BullMQ's worker does: the answer also says when the next delayed job is due, for its next wait.
-    worker.updateDelays(result[2] as number | undefined, result[3] as number | undefined);
-    return worker.nextJobFromJobData(result[0], result[1], token);
+    return this.worker ? jobFetchedWithFinish(this.worker, result, token) : undefined;
   }
 
   private take(lease: Lease): Job | undefined {
@@ -274,11 +267,7 @@ class RedisBackend implements EffectBackend {
       if (!failure) result = await job.moveToCompleted(null, lease.token, fetchNext);
       else {
         // moveToFailed reads attempts and backoff from the in-memory opts: make it do what the runtime decided.
-        if (failure.retryAt === null) job.opts.attempts = 0;
-        else {
-          job.opts.attempts = job.attemptsMade + 2;
-          job.opts.backoff = { type: 'fixed', delay: Math.max(0, failure.retryAt - Date.now()) };
-        }
+        decideFailure(job, failure.retryAt);
         const err = new Error(failure.error);
         err.stack = failure.error;
         result = await job.moveToFailed(err, lease.token, fetchNext);

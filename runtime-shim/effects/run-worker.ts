@@ -3,6 +3,7 @@
 // shutdownMs to finish; the rest are claimed again by another worker once their leases end).
 import type { EffectsConfig } from '../config.js';
 import type { GlobalContext, Logger } from '../types.js';
+import { CONFIG_DEFAULTS } from '../defaults.js';
 import { createEffectsRuntime, type EffectDefinition, type EffectsRuntime } from './index.js';
 
 export interface RunWorkerOptions {
@@ -43,7 +44,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerHandle
     stopping ??= (async () => {
       for (const s of signals) process.off(s, onSignal);
       try {
-        await runtime.stop(options.shutdownMs ?? 10_000);
+        await runtime.stop(options.shutdownMs ?? CONFIG_DEFAULTS.server.shutdownTimeoutMs);
       } catch (error) {
         options.log.error({ err: String(error) }, 'effects worker: error while stopping');
       }

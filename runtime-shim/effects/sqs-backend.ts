@@ -37,9 +37,6 @@ export interface SqsBackendOptions {
   table: string;
 }
 
-export const DEFAULT_SQS_QUEUE = 'gati-effects';
-export const DEFAULT_SQS_TABLE = 'gati-effects';
-
 /** SQS's longest per-message delay and visibility timeout, in seconds. */
 const MAX_DELAY_S = 900;
 const MAX_VISIBILITY_S = 43_200;

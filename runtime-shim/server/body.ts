@@ -26,9 +26,6 @@ export function isJsonContentType(value: string | undefined): boolean {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
-/** `validation.maxDepth`'s default: deeper than any real payload, far from any stack limit. */
-export const DEFAULT_MAX_DEPTH = 64;
-
 /** The parsed body, `undefined` for an empty one, or the problem to answer with. */
 export function decodeJsonBody(raw: Buffer | string, contentType: string | undefined, maxDepth: number): { value: unknown } | { problem: Problem } {
   if (raw.length === 0) return { value: undefined };

@@ -3,6 +3,7 @@
 import type { GlobalContext, Logger } from '../types.js';
 import type { CompiledApp, EffectEntry } from './app.js';
 import { toValidationErrors } from './validation-errors.js';
+import { CONFIG_DEFAULTS } from '../defaults.js';
 
 /** Which work a process does: serve routes, run effect jobs, or both (the default). */
 export type Role = 'all' | 'api' | 'worker';
@@ -50,7 +51,7 @@ export function createProcessContext(app: CompiledApp, log: Logger, role: Role =
       }
       for (const name of names) await app.modules[name]!.init?.(gctx);
     },
-    async close(deadlineMs = 10_000) {
+    async close(deadlineMs = CONFIG_DEFAULTS.server.shutdownTimeoutMs) {
       try {
         await effects?.stop(deadlineMs);
       } catch (error) {

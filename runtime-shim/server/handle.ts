@@ -9,9 +9,10 @@ import { HttpError } from '../http-error.js';
 import type { GlobalContext, LocalContext, Logger, Middleware, MiddlewareRequest } from '../types.js';
 import type { CompiledApp, CompiledRoute, MatchResult } from './app.js';
 import { problem, problemResponse } from './problem.js';
-import { DEFAULT_MAX_ERRORS, toValidationErrors, validationProblem, type InvalidRequest } from './validation-errors.js';
+import { toValidationErrors, validationProblem, type InvalidRequest } from './validation-errors.js';
 import { checkBody, checkUrlParts } from './validate-request.js';
-import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError, DEFAULT_MAX_DEPTH, decodeJsonBody } from './body.js';
+import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError, decodeJsonBody } from './body.js';
+import { CONFIG_DEFAULTS } from '../defaults.js';
 import { folderChains } from './folder-middleware.js';
 import { logRequest, logsAt } from './log.js';
 import { createVersioning, type OldVersion, type Pin } from './versions.js';
@@ -111,8 +112,8 @@ export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: P
     gctx,
     options,
     logRequests,
-    maxErrors: app.config.validation?.maxErrors ?? DEFAULT_MAX_ERRORS,
-    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    maxErrors: app.config.validation?.maxErrors ?? CONFIG_DEFAULTS.validation.maxErrors,
+    maxDepth: options.maxDepth ?? CONFIG_DEFAULTS.validation.maxDepth,
     folderChain: folderChains(app.folders),
   };
   const respond = (incoming: IncomingRequest, reply: (ctx: unknown, out: OutgoingResponse) => void, ctx: unknown): void => {

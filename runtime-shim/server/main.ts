@@ -4,6 +4,7 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { CompiledApp } from './app.js';
 import { startServer } from './start.js';
+import { PROCESS_DEFAULTS } from '../defaults.js';
 import type { Role } from './context.js';
 
 /** Checks what the effects backend needs from the environment (GATI4020); prints it and exits 1 when something is wrong. */
@@ -38,7 +39,7 @@ export async function runMain(app: CompiledApp, options: MainOptions = {}): Prom
   await exitOnConfigError(app);
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : undefined);
   const host = options.host ?? (process.env.HOST || undefined); // HOST= is unset, as in serveOptions
-  const workers = options.workers === 'auto' ? availableParallelism() : options.workers ?? 1;
+  const workers = options.workers === 'auto' ? availableParallelism() : options.workers ?? PROCESS_DEFAULTS.workers;
   if (workers > 1 && cluster.isPrimary) {
     for (let i = 0; i < workers; i++) cluster.fork();
     let exiting = false;

@@ -10,7 +10,8 @@ import { createDenoServer } from './deno.js';
 import { runtimeName } from '../runtime-name.js';
 import { createProcessContext, type Role } from './context.js';
 import { parseByteSize } from './body.js';
-import { createLogger, levelFrom, type LogLevel } from './log.js';
+import { createLogger, levelFrom } from './log.js';
+import { CONFIG_DEFAULTS, PROCESS_DEFAULTS } from '../defaults.js';
 
 export interface StartOptions {
   port?: number;
@@ -34,7 +35,7 @@ export interface StartedServer {
   handle: ReturnType<typeof createPipeline>;
 }
 
-export const DEFAULTS = { port: 3000, bodyLimit: 1024 * 1024, requestTimeoutMs: 30_000, shutdownTimeoutMs: 10_000 };
+const DEFAULTS = CONFIG_DEFAULTS.server;
 
 export async function prepareApp(app: CompiledApp, options: { dev: boolean; log: Logger; role?: Role }) {
   const server = app.config.server ?? {};
@@ -73,12 +74,12 @@ export function currentEngine(): 'node' | 'bun' | 'deno' {
  * `node dist/server.mjs` all go through here so they agree.
  */
 export function listenAddress(options: { port?: number; host?: string }, server: { port?: number; host?: string } | undefined, dev: boolean): { port: number; host: string } {
-  return { port: options.port ?? server?.port ?? DEFAULTS.port, host: options.host ?? server?.host ?? (dev ? '127.0.0.1' : '0.0.0.0') };
+  return { port: options.port ?? server?.port ?? DEFAULTS.port, host: options.host ?? server?.host ?? (dev ? DEFAULTS.devHost : DEFAULTS.host) };
 }
 
 export async function startServer(app: CompiledApp, options: StartOptions = {}): Promise<StartedServer> {
   const dev = options.dev ?? false;
-  const log = options.log ?? createLogger(levelFrom(process.env.LOG_LEVEL, 'info' as LogLevel), { app: app.name });
+  const log = options.log ?? createLogger(levelFrom(process.env.LOG_LEVEL, PROCESS_DEFAULTS.logLevel), { app: app.name });
   const { handle, context } = await prepareApp(app, { dev, log, role: options.role });
   const cfg = app.config.server ?? {};
   // The engine is the runtime this process runs on: the same pipeline behind either adapter.

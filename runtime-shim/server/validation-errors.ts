@@ -15,9 +15,6 @@ export interface ValidationError {
   message: string;
 }
 
-/** validation.maxErrors when the config does not say. */
-export const DEFAULT_MAX_ERRORS = 10;
-
 /** The errors of one request, part after part, up to `max`; whether there were more. */
 export class InvalidRequest {
   readonly errors: ValidationError[] = [];

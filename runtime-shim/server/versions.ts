@@ -6,6 +6,7 @@
 // its composed migration up and down, and the shaping of the response to its old output.
 import type { DeprecatedVersion } from '../config.js';
 import type { Logger } from '../types.js';
+import { CONFIG_DEFAULTS } from '../defaults.js';
 import type { VersionedRequest } from '../version-change.js';
 import type { AppVersions, CompiledApp, RouteValidators } from './app.js';
 import type { IncomingRequest, OutgoingResponse } from './handle.js';
@@ -38,7 +39,7 @@ export function createVersioning(app: CompiledApp, log: Logger): Versioning | un
   if (!carried || carried.manifest.versions.length === 0) return undefined;
   const { manifest } = carried;
   const config = app.config.versioning ?? {};
-  const requireVersion = config.requireVersion ?? false;
+  const requireVersion = config.requireVersion ?? CONFIG_DEFAULTS.versioning.requireVersion;
   const migrations = composeMigrations(manifest.versions.map((v, i) => ({ semver: v.semver, timestamp: v.timestamp, changes: carried.changes[i] ?? [] })));
   const pins = new Map<string, Pin>();
   manifest.versions.forEach((v, i) => {

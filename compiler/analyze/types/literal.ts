@@ -1,10 +1,11 @@
 // String, number and boolean literals, and a single enum member (`Color.Red`).
 import ts from 'typescript';
 import type { TypeParser } from './context.js';
+import { intrinsicName } from '../ts-private.js';
 
 /** `true` or `false`: the checker's intrinsic name, printed only if that internal field is absent. */
 export function isTrueType(t: ts.Type, checker: ts.TypeChecker): boolean {
-  const intrinsic = (t as { intrinsicName?: string }).intrinsicName;
+  const intrinsic = intrinsicName(t);
   return intrinsic !== undefined ? intrinsic === 'true' : checker.typeToString(t) === 'true';
 }
 

@@ -6,9 +6,7 @@ import { applyConstraints } from '../constraints.js';
 import { aliasConstraints, jsDocConstraints, recordKeyNode } from '../jsdoc-constraints.js';
 import type { ConvertContext, Site, TypeParser } from './context.js';
 import { describe } from './context.js';
-
-/** CheckFlags.Readonly: set on properties made readonly by a mapped type such as Readonly<T>. */
-const CHECK_FLAGS_READONLY = 8;
+import { isReadonlyByMappedType } from '../ts-private.js';
 
 export const objectParser: TypeParser = {
   name: 'object',
@@ -68,7 +66,7 @@ function recordKey(site: Site, ctx: ConvertContext): StringType {
 }
 
 function isReadonly(prop: ts.Symbol, decl: ts.Declaration | undefined): boolean {
-  if (((prop as { links?: { checkFlags?: number } }).links?.checkFlags ?? 0) & CHECK_FLAGS_READONLY) return true;
+  if (isReadonlyByMappedType(prop)) return true;
   return !!decl && (ts.getCombinedModifierFlags(decl) & ts.ModifierFlags.Readonly) !== 0;
 }
 

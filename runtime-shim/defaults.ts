@@ -1,0 +1,78 @@
+// Every configuration default, defined once. The runtime reads them (it is bundled into each app
+// and may import only runtime-shim/), and so do the compiler, the emitters and the CLI, which may
+// import the runtime: a default changed here changes everywhere at once.
+//
+// CONFIG_DEFAULTS mirrors gati.config (runtime-shim/config.ts) key for key; test/defaults.test.ts
+// reads docs/configuration.md and fails when a default written there differs from the one here.
+// The other exports are defaults of the process and of effects, checked against docs/cli.md and
+// docs/effects.md the same way.
+
+export const CONFIG_DEFAULTS = {
+  /** The engine `gati build` targets. */
+  runtime: 'node' as const,
+  server: {
+    port: 3000,
+    /** `gati start` and `node dist/server.mjs` bind every interface (a container's port is published). */
+    host: '0.0.0.0',
+    /** `gati dev` binds loopback only: a development server is not for the network. */
+    devHost: '127.0.0.1',
+    /** 1 MiB. */
+    bodyLimit: 1024 * 1024,
+    requestTimeoutMs: 30_000,
+    shutdownTimeoutMs: 10_000,
+  },
+  validation: {
+    unknownKeys: 'strip' as const,
+    /** Deeper than any real payload, far from any stack limit. */
+    maxDepth: 64,
+    maxErrors: 10,
+  },
+  versioning: {
+    requireVersion: false,
+    initialVersion: '1.0.0',
+  },
+  effects: {
+    backend: 'sqlite' as const,
+    /** Relative to the app root. */
+    path: '.gati/data/effects.db',
+    /** Key prefix of the redis backend (the URL's `?prefix=`). */
+    redisPrefix: 'gati',
+    queue: 'gati-effects',
+    table: 'gati-effects',
+    concurrency: 4,
+  },
+  modules: {
+    /** The port of a module's container. */
+    port: 8080,
+  },
+  deploy: {
+    regions: ['default'],
+    /** Two at least: one pod may restart while another serves. */
+    replicas: { min: 2, max: 10 },
+    cpuTarget: 70,
+    resources: {
+      requests: { cpu: '250m', memory: '256Mi' },
+      limits: { cpu: '1', memory: '512Mi' },
+    },
+    split: 'none' as const,
+    workers: { replicas: { min: 1, max: 5 } },
+    ingressClass: { aws: 'alb', gcp: 'gce', azure: 'nginx', kubernetes: 'nginx', custom: 'nginx' },
+    argocd: { revision: 'HEAD', project: 'default' },
+  },
+};
+
+/** Defaults of the process, not of the app (docs/cli.md). */
+export const PROCESS_DEFAULTS = {
+  /** `LOG_LEVEL` when unset. */
+  logLevel: 'info' as const,
+  /** `--workers` when not given: one server process, no node:cluster. */
+  workers: 1,
+};
+
+/** Defaults of effects that are not config keys (docs/effects.md). */
+export const EFFECT_DEFAULTS = {
+  /** An effect without `export const retry`. */
+  retry: { attempts: 3, backoff: 'exponential' as 'fixed' | 'exponential', delayMs: 1000 },
+  /** A claimed job's lease, renewed while it runs; when it runs out another worker claims the job. */
+  leaseMs: 30_000,
+};
