@@ -33,4 +33,10 @@ test('model/ has no import circle', () => {
   assert.equal(circles(graph, 'model'), []);
 });
 
+test('runtime-shim/ has no import circle', () => assert.equal(circles(graph, 'runtime-shim'), []));
+
+test('runtime-shim/server/wire.ts is a leaf (the shapes and constants everyone shares import nothing)', () => {
+  assert.equal(graph.get('runtime-shim/server/wire.ts'), []);
+});
+
 test.run();

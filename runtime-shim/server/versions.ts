@@ -8,10 +8,10 @@ import type { DeprecatedVersion } from '../config.js';
 import type { Logger } from '../types.js';
 import type { VersionedRequest } from '../version-change.js';
 import type { AppVersions, CompiledApp, RouteValidators } from './app.js';
-import type { IncomingRequest, OutgoingResponse } from './handle.js';
-import { PROBLEM_TYPE, problem, problemResponse } from './problem.js';
-import { toValidationErrors, validationProblem } from './validation-errors.js';
-import { checkBody, checkUrlParts, type RequestParts } from './validate-request.js';
+import type { DecodedBody } from './body.js';
+import { problem, problemAnswer } from './problem.js';
+import { refuseInvalid, responseMismatch, type RequestParts } from './validation.js';
+import { JSON_TYPE, PROBLEM_TYPE, type IncomingRequest, type OutgoingResponse } from './wire.js';
 import { composeMigrations, resolveVersion, type ComposedMigration, type Migrations } from '../versions/index.js';
 
 export interface Pin {
@@ -27,9 +27,8 @@ export interface Versioning {
   pin(incoming: IncomingRequest, path: string): Pin | OutgoingResponse;
 }
 
-type ReadJson = () => Promise<{ value: unknown } | { response: OutgoingResponse }>;
+type ReadJson = () => Promise<DecodedBody>;
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 /** Distinct X-API-Version values remembered with their resolution; past this the cache starts over. */
 const CACHE_LIMIT = 1000;
 
@@ -92,12 +91,12 @@ export class OldVersion {
   goneResponse(method: string, path: string): OutgoingResponse | undefined {
     const route = this.gone.find((g) => (g.method === method || (method === 'HEAD' && g.method === 'GET')) && g.pattern.test(path));
     if (!route) return undefined;
-    return problemResponse(problem(410, `${route.key} was removed in API version ${route.removedIn}; clients of ${this.semver} can no longer call it`, { removedIn: route.removedIn, route: route.key }));
+    return problemAnswer(problem(410, `${route.key} was removed in API version ${route.removedIn}; clients of ${this.semver} can no longer call it`, { removedIn: route.removedIn, route: route.key }));
   }
 
   /**
    * Reads the body when either version has one, checks the request against this version's
-   * validators (generated from its snapshot by the same emitter as the newest: validate-request.ts),
+   * validators (generated from its snapshot by the same emitter as the newest: validation.ts),
    * and migrates it up to the newest shape (in `req`). The newest validators run after.
    */
   async request(routeKey: string, req: RequestParts, readsBody: boolean, readJson: ReadJson, maxErrors: number): Promise<OutgoingResponse | undefined> {
@@ -109,8 +108,8 @@ export class OldVersion {
     }
     // A route added after this version: its clients call it as it is now.
     if (!v) return undefined;
-    const invalid = checkBody(req, v, maxErrors, checkUrlParts(req, v, maxErrors));
-    if (invalid) return problemResponse(validationProblem(invalid));
+    const refused = refuseInvalid(req, v, maxErrors, true);
+    if (refused) return refused;
     const up = this.migration(routeKey)?.request;
     if (up) {
       const next: VersionedRequest = up({ params: req.params, query: req.query, headers: req.headers, body: req.body });
@@ -134,11 +133,10 @@ export class OldVersion {
     let out = down ? down(body, status) : body;
     const shape = this.validators[routeKey]?.[`s${status}`];
     if (shape && out !== undefined) {
+      // The JSON copy is what the validator shapes (it drops the keys that version did not have).
       out = JSON.parse(JSON.stringify(out)) as unknown;
-      if (!shape(out)) {
-        const [first] = toValidationErrors('response', shape.errors);
-        this.log.error({ route: routeKey, status, version: this.semver, path: first?.path, problem: first?.message }, `version ${this.semver}: the migrated ${routeKey} ${status} body does not match that version at ${first?.path}: ${first?.message}`);
-      }
+      const first = responseMismatch(shape, out);
+      if (first) this.log.error({ route: routeKey, status, version: this.semver, path: first.path, problem: first.message }, `version ${this.semver}: the migrated ${routeKey} ${status} body does not match that version at ${first.path}: ${first.message}`);
     }
     return out;
   }
