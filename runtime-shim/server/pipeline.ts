@@ -320,7 +320,8 @@ async function checkedRequest(x: Exchange): Promise<OutgoingResponse | undefined
   const { maxErrors, maxDepth, options } = x.shared;
   const old = x.pin?.old;
   if (old) {
-    const refused = await old.request(compiled.key, req, compiled.readsBody, () => readJsonBody(x.incoming, options.bodyLimit, maxDepth), maxErrors);
+    const readBody = () => readJsonBody(x.incoming, options.bodyLimit, maxDepth);
+    const refused = await old.request({ routeKey: compiled.key, req, readsBody: compiled.readsBody, readBody, maxErrors });
     if (refused) return refused;
   } else if (compiled.readsBody) {
     const decoded = await readJsonBody(x.incoming, options.bodyLimit, maxDepth);

@@ -27,7 +27,30 @@ export interface Versioning {
   pin(incoming: IncomingRequest, path: string): Pin | OutgoingResponse;
 }
 
-type ReadJson = () => Promise<DecodedBody>;
+type GoneRoute = { method: string; pattern: RegExp; key: string; removedIn: string };
+
+/** What an old version is made of, prepared once at start. */
+interface OldVersionParts {
+  semver: string;
+  /** Route key → that version's generated validators. */
+  validators: Record<string, RouteValidators>;
+  migrations: Migrations;
+  /** Routes it had that a later version removed (answered 410). */
+  gone: GoneRoute[];
+  log: Logger;
+}
+
+/** One request of an old version's client, as the pipeline hands it over. */
+export interface OldRequest {
+  routeKey: string;
+  /** Its parts, replaced in place as they are checked and migrated up. */
+  req: RequestParts;
+  /** The newest version of the route takes a body. */
+  readsBody: boolean;
+  /** Reads and decodes the body (once, when either version has one). */
+  readBody: () => Promise<DecodedBody>;
+  maxErrors: number;
+}
 
 /** Distinct X-API-Version values remembered with their resolution; past this the cache starts over. */
 const CACHE_LIMIT = 1000;
@@ -42,7 +65,7 @@ export function createVersioning(app: CompiledApp, log: Logger): Versioning | un
   const pins = new Map<string, Pin>();
   manifest.versions.forEach((v, i) => {
     const headers = { 'x-api-version': v.semver, ...deprecationHeaders(v.semver, i, manifest.versions, config.deprecated) };
-    const old = v.semver === manifest.current ? undefined : new OldVersion(v.semver, carried.validators[i] ?? {}, migrations, goneRoutes(i, manifest.versions), log);
+    const old = v.semver === manifest.current ? undefined : new OldVersion({ semver: v.semver, validators: carried.validators[i] ?? {}, migrations, gone: goneRoutes(i, manifest.versions), log });
     pins.set(v.semver, { semver: v.semver, headers, old });
   });
   const newest = pins.get(manifest.current) ?? pins.get(manifest.versions[manifest.versions.length - 1]!.semver)!;
@@ -79,13 +102,19 @@ export class OldVersion {
   /** The composed migration per route key, looked up once (null: none). */
   private readonly composed = new Map<string, ComposedMigration | null>();
 
-  constructor(
-    readonly semver: string,
-    private readonly validators: Record<string, RouteValidators>,
-    private readonly migrations: Migrations,
-    private readonly gone: { method: string; pattern: RegExp; key: string; removedIn: string }[],
-    private readonly log: Logger,
-  ) {}
+  readonly semver: string;
+  private readonly validators: Record<string, RouteValidators>;
+  private readonly migrations: Migrations;
+  private readonly gone: GoneRoute[];
+  private readonly log: Logger;
+
+  constructor(parts: OldVersionParts) {
+    this.semver = parts.semver;
+    this.validators = parts.validators;
+    this.migrations = parts.migrations;
+    this.gone = parts.gone;
+    this.log = parts.log;
+  }
 
   /** 410 for a route this version had and a later one removed (the newest has no route there). */
   goneResponse(method: string, path: string): OutgoingResponse | undefined {
@@ -99,10 +128,10 @@ export class OldVersion {
    * validators (generated from its snapshot by the same emitter as the newest: validation.ts),
    * and migrates it up to the newest shape (in `req`). The newest validators run after.
    */
-  async request(routeKey: string, req: RequestParts, readsBody: boolean, readJson: ReadJson, maxErrors: number): Promise<OutgoingResponse | undefined> {
+  async request({ routeKey, req, readsBody, readBody, maxErrors }: OldRequest): Promise<OutgoingResponse | undefined> {
     const v = this.validators[routeKey];
     if (readsBody || v?.body) {
-      const decoded = await readJson();
+      const decoded = await readBody();
       if ('response' in decoded) return decoded.response;
       req.body = decoded.value;
     }
@@ -143,7 +172,7 @@ export class OldVersion {
 }
 
 /** Route keys version `i` has and the newest lacks, each with the first version without it. */
-function goneRoutes(i: number, versions: AppVersions['manifest']['versions']): { method: string; pattern: RegExp; key: string; removedIn: string }[] {
+function goneRoutes(i: number, versions: AppVersions['manifest']['versions']): GoneRoute[] {
   return versions[i]!.removed.map((key) => {
     const [method = '', path = ''] = key.split(' ');
     const removedIn = versions.slice(i + 1).find((later) => !(key in later.routes))?.semver ?? versions[versions.length - 1]!.semver;
