@@ -103,22 +103,14 @@ export class OldVersion {
   private readonly composed = new Map<string, ComposedMigration | null>();
 
   readonly semver: string;
-  private readonly validators: Record<string, RouteValidators>;
-  private readonly migrations: Migrations;
-  private readonly gone: GoneRoute[];
-  private readonly log: Logger;
 
-  constructor(parts: OldVersionParts) {
+  constructor(private readonly parts: OldVersionParts) {
     this.semver = parts.semver;
-    this.validators = parts.validators;
-    this.migrations = parts.migrations;
-    this.gone = parts.gone;
-    this.log = parts.log;
   }
 
   /** 410 for a route this version had and a later one removed (the newest has no route there). */
   goneResponse(method: string, path: string): OutgoingResponse | undefined {
-    const route = this.gone.find((g) => (g.method === method || (method === 'HEAD' && g.method === 'GET')) && g.pattern.test(path));
+    const route = this.parts.gone.find((g) => (g.method === method || (method === 'HEAD' && g.method === 'GET')) && g.pattern.test(path));
     if (!route) return undefined;
     return problemAnswer(problem(410, `${route.key} was removed in API version ${route.removedIn}; clients of ${this.semver} can no longer call it`, { removedIn: route.removedIn, route: route.key }));
   }
@@ -129,7 +121,7 @@ export class OldVersion {
    * and migrates it up to the newest shape (in `req`). The newest validators run after.
    */
   async request({ routeKey, req, readsBody, readBody, maxErrors }: OldRequest): Promise<OutgoingResponse | undefined> {
-    const v = this.validators[routeKey];
+    const v = this.parts.validators[routeKey];
     if (readsBody || v?.body) {
       const decoded = await readBody();
       if ('response' in decoded) return decoded.response;
@@ -152,7 +144,7 @@ export class OldVersion {
 
   private migration(routeKey: string): ComposedMigration | null {
     let m = this.composed.get(routeKey);
-    if (m === undefined) this.composed.set(routeKey, (m = this.migrations.get(routeKey, this.semver) ?? null));
+    if (m === undefined) this.composed.set(routeKey, (m = this.parts.migrations.get(routeKey, this.semver) ?? null));
     return m;
   }
 
@@ -160,12 +152,12 @@ export class OldVersion {
   response(routeKey: string, status: number, body: unknown): unknown {
     const down = this.migration(routeKey)?.response;
     let out = down ? down(body, status) : body;
-    const shape = this.validators[routeKey]?.[`s${status}`];
+    const shape = this.parts.validators[routeKey]?.[`s${status}`];
     if (shape && out !== undefined) {
       // The JSON copy is what the validator shapes (it drops the keys that version did not have).
       out = JSON.parse(JSON.stringify(out)) as unknown;
       const first = responseMismatch(shape, out);
-      if (first) this.log.error({ route: routeKey, status, version: this.semver, path: first.path, problem: first.message }, `version ${this.semver}: the migrated ${routeKey} ${status} body does not match that version at ${first.path}: ${first.message}`);
+      if (first) this.parts.log.error({ route: routeKey, status, version: this.semver, path: first.path, problem: first.message }, `version ${this.semver}: the migrated ${routeKey} ${status} body does not match that version at ${first.path}: ${first.message}`);
     }
     return out;
   }
