@@ -3,8 +3,8 @@
 // a failing pipeline. The serving suites cover it end to end on both engines.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createFetchHandler, type Pipeline } from '../runtime-shim/server/fetch-engine.js';
-import type { IncomingRequest } from '../runtime-shim/server/handle.js';
+import { createFetchHandler } from '../runtime-shim/server/fetch-engine.js';
+import type { AnswerRequest, IncomingRequest } from '../runtime-shim/server/wire.js';
 import { BodyTooLargeError } from '../runtime-shim/server/body.js';
 import type { Logger } from '../runtime-shim/types.js';
 
@@ -14,7 +14,7 @@ const log = { error: (o: unknown) => errors.push(o), warn() {}, info() {}, debug
 test('request headers, path and body reach the pipeline; the answer keeps every header, repeated ones too', async () => {
   let seen: IncomingRequest | undefined;
   let body = '';
-  const pipeline: Pipeline = async (req) => {
+  const pipeline: AnswerRequest = async (req) => {
     seen = req;
     body = (await req.readBody(1024)).toString();
     return { status: 201, headers: { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'], 'x-request-id': 'r-1' }, body: '{"ok":true}' };
@@ -34,7 +34,7 @@ test('request headers, path and body reach the pipeline; the answer keeps every 
 });
 
 test('a streamed body (no Content-Length) past the limit is refused chunk by chunk with BodyTooLargeError', async () => {
-  const pipeline: Pipeline = async (req) => {
+  const pipeline: AnswerRequest = async (req) => {
     try {
       await req.readBody(10);
       return { status: 200, headers: {}, body: undefined };
@@ -61,7 +61,7 @@ test('a failing pipeline is a 500 problem without internals, and the error is lo
 });
 
 test('bodyTimeoutMs: a body that stops arriving is answered 408 with Connection: close', async () => {
-  const pipeline: Pipeline = async (req) => {
+  const pipeline: AnswerRequest = async (req) => {
     await req.readBody(1024);
     return { status: 200, headers: {}, body: undefined };
   };

@@ -41,4 +41,10 @@ test('compiler/config has no import circle (the checks share locate-key.ts, not 
   assert.equal(circles(graph, 'compiler/config'), []);
 });
 
+test('runtime-shim/ has no import circle', () => assert.equal(circles(graph, 'runtime-shim'), []));
+
+test('runtime-shim/server/wire.ts is a leaf (the shapes and constants everyone shares import nothing)', () => {
+  assert.equal(graph.get('runtime-shim/server/wire.ts'), []);
+});
+
 test.run();

@@ -4,7 +4,8 @@
 import { compiledApp } from './helpers/compiled-app.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createPipeline, type IncomingRequest } from '../runtime-shim/server/handle.js';
+import { createPipeline } from '../runtime-shim/server/pipeline.js';
+import type { IncomingRequest } from '../runtime-shim/server/wire.js';
 import type { AppVersions, CompiledApp, CompiledRoute, ValidateFn } from '../runtime-shim/server/app.js';
 import { createLogger } from '../runtime-shim/server/log.js';
 import { defineVersionChange } from '../runtime-shim/version-change.js';

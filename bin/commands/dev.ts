@@ -4,7 +4,7 @@
 // build with errors keeps the old build serving.
 import { watchApp } from '../../compiler/watcher.js';
 import { createNodeServer } from '../../runtime-shim/server/node.js';
-import type { IncomingRequest, OutgoingResponse } from '../../runtime-shim/server/handle.js';
+import type { IncomingRequest, OutgoingResponse } from '../../runtime-shim/server/wire.js';
 import { createLogger, levelFrom } from '../../runtime-shim/server/log.js';
 import { listenAddress } from '../../runtime-shim/server/start.js';
 import type { GatiConfig } from '../../runtime-shim/config.js';

@@ -8,6 +8,7 @@ import { methodNames, operationId } from '../client/names.js';
 import { toJsonSchema, type JsonSchema } from '../schema/index.js';
 import { openApiPath, operation } from './operation.js';
 import { PROBLEM_RESPONSES, PROBLEM_SCHEMA } from './problem.js';
+import { PROBLEM_TYPE } from '../../runtime-shim/server/wire.js';
 
 export interface OpenApiEmitOptions {
   /** The API semver (info.version); undefined until the app has versions: 0.0.0. */
@@ -45,7 +46,7 @@ export function openApiDocument(model: AppModel, options: OpenApiEmitOptions = {
   schemas[problemName] = PROBLEM_SCHEMA;
   const responses = Object.fromEntries(Object.entries(PROBLEM_RESPONSES).map(([status, description]) => [
     `Problem${status}`,
-    { description, content: { 'application/problem+json': { schema: { $ref: `#/components/schemas/${problemName}` } } } },
+    { description, content: { [PROBLEM_TYPE]: { schema: { $ref: `#/components/schemas/${problemName}` } } } },
   ]));
   return {
     openapi: '3.1.0',

@@ -16,7 +16,7 @@ export { BackendAvailability, logOutages } from './availability.js';
 export { openBackend, sqlitePath } from './open-backend.js';
 export { EffectsConfigError, effectsConfigFor, backendTarget, formatConfigError } from './effects-config.js';
 export { retryDelay, nextRunAt } from './backoff.js';
-export { runWorker, type RunWorkerOptions, type WorkerHandle } from './run-worker.js';
+// runWorker (run-worker.ts) builds on this file, so it is imported from there, not re-exported here.
 
 export interface EffectDefinition {
   name: string;

@@ -60,7 +60,7 @@ export function bearerAuth(options: BearerAuthOptions): Middleware {
     const m = typeof header === 'string' ? BEARER.exec(header) : null;
     if (m === null) {
       res.headers['www-authenticate'] = challenge;
-      answerProblem(res, 401, 'Unauthorized', 'A bearer token is required');
+      answerProblem(res, 401, 'A bearer token is required');
       return;
     }
     const token = m[1]!;
@@ -79,7 +79,7 @@ export function bearerAuth(options: BearerAuthOptions): Middleware {
     }
     if (!auth) {
       res.headers['www-authenticate'] = invalidChallenge;
-      answerProblem(res, 401, 'Unauthorized', 'The bearer token is not valid');
+      answerProblem(res, 401, 'The bearer token is not valid');
       return;
     }
     lctx.state.auth = auth;

@@ -1,21 +1,17 @@
-// Internal: how the built-in middleware answers an error (docs/handlers.md, "Errors").
+// Internal: how the built-in middleware answers an error (docs/handlers.md, "Errors"): the same
+// problem document, title and content type as the pipeline's own answers.
 import type { Res } from '../types.js';
+import { problem } from '../server/problem.js';
+import { PROBLEM_TYPE } from '../server/wire.js';
 
 /** An RFC 9457 problem document. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-}
+export type { Problem } from '../server/wire.js';
 
 /** Answers with `status` and an `application/problem+json` body; the caller does not call `next`. */
-export function answerProblem(res: Res<any>, status: number, title: string, detail?: string): void {
-  const body: Problem = { type: 'about:blank', title, status };
-  if (detail !== undefined) body.detail = detail;
+export function answerProblem(res: Res<any>, status: number, detail: string): void {
   res.status = status;
-  res.headers['content-type'] = 'application/problem+json';
-  res.body = body;
+  res.headers['content-type'] = PROBLEM_TYPE;
+  res.body = problem(status, detail);
 }
 
 /** Adds `value` to the response's `vary` header unless it is already listed (or `*`). */

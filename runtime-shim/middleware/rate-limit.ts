@@ -104,7 +104,7 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     res.headers['retry-after'] = String(retryAfter);
     res.headers['ratelimit-limit'] = limitHeader;
     res.headers['ratelimit-remaining'] = '0';
-    answerProblem(res, 429, 'Too Many Requests', `Rate limit exceeded; retry in ${retryAfter} s`);
+    answerProblem(res, 429, `Rate limit exceeded; retry in ${retryAfter} s`);
     return;
   };
   return Object.defineProperty(mw, 'keys', { get: () => buckets.size, enumerable: true }) as RateLimiter;

@@ -1,6 +1,8 @@
-// Request bodies: a size limit (413), a JSON content type (415), safe parsing (400).
+// Request bodies: a size limit (413), a body that stops arriving (408), a JSON content type (415),
+// a nesting limit and safe parsing (400). Each refusal is the answer that ends the request.
 import { parseJson } from './safe-json.js';
-import { problem, type Problem } from './problem.js';
+import { problem, problemAnswer } from './problem.js';
+import type { IncomingRequest, OutgoingResponse } from './wire.js';
 
 export class BodyTooLargeError extends Error {}
 
@@ -26,23 +28,56 @@ export function isJsonContentType(value: string | undefined): boolean {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
-/** The parsed body, `undefined` for an empty one, or the problem to answer with. */
-export function decodeJsonBody(raw: Buffer | string, contentType: string | undefined, maxDepth: number): { value: unknown } | { problem: Problem } {
+/** A body read and decoded: its JSON value (`undefined` for an empty one), or the answer that ends the request. */
+export type DecodedBody = { value: unknown } | { response: OutgoingResponse };
+
+const refuse = (status: number, detail: string): DecodedBody => ({ response: problemAnswer(problem(status, detail)) });
+
+/** The parsed body, or the 415/400 answer. */
+export function decodeJsonBody(raw: Buffer | string, contentType: string | undefined, maxDepth: number): DecodedBody {
   if (raw.length === 0) return { value: undefined };
   if (!isJsonContentType(contentType)) {
-    return { problem: problem(415, `expected a JSON body (Content-Type: application/json), got ${contentType ? `'${contentType.split(';', 1)[0]}'` : 'none'}`) };
+    return refuse(415, `expected a JSON body (Content-Type: application/json), got ${contentType ? `'${contentType.split(';', 1)[0]}'` : 'none'}`);
   }
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   // Before parsing: the validators, revivers and JSON.stringify of a recursive type recurse once
   // per level, so a body nested 20 000 deep would overflow the stack (a 500) in them.
   if (nestsDeeperThan(text, maxDepth)) {
-    return { problem: problem(400, `the body nests arrays and objects more than ${maxDepth} levels deep (validation.maxDepth)`) };
+    return refuse(400, `the body nests arrays and objects more than ${maxDepth} levels deep (validation.maxDepth)`);
   }
   try {
     return { value: parseJson(text) };
   } catch (error) {
-    return { problem: problem(400, `the body is not valid JSON: ${(error as Error).message}`) };
+    return refuse(400, `the body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** The request's Content-Type (the first, if it came twice). */
+export function contentTypeOf(incoming: IncomingRequest): string | undefined {
+  const value = incoming.headers['content-type'];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** 413 past the limit, 408 (and close) for a body that stopped arriving; undefined for other errors. */
+export function unreadBodyAnswer(error: unknown, limit: number): OutgoingResponse | undefined {
+  if (error instanceof BodyTooLargeError) return problemAnswer(problem(413, `the body is larger than ${limit} bytes`));
+  if (!(error instanceof BodyTimeoutError)) return undefined;
+  const res = problemAnswer(problem(408, BODY_TIMEOUT_DETAIL));
+  res.headers.connection = 'close';
+  return res;
+}
+
+/** Reads and decodes the body: its JSON value, or the 413/408/415/400 answer; other read errors are thrown. */
+export async function readJsonBody(incoming: IncomingRequest, limit: number, maxDepth: number): Promise<DecodedBody> {
+  let raw: Buffer | string;
+  try {
+    raw = await incoming.readBody(limit);
+  } catch (error) {
+    const response = unreadBodyAnswer(error, limit);
+    if (response) return { response };
+    throw error;
+  }
+  return decodeJsonBody(raw, contentTypeOf(incoming), maxDepth);
 }
 
 /**

@@ -1,7 +1,8 @@
 // The Bun engine adapter: Bun.serve in front of the shared fetch-style handler (fetch-engine.ts),
 // with the body limit left to the pipeline (so the answer is a problem document, not Bun's plain
 // 413), an idle timeout against slow clients, and the same graceful shutdown as node.ts.
-import { createFetchHandler, problemResponse, waitIdle, type Pipeline } from './fetch-engine.js';
+import { createFetchHandler, problemWebResponse, waitIdle } from './fetch-engine.js';
+import type { AnswerRequest } from './wire.js';
 import { problem } from './problem.js';
 import type { EngineOptions, EngineServer } from './node.js';
 
@@ -14,7 +15,7 @@ interface BunGlobal {
   serve(options: Record<string, unknown>): BunServer;
 }
 
-export function createBunServer(handle: Pipeline, options: EngineOptions): EngineServer {
+export function createBunServer(handle: AnswerRequest, options: EngineOptions): EngineServer {
   const Bun = (globalThis as unknown as { Bun: BunGlobal }).Bun;
   let server: BunServer | undefined;
   let closing = false;
@@ -28,7 +29,7 @@ export function createBunServer(handle: Pipeline, options: EngineOptions): Engin
         maxRequestBodySize: Number.MAX_SAFE_INTEGER,
         idleTimeout: Math.min(255, Math.ceil(options.requestTimeoutMs / 1000)),
         fetch: handler.fetch,
-        error: () => problemResponse(problem(400, 'malformed HTTP request')),
+        error: () => problemWebResponse(problem(400, 'malformed HTTP request')),
       });
       return server.port;
     },

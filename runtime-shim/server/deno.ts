@@ -4,7 +4,8 @@
 // timer; a client that never finishes its headers is out of the adapter's reach (README: Engines).
 // Graceful shutdown uses HttpServer.shutdown(), which stops accepting and waits for in-flight
 // requests, raced against the shutdown deadline, after which the abort signal closes the rest.
-import { createFetchHandler, problemResponse, type Pipeline } from './fetch-engine.js';
+import { createFetchHandler, problemWebResponse } from './fetch-engine.js';
+import type { AnswerRequest } from './wire.js';
 import { problem } from './problem.js';
 import type { EngineOptions, EngineServer } from './node.js';
 
@@ -20,7 +21,7 @@ interface DenoGlobal {
   serve(options: Record<string, unknown>, handler: (request: Request, info: DenoServeInfo) => Promise<Response>): DenoHttpServer;
 }
 
-export function createDenoServer(handle: Pipeline, options: EngineOptions): EngineServer {
+export function createDenoServer(handle: AnswerRequest, options: EngineOptions): EngineServer {
   const Deno = (globalThis as unknown as { Deno: DenoGlobal }).Deno;
   let server: DenoHttpServer | undefined;
   let closing = false;
@@ -36,7 +37,7 @@ export function createDenoServer(handle: Pipeline, options: EngineOptions): Engi
             signal: abort.signal,
             reusePort: options.clusterWorker ?? false,
             onListen: (addr: { port: number }) => resolve(addr.port),
-            onError: () => problemResponse(problem(500)),
+            onError: () => problemWebResponse(problem(500)),
           },
           handler.fetch,
         );

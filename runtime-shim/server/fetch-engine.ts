@@ -2,11 +2,9 @@
 // pipeline, the body read once under the same limit, the pipeline's answer as a web Response, and
 // the in-flight count that graceful shutdown waits on. bun.ts and deno.ts only start and stop.
 import type { Logger } from '../types.js';
-import type { IncomingRequest, OutgoingResponse } from './handle.js';
 import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError } from './body.js';
-import { problem, problemBody, type Problem } from './problem.js';
-
-export type Pipeline = (req: IncomingRequest) => Promise<OutgoingResponse>;
+import { problem, problemBody } from './problem.js';
+import { PROBLEM_TYPE, type AnswerRequest, type IncomingRequest, type OutgoingResponse, type Problem } from './wire.js';
 
 export interface FetchHandler<Extra> {
   fetch(request: Request, extra: Extra): Promise<Response>;
@@ -24,8 +22,7 @@ export interface FetchHandlerOptions<Extra> {
   bodyTimeoutMs?: number;
 }
 
-
-export function createFetchHandler<Extra>(handle: Pipeline, options: FetchHandlerOptions<Extra>): FetchHandler<Extra> {
+export function createFetchHandler<Extra>(handle: AnswerRequest, options: FetchHandlerOptions<Extra>): FetchHandler<Extra> {
   let inFlight = 0;
   return {
     async fetch(request, extra) {
@@ -34,9 +31,9 @@ export function createFetchHandler<Extra>(handle: Pipeline, options: FetchHandle
         return toWebResponse(await handle(fromWebRequest(request, () => options.ipOf(request, extra), options.bodyTimeoutMs)));
       } catch (error) {
         // The pipeline answers this itself; a pipeline that lets it escape gets the same answer.
-        if (error instanceof BodyTimeoutError) return problemResponse(problem(408, BODY_TIMEOUT_DETAIL), { connection: 'close' });
+        if (error instanceof BodyTimeoutError) return problemWebResponse(problem(408, BODY_TIMEOUT_DETAIL), { connection: 'close' });
         options.log.error({ err: error }, 'request pipeline failed');
-        return problemResponse(problem(500));
+        return problemWebResponse(problem(500));
       } finally {
         inFlight--;
       }
@@ -45,8 +42,9 @@ export function createFetchHandler<Extra>(handle: Pipeline, options: FetchHandle
   };
 }
 
-export function problemResponse(p: Problem, headers: Record<string, string> = {}): Response {
-  return new Response(problemBody(p), { status: p.status, headers: { 'content-type': 'application/problem+json', ...headers } });
+/** A problem document as a web Response (the pipeline's own answers are problem.ts `problemAnswer`). */
+export function problemWebResponse(p: Problem, headers: Record<string, string> = {}): Response {
+  return new Response(problemBody(p), { status: p.status, headers: { 'content-type': PROBLEM_TYPE, ...headers } });
 }
 
 export async function waitIdle(count: () => number): Promise<void> {

@@ -47,7 +47,7 @@ interface GatiLogger extends Logger {
   enabled(level: Level): boolean;
   /**
    * The request line, concatenated without an intermediate object (it is written for every request).
-   * `reqId` and `method` go in unescaped: a request id is a token of [\w.:@/+=-] (handle.ts checks a
+   * `reqId` and `method` go in unescaped: a request id is a token of [\w.:@/+=-] (request-context.ts checks a
    * given one) and a method an HTTP token, neither can hold a quote, a backslash or a control character.
    */
   request(reqId: string, method: string, route: string, status: number, durationMs: number): void;

@@ -5,8 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../types.js';
 import { BodyTooLargeError } from './body.js';
-import type { IncomingRequest, OutgoingResponse, Respond } from './handle.js';
-import { problem, problemBody, problemResponse } from './problem.js';
+import { problem, problemAnswer, problemBody } from './problem.js';
+import { PROBLEM_TYPE, STATUS_TEXT, type AnswerRequest, type IncomingRequest, type OutgoingResponse, type Respond } from './wire.js';
 
 /** What every engine adapter gives the runtime (node.ts, bun.ts). */
 export interface EngineServer {
@@ -37,10 +37,9 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
   HPE_HEADER_OVERFLOW: [431, 'request headers are too large'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'the request did not arrive in time'],
 };
-const REASONS: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' };
 
 /** The pipeline as createPipeline makes it (with `respond`), or any promise-returning handler (`gati dev`). */
-export type NodeHandler = ((req: IncomingRequest) => Promise<OutgoingResponse>) & { respond?: Respond };
+export type NodeHandler = AnswerRequest & { respond?: Respond };
 
 export function createNodeServer(handle: NodeHandler, options: EngineOptions): RunningServer {
   let inFlight = 0;
@@ -51,7 +50,7 @@ export function createNodeServer(handle: NodeHandler, options: EngineOptions): R
       write(res, out);
     } catch (error) {
       logFailure(error);
-      write(res, problemResponse(problem(500)));
+      write(res, problemAnswer(problem(500)));
     } finally {
       inFlight--;
       if (inFlight === 0) idle?.();
@@ -70,7 +69,7 @@ export function createNodeServer(handle: NodeHandler, options: EngineOptions): R
           (out) => reply(res, out),
           (error: unknown) => {
             logFailure(error);
-            reply(res, problemResponse(problem(500)));
+            reply(res, problemAnswer(problem(500)));
           },
         );
       };
@@ -90,7 +89,7 @@ export function createNodeServer(handle: NodeHandler, options: EngineOptions): R
     if (!socket.writable) return;
     const [status, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'malformed HTTP request'];
     const body = problemBody(problem(status, detail));
-    socket.end(`HTTP/1.1 ${status} ${REASONS[status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\ncontent-type: ${PROBLEM_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   return {
     server,

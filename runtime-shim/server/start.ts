@@ -3,7 +3,7 @@
 import cluster from 'node:cluster';
 import type { Logger } from '../types.js';
 import type { CompiledApp } from './app.js';
-import { createPipeline } from './handle.js';
+import { createPipeline } from './pipeline.js';
 import { createNodeServer } from './node.js';
 import { createBunServer } from './bun.js';
 import { createDenoServer } from './deno.js';

@@ -9,10 +9,10 @@ import type { Logger } from '../types.js';
 import { CONFIG_DEFAULTS } from '../defaults.js';
 import type { VersionedRequest } from '../version-change.js';
 import type { AppVersions, CompiledApp, RouteValidators } from './app.js';
-import type { IncomingRequest, OutgoingResponse } from './handle.js';
-import { PROBLEM_TYPE, problem, problemResponse } from './problem.js';
-import { toValidationErrors, validationProblem } from './validation-errors.js';
-import { checkBody, checkUrlParts, type RequestParts } from './validate-request.js';
+import type { DecodedBody } from './body.js';
+import { problem, problemAnswer } from './problem.js';
+import { refuseInvalid, responseMismatch, type RequestParts } from './validation.js';
+import { JSON_TYPE, PROBLEM_TYPE, type IncomingRequest, type OutgoingResponse } from './wire.js';
 import { composeMigrations, resolveVersion, type ComposedMigration, type Migrations } from '../versions/index.js';
 
 export interface Pin {
@@ -28,9 +28,31 @@ export interface Versioning {
   pin(incoming: IncomingRequest, path: string): Pin | OutgoingResponse;
 }
 
-type ReadJson = () => Promise<{ value: unknown } | { response: OutgoingResponse }>;
+type GoneRoute = { method: string; pattern: RegExp; key: string; removedIn: string };
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+/** What an old version is made of, prepared once at start. */
+interface OldVersionParts {
+  semver: string;
+  /** Route key → that version's generated validators. */
+  validators: Record<string, RouteValidators>;
+  migrations: Migrations;
+  /** Routes it had that a later version removed (answered 410). */
+  gone: GoneRoute[];
+  log: Logger;
+}
+
+/** One request of an old version's client, as the pipeline hands it over. */
+export interface OldRequest {
+  routeKey: string;
+  /** Its parts, replaced in place as they are checked and migrated up. */
+  req: RequestParts;
+  /** The newest version of the route takes a body. */
+  readsBody: boolean;
+  /** Reads and decodes the body (once, when either version has one). */
+  readBody: () => Promise<DecodedBody>;
+  maxErrors: number;
+}
+
 /** Distinct X-API-Version values remembered with their resolution; past this the cache starts over. */
 const CACHE_LIMIT = 1000;
 
@@ -44,7 +66,7 @@ export function createVersioning(app: CompiledApp, log: Logger): Versioning | un
   const pins = new Map<string, Pin>();
   manifest.versions.forEach((v, i) => {
     const headers = { 'x-api-version': v.semver, ...deprecationHeaders(v.semver, i, manifest.versions, config.deprecated) };
-    const old = v.semver === manifest.current ? undefined : new OldVersion(v.semver, carried.validators[i] ?? {}, migrations, goneRoutes(i, manifest.versions), log);
+    const old = v.semver === manifest.current ? undefined : new OldVersion({ semver: v.semver, validators: carried.validators[i] ?? {}, migrations, gone: goneRoutes(i, manifest.versions), log });
     pins.set(v.semver, { semver: v.semver, headers, old });
   });
   const newest = pins.get(manifest.current) ?? pins.get(manifest.versions[manifest.versions.length - 1]!.semver)!;
@@ -81,37 +103,35 @@ export class OldVersion {
   /** The composed migration per route key, looked up once (null: none). */
   private readonly composed = new Map<string, ComposedMigration | null>();
 
-  constructor(
-    readonly semver: string,
-    private readonly validators: Record<string, RouteValidators>,
-    private readonly migrations: Migrations,
-    private readonly gone: { method: string; pattern: RegExp; key: string; removedIn: string }[],
-    private readonly log: Logger,
-  ) {}
+  readonly semver: string;
+
+  constructor(private readonly parts: OldVersionParts) {
+    this.semver = parts.semver;
+  }
 
   /** 410 for a route this version had and a later one removed (the newest has no route there). */
   goneResponse(method: string, path: string): OutgoingResponse | undefined {
-    const route = this.gone.find((g) => (g.method === method || (method === 'HEAD' && g.method === 'GET')) && g.pattern.test(path));
+    const route = this.parts.gone.find((g) => (g.method === method || (method === 'HEAD' && g.method === 'GET')) && g.pattern.test(path));
     if (!route) return undefined;
-    return problemResponse(problem(410, `${route.key} was removed in API version ${route.removedIn}; clients of ${this.semver} can no longer call it`, { removedIn: route.removedIn, route: route.key }));
+    return problemAnswer(problem(410, `${route.key} was removed in API version ${route.removedIn}; clients of ${this.semver} can no longer call it`, { removedIn: route.removedIn, route: route.key }));
   }
 
   /**
    * Reads the body when either version has one, checks the request against this version's
-   * validators (generated from its snapshot by the same emitter as the newest: validate-request.ts),
+   * validators (generated from its snapshot by the same emitter as the newest: validation.ts),
    * and migrates it up to the newest shape (in `req`). The newest validators run after.
    */
-  async request(routeKey: string, req: RequestParts, readsBody: boolean, readJson: ReadJson, maxErrors: number): Promise<OutgoingResponse | undefined> {
-    const v = this.validators[routeKey];
+  async request({ routeKey, req, readsBody, readBody, maxErrors }: OldRequest): Promise<OutgoingResponse | undefined> {
+    const v = this.parts.validators[routeKey];
     if (readsBody || v?.body) {
-      const decoded = await readJson();
+      const decoded = await readBody();
       if ('response' in decoded) return decoded.response;
       req.body = decoded.value;
     }
     // A route added after this version: its clients call it as it is now.
     if (!v) return undefined;
-    const invalid = checkBody(req, v, maxErrors, checkUrlParts(req, v, maxErrors));
-    if (invalid) return problemResponse(validationProblem(invalid));
+    const refused = refuseInvalid(req, v, maxErrors, true);
+    if (refused) return refused;
     const up = this.migration(routeKey)?.request;
     if (up) {
       const next: VersionedRequest = up({ params: req.params, query: req.query, headers: req.headers, body: req.body });
@@ -125,7 +145,7 @@ export class OldVersion {
 
   private migration(routeKey: string): ComposedMigration | null {
     let m = this.composed.get(routeKey);
-    if (m === undefined) this.composed.set(routeKey, (m = this.migrations.get(routeKey, this.semver) ?? null));
+    if (m === undefined) this.composed.set(routeKey, (m = this.parts.migrations.get(routeKey, this.semver) ?? null));
     return m;
   }
 
@@ -133,20 +153,19 @@ export class OldVersion {
   response(routeKey: string, status: number, body: unknown): unknown {
     const down = this.migration(routeKey)?.response;
     let out = down ? down(body, status) : body;
-    const shape = this.validators[routeKey]?.[`s${status}`];
+    const shape = this.parts.validators[routeKey]?.[`s${status}`];
     if (shape && out !== undefined) {
+      // The JSON copy is what the validator shapes (it drops the keys that version did not have).
       out = JSON.parse(JSON.stringify(out)) as unknown;
-      if (!shape(out)) {
-        const [first] = toValidationErrors('response', shape.errors);
-        this.log.error({ route: routeKey, status, version: this.semver, path: first?.path, problem: first?.message }, `version ${this.semver}: the migrated ${routeKey} ${status} body does not match that version at ${first?.path}: ${first?.message}`);
-      }
+      const first = responseMismatch(shape, out);
+      if (first) this.parts.log.error({ route: routeKey, status, version: this.semver, path: first.path, problem: first.message }, `version ${this.semver}: the migrated ${routeKey} ${status} body does not match that version at ${first.path}: ${first.message}`);
     }
     return out;
   }
 }
 
 /** Route keys version `i` has and the newest lacks, each with the first version without it. */
-function goneRoutes(i: number, versions: AppVersions['manifest']['versions']): { method: string; pattern: RegExp; key: string; removedIn: string }[] {
+function goneRoutes(i: number, versions: AppVersions['manifest']['versions']): GoneRoute[] {
   return versions[i]!.removed.map((key) => {
     const [method = '', path = ''] = key.split(' ');
     const removedIn = versions.slice(i + 1).find((later) => !(key in later.routes))?.semver ?? versions[versions.length - 1]!.semver;

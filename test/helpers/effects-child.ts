@@ -2,7 +2,8 @@
 // runWorker until killed or signalled; `enqueue` enqueues one job and SIGKILLs itself the moment
 // enqueue resolved. Progress goes to a marker file the parent reads.
 import { appendFileSync } from 'node:fs';
-import { createEffectsRuntime, runWorker, type EffectDefinition } from '../../runtime-shim/effects/index.js';
+import { createEffectsRuntime, type EffectDefinition } from '../../runtime-shim/effects/index.js';
+import { runWorker } from '../../runtime-shim/effects/run-worker.js';
 import type { EffectsConfig } from '../../runtime-shim/config.js';
 import type { GlobalContext } from '../../runtime-shim/types.js';
 import { collectingLogger } from './effects.js';

@@ -1,0 +1,394 @@
+// The request pipeline, independent of the HTTP engine: match → middleware → (inside `next()`)
+// body, validation, version migration, handler → response. Middleware runs first so that a refusal
+// (401, 429) costs no body read and reveals no schema, and so that the headers it sets (CORS) stay
+// on every answer after it, problems included. An engine adapter turns its request into an
+// IncomingRequest and writes the OutgoingResponse (wire.ts): node.ts through `respond` (a callback;
+// no promise unless middleware, the handler or a body read makes one), bun.ts and `gati dev`
+// through the promise form. This file holds the order of the steps; what each step does lives
+// apart: request-context.ts (req, lctx, request ids), chain.ts (the middleware chain), body.ts,
+// validation.ts (validate-then-revive, the response check), responses.ts (res and the answers),
+// versions.ts (old API versions).
+import type { GlobalContext, Logger, Middleware } from '../types.js';
+import type { CompiledApp, CompiledRoute, MatchResult } from './app.js';
+import { contentTypeOf, decodeJsonBody, readJsonBody, unreadBodyAnswer } from './body.js';
+import { runChain } from './chain.js';
+import { folderChains } from './folder-middleware.js';
+import { logRequest, logsAt } from './log.js';
+import { problem, problemAnswer } from './problem.js';
+import { MiddlewareReq, RequestContext, handlerRequest, requestIdOf, type HandlerRequest, type RequestTarget } from './request-context.js';
+import { Res, answerWith, bodyResponse, errorResponse, handlerRes, jsonResponse } from './responses.js';
+import { CONFIG_DEFAULTS } from '../defaults.js';
+import { checkResponse, refuseInvalid } from './validation.js';
+import { createVersioning, type Pin } from './versions.js';
+import type { IncomingRequest, OutgoingResponse, Respond } from './wire.js';
+
+export interface PipelineOptions {
+  bodyLimit: number;
+  /** Deepest nesting of arrays and objects a JSON body may have (`validation.maxDepth`, default 64). */
+  maxDepth?: number;
+  /** Check responses against the declared types and log mismatches (`gati dev`). */
+  checkResponses: boolean;
+  log: Logger;
+  /** False until modules have initialised: /_ready answers 503. */
+  isReady(): boolean;
+  /** Once initialised, why the process cannot do its work (the effects backend is down): /_ready answers 503 with it. */
+  notReadyReason?(): string | null;
+}
+
+/**
+ * The pipeline: call it for a promise of the answer (wire.ts `AnswerRequest`), or use `respond`
+ * (what node.ts does), which answers through a callback and costs no promise when the handler
+ * returns a plain value.
+ */
+export interface Pipeline {
+  (req: IncomingRequest): Promise<OutgoingResponse>;
+  respond: Respond;
+}
+
+interface Shared {
+  app: CompiledApp;
+  gctx: GlobalContext;
+  options: PipelineOptions;
+  logRequests: boolean;
+  /** validation.maxErrors: the errors a 400 lists. */
+  maxErrors: number;
+  maxDepth: number;
+  /** The middleware of a path without a route (folder-middleware.ts). */
+  folderChain: (path: string) => Middleware[];
+}
+
+type Reply = (ctx: unknown, out: OutgoingResponse) => void;
+
+/** What an exchange starts from: the request as the pipeline first split it, and where its answer goes. */
+interface ExchangeStart {
+  shared: Shared;
+  incoming: IncomingRequest;
+  path: string;
+  search: string;
+  requestId: string;
+  /** A resolved version (its headers go on the answer); undefined without versions. */
+  pin: Pin | undefined;
+  /** performance.now() when it arrived, when requests are logged. */
+  started: number;
+  reply: Reply;
+  /** The engine's own argument to `reply` (node.ts: the ServerResponse). */
+  ctx: unknown;
+}
+
+/** One request on its way through the pipeline (what the async steps carry instead of closures over many variables). */
+class Exchange implements RequestTarget {
+  readonly shared: Shared;
+  readonly incoming: IncomingRequest;
+  readonly path: string;
+  readonly search: string;
+  readonly requestId: string;
+  readonly pin: Pin | undefined;
+  readonly started: number;
+  readonly reply: Reply;
+  readonly ctx: unknown;
+  /** The matched route, once matched. */
+  route: CompiledRoute | undefined = undefined;
+  /** What the request log names the route by. */
+  routeKey: string | undefined = undefined;
+  replied = false;
+  /** A bad X-API-Version's 400, answered inside the middleware chain (so CORS headers reach it). */
+  refusal: OutgoingResponse | undefined = undefined;
+  /** The handler ran (its answer is checked and migrated; a middleware's or the pipeline's is not). */
+  handlerRan = false;
+  /** The handler's `req`, once routed. */
+  req: HandlerRequest | undefined = undefined;
+  /** The `res` the handler (and the middleware, when there is a chain) writes. */
+  res: Res | undefined = undefined;
+  /** `lctx`, once routed or under a path's middleware. */
+  lctx: RequestContext | undefined = undefined;
+
+  constructor(start: ExchangeStart) {
+    this.shared = start.shared;
+    this.incoming = start.incoming;
+    this.path = start.path;
+    this.search = start.search;
+    this.requestId = start.requestId;
+    this.pin = start.pin;
+    this.started = start.started;
+    this.reply = start.reply;
+    this.ctx = start.ctx;
+  }
+}
+
+export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: PipelineOptions): Pipeline {
+  const logRequests = logsAt(options.log, 'info');
+  const versioning = createVersioning(app, options.log);
+  const shared: Shared = {
+    app,
+    gctx,
+    options,
+    logRequests,
+    maxErrors: app.config.validation?.maxErrors ?? CONFIG_DEFAULTS.validation.maxErrors,
+    maxDepth: options.maxDepth ?? CONFIG_DEFAULTS.validation.maxDepth,
+    folderChain: folderChains(app.folders),
+  };
+  const respond = (incoming: IncomingRequest, reply: Reply, ctx: unknown): void => {
+    const started = logRequests ? performance.now() : 0;
+    let x: Exchange | undefined;
+    try {
+      const url = incoming.url;
+      const q = url.indexOf('?');
+      const path = q === -1 ? url : url.slice(0, q);
+      // API versions (versions.ts): the pinned version, or the answer to a bad one or to /_versions.
+      const pinned = versioning?.pin(incoming, path);
+      const answer = pinned !== undefined && !('semver' in pinned) ? pinned : undefined;
+      const pin = answer === undefined ? (pinned as Pin | undefined) : undefined;
+      x = new Exchange({ shared, incoming, path, search: q === -1 ? '' : url.slice(q + 1), requestId: requestIdOf(incoming), pin, started, reply, ctx });
+      if (answer !== undefined) {
+        // GET /_versions (200) and Gati's probes answer at once; a bad version goes through the
+        // path's middleware like any other 400.
+        if (answer.status === 200 || path === '/_health' || path === '/_ready') return finish(x, answer);
+        x.refusal = answer;
+      }
+      route(x);
+    } catch (error) {
+      failed(shared, x, reply, ctx, error);
+    }
+  };
+  const handle = ((incoming: IncomingRequest) => new Promise<OutgoingResponse>((resolve) => respond(incoming, settle, resolve))) as Pipeline;
+  handle.respond = respond as Respond;
+  return handle;
+}
+
+const settle = (resolve: unknown, out: OutgoingResponse) => (resolve as (out: OutgoingResponse) => void)(out);
+
+/** The last step of every answer: the version's headers, the request id, the request log line. */
+function finish(x: Exchange, out: OutgoingResponse): void {
+  const headers = out.headers;
+  const pin = x.pin;
+  if (pin !== undefined) {
+    const extra = pin.headers;
+    for (const name in extra) headers[name] = extra[name]!;
+  }
+  headers['x-request-id'] = x.requestId;
+  const shared = x.shared;
+  if (shared.logRequests) logRequest(shared.options.log, x.requestId, x.incoming.method, x.routeKey ?? x.path, out.status, Math.round((performance.now() - x.started) * 100) / 100);
+  x.replied = true;
+  x.reply(x.ctx, out);
+}
+
+/** The pipeline itself failed (not the handler): a bare 500, as the engines answer it. */
+function failed(shared: Shared, x: Exchange | undefined, reply: Reply, ctx: unknown, error: unknown): void {
+  shared.options.log.error({ err: error }, 'request pipeline failed');
+  if (x?.replied) return;
+  if (x) x.replied = true;
+  reply(ctx, problemAnswer(problem(500)));
+}
+
+/** Runs `step` on `x` (with `arg`), turning a throw into the pipeline's 500 (for steps that run after an await). */
+function guarded(x: Exchange, step: (x: Exchange) => void): void;
+function guarded<A>(x: Exchange, step: (x: Exchange, arg: A) => void, arg: A): void;
+function guarded<A>(x: Exchange, step: (x: Exchange, arg?: A) => void, arg?: A): void {
+  try {
+    step(x, arg);
+  } catch (error) {
+    failed(x.shared, x, x.reply, x.ctx, error);
+  }
+}
+
+function route(x: Exchange): void {
+  const { app, options } = x.shared;
+  const { incoming, path } = x;
+  const method = incoming.method;
+  // Gati's probes: no middleware (a load balancer sends no token).
+  if (path === '/_health' && (method === 'GET' || method === 'HEAD')) return finish(x, jsonResponse(200, { status: 'ok' }));
+  if (path === '/_ready' && (method === 'GET' || method === 'HEAD')) {
+    const reason = options.isReady() ? options.notReadyReason?.() ?? null : 'modules are still starting';
+    return finish(x, reason === null ? jsonResponse(200, { status: 'ready' }) : problemAnswer(problem(503, reason)));
+  }
+  const matched = app.match(method, path);
+  if (matched === null || !('route' in matched)) return unrouted(x, matched);
+  const compiled = app.routes[matched.route]!;
+  x.route = compiled;
+  x.routeKey = compiled.key;
+  x.lctx = new RequestContext(x.requestId, options.log, x.pin?.semver ?? '');
+  if (compiled.middleware.length > 0) {
+    // The handler gets its own params object: the validators coerce it in place, and the
+    // middleware's view stays the strings that arrived.
+    const params = { ...matched.params };
+    return chained(x, compiled.middleware, new MiddlewareReq(x, matched.params), handlerRes(compiled), (res) => serveInChain(x, params, res));
+  }
+  // No middleware (the common case): straight on, with no promise unless a body read or the handler makes one.
+  if (x.refusal) return finish(x, x.refusal);
+  const req = (x.req = handlerRequest(x, matched.params));
+  if (x.pin?.old) {
+    checkedRequest(x).then(
+      (refused) => (refused ? guarded(x, finish, refused) : guarded(x, callHandler)),
+      (error: unknown) => failed(x.shared, x, x.reply, x.ctx, error),
+    );
+    return;
+  }
+  if (compiled.readsBody) {
+    incoming.readBody(options.bodyLimit).then(
+      (raw) => guarded(x, bodyRead, raw),
+      (error: unknown) => guarded(x, bodyUnread, error),
+    );
+    return;
+  }
+  const refused = compiled.typed ? refuseInvalid(req, compiled.validators, x.shared.maxErrors, false) : undefined;
+  if (refused) return finish(x, refused);
+  callHandler(x);
+}
+
+/**
+ * A path without a route of this method: 404, 405 with `Allow`, 204 to an OPTIONS, 410 for a route
+ * an old version lost, 400 for broken percent-encoding; under the middleware of that path (for a
+ * 405 or an OPTIONS, the chain of the route another method has there; else the folders' chain).
+ */
+function unrouted(x: Exchange, matched: Exclude<MatchResult, { route: number }>): void {
+  const { app } = x.shared;
+  let params: Record<string, string> = {};
+  let compiled: CompiledRoute | undefined;
+  if (matched !== null && 'allow' in matched) {
+    const target = app.match(matched.allow[0]!, x.path);
+    if (target !== null && 'route' in target) {
+      compiled = app.routes[target.route]!;
+      params = target.params;
+    }
+  }
+  const middleware = compiled ? compiled.middleware : x.shared.folderChain(x.path);
+  const preflight = x.incoming.method === 'OPTIONS' && matched !== null && 'allow' in matched;
+  if (preflight && compiled) x.routeKey = `OPTIONS ${compiled.path}`;
+  if (middleware.length === 0) return finish(x, x.refusal ?? unroutedAnswer(x, matched));
+  const res = new Res(preflight ? 204 : 200);
+  // An OPTIONS answer names the methods even when a middleware (cors) answers the preflight itself.
+  if (preflight) res.headers.allow = allowWithOptions(matched as { allow: string[] });
+  x.lctx = new RequestContext(x.requestId, x.shared.options.log, x.pin?.semver ?? '');
+  chained(x, middleware, new MiddlewareReq(x, params), res, (r) => answerWith(r, x.refusal ?? unroutedAnswer(x, matched)));
+}
+
+function unroutedAnswer(x: Exchange, matched: Exclude<MatchResult, { route: number }>): OutgoingResponse {
+  const method = x.incoming.method;
+  const path = x.path;
+  const old = x.pin?.old;
+  if (old && (matched === null || 'allow' in matched)) {
+    const gone = old.goneResponse(method, path);
+    if (gone) return gone;
+  }
+  if (matched === null) return problemAnswer(problem(404, `no route for ${method} ${path}`));
+  if ('badEncoding' in matched) return problemAnswer(problem(400, 'the path holds invalid percent-encoding'));
+  if (method === 'OPTIONS') return { status: 204, headers: { allow: allowWithOptions(matched) }, body: undefined };
+  const res = problemAnswer(problem(405, `${method} is not allowed on ${path}`));
+  res.headers.allow = matched.allow.join(', ');
+  return res;
+}
+
+const allowWithOptions = (matched: { allow: string[] }) => [...matched.allow, 'OPTIONS'].join(', ');
+
+/**
+ * Runs `middleware` (outermost first) around `inner`, which the last `next()` calls; then answers
+ * with `res`, or with the error the chain threw (keeping the headers middleware set).
+ */
+function chained(x: Exchange, middleware: Middleware[], req: MiddlewareReq, res: Res, inner: (res: Res) => Promise<void> | void): void {
+  x.res = res;
+  runChain(middleware, req, res, x.shared.gctx, x.lctx!, inner).then(
+    () => guarded(x, chainDone),
+    (error: unknown) => guarded(x, handlerFailed, error),
+  );
+}
+
+function chainDone(x: Exchange): void {
+  if (x.handlerRan) return handlerDone(x, undefined);
+  const res = x.res!;
+  finish(x, bodyResponse(res.status, res.headers, res.body));
+}
+
+/** What the last `next()` of a route's chain does: the version's refusal, the checks, the body, the handler. */
+async function serveInChain(x: Exchange, params: Record<string, string>, res: Res): Promise<void> {
+  if (x.refusal) return answerWith(res, x.refusal);
+  const req = (x.req = handlerRequest(x, params));
+  const refused = await checkedRequest(x);
+  if (refused) return answerWith(res, refused);
+  x.handlerRan = true;
+  const result = await x.route!.handler(req, res, x.shared.gctx, x.lctx);
+  if (res.body === undefined && result !== undefined) res.body = result;
+}
+
+/**
+ * A routed request's checks, body included (every error of every part), for a client of any
+ * version: an old version's request is checked against that version and migrated up first
+ * (versions.ts), then the newest checks run. The answer when it ends the request.
+ */
+async function checkedRequest(x: Exchange): Promise<OutgoingResponse | undefined> {
+  const compiled = x.route!;
+  const req = x.req!;
+  const { maxErrors, maxDepth, options } = x.shared;
+  const old = x.pin?.old;
+  if (old) {
+    const readBody = () => readJsonBody(x.incoming, options.bodyLimit, maxDepth);
+    const refused = await old.request({ routeKey: compiled.key, req, readsBody: compiled.readsBody, readBody, maxErrors });
+    if (refused) return refused;
+  } else if (compiled.readsBody) {
+    const decoded = await readJsonBody(x.incoming, options.bodyLimit, maxDepth);
+    if ('response' in decoded) return decoded.response;
+    req.body = decoded.value;
+  }
+  return compiled.typed ? refuseInvalid(req, compiled.validators, maxErrors, compiled.readsBody) : undefined;
+}
+
+/** The body arrived (the route without middleware): decoded (415/400), every part checked, then the handler. */
+function bodyRead(x: Exchange, raw: Buffer | string): void {
+  const decoded = decodeJsonBody(raw, contentTypeOf(x.incoming), x.shared.maxDepth);
+  if ('response' in decoded) return finish(x, decoded.response);
+  const compiled = x.route!;
+  const req = x.req!;
+  req.body = decoded.value;
+  const refused = compiled.typed ? refuseInvalid(req, compiled.validators, x.shared.maxErrors, true) : undefined;
+  if (refused) return finish(x, refused);
+  callHandler(x);
+}
+
+function bodyUnread(x: Exchange, error: unknown): void {
+  const answer = unreadBodyAnswer(error, x.shared.options.bodyLimit);
+  if (!answer) throw error;
+  finish(x, answer);
+}
+
+/** The handler of a route without middleware; the answer synchronously when it returns a plain value. */
+function callHandler(x: Exchange): void {
+  const compiled = x.route!;
+  const res = (x.res = handlerRes(compiled));
+  let result: unknown;
+  try {
+    result = compiled.handler(x.req, res, x.shared.gctx, x.lctx);
+    // Another library's thenable is adopted as `await` would (it settles once, a throwing then rejects).
+    const promise = result instanceof Promise ? result : isThenable(result) ? Promise.resolve(result) : undefined;
+    if (promise !== undefined) {
+      promise.then(
+        (value: unknown) => guarded(x, handlerDone, value),
+        (error: unknown) => guarded(x, handlerFailed, error),
+      );
+      return;
+    }
+  } catch (error) {
+    return handlerFailed(x, error);
+  }
+  handlerDone(x, result);
+}
+
+function isThenable(value: unknown): boolean {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** The handler's answer (`value`: what it returned): checked in dev, migrated down for an old version. */
+function handlerDone(x: Exchange, value: unknown): void {
+  const res = x.res!;
+  if (res.body === undefined && value !== undefined) res.body = value;
+  const compiled = x.route!;
+  if (x.shared.options.checkResponses && compiled.typed) checkResponse(compiled, res.status, res.body, x.lctx!.log);
+  const old = x.pin?.old;
+  if (old) res.body = old.response(compiled.key, res.status, res.body);
+  finish(x, bodyResponse(res.status, res.headers, res.body));
+}
+
+function handlerFailed(x: Exchange, error: unknown): void {
+  // Headers set before the throw (CORS) stay on the error response, or browsers cannot read it.
+  const out = errorResponse(error, x.lctx!.log, x.routeKey ?? x.path);
+  out.headers = { ...x.res!.headers, ...out.headers };
+  finish(x, out);
+}

@@ -1,0 +1,103 @@
+// What a request looks like from inside: the middleware's `req` (as it arrived), the handler's
+// `req` (to be coerced, validated and revived), `lctx`, the request id and the query string parsed.
+import { randomUUID } from 'node:crypto';
+import type { LocalContext, Logger, MiddlewareRequest } from '../types.js';
+import type { IncomingRequest } from './wire.js';
+
+/** A request as the pipeline has split it: what the views below read. */
+export interface RequestTarget {
+  readonly incoming: IncomingRequest;
+  /** The URL up to `?`. */
+  readonly path: string;
+  /** The URL after `?`. */
+  readonly search: string;
+}
+
+/** The view of the request a middleware gets (types.ts `MiddlewareRequest`): as it arrived, read lazily. */
+export class MiddlewareReq implements MiddlewareRequest {
+  private parsedQuery: Record<string, string | string[]> | undefined = undefined;
+  constructor(private readonly target: RequestTarget, readonly params: Readonly<Record<string, string>>) {}
+  get method(): string {
+    return this.target.incoming.method;
+  }
+  get path(): string {
+    return this.target.path;
+  }
+  get ip(): string {
+    return this.target.incoming.ip;
+  }
+  get headers(): Readonly<Record<string, string | string[] | undefined>> {
+    return this.target.incoming.headers;
+  }
+  get query(): Readonly<Record<string, string | string[]>> {
+    return (this.parsedQuery ??= parseQuery(this.target.search));
+  }
+}
+
+/** The handler's `req`: its parts are replaced as they are coerced, validated, revived and migrated. */
+export interface HandlerRequest {
+  method: string;
+  path: string;
+  ip: string;
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
+export function handlerRequest(target: RequestTarget, params: Record<string, string>): HandlerRequest {
+  const incoming = target.incoming;
+  return {
+    method: incoming.method,
+    path: target.path,
+    ip: incoming.ip,
+    params: params as Record<string, unknown>,
+    query: parseQuery(target.search) as Record<string, unknown>,
+    headers: incoming.headers as Record<string, unknown>,
+    body: undefined as unknown,
+  };
+}
+
+/** `lctx`, with its request-bound logger and its state bag made on first use (most requests use neither). */
+export class RequestContext implements LocalContext {
+  readonly startedAt = Date.now();
+  private bag: Record<string, unknown> | undefined = undefined;
+  private bound: Logger | undefined = undefined;
+
+  constructor(readonly requestId: string, private readonly baseLog: Logger, readonly version: string) {}
+
+  get state(): Record<string, unknown> {
+    return (this.bag ??= {});
+  }
+
+  get log(): Logger {
+    return (this.bound ??= this.baseLog.child({ reqId: this.requestId }));
+  }
+}
+
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+const ID_PREFIX = randomUUID().slice(0, 8);
+let idCounter = 0;
+
+/**
+ * The client's X-Request-Id when it is a sane one, else one made here: a random per-process prefix
+ * and a counter, unique, unguessable across processes, and far cheaper per request than a UUID.
+ */
+export function requestIdOf(incoming: IncomingRequest): string {
+  const given = incoming.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : `${ID_PREFIX}-${(++idCounter).toString(36)}`;
+}
+
+/** `a=1&a=2&b=x` → `{ a: ['1', '2'], b: 'x' }`; keys with a prototype meaning are dropped. */
+export function parseQuery(search: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  if (!search) return out;
+  for (const [key, value] of new URLSearchParams(search)) {
+    if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
+    const prev = out[key];
+    if (prev === undefined) out[key] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[key] = [prev, value];
+  }
+  return out;
+}
