@@ -7,9 +7,13 @@ import type * as Cdk from 'aws-cdk-lib';
 import { DEAD_RETENTION, MAX_DELIVERIES, serviceAccountSubject, type CloudQueue } from '../infra/cloud-queue.js';
 import { regionNamespace, type EnvPlan } from '../infra/plan.js';
 
-/** What runtime-shim/effects/sqs-backend.ts calls, and nothing more (no CreateQueue, no DeleteTable). */
-export const SQS_ACTIONS = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:SendMessage'];
-export const DYNAMODB_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'];
+/**
+ * What runtime-shim/effects/sqs-backend.ts calls, and nothing more: not CreateQueue or CreateTable
+ * (this stack creates them; the backend finds them and creates nothing), not the dead-letter queue.
+ * test/infra-cloud-queues.test.ts holds this list to the backend's source.
+ */
+export const SQS_ACTIONS = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:SendMessage'];
+export const DYNAMODB_ACTIONS = ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'];
 
 const RETENTION_S = DEAD_RETENTION.sqsDays * 86_400;
 
