@@ -106,4 +106,26 @@ test('a message whose enqueue died before the record: created from the message, 
   assert.is((await backend.get(id))?.status, 'completed');
 });
 
+test('a retry message received before the record names it is kept (hidden), and runs once the record does', async () => {
+  const { backend, name } = await open();
+  const { id } = await backend.enqueue({ name: 'retried', payload: 1, maxAttempts: 3 });
+  const lease = await claim(backend);
+  assert.is(lease?.job.id, id);
+  // What fail() does, frozen between its two writes: the retry's message is sent, the record still names the old one.
+  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+  clients.push(sqs);
+  const msg = randomUUID();
+  const url = (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
+  await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify({ id, msg }) }));
+  assert.is(await claim(backend, 500), null, 'not claimable yet');
+  // The record now names it (the rest of fail()).
+  const db = new DynamoDBClient({});
+  clients.push(db);
+  const { UpdateItemCommand } = await import('@aws-sdk/client-dynamodb');
+  await db.send(new UpdateItemCommand({ TableName: name, Key: { id: { S: id } }, UpdateExpression: 'SET #s = :q, msg = :m REMOVE #t, leaseUntil', ExpressionAttributeNames: { '#s': 'status', '#t': 'token' }, ExpressionAttributeValues: { ':q': { S: 'queued' }, ':m': { S: msg } } }));
+  const again = await claim(backend, 5000);
+  assert.is(again?.job.id, id, 'the message was not dropped as stale');
+  assert.is(again?.job.attempt, 2);
+});
+
 test.run();

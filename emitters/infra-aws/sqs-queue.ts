@@ -13,7 +13,7 @@ import { regionNamespace, type EnvPlan } from '../infra/plan.js';
  * test/infra-cloud-queues.test.ts holds this list to the backend's source.
  */
 export const SQS_ACTIONS = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:SendMessage'];
-export const DYNAMODB_ACTIONS = ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'];
+export const DYNAMODB_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'];
 
 const RETENTION_S = DEAD_RETENTION.sqsDays * 86_400;
 

@@ -441,7 +441,14 @@ class SqsBackend implements EffectBackend {
         record = await this.record(body.id);
       }
     }
-    if (!record || record.msg !== body.msg || (record.status !== 'queued' && record.status !== 'running')) {
+    const live = record && (record.status === 'queued' || record.status === 'running');
+    if (record && live && record.msg !== body.msg && Date.now() - Number(message.Attributes?.SentTimestamp ?? 0) < this.recordGraceMs) {
+      // A fresh message the record does not name yet: a retry's, sent just before the record names
+      // it (fail, retry: message first). Dropping it would strand the job; it is stale only once old.
+      await this.hide(receipt, 1000);
+      return null;
+    }
+    if (!record || !live || record.msg !== body.msg) {
       await this.drop(receipt);
       return null;
     }
