@@ -16,19 +16,13 @@ import { SQS_ACTIONS, DYNAMODB_ACTIONS } from '../emitters/infra-aws/sqs-queue.j
 import { AZURE_ROLES } from '../emitters/infra-azure/effects.js';
 import { MAX_DELIVERIES, storageAccountName } from '../emitters/infra/cloud-queue.js';
 import { REPO } from './helpers/paths.js';
-import { infraApp } from './helpers/infra-app.js';
+import { artifactReader, infraApp } from './helpers/infra-app.js';
 import { parseK8sYaml, validateK8s, type K8sObject } from './helpers/k8s-validate.js';
 
 const app = infraApp();
 test.after(() => app.remove());
 let build: BuildResult;
-
-const text = (path: string) => {
-  const a = build.artifacts.find((x) => x.path === path);
-  assert.ok(a, `artifact ${path}`);
-  return String(a!.contents);
-};
-const objects = (path: string): K8sObject[] => parseK8sYaml(text(path));
+const { text, objects } = artifactReader(() => build.artifacts);
 const one = (objs: K8sObject[], kind: string, name?: string) => {
   const found = objs.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
   assert.is(found.length, 1, `one ${kind} ${name ?? ''} (found ${found.length})`);
