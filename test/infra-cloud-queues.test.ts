@@ -7,6 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildApp, type BuildResult } from '../compiler/build.js';
 import { formatCompact } from '../compiler/diagnostics/format.js';
@@ -16,6 +17,7 @@ import { SQS_ACTIONS, DYNAMODB_ACTIONS } from '../emitters/infra-aws/sqs-queue.j
 import { AZURE_ROLES } from '../emitters/infra-azure/effects.js';
 import { MAX_DELIVERIES, storageAccountName } from '../emitters/infra/cloud-queue.js';
 import { REPO } from './helpers/paths.js';
+import { GATI_BIN } from './helpers/server.js';
 import { artifactReader, infraApp } from './helpers/infra-app.js';
 import { parseK8sYaml, validateK8s, type K8sObject } from './helpers/k8s-validate.js';
 
@@ -199,6 +201,15 @@ test('azure: gati deploy applies the effects template before the workloads', () 
   assert.ok(effects >= 0, steps.join('\n'));
   assert.match(steps[effects]!, 'az deployment group create --resource-group payments-prod --name payments-azure-effects');
   assert.ok(effects < steps.findIndex((s) => s.startsWith('kubectl')), steps.join('\n'));
+});
+
+test('gati build (the CLI) writes the same cloud-queue files to disk', () => {
+  const built = spawnSync(process.execPath, [GATI_BIN, 'build', app.root], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.is(built.status, 0, built.stderr + built.stdout);
+  for (const path of ['infra/aws/aws/payments-aws-us-east-1.template.json', 'infra/aws/k8s/us-east-1.k8s.yaml', 'infra/gcp/k8s/europe-west1.k8s.yaml', 'infra/azure/azure/effects.template.json', 'infra/azure/k8s/eastus.k8s.yaml']) {
+    assert.is(readFileSync(join(app.root, path), 'utf8'), text(path), path);
+  }
+  assert.match(readFileSync(join(app.root, 'infra/aws/aws/payments-aws-us-east-1.template.json'), 'utf8'), '"QueueName": "payments-effects-dead"');
 });
 
 test('the environments keeping Redis (prod, staging) get no ServiceAccount and no cloud objects', () => {
