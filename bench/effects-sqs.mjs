@@ -2,8 +2,15 @@
 // throughput, and enqueue→complete throughput (no-op effect, 8 jobs at once). The emulators are
 // fauxqs (SQS) and dynalite (DynamoDB) in a child process (test/helpers/aws-emulators-server.ts):
 // their figures say little about the real services, whose round trips cost milliseconds.
-// Run after `npm run build`:  node bench/effects-sqs.mjs [--n 2000] [--rounds 3]
+// `gati sqs (before batching)` is the backend of commit --before (default e9dbd22, one SendMessage and
+// one PutItem per enqueue), transpiled from git into lib/ for the run, so before and after share it.
+// Run after `npm run build`:  node bench/effects-sqs.mjs [--n 2000] [--rounds 3] [--before <commit>]
 import { cpus } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { transform } from 'esbuild';
+import { WorkerPool } from '../lib/runtime-shim/effects/worker-pool.js';
+import { EffectMetrics } from '../lib/runtime-shim/effects/metrics.js';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
@@ -11,7 +18,7 @@ import { DynamoDBClient, PutItemCommand, GetItemCommand, UpdateItemCommand, Crea
 import { createEffectsRuntime } from '../lib/runtime-shim/effects/index.js';
 import { awsEmulators, stopAwsEmulators } from '../lib/test/helpers/aws-emulators.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { n: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' }, before: { type: 'string', default: 'e9dbd22' } } });
 const N = Number(values.n);
 const ROUNDS = Number(values.rounds);
 const WINDOW = 32;
@@ -119,7 +126,36 @@ const gati = {
   },
 };
 
-const systems = { 'raw SQS': rawSqs, 'raw SQS + DynamoDB (same writes)': rawSqsDynamo, 'gati sqs': gati };
+/** The backend of commit --before, driven like the runtime drives one (its worker pool, 8 at once). */
+const beforeFile = new URL('../lib/runtime-shim/effects/.bench-sqs-backend-before.js', import.meta.url);
+const beforeSource = execFileSync('git', ['show', `${values.before}:runtime-shim/effects/sqs-backend.ts`], { encoding: 'utf8' });
+writeFileSync(beforeFile, (await transform(beforeSource, { loader: 'ts', format: 'esm' })).code);
+const { openSqsBackend: openBefore } = await import(beforeFile.href);
+const gatiBefore = {
+  async enqueue() {
+    const name = `before-${randomUUID().slice(0, 8)}`;
+    const backend = await openBefore({ queue: name, table: name });
+    try { return await pump(N, WINDOW, (i) => backend.enqueue({ name: 'noop', payload: { i }, maxAttempts: 3 })); } finally { await backend.close(); }
+  },
+  async roundTrip() {
+    const name = `before-${randomUUID().slice(0, 8)}`;
+    const backend = await openBefore({ queue: name, table: name });
+    let done = 0;
+    let finished;
+    const all = new Promise((r) => (finished = r));
+    const definitions = new Map([['noop', { name: 'noop', retry: { attempts: 3, backoff: 'exponential', delayMs: 1000 }, run: () => { if (++done === N) finished(); } }]]);
+    const started = performance.now();
+    await pump(N, WINDOW, (i) => backend.enqueue({ name: 'noop', payload: { i }, maxAttempts: 3 }));
+    const pool = new WorkerPool({ backend, definitions, gctx: {}, log, metrics: new EffectMetrics(), concurrency: CONCURRENCY, leaseMs: 30_000 });
+    await all;
+    const rate = N / ((performance.now() - started) / 1000);
+    await pool.stop(1000);
+    await backend.close();
+    return rate;
+  },
+};
+
+const systems = { 'raw SQS': rawSqs, 'raw SQS + DynamoDB (same writes)': rawSqsDynamo, 'gati sqs (before batching)': gatiBefore, 'gati sqs': gati };
 const results = {};
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, s] of Object.entries(systems)) {
@@ -141,4 +177,5 @@ for (const metric of ['enqueue', 'roundTrip']) {
 }
 sqs.destroy();
 db.destroy();
+rmSync(beforeFile, { force: true });
 await stopAwsEmulators();

@@ -52,14 +52,17 @@ export interface DeprecatedVersion {
 }
 
 export interface EffectsConfig {
-  backend?: 'sqlite' | 'redis' | 'sqs';
+  backend?: 'sqlite' | 'redis' | 'sqs' | 'pubsub' | 'azure-queue';
   /** SQLite file (default .gati/data/effects.db) */
   path?: string;
   /** Redis URL for the redis backend. */
   url?: string;
-  /** SQS queue name for the sqs backend (default gati-effects). */
+  /**
+   * The queue (default gati-effects): the SQS queue (sqs), the topic and its subscription (pubsub),
+   * or the storage queue (azure-queue). The deploy output creates it, with its dead-letter queue.
+   */
   queue?: string;
-  /** DynamoDB table of job records for the sqs backend (default gati-effects). */
+  /** The table of job records: DynamoDB (sqs, default gati-effects) or Azure Table Storage (azure-queue, default gatieffects). */
   table?: string;
   /** Jobs run at once per process (default 4). */
   concurrency?: number;
@@ -182,8 +185,27 @@ export interface DeployEnvConfig {
     hostedZoneId: string;
     /** Default: the domain. */
     hostedZoneName?: string;
+    /** The AWS account (12 digits): the effects role's ARN the pods' ServiceAccount names (IRSA; `effects.backend: 'sqs'`). */
+    accountId?: string;
+    /**
+     * Per region, the EKS cluster's OIDC issuer without https:// (`oidc.eks.<region>.amazonaws.com/id/<ID>`):
+     * the effects role trusts only the app's ServiceAccount there (IRSA; `effects.backend: 'sqs'`).
+     */
+    oidcIssuers?: Record<string, string>;
   };
-  azure?: { resourceGroup: string };
+  /** Google Cloud (`effects.backend: 'pubsub'`): the project of the topics and of Workload Identity. */
+  gcp?: { project: string };
+  azure?: {
+    resourceGroup: string;
+    /**
+     * A user-assigned managed identity in the resource group the pods run as (Azure Workload Identity;
+     * `effects.backend: 'azure-queue'`): its name (for the role assignments and federated credentials)
+     * and client id (for the ServiceAccount).
+     */
+    identity?: { name: string; clientId: string };
+    /** Per region, the AKS cluster's OIDC issuer URL (`az aks show --query oidcIssuerProfile.issuerUrl`). */
+    oidcIssuers?: Record<string, string>;
+  };
   /** 'github-actions': `gati build` writes `.github/workflows/gati-<env>.yml` (test, build, deploy with the cloud's OIDC login). */
   ci?: 'github-actions';
   /** 'argocd': `gati build` writes an Argo CD Application (one region) or ApplicationSet (several) for `infra/<env>/k8s`. */

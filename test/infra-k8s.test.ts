@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { buildApp, type BuildResult } from '../compiler/build.js';
 import { emitInfra, contentHash } from '../emitters/infra/index.js';
 import { fixture } from './helpers/paths.js';
-import { infraApp } from './helpers/infra-app.js';
+import { artifactReader, infraApp } from './helpers/infra-app.js';
 import { assertGolden } from './helpers/golden.js';
 import { parseK8sYaml, validateK8s, type K8sObject } from './helpers/k8s-validate.js';
 
@@ -14,12 +14,7 @@ const app = infraApp();
 const ROOT = app.root;
 test.after(() => app.remove());
 let build: BuildResult;
-const text = (path: string) => {
-  const a = build.artifacts.find((x) => x.path === path);
-  assert.ok(a, `artifact ${path}`);
-  return String(a!.contents);
-};
-const objects = (path: string): K8sObject[] => parseK8sYaml(text(path));
+const { text, objects } = artifactReader(() => build.artifacts);
 const find = (objs: K8sObject[], kind: string, name: string) => {
   const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
   assert.ok(o, `${kind} ${name}`);

@@ -36,6 +36,14 @@ export function deploySteps(m: DeployManifest, o: StepOptions): Step[] {
     // The regional certificates first: the ALB ingress controller discovers them by host name.
     steps.push({ tool: 'cdk', args: ['deploy', '--app', `${o.files}/aws`, '--require-approval', 'never', ...m.regions.map((r) => names.regions[r]!)], why: 'regional TLS certificates' });
   }
+  if (m.provider === 'azure' && m.files.azureEffects) {
+    // Before the workloads: the pods' identity must reach its queues when they start.
+    steps.push({
+      tool: 'az',
+      args: ['deployment', 'group', 'create', '--resource-group', m.azure!.resourceGroup, '--name', `${m.app}-${m.env}-effects`, '--template-file', `${o.files}/azure/effects.template.json`],
+      why: 'effects storage queues, table and Workload Identity',
+    });
+  }
   for (const region of m.regions) {
     steps.push({
       tool: 'kubectl',

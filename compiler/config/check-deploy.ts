@@ -4,6 +4,8 @@ import type { DeployEnvConfig, GatiConfig, ReplicasConfig, ResourcesConfig } fro
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { locateKey } from './locate-key.js';
 import { cpuMillis, memoryBytes } from './quantities.js';
+import { effectsConfigFor } from '../../runtime-shim/effects/effects-config.js';
+import { queueProvider } from '../../emitters/infra/cloud-queue.js';
 
 export function checkDeployConfig(config: GatiConfig, file: string, text: string, diagnostics: DiagnosticBag): boolean {
   const before = diagnostics.items.length;
@@ -24,7 +26,7 @@ export function checkDeployConfig(config: GatiConfig, file: string, text: string
     };
     bounds('', deploy.replicas, deploy.resources);
     bounds('workers.', deploy.workers?.replicas, deploy.workers?.resources);
-    for (const problem of providerProblems(deploy)) {
+    for (const problem of [...providerProblems(deploy), ...cloudQueueProblems(deploy, effectsConfigFor(config, env).config)]) {
       diagnostics.report('GATI4011', `deploy environment '${env}' (provider '${deploy.provider}'): ${problem.message}`, { span: at(problem.key) });
     }
     const shared = sharedCluster(deploy);
@@ -58,12 +60,55 @@ export function sharedCluster(d: DeployEnvConfig): { regions: [string, string]; 
   return undefined;
 }
 
+/**
+ * What the provider's output needs to create the effects' queue and give the pods (and only them)
+ * access to it: the cloud account and each cluster's OIDC issuer (aws: IRSA; azure: Workload
+ * Identity), the project (gcp: Workload Identity), and names the service accepts.
+ */
+function cloudQueueProblems(d: DeployEnvConfig, effects: GatiConfig['effects']): Problem[] {
+  const backend = effects?.backend;
+  if (queueProvider(backend) !== d.provider) return [];
+  const out: Problem[] = [];
+  const regions = d.regions ?? ['default'];
+  const needs = (present: unknown, key: string, why: string) => {
+    if (present === undefined) out.push({ key: 'provider', message: `'${key}' is required with effects on ${backend}: ${why}` });
+  };
+  const issuers = (map: Record<string, string> | undefined, key: string) => {
+    const missing = map ? regions.filter((r) => map[r] === undefined) : regions;
+    if (map && missing.length) out.push({ key: 'oidcIssuers', message: `'${key}' has no issuer for the region(s) ${missing.map((r) => `'${r}'`).join(', ')}` });
+  };
+  if (backend === 'sqs') {
+    needs(d.aws?.accountId, 'aws.accountId', "the ARN of the effects role the pods' ServiceAccount names (IRSA)");
+    needs(d.aws?.oidcIssuers, 'aws.oidcIssuers', "each EKS cluster's OIDC issuer, which the effects role trusts for the app's ServiceAccount only");
+    issuers(d.aws?.oidcIssuers, 'aws.oidcIssuers');
+  }
+  if (backend === 'pubsub') {
+    needs(d.gcp, 'gcp.project', 'the project of the topics and of the Workload Identity binding');
+    if (effects?.queue !== undefined && !/^[A-Za-z][A-Za-z0-9_-]{2,249}$/.test(effects.queue)) {
+      out.push({ key: 'queue', message: `'${effects.queue}' is not a Pub/Sub topic name (a letter first, 3 to 250 characters)` });
+    }
+  }
+  if (backend === 'azure-queue') {
+    needs(d.azure?.identity, 'azure.identity', 'the managed identity (name and client id) the pods run as through Workload Identity');
+    needs(d.azure?.oidcIssuers, 'azure.oidcIssuers', "each AKS cluster's OIDC issuer, for the identity's federated credentials");
+    issuers(d.azure?.oidcIssuers, 'azure.oidcIssuers');
+    // Queue names: lowercase letters, digits and single hyphens, 3 to 63 (58 leaves room for "-dead").
+    if (effects?.queue !== undefined && !/^[a-z0-9](?:[a-z0-9]|-(?!-)){1,56}[a-z0-9]$/.test(effects.queue)) {
+      out.push({ key: 'queue', message: `'${effects.queue}' is not an Azure queue name (lowercase letters, digits and single hyphens, 3 to 58 characters)` });
+    }
+    if (effects?.table !== undefined && !/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(effects.table)) {
+      out.push({ key: 'table', message: `'${effects.table}' is not an Azure table name (letters and digits, a letter first, 3 to 63 characters)` });
+    }
+  }
+  return out;
+}
+
 function providerProblems(d: DeployEnvConfig): Problem[] {
   const out: Problem[] = [];
   const needs = (present: unknown, key: string, why: string) => {
     if (present === undefined) out.push({ key: 'provider', message: `'${key}' is required: ${why}` });
   };
-  for (const key of ['aws', 'azure', 'custom'] as const) {
+  for (const key of ['aws', 'gcp', 'azure', 'custom'] as const) {
     if (d[key] !== undefined && d.provider !== key) out.push({ key, message: `'${key}' applies only to provider '${key}'` });
   }
   if (d.tls?.dns01 !== undefined && d.provider !== 'kubernetes' && d.provider !== 'custom') {

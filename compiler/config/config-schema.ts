@@ -10,7 +10,7 @@ const quantities = { type: 'object', properties: { cpu: { type: 'string', patter
 const replicas = { type: 'object', properties: { min: positiveInt, max: positiveInt }, additionalProperties: false };
 const resources = { type: 'object', properties: { requests: quantities, limits: quantities }, additionalProperties: false };
 const isoDate = { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$' };
-const effectsBackend = { enum: ['sqlite', 'redis', 'sqs'] };
+const effectsBackend = { enum: ['sqlite', 'redis', 'sqs', 'pubsub', 'azure-queue'] };
 const sqsQueue = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,80}$' };
 const dynamoTable = { type: 'string', pattern: '^[A-Za-z0-9_.-]{3,255}$' };
 const redisUrl = { type: 'string', pattern: '^rediss?://' };
@@ -45,7 +45,8 @@ export const CONFIG_SCHEMA = closed({
     backend: effectsBackend,
     path: { type: 'string', minLength: 1 },
     url: redisUrl,
-    // SQS queue names: letters, digits, - and _, up to 80; DynamoDB table names: also '.', 3 to 255.
+    // SQS queue names: letters, digits, - and _, up to 80; DynamoDB table names: also '.', 3 to 255
+    // (Pub/Sub and Azure Queue Storage narrow these further: see checkDeployConfig).
     queue: sqsQueue,
     table: dynamoTable,
     concurrency: positiveInt,
@@ -81,8 +82,24 @@ export const CONFIG_SCHEMA = closed({
         secrets: { type: 'object', additionalProperties: closed({ secret: dnsName, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]+$' } }, { required: ['secret', 'key'] }), propertyNames: envName },
         tls: closed({ email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' }, staging: { type: 'boolean' }, dns01: { type: 'object', minProperties: 1 } }),
         ingressClass: dnsName,
-        aws: closed({ hostedZoneId: { type: 'string', pattern: '^Z[A-Z0-9]{1,31}$' }, hostedZoneName: { type: 'string', minLength: 1 } }, { required: ['hostedZoneId'] }),
-        azure: closed({ resourceGroup: { type: 'string', pattern: '^[-\\w._()]{1,90}$' } }, { required: ['resourceGroup'] }),
+        aws: closed(
+          {
+            hostedZoneId: { type: 'string', pattern: '^Z[A-Z0-9]{1,31}$' },
+            hostedZoneName: { type: 'string', minLength: 1 },
+            accountId: { type: 'string', pattern: '^[0-9]{12}$' },
+            oidcIssuers: { type: 'object', propertyNames: dnsLabel, additionalProperties: { type: 'string', pattern: '^oidc\\.eks\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/id/[A-Za-z0-9]+$' } },
+          },
+          { required: ['hostedZoneId'] },
+        ),
+        gcp: closed({ project: { type: 'string', pattern: '^[a-z][a-z0-9-]{4,28}[a-z0-9]$' } }, { required: ['project'] }),
+        azure: closed(
+          {
+            resourceGroup: { type: 'string', pattern: '^[-\\w._()]{1,90}$' },
+            identity: closed({ name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$' }, clientId: { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } }, { required: ['name', 'clientId'] }),
+            oidcIssuers: { type: 'object', propertyNames: dnsLabel, additionalProperties: { type: 'string', pattern: '^https://' } },
+          },
+          { required: ['resourceGroup'] },
+        ),
         ci: { enum: ['github-actions'] },
         gitops: { enum: ['argocd'] },
         argocd: closed({ repoURL: { type: 'string', minLength: 1 }, revision: { type: 'string', minLength: 1 }, project: dnsName }, { required: ['repoURL'] }),

@@ -1,6 +1,7 @@
 // The AWS edge, synthesised in-process by aws-cdk-lib (loaded only when an AWS environment exists; it is
 // an optional peer dependency): per region an ACM certificate the ALB ingress controller discovers by
-// host, and in us-east-1 the CloudFront distribution, its certificate, and Route 53 health-checked
+// host (and, with effects on SQS, the queues, the record table and the pods' role: ./sqs-queue.ts),
+// and in us-east-1 the CloudFront distribution, its certificate, and Route 53 health-checked
 // failover records. No credentials, no network: no context lookups (the hosted zone comes from config),
 // and the built-in CloudFormation validation is off unless asked for.
 import { createRequire } from 'node:module';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import type * as Cdk from 'aws-cdk-lib';
 import type { Artifact } from '../artifact.js';
 import { originHost, regionHost, type EnvPlan } from '../infra/plan.js';
+import { sqsQueue } from './sqs-queue.js';
 
 const require = createRequire(import.meta.url);
 
@@ -77,13 +79,15 @@ export function emitAws(plan: EnvPlan, options: AwsOptions = {}): Artifact[] {
     const zoneOf = (scope: Cdk.Stack) => route53.HostedZone.fromHostedZoneAttributes(scope, 'Zone', { hostedZoneId: plan.config.aws!.hostedZoneId, zoneName });
 
     for (const region of plan.regions) {
-      const stack = new cdk.Stack(app, names.regions[region]!, { env: { region }, description: `gati ${plan.app} ${plan.env}: TLS certificate of the ${region} load balancer` });
+      const queues = plan.queue?.backend === 'sqs' ? ", the effects queues, their record table and the pods' role" : '';
+      const stack = new cdk.Stack(app, names.regions[region]!, { env: { region }, description: `gati ${plan.app} ${plan.env}: TLS certificate of the ${region} load balancer${queues}` });
       const cert = new acm.Certificate(stack, 'Certificate', {
         domainName: regionHost(plan, region)!,
         subjectAlternativeNames: [originHost(plan)!, domain],
         validation: acm.CertificateValidation.fromDns(zoneOf(stack)),
       });
       new cdk.CfnOutput(stack, 'CertificateArn', { value: cert.certificateArn });
+      if (plan.queue?.backend === 'sqs') sqsQueue(cdk, stack, plan, plan.queue, region);
     }
 
     const edge = new cdk.Stack(app, names.edge, { env: { region: 'us-east-1' }, description: `gati ${plan.app} ${plan.env}: CloudFront, certificate and Route 53 failover` });

@@ -10,6 +10,7 @@ import { ingressHosts, regionCertificates, regionNamespace, type EnvPlan } from 
 import { autoscaler, deployment, disruptionBudget, meta, modulePod, serverPod, service } from './workloads.js';
 import { gkeEdge, GKE_NAMES } from './gke.js';
 import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
+import { pubsubObjects, queueEnv, queuePodLabels, queueServiceAccount } from './cloud-queue.js';
 
 const require = createRequire(import.meta.url);
 let libs: { cdk8s: typeof Cdk8s; k8s: typeof Plus.k8s } | undefined;
@@ -67,19 +68,21 @@ function regionChart(k8s: typeof Plus.k8s, cdk8s: typeof Cdk8s, chart: Cdk8s.Cha
     GATI_VERSION: plan.image.tag,
   };
   for (const m of plan.modules) data[`GATI_MODULE_${m.name.toUpperCase()}_URL`] = `http://${m.resource}.${regionNamespace(plan.namespace, region)}.svc.cluster.local`;
-  Object.assign(data, plan.envVars);
+  Object.assign(data, queueEnv(plan.queue, region), plan.envVars);
   new k8s.KubeConfigMap(chart, 'config', { metadata: meta(plan, configMap, 'config'), data: sortKeys(data) });
 
   const gcp = plan.provider === 'gcp';
   const serviceAnnotations = gcp ? { 'cloud.google.com/neg': '{"ingress":true}', 'cloud.google.com/backend-config': JSON.stringify({ default: GKE_NAMES.backendConfig(plan) }) } : undefined;
+  queueServiceAccount(k8s, chart, plan, region);
+  const podLabels = queuePodLabels(plan.queue);
   for (const c of plan.components) {
-    deployment(k8s, chart, plan, c.resource, c.name, serverPod(k8s, plan, 'api', c.name, plan.api, configMap));
+    deployment(k8s, chart, plan, c.resource, c.name, serverPod(k8s, plan, 'api', c.name, plan.api, configMap), undefined, podLabels);
     service(k8s, chart, plan, c.resource, c.name, 'http', serviceAnnotations);
     autoscaler(k8s, chart, plan, c.resource, c.name, plan.api);
     disruptionBudget(k8s, chart, plan, c.resource, c.name);
   }
   if (plan.worker) {
-    deployment(k8s, chart, plan, plan.worker.resource, 'worker', serverPod(k8s, plan, 'worker', 'worker', plan.worker, configMap));
+    deployment(k8s, chart, plan, plan.worker.resource, 'worker', serverPod(k8s, plan, 'worker', 'worker', plan.worker, configMap), undefined, podLabels);
     autoscaler(k8s, chart, plan, plan.worker.resource, 'worker', plan.worker);
     disruptionBudget(k8s, chart, plan, plan.worker.resource, 'worker');
   }
@@ -90,6 +93,7 @@ function regionChart(k8s: typeof Plus.k8s, cdk8s: typeof Cdk8s, chart: Cdk8s.Cha
   }
   ingress(k8s, chart, plan, region);
   if (gcp) gkeEdge(cdk8s, chart, plan, region);
+  if (region === plan.regions[0]) pubsubObjects(cdk8s, chart, plan);
 }
 
 function ingressAnnotations(plan: EnvPlan, region: string): Record<string, string> {

@@ -44,6 +44,8 @@ export function serverPod(k8s: K8s, plan: EnvPlan, role: 'api' | 'worker', compo
     failureThreshold: failures,
   });
   return {
+    // With a cloud queue, the identity that may use it (emitters/infra-k8s/cloud-queue.ts).
+    ...(plan.queue ? { serviceAccountName: plan.queue.serviceAccount } : {}),
     automountServiceAccountToken: false,
     terminationGracePeriodSeconds: plan.terminationGraceSeconds,
     securityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, fsGroup: UID, seccompProfile: { type: 'RuntimeDefault' } },
@@ -75,7 +77,7 @@ export function serverPod(k8s: K8s, plan: EnvPlan, role: 'api' | 'worker', compo
   };
 }
 
-export function deployment(k8s: K8s, chart: Chart, plan: EnvPlan, name: string, component: string, pod: Plus.k8s.PodSpec, replicas?: number): void {
+export function deployment(k8s: K8s, chart: Chart, plan: EnvPlan, name: string, component: string, pod: Plus.k8s.PodSpec, replicas?: number, podLabels?: Record<string, string>): void {
   new k8s.KubeDeployment(chart, `deployment-${name}`, {
     metadata: meta(plan, name, component),
     spec: {
@@ -84,7 +86,7 @@ export function deployment(k8s: K8s, chart: Chart, plan: EnvPlan, name: string, 
       minReadySeconds: 5,
       selector: { matchLabels: labels(plan, component) },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') } },
-      template: { metadata: { labels: labels(plan, component) }, spec: pod },
+      template: { metadata: { labels: { ...labels(plan, component), ...podLabels } }, spec: pod },
     },
   });
 }

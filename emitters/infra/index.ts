@@ -8,6 +8,7 @@ import { jsonArtifact, type Artifact } from '../artifact.js';
 import { emitDocker } from '../docker/index.js';
 import { emitK8s } from '../infra-k8s/index.js';
 import { emitAzure } from '../infra-azure/index.js';
+import { effectsTemplatePath, emitAzureEffects } from '../infra-azure/effects.js';
 import { emitAws, type AwsOptions } from '../infra-aws/index.js';
 import { planEnv, type EnvPlan } from './plan.js';
 import { emitArgoCd } from '../gitops/argocd.js';
@@ -37,7 +38,7 @@ export function emitInfra(model: AppModel, config: GatiConfig, built: Artifact[]
     const plan = planEnv(model, config, env, tag);
     const files: Artifact[] = [...emitK8s(plan)];
     if (plan.provider === 'aws') files.push(...emitAws(plan, options.aws));
-    if (plan.provider === 'azure') files.push(...emitAzure(plan));
+    if (plan.provider === 'azure') files.push(...emitAzureEffects(plan), ...emitAzure(plan));
     out.push(...files, jsonArtifact(`infra/${env}/deploy.json`, deployManifest(plan, files)));
     if (plan.config.gitops === 'argocd') out.push(...emitArgoCd(plan));
     if (plan.config.ci === 'github-actions') out.push(...emitGithubActions(plan));
@@ -57,7 +58,8 @@ export interface DeployManifest {
   image: EnvPlan['image'];
   version: string;
   ingress: string;
-  files: { k8s: { cluster: string; regions: Record<string, string> }; aws?: string; azure?: string };
+  /** `azureEffects`: the ARM template of the effects' storage queues and identity (applied before the workloads). */
+  files: { k8s: { cluster: string; regions: Record<string, string> }; aws?: string; azure?: string; azureEffects?: string };
   azure?: { resourceGroup: string };
   custom?: { deployScript: string; cdnScript?: string };
 }
@@ -78,7 +80,8 @@ function deployManifest(plan: EnvPlan, files: Artifact[]): DeployManifest {
     files: { k8s: { cluster: `${base}/k8s/cluster.k8s.yaml`, regions: Object.fromEntries(plan.regions.map((r) => [r, `${base}/k8s/${r}.k8s.yaml`])) } },
   };
   if (files.some((f) => f.path.startsWith(`${base}/aws/`))) manifest.files.aws = `${base}/aws`;
-  if (files.some((f) => f.path.startsWith(`${base}/azure/`))) manifest.files.azure = `${base}/azure/frontdoor.template.json`;
+  if (files.some((f) => f.path.startsWith(`${base}/azure/frontdoor`))) manifest.files.azure = `${base}/azure/frontdoor.template.json`;
+  if (files.some((f) => f.path === effectsTemplatePath(plan.env))) manifest.files.azureEffects = effectsTemplatePath(plan.env);
   if (plan.config.azure) manifest.azure = plan.config.azure;
   if (plan.config.custom) manifest.custom = plan.config.custom;
   return manifest;

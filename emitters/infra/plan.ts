@@ -4,6 +4,7 @@ import type { AppModel } from '../../model/app-model.js';
 import type { DeployEnvConfig, DeployProvider, GatiConfig, ResourceQuantities } from '../../runtime-shim/config.js';
 import { effectsConfigFor } from '../../runtime-shim/effects/effects-config.js';
 import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
+import { cloudQueue, type CloudQueue } from './cloud-queue.js';
 
 const DEPLOY_DEFAULTS = CONFIG_DEFAULTS.deploy;
 const { requests, limits } = DEPLOY_DEFAULTS.resources;
@@ -57,6 +58,8 @@ export interface EnvPlan {
   ingressClass: string;
   /** cert-manager's ACME issuer (kubernetes, azure, custom); `dns01` is the user's DNS-01 solver, else HTTP-01. */
   tls?: { issuer: string; email?: string; staging: boolean; dns01?: Record<string, unknown> };
+  /** The effects' queue on the provider's own service (sqs on aws, pubsub on gcp, azure-queue on azure). */
+  queue?: CloudQueue;
   config: DeployEnvConfig;
 }
 
@@ -142,6 +145,7 @@ export function planEnv(model: AppModel, config: GatiConfig, env: string, tag: s
     envVars: d.env ?? {},
     secrets: d.secrets ?? {},
     ingressClass: d.ingressClass ?? DEPLOY_DEFAULTS.ingressClass[d.provider],
+    queue: cloudQueue(app, env, d, effectsConfigFor(config, env).config, model.effects.length > 0),
     tls: tlsOn ? { issuer: `letsencrypt-${d.tls?.staging ? 'staging' : 'prod'}`, email: d.tls?.email, staging: d.tls?.staging ?? false, ...(d.tls?.dns01 ? { dns01: d.tls.dns01 } : {}) } : undefined,
     config: d,
   };
@@ -159,8 +163,8 @@ export function deployedEffectsProblem(model: AppModel, config: GatiConfig, env:
   // The environment's own backend (`deploy.<env>.effects`) when it has one: a local SQLite is fine.
   const effects = effectsConfigFor(config, env).config;
   if ((effects?.backend ?? CONFIG_DEFAULTS.effects.backend) === 'sqlite') return 'sqlite';
-  // SQS finds its queue and table through the cloud's own variables and the pods' role, not a URL.
-  if (effects?.backend === 'sqs') return null;
+  // The cloud queues are found through the cloud's own variables and the pods' identity, not a URL.
+  if (effects?.backend === 'sqs' || effects?.backend === 'pubsub' || effects?.backend === 'azure-queue') return null;
   const d = config.deploy?.[env];
   if (effects?.url === undefined && d?.env?.['REDIS_URL'] === undefined && d?.secrets?.['REDIS_URL'] === undefined) return 'redis-url';
   return null;

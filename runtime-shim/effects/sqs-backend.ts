@@ -13,6 +13,18 @@
 // leaves a stale message (dropped when received) or, for a first enqueue, a message that carries the
 // whole job and creates the record when received: never a queued record without a message.
 //
+// Batching: the messages sent and the new records written in one turn of the event loop go out
+// together (SendMessageBatch, 10 a call; BatchWriteItem, 25 a call), and each enqueue still resolves
+// only once SQS has its message and DynamoDB its record. BatchWriteItem cannot be conditional, so a
+// new job without an idempotency key (a fresh random id nobody else writes) is put unconditionally,
+// and the one other writer of that id, a worker creating the record from a message whose enqueue died
+// before the put, waits RECORD_GRACE_MS from the message's sending before it does (the enqueue gives
+// its put up after RECORD_WRITE_DEADLINE_MS, well before). Keyed jobs keep the conditional put.
+//
+// The record is written for every job, delayed or not, keyed or not: `get` and `cancel` right after
+// enqueue, `gati effects` counts of queued jobs and `inspect` all read it, and SQS can answer none of
+// them (its counts are approximate, per queue, not per effect). Batching makes it cheap instead.
+//
 // Leases are the message's visibility timeout (whole seconds: a lease is rounded up) plus the
 // record's `token`: heartbeats extend both, and only the holder of the token can finish the job.
 // A message seen again after its lease ran out counts as an attempt, as on the other backends.
@@ -25,6 +37,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { requireOptionalDependency } from '../dependency.js';
+import { chunks, TickBatcher, type BatchOutcome } from './tick-batcher.js';
 import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobStatus, JobView, Lease, NewJob } from './types.js';
 
 type Sqs = typeof import('@aws-sdk/client-sqs');
@@ -35,6 +48,8 @@ export interface SqsBackendOptions {
   queue: string;
   /** DynamoDB table name for the job records (created when missing). */
   table: string;
+  /** How old a message must be before it creates its own missing record (default RECORD_GRACE_MS; tests shorten it). */
+  recordGraceMs?: number;
 }
 
 /** SQS's longest per-message delay and visibility timeout, in seconds. */
@@ -43,6 +58,14 @@ const MAX_VISIBILITY_S = 43_200;
 const MAX_RETENTION_S = 1_209_600;
 /** Longest long poll SQS allows. */
 const MAX_WAIT_S = 20;
+/** SQS batch calls: 10 messages and 256 KiB of bodies; DynamoDB BatchWriteItem: 25 items. */
+const SEND_BATCH = 10;
+const SEND_BATCH_BYTES = 262_144;
+const WRITE_BATCH = 25;
+/** An enqueue gives up writing its record this long after its batch started (the message is sent). */
+const RECORD_WRITE_DEADLINE_MS = 10_000;
+/** A worker creates a job's record from its message only once the message is this old (see "Batching"). */
+const RECORD_GRACE_MS = 30_000;
 
 interface JobRecord {
   id: string;
@@ -112,7 +135,7 @@ export async function openSqsBackend(options: SqsBackendOptions): Promise<Effect
   const dynamoClient = new dynamo.DynamoDBClient({});
   const queueUrl = await ensureQueue(sqs, sqsClient, options.queue);
   await ensureTable(dynamo, dynamoClient, options.table);
-  return new SqsBackend(sqs, sqsClient, queueUrl, dynamo, dynamoClient, options.table);
+  return new SqsBackend(sqs, sqsClient, queueUrl, dynamo, dynamoClient, options.table, options.recordGraceMs ?? RECORD_GRACE_MS);
 }
 
 async function ensureQueue(sqs: Sqs, client: SQSClient, name: string): Promise<string> {
@@ -168,6 +191,10 @@ class SqsBackend implements EffectBackend {
   private closed = false;
   /** Ends long polls on close. */
   private readonly abort = new AbortController();
+  /** Messages sent in one turn of the event loop: one SendMessageBatch per 10. */
+  private readonly sender = new TickBatcher<{ body: string; delay: number }, void>((items) => this.sendBatch(items));
+  /** New records (jobs without a key) written in one turn: one BatchWriteItem per 25. */
+  private readonly writer = new TickBatcher<JobRecord, void>((records) => this.writeBatch(records));
 
   constructor(
     private readonly sqs: Sqs,
@@ -176,6 +203,7 @@ class SqsBackend implements EffectBackend {
     private readonly dynamo: Dynamo,
     private readonly db: DynamoDBClient,
     private readonly table: string,
+    private readonly recordGraceMs: number,
   ) {}
 
   // ---- records ----
@@ -250,10 +278,56 @@ class SqsBackend implements EffectBackend {
 
   // ---- messages ----
 
-  private async send(body: MessageBody, runAt: number): Promise<void> {
-    await this.sqsClient.send(
-      new this.sqs.SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(body), DelaySeconds: seconds(runAt - Date.now(), MAX_DELAY_S) }),
+  /** Resolves once SQS has the message (sent with the others of this turn). */
+  private send(body: MessageBody, runAt: number): Promise<void> {
+    return this.sender.add({ body: JSON.stringify(body), delay: seconds(runAt - Date.now(), MAX_DELAY_S) });
+  }
+
+  private async sendBatch(items: { body: string; delay: number }[]): Promise<BatchOutcome<void>[]> {
+    const groups = chunks(items, SEND_BATCH, SEND_BATCH_BYTES, (item) => Buffer.byteLength(item.body));
+    const outcomes = await Promise.all(
+      groups.map(async (group): Promise<BatchOutcome<void>[]> => {
+        try {
+          const out = await this.sqsClient.send(
+            new this.sqs.SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: group.map((item, i) => ({ Id: String(i), MessageBody: item.body, DelaySeconds: item.delay })) }),
+          );
+          const failed = new Map((out.Failed ?? []).map((f) => [f.Id, f]));
+          return group.map((_, i) => {
+            const f = failed.get(String(i));
+            return f ? { ok: false, error: new Error(`SQS did not take the message: ${f.Code ?? 'error'}: ${f.Message ?? ''}`) } : { ok: true, value: undefined };
+          });
+        } catch (error) {
+          return group.map(() => ({ ok: false, error }));
+        }
+      }),
     );
+    return outcomes.flat();
+  }
+
+  /** Puts new records, 25 a call, retrying what DynamoDB leaves unprocessed until the deadline. */
+  private async writeBatch(records: JobRecord[]): Promise<BatchOutcome<void>[]> {
+    const deadline = Date.now() + RECORD_WRITE_DEADLINE_MS;
+    const errors = new Map<string, unknown>();
+    await Promise.all(
+      chunks(records, WRITE_BATCH).map(async (group) => {
+        let left = group.map((r) => ({ PutRequest: { Item: toItem(r) } }));
+        for (let wait = 25; left.length; wait = Math.min(wait * 2, 1000)) {
+          try {
+            const out = await this.db.send(new this.dynamo.BatchWriteItemCommand({ RequestItems: { [this.table]: left } }), { abortSignal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
+            left = (out.UnprocessedItems?.[this.table] ?? []) as typeof left;
+          } catch (error) {
+            for (const r of left) errors.set(r.PutRequest.Item['id']!.S!, error);
+            return;
+          }
+          if (left.length && Date.now() + wait >= deadline) {
+            for (const r of left) errors.set(r.PutRequest.Item['id']!.S!, new Error('DynamoDB did not write the job record in time (throttled)'));
+            return;
+          }
+          if (left.length) await new Promise((r) => setTimeout(r, wait));
+        }
+      }),
+    );
+    return records.map((r) => (errors.has(r.id) ? { ok: false, error: errors.get(r.id) } : { ok: true, value: undefined }));
   }
 
   private async drop(receipt: string): Promise<void> {
@@ -288,6 +362,11 @@ class SqsBackend implements EffectBackend {
       ...(job.idempotencyKey !== undefined ? { key: job.idempotencyKey } : {}),
     };
     await this.send({ id, msg: record.msg, job: record }, record.runAt);
+    if (job.idempotencyKey === undefined) {
+      // A fresh random id: no one else writes it (see "Batching"), so it is put with the turn's others.
+      await this.writer.add(record);
+      return { id, deduped: false };
+    }
     if (await this.create(record)) return { id, deduped: false };
     // Someone wrote the record first: another enqueue with the key, or a worker that received this
     // very message before the put (then it is this enqueue's job after all).
@@ -304,6 +383,7 @@ class SqsBackend implements EffectBackend {
           new this.sqs.ReceiveMessageCommand({
             QueueUrl: this.queueUrl,
             MaxNumberOfMessages: 1,
+            MessageSystemAttributeNames: ['SentTimestamp'],
             VisibilityTimeout: seconds(options.leaseMs, MAX_VISIBILITY_S),
             WaitTimeSeconds: Math.min(MAX_WAIT_S, Math.max(0, Math.floor(remaining / 1000))),
           }),
@@ -341,10 +421,31 @@ class SqsBackend implements EffectBackend {
     // Not claimable as it stands: find out why (no record yet, stale, early, held, out of attempts).
     let record = await this.record(body.id);
     if (!record && body.job) {
-      await this.create(body.job);
-      record = await this.record(body.id);
+      // Received before its enqueue wrote the record (batched, unconditional: see "Batching"): the
+      // record normally lands within milliseconds; only once the enqueue must have given up does
+      // the message create it.
+      const sent = Number(message.Attributes?.SentTimestamp ?? 0);
+      for (let wait = 10; !record && Date.now() - sent < this.recordGraceMs && wait <= 640; wait *= 2) {
+        await new Promise((r) => setTimeout(r, wait));
+        record = await this.record(body.id);
+      }
+      if (!record && Date.now() - sent < this.recordGraceMs) {
+        await this.hide(receipt, Math.min(5_000, this.recordGraceMs - (Date.now() - sent)));
+        return null;
+      }
+      if (!record) {
+        await this.create(body.job);
+        record = await this.record(body.id);
+      }
     }
-    if (!record || record.msg !== body.msg || (record.status !== 'queued' && record.status !== 'running')) {
+    const live = record && (record.status === 'queued' || record.status === 'running');
+    if (record && live && record.msg !== body.msg && Date.now() - Number(message.Attributes?.SentTimestamp ?? 0) < this.recordGraceMs) {
+      // A fresh message the record does not name yet: a retry's, sent just before the record names
+      // it (fail, retry: message first). Dropping it would strand the job; it is stale only once old.
+      await this.hide(receipt, 1000);
+      return null;
+    }
+    if (!record || !live || record.msg !== body.msg) {
       await this.drop(receipt);
       return null;
     }

@@ -1,5 +1,5 @@
 // Offline validation of emitted Kubernetes objects with kubernetes-models (k8s 1.27 schemas) and its
-// cert-manager and GKE packages: apiVersion/kind → the model class, whose validate() runs ajv.
+// cert-manager and GKE (with Config Connector) packages: apiVersion/kind → the model class, whose validate() runs ajv.
 import { createRequire } from 'node:module';
 import { parseAllDocuments } from 'yaml';
 
@@ -26,7 +26,9 @@ export function parseK8sYaml(text: string): K8sObject[] {
 /** Throws with the object's kind/name and the schema error when an object is invalid or has no model. */
 export function validateK8s(object: K8sObject): void {
   const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
-  const modulePath = group === '' ? `kubernetes-models/${version}` : PACKAGES[group!] ? `${PACKAGES[group!]}/${version}` : `kubernetes-models/${group}/${version}`;
+  // Config Connector (GKE's cloud resources as Kubernetes objects) is in the GKE package too.
+  const pkg = PACKAGES[group!] ?? (group!.endsWith('.cnrm.cloud.google.com') ? `@kubernetes-models/gke/${group}` : undefined);
+  const modulePath = group === '' ? `kubernetes-models/${version}` : pkg ? `${pkg}/${version}` : `kubernetes-models/${group}/${version}`;
   let models: Record<string, new (data: unknown) => { validate(): void }>;
   try {
     models = require(modulePath);
