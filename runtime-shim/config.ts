@@ -52,14 +52,14 @@ export interface DeprecatedVersion {
 }
 
 export interface EffectsConfig {
-  backend?: 'sqlite' | 'redis' | 'sqs';
+  backend?: 'sqlite' | 'redis' | 'sqs' | 'pubsub' | 'azure-queue';
   /** SQLite file (default .gati/data/effects.db) */
   path?: string;
   /** Redis URL for the redis backend. */
   url?: string;
-  /** SQS queue name for the sqs backend (default gati-effects). */
+  /** The queue: SQS queue (sqs), topic and its subscription (pubsub), storage queue (azure-queue); default gati-effects. */
   queue?: string;
-  /** DynamoDB table of job records for the sqs backend (default gati-effects). */
+  /** Where the job records live: DynamoDB table (sqs, default gati-effects), Firestore collection (pubsub, default gati-effects), Azure table (azure-queue, default gatieffects). */
   table?: string;
   /** Jobs run at once per process (default 4). */
   concurrency?: number;
