@@ -28,6 +28,8 @@ export async function pubsubEmulators(): Promise<void> {
     GOOGLE_CLOUD_PROJECT: 'gati-test',
     PUBSUB_EMULATOR_HOST: `127.0.0.1:${pubsubPort}`,
     FIRESTORE_EMULATOR_HOST: `127.0.0.1:${firestorePort}`,
+    // No GCE metadata server here: without this, google-auth-library probes for one and warns on every client.
+    METADATA_SERVER_DETECTION: 'none',
   });
 }
 
