@@ -18,7 +18,7 @@
 // a record is a compare-and-set on the store's version (an ETag, an update time), retried while the
 // fields it depends on still hold: what DynamoDB's conditional update does in one call.
 import { createHash, randomUUID } from 'node:crypto';
-import type { JobQueue, JobRecord, JobRecords, MessageBody, Received } from './record-queue.js';
+import type { JobQueue, JobRecord, JobRecords, MessageBody, Received, Versioned } from './record-queue.js';
 import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobView, Lease, NewJob } from './types.js';
 
 /** Claim polls (neither service long-polls a single pull here): quick at first, then at most this often. */
@@ -69,9 +69,10 @@ export class RecordQueueBackend implements EffectBackend {
   }
 
   /** Sets (or, for undefined, removes) fields while every `when` field has its value; the new record, or null when not. */
-  private async update(id: string, set: Partial<JobRecord>, when: Partial<JobRecord>): Promise<JobRecord | null> {
+  private async update(id: string, set: Partial<JobRecord>, when: Partial<JobRecord>, known?: Versioned): Promise<JobRecord | null> {
     for (let i = 0; i < CAS_ATTEMPTS; i++) {
-      const current = await this.records.read(id);
+      // The caller's fresh read saves one round trip on the first try.
+      const current = i === 0 && known ? known : await this.records.read(id);
       if (!current) return null;
       const r = current.record as unknown as Record<string, unknown>;
       if (Object.entries(when).some(([k, v]) => r[k] !== v)) return null;
@@ -155,12 +156,13 @@ export class RecordQueueBackend implements EffectBackend {
       await this.drop(message); // not one of Gati's messages
       return null;
     }
-    let record = await this.record(body.id);
-    if (!record && body.job) {
+    let read = await this.records.read(body.id);
+    if (!read && body.job) {
       await this.records.create(body.job);
-      record = await this.record(body.id);
+      read = await this.records.read(body.id);
     }
-    if (!record || record.msg !== body.msg || (record.status !== 'queued' && record.status !== 'running')) {
+    const record = read?.record;
+    if (!read || !record || record.msg !== body.msg || (record.status !== 'queued' && record.status !== 'running')) {
       await this.drop(message);
       return null;
     }
@@ -185,7 +187,7 @@ export class RecordQueueBackend implements EffectBackend {
       return null;
     }
     const token = `${options.workerId}:${randomUUID()}`;
-    const leased = await this.update(record.id, { status: 'running', attempt: record.attempt + 1, token, leaseUntil: now + options.leaseMs }, when);
+    const leased = await this.update(record.id, { status: 'running', attempt: record.attempt + 1, token, leaseUntil: now + options.leaseMs }, when, read);
     if (!leased) return null;
     this.held.set(token, { id: record.id, message });
     return { job: view(leased), token };
