@@ -2,28 +2,12 @@
 // throughput, and enqueue→complete throughput (no-op effect, 8 jobs at once). The emulators are
 // fauxqs (SQS) and dynalite (DynamoDB) in a child process (test/helpers/aws-emulators-server.ts):
 // their figures say little about the real services, whose round trips cost milliseconds.
-// Run after `npm run build`:  node bench/effects-sqs.mjs [--n 2000] [--rounds 3]
-import { cpus } from 'node:os';
-import { parseArgs } from 'node:util';
+// Run after `npm run build`:  node bench/effects-sqs.mjs [--n 500] [--rounds 3]
 import { randomUUID } from 'node:crypto';
 import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBClient, PutItemCommand, GetItemCommand, UpdateItemCommand, CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { createEffectsRuntime } from '../lib/runtime-shim/effects/index.js';
 import { awsEmulators, stopAwsEmulators } from '../lib/test/helpers/aws-emulators.js';
-
-const { values } = parseArgs({ options: { n: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' } } });
-const N = Number(values.n);
-const ROUNDS = Number(values.rounds);
-const WINDOW = 32;
-const CONCURRENCY = 8;
-const log = { debug() {}, info() {}, warn() {}, error() {}, child() { return log; } };
-
-async function pump(n, window, make) {
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(Array.from({ length: window }, async () => { while (next < n) await make(next++); }));
-  return n / ((performance.now() - started) / 1000);
-}
+import { CONCURRENCY, N, WINDOW, body, gatiSystem, pump, report } from './effects-cloud.mjs';
 
 await awsEmulators();
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
@@ -37,7 +21,6 @@ async function rawTable() {
   await db.send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] }));
   return name;
 }
-const body = (i) => JSON.stringify({ name: 'noop', payload: { i } });
 
 /** Raw SQS: SendMessage; consumers ReceiveMessage (one at a time, as Gati claims) + DeleteMessage. */
 const rawSqs = {
@@ -94,51 +77,8 @@ const rawSqsDynamo = {
   },
 };
 
-/** Gati's sqs backend through the effects runtime (validation off: no validator given). */
-async function gatiRuntime(onRun) {
-  const name = `gati-${randomUUID().slice(0, 8)}`;
-  return createEffectsRuntime({ definitions: [{ name: 'noop', retry: { attempts: 3, backoff: 'exponential', delayMs: 1000 }, run: () => onRun() }], config: { backend: 'sqs', queue: name, table: name }, root: process.cwd(), log });
-}
-const gati = {
-  async enqueue() {
-    const rt = await gatiRuntime(() => {});
-    try { return await pump(N, WINDOW, (i) => rt.effects.enqueue('noop', { i })); } finally { await rt.stop(1000); }
-  },
-  async roundTrip() {
-    let done = 0;
-    let finished;
-    const all = new Promise((r) => (finished = r));
-    const rt = await gatiRuntime(() => { if (++done === N) finished(); });
-    const started = performance.now();
-    await pump(N, WINDOW, (i) => rt.effects.enqueue('noop', { i }));
-    rt.startWorkers({}, { concurrency: CONCURRENCY, leaseMs: 30_000 });
-    await all;
-    const rate = N / ((performance.now() - started) / 1000);
-    await rt.stop(1000);
-    return rate;
-  },
-};
-
-const systems = { 'raw SQS': rawSqs, 'raw SQS + DynamoDB (same writes)': rawSqsDynamo, 'gati sqs': gati };
-const results = {};
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, s] of Object.entries(systems)) {
-    for (const metric of ['enqueue', 'roundTrip']) {
-      const rate = await s[metric]();
-      ((results[name] ??= {})[metric] ??= []).push(rate);
-    }
-  }
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, n=${N}, ${ROUNDS} rounds (median), window ${WINDOW}, ${CONCURRENCY} jobs at once`);
-for (const metric of ['enqueue', 'roundTrip']) {
-  console.log(`\n${metric === 'enqueue' ? 'enqueue' : 'enqueue→complete'} (jobs/s)`);
-  const base = median(results['raw SQS'][metric]);
-  for (const name of Object.keys(systems)) {
-    const m = median(results[name][metric]);
-    console.log(`  ${name.padEnd(34)} ${m.toFixed(0).padStart(7)}   time × ${(base / m).toFixed(2)} of raw SQS`);
-  }
-}
+const systems = { 'raw SQS': rawSqs, 'raw SQS + DynamoDB (same writes)': rawSqsDynamo, 'gati sqs': gatiSystem((name) => ({ backend: 'sqs', queue: name, table: name })) };
+await report(systems, 'raw SQS');
 sqs.destroy();
 db.destroy();
 await stopAwsEmulators();
