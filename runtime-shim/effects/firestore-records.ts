@@ -3,10 +3,10 @@
 // last-update-time precondition (the compare-and-set). Pub/Sub keeps no state of its own to list or
 // count, and Firestore is GCP's serverless store with the conditional writes this needs, as
 // DynamoDB is for SQS. Project and emulator come from GOOGLE_CLOUD_PROJECT and FIRESTORE_EMULATOR_HOST.
+import type { DocumentData, Timestamp } from '@google-cloud/firestore';
 import type { JobRecord, JobRecords } from './record-queue.js';
 
 type FirestoreModule = typeof import('@google-cloud/firestore');
-type DocumentData = import('@google-cloud/firestore').DocumentData;
 
 /** Fields a record may lack: written as null, so that a replace removes them. */
 const OPTIONAL: (keyof JobRecord)[] = ['lastError', 'key', 'token', 'leaseUntil'];
@@ -48,7 +48,7 @@ export function openFirestoreRecords(firestoreModule: FirestoreModule, collectio
     },
     async replace(record, version) {
       try {
-        await jobs.doc(record.id).update(toDoc(record), { lastUpdateTime: version as import('@google-cloud/firestore').Timestamp });
+        await jobs.doc(record.id).update(toDoc(record), { lastUpdateTime: version as Timestamp });
         return true;
       } catch (error) {
         if (code(error) === FAILED_PRECONDITION || code(error) === NOT_FOUND) return false;

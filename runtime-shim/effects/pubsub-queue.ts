@@ -7,10 +7,10 @@
 // later is pulled at once and hidden with the ack deadline (10 minutes at most, then again) until its
 // run time; ack deadlines are whole seconds; a subscription keeps an unacknowledged message 7 days at
 // most, so a job due later than that gets a fresh message after 6 days.
+import type { Topic } from '@google-cloud/pubsub';
 import type { JobQueue, Received } from './record-queue.js';
 
 type PubsubModule = typeof import('@google-cloud/pubsub');
-type Topic = import('@google-cloud/pubsub').Topic;
 type SubscriberClient = InstanceType<PubsubModule['v1']['SubscriberClient']>;
 
 /** The subscription's ack deadline: a pull hides a message this long before the lease is set. */
