@@ -46,7 +46,8 @@ export async function openPubsubQueue(pubsubModule: PubsubModule, name: string):
   // A synchronous pull of one message (the streaming pull of `subscription.on('message')` leases
   // messages the worker pool has not asked for). The client takes the PubSub object's settings (the emulator's among them).
   const subscriber: SubscriberClient = new pubsubModule.v1.SubscriberClient(pubsub.options as ConstructorParameters<PubsubModule['v1']['SubscriberClient']>[0]);
-  const subscription = topic.subscription(name).name;
+  // The project is known once the client made a request (ensureTopic did).
+  const subscription = `projects/${pubsub.projectId}/subscriptions/${name}`;
 
   const queue: JobQueue = {
     maxHideMs: MAX_DEADLINE_S * 1000,
