@@ -46,15 +46,22 @@ export async function startEmulator(command: string, args: string[], ready: RegE
   return { child, output };
 }
 
-export async function stopEmulator(emulator: EmulatorProcess | undefined): Promise<void> {
+/** SIGTERM, then SIGKILL after `graceMs` (azurite waits for idle keep-alive connections to close; its data is in memory anyway). */
+export async function stopEmulator(emulator: EmulatorProcess | undefined, graceMs = 2000): Promise<void> {
   const child = emulator?.child;
   if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const pid = child.pid;
   const exited = new Promise((r) => child.once('exit', r));
   child.ref(); // wait for it to end
-  try {
-    process.kill(-child.pid, 'SIGTERM'); // the group this child leads: gcloud and the JVM it started
-  } catch {
-    child.kill('SIGTERM');
-  }
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name); // the group this child leads: gcloud and the JVM it started
+    } catch {
+      child.kill(name);
+    }
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), graceMs);
   await exited;
+  clearTimeout(timer);
 }
