@@ -62,7 +62,7 @@ export interface EffectsConfig {
    * or the storage queue (azure-queue). The deploy output creates it, with its dead-letter queue.
    */
   queue?: string;
-  /** The table of job records: DynamoDB (sqs, default gati-effects) or Azure Table Storage (azure-queue, default gatieffects). */
+  /** Where the job records live: DynamoDB table (sqs, default gati-effects), Firestore collection (pubsub, default gati-effects), Azure table (azure-queue, default gatieffects). */
   table?: string;
   /** Jobs run at once per process (default 4). */
   concurrency?: number;

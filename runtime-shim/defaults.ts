@@ -39,6 +39,8 @@ export const CONFIG_DEFAULTS = {
     redisPrefix: 'gati',
     queue: 'gati-effects',
     table: 'gati-effects',
+    /** The azure-queue backend's table: Azure table names are letters and digits only. */
+    azureTable: 'gatieffects',
     concurrency: 4,
   },
   modules: {

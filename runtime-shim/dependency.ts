@@ -56,6 +56,14 @@ export const OPTIONAL_RUNTIME_DEPENDENCIES = {
   '@aws-sdk/client-sqs': { for: "effects.backend 'sqs'" },
   /** effects.backend 'sqs': the job records (status, attempts, idempotency keys, dead jobs). */
   '@aws-sdk/client-dynamodb': { for: "effects.backend 'sqs'" },
+  /** effects.backend 'pubsub': the queue. */
+  '@google-cloud/pubsub': { for: "effects.backend 'pubsub'" },
+  /** effects.backend 'pubsub': the job records. */
+  '@google-cloud/firestore': { for: "effects.backend 'pubsub'" },
+  /** effects.backend 'azure-queue': the queue. */
+  '@azure/storage-queue': { for: "effects.backend 'azure-queue'" },
+  /** effects.backend 'azure-queue': the job records. */
+  '@azure/data-tables': { for: "effects.backend 'azure-queue'" },
 } as const;
 
 export type OptionalRuntimeDependency = keyof typeof OPTIONAL_RUNTIME_DEPENDENCIES;

@@ -60,6 +60,7 @@ const plain = (text: string) => text.replace(/[`'"]/g, '');
 const DOCUMENTED_WITH: Record<string, string> = {
   'server.devHost': 'server.host',
   'effects.redisPrefix': 'effects.url',
+  'effects.azureTable': 'effects.table',
 };
 
 /** The doc's name of a config key: deploy and modules keys sit under `<env>` and `<name>`. */

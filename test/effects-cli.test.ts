@@ -10,6 +10,8 @@ import type { EffectsConfig } from '../runtime-shim/config.js';
 import { redisStore, sqliteStore, type Store } from './helpers/effects.js';
 import { REPO } from './helpers/paths.js';
 import { awsEmulators, sqsStore, stopAwsEmulators } from './helpers/aws-emulators.js';
+import { pubsubEmulators, pubsubStore, stopPubsubEmulators } from './helpers/pubsub-emulator.js';
+import { azurite, azureStore, stopAzurite } from './helpers/azurite.js';
 
 const gati = (args: string[]) => spawnSync(process.execPath, [join(REPO, 'bin/gati.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
@@ -30,11 +32,16 @@ async function seed(store: Store): Promise<string> {
   }
 }
 
-test.after(stopAwsEmulators);
+test.after(async () => {
+  await Promise.all([stopAwsEmulators(), stopPubsubEmulators(), stopAzurite()]);
+});
 
-for (const [kind, makeStore] of [['sqlite', sqliteStore], ['redis', redisStore], ['sqs', sqsStore]] as const) {
+for (const [kind, makeStore] of [['sqlite', sqliteStore], ['redis', redisStore], ['sqs', sqsStore], ['pubsub', pubsubStore], ['azure-queue', azureStore]] as const) {
   test(`gati effects on ${kind}: counts, dead jobs with their last error, retry`, async () => {
-    if (kind === 'sqs') await awsEmulators(); // the CLI process reaches them through the AWS_* variables it inherits
+    // The CLI process reaches the emulators through the variables it inherits.
+    if (kind === 'sqs') await awsEmulators();
+    if (kind === 'pubsub') await pubsubEmulators();
+    if (kind === 'azure-queue') await azurite();
     const store = makeStore();
     try {
       if (kind === 'sqlite') {

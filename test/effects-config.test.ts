@@ -26,6 +26,7 @@ function run(args: string[], cwd: string, env: Record<string, string> = {}) {
   const base: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', PORT: '0' };
   delete base.REDIS_URL;
   delete base.GATI_ENV;
+  delete base.AZURE_STORAGE_CONNECTION_STRING;
   return spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...base, ...env }, timeout: 30_000 });
 }
 
@@ -82,6 +83,19 @@ test('in a deploy environment (GATI_ENV) the key named is deploy.<env>.effects',
     const r = run([GATI_BIN, 'start', dir], dir, { GATI_ENV: 'prod' });
     assert.is(r.status, 1, r.stderr);
     assert.match(r.stderr, "error GATI4020: 'deploy.prod.effects.backend' is 'redis', but there is no Redis URL: 'deploy.prod.effects.url' is not set and neither is REDIS_URL");
+  } finally {
+    cpSync(join(CASE, 'gati.config.json'), join(dir, 'gati.config.json'));
+  }
+});
+
+test('azure-queue without AZURE_STORAGE_CONNECTION_STRING: GATI4020 before any client loads, exit 1', () => {
+  writeFileSync(join(dir, 'gati.config.json'), JSON.stringify({ effects: { backend: 'azure-queue' } }));
+  try {
+    const r = run([GATI_BIN, 'effects', dir], dir);
+    assert.is(r.status, 1, r.stderr + r.stdout);
+    assert.match(r.stderr, "error GATI4020: 'effects.backend' is 'azure-queue', but AZURE_STORAGE_CONNECTION_STRING is not set");
+    assert.match(r.stderr, 'hint: Give the process the storage account');
+    assert.not.match(r.stderr, /GATI9001/);
   } finally {
     cpSync(join(CASE, 'gati.config.json'), join(dir, 'gati.config.json'));
   }

@@ -1,9 +1,12 @@
-// One contract, three backends: the same suite runs against SQLite, Redis (BullMQ) and SQS (+ DynamoDB, on emulators).
+// One contract, five backends: the same suite runs against SQLite, Redis (BullMQ), SQS (+ DynamoDB),
+// Pub/Sub (+ Firestore) and Azure Queue Storage (+ Table Storage), the cloud ones on their emulators.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openBackend, type EffectBackend } from '../runtime-shim/effects/index.js';
 import { redisStore, sqliteStore, sleep, waitFor, type Store } from './helpers/effects.js';
 import { awsEmulators, sqsStore, stopAwsEmulators } from './helpers/aws-emulators.js';
+import { pubsubEmulators, pubsubStore, stopPubsubEmulators } from './helpers/pubsub-emulator.js';
+import { azurite, azureStore, stopAzurite } from './helpers/azurite.js';
 
 const LEASE = 600;
 
@@ -310,3 +313,5 @@ function contract(kind: string, makeStore: () => Store, emulators?: { start(): P
 contract('sqlite', sqliteStore).run();
 contract('redis', redisStore).run();
 contract('sqs', sqsStore, { start: awsEmulators, stop: stopAwsEmulators }).run();
+contract('pubsub', pubsubStore, { start: pubsubEmulators, stop: stopPubsubEmulators }).run();
+contract('azure-queue', azureStore, { start: azurite, stop: stopAzurite }).run();

@@ -1,6 +1,7 @@
 // Crashes with real processes: a worker SIGKILLed mid-job (the job runs again once the lease ends,
 // nothing is lost), a process killed right after enqueue resolved (the job is still there), and a
-// SIGTERM that lets the running job finish. On SQLite, on Redis and on SQS (emulated in this process).
+// SIGTERM that lets the running job finish. On SQLite, Redis, SQS, Pub/Sub and Azure Queue (the cloud ones on
+// emulators this process starts; the worker processes reach them through the variables they inherit).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -10,6 +11,8 @@ import { createEffectsRuntime, openBackend } from '../runtime-shim/effects/index
 import { collectingLogger, redisStore, sqliteStore, waitFor, type Store } from './helpers/effects.js';
 import { REPO } from './helpers/paths.js';
 import { awsEmulators, sqsStore, stopAwsEmulators } from './helpers/aws-emulators.js';
+import { pubsubEmulators, pubsubStore, stopPubsubEmulators } from './helpers/pubsub-emulator.js';
+import { azurite, azureStore, stopAzurite } from './helpers/azurite.js';
 
 const CHILD = join(REPO, 'lib/test/helpers/effects-child.js');
 const LEASE = 800;
@@ -113,3 +116,5 @@ function crash(kind: string, makeStore: () => Store, emulators?: { start(): Prom
 crash('sqlite', sqliteStore).run();
 crash('redis', redisStore).run();
 crash('sqs', sqsStore, { start: awsEmulators, stop: stopAwsEmulators }).run();
+crash('pubsub', pubsubStore, { start: pubsubEmulators, stop: stopPubsubEmulators }).run();
+crash('azure-queue', azureStore, { start: azurite, stop: stopAzurite }).run();

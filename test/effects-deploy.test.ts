@@ -91,20 +91,31 @@ test('SQLite stays fine where nothing is deployed: no deploy section, the dev lo
   assert.equal(lines(await build({ deploy: { prod } }, { withoutEffects: true })), []);
 });
 
-test('SQS, Pub/Sub and Azure Queue: build clean with no URL (the pods reach the cloud through their identity), api and worker pods emitted', async () => {
-  const r = await build({ effects: { backend: 'sqs', queue: 'payments-effects', table: 'payments-jobs' }, deploy: { prod } });
-  assert.equal(lines(r), []);
-  const chart = r.artifacts.find((a) => a.path === 'infra/prod/k8s/default.k8s.yaml');
-  assert.ok(chart, 'the region chart');
-  const deployments = parseK8sYaml(String(chart!.contents)).filter((o) => o.kind === 'Deployment');
-  assert.equal(deployments.map((d) => d.metadata.name).sort(), ['payments-api', 'payments-worker']);
-  for (const backend of ['pubsub', 'azure-queue']) {
-    const other = await build({ effects: { backend }, deploy: { prod } });
-    assert.equal(lines(other), [], backend);
-    assert.ok(other.artifacts.some((a) => a.path === 'infra/prod/k8s/default.k8s.yaml'), backend);
-  }
-  const unknown = lines(await build({ effects: { backend: 'kafka' }, deploy: { prod } }));
-  assert.match(unknown[0] ?? '', `config key 'effects.backend' must be one of "sqlite", "redis", "sqs", "pubsub", "azure-queue", got "kafka"`);
+for (const [backend, extra] of [['sqs', { queue: 'payments-effects', table: 'payments-jobs' }], ['pubsub', { queue: 'payments-effects', table: 'payments-jobs' }], ['azure-queue', { queue: 'payments-effects', table: 'paymentsjobs' }]] as const) {
+  test(`${backend}: builds clean with no URL (the pods reach the cloud through its own credentials), api and worker pods emitted`, async () => {
+    const r = await build({ effects: { backend, ...extra }, deploy: { prod } });
+    assert.equal(lines(r), []);
+    const chart = r.artifacts.find((a) => a.path === 'infra/prod/k8s/default.k8s.yaml');
+    assert.ok(chart, 'the region chart');
+    const deployments = parseK8sYaml(String(chart!.contents)).filter((o) => o.kind === 'Deployment');
+    assert.equal(deployments.map((d) => d.metadata.name).sort(), ['payments-api', 'payments-worker']);
+  });
+}
+
+test('an unknown effects backend is refused, naming the five', async () => {
+  const refused = lines(await build({ effects: { backend: 'kafka' }, deploy: { prod } }));
+  assert.is(refused.length, 1, refused.join('\n'));
+  assert.match(refused[0]!, `config key 'effects.backend' must be one of "sqlite", "redis", "sqs", "pubsub", "azure-queue", got "kafka"`);
+});
+
+test('names a cloud refuses are GATI4002 at build: an Azure table with a hyphen, an uppercase queue, a Pub/Sub topic starting with a digit', async () => {
+  assert.equal(lines(await build({ effects: { backend: 'azure-queue', queue: 'Payments', table: 'payments-jobs' }, deploy: { prod } })).map((l) => l.replace(/^.*error /, '')), [
+    `GATI4002: config key 'effects.queue' must be an Azure queue name: lowercase letters, digits and single hyphens inside, 3 to 58 characters, got "Payments"`,
+    `GATI4002: config key 'effects.table' must be an Azure table name: letters and digits, a letter first, 3 to 63 characters, got "payments-jobs"`,
+  ]);
+  assert.equal(lines(await build({ effects: { backend: 'pubsub', queue: '1payments' }, deploy: { prod } })).map((l) => l.replace(/^.*error /, '')), [
+    `GATI4002: config key 'effects.queue' must be a Pub/Sub topic name: a letter first, 3 characters at least, got "1payments"`,
+  ]);
 });
 
 test.run();

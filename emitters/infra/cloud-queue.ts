@@ -11,7 +11,7 @@ import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 const DEFAULT_QUEUE = CONFIG_DEFAULTS.effects.queue;
 const DEFAULT_DYNAMO_TABLE = CONFIG_DEFAULTS.effects.table;
 /** Azure table names are letters and digits only. */
-export const DEFAULT_AZURE_TABLE = 'gatieffects';
+const DEFAULT_AZURE_TABLE = CONFIG_DEFAULTS.effects.azureTable;
 
 /**
  * Deliveries before the service moves a message to the dead-letter queue. Dead jobs are not these:

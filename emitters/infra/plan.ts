@@ -163,8 +163,8 @@ export function deployedEffectsProblem(model: AppModel, config: GatiConfig, env:
   // The environment's own backend (`deploy.<env>.effects`) when it has one: a local SQLite is fine.
   const effects = effectsConfigFor(config, env).config;
   if ((effects?.backend ?? CONFIG_DEFAULTS.effects.backend) === 'sqlite') return 'sqlite';
-  // The cloud queues are found through the cloud's own variables and the pods' identity, not a URL.
-  if (effects?.backend === 'sqs' || effects?.backend === 'pubsub' || effects?.backend === 'azure-queue') return null;
+  // The cloud queues (sqs, pubsub, azure-queue) find their service through the cloud's own variables and credentials, not a URL.
+  if (effects?.backend !== 'redis') return null;
   const d = config.deploy?.[env];
   if (effects?.url === undefined && d?.env?.['REDIS_URL'] === undefined && d?.secrets?.['REDIS_URL'] === undefined) return 'redis-url';
   return null;

@@ -63,3 +63,17 @@ export function isEffectsConfigError(error: unknown): error is EffectsConfigErro
 export function formatConfigError(error: EffectsConfigError): string {
   return `error ${error.code}: ${error.message}\n\n  hint: ${error.hint}`;
 }
+
+/** The storage account of the azure-queue backend; throws EffectsConfigError (GATI4020) when the environment has none. */
+export function azureConnectionString(key = 'effects', env: NodeJS.ProcessEnv = process.env): string {
+  const value = env['AZURE_STORAGE_CONNECTION_STRING'];
+  if (!value) {
+    throw new EffectsConfigError(
+      'GATI4020',
+      `${key}.backend`,
+      `'${key}.backend' is 'azure-queue', but AZURE_STORAGE_CONNECTION_STRING is not set`,
+      'Give the process the storage account\'s connection string in AZURE_STORAGE_CONNECTION_STRING (from a Secret in a cluster), or choose another backend.',
+    );
+  }
+  return value;
+}

@@ -1,8 +1,8 @@
 // Picks and opens the configured backend. Each backend module (and its library) is imported only
-// here, on first use, so an app without effects never loads better-sqlite3, BullMQ or ioredis.
+// here, on first use, so an app without effects never loads better-sqlite3, BullMQ or ioredis, nor a cloud client.
 import type { EffectsConfig } from '../config.js';
 import type { EffectBackend } from './types.js';
-import { backendTarget } from './effects-config.js';
+import { azureConnectionString, backendTarget } from './effects-config.js';
 import { CONFIG_DEFAULTS } from '../defaults.js';
 
 export { sqlitePath } from './effects-config.js';
@@ -17,6 +17,15 @@ export async function openBackend(config: EffectsConfig | undefined, root: strin
   if (config?.backend === 'sqs') {
     const { openSqsBackend } = await import('./sqs-backend.js');
     return openSqsBackend({ queue: config.queue ?? CONFIG_DEFAULTS.effects.queue, table: config.table ?? CONFIG_DEFAULTS.effects.table });
+  }
+  if (config?.backend === 'pubsub') {
+    const { openPubsubBackend } = await import('./pubsub-backend.js');
+    return openPubsubBackend({ topic: config.queue ?? CONFIG_DEFAULTS.effects.queue, collection: config.table ?? CONFIG_DEFAULTS.effects.table });
+  }
+  if (config?.backend === 'azure-queue') {
+    const connectionString = azureConnectionString(key);
+    const { openAzureQueueBackend } = await import('./azure-queue-backend.js');
+    return openAzureQueueBackend({ connectionString, queue: config.queue ?? CONFIG_DEFAULTS.effects.queue, table: config.table ?? CONFIG_DEFAULTS.effects.azureTable });
   }
   const { openSqliteBackend } = await import('./sqlite-backend.js');
   return openSqliteBackend({ path: target.path });

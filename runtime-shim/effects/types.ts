@@ -1,4 +1,4 @@
-// The one interface every effects backend implements (SQLite, Redis/BullMQ), and the job as the
+// The one interface every effects backend implements (SQLite, Redis/BullMQ, SQS, Pub/Sub, Azure Queue), and the job as the
 // runtime, the CLI and a control panel see it. test/effects-contract.test.ts runs one suite against each.
 import type { BackendAvailability } from './availability.js';
 
@@ -65,7 +65,7 @@ export interface JobPage {
 export type JobCounts = Record<string, Partial<Record<JobStatus, number>>>;
 
 export interface EffectBackend {
-  readonly kind: 'sqlite' | 'redis' | 'sqs';
+  readonly kind: 'sqlite' | 'redis' | 'sqs' | 'pubsub' | 'azure-queue';
   /** A backend behind a network connection reports whether it is reachable (absent: always, as SQLite's file). */
   readonly availability?: BackendAvailability;
   /** Resolves once the job is durably stored. */

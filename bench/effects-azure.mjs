@@ -1,0 +1,76 @@
+// The azure-queue effects backend against the raw Azure clients, on the same azurite in the same run:
+// enqueue throughput, and enqueue→complete throughput (no-op effect, 8 jobs at once). azurite (in
+// memory, one Node process) shares the machine's cores with the benchmark: its figures say little
+// about the real service.
+// Run after `npm run build`:  node bench/effects-azure.mjs [--n 500] [--rounds 3]
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { azurite, stopAzurite } from '../lib/test/helpers/azurite.js';
+import { N, WINDOW, body, gatiSystem, pump, report, roundTrip } from './effects-cloud.mjs';
+
+const require = createRequire(import.meta.url);
+const { QueueServiceClient } = require('@azure/storage-queue');
+const { TableClient } = require('@azure/data-tables');
+
+await azurite();
+const connection = process.env.AZURE_STORAGE_CONNECTION_STRING;
+const queues = QueueServiceClient.fromConnectionString(connection);
+const fresh = () => randomUUID().replace(/-/g, '').slice(0, 12);
+async function rawQueue() {
+  const queue = queues.getQueueClient(`raw-${fresh()}`);
+  await queue.create();
+  return queue;
+}
+async function rawTable() {
+  const table = TableClient.fromConnectionString(connection, `raw${fresh()}`, { allowInsecureConnection: true });
+  await table.createTable();
+  return table;
+}
+/** One message received (as Gati claims), or null. */
+const receiveOne = async (queue) => (await queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: 30 })).receivedMessageItems[0] ?? null;
+
+/** Raw Azure Queue: sendMessage; consumers receive one message + deleteMessage. */
+const rawAzure = {
+  async enqueue() { const queue = await rawQueue(); return pump(N, WINDOW, (i) => queue.sendMessage(body(i))); },
+  async roundTrip() {
+    const queue = await rawQueue();
+    return roundTrip((i) => queue.sendMessage(body(i)), async () => {
+      const m = await receiveOne(queue);
+      if (!m) return false;
+      await queue.deleteMessage(m.messageId, m.popReceipt);
+      return true;
+    });
+  },
+};
+
+/** Raw Azure Queue + Table doing the writes a queue + job-record design needs (create; get, two updates per job). */
+const rawAzureTable = {
+  async enqueue() {
+    const [queue, table] = [await rawQueue(), await rawTable()];
+    return pump(N, WINDOW, async (i) => {
+      await queue.sendMessage(String(i));
+      await table.createEntity({ partitionKey: String(i), rowKey: 'job', s: 'queued' });
+    });
+  },
+  async roundTrip() {
+    const [queue, table] = [await rawQueue(), await rawTable()];
+    return roundTrip(
+      async (i) => {
+        await queue.sendMessage(String(i));
+        await table.createEntity({ partitionKey: String(i), rowKey: 'job', s: 'queued' });
+      },
+      async () => {
+        const m = await receiveOne(queue);
+        if (!m) return false;
+        const e = await table.getEntity(m.messageText, 'job');
+        await table.updateEntity({ partitionKey: e.partitionKey, rowKey: 'job', s: 'running' }, 'Replace', { etag: e.etag });
+        await table.updateEntity({ partitionKey: e.partitionKey, rowKey: 'job', s: 'completed' }, 'Replace');
+        await queue.deleteMessage(m.messageId, m.popReceipt);
+        return true;
+      },
+    );
+  },
+};
+
+await report({ 'raw Azure Queue': rawAzure, 'raw Azure Queue + Table (same writes)': rawAzureTable, 'gati azure-queue': gatiSystem((name) => ({ backend: 'azure-queue', queue: name, table: name.replace(/-/g, '') })) }, 'raw Azure Queue');
+await stopAzurite();

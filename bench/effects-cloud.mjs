@@ -1,0 +1,78 @@
+// What bench/effects-pubsub.mjs and bench/effects-azure.mjs share: a Gati effects runtime on the
+// backend under test, the pump that keeps `window` operations in flight, and the report (medians of
+// the rounds, time relative to the raw client). Each system has enqueue() and roundTrip() returning jobs/s.
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { createEffectsRuntime } from '../lib/runtime-shim/effects/index.js';
+
+const { values } = parseArgs({ options: { n: { type: 'string', default: '500' }, rounds: { type: 'string', default: '3' } } });
+export const N = Number(values.n);
+export const ROUNDS = Number(values.rounds);
+export const WINDOW = 32;
+export const CONCURRENCY = 8;
+const log = { debug() {}, info() {}, warn() {}, error() {}, child() { return log; } };
+
+export async function pump(n, window, make) {
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: window }, async () => { while (next < n) await make(next++); }));
+  return n / ((performance.now() - started) / 1000);
+}
+
+/** N jobs enqueued, then `consume` run by CONCURRENCY consumers until all N are done: jobs/s over both. */
+export async function roundTrip(enqueue, consumeOne) {
+  const started = performance.now();
+  await pump(N, WINDOW, enqueue);
+  let done = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (done < N) if (await consumeOne()) done++;
+  }));
+  return N / ((performance.now() - started) / 1000);
+}
+
+export const body = (i) => JSON.stringify({ name: 'noop', payload: { i } });
+
+/** Gati's backend through the effects runtime (no-op effect, validation off); `config(name)` is its effects config. */
+export function gatiSystem(config) {
+  const runtime = (onRun) => createEffectsRuntime({ definitions: [{ name: 'noop', retry: { attempts: 3, backoff: 'exponential', delayMs: 1000 }, run: () => onRun() }], config: config(`gati-${randomUUID().slice(0, 8)}`), root: process.cwd(), log });
+  return {
+    async enqueue() {
+      const rt = await runtime(() => {});
+      try { return await pump(N, WINDOW, (i) => rt.effects.enqueue('noop', { i })); } finally { await rt.stop(1000); }
+    },
+    async roundTrip() {
+      let done = 0;
+      let finished;
+      const all = new Promise((r) => (finished = r));
+      const rt = await runtime(() => { if (++done === N) finished(); });
+      const started = performance.now();
+      await pump(N, WINDOW, (i) => rt.effects.enqueue('noop', { i }));
+      rt.startWorkers({}, { concurrency: CONCURRENCY, leaseMs: 30_000 });
+      await all;
+      const rate = N / ((performance.now() - started) / 1000);
+      await rt.stop(1000);
+      return rate;
+    },
+  };
+}
+
+/** Runs every system ROUNDS times, interleaved, and prints medians against `base`. */
+export async function report(systems, base) {
+  const results = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, s] of Object.entries(systems)) {
+      for (const metric of ['enqueue', 'roundTrip']) ((results[name] ??= {})[metric] ??= []).push(await s[metric]());
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, n=${N}, ${ROUNDS} rounds (median), window ${WINDOW}, ${CONCURRENCY} jobs at once`);
+  for (const metric of ['enqueue', 'roundTrip']) {
+    console.log(`\n${metric === 'enqueue' ? 'enqueue' : 'enqueue→complete'} (jobs/s)`);
+    const b = median(results[base][metric]);
+    for (const name of Object.keys(systems)) {
+      const m = median(results[name][metric]);
+      console.log(`  ${name.padEnd(40)} ${m.toFixed(0).padStart(7)}   time × ${(b / m).toFixed(2)} of ${base}`);
+    }
+  }
+}

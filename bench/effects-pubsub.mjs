@@ -1,0 +1,82 @@
+// The pubsub effects backend against the raw Google clients, on the same emulators in the same run:
+// enqueue throughput, and enqueue→complete throughput (no-op effect, 8 jobs at once). Google's
+// Pub/Sub and Firestore emulators (Java, started here through gcloud) share the machine's cores with
+// the benchmark: their figures say little about the real services.
+// Run after `npm run build`:  node bench/effects-pubsub.mjs [--n 500] [--rounds 3]
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { pubsubEmulators, stopPubsubEmulators } from '../lib/test/helpers/pubsub-emulator.js';
+import { N, WINDOW, body, gatiSystem, pump, report, roundTrip } from './effects-cloud.mjs';
+
+const require = createRequire(import.meta.url);
+const { PubSub, v1 } = require('@google-cloud/pubsub');
+const { Firestore } = require('@google-cloud/firestore');
+
+await pubsubEmulators();
+const pubsub = new PubSub();
+const subscriber = new v1.SubscriberClient(pubsub.options);
+const firestore = new Firestore();
+
+/** A topic and subscription, published with the options Gati uses. */
+async function rawTopic() {
+  const name = `raw-${randomUUID().slice(0, 8)}`;
+  const [topic] = await pubsub.createTopic(name);
+  await topic.createSubscription(name, { ackDeadlineSeconds: 30 });
+  topic.setPublishOptions({ batching: { maxMessages: 100, maxMilliseconds: 1 } });
+  return { topic, subscription: topic.subscription(name).name };
+}
+/** One synchronous pull of one message (as Gati claims), or null. */
+async function pullOne(subscription) {
+  const [out] = await subscriber.pull({ subscription, maxMessages: 1, returnImmediately: true });
+  return out.receivedMessages?.[0] ?? null;
+}
+
+/** Raw Pub/Sub: publish; consumers pull one message + acknowledge. */
+const rawPubsub = {
+  async enqueue() { const { topic } = await rawTopic(); return pump(N, WINDOW, (i) => topic.publishMessage({ data: Buffer.from(body(i)) })); },
+  async roundTrip() {
+    const { topic, subscription } = await rawTopic();
+    return roundTrip((i) => topic.publishMessage({ data: Buffer.from(body(i)) }), async () => {
+      const m = await pullOne(subscription);
+      if (!m) return false;
+      await subscriber.acknowledge({ subscription, ackIds: [m.ackId] });
+      return true;
+    });
+  },
+};
+
+/** Raw Pub/Sub + Firestore doing the writes a queue + job-record design needs (create; get, two updates per job). */
+const rawPubsubFirestore = {
+  async enqueue() {
+    const { topic } = await rawTopic();
+    const jobs = firestore.collection(`raw-${randomUUID().slice(0, 8)}`);
+    return pump(N, WINDOW, async (i) => {
+      await topic.publishMessage({ data: Buffer.from(String(i)) });
+      await jobs.doc(String(i)).create({ s: 'queued' });
+    });
+  },
+  async roundTrip() {
+    const { topic, subscription } = await rawTopic();
+    const jobs = firestore.collection(`raw-${randomUUID().slice(0, 8)}`);
+    return roundTrip(
+      async (i) => {
+        await topic.publishMessage({ data: Buffer.from(String(i)) });
+        await jobs.doc(String(i)).create({ s: 'queued' });
+      },
+      async () => {
+        const m = await pullOne(subscription);
+        if (!m) return false;
+        const doc = jobs.doc(m.message.data.toString());
+        await doc.get();
+        await doc.update({ s: 'running' });
+        await doc.update({ s: 'completed' });
+        await subscriber.acknowledge({ subscription, ackIds: [m.ackId] });
+        return true;
+      },
+    );
+  },
+};
+
+await report({ 'raw Pub/Sub': rawPubsub, 'raw Pub/Sub + Firestore (same writes)': rawPubsubFirestore, 'gati pubsub': gatiSystem((name) => ({ backend: 'pubsub', queue: name, table: name })) }, 'raw Pub/Sub');
+await Promise.allSettled([subscriber.close(), pubsub.close(), firestore.terminate()]);
+await stopPubsubEmulators();

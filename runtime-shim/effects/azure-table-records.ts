@@ -1,0 +1,54 @@
+// Azure Table Storage as the record store of the azure-queue backend (record-queue.ts), in the same
+// storage account as the queue: one entity per job (partition key: the job id), its record as JSON
+// in one property (a table's integers are 32-bit; epoch milliseconds are not). Created with
+// createEntity (fails when the id exists: idempotency keys), replaced with an ETag match (the
+// compare-and-set).
+import type { JobRecord, JobRecords } from './record-queue.js';
+
+type TablesModule = typeof import('@azure/data-tables');
+
+const ROW = 'job';
+const status = (error: unknown) => (error as { statusCode?: number }).statusCode;
+
+export async function openAzureTableRecords(tablesModule: TablesModule, connectionString: string, tableName: string): Promise<JobRecords> {
+  // azurite (and any other http:// endpoint) is plain HTTP, which the client refuses unless told.
+  const insecure = /(^|;)\s*DefaultEndpointsProtocol=http\s*(;|$)/i.test(connectionString) || /Endpoint=http:\/\//i.test(connectionString);
+  const table = tablesModule.TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: insecure });
+  await table.createTable(); // no-op when it exists
+  const entity = (record: JobRecord) => ({ partitionKey: record.id, rowKey: ROW, record: JSON.stringify(record) });
+  return {
+    async read(id) {
+      try {
+        const e = await table.getEntity<{ record: string }>(id, ROW);
+        return { record: JSON.parse(e.record) as JobRecord, version: e.etag };
+      } catch (error) {
+        if (status(error) === 404) return null;
+        throw error;
+      }
+    },
+    async create(record) {
+      try {
+        await table.createEntity(entity(record));
+        return true;
+      } catch (error) {
+        if (status(error) === 409) return false;
+        throw error;
+      }
+    },
+    async replace(record, version) {
+      try {
+        await table.updateEntity(entity(record), 'Replace', { etag: version as string });
+        return true;
+      } catch (error) {
+        if (status(error) === 412 || status(error) === 404) return false;
+        throw error;
+      }
+    },
+    async all() {
+      const out: JobRecord[] = [];
+      for await (const e of table.listEntities<{ record: string }>()) out.push(JSON.parse(e.record) as JobRecord);
+      return out;
+    },
+    async close() {},
+  };
+}

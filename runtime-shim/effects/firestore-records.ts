@@ -1,0 +1,65 @@
+// Firestore as the record store of the pubsub backend (record-queue.ts): one document per job in a
+// collection, written with create (fails when the id exists: idempotency keys) and update with a
+// last-update-time precondition (the compare-and-set). Pub/Sub keeps no state of its own to list or
+// count, and Firestore is GCP's serverless store with the conditional writes this needs, as
+// DynamoDB is for SQS. Project and emulator come from GOOGLE_CLOUD_PROJECT and FIRESTORE_EMULATOR_HOST.
+import type { DocumentData, Timestamp } from '@google-cloud/firestore';
+import type { JobRecord, JobRecords } from './record-queue.js';
+
+type FirestoreModule = typeof import('@google-cloud/firestore');
+
+/** Fields a record may lack: written as null, so that a replace removes them. */
+const OPTIONAL: (keyof JobRecord)[] = ['lastError', 'key', 'token', 'leaseUntil'];
+
+function toDoc(record: JobRecord): DocumentData {
+  const doc: DocumentData = { ...record };
+  for (const k of OPTIONAL) doc[k] = record[k] ?? null;
+  return doc;
+}
+
+function fromDoc(doc: DocumentData): JobRecord {
+  const record = { ...doc };
+  for (const k of OPTIONAL) if (record[k] === null) delete record[k];
+  return record as JobRecord;
+}
+
+const code = (error: unknown) => (error as { code?: number }).code;
+/** gRPC status codes: ALREADY_EXISTS, NOT_FOUND, FAILED_PRECONDITION. */
+const ALREADY_EXISTS = 6;
+const NOT_FOUND = 5;
+const FAILED_PRECONDITION = 9;
+
+export function openFirestoreRecords(firestoreModule: FirestoreModule, collectionName: string): JobRecords {
+  const db = new firestoreModule.Firestore();
+  const jobs = db.collection(collectionName);
+  return {
+    async read(id) {
+      const snap = await jobs.doc(id).get();
+      return snap.exists ? { record: fromDoc(snap.data()!), version: snap.updateTime } : null;
+    },
+    async create(record) {
+      try {
+        await jobs.doc(record.id).create(toDoc(record));
+        return true;
+      } catch (error) {
+        if (code(error) === ALREADY_EXISTS) return false;
+        throw error;
+      }
+    },
+    async replace(record, version) {
+      try {
+        await jobs.doc(record.id).update(toDoc(record), { lastUpdateTime: version as Timestamp });
+        return true;
+      } catch (error) {
+        if (code(error) === FAILED_PRECONDITION || code(error) === NOT_FOUND) return false;
+        throw error;
+      }
+    },
+    async all() {
+      return (await jobs.get()).docs.map((d) => fromDoc(d.data()));
+    },
+    async close() {
+      await db.terminate();
+    },
+  };
+}

@@ -1,0 +1,290 @@
+// The effects contract on a message queue plus a record store (record-queue.ts): Google Pub/Sub +
+// Firestore and Azure Queue Storage + Azure Table Storage run through this one class.
+//
+// Order of writes: the message is always sent BEFORE the record is written, so a crash in between
+// leaves a stale message (dropped when received) or, for a first enqueue, a message that carries the
+// whole job and creates the record when received: never a queued record without a message.
+//
+// Leases are the message's hidden time (whole seconds on both services: a lease is rounded up) plus
+// the record's `token`: heartbeats extend both, and only the holder of the token can finish the job.
+// A message seen again after its lease ran out counts as an attempt, as on the other backends.
+//
+// Delays: a message is held back at send as far as the service allows (Azure: 7 days; Pub/Sub: not
+// at all). A job due later is received early and hidden again until its run time, as long at a time
+// as the service allows (Azure's visibility: 7 days; Pub/Sub's ack deadline: 10 minutes); a message
+// about to reach the end of the service's retention is replaced by a fresh one.
+//
+// Idempotency keys are the record's id (a create that fails when the record exists). Every write to
+// a record is a compare-and-set on the store's version (an ETag, an update time), retried while the
+// fields it depends on still hold: what DynamoDB's conditional update does in one call.
+import { createHash, randomUUID } from 'node:crypto';
+import type { JobQueue, JobRecord, JobRecords, MessageBody, Received, Versioned } from './record-queue.js';
+import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobView, Lease, NewJob } from './types.js';
+
+/** Claim polls (neither service long-polls a single pull here): quick at first, then at most this often. */
+const FIRST_POLL_MS = 20;
+const MAX_POLL_MS = 250;
+/** Compare-and-set attempts before a write gives up (only under contention on one job). */
+const CAS_ATTEMPTS = 20;
+
+export const keyedJobId = (key: string) => `k${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+
+function view(r: JobRecord): JobView {
+  return {
+    id: r.id,
+    name: r.name,
+    payload: JSON.parse(r.payload) as unknown,
+    status: r.status,
+    attempt: r.attempt,
+    maxAttempts: r.maxAttempts,
+    runAt: r.runAt,
+    createdAt: r.createdAt,
+    lastError: r.lastError ?? null,
+    idempotencyKey: r.key ?? null,
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A lease this process holds: the job's message (to hide it longer or delete it). */
+interface Held {
+  id: string;
+  message: Received;
+}
+
+export class RecordQueueBackend implements EffectBackend {
+  private held = new Map<string, Held>();
+  private closed = false;
+
+  constructor(
+    readonly kind: 'pubsub' | 'azure-queue',
+    private readonly queue: JobQueue,
+    private readonly records: JobRecords,
+  ) {}
+
+  // ---- records ----
+
+  private async record(id: string): Promise<JobRecord | null> {
+    return (await this.records.read(id))?.record ?? null;
+  }
+
+  /** Sets (or, for undefined, removes) fields while every `when` field has its value; the new record, or null when not. */
+  private async update(id: string, set: Partial<JobRecord>, when: Partial<JobRecord>, known?: Versioned): Promise<JobRecord | null> {
+    for (let i = 0; i < CAS_ATTEMPTS; i++) {
+      // The caller's fresh read saves one round trip on the first try.
+      const current = i === 0 && known ? known : await this.records.read(id);
+      if (!current) return null;
+      const r = current.record as unknown as Record<string, unknown>;
+      if (Object.entries(when).some(([k, v]) => r[k] !== v)) return null;
+      const next: Record<string, unknown> = { ...r };
+      for (const [k, v] of Object.entries(set)) {
+        if (v === undefined) delete next[k];
+        else next[k] = v;
+      }
+      if (await this.records.replace(next as unknown as JobRecord, current.version)) return next as unknown as JobRecord;
+    }
+    throw new Error(`job ${id}: its record kept changing under ${CAS_ATTEMPTS} writes in a row`);
+  }
+
+  // ---- messages ----
+
+  private async send(body: MessageBody, runAt: number): Promise<void> {
+    await this.queue.send(JSON.stringify(body), Math.min(this.queue.maxDelayMs, Math.max(0, runAt - Date.now())));
+  }
+
+  private async drop(message: Received): Promise<void> {
+    await this.queue.delete(message).catch(() => undefined);
+  }
+
+  /** The dead-letter copy; best effort: the record already says the job is dead, and `gati effects dead` reads records. */
+  private async sendDead(record: JobRecord): Promise<void> {
+    const copy = { id: record.id, name: record.name, payload: JSON.parse(record.payload) as unknown, attempt: record.attempt, lastError: record.lastError ?? null, deadAt: Date.now() };
+    await this.queue.sendDead(JSON.stringify(copy)).catch(() => undefined);
+  }
+
+  // ---- the contract ----
+
+  async enqueue(job: NewJob): Promise<{ id: string; deduped: boolean }> {
+    const id = job.idempotencyKey === undefined ? randomUUID() : keyedJobId(job.idempotencyKey);
+    if (job.idempotencyKey !== undefined && (await this.record(id))) return { id, deduped: true };
+    const now = Date.now();
+    const record: JobRecord = {
+      id,
+      name: job.name,
+      payload: JSON.stringify(job.payload ?? null),
+      status: 'queued',
+      attempt: 0,
+      maxAttempts: job.maxAttempts,
+      runAt: now + Math.max(0, job.delayMs ?? 0),
+      createdAt: now,
+      msg: randomUUID(),
+      ...(job.idempotencyKey !== undefined ? { key: job.idempotencyKey } : {}),
+    };
+    await this.send({ id, msg: record.msg, job: record }, record.runAt);
+    if (await this.records.create(record)) return { id, deduped: false };
+    // Someone wrote the record first: another enqueue with the key, or a worker that received this
+    // very message before the write (then it is this enqueue's job after all).
+    return { id, deduped: (await this.record(id))?.msg !== record.msg };
+  }
+
+  async claim(options: ClaimOptions): Promise<Lease | null> {
+    const deadline = Date.now() + options.waitMs;
+    let pause = FIRST_POLL_MS;
+    while (!this.closed) {
+      const message = await this.queue.receive(options.leaseMs);
+      if (message) {
+        const lease = await this.accept(message, options);
+        if (lease) return lease;
+        pause = FIRST_POLL_MS;
+        continue;
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return null;
+      await sleep(Math.min(pause, remaining));
+      pause = Math.min(MAX_POLL_MS, pause * 2);
+    }
+    return null;
+  }
+
+  /** A received message becomes a lease, unless it is stale, early, still leased, or out of attempts. */
+  private async accept(message: Received, options: ClaimOptions): Promise<Lease | null> {
+    let body: MessageBody;
+    try {
+      body = JSON.parse(message.body) as MessageBody;
+      if (typeof body.id !== 'string' || typeof body.msg !== 'string') throw new Error('not a job message');
+    } catch {
+      await this.drop(message); // not one of Gati's messages
+      return null;
+    }
+    let read = await this.records.read(body.id);
+    if (!read && body.job) {
+      await this.records.create(body.job);
+      read = await this.records.read(body.id);
+    }
+    const record = read?.record;
+    if (!read || !record || record.msg !== body.msg || (record.status !== 'queued' && record.status !== 'running')) {
+      await this.drop(message);
+      return null;
+    }
+    const now = Date.now();
+    // Due later than the service could hold it back, or its lease is held (a heartbeat raced the hidden time).
+    const notBefore = record.status === 'queued' ? record.runAt : (record.leaseUntil ?? 0);
+    if (notBefore > now) {
+      if (record.status === 'queued' && now - message.sentAt > this.queue.refreshAfterMs) {
+        // Near the end of the service's retention: a fresh message rather than one more hide.
+        const msg = randomUUID();
+        await this.send({ id: record.id, msg }, notBefore);
+        if (await this.update(record.id, { msg }, { msg: record.msg, status: 'queued' })) await this.drop(message);
+      } else await this.queue.hide(message, Math.min(this.queue.maxHideMs, notBefore - now));
+      return null;
+    }
+    const when = { msg: record.msg, attempt: record.attempt, status: record.status };
+    if (record.status === 'running' && record.attempt >= record.maxAttempts) {
+      // Its last attempt's lease ran out (the worker stopped or hung): dead, as on the other backends.
+      const dead = await this.update(record.id, { status: 'dead', lastError: `lease expired (the worker stopped or hung) on attempt ${record.attempt}`, token: undefined, leaseUntil: undefined }, when);
+      if (dead) await this.sendDead(dead);
+      await this.drop(message);
+      return null;
+    }
+    const token = `${options.workerId}:${randomUUID()}`;
+    const leased = await this.update(record.id, { status: 'running', attempt: record.attempt + 1, token, leaseUntil: now + options.leaseMs }, when, read);
+    if (!leased) return null;
+    this.held.set(token, { id: record.id, message });
+    return { job: view(leased), token };
+  }
+
+  private holding(lease: Lease): Held | undefined {
+    const held = this.held.get(lease.token);
+    return held && held.id === lease.job.id ? held : undefined;
+  }
+
+  async heartbeat(lease: Lease, leaseMs: number): Promise<boolean> {
+    const held = this.holding(lease);
+    if (!held) return false;
+    if (!(await this.update(held.id, { leaseUntil: Date.now() + leaseMs }, { token: lease.token, status: 'running' }))) return false;
+    return this.queue.hide(held.message, leaseMs);
+  }
+
+  async complete(lease: Lease): Promise<boolean> {
+    const held = this.holding(lease);
+    if (!held) return false;
+    this.held.delete(lease.token);
+    if (!(await this.update(held.id, { status: 'completed', token: undefined, leaseUntil: undefined }, { token: lease.token, status: 'running' }))) return false;
+    await this.drop(held.message);
+    return true;
+  }
+
+  async fail(lease: Lease, error: string, retryAt: number | null): Promise<boolean> {
+    const held = this.holding(lease);
+    if (!held) return false;
+    this.held.delete(lease.token);
+    const when = { token: lease.token, status: 'running' as const };
+    const cleared = { token: undefined, leaseUntil: undefined, lastError: error };
+    if (retryAt === null) {
+      const dead = await this.update(held.id, { ...cleared, status: 'dead' }, when);
+      if (!dead) return false;
+      await this.sendDead(dead);
+    } else {
+      // The retry's message first (see "order of writes"): if the lease was lost, it is stale.
+      const msg = randomUUID();
+      await this.send({ id: held.id, msg }, retryAt);
+      if (!(await this.update(held.id, { ...cleared, status: 'queued', runAt: retryAt, msg }, when))) return false;
+    }
+    await this.drop(held.message);
+    return true;
+  }
+
+  async get(id: string): Promise<JobView | null> {
+    const record = await this.record(id);
+    return record ? view(record) : null;
+  }
+
+  private async sorted(): Promise<JobRecord[]> {
+    return (await this.records.all()).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async inspect(query: InspectQuery): Promise<JobPage> {
+    const limit = Math.max(1, query.limit ?? 50);
+    // The cursor is the last job's "<createdAt>:<id>" in the listing's order.
+    const [at, ...rest] = (query.cursor ?? '').split(':');
+    const after = query.cursor ? { createdAt: Number(at), id: rest.join(':') } : null;
+    const matching = (await this.sorted()).filter(
+      (r) =>
+        (!query.status || r.status === query.status) &&
+        (!query.name || r.name === query.name) &&
+        (!after || r.createdAt > after.createdAt || (r.createdAt === after.createdAt && r.id > after.id)),
+    );
+    const page = matching.slice(0, limit);
+    const last = page[page.length - 1];
+    return { jobs: page.map(view), cursor: matching.length > limit && last ? `${last.createdAt}:${last.id}` : null };
+  }
+
+  async retry(id: string): Promise<boolean> {
+    const record = await this.record(id);
+    if (!record || (record.status !== 'dead' && record.status !== 'completed' && record.status !== 'cancelled')) return false;
+    const msg = randomUUID();
+    const now = Date.now();
+    await this.send({ id, msg }, now);
+    return (await this.update(id, { status: 'queued', attempt: 0, runAt: now, msg }, { status: record.status, msg: record.msg })) !== null;
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    // Its message turns stale and is dropped when received.
+    return (await this.update(id, { status: 'cancelled' }, { status: 'queued' })) !== null;
+  }
+
+  async counts(): Promise<JobCounts> {
+    const out: JobCounts = {};
+    for (const r of await this.records.all()) {
+      const byName = (out[r.name] ??= {});
+      byName[r.status] = (byName[r.status] ?? 0) + 1;
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.allSettled([this.queue.close(), this.records.close()]);
+  }
+}
