@@ -3,7 +3,7 @@
 import type { DeployEnvConfig, GatiConfig, ReplicasConfig, ResourcesConfig } from '../../runtime-shim/config.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { locateKey } from './validate-config.js';
-import { cpuMillis, memoryBytes } from './quantities.js';
+import { cpuMillis, memoryBytes } from '../../model/quantities.js';
 
 export function checkDeployConfig(config: GatiConfig, file: string, text: string, diagnostics: DiagnosticBag): boolean {
   const before = diagnostics.items.length;

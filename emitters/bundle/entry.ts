@@ -4,8 +4,8 @@
 import type { AppModel, RouteModel } from '../../model/app-model.js';
 import type { GatiConfig } from '../../runtime-shim/config.js';
 import { GENERATED_HEADER } from '../artifact.js';
-import { engineArgs, type Runtime } from '../../compiler/engines.js';
-import { routeFromFilePath } from '../../compiler/discover/file-route.js';
+import { engineArgs, type Runtime } from '../../model/engines.js';
+import { routeFromFilePath } from '../../model/file-route.js';
 
 export const ENTRY_PATH = '.gati/cache/server-entry.mjs';
 

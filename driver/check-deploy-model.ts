@@ -3,9 +3,9 @@
 // app's effects need a queue that every pod of an environment shares (GATI3011).
 import type { GatiConfig } from '../runtime-shim/config.js';
 import type { AppModel } from '../model/app-model.js';
-import type { DiagnosticBag } from './diagnostics/diagnostic.js';
+import type { DiagnosticBag } from '../compiler/diagnostics/diagnostic.js';
 import { deployedEffectsProblem, splitComponents } from '../emitters/infra/plan.js';
-import { locateKey } from './config/validate-config.js';
+import { locateKey } from '../compiler/config/validate-config.js';
 import { effectsConfigFor } from '../runtime-shim/effects/effects-config.js';
 
 /** The config file (relative to the app root) and its text, to point at its keys. */
