@@ -1,5 +1,5 @@
 // The build driver: the stages of driver/stages.ts run in order, for every command that builds.
-//   discover → config → analyze → checks → typecheck → versions → emit      (BuildSession, here)
+//   discover → config → analyze → checks → versions → typecheck → emit      (BuildSession, here)
 //   record → emit (release phase) → write                                    (release.ts: build, deploy)
 //   bundle                                                                   (bundle.ts)
 // A BuildSession is long-lived for `gati watch`/`gati dev`: it keeps the analyzer's program, the

@@ -1,6 +1,6 @@
 // The build's stages, each a named function from a typed input to a typed output, in the order
 // the driver runs them (driver/build.ts, driver/release.ts):
-//   discover → config → analyze → checks → typecheck → versions (plan) → emit → record → write → bundle
+//   discover → config → analyze → checks → versions (plan) → typecheck → emit → record → write → bundle
 // The stages hold no state: the caches a long-lived build keeps between saves (the analyzer's
 // program, the validators, the last emit) belong to the BuildSession that calls them.
 import { readFileSync } from 'node:fs';

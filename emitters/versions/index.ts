@@ -64,7 +64,7 @@ export function versionsManifest(snapshots: readonly ReleasedVersion[]): Version
   return { current: newest?.semver ?? '', versions };
 }
 
-/** Where the manifest of released versions goes; the server bundle reads it at bundle time (compiler/bundle.ts). */
+/** Where the manifest of released versions goes; the server bundle reads it at bundle time (driver/bundle.ts). */
 export const VERSIONS_MANIFEST = 'dist/versions.json';
 
 export function emit(snapshots: readonly ReleasedVersion[]): Artifact[] {
