@@ -3,7 +3,7 @@
 // model and the build's context to files. Infrastructure comes last of the build: its image tag is
 // the content hash of everything before it (ctx.previous). How to add one: docs/architecture.md.
 import { GENERATED_HEADER } from './artifact.js';
-import { targetRuntime, type Emitter } from './emitter.js';
+import { targetRuntime, type EmitContext, type Emitter } from './emitter.js';
 import { emitModel } from './model/index.js';
 import { emit as emitSchemas } from './schema/index.js';
 import { emit as emitContext } from './context/index.js';
@@ -16,7 +16,7 @@ import { emitInfra } from './infra/index.js';
 import { emit as emitVersions } from './versions/index.js';
 import { emitVersionValidators } from './validators/versions.js';
 
-const unknownKeys = (ctx: Parameters<Emitter['emit']>[1]) => ctx.config.validation?.unknownKeys ?? 'strip';
+const unknownKeys = (ctx: EmitContext) => ctx.config.validation?.unknownKeys ?? 'strip';
 
 export const modelEmitter: Emitter = { name: 'model', phase: 'build', emit: (model) => [emitModel(model)] };
 
