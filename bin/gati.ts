@@ -8,8 +8,6 @@ import { createTerminal, type Terminal } from './terminal.js';
 import { formatConfigError, isEffectsConfigError } from '../runtime-shim/effects/effects-config.js';
 import { closest } from '../compiler/closest-name.js';
 
-const COMMANDS = ['init', 'build', 'generate', 'routes', 'explain', 'start', 'watch', 'dev', 'deploy', 'versions', 'effects', 'runtime-deps'] as const;
-
 const HELP = `gati: a whole-program compiler for TypeScript backends
 
 Usage: gati <command> [dir] [options]
@@ -36,6 +34,7 @@ Commands:
 Options:
   --format <fmt>      diagnostics as "text" (default) or "json"
   --silent            print nothing but problems
+  --verbose           build, generate, deploy, dev, watch: print the time each build stage took
   -p, --port <n>      port for start and dev (default PORT, else server.port of gati.config, else 3000)
   --host <h>          host for start and dev (default HOST, else server.host, else 0.0.0.0; dev 127.0.0.1)
   --workers <n|auto>  start: server processes (node:cluster)
@@ -57,6 +56,70 @@ Options:
 [dir] is the app root (default: the current folder).
 Docs: README.md and docs/ (start with docs/getting-started.md); diagnostic codes: docs/diagnostics.md`;
 
+function parseOptions(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      silent: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      rollback: { type: 'boolean', default: false },
+      'skip-image': { type: 'boolean', default: false },
+      dir: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      workers: { type: 'string' },
+      role: { type: 'string' },
+      runtime: { type: 'string' },
+      target: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      gati: { type: 'string' },
+      out: { type: 'string' },
+      'no-typecheck': { type: 'boolean', default: false },
+    },
+  });
+}
+
+type Values = ReturnType<typeof parseOptions>['values'];
+
+interface CommandArgs {
+  /** The app root: the first positional after the command (default: the current folder). */
+  dir: string;
+  /** The positionals after the command. */
+  rest: string[];
+  values: Values;
+  term: Terminal;
+  json: boolean;
+}
+
+type CommandLoader = (args: CommandArgs) => Promise<number> | number;
+
+/**
+ * Every command, by name: each loads its module only when it runs (test/cli-lazy.test.ts). The
+ * same table answers "did you mean" for an unknown name.
+ */
+const COMMANDS = {
+  init: async ({ dir, values, term }) => (await import('./commands/init.js')).initCommand(dir, values, term),
+  build: async ({ dir, values, term, json }) => (await import('./commands/build.js')).buildCommand(dir, term, json, values.target, !values['no-typecheck']),
+  generate: async ({ dir, term, json }) => (await import('./commands/generate.js')).generateCommand(dir, term, json),
+  routes: async ({ dir, term, json }) => (await import('./commands/routes.js')).routesCommand(dir, term, json),
+  explain: async ({ rest, term }) => (await import('./commands/explain.js')).explainCommand(rest[0], term),
+  start: async ({ dir, values, term }) => (await import('./commands/start.js')).startCommand(dir, values, term),
+  watch: async ({ dir, term }) => (await import('./commands/watch.js')).watchCommand(dir, term),
+  dev: async ({ dir, values, term }) => (await import('./commands/dev.js')).devCommand(dir, values, term),
+  deploy: async ({ rest, values, term, json }) =>
+    (await import('./commands/deploy.js')).deployCommand(resolve(rest[1] ?? '.'), rest[0], { dryRun: values['dry-run'], rollback: values.rollback, skipImage: values['skip-image'] }, term, json),
+  versions: async ({ rest, values, term, json }) => (await import('./commands/versions.js')).versionsCommand(rest, values.dir && resolve(values.dir), term, json),
+  effects: async ({ rest, term, json }) => (await import('./commands/effects.js')).effectsCommand(rest, term, json),
+  'runtime-deps': async ({ dir, values, term }) => (await import('./commands/runtime-deps.js')).runtimeDepsCommand(dir, values.out, term),
+} satisfies Record<string, CommandLoader>;
+
+type CommandName = keyof typeof COMMANDS;
+
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
@@ -65,30 +128,7 @@ export function version(): string {
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        silent: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        rollback: { type: 'boolean', default: false },
-        'skip-image': { type: 'boolean', default: false },
-        dir: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-        port: { type: 'string', short: 'p' },
-        host: { type: 'string' },
-        workers: { type: 'string' },
-        role: { type: 'string' },
-        runtime: { type: 'string' },
-        target: { type: 'string' },
-        force: { type: 'boolean', default: false },
-        gati: { type: 'string' },
-        out: { type: 'string' },
-        'no-typecheck': { type: 'boolean', default: false },
-      },
-    });
+    parsed = parseOptions(argv);
   } catch (error) {
     process.stderr.write(`gati: ${(error as Error).message}\nRun 'gati --help' for usage.\n`);
     return 2;
@@ -108,30 +148,16 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const json = values.format === 'json';
-  const term = createTerminal({ silent: values.silent, json });
+  const term = createTerminal({ silent: values.silent, json, verbose: values.verbose });
   const dir = resolve(rest[0] ?? '.');
   try {
-    switch (command) {
-      case 'init': return (await import('./commands/init.js')).initCommand(dir, values, term);
-      case 'build': return await (await import('./commands/build.js')).buildCommand(dir, term, json, values.target, !values['no-typecheck']);
-      case 'generate': return await (await import('./commands/generate.js')).generateCommand(dir, term, json);
-      case 'routes': return await (await import('./commands/routes.js')).routesCommand(dir, term, json);
-      case 'explain': return await (await import('./commands/explain.js')).explainCommand(rest[0], term);
-      case 'start': return await (await import('./commands/start.js')).startCommand(dir, values, term);
-      case 'watch': return await (await import('./commands/watch.js')).watchCommand(dir, term);
-      case 'dev': return await (await import('./commands/dev.js')).devCommand(dir, values, term);
-      case 'deploy':
-        return await (await import('./commands/deploy.js')).deployCommand(resolve(rest[1] ?? '.'), rest[0], { dryRun: values['dry-run'], rollback: values.rollback, skipImage: values['skip-image'] }, term, json);
-      case 'versions': return await (await import('./commands/versions.js')).versionsCommand(rest, values.dir && resolve(values.dir), term, json);
-      case 'effects': return await (await import('./commands/effects.js')).effectsCommand(rest, term, json);
-      case 'runtime-deps': return (await import('./commands/runtime-deps.js')).runtimeDepsCommand(dir, values.out, term);
-      default:
-        {
-          const near = closest(command, [...COMMANDS]);
-          term.error(`gati: unknown command '${command}'.${near ? ` Did you mean '${near}'?` : ''} Run 'gati --help' for the list.`);
-        }
-        return 2;
+    const run: CommandLoader | undefined = Object.hasOwn(COMMANDS, command) ? COMMANDS[command as CommandName] : undefined;
+    if (!run) {
+      const near = closest(command, Object.keys(COMMANDS));
+      term.error(`gati: unknown command '${command}'.${near ? ` Did you mean '${near}'?` : ''} Run 'gati --help' for the list.`);
+      return 2;
     }
+    return await run({ dir, rest, values, term, json });
   } catch (error) {
     // A configuration problem found while starting (GATI4020 in `gati dev`, say) is the user's to fix.
     if (isEffectsConfigError(error)) {

@@ -5,6 +5,8 @@ export interface Terminal {
   style: Style;
   /** A result line (what was done, where): printed unless --silent. */
   info(line: string): void;
+  /** A detail line (the stages' timings): printed with --verbose only, unless --silent. */
+  detail(line: string): void;
   /** A transient progress line: TTY only. */
   progress(line: string): void;
   /** Problems: always printed, to stderr. */
@@ -13,7 +15,7 @@ export interface Terminal {
   data(text: string): void;
 }
 
-export function createTerminal(options: { silent: boolean; json: boolean }): Terminal {
+export function createTerminal(options: { silent: boolean; json: boolean; verbose?: boolean }): Terminal {
   const tty = process.stdout.isTTY === true && !options.json;
   const colour = tty && !process.env.NO_COLOR;
   let progressShown = false;
@@ -27,6 +29,10 @@ export function createTerminal(options: { silent: boolean; json: boolean }): Ter
       if (options.silent || options.json) return;
       clearProgress();
       process.stdout.write(`${line}\n`);
+    },
+    detail(line) {
+      if (!options.verbose) return;
+      this.info(line);
     },
     progress(line) {
       if (options.silent || !tty) return;

@@ -127,7 +127,7 @@ test('outputs the build no longer produces are removed; the user\'s files and re
 
 test('gati dev keeps the SDK of an unreleased version in .gati/cache/sdk until gati build records it', async () => {
   const dir = copyFixture('outputs');
-  const term: Terminal = { style: PLAIN, info: () => {}, progress: () => {}, error: () => {}, data: () => {} };
+  const term: Terminal = { style: PLAIN, info: () => {}, detail: () => {}, progress: () => {}, error: () => {}, data: () => {} };
   const tarballs = (folder: string) => (existsSync(join(dir, folder)) ? readdirSync(join(dir, folder)).filter((n) => n.endsWith('.tgz')).sort() : []);
   const loop = new RebuildLoop(dir, term);
   try {

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { buildApp } from '../compiler/build.js';
+import { buildApp } from '../driver/build.js';
 import type { AppModel } from '../model/app-model.js';
 import { emit as emitClient } from '../emitters/client/index.js';
 import { REPO, fixture } from './helpers/paths.js';

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../compiler/build.js';
+import { buildApp } from '../driver/build.js';
 import { contextSource, importPath } from '../emitters/context/index.js';
 import { clientSource } from '../emitters/client/client-source.js';
 import { REPO, fixture } from './helpers/paths.js';

@@ -7,7 +7,7 @@
 // with it its own host's certificate, failed), and behind Front Door no origin got a certificate.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildApp, type BuildResult } from '../compiler/build.js';
+import { buildApp, type BuildResult } from '../driver/build.js';
 import { emitInfra } from '../emitters/infra/index.js';
 import { validateConfig } from '../compiler/config/validate-config.js';
 import { DiagnosticBag } from '../compiler/diagnostics/diagnostic.js';

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
 import { parse } from 'yaml';
-import { buildApp, type BuildResult } from '../compiler/build.js';
+import { buildApp, type BuildResult } from '../driver/build.js';
 import { emitInfra } from '../emitters/infra/index.js';
 import { validateConfig } from '../compiler/config/validate-config.js';
 import { DiagnosticBag } from '../compiler/diagnostics/diagnostic.js';

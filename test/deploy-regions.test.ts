@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { validateConfig } from '../compiler/config/validate-config.js';
 import { DiagnosticBag } from '../compiler/diagnostics/diagnostic.js';
 import { formatCompact } from '../compiler/diagnostics/format.js';
-import { buildApp, type BuildResult } from '../compiler/build.js';
+import { buildApp, type BuildResult } from '../driver/build.js';
 import { emitInfra, type DeployManifest } from '../emitters/infra/index.js';
 import { deploySteps, formatStep } from '../bin/deploy/steps.js';
 import { infraApp } from './helpers/infra-app.js';

@@ -29,7 +29,7 @@ const writeConfig = (deploy: object) => writeFileSync(join(APP, 'gati.config.jso
 function capture(): Terminal & { out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { style: PLAIN, out, err, info: (l) => out.push(l), progress: () => {}, error: (t) => err.push(t), data: (t) => out.push(t) };
+  return { style: PLAIN, out, err, info: (l) => out.push(l), detail: () => {}, progress: () => {}, error: (t) => err.push(t), data: (t) => out.push(t) };
 }
 
 async function deploy(env: string, options: Partial<DeployOptions> = {}, path = `${BIN}:${process.env.PATH}`) {

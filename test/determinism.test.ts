@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { buildApp, emitAll } from '../compiler/build.js';
+import { buildApp, emitAll } from '../driver/build.js';
 import { Analyzer } from '../compiler/analyze/analyzer.js';
 import { stableStringify } from '../model/stable-json.js';
 import { fixture } from './helpers/paths.js';

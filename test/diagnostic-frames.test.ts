@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { BuildSession, buildApp } from '../compiler/build.js';
+import { BuildSession, buildApp } from '../driver/build.js';
 import { diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import { formatDiagnostic } from '../compiler/diagnostics/format.js';
 import { locate, locateOffset } from '../compiler/diagnostics/location.js';

@@ -51,10 +51,11 @@ test('relative links in README.md and docs/ resolve to files', () => {
 test('docs/cli.md documents every command and option of bin/gati.ts', () => {
   const cli = read('docs/cli.md');
   const source = read('bin/gati.ts');
-  const commands = [...source.matchAll(/case '([a-z-]+)':/g)].map((m) => m[1]!);
+  const table = /const COMMANDS = \{([\s\S]*?)\n\} satisfies/.exec(source)?.[1] ?? '';
+  const commands = [...table.matchAll(/^ {2}'?([a-z-]+)'?: async/gm)].map((m) => m[1]!);
   assert.ok(commands.includes('init') && commands.includes('build'), `found the commands: ${commands.join(', ')}`);
   for (const command of commands) assert.match(cli, `gati ${command}`, `docs/cli.md documents 'gati ${command}'`);
-  const optionsBlock = /options: \{([\s\S]*?)\n {6}\},/.exec(source)?.[1] ?? '';
+  const optionsBlock = /options: \{([\s\S]*?)\n\s*\},/.exec(source)?.[1] ?? '';
   const options = [...optionsBlock.matchAll(/^\s+'?([a-z-]+)'?: \{ type/gm)].map((m) => m[1]!);
   assert.ok(options.length >= 10, `found the options: ${options.join(', ')}`);
   for (const option of options) assert.match(cli, `--${option}`, `docs/cli.md documents --${option}`);

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, type BuildResult } from '../compiler/build.js';
+import { buildApp, type BuildResult } from '../driver/build.js';
 import { formatCompact } from '../compiler/diagnostics/format.js';
 import { parseK8sYaml } from './helpers/k8s-validate.js';
 import { fixture } from './helpers/paths.js';

@@ -29,8 +29,8 @@ test('nothing below bin/ imports bin/', () => {
   assert.equal(below.flatMap((folder) => forbiddenEdges(graph, folder, FOLDERS.filter((f) => f !== 'bin'))), []);
 });
 
-test('model/ has no import circle', () => {
-  assert.equal(circles(graph, 'model'), []);
+test('compiler/ imports nothing from emitters/, driver/ or bin/ (the driver joins them)', () => {
+  assert.equal(forbiddenEdges(graph, 'compiler', ['compiler', 'model', 'runtime-shim']), []);
 });
 
 test('compiler/analyze has no import circle (a rule file takes what it needs, not the caller\'s context)', () => {
@@ -46,5 +46,25 @@ test('runtime-shim/ has no import circle', () => assert.equal(circles(graph, 'ru
 test('runtime-shim/server/wire.ts is a leaf (the shapes and constants everyone shares import nothing)', () => {
   assert.equal(graph.get('runtime-shim/server/wire.ts'), []);
 });
+
+test('emitters/ import nothing from compiler/, driver/ or bin/: each is a function of the model', () => {
+  assert.equal(forbiddenEdges(graph, 'emitters', ['emitters', 'model', 'runtime-shim']), []);
+});
+
+test('driver/ imports nothing from bin/', () => {
+  assert.equal(forbiddenEdges(graph, 'driver', ['driver', 'compiler', 'emitters', 'model', 'runtime-shim']), []);
+});
+
+test('the driver exists and joins the compiler to the emitters', () => {
+  const edges = graph.get('driver/build.ts') ?? [];
+  assert.ok(edges.some((target) => target.startsWith('compiler/')), `driver/build.ts imports: ${edges.join(', ')}`);
+  assert.ok((graph.get('driver/emit.ts') ?? []).includes('emitters/index.ts'));
+});
+
+for (const folder of ['model', 'driver', 'emitters']) {
+  test(`${folder}/ has no import circle`, () => {
+    assert.equal(circles(graph, folder), []);
+  });
+}
 
 test.run();

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, type BuildResult } from '../compiler/build.js';
+import { buildApp, type BuildResult } from '../driver/build.js';
 import { loadConfig } from '../compiler/config/load-config.js';
 import { discoverApp } from '../compiler/discover/discover.js';
 import { DiagnosticBag } from '../compiler/diagnostics/diagnostic.js';
@@ -82,7 +82,7 @@ test('synthesis with the built-in CloudFormation validation on (strict): no find
 test('lazy loading: no deploy section loads neither cdk8s nor aws-cdk-lib; a kubernetes-only one loads cdk8s only', () => {
   const probe = (app: string) => {
     const script = `
-      import { buildApp } from ${JSON.stringify(`${REPO}lib/compiler/build.js`)};
+      import { buildApp } from ${JSON.stringify(`${REPO}lib/driver/build.js`)};
       import { createRequire } from 'node:module';
       const r = await buildApp(${JSON.stringify(app)});
       const keys = Object.keys(createRequire(import.meta.url).cache);

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { buildApp, type BuildResult } from '../compiler/build.js';
+import { buildApp, type BuildResult } from '../driver/build.js';
 import { formatCompact } from '../compiler/diagnostics/format.js';
 import { deploySteps, formatStep } from '../bin/deploy/steps.js';
 import type { DeployManifest } from '../emitters/infra/index.js';

@@ -3,7 +3,7 @@
 // kubernetes-models (+ cert-manager, GKE), and the properties a zero-downtime rollout depends on.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildApp, type BuildResult } from '../compiler/build.js';
+import { buildApp, type BuildResult } from '../driver/build.js';
 import { emitInfra, contentHash } from '../emitters/infra/index.js';
 import { fixture } from './helpers/paths.js';
 import { artifactReader, infraApp } from './helpers/infra-app.js';

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp } from '../compiler/build.js';
+import { buildApp } from '../driver/build.js';
 import { formatCompact } from '../compiler/diagnostics/format.js';
 import { fixture } from './helpers/paths.js';
 import { assertGolden } from './helpers/golden.js';

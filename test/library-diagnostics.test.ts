@@ -3,7 +3,7 @@
 // only fix their own code, so the primary location must be there.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildApp } from '../compiler/build.js';
+import { buildApp } from '../driver/build.js';
 import { formatCompact, formatDiagnostic } from '../compiler/diagnostics/format.js';
 import { fixture } from './helpers/paths.js';
 

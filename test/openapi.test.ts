@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { validate, compileErrors } from '@readme/openapi-parser';
-import { buildApp } from '../compiler/build.js';
+import { buildApp } from '../driver/build.js';
 import { openApiDocument, emit as emitOpenApi } from '../emitters/openapi/index.js';
 import { fixture } from './helpers/paths.js';
 import { createAjv } from './helpers/ajv.js';

@@ -2,7 +2,7 @@
 // effects, and the types the contract's example declares.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildApp } from '../compiler/build.js';
+import { buildApp } from '../driver/build.js';
 import { printGType } from '../model/print-gtype.js';
 import { fixture } from './helpers/paths.js';
 

@@ -1,8 +1,8 @@
 // The route rules of docs/handlers.md: file-path routes and route strings.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { routeFromFilePath } from '../compiler/discover/file-route.js';
-import { parseRouteString } from '../compiler/discover/route-string.js';
+import { routeFromFilePath } from '../model/file-route.js';
+import { parseRouteString } from '../model/route-string.js';
 
 const cases: [string, string, string[]][] = [
   ['users/[id].get.ts', 'GET /users/:id', ['users', 'get']],

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BuildSession } from '../compiler/build.js';
+import { BuildSession } from '../driver/build.js';
 import { formatCompact } from '../compiler/diagnostics/format.js';
 import { REPO, fixture } from './helpers/paths.js';
 

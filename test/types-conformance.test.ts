@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp, type BuildResult } from '../compiler/build.js';
+import { buildApp, type BuildResult } from '../driver/build.js';
 import { routeSchemas } from '../emitters/schema/index.js';
 import { fixture } from './helpers/paths.js';
 import { assertGolden } from './helpers/golden.js';

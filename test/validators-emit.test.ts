@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
-import { buildApp, type BuildResult } from '../compiler/build.js';
+import { buildApp, type BuildResult } from '../driver/build.js';
 import type { AppModel } from '../model/app-model.js';
 import type { GType } from '../model/gtype.js';
 import { createValidatorAjv, standaloneCode } from '../emitters/validators/ajv-instance.js';

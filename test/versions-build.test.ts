@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { REPO, fixture } from './helpers/paths.js';
-import { buildApp } from '../compiler/build.js';
+import { buildApp } from '../driver/build.js';
 import { createAjv } from './helpers/ajv.js';
 import type { VersionsManifest } from '../emitters/versions/index.js';
 import { composeMigrations } from '../runtime-shim/versions/compose.js';

@@ -33,7 +33,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateHttpApp, DEFAULT_HTTP_APP_DIR, REPO_ROOT } from './gen-app.mjs';
 import { GET_PATH, POST_PATH, orderAnswer } from './routes.mjs';
-import { DENO_RUN_ARGS } from '../../lib/compiler/engines.js';
+import { DENO_RUN_ARGS } from '../../lib/model/engines.js';
 import { cpuTicks, median, parseWrk, wrk as runWrk } from './harness.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

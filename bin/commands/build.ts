@@ -1,17 +1,17 @@
 // gati build [dir]: analyze the app, record the API version, write .gati/model.json, .gati/generated/,
 // dist/ (schemas, validators, router, openapi.json), sdk/ and infra/, and bundle dist/server.mjs.
 import { relative } from 'node:path';
-import { buildApp, type BuildOptions, type BuildResult } from '../../compiler/build.js';
-import { isRuntime, RUNTIMES } from '../../compiler/engines.js';
-import { writeArtifacts } from '../../compiler/write-artifacts.js';
-import { Bundler, SERVER_BUNDLE } from '../../compiler/bundle.js';
+import { buildApp, type BuildOptions, type BuildResult } from '../../driver/build.js';
+import { isRuntime, RUNTIMES } from '../../model/engines.js';
+import { SERVER_BUNDLE } from '../../driver/bundle.js';
+import { bundle, recordRelease, writeRelease } from '../../driver/release.js';
+import { StageClock } from '../../driver/stages.js';
+import type { Artifact } from '../../emitters/artifact.js';
 import type { Terminal } from '../terminal.js';
-import { reportDiagnostics, reportBundleErrors } from './report.js';
-import { MissingInfraDependencyError } from '../../emitters/infra-aws/index.js';
-import { recordVersion } from '../../compiler/versions/store.js';
-import { emit as emitVersions } from '../../emitters/versions/index.js';
-import { emitVersionValidators } from '../../emitters/validators/versions.js';
 import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
+import { reportDiagnostics, reportBundleErrors } from './report.js';
+import { reportTimings } from './timings.js';
+import { MissingInfraDependencyError } from '../../emitters/infra-aws/index.js';
 
 /** buildApp, with a missing optional infra dependency (aws-cdk-lib) said plainly; undefined then. */
 export async function buildOrExplain(root: string, term: Terminal, command: string, options: BuildOptions = {}): Promise<BuildResult | undefined> {
@@ -26,11 +26,9 @@ export async function buildOrExplain(root: string, term: Terminal, command: stri
   }
 }
 
-/** Bundles dist/server.mjs once; the bundle time in ms, or undefined after reporting the errors. */
-export async function bundleServer(root: string, term: Terminal): Promise<number | undefined> {
-  const bundler = new Bundler(root);
-  const bundled = await bundler.build();
-  await bundler.dispose();
+/** Bundles dist/server.mjs once (with the versions among `artifacts`); the bundle time in ms, or undefined after reporting the errors. */
+export async function bundleServer(root: string, term: Terminal, clock: StageClock, artifacts?: readonly Artifact[]): Promise<number | undefined> {
+  const bundled = await bundle({ root, artifacts }, clock);
   if (!bundled.ok) {
     reportBundleErrors(bundled.errors, root, term);
     return undefined;
@@ -43,20 +41,17 @@ export async function bundleServer(root: string, term: Terminal): Promise<number
  * writes the build's artifacts with dist/versions.json. Shared by `gati build` and `gati deploy`,
  * so that what is deployed is a recorded version. Undefined after reporting a failure.
  */
-export function releaseAndWrite(root: string, result: BuildResult, term: Terminal, json: boolean, command: string) {
+export function releaseAndWrite(root: string, result: BuildResult, term: Terminal, json: boolean, command: string, clock: StageClock) {
   // The version is recorded under a lock (recordVersion re-plans against the newest snapshot by then).
   let recorded;
   try {
-    recorded = result.versions && recordVersion(root, result.versions.input);
+    recorded = recordRelease(root, result, clock);
   } catch (error) {
     term.error(`${command}: the API version was not recorded: ${(error as Error).message}`);
     return undefined;
   }
   if (recorded && recorded.plan.diagnostics.length && reportDiagnostics(recorded.plan.diagnostics, term, json)) return undefined;
-  const unknownKeys = result.config.validation?.unknownKeys ?? CONFIG_DEFAULTS.validation.unknownKeys;
-  const artifacts = [...result.artifacts, ...(recorded ? [...emitVersions(recorded.snapshots), ...emitVersionValidators(recorded.snapshots, { unknownKeys })] : [])];
-  const { written } = writeArtifacts(root, artifacts);
-  return { recorded, artifacts, written };
+  return { recorded, ...writeRelease(root, result, recorded, clock) };
 }
 
 export async function buildCommand(root: string, term: Terminal, json: boolean, target?: string, typecheck = true): Promise<number> {
@@ -69,11 +64,12 @@ export async function buildCommand(root: string, term: Terminal, json: boolean, 
   if (!result) return 1;
   const failed = reportDiagnostics(result.diagnostics, term, json);
   if (failed) return 1;
-  const released = releaseAndWrite(root, result, term, json, 'gati build');
+  const clock = new StageClock();
+  const released = releaseAndWrite(root, result, term, json, 'gati build', clock);
   if (!released) return 1;
   const { recorded, artifacts, written } = released;
   term.progress('gati build: bundling…');
-  const bundleMs = await bundleServer(root, term);
+  const bundleMs = await bundleServer(root, term, clock, artifacts);
   if (bundleMs === undefined) return 1;
   const m = result.model;
   const ms = Math.round(result.stats.configMs + result.stats.programMs + result.stats.analyzeMs + result.stats.typecheckMs + result.stats.emitMs + bundleMs);
@@ -95,5 +91,6 @@ export async function buildCommand(root: string, term: Terminal, json: boolean, 
       : `  version  ${p.semver} (API unchanged)`);
   }
   term.info(`  ${written.length} file${written.length === 1 ? '' : 's'} written, ${artifacts.length - written.length} unchanged`);
+  reportTimings(term, [...result.timings, ...clock.timings]);
   return 0;
 }

@@ -3,12 +3,13 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { writeArtifacts } from '../../compiler/write-artifacts.js';
-import { withTentativeSdk } from '../../compiler/owned-outputs.js';
+import { StageClock, write } from '../../driver/stages.js';
+import { withTentativeSdk } from '../../driver/owned-outputs.js';
 import type { DeployManifest } from '../../emitters/infra/index.js';
 import type { Terminal } from '../terminal.js';
 import { reportDiagnostics } from './report.js';
 import { buildOrExplain, bundleServer, releaseAndWrite } from './build.js';
+import { reportTimings } from './timings.js';
 import { deploySteps, formatStep, type Step } from '../deploy/steps.js';
 import { hashFiles, copySnapshot, discardSnapshot, previousEntry, readRecord, recordPath, snapshotPath, writeRecord, type DeploymentEntry } from '../deploy/record.js';
 import { diffFolders, type FileChange } from '../deploy/diff.js';
@@ -53,10 +54,17 @@ export async function deployCommand(root: string, env: string | undefined, optio
     }
     // A real deployment releases a recorded API version, as `gati build` does; a dry run records
     // nothing (it writes the build to show the diff, with the versions the last build recorded).
-    if (options.dryRun) writeArtifacts(root, result.versions?.plan.changed ? withTentativeSdk(result.artifacts) : result.artifacts);
-    else if (!releaseAndWrite(root, result, term, json, 'gati deploy')) return 1;
+    const clock = new StageClock();
+    let built = result.artifacts;
+    if (options.dryRun) clock.time('write', () => write({ root, artifacts: result.versions?.plan.changed ? withTentativeSdk(result.artifacts) : result.artifacts }));
+    else {
+      const released = releaseAndWrite(root, result, term, json, 'gati deploy', clock);
+      if (!released) return 1;
+      built = released.artifacts;
+    }
     // The image copies dist/: the server bundle must be there too.
-    if ((await bundleServer(root, term)) === undefined) return 1;
+    if ((await bundleServer(root, term, clock, built)) === undefined) return 1;
+    reportTimings(term, [...result.timings, ...clock.timings]);
     files = `infra/${env}`;
     manifest = JSON.parse(readFileSync(join(root, files, 'deploy.json'), 'utf8')) as DeployManifest;
   }

@@ -2,7 +2,7 @@
 // good build is imported beside the running one, its modules initialised, and then new requests
 // go to it while in-flight ones finish on the old build, whose modules close once it is idle. A
 // build with errors keeps the old build serving.
-import { watchApp } from '../../compiler/watcher.js';
+import { watchApp } from '../../driver/watcher.js';
 import { createNodeServer } from '../../runtime-shim/server/node.js';
 import type { IncomingRequest, OutgoingResponse } from '../../runtime-shim/server/wire.js';
 import { createLogger, levelFrom } from '../../runtime-shim/server/log.js';

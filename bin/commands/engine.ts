@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ENGINE_PACKAGES, engineArgs, type Runtime } from '../../compiler/engines.js';
+import { ENGINE_PACKAGES, engineArgs, type Runtime } from '../../model/engines.js';
 import type { Terminal } from '../terminal.js';
 
 /** The gati package's folder (lib/bin/commands/ → three up). */

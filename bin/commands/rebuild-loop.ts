@@ -1,11 +1,12 @@
 // The edit-save loop shared by `gati watch` and `gati dev`: rebuild what changed, write what
 // differs, re-bundle incrementally, and report what was rebuilt and how long it took.
 import { relative } from 'node:path';
-import { BuildSession, type BuildResult } from '../../compiler/build.js';
-import { writeArtifacts } from '../../compiler/write-artifacts.js';
-import { Bundler } from '../../compiler/bundle.js';
+import { BuildSession, type BuildResult } from '../../driver/build.js';
+import { write } from '../../driver/stages.js';
+import { Bundler } from '../../driver/bundle.js';
 import type { Terminal } from '../terminal.js';
 import { reportBundleErrors, reportDiagnostics } from './report.js';
+import { reportTimings } from './timings.js';
 
 export interface RebuildOutcome {
   ok: boolean;
@@ -23,7 +24,7 @@ export class RebuildLoop {
   constructor(readonly root: string, private readonly term: Terminal) {
     // TypeScript's errors are warnings while editing (the app reloads, as with the version rules); `gati build` enforces them.
     this.session = new BuildSession(root, { infra: false, versions: 'warn', typecheck: 'warn' });
-    this.bundler = new Bundler(root, true);
+    this.bundler = new Bundler(root, { dev: true });
   }
 
   initial(): Promise<RebuildOutcome> {
@@ -61,7 +62,7 @@ export class RebuildLoop {
       return { ok: false, ms: performance.now() - started, result };
     }
     const built = performance.now();
-    const { written } = writeArtifacts(this.root, result.artifacts, this.written);
+    const { written } = write({ root: this.root, artifacts: result.artifacts, memory: this.written });
     const wrote = performance.now();
     let bundled = await speculative;
     const kept = bundled?.ok === true && bundled.inputs !== undefined && !written.some((file) => bundled!.inputs!.has(file));
@@ -79,6 +80,7 @@ export class RebuildLoop {
     const ms = performance.now() - started;
     const bundleMs = kept ? `bundled beside the analysis (${Math.round(bundled!.ms)} ms)` : `bundled in ${Math.round(bundled!.ms)} ms`;
     this.term.info(`${this.term.style.bold('gati')} ${what}: ${result.stats.analyzed}/${result.stats.files} files analyzed, ${written.length} written, ${bundleMs}; ${Math.round(ms)} ms in all (analysis ${Math.round(built - started - result.stats.emitMs)}, emit ${Math.round(result.stats.emitMs)}, write ${Math.round(wrote - built)})`);
+    reportTimings(this.term, [...result.timings, { stage: 'write', ms: wrote - built }, { stage: 'bundle', ms: bundled!.ms }]);
     return { ok: true, ms, result };
   }
 }

@@ -1,6 +1,6 @@
 // gati routes [dir]: the route table as a tree (like find-my-way's prettyPrint), each route with its file.
 import type { RouteModel } from '../../model/app-model.js';
-import { buildApp } from '../../compiler/build.js';
+import { buildApp } from '../../driver/build.js';
 import type { Terminal } from '../terminal.js';
 import { reportDiagnostics } from './report.js';
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { loadBundle } from './load-bundle.js';
 import { runOnEngine } from './engine.js';
 import { RUNTIME_FILE } from '../../emitters/bundle/entry.js';
-import { isRuntime, RUNTIMES, type Runtime } from '../../compiler/engines.js';
+import { isRuntime, RUNTIMES, type Runtime } from '../../model/engines.js';
 import type { Terminal } from '../terminal.js';
 import { runtimeName } from '../../runtime-shim/runtime-name.js';
 import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';

@@ -4,7 +4,7 @@
 // gati versions new "<description>"   scaffold src/versions/<timestamp>-<slug>.ts, with a stub for every route that breaks
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { buildApp } from '../../compiler/build.js';
+import { buildApp } from '../../driver/build.js';
 import type { ApiChange } from '../../compiler/versions/diff.js';
 import { diffSurfaces, bumpOf } from '../../compiler/versions/diff.js';
 import { describeChange } from '../../compiler/versions/plan.js';

@@ -1,5 +1,5 @@
 // gati watch [dir]: rebuild on every save; only what an edit touched is re-analyzed and re-emitted.
-import { watchApp } from '../../compiler/watcher.js';
+import { watchApp } from '../../driver/watcher.js';
 import type { Terminal } from '../terminal.js';
 import { RebuildLoop } from './rebuild-loop.js';
 

@@ -3,7 +3,7 @@
 import ts from 'typescript';
 import { resolveRef, type GType, type NamedTypes, type ObjectProperty } from '../../model/gtype.js';
 import type { InputPart } from '../../model/app-model.js';
-import type { ParsedRoute } from '../discover/route-string.js';
+import type { ParsedRoute } from '../../model/route-string.js';
 import type { Site } from './types/context.js';
 import type { TypeConverter } from './type-converter.js';
 

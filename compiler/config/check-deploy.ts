@@ -3,9 +3,9 @@
 import type { DeployEnvConfig, GatiConfig, ReplicasConfig, ResourcesConfig } from '../../runtime-shim/config.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { locateKey } from './locate-key.js';
-import { cpuMillis, memoryBytes } from './quantities.js';
+import { cpuMillis, memoryBytes } from '../../model/quantities.js';
 import { effectsConfigFor } from '../../runtime-shim/effects/effects-config.js';
-import { queueProvider } from '../../emitters/infra/cloud-queue.js';
+import { queueProvider } from '../../model/queue-provider.js';
 
 export function checkDeployConfig(config: GatiConfig, file: string, text: string, diagnostics: DiagnosticBag): boolean {
   const before = diagnostics.items.length;

@@ -6,6 +6,7 @@
 import { resolveRef, type GType, type LiteralType, type ObjectType } from '../../model/gtype.js';
 import { printGType } from '../../model/print-gtype.js';
 import { INPUT_PARTS } from '../../model/app-model.js';
+import { routeShape } from '../../model/route-string.js';
 import type { ApiSurface, SurfaceRoute } from './surface.js';
 import { maxLevel, ruleLevel, type BumpLevel, type Position, type RuleId } from './rules.js';
 
@@ -127,8 +128,6 @@ function sameShape(o: GType, n: GType, ctx: Ctx): boolean {
   return scratch.out.length === 0;
 }
 
-/** `GET /things/:id` → `GET /things/:`: routes that differ only by path parameter names. */
-export const routeShape = (key: string) => key.replace(/:[^/]+/g, ':');
 const paramNames = (key: string) => key.split(' ')[1]!.split('/').filter((s) => s.startsWith(':')).map((s) => s.slice(1));
 
 /**

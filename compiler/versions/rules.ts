@@ -4,7 +4,9 @@
 // receive (output: response body and headers per status) covariantly. `null` means the rule cannot
 // occur in that position. README's "Versions" table is generated from this list (test/versions-readme).
 
-export type BumpLevel = 'major' | 'minor' | 'patch';
+import type { BumpLevel } from '../../model/api-surface.js';
+
+export type { BumpLevel };
 export type Position = 'input' | 'output';
 
 export interface DiffRule {

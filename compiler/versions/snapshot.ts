@@ -1,24 +1,15 @@
 // A snapshot: one released API version, as stored in .gati/versions/<timestamp>.json.
 import type { ApiChange } from './diff.js';
-import type { ApiSurface } from './surface.js';
-import type { BumpLevel } from './rules.js';
+import type { ReleasedVersion } from '../../model/api-surface.js';
 
 export const SNAPSHOT_FORMAT = 1;
 export const SNAPSHOT_DIR = '.gati/versions';
 
-export interface Snapshot {
+/** A released version as stored: the version the emitters read, with its format, its predecessor and its changes. */
+export interface Snapshot extends ReleasedVersion {
   format: number;
-  semver: string;
-  /** UTC, second precision: `2026-11-26T11:30:00Z`. */
-  timestamp: string;
-  hash: string;
-  /** 'initial' for the first snapshot. */
-  bump: BumpLevel | 'initial';
   previous: { semver: string; timestamp: string } | null;
-  /** Version change files (relative paths) that migrate clients of `previous` to this version, oldest first. */
-  versionChanges: { file: string; description: string }[];
   changes: ApiChange[];
-  surface: ApiSurface;
 }
 
 /** `2026-11-26T11:30:00Z` → `2026-11-26T11-30-00Z.json`: sorts like the timestamps, and is a valid file name everywhere (no ':'). */

@@ -7,22 +7,9 @@ import { createHash } from 'node:crypto';
 import type { AppModel, InputPart } from '../../model/app-model.js';
 import { reachableTypeIds, type GType, type NamedType } from '../../model/gtype.js';
 import { stableStringify } from '../../model/stable-json.js';
+import type { ApiSurface, SurfaceRoute } from '../../model/api-surface.js';
 
-export interface SurfaceRoute {
-  method: string;
-  path: string;
-  input: Partial<Record<InputPart, GType>>;
-  /** `body?:`: clients may send no body. */
-  bodyOptional?: true;
-  /** Status → body (`void` for none). */
-  output: Record<string, GType>;
-}
-
-export interface ApiSurface {
-  routes: Record<string, SurfaceRoute>;
-  /** Every named type a route reaches, by id (refs inside routes point here). */
-  types: Record<string, { name: string; type: GType }>;
-}
+export type { ApiSurface, SurfaceRoute };
 
 export function surfaceOf(model: AppModel): ApiSurface {
   const routes: Record<string, SurfaceRoute> = {};

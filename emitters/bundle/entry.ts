@@ -1,11 +1,11 @@
 // The server entry: a module that imports the app's handlers, middleware, modules, effects and
 // config with the generated route table and validators, and hands them to the runtime. esbuild
-// bundles it into dist/server.mjs (see compiler/bundle.ts).
+// bundles it into dist/server.mjs (see driver/bundle.ts).
 import type { AppModel, RouteModel } from '../../model/app-model.js';
 import type { GatiConfig } from '../../runtime-shim/config.js';
 import { GENERATED_HEADER } from '../artifact.js';
-import { engineArgs, type Runtime } from '../../compiler/engines.js';
-import { routeFromFilePath } from '../../compiler/discover/file-route.js';
+import { engineArgs, type Runtime } from '../../model/engines.js';
+import { routeFromFilePath } from '../../model/file-route.js';
 
 export const ENTRY_PATH = '.gati/cache/server-entry.mjs';
 

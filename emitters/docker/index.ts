@@ -3,7 +3,7 @@
 // allow-list is written as dist/.dockerignore for builds whose context is dist/'s parent under another name.
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
 import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
-import { ENGINE_IMAGES, engineArgs, type Runtime } from '../../compiler/engines.js';
+import { ENGINE_IMAGES, engineArgs, type Runtime } from '../../model/engines.js';
 
 export function emitDocker(port: number = CONFIG_DEFAULTS.server.port, runtime: Runtime = CONFIG_DEFAULTS.runtime): Artifact[] {
   const { image, user } = ENGINE_IMAGES[runtime];

@@ -4,7 +4,7 @@ import type * as Plus from 'cdk8s-plus-33';
 import type { Chart } from 'cdk8s';
 import type { EnvPlan, Scaling } from '../infra/plan.js';
 import { PRE_STOP_SECONDS } from '../infra/plan.js';
-import { cpuMillis } from '../../compiler/config/quantities.js';
+import { cpuMillis } from '../../model/quantities.js';
 
 type K8s = typeof Plus.k8s;
 

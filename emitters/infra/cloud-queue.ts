@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { DeployEnvConfig, EffectsConfig } from '../../runtime-shim/config.js';
 import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
+import { queueProvider } from '../../model/queue-provider.js';
 
 /** The runtime's defaults: the queue of every cloud backend, and the record table. */
 const DEFAULT_QUEUE = CONFIG_DEFAULTS.effects.queue;
@@ -36,12 +37,6 @@ export type CloudQueue =
   | (Common & { backend: 'pubsub'; project: string; googleServiceAccount: string })
   | (Common & { backend: 'azure-queue'; table: string; storageAccount: string; identity: { name: string; clientId: string }; oidcIssuers: Record<string, string> });
 
-const PROVIDER_OF = { sqs: 'aws', pubsub: 'gcp', 'azure-queue': 'azure' } as const;
-
-/** The provider whose output creates a backend's queues, or undefined (sqlite, redis). */
-export function queueProvider(backend: EffectsConfig['backend']): 'aws' | 'gcp' | 'azure' | undefined {
-  return backend === 'sqs' || backend === 'pubsub' || backend === 'azure-queue' ? PROVIDER_OF[backend] : undefined;
-}
 
 /**
  * The environment's cloud queue, or undefined when the app has no effects, or its backend is not its

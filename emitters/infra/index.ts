@@ -13,7 +13,7 @@ import { emitAws, type AwsOptions } from '../infra-aws/index.js';
 import { planEnv, type EnvPlan } from './plan.js';
 import { emitArgoCd } from '../gitops/argocd.js';
 import { emitGithubActions } from '../ci/github-actions.js';
-import type { Runtime } from '../../compiler/engines.js';
+import type { Runtime } from '../../model/engines.js';
 
 export interface InfraOptions {
   aws?: AwsOptions;

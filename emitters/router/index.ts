@@ -13,7 +13,7 @@
 //   - a subtree whose code grows large is hoisted into its own function, so that no generated
 //     function gets too big for V8's optimizing compiler.
 import { HTTP_METHODS } from '../../model/app-model.js';
-import { checkPath } from '../../compiler/discover/route-string.js';
+import { checkPath } from '../../model/route-string.js';
 import { GENERATED_HEADER } from '../artifact.js';
 
 export interface RouterRoute {

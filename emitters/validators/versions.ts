@@ -8,7 +8,7 @@
 // as JSON and the newest validators revive it) and an `.out.mjs` module (the declared responses,
 // always stripping: they shape a migrated-down body to the old output). A released snapshot never
 // changes, so the names carry no content hash: a rebuild rewrites the same files.
-import type { Snapshot } from '../../compiler/versions/snapshot.js';
+import type { ReleasedVersion } from '../../model/api-surface.js';
 import { routeSchemaFile } from '../schema/index.js';
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
 import { compileModules, routeModule, type ModuleSpec, type ValidatorCache, type ValidatorOptions } from './index.js';
@@ -21,11 +21,11 @@ export function versionValidatorsIndex(semver: string): string {
 }
 
 /** Validator modules for every snapshot but the newest (oldest first, as the store lists them). */
-export function emitVersionValidators(snapshots: readonly Snapshot[], options: ValidatorOptions, cache: ValidatorCache = new Map()): Artifact[] {
+export function emitVersionValidators(snapshots: readonly ReleasedVersion[], options: ValidatorOptions, cache: ValidatorCache = new Map()): Artifact[] {
   return snapshots.slice(0, -1).flatMap((snapshot) => versionModules(snapshot, options, cache));
 }
 
-function versionModules(snapshot: Snapshot, options: ValidatorOptions, cache: ValidatorCache): Artifact[] {
+function versionModules(snapshot: ReleasedVersion, options: ValidatorOptions, cache: ValidatorCache): Artifact[] {
   const { routes, types } = snapshot.surface;
   const dir = `${VERSION_VALIDATORS_DIR}/${snapshot.semver}`;
   const keys = Object.keys(routes).sort();

@@ -4,8 +4,8 @@
 // every route key of that version with the JSON Schemas of its inputs and outputs at that version
 // (to validate an old client's request before migrating it up), and the routes that version has
 // but the newest has not (the server answers those 410 Gone to clients of that version).
-import type { Snapshot } from '../../compiler/versions/snapshot.js';
-import { routeShape } from '../../compiler/versions/diff.js';
+import type { ReleasedVersion } from '../../model/api-surface.js';
+import { routeShape } from '../../model/route-string.js';
 import type { InputPart } from '../../model/app-model.js';
 import { jsonArtifact, type Artifact } from '../artifact.js';
 import { standaloneSchema, type JsonSchema } from '../schema/to-json-schema.js';
@@ -20,7 +20,7 @@ export interface VersionsManifest {
 export interface VersionEntry {
   semver: string;
   timestamp: string;
-  bump: Snapshot['bump'];
+  bump: ReleasedVersion['bump'];
   hash: string;
   /** Version change files (relative to the app root) that migrate the previous version to this one; ignored on the first. */
   versionChanges: { file: string; description: string }[];
@@ -38,7 +38,7 @@ export interface VersionRouteSchemas {
   responses: Record<string, JsonSchema | null>;
 }
 
-export function versionsManifest(snapshots: readonly Snapshot[]): VersionsManifest {
+export function versionsManifest(snapshots: readonly ReleasedVersion[]): VersionsManifest {
   const newest = snapshots[snapshots.length - 1];
   const current = new Set(Object.keys(newest?.surface.routes ?? {}));
   const currentShapes = new Set([...current].map(routeShape));
@@ -64,9 +64,9 @@ export function versionsManifest(snapshots: readonly Snapshot[]): VersionsManife
   return { current: newest?.semver ?? '', versions };
 }
 
-/** Where the manifest of released versions goes; the server bundle reads it at bundle time (compiler/bundle.ts). */
+/** Where the manifest of released versions goes; the server bundle reads it at bundle time (driver/bundle.ts). */
 export const VERSIONS_MANIFEST = 'dist/versions.json';
 
-export function emit(snapshots: readonly Snapshot[]): Artifact[] {
+export function emit(snapshots: readonly ReleasedVersion[]): Artifact[] {
   return snapshots.length ? [jsonArtifact(VERSIONS_MANIFEST, versionsManifest(snapshots))] : [];
 }

@@ -1,4 +1,4 @@
-// The module the server bundle imports as `gati:versions` (see compiler/bundle.ts): generated at
+// The module the server bundle imports as `gati:versions` (see driver/bundle.ts): generated at
 // bundle time from dist/versions.json when it exists. It carries the manifest (the JSON import is
 // bundled), the version change modules of every version (default exports of defineVersionChange),
 // and, per old version, its validators: params, query, headers and body to check an old client's

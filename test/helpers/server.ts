@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, fixture } from './paths.js';
-import { engineArgs } from '../../compiler/engines.js';
+import { engineArgs } from '../../model/engines.js';
 
 export const GATI_BIN = join(REPO, 'bin/gati.mjs');
 

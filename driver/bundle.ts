@@ -37,25 +37,29 @@ const resolvePlugin: Plugin = {
 };
 
 /**
- * `gati:versions`: the API versions the server serves, read from dist/versions.json when it exists
- * at bundle time (`gati build` writes it before bundling; `gati dev` records nothing and uses the
- * one the last build left, if any). See emitters/versions/runtime-module.ts.
+ * `gati:versions`: the API versions the server serves. The driver makes the module's source before
+ * bundling (versionsSource) from the dist/versions.json this build emits, else the one on disk
+ * (`gati dev` records nothing and uses the one the last build left, if any); the plugin only
+ * hands it to esbuild. See emitters/versions/runtime-module.ts.
  */
-function versionsPlugin(root: string): Plugin {
+function versionsPlugin(root: string, source: () => string): Plugin {
   return {
     name: 'gati-versions',
     setup(build) {
       build.onResolve({ filter: /^gati:versions$/ }, () => ({ path: 'versions', namespace: 'gati-versions' }));
-      build.onLoad({ filter: /.*/, namespace: 'gati-versions' }, () => ({ contents: versionsSource(root), loader: 'js', resolveDir: root, watchFiles: [join(root, VERSIONS_MANIFEST)] }));
+      build.onLoad({ filter: /.*/, namespace: 'gati-versions' }, () => ({ contents: source(), loader: 'js', resolveDir: root, watchFiles: [join(root, VERSIONS_MANIFEST)] }));
     },
   };
 }
 
-/** The `gati:versions` module's source for the app's current dist/versions.json (imports relative to the app root). */
-function versionsSource(root: string): string {
+/**
+ * The `gati:versions` module's source (imports relative to the app root) for `manifestText`, the
+ * dist/versions.json this build emitted, else the app's current one on disk, else none.
+ */
+export function versionsSource(root: string, manifestText?: string): string {
   const manifest = join(root, VERSIONS_MANIFEST);
-  if (!existsSync(manifest)) return NO_VERSIONS_MODULE;
-  const text = readFileSync(manifest, 'utf8');
+  if (manifestText === undefined && !existsSync(manifest)) return NO_VERSIONS_MODULE;
+  const text = manifestText ?? readFileSync(manifest, 'utf8');
   // `gati build` writes the old versions' validators with the manifest: said plainly if one is missing.
   const missing = versionsModuleValidators(text).find((file) => !existsSync(join(root, file)));
   if (missing) throw new Error(`${missing} is missing (the validators of an old API version): run \`gati build\` to write it`);
@@ -79,8 +83,8 @@ const common = (root: string): BuildOptions => ({
 });
 
 /** `gati build`: one self-contained bundle, dist/app.mjs, behind the dist/server.mjs launcher. */
-function buildOptions(root: string): BuildOptions {
-  return { ...common(root), plugins: [versionsPlugin(root), resolvePlugin] };
+function buildOptions(root: string, versions: () => string): BuildOptions {
+  return { ...common(root), plugins: [versionsPlugin(root, versions), resolvePlugin] };
 }
 
 /** The generated modules `gati dev` leaves out of its bundle (see devOptions), relative to dist/. */
@@ -165,18 +169,28 @@ function failure(error: unknown, started: number): BundleResult {
   return { ok: false, errors, ms: performance.now() - started };
 }
 
+export interface BundlerOptions {
+  /**
+   * `gati dev`: only the app's own code is bundled (see devOptions), and build() keeps the bundle
+   * in memory: write() puts it in dist/, so a bundle made while the analysis runs can be dropped.
+   */
+  dev?: boolean;
+  /** The dist/versions.json this build emitted (its text), when it emitted one; else the one on disk is used. */
+  versionsManifest?: string;
+}
+
 export class Bundler {
   private context: BuildContext | undefined;
   private readonly versions: DevVersionsModule | undefined;
+  private readonly dev: boolean;
+  /** build: the `gati:versions` module's source, made before each bundle (see versionsSource). */
+  private versionsModule = NO_VERSIONS_MODULE;
   /** dev: the last good bundle, held until write(). */
   private output: OutputFile[] | undefined;
 
-  /**
-   * `dev`: only the app's own code is bundled (see devOptions), and build() keeps the bundle in
-   * memory: write() puts it in dist/, so a bundle made while the analysis runs can be dropped.
-   */
-  constructor(private readonly root: string, private readonly dev = false) {
-    if (dev) this.versions = new DevVersionsModule(root);
+  constructor(private readonly root: string, private readonly options: BundlerOptions = {}) {
+    this.dev = options.dev ?? false;
+    if (this.dev) this.versions = new DevVersionsModule(root);
   }
 
   /**
@@ -188,6 +202,12 @@ export class Bundler {
     const started = performance.now();
     this.output = undefined;
     try {
+      // esbuild reports a plugin's error by its message; the module is made here now, reported alike.
+      if (!this.dev) this.versionsModule = versionsSource(this.root, this.options.versionsManifest);
+    } catch (error) {
+      return Promise.resolve(failure({ errors: [{ text: (error as Error).message }] }, started));
+    }
+    try {
       this.versions?.update();
       if (this.context) return this.settle(this.context.rebuild(), started);
     } catch (error) {
@@ -195,7 +215,7 @@ export class Bundler {
     }
     return import('esbuild')
       .then(async (esbuild) => {
-        this.context = await esbuild.context(this.dev ? devOptions(this.root) : buildOptions(this.root));
+        this.context = await esbuild.context(this.dev ? devOptions(this.root) : buildOptions(this.root, () => this.versionsModule));
         return this.settle(this.context.rebuild(), started);
       })
       .catch((error: unknown) => failure(error, started));

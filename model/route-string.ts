@@ -1,5 +1,5 @@
 // Parses and checks a route string `'<METHOD> <path>'` (docs/handlers.md).
-import { HTTP_METHODS, type HttpMethod } from '../../model/app-model.js';
+import { HTTP_METHODS, type HttpMethod } from './app-model.js';
 
 export interface ParsedRoute {
   method: HttpMethod;
@@ -51,3 +51,6 @@ export function checkPath(path: string): { ok: true; path: string; params: strin
   const normalized = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
   return { ok: true, path: normalized, params };
 }
+
+/** `GET /things/:id` → `GET /things/:`: routes that differ only by path parameter names. */
+export const routeShape = (key: string) => key.replace(/:[^/]+/g, ':');

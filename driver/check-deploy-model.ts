@@ -3,10 +3,10 @@
 // app's effects need a queue that every pod of an environment shares (GATI3011).
 import type { GatiConfig } from '../runtime-shim/config.js';
 import type { AppModel, RouteModel } from '../model/app-model.js';
-import type { DiagnosticBag } from './diagnostics/diagnostic.js';
-import { locate, type SourceText } from './diagnostics/location.js';
+import type { DiagnosticBag } from '../compiler/diagnostics/diagnostic.js';
+import { locate, type SourceText } from '../compiler/diagnostics/location.js';
 import { deployedEffectsProblem, splitComponents } from '../emitters/infra/plan.js';
-import { locateKey } from './config/locate-key.js';
+import { locateKey } from '../compiler/config/locate-key.js';
 import { effectsConfigFor } from '../runtime-shim/effects/effects-config.js';
 
 /** The config file (relative to the app root) and its text, to point at its keys. */

@@ -1,6 +1,6 @@
 // Routes from file paths (docs/handlers.md): `users/[id].get.ts` → GET /users/:id, `index.ts` is the
 // folder's own path, no method suffix means GET, `[...rest].ts` is a trailing wildcard (Next.js style).
-import { HTTP_METHODS, type HttpMethod } from '../../model/app-model.js';
+import { HTTP_METHODS, type HttpMethod } from './app-model.js';
 
 export interface FileRoute {
   method: HttpMethod;

@@ -4,7 +4,7 @@
 // files and loses a file that an editor replaces by rename); new folders are picked up as they appear.
 import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_NAMES } from './discover/discover.js';
+import { CONFIG_NAMES } from '../compiler/discover/discover.js';
 
 export interface AppWatcher {
   close(): void;

@@ -1,0 +1,83 @@
+// Every emitter, once, in the order the driver runs them (driver/emit.ts). Each entry adapts one
+// emitter module to the Emitter shape (emitter.ts): a name, its phase and a pure function from the
+// model and the build's context to files. Infrastructure comes last of the build: its image tag is
+// the content hash of everything before it (ctx.previous). How to add one: docs/architecture.md.
+import { GENERATED_HEADER } from './artifact.js';
+import { targetRuntime, type EmitContext, type Emitter } from './emitter.js';
+import { CONFIG_DEFAULTS } from '../runtime-shim/defaults.js';
+import { emitModel } from './model/index.js';
+import { emit as emitSchemas } from './schema/index.js';
+import { emit as emitContext } from './context/index.js';
+import { emit as emitClient } from './client/index.js';
+import { emit as emitOpenApi } from './openapi/index.js';
+import { emit as emitValidators } from './validators/index.js';
+import { emitRouter } from './router/index.js';
+import { emitEntry, emitLaunchers } from './bundle/entry.js';
+import { emitInfra } from './infra/index.js';
+import { emit as emitVersions } from './versions/index.js';
+import { emitVersionValidators } from './validators/versions.js';
+
+const unknownKeys = (ctx: EmitContext) => ctx.config.validation?.unknownKeys ?? CONFIG_DEFAULTS.validation.unknownKeys;
+
+export const modelEmitter: Emitter = { name: 'model', phase: 'build', emit: (model) => [emitModel(model)] };
+
+export const schemaEmitter: Emitter = { name: 'schema', phase: 'build', emit: (model) => emitSchemas(model) };
+
+export const contextEmitter: Emitter = { name: 'context', phase: 'generated', emit: (model, ctx) => emitContext(model, ctx.config.modules) };
+
+export const clientEmitter: Emitter = {
+  name: 'client',
+  phase: 'generated',
+  emit: (model, ctx) => emitClient(model, { packageName: ctx.config.sdk?.packageName, apiVersion: ctx.apiVersion, sdkDir: ctx.sdkDir }),
+};
+
+export const openApiEmitter: Emitter = { name: 'openapi', phase: 'build', emit: (model, ctx) => emitOpenApi(model, { apiVersion: ctx.apiVersion }) };
+
+export const validatorsEmitter: Emitter = {
+  name: 'validators',
+  phase: 'build',
+  emit: (model, ctx) => emitValidators(model, { unknownKeys: unknownKeys(ctx) }, ctx.validatorCache),
+};
+
+export const routerEmitter: Emitter = {
+  name: 'router',
+  phase: 'build',
+  emit: (model) => [{ path: 'dist/router.mjs', contents: `// ${GENERATED_HEADER}\n${emitRouter(model.routes)}` }],
+};
+
+export const entryEmitter: Emitter = {
+  name: 'entry',
+  phase: 'build',
+  emit: (model, ctx) => {
+    const script = ctx.configFile && /\.(m?ts|m?js)$/.test(ctx.configFile) ? ctx.configFile : undefined;
+    return [emitEntry(model, { config: ctx.config, configScript: script }), ...emitLaunchers(targetRuntime(ctx), model.effects.length > 0)];
+  },
+};
+
+export const infraEmitter: Emitter = {
+  name: 'infra',
+  phase: 'build',
+  emit: (model, ctx) => (ctx.infra === false ? [] : emitInfra(model, ctx.config, [...(ctx.previous ?? [])], { ...ctx.infra, runtime: targetRuntime(ctx) })),
+};
+
+export const versionsEmitter: Emitter = { name: 'versions', phase: 'release', emit: (_model, ctx) => emitVersions(ctx.releases ?? []) };
+
+export const versionValidatorsEmitter: Emitter = {
+  name: 'version-validators',
+  phase: 'release',
+  emit: (_model, ctx) => emitVersionValidators(ctx.releases ?? [], { unknownKeys: unknownKeys(ctx) }),
+};
+
+export const EMITTERS: readonly Emitter[] = [
+  modelEmitter,
+  schemaEmitter,
+  contextEmitter,
+  clientEmitter,
+  openApiEmitter,
+  validatorsEmitter,
+  routerEmitter,
+  entryEmitter,
+  infraEmitter,
+  versionsEmitter,
+  versionValidatorsEmitter,
+];
