@@ -10,6 +10,7 @@ import { DiagnosticBag, compareDiagnostics, type Diagnostic } from './diagnostic
 import { CONFIG_NAMES, discoverApp } from './discover/discover.js';
 import { loadConfig } from './config/load-config.js';
 import { Analyzer, type AnalyzeResult, type AnalyzeStats } from './analyze/analyzer.js';
+import { discoveredContextParts } from './analyze/context-parts.js';
 import { GENERATED_HEADER, jsonArtifact, type Artifact } from '../emitters/artifact.js';
 import { emit as emitSchemas } from '../emitters/schema/index.js';
 import { emit as emitValidators, type ValidatorCache } from '../emitters/validators/index.js';
@@ -53,9 +54,12 @@ export interface BuildOptions {
   /**
    * TypeScript's own errors in the app's files (`gati build --no-typecheck` skips them):
    * 'enforce' (default when every emitter runs): errors fail the build; 'warn' (`gati dev`/`watch`):
-   * the same diagnostics as warnings; 'skip': no type check (the default for `generate` and `routes`).
+   * the same diagnostics as warnings; 'deferred' (`gati dev`/`watch`): warnings too, but not in
+   * build()/rebuild()'s result: the caller gets them from typeErrors() once the build is served,
+   * so that the check is off the reload's path; 'skip': no type check (the default for `generate`
+   * and `routes`).
    */
-  typecheck?: 'enforce' | 'warn' | 'skip';
+  typecheck?: 'enforce' | 'warn' | 'deferred' | 'skip';
 }
 
 export interface EmitContext {
@@ -127,6 +131,8 @@ export class BuildSession {
   private lastSurface: { key: string; surface: ReturnType<typeof surfaceOf> } | undefined;
   /** The last .gati/model.json and the plain JSON of its model (cheaper to compare than to sort). */
   private lastModel: { json: string; artifact: Artifact } | undefined;
+  /** With typecheck 'deferred': the context types of the last build, for typeErrors(). */
+  private deferredContext: string | undefined;
 
   constructor(readonly root: string, private readonly options: BuildOptions = {}) {}
 
@@ -134,7 +140,13 @@ export class BuildSession {
   async build(): Promise<BuildResult> {
     await this.loadConfig();
     this.lastEmit = undefined;
-    this.analyzer = new Analyzer({ root: this.root, appName: this.config.name, contextFile: this.typecheckMode() === 'skip' ? undefined : CONTEXT_FILE });
+    const check = this.typecheckMode() !== 'skip';
+    this.analyzer = new Analyzer({
+      root: this.root,
+      appName: this.config.name,
+      contextFile: check ? CONTEXT_FILE : undefined,
+      predictContext: check ? (app) => contextSource(discoveredContextParts(app), this.config.modules) : undefined,
+    });
     return this.finish(this.analyzer.analyze());
   }
 
@@ -162,7 +174,7 @@ export class BuildSession {
     const modelKey = clean ? emitKey(analysis.model) : '';
     const versions = clean ? this.planVersions(analysis.model, modelKey, bag) : undefined;
     const typecheckStarted = performance.now();
-    const typeErrors = this.typeCheck(analysis.model);
+    const typeErrors = this.typecheckMode() === 'deferred' ? this.deferCheck(analysis.model) : this.typeCheck(analysis.model);
     const typecheckMs = performance.now() - typecheckStarted;
     const diagnostics = [...this.configDiagnostics, ...analysis.diagnostics, ...typeErrors, ...bag.items].sort(compareDiagnostics);
     const ok = !diagnostics.some((d) => d.severity === 'error');
@@ -176,7 +188,7 @@ export class BuildSession {
     return { ok, config: this.config, model: analysis.model, artifacts, diagnostics, versions, stats: { ...analysis.stats, configMs: this.configMs, emitMs: performance.now() - emitStarted, typecheckMs } };
   }
 
-  private typecheckMode(): 'enforce' | 'warn' | 'skip' {
+  private typecheckMode(): NonNullable<BuildOptions['typecheck']> {
     return this.options.typecheck ?? ((this.options.emit ?? 'all') === 'all' ? 'enforce' : 'skip');
   }
 
@@ -185,6 +197,21 @@ export class BuildSession {
     const mode = this.typecheckMode();
     if (mode === 'skip' || !this.analyzer) return [];
     return this.analyzer.typeCheck(contextSource(model, this.config.modules), mode === 'warn' ? 'warning' : 'error');
+  }
+
+  private deferCheck(model: AppModel): Diagnostic[] {
+    this.deferredContext = contextSource(model, this.config.modules);
+    return [];
+  }
+
+  /**
+   * With typecheck 'deferred': TypeScript's errors (as warnings) in the app as the last build or
+   * rebuild saw it, checked on that build's program. Call it between rebuilds (the dev loop queues
+   * it behind the rebuild it follows), after serving the build.
+   */
+  typeErrors(): Diagnostic[] {
+    if (this.typecheckMode() !== 'deferred' || !this.analyzer || this.deferredContext === undefined) return [];
+    return this.analyzer.typeCheck(this.deferredContext, 'warning').sort(compareDiagnostics);
   }
 
   private emitAllOrReuse(model: AppModel, key: string, ctx: EmitContext): Artifact[] {

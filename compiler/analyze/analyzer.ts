@@ -28,6 +28,12 @@ export interface AnalyzerOptions {
    * when the app is checked.
    */
   contextFile?: string;
+  /**
+   * The context types expected from the discovered app (see context-parts.ts), fed to the program
+   * before the analysis. When typeCheck() gets the same text, the analysis's program and checker
+   * serve the check as they are; otherwise the program is rebuilt with the text typeCheck() gets.
+   */
+  predictContext?: (app: DiscoveredApp) => string;
 }
 
 export interface AnalyzeStats {
@@ -66,6 +72,7 @@ export class Analyzer {
   private kinds = new Map<string, FileKind>();
   private readonly merger = new ModelMerger();
   private readonly contextFile: string | undefined;
+  private readonly predictContext: ((app: DiscoveredApp) => string) | undefined;
   /** Files with syntax errors in the last run (their type errors are not reported). */
   private broken = new Set<string>();
   private readonly typeChecks = new TypeCheckCache();
@@ -76,6 +83,7 @@ export class Analyzer {
     this.program = new AppProgram(options.root);
     this.appName = options.appName ?? readPackageName(options.root) ?? basename(options.root);
     this.contextFile = options.contextFile ? join(options.root, options.contextFile) : undefined;
+    this.predictContext = options.predictContext;
   }
 
   /**
@@ -120,6 +128,9 @@ export class Analyzer {
       this.kinds = fileKinds(this.app);
     }
     const { app, kinds } = this;
+    if (mode.rediscover && this.contextFile && this.predictContext && this.program.setVirtualFile(this.contextFile, this.predictContext(app))) {
+      changed = [...changed, this.contextFile];
+    }
     const program = this.program.update(this.rootFiles(), changed, { exhaustive: mode.exhaustive, filesAddedOrRemoved: mode.rediscover });
     const programMs = performance.now() - started;
     const checker = program.getTypeChecker();
