@@ -10,6 +10,8 @@
 //      its shape changes) and rebuilds([file]); p50/p95 per mode and their ratio. 'deferred' is
 //      gati dev/watch: the rebuild without the check, which typeErrors() runs after it (timed apart)
 // Node built-ins only; measures lib/ as it is. Options: --runs N (default 3), --edits N (default 20),
+// --cli N: also time N whole `gati build` processes per mode (`--no-typecheck` first): what a user
+// waits for, writing and bundling included (the bench app's dist/ and .gati/ are rewritten);
 // --baseline DIR: a checkout of an earlier commit with its lib/ built (`git archive <commit> | tar
 // -x -C DIR`, node_modules linked, `node scripts/build.mjs`); its 'enforce' runs are interleaved
 // with this tree's, so a change to the check is judged in one run on one load.
@@ -25,6 +27,8 @@ const BUILD_JS = join(REPO_ROOT, 'lib', 'compiler', 'build.js');
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : dflt);
 const RUNS = opt('runs', 3);
+const CLI_RUNS = opt('cli', 0);
+const GATI_BIN = join(REPO_ROOT, 'bin', 'gati.mjs');
 const BASELINE = argv.includes('--baseline') ? argv[argv.indexOf('--baseline') + 1] : undefined;
 const EDITS = opt('edits', 20);
 
@@ -66,7 +70,7 @@ async function childWarm(mode) {
       ms.push(performance.now() - t);
       // gati dev/watch ('deferred'): the check runs after the rebuild is served, off its path.
       const after = performance.now();
-      const late = mode === 'deferred' ? s.typeErrors().length : 0;
+      const late = mode === 'deferred' ? (await s.typeErrors()).length : 0;
       typecheckMs.push(mode === 'deferred' ? performance.now() - after : r.stats.typecheckMs);
       diagnostics += late;
       diagnostics += r.diagnostics.length;
@@ -103,6 +107,16 @@ async function main() {
       console.log(`  cold ${mode.padEnd(7)} run ${i + 1}: build() ${r0(r.ms)} ms, CPU ${r0(r.cpuMs)} ms (type check ${r0(r.typecheckMs)} ms), ${r.routes} routes`);
     }
   }
+  const cli = { skip: [], enforce: [] };
+  for (let i = 0; i < CLI_RUNS; i++) {
+    for (const mode of ['skip', 'enforce']) {
+      const t = performance.now();
+      const r = spawnSync(process.execPath, [GATI_BIN, 'build', DEFAULT_APP_DIR, '--silent', ...(mode === 'skip' ? ['--no-typecheck'] : [])], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      if (r.status !== 0) throw new Error(`gati build (${mode}) failed: ${r.stdout}${r.stderr}`);
+      cli[mode].push(performance.now() - t);
+      console.log(`  gati build ${mode.padEnd(7)} run ${i + 1}: ${r0(cli[mode][i])} ms (process)`);
+    }
+  }
   const warmModes = [...modes, 'deferred'];
   const warm = Object.fromEntries(warmModes.map((m) => [m, child('warm', m)]));
   for (const mode of warmModes) if (warm[mode].diagnostics) throw new Error(`edits gave diagnostics with ${mode}`);
@@ -115,6 +129,7 @@ async function main() {
     // CPU time (all threads, GC included) moves less with the machine's load than wall time does.
     ['cold build() CPU time (median)', ...modes.map((m) => `${r0(median(cold[m].map((r) => r.cpuMs)))} ms`), ratios((m) => median(cold[m].map((r) => r.cpuMs))), ''],
   ];
+  if (CLI_RUNS) rows.push(['whole `gati build` process (median)', `${r0(median(cli.skip))} ms`, `${r0(median(cli.enforce))} ms`, ...(BASELINE ? ['–'] : []), `${(median(cli.enforce) / median(cli.skip)).toFixed(2)}×`, '']);
   console.log(`\n| cold | ${modes.map((m) => label[m]).join(' | ')} | ratio to without (${checked.join(' / ')}) | target |\n|---|${modes.map(() => '---|').join('')}---|---|`);
   for (const row of rows) console.log(`| ${row.join(' | ')} |`);
   // The rebuild as gati dev/watch run it ('deferred') is the figure with a target; 'enforce' is gati build's way, for reference.

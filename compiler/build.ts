@@ -206,12 +206,13 @@ export class BuildSession {
 
   /**
    * With typecheck 'deferred': TypeScript's errors (as warnings) in the app as the last build or
-   * rebuild saw it, checked on that build's program. Call it between rebuilds (the dev loop queues
-   * it behind the rebuild it follows), after serving the build.
+   * rebuild saw it, checked on that build's program in slices of ~20 ms (the dev server answers
+   * between them). No rebuild may start before it resolves (the dev loop queues it behind the
+   * rebuild it follows, after serving that build).
    */
-  typeErrors(): Diagnostic[] {
+  async typeErrors(): Promise<Diagnostic[]> {
     if (this.typecheckMode() !== 'deferred' || !this.analyzer || this.deferredContext === undefined) return [];
-    return this.analyzer.typeCheck(this.deferredContext, 'warning').sort(compareDiagnostics);
+    return (await this.analyzer.typeCheckInSlices(this.deferredContext, 'warning', 20)).sort(compareDiagnostics);
   }
 
   private emitAllOrReuse(model: AppModel, key: string, ctx: EmitContext): Artifact[] {

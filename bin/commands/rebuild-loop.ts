@@ -42,8 +42,8 @@ export class RebuildLoop {
    * number of warnings.
    */
   checkTypes(): Promise<number> {
-    const run = this.queue.then(() => {
-      const warnings = this.session.typeErrors();
+    const run = this.queue.then(async () => {
+      const warnings = await this.session.typeErrors();
       reportDiagnostics(warnings, this.root, this.term, false);
       return warnings.length;
     });

@@ -92,12 +92,25 @@ export class Analyzer {
    * own; a rebuild re-checks only the files the edit can affect (see TypeCheckCache).
    */
   typeCheck(contextTypes: string, severity: Severity): Diagnostic[] {
+    return this.toDiagnostics(this.typeChecks.check(this.checkedProgram(contextTypes), this.root), severity);
+  }
+
+  /** As typeCheck(), yielding to the event loop every `sliceMs` (see TypeCheckCache.checkInSlices). */
+  async typeCheckInSlices(contextTypes: string, severity: Severity, sliceMs: number): Promise<Diagnostic[]> {
+    return this.toDiagnostics(await this.typeChecks.checkInSlices(this.checkedProgram(contextTypes), this.root, sliceMs), severity);
+  }
+
+  /** The analysis's program, rebuilt only when `contextTypes` differ from those it was given. */
+  private checkedProgram(contextTypes: string): ts.Program {
     if (!this.contextFile || !this.app) throw new Error('Analyzer.typeCheck() needs the `contextFile` option and a run first');
     if (this.program.setVirtualFile(this.contextFile, contextTypes)) {
       this.program.update(this.rootFiles(), [this.contextFile], { exhaustive: true });
       this.typeChecks.invalidate('all', this.program.current, this.contextFile);
     }
-    const diagnostics = this.typeChecks.check(this.program.current, this.root);
+    return this.program.current;
+  }
+
+  private toDiagnostics(diagnostics: ts.Diagnostic[], severity: Severity): Diagnostic[] {
     return typeScriptDiagnostics(diagnostics, { root: this.root, broken: this.broken, unresolved: this.program.unresolved, severity });
   }
 
