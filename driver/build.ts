@@ -16,7 +16,8 @@ import type { Artifact } from '../emitters/artifact.js';
 import type { EmitContext } from '../emitters/emitter.js';
 import type { InfraOptions } from '../emitters/infra/index.js';
 import type { ValidatorCache } from '../emitters/validators/index.js';
-import { CONTEXT_FILE } from '../emitters/context/index.js';
+import { CONTEXT_FILE, contextSource } from '../emitters/context/index.js';
+import { discoveredContextParts } from '../compiler/analyze/context-parts.js';
 import { emitModel, MODEL_FILE } from '../emitters/model/index.js';
 import { TENTATIVE_SDK_DIR } from './owned-outputs.js';
 import { emit } from './emit.js';
@@ -53,9 +54,12 @@ export interface BuildOptions {
   /**
    * TypeScript's own errors in the app's files (`gati build --no-typecheck` skips them):
    * 'enforce' (default when every emitter runs): errors fail the build; 'warn' (`gati dev`/`watch`):
-   * the same diagnostics as warnings; 'skip': no type check (the default for `generate` and `routes`).
+   * the same diagnostics as warnings; 'deferred' (`gati dev`/`watch`): warnings too, but not in
+   * build()/rebuild()'s result: the caller gets them from typeErrors() once the build is served,
+   * so that the check is off the reload's path; 'skip': no type check (the default for `generate`
+   * and `routes`).
    */
-  typecheck?: stage.Mode;
+  typecheck?: stage.TypecheckMode;
 }
 
 /** The generated sources (context types and client) and the SDK: what `gati generate` writes. */
@@ -90,6 +94,8 @@ export class BuildSession {
   private lastSurface: { key: string; surface: ReturnType<typeof surfaceOf> } | undefined;
   /** The last .gati/model.json and the plain JSON of its model (cheaper to compare than to sort). */
   private lastModel: { json: string; artifact: Artifact } | undefined;
+  /** With typecheck 'deferred': the context types of the last build, for typeErrors(). */
+  private deferredContext: string | undefined;
 
   constructor(readonly root: string, private readonly options: BuildOptions = {}) {}
 
@@ -100,7 +106,16 @@ export class BuildSession {
     this.configured = await clock.timeAsync('config', () => stage.loadConfig({ root: this.root, app }));
     this.configMs = clock.ms('discover') + clock.ms('config');
     this.lastEmit = undefined;
-    this.analyzer = new Analyzer({ root: this.root, appName: this.configured.config.name, contextFile: this.typecheckMode() === 'skip' ? undefined : CONTEXT_FILE });
+    const check = this.typecheckMode() !== 'skip';
+    const modules = this.configured.config.modules;
+    this.analyzer = new Analyzer({
+      root: this.root,
+      appName: this.configured.config.name,
+      contextFile: check ? CONTEXT_FILE : undefined,
+      // The context types as discovery predicts them, fed before the analysis: the type check then
+      // runs on the analysis's own program and checker instead of a rebuilt one.
+      predictContext: check ? (discovered) => contextSource(discoveredContextParts(discovered), modules) : undefined,
+    });
     const analyzer = this.analyzer;
     return this.finish(clock.time('analyze', () => stage.analyze({ analyzer })), clock);
   }
@@ -123,7 +138,9 @@ export class BuildSession {
     const modelKey = clean ? emitKey(model) : '';
     const versionsMode = this.options.versions ?? 'enforce';
     const planned = clean && versionsMode !== 'skip' ? clock.time('versions', () => stage.planVersions({ root: this.root, model, config, surface: this.surfaceOf(model, modelKey), mode: versionsMode, analyzer })) : undefined;
-    const typeErrors = clock.time('typecheck', () => stage.typecheck({ analyzer, model, config, mode: this.typecheckMode() }));
+    const mode = this.typecheckMode();
+    this.deferredContext = mode === 'deferred' ? contextSource(model, config.modules) : undefined;
+    const typeErrors = mode === 'deferred' ? [] : clock.time('typecheck', () => stage.typecheck({ analyzer, model, config, mode }));
     const diagnostics = [...this.configured.diagnostics, ...analysis.diagnostics, ...typeErrors, ...checked, ...(planned?.diagnostics ?? [])].sort(compareDiagnostics);
     const ok = !diagnostics.some((d) => d.severity === 'error');
     const versions = planned?.versions;
@@ -136,7 +153,18 @@ export class BuildSession {
     return { ok, config, model, artifacts, diagnostics, versions, timings: clock.timings, stats: { ...analysis.stats, configMs: this.configMs, emitMs: clock.ms('emit'), typecheckMs: clock.ms('typecheck') } };
   }
 
-  private typecheckMode(): stage.Mode {
+  /**
+   * With typecheck 'deferred': TypeScript's errors (as warnings) in the app as the last build or
+   * rebuild saw it, checked on that build's program in slices of ~20 ms (the dev server answers
+   * between them). No rebuild may start before it resolves (the dev loop queues it behind the
+   * rebuild it follows, after serving that build).
+   */
+  async typeErrors(): Promise<Diagnostic[]> {
+    if (!this.analyzer || this.deferredContext === undefined) return [];
+    return (await this.analyzer.typeCheckInSlices(this.deferredContext, 'warning', 20)).sort(compareDiagnostics);
+  }
+
+  private typecheckMode(): stage.TypecheckMode {
     return this.options.typecheck ?? ((this.options.emit ?? 'all') === 'all' ? 'enforce' : 'skip');
   }
 

@@ -97,6 +97,12 @@ function configSource(root: string, file: string | undefined): { file: string; t
 
 export type Mode = 'enforce' | 'warn' | 'skip';
 
+/**
+ * The type check's mode: a `Mode`, or 'deferred' (`gati dev`/`watch`): warnings, but not in the
+ * build's result: BuildSession.typeErrors() checks once the build is served, off the reload's path.
+ */
+export type TypecheckMode = Mode | 'deferred';
+
 /** typecheck: TypeScript's own errors in the app, checked with the context types this build generates. */
 export function typecheck(input: { analyzer: Analyzer; model: AppModel; config: GatiConfig; mode: Mode }): Diagnostic[] {
   if (input.mode === 'skip') return [];

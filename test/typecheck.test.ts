@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { BuildSession } from '../driver/build.js';
 import { formatCompact } from '../compiler/diagnostics/format.js';
 import { REPO, fixture } from './helpers/paths.js';
+import { GATI_BIN, runServer } from './helpers/server.js';
 
 const gati = (args: string[]) => spawnSync(process.execPath, [join(REPO, 'bin/gati.mjs'), ...args], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
@@ -87,6 +88,69 @@ test('a rebuild re-checks edited files and the handlers that use an edited modul
       "src/handlers/refund.ts:6:54 - error TS2345: Argument of type 'string' is not assignable to parameter of type 'number'.",
     ]);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The fixture without its missing package and unknown module (so that it bundles and serves), plus two handlers that share a type. */
+function servableCopy(): string {
+  const dir = copyFixture();
+  writeFileSync(join(dir, 'src/handlers/dates.ts'), "import type { Handler } from 'gati';\n\nexport const route = 'GET /today';\n\nexport const handler: Handler<{}, { today: string }> = async () => ({ today: new Date().toISOString().slice(0, 10) });\n");
+  writeFileSync(join(dir, 'src/handlers/tags.ts'), "import type { Handler } from 'gati';\n\nexport const route = 'GET /tags';\n\nexport const handler: Handler<{}, { a: number }> = async () => ({ a: 1 });\n");
+  writeFileSync(join(dir, 'src/handlers/quote.ts'), "import type { Handler } from 'gati';\n\nexport interface Quote { amount: number }\n\nexport const handler: Handler<{}, Quote> = async () => ({ amount: 1 });\n");
+  writeFileSync(join(dir, 'src/handlers/accept.ts'), "import type { Handler } from 'gati';\nimport type { Quote } from './quote.js';\n\nconst standard: Quote = { amount: 2 };\n\nexport const handler: Handler<{}, { amount: number }> = async () => ({ amount: standard.amount });\n");
+  return dir;
+}
+
+test("'deferred' (gati dev/watch): the rebuild's result has no type check; typeErrors() reports, after it, what the edit broke elsewhere", async () => {
+  const dir = servableCopy();
+  const lines = (ds: Parameters<typeof formatCompact>[0][]) => ds.map((d) => formatCompact(d).split('\n')[0]!);
+  const refund = "src/handlers/refund.ts:6:69 - warning TS2345: Argument of type 'string' is not assignable to parameter of type 'number'.";
+  try {
+    const session = new BuildSession(dir, { infra: false, versions: 'skip', typecheck: 'deferred' });
+    const first = await session.build();
+    assert.ok(first.ok);
+    assert.equal(first.diagnostics, []);
+    assert.is(first.stats.typecheckMs < 50, true, 'the build does not check');
+    assert.equal(lines(await session.typeErrors()), [refund]);
+
+    // An edit to one handler breaks another, untouched, that imports its type.
+    const quote = join(dir, 'src/handlers/quote.ts');
+    writeFileSync(quote, readFileSync(quote, 'utf8').replace('amount: number', 'amount: string').replace('amount: 1', "amount: '1'"));
+    const edited = await session.rebuild([quote]);
+    assert.ok(edited.ok);
+    assert.equal(edited.diagnostics, []);
+    assert.equal(lines(await session.typeErrors()), [
+      "src/handlers/accept.ts:4:27 - warning TS2322: Type 'number' is not assignable to type 'string'.",
+      "src/handlers/accept.ts:6:69 - warning TS2322: Type 'Promise<{ amount: string; }>' is not assignable to type 'void | { amount: number; } | Promise<void | { amount: number; }>'.",
+      refund,
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("gati dev prints TypeScript's errors once the build is served, and after a reload the errors an edit caused in another file", async () => {
+  const dir = servableCopy();
+  const dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
+  const waitFor = async (text: string) => {
+    for (const t0 = Date.now(); !dev.output().includes(text) && Date.now() - t0 < 20_000;) await new Promise((r) => setTimeout(r, 50));
+    return dev.output().indexOf(text);
+  };
+  try {
+    const served = dev.output().indexOf('serving on');
+    const refund = await waitFor('src/handlers/refund.ts:6:69 - warning TS2345');
+    assert.ok(refund > served, dev.output());
+    assert.is((await fetch(`${dev.url}/quote`)).status, 200);
+
+    const quote = join(dir, 'src/handlers/quote.ts');
+    writeFileSync(quote, readFileSync(quote, 'utf8').replace('amount: number', 'amount: string').replace('amount: 1', "amount: '1'"));
+    const accept = await waitFor('src/handlers/accept.ts:4:27 - warning TS2322');
+    assert.ok(accept > 0, dev.output());
+    assert.ok(accept > dev.output().indexOf('reloaded in'), 'the check comes after the reload');
+    assert.equal(await (await fetch(`${dev.url}/quote`)).json(), { amount: '1' }, 'the edit is served despite the warning');
+  } finally {
+    await dev.stop('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -32,6 +32,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   const loop = new RebuildLoop(root, term);
   const first = await loop.initial();
   if (!first.ok) {
+    await loop.checkTypes();
     term.error('gati dev: the first build failed; fix the errors above and run gati dev again');
     await loop.dispose();
     return 1;
@@ -67,10 +68,12 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     return 1;
   }
   term.info(`${term.style.bold('gati dev')} serving on http://${host.includes(':') ? `[${host}]` : host}:${bound} (reloads on save)`);
+  // TypeScript's errors come as warnings once the build is served (also after each reload below).
+  void loop.checkTypes();
 
   const watcher = watchApp(root, (changed) => {
     void loop.rebuild(changed).then(async (outcome) => {
-      if (!outcome.ok) return;
+      if (!outcome.ok) return void loop.checkTypes();
       try {
         const loadStarted = performance.now();
         const next = await load(root, log);
@@ -82,6 +85,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
       } catch (error) {
         log.error({ err: error }, 'the new build failed to start; the previous one keeps serving');
       }
+      await loop.checkTypes();
     });
   });
   await new Promise<void>((resolve) => {

@@ -22,8 +22,9 @@ export class RebuildLoop {
   private readonly written = new Map<string, string | Uint8Array>();
 
   constructor(readonly root: string, private readonly term: Terminal) {
-    // TypeScript's errors are warnings while editing (the app reloads, as with the version rules); `gati build` enforces them.
-    this.session = new BuildSession(root, { infra: false, versions: 'warn', typecheck: 'warn' });
+    // TypeScript's errors are warnings while editing (the app reloads, as with the version rules),
+    // checked after the build is served (checkTypes); `gati build` enforces them.
+    this.session = new BuildSession(root, { infra: false, versions: 'warn', typecheck: 'deferred' });
     this.bundler = new Bundler(root, { dev: true });
   }
 
@@ -33,6 +34,22 @@ export class RebuildLoop {
 
   rebuild(changed: string[]): Promise<RebuildOutcome> {
     return this.enqueue(() => this.session.rebuild(changed), `rebuilt (${changed.map((f) => relative(this.root, f)).join(', ')})`, true);
+  }
+
+  /**
+   * TypeScript's errors in the app as the last (re)build saw it, printed as warnings. Called once
+   * a build is served (dev: after the reload), so that the check costs no time before the edit is
+   * live; queued like a rebuild, it checks the program of the build it follows. Resolves with the
+   * number of warnings.
+   */
+  checkTypes(): Promise<number> {
+    const run = this.queue.then(async () => {
+      const warnings = await this.session.typeErrors();
+      reportDiagnostics(warnings, this.term, false);
+      return warnings.length;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   async dispose(): Promise<void> {

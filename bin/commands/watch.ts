@@ -6,7 +6,8 @@ import { RebuildLoop } from './rebuild-loop.js';
 export async function watchCommand(root: string, term: Terminal): Promise<number> {
   const loop = new RebuildLoop(root, term);
   await loop.initial();
-  const watcher = watchApp(root, (changed) => void loop.rebuild(changed));
+  void loop.checkTypes();
+  const watcher = watchApp(root, (changed) => void loop.rebuild(changed).then(() => loop.checkTypes()));
   term.info('watching for changes (Ctrl-C to stop)');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

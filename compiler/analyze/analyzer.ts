@@ -29,6 +29,12 @@ export interface AnalyzerOptions {
    * when the app is checked.
    */
   contextFile?: string;
+  /**
+   * The context types expected from the discovered app (see context-parts.ts), fed to the program
+   * before the analysis. When typeCheck() gets the same text, the analysis's program and checker
+   * serve the check as they are; otherwise the program is rebuilt with the text typeCheck() gets.
+   */
+  predictContext?: (app: DiscoveredApp) => string;
 }
 
 export interface AnalyzeStats {
@@ -67,6 +73,7 @@ export class Analyzer {
   private kinds = new Map<string, FileKind>();
   private readonly merger = new ModelMerger();
   private readonly contextFile: string | undefined;
+  private readonly predictContext: ((app: DiscoveredApp) => string) | undefined;
   /** Files with syntax errors in the last run (their type errors are not reported). */
   private broken = new Set<string>();
   private readonly typeChecks = new TypeCheckCache();
@@ -77,6 +84,7 @@ export class Analyzer {
     this.program = new AppProgram(options.root);
     this.appName = options.appName ?? readPackageName(options.root) ?? basename(options.root);
     this.contextFile = options.contextFile ? join(options.root, options.contextFile) : undefined;
+    this.predictContext = options.predictContext;
   }
 
   /**
@@ -85,12 +93,25 @@ export class Analyzer {
    * own; a rebuild re-checks only the files the edit can affect (see TypeCheckCache).
    */
   typeCheck(contextTypes: string, severity: Severity): Diagnostic[] {
+    return this.toDiagnostics(this.typeChecks.check(this.checkedProgram(contextTypes), this.root), severity);
+  }
+
+  /** As typeCheck(), yielding to the event loop every `sliceMs` (see TypeCheckCache.checkInSlices). */
+  async typeCheckInSlices(contextTypes: string, severity: Severity, sliceMs: number): Promise<Diagnostic[]> {
+    return this.toDiagnostics(await this.typeChecks.checkInSlices(this.checkedProgram(contextTypes), this.root, sliceMs), severity);
+  }
+
+  /** The analysis's program, rebuilt only when `contextTypes` differ from those it was given. */
+  private checkedProgram(contextTypes: string): ts.Program {
     if (!this.contextFile || !this.app) throw new Error('Analyzer.typeCheck() needs the `contextFile` option and a run first');
     if (this.program.setVirtualFile(this.contextFile, contextTypes)) {
       this.program.update(this.rootFiles(), [this.contextFile], { exhaustive: true });
       this.typeChecks.invalidate('all', this.program.current, this.contextFile);
     }
-    const diagnostics = this.typeChecks.check(this.program.current, this.root);
+    return this.program.current;
+  }
+
+  private toDiagnostics(diagnostics: ts.Diagnostic[], severity: Severity): Diagnostic[] {
     return typeScriptDiagnostics(diagnostics, { root: this.root, broken: this.broken, unresolved: this.program.unresolved, severity });
   }
 
@@ -121,6 +142,9 @@ export class Analyzer {
       this.kinds = fileKinds(this.app);
     }
     const { app, kinds } = this;
+    if (mode.rediscover && this.contextFile && this.predictContext && this.program.setVirtualFile(this.contextFile, this.predictContext(app))) {
+      changed = [...changed, this.contextFile];
+    }
     const program = this.program.update(this.rootFiles(), changed, { exhaustive: mode.exhaustive, filesAddedOrRemoved: mode.rediscover });
     const programMs = performance.now() - started;
     const checker = program.getTypeChecker();

@@ -49,6 +49,30 @@ export class TypeCheckCache {
 
   /** The diagnostics of the app's own files in `program`, re-checking only the stale ones. */
   check(program: ts.Program, root: string): ts.Diagnostic[] {
+    const files = this.files(program, root);
+    let step = files.next();
+    while (!step.done) step = files.next();
+    return step.value;
+  }
+
+  /**
+   * As check(), giving the event loop a turn every `sliceMs` of checking: the dev server, in the
+   * same process, answers requests while a whole app is checked. The program must not change
+   * until it resolves (the dev loop queues it like a rebuild).
+   */
+  async checkInSlices(program: ts.Program, root: string, sliceMs: number): Promise<ts.Diagnostic[]> {
+    const files = this.files(program, root);
+    let sliceStarted = performance.now();
+    for (let step = files.next(); ; step = files.next()) {
+      if (step.done) return step.value;
+      if (performance.now() - sliceStarted < sliceMs) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
+  }
+
+  /** Checks one file per step; returns every file's diagnostics. */
+  private *files(program: ts.Program, root: string): Generator<void, ts.Diagnostic[]> {
     const out: ts.Diagnostic[] = [];
     const present = new Set<string>();
     for (const sf of program.getSourceFiles()) {
@@ -58,6 +82,7 @@ export class TypeCheckCache {
       if (!diagnostics) {
         diagnostics = program.getSemanticDiagnostics(sf);
         this.byFile.set(sf.fileName, diagnostics);
+        yield;
       }
       out.push(...diagnostics);
     }
