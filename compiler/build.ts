@@ -21,6 +21,7 @@ import { checkDeployModel } from './check-deploy-model.js';
 import { CONTEXT_FILE, contextSource, emit as emitContext } from '../emitters/context/index.js';
 import { emit as emitClient } from '../emitters/client/index.js';
 import { emit as emitOpenApi } from '../emitters/openapi/index.js';
+import { emit as emitAsyncApi } from '../emitters/asyncapi/index.js';
 import { surfaceOf } from './versions/surface.js';
 import { planVersion, type PlanInput, type VersionPlan } from './versions/plan.js';
 import { loadVersionState } from './versions/store.js';
@@ -91,6 +92,7 @@ export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Art
     ...emitSchemas(model),
     ...emitGenerated(model, ctx),
     ...emitOpenApi(model, { apiVersion: ctx.apiVersion }),
+    ...emitAsyncApi(model, { apiVersion: ctx.apiVersion }),
     ...emitValidators(model, { unknownKeys: ctx.config.validation?.unknownKeys ?? 'strip' }, ctx.validatorCache),
     { path: 'dist/router.mjs', contents: `// ${GENERATED_HEADER}\n${emitRouter(model.routes)}` },
     emitEntry(model, { config: ctx.config, configScript: script }),
