@@ -33,8 +33,8 @@ function asyncApiSchema(node: unknown): unknown {
   }
   return out;
 }
-/** AsyncAPI names a `*` wildcard as no parameter can be named `*`. */
-const WILDCARD = 'path';
+/** A trailing `*` is the `{wildcard}` parameter, as in OpenAPI (no parameter can be named `*`). */
+const WILDCARD = 'wildcard';
 
 export function asyncApiDocument(model: AppModel, options: AsyncApiEmitOptions = {}): Record<string, unknown> | undefined {
   const routes = model.routes.filter((r) => r.method === 'WS');
