@@ -69,6 +69,12 @@ ws('the fixture builds without diagnostics; WS routes carry their messages, no s
   assert.is(built.model.routes.find((r) => r.method === 'POST')!.ws, undefined, 'HTTP routes have no ws');
 });
 
+ws('.gati/generated/context.ts lists the WS routes for gctx.ws.publish; the committed one is the generated one', () => {
+  const context = String(built.artifacts.find((a) => a.path === '.gati/generated/context.ts')!.contents);
+  assert.ok(context.includes(`'WS /ticker': typeof import('../../src/handlers/ticker.ws.js').handler;`), context);
+  assertGolden(join(ROOT, '.gati/generated/context.ts'), context, 'context.ts of fixtures/ws-chat');
+});
+
 ws('JSON Schemas of the messages (golden); OpenAPI stays HTTP-only', () => {
   for (const route of built.model.routes.filter((r) => r.method === 'WS')) {
     assertGolden(join(ROOT, 'expected/schemas', routeSchemaFile(route)), `${JSON.stringify(routeSchemas(route, built.model), null, 2)}\n`, `schemas of ${route.key}`);
