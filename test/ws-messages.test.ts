@@ -134,7 +134,7 @@ ws('an app without WS routes gets no asyncapi.json', () => {
   assert.equal(emitAsyncApi(httpOnly), []);
 });
 
-ws('a body on a WS route is GATI2008; an untyped WS handler object is an untyped route', async () => {
+ws('a body on a WS route is GATI2008; an untyped WS handler object is an untyped route; `satisfies WsHandler` types it', async () => {
   const withBody = await buildOne('chat.ws.ts', `import type { WsHandler } from 'gati';
 export const handler: WsHandler<{ body: { a: string } }, { in: string; out: string }> = {};
 `);
@@ -143,6 +143,11 @@ export const handler: WsHandler<{ body: { a: string } }, { in: string; out: stri
   assert.equal(untyped.diagnostics, []);
   const route = untyped.model.routes[0]!;
   assert.equal([route.key, route.typed, route.ws], ['WS /chat', false, undefined]);
+  const satisfies = await buildOne('chat.ws.ts', `import type { WsHandler } from 'gati';
+export const handler = { message(ws, msg) { ws.send(msg); } } satisfies WsHandler<{}, { in: { n: number }; out: { n: number } }>;
+`);
+  assert.equal(satisfies.diagnostics, []);
+  assert.equal(satisfies.model.routes[0]!.ws, { in: { kind: 'object', properties: [{ name: 'n', type: { kind: 'number' }, optional: false, readonly: false }] }, out: { kind: 'object', properties: [{ name: 'n', type: { kind: 'number' }, optional: false, readonly: false }] } });
 });
 
 ws('every type rule of bodies applies to messages: a function in `out` is GATI1001 at its property', async () => {

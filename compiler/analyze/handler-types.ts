@@ -33,10 +33,14 @@ export function readHandlerTypes(decl: ts.Declaration, checker: ts.TypeChecker):
   const result: HandlerTypes = { decl: ts.getNameOfDeclaration(decl) ?? decl, httpForm: true };
   let fn: ts.SignatureDeclaration | undefined;
   if (ts.isVariableDeclaration(decl)) {
+    // `= { … } satisfies WsHandler<I, M>` keeps the object's own type for the editor; it says the same.
+    const declared = decl.type ?? (decl.initializer && ts.isSatisfiesExpression(decl.initializer) ? decl.initializer.type : undefined);
     if (decl.type) {
       const args = gatiTypeArguments(decl.type, 'Handler', checker);
       if (args) return withTypes(result, args[0], args[1], checker);
-      const wsArgs = gatiTypeArguments(decl.type, 'WsHandler', checker);
+    }
+    if (declared) {
+      const wsArgs = gatiTypeArguments(declared, 'WsHandler', checker);
       if (wsArgs) {
         const messagesNode = wsArgs[1];
         const ws = messagesNode ? { messagesNode, messages: checker.getTypeFromTypeNode(messagesNode) } : {};
