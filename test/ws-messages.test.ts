@@ -128,6 +128,12 @@ ws('dist/asyncapi.json is AsyncAPI 3.0 that @asyncapi/parser accepts without err
   assert.is((inPayload.oneOf ?? inPayload.anyOf)!.length, 2, 'the `in` union, resolved');
 });
 
+ws('two builds of the fixture give byte-identical artifacts (model, schemas, validators, asyncapi.json)', async () => {
+  const again = await buildApp(ROOT, { versions: 'skip' });
+  const bytes = (r: BuildResult) => r.artifacts.map((a) => `${a.path}\n${String(a.contents)}`).filter((a) => !a.startsWith('sdk/'));
+  assert.equal(bytes(again), bytes(built));
+});
+
 ws('an app without WS routes gets no asyncapi.json', () => {
   const httpOnly = { ...built.model, routes: built.model.routes.filter((r) => r.method !== 'WS') };
   assert.is(asyncApiDocument(httpOnly), undefined);
