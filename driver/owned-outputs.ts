@@ -12,6 +12,8 @@ export const TENTATIVE_SDK_DIR = '.gati/cache/sdk';
 
 const GROUPS: [prefix: string, group: string][] = [
   ['dist/schemas/', 'schemas'],
+  // Written beside the schemas only while the app has WS routes: a build without any removes it.
+  ['dist/asyncapi.json', 'schemas'],
   // Old versions' validators are written only where a version is recorded (`gati build`, `gati
   // deploy`); the dev loop's write of the newest validators must not make them stale.
   ['dist/validators/versions/', 'version-validators'],

@@ -10,6 +10,7 @@ import { emit as emitSchemas } from './schema/index.js';
 import { emit as emitContext } from './context/index.js';
 import { emit as emitClient } from './client/index.js';
 import { emit as emitOpenApi } from './openapi/index.js';
+import { emit as emitAsyncApi } from './asyncapi/index.js';
 import { emit as emitValidators } from './validators/index.js';
 import { emitRouter } from './router/index.js';
 import { emitEntry, emitLaunchers } from './bundle/entry.js';
@@ -32,6 +33,8 @@ export const clientEmitter: Emitter = {
 };
 
 export const openApiEmitter: Emitter = { name: 'openapi', phase: 'build', emit: (model, ctx) => emitOpenApi(model, { apiVersion: ctx.apiVersion }) };
+
+export const asyncApiEmitter: Emitter = { name: 'asyncapi', phase: 'build', emit: (model, ctx) => emitAsyncApi(model, { apiVersion: ctx.apiVersion }) };
 
 export const validatorsEmitter: Emitter = {
   name: 'validators',
@@ -74,6 +77,7 @@ export const EMITTERS: readonly Emitter[] = [
   contextEmitter,
   clientEmitter,
   openApiEmitter,
+  asyncApiEmitter,
   validatorsEmitter,
   routerEmitter,
   entryEmitter,

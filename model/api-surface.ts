@@ -12,6 +12,8 @@ export interface SurfaceRoute {
   bodyOptional?: true;
   /** Status → body (`void` for none). */
   output: Record<string, GType>;
+  /** A WebSocket route's messages: `in` is judged as input, `out` as output. */
+  ws?: { in: GType; out: GType };
 }
 
 export interface ApiSurface {

@@ -31,12 +31,22 @@ export interface RouteModel {
   bodyOptional?: true;
   /** Status code → body type (`void` for none). */
   output: Record<string, GType>;
+  /**
+   * A WebSocket route's messages (`WsHandler<I, { in; out }>`): `in` is what clients send (validated
+   * per message), `out` what the server sends. Absent on HTTP routes and on an untyped WS handler.
+   */
+  ws?: WsMessagesModel;
   /** Middleware files that wrap this route, outermost first. */
   middleware: string[];
   /** Module names the handler file refers to (`gctx.modules.<name>`). */
   modules: string[];
   /** Effect names the handler file enqueues. */
   effects: string[];
+}
+
+export interface WsMessagesModel {
+  in: GType;
+  out: GType;
 }
 
 export interface MiddlewareModel {

@@ -3,6 +3,7 @@ export type {
   Handler, Req, Res, RequestShape, StatusMap, IsStatusMap, DeclaredStatus, ResponseBody,
   GlobalContext, LocalContext, EffectContext, Middleware, MiddlewareRequest, Logger, Effects, EnqueueOptions,
   GatiModules, GatiEffects, RetryPolicy,
+  WsHandler, WsConnection, WsMessages, WsPublisher, WsOutOf, GatiWsRoutes,
 } from './types.js';
 export type * as tags from './tags.js';
 export { HttpError } from './http-error.js';

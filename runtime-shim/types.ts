@@ -74,6 +74,8 @@ export interface GlobalContext {
   effects: Effects;
   config: GatiConfig;
   log: Logger;
+  /** Publishes to WebSocket topics (docs/websockets.md). */
+  ws: WsPublisher;
 }
 
 /** Per request. */
@@ -146,4 +148,60 @@ export interface RetryPolicy {
   attempts?: number;
   backoff?: 'fixed' | 'exponential';
   delayMs?: number;
+}
+
+/** The messages of a WebSocket route: `in` is what clients send, `out` what the server sends. */
+export interface WsMessages {
+  in?: unknown;
+  out?: unknown;
+}
+
+type MessageIn<M extends WsMessages> = M extends { in: infer T } ? T : unknown;
+type MessageOut<M extends WsMessages> = M extends { out: infer T } ? T : unknown;
+
+/**
+ * One WebSocket connection as a handler sees it. `params`, `query` and `headers` are those of the
+ * upgrade request, validated and coerced as a handler's input is.
+ */
+export interface WsConnection<S extends Omit<RequestShape, 'body'> = {}, M extends WsMessages = WsMessages> {
+  /** Unique per connection, in this process. */
+  readonly id: string;
+  readonly params: Field<S, 'params', Record<string, string>>;
+  readonly query: Field<S, 'query', Record<string, string | string[]>>;
+  readonly headers: Field<S, 'headers', {}> & Record<string, string | string[] | undefined>;
+  /** Per-connection state, kept from `open` to `close`. */
+  data: Record<string, unknown>;
+  /** Sends one JSON text frame. */
+  send(msg: MessageOut<M>): void;
+  close(code?: number, reason?: string): void;
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  /** Sends to every other subscriber of `topic` (not to this connection). */
+  publish(topic: string, msg: MessageOut<M>): void;
+}
+
+/**
+ * Filled by `.gati/generated/context.ts`: WebSocket route key → the handler's type. `gctx.ws.publish`
+ * takes the union of their `out` messages (anything while the app has no typed WebSocket route).
+ */
+export interface GatiWsRoutes {}
+
+/** The `out` message type of a `WsHandler` type. */
+export type WsOutOf<H> = H extends WsHandler<any, infer M> ? MessageOut<M> : unknown;
+type AnyWsOut = [keyof GatiWsRoutes] extends [never] ? unknown : { [K in keyof GatiWsRoutes]: WsOutOf<GatiWsRoutes[K]> }[keyof GatiWsRoutes];
+
+/** `gctx.ws`: publish to every subscriber of a topic, from any handler or effect. */
+export interface WsPublisher {
+  publish(topic: string, msg: AnyWsOut): void;
+}
+
+/**
+ * `WsHandler<Input, { in; out }>`: Input has the optional keys params, query, headers (of the upgrade
+ * request; a WebSocket route has no body); `in` types and validates each incoming message, `out`
+ * types what `send` and `publish` take.
+ */
+export interface WsHandler<I extends Omit<RequestShape, 'body'> = {}, M extends WsMessages = WsMessages> {
+  open?(ws: WsConnection<I, M>, gctx: GlobalContext, lctx: LocalContext): void | Promise<void>;
+  message?(ws: WsConnection<I, M>, msg: MessageIn<M>, gctx: GlobalContext, lctx: LocalContext): void | Promise<void>;
+  close?(ws: WsConnection<I, M>, code: number, reason: string): void | Promise<void>;
 }

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,6 +78,56 @@ export const middleware = [mw];
     const bad = run(dir);
     const errors = bad.stdout.split('\n').filter((l) => l.includes('error TS'));
     assert.equal(errors.map((l) => /_middleware\.ts\((\d+),/.exec(l)?.[1]), ['6', '7', '8'], bad.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fixtures/ws-chat type-checks: WsHandler types ws.params/query, msg is `in`, send/publish take `out`, and gctx.ws.publish the union of the outs', () => {
+  const r = run(fixture('ws-chat'));
+  assert.is(r.status, 0, r.stdout);
+});
+
+test('a WebSocket handler that sends a message outside `out` does not type-check (@ts-expect-error holds)', () => {
+  const dir = tempProject();
+  try {
+    writeFileSync(join(dir, 'src/handlers/chat.ws.ts'), `import type { WsHandler, tags } from 'gati';
+type In = { type: 'say'; text: string & tags.MaxLength<500> } | { type: 'typing' };
+type Out = { type: 'said'; text: string; at: Date };
+export const handler: WsHandler<{ params: { room: string }; query: { name: string } }, { in: In; out: Out }> = {
+  open(ws) {
+    const room: string = ws.params.room;
+    ws.subscribe(room);
+    ws.data.joinedAt = Date.now();
+    // @ts-expect-error: 'joined' is not an \`out\` message
+    ws.publish(room, { type: 'joined', who: ws.query.name });
+  },
+  message(ws, msg, gctx) {
+    if (msg.type === 'say') ws.send({ type: 'said', text: msg.text, at: new Date() });
+    // @ts-expect-error: msg is \`in\`: it has no 'who'
+    void msg.who;
+    // @ts-expect-error: gctx.ws.publish takes the WS routes' \`out\` messages (the context below)
+    gctx.ws.publish('room:a', { type: 'said', text: 1 });
+    gctx.ws.publish('room:a', { type: 'said', text: 'hi', at: new Date() });
+  },
+  close(ws, code, reason) {
+    void [ws.id, code.toFixed(), reason.length];
+  },
+};
+`);
+    // What .gati/generated/context.ts declares for an app with this route.
+    writeFileSync(join(dir, 'src/context.ts'), `declare module 'gati' {
+  interface GatiWsRoutes { 'WS /chat': typeof import('./handlers/chat.ws.js').handler }
+}
+export {};
+`);
+    const ok = run(dir);
+    assert.is(ok.status, 0, ok.stdout);
+    // Without the expectations, the same file has exactly those three errors.
+    const file = join(dir, 'src/handlers/chat.ws.ts');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/ *\/\/ @ts-expect-error.*\n/g, ''));
+    const bad = run(dir);
+    assert.is(bad.stdout.split('\n').filter((l) => l.includes('error TS')).length, 3, bad.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

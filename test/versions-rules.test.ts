@@ -61,6 +61,11 @@ const TYPE_CASES: Case[] = [
 
 const find = (changes: ApiChange[], rule: RuleId) => changes.find((c) => c.rule === rule);
 
+/** The type as the `in` (or `out`) message of WS /x, the other side a string. */
+const wsRoute = (messages: { in: GType; out: GType }) => surface({ 'WS /x': { method: 'WS', path: '/x', input: {}, output: {}, ws: messages } });
+const asWsIn = (t: GType) => wsRoute({ in: t, out: str });
+const asWsOut = (t: GType) => wsRoute({ in: str, out: t });
+
 for (const c of TYPE_CASES) {
   test(`${c.rule}: ${c.input} in input, ${c.output} in output`, () => {
     const inChanges = diffSurfaces(asInput(c.old), asInput(c.new));
@@ -269,6 +274,34 @@ test('constraints: integer formats, bounds both ways, uniqueItems, pattern added
   assert.equal(levels(str, { kind: 'string', pattern: '^a' }), [['constraint-tightened', 'pattern']]);
   assert.equal(levels({ kind: 'unknown' }, str), [['type-narrowed', '']]);
   assert.equal(levels(str, { kind: 'unknown' }), [['type-widened', '']]);
+});
+
+// A WebSocket route's `in` messages are judged as a request body, its `out` messages as a response body.
+for (const c of TYPE_CASES) {
+  test(`${c.rule} in WebSocket messages: ${c.input} in \`in\`, ${c.output} in \`out\``, () => {
+    const inChanges = diffSurfaces(asWsIn(c.old), asWsIn(c.new));
+    const outChanges = diffSurfaces(asWsOut(c.old), asWsOut(c.new));
+    const i = find(inChanges, c.rule), o = find(outChanges, c.rule);
+    assert.ok(i, `in: ${c.rule} expected, got ${JSON.stringify(inChanges)}`);
+    assert.ok(o, `out: ${c.rule} expected, got ${JSON.stringify(outChanges)}`);
+    assert.equal([i!.level, i!.position, o!.level, o!.position], [c.input, 'input', c.output, 'output']);
+    if (c.path) assert.equal([i!.path, o!.path], [`in${c.path}`, `out${c.path}`]);
+  });
+}
+
+test('WebSocket routes: added and removed like any route; typing an untyped side narrows `in` (major) and is a patch in `out`', () => {
+  const unknown: GType = { kind: 'unknown' };
+  assert.equal(diffSurfaces(surface({}), asWsIn(str)).map((c) => [c.rule, c.level, c.route]), [['route-added', 'minor', 'WS /x']]);
+  assert.equal(diffSurfaces(asWsIn(str), surface({})).map((c) => [c.rule, c.level]), [['route-removed', 'major']]);
+  assert.equal(diffSurfaces(wsRoute({ in: unknown, out: unknown }), wsRoute({ in: str, out: str })).map((c) => [c.rule, c.level, c.path]), [['type-narrowed', 'major', 'in'], ['type-narrowed', 'patch', 'out']]);
+  // The contract's chat: a new kind of incoming message is minor, an outgoing kind removed is a patch, added is major.
+  const say = obj(prop('type', lit('say')), prop('text', str));
+  const typing = obj(prop('type', lit('typing')));
+  const du = (...members: GType[]): GType => ({ kind: 'union', discriminator: 'type', members });
+  assert.equal(diffSurfaces(wsRoute({ in: say, out: say }), wsRoute({ in: du(say, typing), out: say })).map((c) => [c.rule, c.level, c.position]), [['union-member-added', 'minor', 'input']]);
+  assert.equal(diffSurfaces(wsRoute({ in: say, out: say }), wsRoute({ in: say, out: du(say, typing) })).map((c) => [c.rule, c.level, c.position]), [['union-member-added', 'major', 'output']]);
+  assert.equal(diffSurfaces(wsRoute({ in: say, out: obj(prop('type', lit('say'))) }), wsRoute({ in: say, out: say })).map((c) => [c.rule, c.level, c.path]), [['field-added-required', 'minor', 'out.text']]);
+  assert.equal(diffSurfaces(wsRoute({ in: say, out: say }), wsRoute({ in: say, out: obj(prop('type', lit('say'))) })).map((c) => [c.rule, c.level, c.path]), [['field-removed', 'major', 'out.text']]);
 });
 
 test('no change, no entries', () => {

@@ -1,6 +1,7 @@
 // Finds a handler's input and output types, in either form the contract allows:
 //   export const handler: Handler<I, O> = async (req, res, gctx, lctx) => …
 //   export async function handler(req: Req<I>, res: Res<O>, gctx, lctx) { … }
+// and a WebSocket route's `export const handler: WsHandler<I, { in; out }> = { open, message, close }`.
 import ts from 'typescript';
 import { GATI_TYPES_DIR } from './program.js';
 
@@ -12,6 +13,10 @@ export interface HandlerTypes {
   outputNode?: ts.TypeNode;
   input?: ts.Type;
   output?: ts.Type;
+  /** Set when the handler is declared `WsHandler<I, M>`: M and its node (output is then unset). */
+  ws?: { messages?: ts.Type; messagesNode?: ts.TypeNode };
+  /** The handler is written as an HTTP handler: a function, or typed `Handler`. */
+  httpForm: boolean;
 }
 
 /** The `handler` export's declaration, following `export { handler }` aliases; undefined when absent. */
@@ -25,19 +30,29 @@ export function findHandlerDeclaration(sf: ts.SourceFile, checker: ts.TypeChecke
 }
 
 export function readHandlerTypes(decl: ts.Declaration, checker: ts.TypeChecker): HandlerTypes {
-  const result: HandlerTypes = { decl: ts.getNameOfDeclaration(decl) ?? decl };
+  const result: HandlerTypes = { decl: ts.getNameOfDeclaration(decl) ?? decl, httpForm: true };
   let fn: ts.SignatureDeclaration | undefined;
   if (ts.isVariableDeclaration(decl)) {
+    // `= { … } satisfies WsHandler<I, M>` keeps the object's own type for the editor; it says the same.
+    const declared = decl.type ?? (decl.initializer && ts.isSatisfiesExpression(decl.initializer) ? decl.initializer.type : undefined);
     if (decl.type) {
       const args = gatiTypeArguments(decl.type, 'Handler', checker);
       if (args) return withTypes(result, args[0], args[1], checker);
+    }
+    if (declared) {
+      const wsArgs = gatiTypeArguments(declared, 'WsHandler', checker);
+      if (wsArgs) {
+        const messagesNode = wsArgs[1];
+        const ws = messagesNode ? { messagesNode, messages: checker.getTypeFromTypeNode(messagesNode) } : {};
+        return { ...withTypes(result, wsArgs[0], undefined, checker), ws, httpForm: false };
+      }
     }
     const init = decl.initializer;
     if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) fn = init;
   } else if (ts.isFunctionDeclaration(decl)) {
     fn = decl;
   }
-  if (!fn) return result;
+  if (!fn) return { ...result, httpForm: false };
   const [reqParam, resParam] = fn.parameters;
   const reqArgs = reqParam?.type && gatiTypeArguments(reqParam.type, 'Req', checker);
   const resArgs = resParam?.type && gatiTypeArguments(resParam.type, 'Res', checker);

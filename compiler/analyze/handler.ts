@@ -1,14 +1,14 @@
 // One handler file → its route: method and path, input parts and output statuses as GTypes.
 import ts from 'typescript';
 import type { GType, ObjectProperty } from '../../model/gtype.js';
-import type { InputPart, RouteModel } from '../../model/app-model.js';
+import type { InputPart, RouteModel, WsMessagesModel } from '../../model/app-model.js';
 import { INPUT_PARTS } from '../../model/app-model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { parseRouteString, checkPath, type ParsedRoute } from '../../model/route-string.js';
 import { routeFromFilePath } from '../../model/file-route.js';
 import { relPath } from '../discover/discover.js';
 import { exportedConstInitializer, stringLiteralValue, usedModulesAndEffects } from './static-exports.js';
-import { findHandlerDeclaration, readHandlerTypes } from './handler-types.js';
+import { findHandlerDeclaration, readHandlerTypes, type HandlerTypes } from './handler-types.js';
 import type { TypeConverter } from './type-converter.js';
 import { fileStart, locationOf, spanOf } from './span.js';
 import { checkParamTypes } from './param-rules.js';
@@ -32,11 +32,18 @@ export function analyzeHandler(sf: ts.SourceFile, ctx: HandlerContext): RouteMod
   }
   if (!route) return undefined;
   const types = readHandlerTypes(decl, ctx.checker);
-  const typed = types.input !== undefined || types.output !== undefined;
+  if (!checkHandlerKind(route, types, ctx)) return undefined;
+  const typed = types.input !== undefined || types.output !== undefined || types.ws !== undefined;
   const input: Partial<Record<InputPart, GType>> = {};
   if (types.input) readInput(types.input, types.inputNode!, route, input, ctx);
   input.params = withPathParams(input.params, route.params);
-  const output = types.output ? readOutput(types.output, types.outputNode!, ctx) : { '200': { kind: 'unknown' } as GType };
+  // A WebSocket route answers the upgrade with 101 and then speaks in messages: it has no statuses.
+  const output = route.method === 'WS' ? {} : types.output ? readOutput(types.output, types.outputNode!, ctx) : { '200': { kind: 'unknown' } as GType };
+  const ws = types.ws ? readWsMessages(types.ws, ctx) : undefined;
+  if (input.body && route.method === 'WS') {
+    const bodyProp = ctx.checker.getPropertyOfType(types.input!, 'body');
+    ctx.converter.fail('GATI2008', `WS ${route.path} declares a body; a WebSocket upgrade has none (clients send messages, typed by \`in\`)`, { node: bodyProp?.valueDeclaration ?? types.inputNode!, path: 'body' });
+  }
   if (input.body && (route.method === 'GET' || route.method === 'HEAD')) {
     const bodyProp = ctx.checker.getPropertyOfType(types.input!, 'body');
     const at = bodyProp?.valueDeclaration ?? types.inputNode!;
@@ -55,11 +62,51 @@ export function analyzeHandler(sf: ts.SourceFile, ctx: HandlerContext): RouteMod
     typed,
     input: sortParts(input),
     output,
+    ...(ws ? { ws } : {}),
     middleware: [],
     modules: used.modules,
     effects: used.effects,
     ...(types.input && isBodyOptional(types.input, ctx.checker) ? { bodyOptional: true as const } : {}),
   };
+}
+
+/**
+ * A WS route takes a `WsHandler` (or an untyped object); an HTTP route a function or `Handler`.
+ * False (after a diagnostic) when the two are mixed up.
+ */
+function checkHandlerKind(route: ParsedRoute, types: HandlerTypes, ctx: HandlerContext): boolean {
+  const at = { span: locationOf(types.decl, ctx.root, types.decl.getWidth()) };
+  if (route.method === 'WS' && types.httpForm) {
+    ctx.diagnostics.report('GATI2016', `WS ${route.path} has an HTTP handler; a WebSocket route exports \`handler: WsHandler<Input, { in; out }>\` = { open, message, close }`, at);
+    return false;
+  }
+  if (route.method !== 'WS' && types.ws) {
+    ctx.diagnostics.report('GATI2017', `${route.method} ${route.path} exports a WsHandler; a WebSocket route is 'WS <path>' (a \`.ws.ts\` file or \`export const route = 'WS ${route.path}'\`)`, at);
+    return false;
+  }
+  return true;
+}
+
+/** `{ in: In; out: Out }` → GTypes, by the rules of request and response bodies (a missing key: unknown). */
+function readWsMessages(ws: NonNullable<HandlerTypes['ws']>, ctx: HandlerContext): WsMessagesModel {
+  const { checker, converter } = ctx;
+  const unknown: GType = { kind: 'unknown' };
+  if (!ws.messages || !ws.messagesNode) return { in: unknown, out: unknown };
+  const node = ws.messagesNode;
+  const type = ws.messages;
+  if (!(type.flags & ts.TypeFlags.Object) && !type.isIntersection()) {
+    converter.fail('GATI2008', `the WebSocket messages '${checker.typeToString(type)}' are not an object type with \`in\` and \`out\``, { node, path: 'messages' });
+    return { in: unknown, out: unknown };
+  }
+  const read = (key: 'in' | 'out'): GType => {
+    const prop = checker.getPropertyOfType(type, key);
+    if (!prop) return unknown;
+    return converter.convert(checker.getTypeOfSymbol(prop), { node: prop.valueDeclaration ?? node, path: key });
+  };
+  for (const prop of checker.getPropertiesOfType(type)) {
+    if (prop.name !== 'in' && prop.name !== 'out') converter.fail('GATI2008', `the WebSocket messages have the key '${prop.name}'; only \`in\` and \`out\` are read`, { node: prop.valueDeclaration ?? node, path: prop.name });
+  }
+  return { in: read('in'), out: read('out') };
 }
 
 /** `{ body?: B }`: a client may send no body (the versions diff treats adding one as an addition). */

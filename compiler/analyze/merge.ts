@@ -59,6 +59,7 @@ function rewriteRoute(r: RouteModel, rewrite: (t: GType) => GType, middleware: M
     ...r,
     input: Object.fromEntries(Object.entries(r.input).map(([k, v]) => [k, rewrite(v)])),
     output: Object.fromEntries(Object.entries(r.output).sort(([a], [b]) => Number(a) - Number(b)).map(([k, v]) => [k, rewrite(v)])),
+    ...(r.ws ? { ws: { in: rewrite(r.ws.in), out: rewrite(r.ws.out) } } : {}),
     middleware: chainFor(r.file, middleware),
   };
 }

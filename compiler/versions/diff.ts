@@ -16,7 +16,7 @@ export interface ApiChange {
   /** 'route' for a route added or removed. */
   position: Position | 'route';
   route: string;
-  /** Where in the route: `query.limit`, `body.items[].price`, `response[200].status`; '' for the route itself. */
+  /** Where in the route: `query.limit`, `body.items[].price`, `response[200].status`, `in.text` (a WS message); '' for the route itself. */
   path: string;
   old?: string;
   new?: string;
@@ -104,6 +104,19 @@ function compareRoute(o: SurfaceRoute, n: SurfaceRoute, ctx: (position: Position
       add(output, rule, where, ot, undefined, rule === 'success-status-removed' && addedSuccess.length ? `${status} → ${addedSuccess.join(', ')}` : undefined);
     } else add(output, isSuccess(status) ? 'success-status-added' : 'error-status-added', where, undefined, nt);
   }
+  compareMessages(o, n, input, output);
+}
+
+/**
+ * A WebSocket route's messages: what clients send (`in`) is judged as a request body is, what they
+ * receive (`out`) as a response body. A side that was untyped (`unknown`) or the whole `WsHandler`
+ * type coming or going compares with `unknown`: typing it narrows (`in`: major) or is a patch (`out`).
+ */
+function compareMessages(o: SurfaceRoute, n: SurfaceRoute, input: Ctx, output: Ctx): void {
+  if (!o.ws && !n.ws) return;
+  const unknown: GType = { kind: 'unknown' };
+  compare(o.ws?.in ?? unknown, n.ws?.in ?? unknown, 'in', input);
+  compare(o.ws?.out ?? unknown, n.ws?.out ?? unknown, 'out', output);
 }
 
 /**

@@ -1,7 +1,8 @@
 // The catalogue of API diff rules. Each rule has a stable id (used in snapshots, messages and the
 // `versioning.rules` config overrides) and a level per position: a change in what clients send
-// (input: params, query, headers, request body) is judged contravariantly, a change in what they
-// receive (output: response body and headers per status) covariantly. `null` means the rule cannot
+// (input: params, query, headers, request body, a WebSocket route's `in` messages) is judged
+// contravariantly, a change in what they receive (output: response body and headers per status,
+// a WebSocket route's `out` messages) covariantly. `null` means the rule cannot
 // occur in that position. README's "Versions" table is generated from this list (test/versions-readme).
 
 import type { BumpLevel } from '../../model/api-surface.js';
@@ -76,5 +77,5 @@ export function ruleLevel(id: RuleId, position: Position, overrides: Record<stri
 /** The README table, generated from the catalogue. */
 export function renderRulesTable(): string {
   const rows = RULES.map((r) => `| \`${r.id}\` | ${r.title} | ${r.input ?? 'n/a'} | ${r.output ?? 'n/a'} | ${r.why} |`);
-  return ['| rule id | change | input | output | why |', '|---|---|---|---|---|', ...rows].join('\n');
+  return ['| rule id | change | input (request, WS `in`) | output (response, WS `out`) | why |', '|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -1,5 +1,5 @@
-// The API surface: what a client can observe on the wire, per route (input parts and the body of
-// each output status), as GTypes with the named types they reach. Source positions are dropped
+// The API surface: what a client can observe on the wire, per route (input parts, the body of
+// each output status and a WebSocket route's messages), as GTypes with the named types they reach. Source positions are dropped
 // (moving a type to another file is not an API change), so the surface and its hash depend on
 // the wire contract and its documentation only; object properties are kept in name order (their
 // order is not part of the wire contract).
@@ -25,7 +25,9 @@ export function surfaceOf(model: AppModel): ApiSurface {
       output[status] = stripSpans(r.output[status]!);
       roots.push(r.output[status]!);
     }
-    routes[r.key] = { method: r.method, path: r.path, input, output, ...(r.bodyOptional && input.body ? { bodyOptional: true as const } : {}) };
+    if (r.ws) roots.push(r.ws.in, r.ws.out);
+    const ws = r.ws ? { ws: { in: stripSpans(r.ws.in), out: stripSpans(r.ws.out) } } : {};
+    routes[r.key] = { method: r.method, path: r.path, input, output, ...(r.bodyOptional && input.body ? { bodyOptional: true as const } : {}), ...ws };
   }
   const types: ApiSurface['types'] = {};
   for (const id of reachableTypeIds(roots, model.types)) {

@@ -1,4 +1,4 @@
-// The context emitter: .gati/generated/context.ts types `gctx.modules` and `gctx.effects` by
+// The context emitter: .gati/generated/context.ts types `gctx.modules`, `gctx.effects` and `gctx.ws` by
 // declaration merging into the `gati` module. The types come from the app's own files
 // (`typeof import(...)`), not from the model, so a module keeps its exact signatures, overloads and
 // generics, and an effect's payload is whatever `run` declares.
@@ -45,7 +45,15 @@ export function contextSource(model: ContextParts, configModules: ConfigModules 
   for (const e of [...model.effects].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     lines.push(`    ${e.name}: Parameters<typeof import('${importPath(e.file)}').run>[0];`);
   }
-  lines.push('  }', '}', 'export {};', '');
+  lines.push('  }');
+  // gctx.ws.publish takes the union of the WebSocket routes' `out` messages (anything without them).
+  const wsRoutes = (model.routes ?? []).filter((r) => r.ws);
+  if (wsRoutes.length) {
+    lines.push('  interface GatiWsRoutes {');
+    for (const r of wsRoutes) lines.push(`    ${quote(r.key)}: typeof import('${importPath(r.file)}').handler;`);
+    lines.push('  }');
+  }
+  lines.push('}', 'export {};', '');
   return lines.join('\n');
 }
 

@@ -1,4 +1,4 @@
-// The JSON Schema emitter: one file per route (every input part and output status) and per effect
+// The JSON Schema emitter: one file per route (every input part, output status and WebSocket message) and per effect
 // payload, under dist/schemas/, plus an index from route key to file.
 import type { AppModel, RouteModel } from '../../model/app-model.js';
 import { jsonArtifact, type Artifact } from '../artifact.js';
@@ -14,6 +14,8 @@ export interface RouteSchemas {
   body?: JsonSchema;
   /** Status → body schema; null for a status without a body. */
   responses: Record<string, JsonSchema | null>;
+  /** A WebSocket route's messages: `in` from clients, `out` from the server. */
+  messages?: { in: JsonSchema; out: JsonSchema };
 }
 
 export function routeSchemas(route: RouteModel, model: AppModel): RouteSchemas {
@@ -24,6 +26,7 @@ export function routeSchemas(route: RouteModel, model: AppModel): RouteSchemas {
   for (const [status, type] of Object.entries(route.output)) {
     out.responses[status] = type.kind === 'void' ? null : standaloneSchema(type, model.types);
   }
+  if (route.ws) out.messages = { in: standaloneSchema(route.ws.in, model.types), out: standaloneSchema(route.ws.out, model.types) };
   return out;
 }
 

@@ -1,5 +1,6 @@
 // The validators emitter: per route, one module with AJV standalone validators for params, query,
-// headers, body and each declared response (checked in `gati dev`), plus the code that coerces
+// headers, body and each declared response (checked in `gati dev`), a WebSocket route's `in` and
+// `out` messages (wsIn, wsOut), plus the code that coerces
 // URL strings and revives dates; per effect, its payload validator. All compiled here, at build
 // time: the server imports plain functions and never compiles a schema.
 //
@@ -77,7 +78,7 @@ export interface RouteParts {
 }
 
 /** A route of the model or of a snapshot's surface. */
-type RouteShape = Pick<RouteModel, 'typed' | 'input' | 'output' | 'bodyOptional'> & { method: string; path: string };
+type RouteShape = Pick<RouteModel, 'typed' | 'input' | 'output' | 'bodyOptional' | 'ws'> & { method: string; path: string };
 
 export function routeModule(route: RouteShape, types: Record<string, NamedType>, parts: RouteParts = { inputs: true, revive: true, outputs: true }, file = routeSchemaFile(route).replace(/\.json$/, '.mjs')): ModuleSpec {
   const schemas: Record<string, JsonSchema> = {};
@@ -111,9 +112,29 @@ export function routeModule(route: RouteShape, types: Record<string, NamedType>,
       schemas[`s${status}`] = toJsonSchema(type, ref);
     }
   }
+  if (route.ws) wsMessages(route.ws, types, parts, { schemas, extra, roots, revivers });
   if (extra.some((e) => e.includes('toNumber(') || e.includes('toBoolean('))) extra.unshift(COERCE_HELPERS);
   extra.unshift(...revivers.functions.values());
   return { file, schemas, extra: extra.join('\n'), roots };
+}
+
+/**
+ * A WebSocket route's messages, named like the request parts: `wsIn` validates each incoming message
+ * (its wire form: dates as ISO strings) and `reviveWsIn` turns those strings into Dates before
+ * `message` runs; `wsOut` checks what the server sends, in `gati dev`, as the `s<status>` checkers
+ * do for responses. `unknown` (an untyped side) gets no function.
+ */
+function wsMessages(ws: NonNullable<RouteShape['ws']>, types: Record<string, NamedType>, parts: RouteParts, into: { schemas: Record<string, JsonSchema>; extra: string[]; roots: GType[]; revivers: ReviverCode }): void {
+  if (parts.inputs && ws.in.kind !== 'unknown') {
+    into.roots.push(ws.in);
+    into.schemas.wsIn = toJsonSchema(ws.in, ref);
+    const revive = parts.revive ? reviveStatements(ws.in, 'v', types, into.revivers) : '';
+    if (revive) into.extra.push(`export function reviveWsIn(v) { ${revive} return v; }`);
+  }
+  if (parts.outputs && ws.out.kind !== 'unknown') {
+    into.roots.push(ws.out);
+    into.schemas.wsOut = toJsonSchema(ws.out, ref);
+  }
 }
 
 /**

@@ -36,6 +36,8 @@ export interface VersionRouteSchemas {
   body?: JsonSchema;
   /** Status → body schema; null for a status without a body. */
   responses: Record<string, JsonSchema | null>;
+  /** A WebSocket route's messages in that version. */
+  messages?: { in: JsonSchema; out: JsonSchema };
 }
 
 export function versionsManifest(snapshots: readonly ReleasedVersion[]): VersionsManifest {
@@ -48,6 +50,7 @@ export function versionsManifest(snapshots: readonly ReleasedVersion[]): Version
       const out: VersionRouteSchemas = { responses: {} };
       for (const [part, type] of Object.entries(route.input) as [InputPart, NonNullable<(typeof route.input)[InputPart]>][]) out[part] = standaloneSchema(type, s.surface.types);
       for (const [status, type] of Object.entries(route.output)) out.responses[status] = type.kind === 'void' ? null : standaloneSchema(type, s.surface.types);
+      if (route.ws) out.messages = { in: standaloneSchema(route.ws.in, s.surface.types), out: standaloneSchema(route.ws.out, s.surface.types) };
       routes[key] = out;
     }
     return {

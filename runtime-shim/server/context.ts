@@ -32,6 +32,8 @@ export function createProcessContext(app: CompiledApp, log: Logger, role: Role =
     },
     config: app.config,
     log,
+    // WebSocket routes are not served yet: no socket subscribes to a topic, so nobody receives a publish.
+    ws: { publish: () => {} },
   } as unknown as GlobalContext;
   const names = Object.keys(app.modules).sort();
   let effects: { stop(deadlineMs: number): Promise<void>; notReady(): string | null } | undefined;
