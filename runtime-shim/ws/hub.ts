@@ -1,0 +1,81 @@
+// Topics → subscribers. A message is serialized ONCE and the same string goes to every local
+// subscriber (the fan-out) and, once, to the bridge that carries it to the other processes
+// (the cluster primary for --workers, Redis across pods), which deliver it to theirs.
+import type { WsSession } from './session.js';
+
+/** Local delivery: a Map of Sets on Node and Deno, Bun's native topics on Bun (bun.ts). */
+export interface WsFanout {
+  subscribe(session: WsSession, topic: string): void;
+  unsubscribe(session: WsSession, topic: string): void;
+  /** A closed session leaves every topic. */
+  leave(session: WsSession): void;
+  /** To every local subscriber of `topic` but `except`. */
+  publish(topic: string, data: string, except?: WsSession): void;
+}
+
+/** Cross-process delivery: publish sends to the OTHER processes; receive is called with theirs. */
+export interface WsBridge {
+  publish(topic: string, data: string): void;
+  onMessage(receive: (topic: string, data: string) => void): void;
+  close(): Promise<void>;
+}
+
+export class MapFanout implements WsFanout {
+  private readonly topics = new Map<string, Set<WsSession>>();
+  private readonly joined = new Map<WsSession, Set<string>>();
+
+  subscribe(session: WsSession, topic: string): void {
+    let members = this.topics.get(topic);
+    if (!members) this.topics.set(topic, (members = new Set()));
+    members.add(session);
+    let topics = this.joined.get(session);
+    if (!topics) this.joined.set(session, (topics = new Set()));
+    topics.add(topic);
+  }
+
+  unsubscribe(session: WsSession, topic: string): void {
+    const members = this.topics.get(topic);
+    if (members?.delete(session) && members.size === 0) this.topics.delete(topic);
+    this.joined.get(session)?.delete(topic);
+  }
+
+  leave(session: WsSession): void {
+    for (const topic of this.joined.get(session) ?? []) this.unsubscribe(session, topic);
+    this.joined.delete(session);
+  }
+
+  publish(topic: string, data: string, except?: WsSession): void {
+    const members = this.topics.get(topic);
+    if (!members) return;
+    for (const session of members) if (session !== except) session.sendText(data);
+  }
+}
+
+export class WsHub {
+  constructor(
+    readonly fanout: WsFanout = new MapFanout(),
+    private readonly bridge?: WsBridge,
+  ) {
+    bridge?.onMessage((topic, data) => this.fanout.publish(topic, data));
+  }
+
+  /** `gctx.ws.publish`: to every subscriber of `topic` everywhere (but `except`, a local session). */
+  publish(topic: string, msg: unknown, except?: WsSession): void {
+    this.publishText(topic, JSON.stringify(msg), except);
+  }
+
+  /** An already serialized message. */
+  publishText(topic: string, data: string, except?: WsSession): void {
+    this.fanout.publish(topic, data, except);
+    this.bridge?.publish(topic, data);
+  }
+
+  close(): Promise<void> {
+    return this.bridge?.close() ?? Promise.resolve();
+  }
+}
+
+/** A hub: local fan-out (Map of Sets unless the engine brings its own) and an optional bridge. */
+export function createWsHub(options: { fanout?: WsFanout; bridge?: WsBridge } = {}): WsHub {
+  return new WsHub(options.fanout, options.bridge);
+}
