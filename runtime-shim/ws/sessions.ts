@@ -45,7 +45,10 @@ export class WsSessions {
 
   private beat(): void {
     for (const session of this.open) {
-      if (!session.transport.ping) continue;
+      // A closing socket is past pinging (ws throws on a ping once closing): its closing
+      // handshake has the engine's own timeout (30 s in ws), and its close frame may sit behind
+      // the unsent data of a slow consumer.
+      if (!session.transport.ping || session.isClosing) continue;
       if (session.missedPongs >= 2) {
         this.options.log.info({ wsId: session.id }, 'WebSocket missed two pongs: dropped');
         session.transport.terminate();
