@@ -6,7 +6,7 @@ const isBun = 'Bun' in globalThis;
 
 function reply(text, send, publish) {
   const msg = JSON.parse(text);
-  if (msg.type === 'echo') send(JSON.stringify({ type: 'echo', text: msg.text }));
+  if (msg.type === 'echo') send(JSON.stringify({ type: 'echo', text: msg.text, revived: false }));
   else if (msg.type === 'gpub') publish(msg.topic, JSON.stringify({ type: 'published', text: msg.text }));
 }
 

@@ -1,6 +1,7 @@
 // Topics → subscribers. A message is serialized ONCE and the same string goes to every local
 // subscriber (the fan-out) and, once, to the bridge that carries it to the other processes
 // (the cluster primary for --workers, Redis across pods), which deliver it to theirs.
+import { Buffer } from 'node:buffer';
 import type { WsSession } from './session.js';
 
 /** Local delivery: a Map of Sets on Node and Deno, Bun's native topics on Bun (bun.ts). */
@@ -47,7 +48,10 @@ export class MapFanout implements WsFanout {
   publish(topic: string, data: string, except?: WsSession): void {
     const members = this.topics.get(topic);
     if (!members) return;
-    for (const session of members) if (session !== except) session.sendText(data);
+    // Encoded to UTF-8 at most once, not once per subscriber (when the engine takes bytes).
+    let bytes: Uint8Array | undefined;
+    const encoded = () => (bytes ??= Buffer.from(data));
+    for (const session of members) if (session !== except) session.sendText(data, encoded);
   }
 }
 

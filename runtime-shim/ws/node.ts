@@ -29,6 +29,10 @@ export function createNodeWsEngine(options: WsEngineOptions): NodeWsEngine {
               ws.send(data);
               return ws.bufferedAmount;
             },
+            sendBytes(bytes) {
+              ws.send(bytes, { binary: false });
+              return ws.bufferedAmount;
+            },
             close: (code, reason) => ws.close(code, reason),
             terminate: () => ws.terminate(),
             ping: () => ws.ping(),

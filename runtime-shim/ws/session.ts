@@ -83,10 +83,10 @@ export class WsSession implements WsConnection {
 
   // ---- called by the engine adapter and the hub ----
 
-  /** An already serialized message; a consumer too slow to take it is closed with 1013. */
-  sendText(data: string): void {
+  /** An already serialized message (and, for a fan-out, its bytes); a consumer too slow to take it is closed with 1013. */
+  sendText(data: string, encoded?: () => Uint8Array): void {
     if (this.closing) return;
-    const buffered = this.transport.send(data);
+    const buffered = encoded && this.transport.sendBytes ? this.transport.sendBytes(encoded()) : this.transport.send(data);
     if (buffered > this.ctx.limits.maxBufferedBytes) this.close(CLOSE.tryAgainLater, 'slow consumer: too much unsent data');
   }
 

@@ -81,6 +81,8 @@ export const CLOSE = {
 export interface WsTransport {
   /** Sends a text frame; returns the bytes still buffered for this socket after it. */
   send(data: string): number;
+  /** The same text frame from its UTF-8 bytes, encoded once for every subscriber of a publish (node's ws). */
+  sendBytes?(bytes: Uint8Array): number;
   close(code: number, reason: string): void;
   /** Drops the socket without a closing handshake (a client that stopped answering). */
   terminate(): void;
