@@ -28,31 +28,58 @@ export interface BunUpgradeServer {
   publish(topic: string, data: string): number;
 }
 
-/** Bun's native topics. `attach(server)` once Bun.serve returned (publish goes through it). */
+/**
+ * Bun's native topics. `attach(server)` once Bun.serve returned (publish goes through it). Bun
+ * writes a published frame to every subscriber natively, so the 1013 rule cannot run per send:
+ * the subscribers of the topics published in one tick are checked once, after it.
+ */
 export class BunFanout implements WsFanout {
   private server?: BunUpgradeServer;
   readonly sockets = new WeakMap<WsSession, BunSocket>();
+  /** Set by the engine: unsent bytes past which a subscriber is closed with 1013. */
+  maxBufferedBytes = Number.POSITIVE_INFINITY;
+  private readonly members = new Map<string, Set<WsSession>>();
+  private readonly published = new Set<string>();
 
   attach(server: BunUpgradeServer): void {
     this.server = server;
   }
 
   subscribe(session: WsSession, topic: string): void {
-    this.sockets.get(session)?.subscribe(topic);
+    const socket = this.sockets.get(session);
+    if (!socket) return;
+    socket.subscribe(topic);
+    let members = this.members.get(topic);
+    if (!members) this.members.set(topic, (members = new Set()));
+    members.add(session);
   }
 
   unsubscribe(session: WsSession, topic: string): void {
     this.sockets.get(session)?.unsubscribe(topic);
+    const members = this.members.get(topic);
+    if (members?.delete(session) && members.size === 0) this.members.delete(topic);
   }
 
-  leave(): void {
-    // Bun unsubscribes a closed socket from its topics itself.
+  leave(session: WsSession): void {
+    // Bun unsubscribes a closed socket from its topics itself; only the mirror is ours.
+    for (const [topic, members] of this.members) if (members.delete(session) && members.size === 0) this.members.delete(topic);
   }
 
   publish(topic: string, data: string, except?: WsSession): void {
     const socket = except && this.sockets.get(except);
     if (socket) socket.publish(topic, data);
     else this.server?.publish(topic, data);
+    if (this.published.size === 0) setImmediate(() => this.closeSlowConsumers());
+    this.published.add(topic);
+  }
+
+  private closeSlowConsumers(): void {
+    for (const topic of this.published) {
+      for (const session of this.members.get(topic) ?? []) {
+        if ((this.sockets.get(session)?.getBufferedAmount() ?? 0) > this.maxBufferedBytes) session.close(CLOSE.tryAgainLater, 'slow consumer: too much unsent data');
+      }
+    }
+    this.published.clear();
   }
 }
 
@@ -70,6 +97,7 @@ export function createBunWsEngine(options: WsEngineOptions & { fanout?: BunFanou
   const sessions = new WsSessions(options);
   const fanout = options.fanout;
   const limits = sessions.limits;
+  if (fanout) fanout.maxBufferedBytes = limits.maxBufferedBytes;
   return {
     websocket: {
       maxPayloadLength: limits.maxMessageBytes,
@@ -77,7 +105,8 @@ export function createBunWsEngine(options: WsEngineOptions & { fanout?: BunFanou
       // The heartbeat is ours (sessions.ts), with the same interval and rule on every engine.
       sendPings: false,
       idleTimeout: 0,
-      // Bun's own limit sits above ours: sendText checks getBufferedAmount and closes with 1013.
+      // Bun's own limit sits above ours (past it Bun drops frames, or closes with 1006): sendText
+      // and BunFanout check getBufferedAmount and close with 1013 first.
       backpressureLimit: limits.maxBufferedBytes * 2,
       closeOnBackpressureLimit: false,
       open(ws: BunSocket) {

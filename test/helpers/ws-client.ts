@@ -71,7 +71,16 @@ export function openSocket(port: number, path = '/test'): Promise<TestSocket> {
       if (waiter) waiter(msg);
       else queue.push(msg);
     });
-    const closed = new Promise<{ code: number; reason: string }>((res) => ws.on('close', (code, reason) => res({ code, reason: reason.toString() })));
+    // Rejects when nothing closed the socket within 20 s, so a test fails instead of hanging.
+    const closed = new Promise<{ code: number; reason: string }>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`socket ${path} not closed within 20 s`)), 20_000);
+      timer.unref();
+      ws.on('close', (code, reason) => {
+        clearTimeout(timer);
+        res({ code, reason: reason.toString() });
+      });
+    });
+    closed.catch(() => {});
     ws.on('error', reject);
     ws.on('open', () =>
       resolve({

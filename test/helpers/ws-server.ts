@@ -44,7 +44,7 @@ const validateIn = new Ajv({ allErrors: true }).compile({
   required: ['type'],
   additionalProperties: false,
   properties: {
-    type: { enum: ['echo', 'sub', 'pub', 'gpub', 'flood', 'throw'] },
+    type: { enum: ['echo', 'sub', 'pub', 'gpub', 'flood', 'gflood', 'throw'] },
     text: { type: 'string', maxLength: 20000 },
     topic: { type: 'string' },
     at: { type: 'string' },
@@ -54,7 +54,7 @@ const validateIn = new Ajv({ allErrors: true }).compile({
 });
 
 interface In {
-  type: 'echo' | 'sub' | 'pub' | 'gpub' | 'flood' | 'throw';
+  type: 'echo' | 'sub' | 'pub' | 'gpub' | 'flood' | 'gflood' | 'throw';
   text?: string;
   topic?: string;
   at?: string | Date;
@@ -88,6 +88,9 @@ function testRoute(hub: () => WsHub): WsRoute {
             return hub().publish(msg.topic!, { type: 'published', text: msg.text });
           case 'flood':
             for (let i = 0; i < msg.n!; i++) ws.send({ type: 'blob', text: 'x'.repeat(msg.size!) });
+            return;
+          case 'gflood':
+            for (let i = 0; i < msg.n!; i++) hub().publish(msg.topic!, { type: 'blob', text: 'x'.repeat(msg.size!) });
             return;
           case 'throw':
             throw new Error('boom from the handler');
