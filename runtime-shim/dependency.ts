@@ -18,6 +18,8 @@ export const RUNTIME_DEPENDENCIES = {
   /** The Redis effects backend. */
   bullmq: { engines: ['node', 'bun', 'deno'] },
   ioredis: { engines: ['node', 'bun', 'deno'] },
+  /** WebSocket routes on the node:http engine (Bun and Deno upgrade natively). */
+  ws: { engines: ['node'] },
 } as const;
 
 export type RuntimeDependency = keyof typeof RUNTIME_DEPENDENCIES;
