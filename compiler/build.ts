@@ -13,6 +13,7 @@ import { Analyzer, type AnalyzeResult, type AnalyzeStats } from './analyze/analy
 import { GENERATED_HEADER, jsonArtifact, type Artifact } from '../emitters/artifact.js';
 import { emit as emitSchemas } from '../emitters/schema/index.js';
 import { emit as emitValidators, type ValidatorCache } from '../emitters/validators/index.js';
+import { emit as emitSerializers } from '../emitters/serializers/index.js';
 import { emitRouter } from '../emitters/router/index.js';
 import { emitEntry, emitLaunchers } from '../emitters/bundle/entry.js';
 import type { Runtime } from './engines.js';
@@ -93,6 +94,7 @@ export function emitAll(model: AppModel, ctx: EmitContext = { config: {} }): Art
     ...emitGenerated(model, ctx),
     ...emitOpenApi(model, { apiVersion: ctx.apiVersion }),
     ...emitValidators(model, { unknownKeys: ctx.config.validation?.unknownKeys ?? CONFIG_DEFAULTS.validation.unknownKeys }, ctx.validatorCache),
+    ...emitSerializers(model),
     { path: 'dist/router.mjs', contents: `// ${GENERATED_HEADER}\n${emitRouter(model.routes)}` },
     emitEntry(model, { config: ctx.config, configScript: script }),
     ...emitLaunchers(runtime, model.effects.length > 0),
