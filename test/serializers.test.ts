@@ -175,6 +175,24 @@ test('a discriminated union picks the member by its tag, and an unknown tag stil
   assertSame(serialize, { shape: { kind: 'nope', x: 1 }, more: [{ kind: 'circle', radius: 2 }, { radius: 1 }] }, 'unknown tag');
 });
 
+test('Dates with a replaced toISOString, valueOf or toJSON are written as JSON.stringify writes them', () => {
+  const serialize = types.routes[types.model.routes.findIndex((r) => r.path === '/date')]!.s200!;
+  // defineProperty: Date.prototype[Symbol.toPrimitive] is read-only, so assignment cannot shadow it.
+  const odd = (patch: Record<PropertyKey, unknown>) => {
+    const d = new Date(Date.UTC(2026, 1, 3));
+    for (const key of Reflect.ownKeys(patch)) Object.defineProperty(d, key, { value: patch[key as string], enumerable: false });
+    return d;
+  };
+  const dates = [
+    odd({ toISOString: () => 'quote " and \ud800' }),
+    odd({ valueOf: () => NaN }),
+    odd({ toJSON: (key: string) => `at ${key}` }),
+    odd({ [Symbol.toPrimitive]: () => Infinity }),
+    new Date(8.64e15), new Date(-1), new Date(NaN),
+  ];
+  for (const d of dates) assertSame(serialize, { createdAt: d, deletedAt: d, history: [d, d], reminder: d }, 'odd date');
+});
+
 test('the emitter is deterministic', () => {
   assert.equal(emit(types.model), emit(types.model));
 });

@@ -11,6 +11,9 @@ export const HELPERS_SOURCE = `// ${GENERATED_HEADER}
 // (JSON.stringify writes a lone one as \\uXXXX; a pair is left to it too, it is rare on the wire).
 const NEEDS_ESCAPE = /[\\u0000-\\u001f"\\\\\\ud800-\\udfff]/;
 const dateToJSON = Date.prototype.toJSON;
+const dateToISOString = Date.prototype.toISOString;
+const dateValueOf = Date.prototype.valueOf;
+const dateToPrimitive = Date.prototype[Symbol.toPrimitive];
 
 /** A string as JSON: short strings scanned by hand, long ones tested with one regular expression. */
 export function $str(s) {
@@ -53,9 +56,16 @@ export function $isArray(v) {
   return Array.isArray(v) && typeof v.toJSON !== 'function';
 }
 
-/** A Date whose toJSON is Date's own: its ISO string (or null for an invalid date). */
+/**
+ * A Date as Date.prototype.toJSON writes it: its ISO string, or null for an invalid date. When
+ * none of the methods toJSON goes through is replaced, the ISO string is written directly (it
+ * never needs escaping); otherwise toJSON is called as JSON.stringify would.
+ */
 export function $date(v, k) {
   if (v instanceof Date && v.toJSON === dateToJSON) {
+    if (v.toISOString === dateToISOString && v.valueOf === dateValueOf && v[Symbol.toPrimitive] === dateToPrimitive) {
+      return v.getTime() === v.getTime() ? '"' + v.toISOString() + '"' : 'null';
+    }
     const s = v.toJSON(k);
     if (typeof s === 'string') return $str(s);
   }
