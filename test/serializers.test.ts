@@ -14,6 +14,7 @@ import { buildApp, type BuildResult } from '../compiler/build.js';
 import { emit } from '../emitters/serializers/index.js';
 import type { AppModel } from '../model/app-model.js';
 import { fixture } from './helpers/paths.js';
+import { seededRandom } from './helpers/random.js';
 
 type Serializer = (body: unknown) => string | undefined;
 type RouteSerializers = Record<string, Serializer>;
@@ -37,16 +38,6 @@ async function load(built: BuildResult): Promise<{ model: AppModel; routes: Rout
   }
   const index = await import(pathToFileURL(join(dir, 'dist/serializers/index.mjs')).href) as { routes: RouteSerializers[] };
   return { model: built.model, routes: index.routes };
-}
-
-/** A small seeded PRNG (mulberry32): the same strings on every run, no dependency. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Code units chosen to hit every escaping rule: ASCII, controls, quote, backslash, surrogates (lone and paired), BMP, U+2028. */
@@ -125,7 +116,7 @@ for (const name of cases) {
     const serialize = types.routes[i]!.s200!;
     assert.type(serialize, 'function');
     const samples = JSON.parse(readFileSync(join(TYPES, 'samples', `${name}.json`), 'utf8')) as Samples;
-    const rand = prng(name.length * 7919);
+    const rand = seededRandom(name.length * 7919);
     let n = 0;
     for (const value of [...samples.valid, ...samples.invalid.map((s) => s.value)]) {
       for (const variant of variants(value, rand)) {
@@ -140,7 +131,7 @@ for (const name of cases) {
 test('random strings (seeded) in every string position of a declared object', () => {
   const i = types.model.routes.findIndex((r) => r.path === '/interface');
   const serialize = types.routes[i]!.s200!;
-  const rand = prng(42);
+  const rand = seededRandom(42);
   for (let n = 0; n < 2000; n++) {
     const s = randomString(rand);
     assertSame(serialize, { [s]: s, name: s, id: s }, 'random string');
@@ -158,7 +149,7 @@ test('values JSON.stringify leaves out or throws on: undefined root, functions, 
 
 test('payments: every declared response, from samples shaped like the handlers answer', () => {
   const payment = { id: 'pay_1', amount: 1250, currency: 'EUR', status: 'captured', customer: { email: 'a"b@example.com' }, createdAt: new Date(Date.UTC(2026, 11, 6)), metadata: { note: 'tab\there \ud800' } };
-  const rand = prng(7);
+  const rand = seededRandom(7);
   payments.model.routes.forEach((route, i) => {
     for (const [status, serialize] of Object.entries(payments.routes[i]!)) {
       for (const value of variants(payment, rand)) assertSame(serialize, value, `${route.key} ${status}`);
