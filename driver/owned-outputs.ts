@@ -18,6 +18,7 @@ const GROUPS: [prefix: string, group: string][] = [
   // deploy`); the dev loop's write of the newest validators must not make them stale.
   ['dist/validators/versions/', 'version-validators'],
   ['dist/validators/', 'validators'],
+  ['dist/serializers/', 'serializers'],
   ['.gati/generated/', 'generated'],
   ['sdk/', 'sdk'],
   [`${TENTATIVE_SDK_DIR}/`, 'sdk'],

@@ -12,6 +12,7 @@ import { emit as emitClient } from './client/index.js';
 import { emit as emitOpenApi } from './openapi/index.js';
 import { emit as emitAsyncApi } from './asyncapi/index.js';
 import { emit as emitValidators } from './validators/index.js';
+import { emit as emitSerializers } from './serializers/index.js';
 import { emitRouter } from './router/index.js';
 import { emitEntry, emitLaunchers } from './bundle/entry.js';
 import { emitInfra } from './infra/index.js';
@@ -41,6 +42,8 @@ export const validatorsEmitter: Emitter = {
   phase: 'build',
   emit: (model, ctx) => emitValidators(model, { unknownKeys: unknownKeys(ctx) }, ctx.validatorCache),
 };
+
+export const serializersEmitter: Emitter = { name: 'serializers', phase: 'build', emit: (model) => emitSerializers(model) };
 
 export const routerEmitter: Emitter = {
   name: 'router',
@@ -79,6 +82,7 @@ export const EMITTERS: readonly Emitter[] = [
   openApiEmitter,
   asyncApiEmitter,
   validatorsEmitter,
+  serializersEmitter,
   routerEmitter,
   entryEmitter,
   infraEmitter,

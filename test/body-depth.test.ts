@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { nestsDeeperThan } from '../runtime-shim/server/body.js';
 import { loadConfig } from '../compiler/config/load-config.js';
 import { DiagnosticBag } from '../compiler/diagnostics/diagnostic.js';
+import { seededRandom } from './helpers/random.js';
 
 /** Nesting of arrays/objects in a parsed value, walked without recursion. */
 function depthOf(value: unknown): number {
@@ -24,16 +25,6 @@ function depthOf(value: unknown): number {
   return max;
 }
 
-/** A seeded generator (mulberry32), so a failure names a reproducible case. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const NASTY = ['[', ']', '{', '}', '"', '\\', '\\"', '"]', 'a', ' ', '\\\\', 'é', '\u2028'];
 
 function value(rnd: () => number, depth: number): unknown {
@@ -46,7 +37,7 @@ function value(rnd: () => number, depth: number): unknown {
 }
 
 test('nestsDeeperThan agrees with the parsed depth on 3000 generated bodies, at every limit around it', () => {
-  const rnd = random(14);
+  const rnd = seededRandom(14);
   for (let i = 0; i < 3000; i++) {
     const text = JSON.stringify(value(rnd, Math.floor(rnd() * 12)), null, i % 3 === 0 ? 1 : undefined);
     const depth = depthOf(JSON.parse(text));
