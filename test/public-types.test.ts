@@ -23,15 +23,17 @@ function tempProject(): string {
   return dir;
 }
 
-test('fixtures/payments type-checks against the gati types', () => {
-  const r = run(fixture('payments'));
-  assert.is(r.status, 0, r.stdout);
-});
-
-test('fixtures/types type-checks against the gati types', () => {
-  const r = run(fixture('types'));
-  assert.is(r.status, 0, r.stdout);
-});
+const FIXTURES_THAT_TYPE_CHECK: [fixture: string, what: string][] = [
+  ['payments', 'against the gati types'],
+  ['types', 'against the gati types'],
+  ['ws-chat', 'WsHandler types ws.params/query, msg is `in`, send/publish take `out`, and gctx.ws.publish the union of the outs'],
+];
+for (const [name, what] of FIXTURES_THAT_TYPE_CHECK) {
+  test(`fixtures/${name} type-checks: ${what}`, () => {
+    const r = run(fixture(name));
+    assert.is(r.status, 0, r.stdout);
+  });
+}
 
 test('a handler that breaks its declared statuses and bodies does not type-check', () => {
   const dir = tempProject();
@@ -81,11 +83,6 @@ export const middleware = [mw];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
-
-test('fixtures/ws-chat type-checks: WsHandler types ws.params/query, msg is `in`, send/publish take `out`, and gctx.ws.publish the union of the outs', () => {
-  const r = run(fixture('ws-chat'));
-  assert.is(r.status, 0, r.stdout);
 });
 
 test('a WebSocket handler that sends a message outside `out` does not type-check (@ts-expect-error holds)', () => {
