@@ -6,7 +6,7 @@ import { GENERATED_HEADER } from '../artifact.js';
 import { methodNames, typeNames } from './names.js';
 import { routeTypes } from './route-types.js';
 import { docComment, propertyKey, quote, wireType, type TypeNamer } from './wire-types.js';
-import { RUNTIME_SOURCE } from './runtime-source.js';
+import { runtimeSource } from './runtime-source.js';
 
 export interface ClientSourceOptions {
   packageName: string;
@@ -28,6 +28,8 @@ export interface ClientParts {
   types: string;
   /** The ROUTE_TABLE object literal. */
   table: string;
+  /** Whether the app has WS routes (the runtime then carries api.socket). */
+  sockets: boolean;
 }
 
 export function clientSource(app: AppModel, options: ClientSourceOptions): string {
@@ -36,7 +38,7 @@ export function clientSource(app: AppModel, options: ClientSourceOptions): strin
 
 export function assembleSource(parts: ClientParts): string {
   return `${parts.header}${API_VERSION_DOC}export const API_VERSION: string | undefined = ${parts.apiVersion};\n\n${parts.types}`
-    + `const ROUTE_TABLE: { [key: string]: RouteSpec } = ${parts.table};\n${RUNTIME_SOURCE}`;
+    + `const ROUTE_TABLE: { [key: string]: RouteSpec } = ${parts.table};\n${runtimeSource(parts.sockets)}`;
 }
 
 export const API_VERSION_DOC = '/** The API version this client was generated from; sent as X-API-Version unless overridden. */\n';
@@ -96,6 +98,7 @@ export function clientParts(app: AppModel, options: ClientSourceOptions): Client
     apiVersion: options.apiVersion === undefined ? 'undefined' : quote(options.apiVersion),
     types: out.join(''),
     table: `{\n${table.join('')}}`,
+    sockets: sockets.length > 0,
   };
 }
 

@@ -6,7 +6,7 @@
 // otherwise replaced by the minimal shapes the client uses.
 import { SOCKET_RUNTIME_SOURCE } from './socket-runtime-source.js';
 
-export const RUNTIME_SOURCE: string = String.raw`
+const HTTP_RUNTIME = String.raw`
 type Has<K extends string> = typeof globalThis extends { [P in K]: unknown } ? true : false;
 
 /** The platform's fetch when its types are present (lib dom, @types/node), else the shape the client calls. */
@@ -193,11 +193,7 @@ export function createClient(options: ClientOptions): Client {
     if (!spec || spec.method === 'WS') return Promise.reject(new TypeError('unknown route ' + key + (spec ? ': open it with api.socket' : '')));
     return send(options, key, spec, input, call);
   };
-  client.socket = (key: string, input?: AnyInput, own?: SocketOptions) => {
-    const spec = lookup(key);
-    if (!spec || spec.method !== 'WS') throw new TypeError('unknown WebSocket route ' + key);
-    return openSocket(options, spec, input, own);
-  };
+  // <api.socket>
   for (const key of Object.keys(ROUTE_TABLE)) {
     const spec = ROUTE_TABLE[key]!;
     if (spec.method === 'WS') continue;
@@ -207,4 +203,17 @@ export function createClient(options: ClientOptions): Client {
   }
   return client as unknown as Client;
 }
-` + SOCKET_RUNTIME_SOURCE;
+`;
+
+const SOCKET_METHOD = String.raw`  client.socket = (key: string, input?: AnyInput, own?: SocketOptions) => {
+    const spec = lookup(key);
+    if (!spec || spec.method !== 'WS') throw new TypeError('unknown WebSocket route ' + key);
+    return openSocket(options, spec, input, own);
+  };
+`;
+
+/** The runtime, with api.socket and its WebSocket code only when the app has WS routes. */
+export function runtimeSource(sockets: boolean): string {
+  const http = HTTP_RUNTIME.replace('  // <api.socket>\n', sockets ? SOCKET_METHOD : '');
+  return sockets ? http + SOCKET_RUNTIME_SOURCE : http;
+}
