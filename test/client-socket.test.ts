@@ -4,7 +4,7 @@
 // the WS runtime (test/helpers/ws-server.ts) and a raw `ws` server that drops connections on cue.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -194,7 +194,50 @@ sockets('live on a raw ws server: URL, headers, queued sends, reconnect after 10
     const refused = api.socket('WS /rooms/:room', { params: { room: 'x' }, query: { name: 'n' } }, { WebSocket });
     await refused.ready.then(() => assert.unreachable('ready must reject'), (error: Error) => assert.match(error.message, '1006'));
     assert.throws(() => api.socket('POST /rooms/:room/announce', { params: { room: 'x' } }, { WebSocket }), /unknown WebSocket route/);
+    assert.throws(() => api.socket('WS /rooms/:room', { params: { room: 'x' } }), /no WebSocket: pass/, 'Node 20 has no global WebSocket');
     await api.request('WS /ticker').then(() => assert.unreachable(), (error: Error) => assert.match(error.message, 'api.socket'));
+  } finally {
+    wss.close();
+  }
+});
+
+// The platforms' own WebSocket: the compiled client run by Bun and Deno against a ws server here.
+const RUNNER = `
+import { createClient } from './client.mjs';
+const api = createClient({ baseUrl: 'http://127.0.0.1:' + PORT, token: 'tok' });
+const ticker = api.socket('WS /ticker', { headers: { 'x-client': 'c1' } });
+ticker.send({ symbols: ['AAPL'], since: new Date(0) });
+const seen = [];
+for await (const ticks of ticker) {
+  seen.push(ticks);
+  ticker.close();
+}
+console.log(JSON.stringify(seen));
+`;
+
+sockets('Bun and Deno: the global WebSocket sends the upgrade headers, messages go both ways, close ends the loop', async () => {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  wss.on('connection', (ws, req) => ws.on('message', (data) => {
+    const message = JSON.parse(data.toString()) as { symbols: string[]; since: string };
+    ws.send(JSON.stringify(message.symbols.map((symbol, seq) => ({ symbol, price: 1, seq, since: message.since, client: req.headers['x-client'], auth: req.headers.authorization, version: req.headers['x-api-version'] }))));
+  }));
+  const port = (wss.address() as { port: number }).port;
+  try {
+    for (const engine of ENGINES.filter((e) => e.name !== 'node')) {
+      const file = join(dir, `runner-${engine.name}.mjs`);
+      writeFileSync(file, RUNNER.replace('PORT', String(port)));
+      const args = engine.name === 'deno' ? ['run', '-A', file] : [file];
+      const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(engine.executable, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+        child.on('exit', (code) => resolve({ code, out }));
+      });
+      assert.is(run.code, 0, `${engine.name}: ${run.out}`);
+      assert.equal(JSON.parse(run.out), [[{ symbol: 'AAPL', price: 1, seq: 0, since: '1970-01-01T00:00:00.000Z', client: 'c1', auth: 'Bearer tok', version: '1.0.0' }]], engine.name);
+    }
   } finally {
     wss.close();
   }
