@@ -96,6 +96,13 @@ function openSocket(options: ClientOptions, spec: RouteSpec, input: AnyInput | u
   // 'end' is internal: the close after which nothing follows (iterators stop).
   const listeners: { [event: string]: Array<(value?: unknown) => void> } = { message: [], open: [], close: [], error: [], end: [] };
   const emit = (event: string, value?: unknown) => listeners[event]!.slice().forEach((listener) => listener(value));
+  const listen = (event: string, listener: (value?: never) => void) => {
+    const list = listeners[event];
+    if (!list) throw new TypeError('unknown socket event ' + event);
+    const added = listener as (value?: unknown) => void;
+    list.push(added);
+    return () => { const at = list.indexOf(added); if (at !== -1) list.splice(at, 1); };
+  };
   const queue: string[] = [];
   let current: PlatformSocket | undefined;
   let attempts = 0;
@@ -152,12 +159,7 @@ function openSocket(options: ClientOptions, spec: RouteSpec, input: AnyInput | u
       if (current && current.readyState === OPEN) current.send(text);
       else queue.push(text);
     },
-    on(event: string, listener: (value?: never) => void) {
-      const list = listeners[event];
-      if (!list) throw new TypeError('unknown socket event ' + event);
-      list.push(listener as (value?: unknown) => void);
-      return () => { const at = list.indexOf(listener as (value?: unknown) => void); if (at !== -1) list.splice(at, 1); };
-    },
+    on: listen,
     close(code?: number, reason?: string) {
       if (final) return;
       final = true;
@@ -175,8 +177,8 @@ function openSocket(options: ClientOptions, spec: RouteSpec, input: AnyInput | u
         if (waiting) { const w = waiting; waiting = undefined; w(result); } else if (!result.done) buffered.push(result.value);
       };
       const stop = () => { ended = true; offMessage(); offEnd(); push({ done: true, value: undefined }); };
-      const offMessage = socket.on('message', (value?: unknown) => push({ done: false, value }));
-      const offEnd = socket.on('end' as 'open', stop);
+      const offMessage = listen('message', (value?: unknown) => push({ done: false, value }));
+      const offEnd = listen('end', stop);
       return {
         next: () => buffered.length ? Promise.resolve({ done: false, value: buffered.shift() })
           : ended ? Promise.resolve({ done: true, value: undefined })
