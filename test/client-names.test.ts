@@ -30,8 +30,9 @@ test('a name that is also a namespace gets its method; what is still shared gets
     { 'GET /x': 'x.list', 'GET /y': 'x.list2', 'GET /z': 'x.list3' });
 });
 
-test('`request` stays the generic call; operation ids and type names', () => {
+test('`request` and `socket` stay the generic calls; operation ids and type names', () => {
   assert.equal(names([route('POST', '/request', ['request'])]), { 'POST /request': 'request_' });
+  assert.equal(names([route('GET', '/socket/x', ['socket', 'x'])]), { 'GET /socket/x': 'socket_.x' });
   assert.is(operationId(['payments', 'getById']), 'paymentsGetById');
   assert.equal([...typeNames(['Page_User', 'ApiError', 'src_a__User', 'a-b'])], [['ApiError', 'ApiError_'], ['Page_User', 'Page_User'], ['a-b', 'a_b'], ['src_a__User', 'src_a__User']]);
 });

@@ -1,12 +1,12 @@
 // The text of .gati/generated/client.ts: wire types, the route map, the Client interface, the
 // route table, then the fixed runtime (runtime-source.ts).
-import type { AppModel } from '../../model/app-model.js';
+import type { AppModel, RouteModel } from '../../model/app-model.js';
 import { reachableTypeIds, type GType } from '../../model/gtype.js';
 import { GENERATED_HEADER } from '../artifact.js';
 import { methodNames, typeNames } from './names.js';
 import { routeTypes } from './route-types.js';
-import { docComment, propertyKey, quote, wireType } from './wire-types.js';
-import { RUNTIME_SOURCE } from './runtime-source.js';
+import { docComment, propertyKey, quote, wireType, type TypeNamer } from './wire-types.js';
+import { runtimeSource } from './runtime-source.js';
 
 export interface ClientSourceOptions {
   packageName: string;
@@ -28,6 +28,8 @@ export interface ClientParts {
   types: string;
   /** The ROUTE_TABLE object literal. */
   table: string;
+  /** Whether the app has WS routes (the runtime then carries api.socket). */
+  sockets: boolean;
 }
 
 export function clientSource(app: AppModel, options: ClientSourceOptions): string {
@@ -36,15 +38,17 @@ export function clientSource(app: AppModel, options: ClientSourceOptions): strin
 
 export function assembleSource(parts: ClientParts): string {
   return `${parts.header}${API_VERSION_DOC}export const API_VERSION: string | undefined = ${parts.apiVersion};\n\n${parts.types}`
-    + `const ROUTE_TABLE: { [key: string]: RouteSpec } = ${parts.table};\n${RUNTIME_SOURCE}`;
+    + `const ROUTE_TABLE: { [key: string]: RouteSpec } = ${parts.table};\n${runtimeSource(parts.sockets)}`;
 }
 
 export const API_VERSION_DOC = '/** The API version this client was generated from; sent as X-API-Version unless overridden. */\n';
 
 export function clientParts(app: AppModel, options: ClientSourceOptions): ClientParts {
-  // WebSocket routes cannot be called with fetch; the client covers the HTTP routes.
+  // WebSocket routes cannot be called with fetch: `request` and the named methods cover the HTTP
+  // routes, `socket` the WS ones.
   const model: AppModel = { ...app, routes: app.routes.filter((r) => r.method !== 'WS') };
-  const roots: GType[] = model.routes.flatMap((r) => [...Object.values(r.input), ...Object.values(r.output)]);
+  const sockets = app.routes.filter((r) => r.method === 'WS');
+  const roots: GType[] = app.routes.flatMap((r) => [...Object.values(r.input), ...Object.values(r.output), ...(r.ws ? [r.ws.in, r.ws.out] : [])]);
   const ids = reachableTypeIds(roots, model.types);
   const names = typeNames(ids);
   const name = (id: string) => names.get(id) ?? 'unknown';
@@ -77,6 +81,7 @@ export function clientParts(app: AppModel, options: ClientSourceOptions): Client
   out.push(`export type OptionalInputKey =${optional.length ? optional.map((k) => `\n  | ${k}`).join('') : ' never'};\n`);
   out.push("export type RouteInput<K extends RouteKey> = Routes[K]['input'];\n");
   out.push("export type RouteResult<K extends RouteKey> = Routes[K]['result'];\n\n");
+  if (sockets.length) out.push(socketTypes(sockets, app, name, table));
 
   out.push('export interface Client {\n');
   out.push("  /** Calls a route by its key: api.request('POST /payments/:id/capture', { params, body }). */\n");
@@ -85,6 +90,7 @@ export function clientParts(app: AppModel, options: ClientSourceOptions): Client
   // app, against 2.5k with the overloads; bench/client-types.mjs).
   out.push("  request<K extends OptionalInputKey>(route: K, input?: Routes[K]['input'], options?: CallOptions): Promise<Routes[K]['result']>;\n");
   out.push("  request<K extends RouteKey>(route: K, input: Routes[K]['input'], options?: CallOptions): Promise<Routes[K]['result']>;\n");
+  if (sockets.length) out.push(SOCKET_METHOD);
   out.push(namespaceText(model, methods, optional, '  '));
   out.push('}\n\n');
   return {
@@ -92,8 +98,35 @@ export function clientParts(app: AppModel, options: ClientSourceOptions): Client
     apiVersion: options.apiVersion === undefined ? 'undefined' : quote(options.apiVersion),
     types: out.join(''),
     table: `{\n${table.join('')}}`,
+    sockets: sockets.length > 0,
   };
 }
+
+/**
+ * The WS routes by key: the upgrade's input (params, query, headers, as for HTTP) and the messages
+ * each way, as wire types (a Date is an ISO string both ways, as in HTTP bodies). Each also gets a
+ * row in the route table, which `socket` reads and `request` refuses.
+ */
+function socketTypes(sockets: RouteModel[], app: AppModel, name: TypeNamer, table: string[]): string {
+  const out: string[] = ['/** Every WebSocket route by key: the upgrade input and the messages in (sent) and out (received). */\n', 'export interface Sockets {\n'];
+  const optional: string[] = [];
+  for (const route of sockets) {
+    const t = routeTypes(route, app, name);
+    const k = quote(route.key);
+    if (t.inputOptional) optional.push(k);
+    const message = (m: GType | undefined) => (m ? wireType(m, name, '    ') : 'unknown');
+    out.push(`  ${k}: {\n    input: ${t.input};\n    in: ${message(route.ws?.in)};\n    out: ${message(route.ws?.out)};\n  };\n`);
+    table.push(`  ${k}: { method: 'WS', path: ${quote(route.path)}, statuses: [], name: [] },\n`);
+  }
+  out.push('}\n\n', 'export type SocketKey = keyof Sockets;\n');
+  out.push('/** The WS routes whose input may be left out. */\n');
+  out.push(`export type OptionalSocketKey =${optional.length ? optional.map((k) => `\n  | ${k}`).join('') : ' never'};\n\n`);
+  return out.join('');
+}
+
+const SOCKET_METHOD = "  /** Opens a WebSocket on a WS route: api.socket('WS /rooms/:room', { params, query }). */\n"
+  + "  socket<K extends OptionalSocketKey>(route: K, input?: Sockets[K]['input'], options?: SocketOptions): Socket<Sockets[K]['in'], Sockets[K]['out']>;\n"
+  + "  socket<K extends SocketKey>(route: K, input: Sockets[K]['input'], options?: SocketOptions): Socket<Sockets[K]['in'], Sockets[K]['out']>;\n";
 
 interface Tree { [segment: string]: Tree | string }
 

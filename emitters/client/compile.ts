@@ -5,7 +5,7 @@
 // table) or already valid declarations (the types). Compiling the whole 370 KB client of a
 // 500-route app took ~0.5-1 s per build; this takes milliseconds.
 import ts from 'typescript';
-import { RUNTIME_SOURCE } from './runtime-source.js';
+import { runtimeSource } from './runtime-source.js';
 import { API_VERSION_DOC, type ClientParts } from './client-source.js';
 
 export interface CompiledClient { js: string; dts: string }
@@ -19,24 +19,30 @@ const OPTIONS: ts.CompilerOptions = {
   newLine: ts.NewLineKind.LineFeed,
 };
 
-let runtime: CompiledClient | undefined;
+const runtimes = new Map<boolean, CompiledClient>();
 
-/** The runtime compiled alone: it refers to API_VERSION, ROUTE_TABLE and Client, defined beside it. */
-function compiledRuntime(): CompiledClient {
-  if (runtime) return runtime;
-  const js = ts.transpileModule(RUNTIME_SOURCE, { compilerOptions: OPTIONS, fileName: 'runtime.ts', reportDiagnostics: false });
-  const dts = ts.transpileDeclaration(RUNTIME_SOURCE, { compilerOptions: OPTIONS, fileName: 'runtime.ts', reportDiagnostics: true });
+/**
+ * The runtime compiled alone (with or without sockets): it refers to API_VERSION, ROUTE_TABLE and
+ * Client, defined beside it.
+ */
+function compiledRuntime(sockets: boolean): CompiledClient {
+  const cached = runtimes.get(sockets);
+  if (cached) return cached;
+  const source = runtimeSource(sockets);
+  const js = ts.transpileModule(source, { compilerOptions: OPTIONS, fileName: 'runtime.ts', reportDiagnostics: false });
+  const dts = ts.transpileDeclaration(source, { compilerOptions: OPTIONS, fileName: 'runtime.ts', reportDiagnostics: true });
   if (dts.diagnostics?.length) {
     // A bug in Gati, not in the app: the runtime broke an isolatedDeclarations rule.
     const messages = dts.diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     throw new Error(`the client runtime cannot be declared in isolation: ${messages.join('; ')}`);
   }
-  runtime = { js: js.outputText, dts: dts.outputText };
+  const runtime = { js: js.outputText, dts: dts.outputText };
+  runtimes.set(sockets, runtime);
   return runtime;
 }
 
 export function compileClient(parts: ClientParts): CompiledClient {
-  const { js, dts } = compiledRuntime();
+  const { js, dts } = compiledRuntime(parts.sockets);
   return {
     js: `${parts.header}${API_VERSION_DOC}export const API_VERSION = ${parts.apiVersion};\nconst ROUTE_TABLE = ${parts.table};\n${js}`,
     dts: `${parts.header}${API_VERSION_DOC}export declare const API_VERSION: string | undefined;\n\n${parts.types}${dts}`,

@@ -9,14 +9,14 @@
 //      `payments/index.ts` (GET /payments) stays `payments.get`, `payments/[id].get.ts`
 //      (GET /payments/:id) becomes `payments.getById`; a wildcard counts as `Path`;
 //   3. anything still shared gets a number, in route-key order: `x.get`, `x.get2`.
-// A first segment equal to `request` (the client's generic call) becomes `request_`.
+// A first segment equal to `request` or `socket` (the client's generic calls) gets a `_`: `request_`.
 import type { RouteModel } from '../../model/app-model.js';
 
 export function methodNames(routes: RouteModel[]): Map<string, string[]> {
   const names = new Map<string, string[]>();
   for (const r of routes) {
     const n = [...r.name];
-    if (n[0] === 'request') n[0] = 'request_';
+    if (n[0] === 'request' || n[0] === 'socket') n[0] = `${n[0]}_`;
     names.set(r.key, n);
   }
   const ordered = [...routes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -37,7 +37,7 @@ export function routeTypes(route: RouteModel, model: AppModel, name: TypeNamer):
     // An untyped handler validates nothing: any query, headers and body go through.
     add('query', '{ [key: string]: string | string[] }', true);
     add('headers', '{ [key: string]: string }', true);
-    if (route.method !== 'GET' && route.method !== 'HEAD') add('body', 'unknown', true);
+    if (route.method !== 'GET' && route.method !== 'HEAD' && route.method !== 'WS') add('body', 'unknown', true);
   }
   const input = parts.length ? `{\n${parts.join('')}    }` : '{ [key: string]: never }';
   const statuses = Object.keys(route.output).map(Number).sort((a, b) => a - b);

@@ -4,7 +4,9 @@
 // (@types/node) and a backend project with neither (the app's own tsconfig includes
 // .gati/generated). So platform types are borrowed from `globalThis` when it declares them, and
 // otherwise replaced by the minimal shapes the client uses.
-export const RUNTIME_SOURCE = String.raw`
+import { SOCKET_RUNTIME_SOURCE } from './socket-runtime-source.js';
+
+const HTTP_RUNTIME = String.raw`
 type Has<K extends string> = typeof globalThis extends { [P in K]: unknown } ? true : false;
 
 /** The platform's fetch when its types are present (lib dom, @types/node), else the shape the client calls. */
@@ -185,13 +187,16 @@ async function send(options: ClientOptions, key: string, spec: RouteSpec, input:
 export function createClient(options: ClientOptions): Client {
   // Objects without a prototype: a folder named like an Object.prototype key stays a plain namespace.
   const client: Record<string, unknown> = Object.create(null);
+  const lookup = (key: string) => (Object.prototype.hasOwnProperty.call(ROUTE_TABLE, key) ? ROUTE_TABLE[key] : undefined);
   client.request = (key: string, input?: AnyInput, call?: CallOptions) => {
-    const spec = Object.prototype.hasOwnProperty.call(ROUTE_TABLE, key) ? ROUTE_TABLE[key] : undefined;
-    if (!spec) return Promise.reject(new TypeError('unknown route ' + key));
+    const spec = lookup(key);
+    if (!spec || spec.method === 'WS') return Promise.reject(new TypeError('unknown route ' + key + (spec ? ': open it with api.socket' : '')));
     return send(options, key, spec, input, call);
   };
+  // <api.socket>
   for (const key of Object.keys(ROUTE_TABLE)) {
     const spec = ROUTE_TABLE[key]!;
+    if (spec.method === 'WS') continue;
     let node = client;
     for (const segment of spec.name.slice(0, -1)) node = (node[segment] ??= Object.create(null)) as Record<string, unknown>;
     node[spec.name[spec.name.length - 1]!] = (input?: AnyInput, call?: CallOptions) => send(options, key, spec, input, call);
@@ -199,3 +204,16 @@ export function createClient(options: ClientOptions): Client {
   return client as unknown as Client;
 }
 `;
+
+const SOCKET_METHOD = String.raw`  client.socket = (key: string, input?: AnyInput, own?: SocketOptions) => {
+    const spec = lookup(key);
+    if (!spec || spec.method !== 'WS') throw new TypeError('unknown WebSocket route ' + key);
+    return openSocket(options, spec, input, own);
+  };
+`;
+
+/** The runtime, with api.socket and its WebSocket code only when the app has WS routes. */
+export function runtimeSource(sockets: boolean): string {
+  const http = HTTP_RUNTIME.replace('  // <api.socket>\n', sockets ? SOCKET_METHOD : '');
+  return sockets ? http + SOCKET_RUNTIME_SOURCE : http;
+}
