@@ -22,7 +22,8 @@ test.before(() => {
   writeFileSync(join(dir, 'src/handlers/private/_middleware.ts'), "import { bearerAuth } from 'gati/middleware';\nexport const middleware = bearerAuth({ tokens: ['s3cret'] });\n");
   writeFileSync(
     join(dir, 'src/handlers/private/feed.ws.ts'),
-    "import type { WsHandler } from 'gati';\nexport const handler: WsHandler<{}, { in: { ping: number }; out: { pong: number } }> = {\n  message(ws, msg) {\n    ws.send({ pong: msg.ping });\n  },\n};\n",
+    // A negative ping answers outside `out`: checked (1011) in gati dev only.
+    "import type { WsHandler } from 'gati';\nexport const handler: WsHandler<{}, { in: { ping: number }; out: { pong: number } }> = {\n  message(ws, msg) {\n    ws.send((msg.ping < 0 ? { pong: 'bad' } : { pong: msg.ping }) as never);\n  },\n};\n",
   );
   writeFileSync(join(dir, 'gati.config.ts'), "import { defineConfig } from 'gati';\nexport default defineConfig({ ws: { redis: process.env.WS_TEST_REDIS ?? '', maxMessageBytes: 64 * 1024 } });\n");
   const built = gatiSync(['build', dir]);
@@ -135,6 +136,8 @@ for (const engine of ENGINES) {
       const feed = await open(app, '/private/feed', { authorization: 'Bearer s3cret' });
       feed.send({ ping: 7 });
       assert.equal(await feed.next(), { pong: 7 });
+      feed.send({ ping: -1 });
+      assert.equal(await feed.next(), { pong: 'bad' }, 'gati start does not check outgoing messages');
 
       const exited = app.stop('SIGTERM');
       assert.is((await feed.closed).code, 1001);
@@ -181,6 +184,26 @@ test('two server processes over the real Redis: a publish in one reaches the soc
     assert.is((await nextSaid(onTwo)).text, 'from two');
   } finally {
     await Promise.all([one.stop('SIGTERM'), two.stop('SIGTERM')]);
+  }
+});
+
+test('gati dev serves WS routes and checks outgoing messages against `out` (1011)', async () => {
+  const dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
+  try {
+    assert.is(await refusedWith(dev, '/private/feed'), 401);
+    const feed = await open(dev, '/private/feed', { authorization: 'Bearer s3cret' });
+    feed.send({ ping: 2 });
+    assert.equal(await feed.next(), { pong: 2 });
+    feed.send({ ping: -1 });
+    assert.is((await feed.closed).code, 1011);
+    const ann = await open(dev, '/rooms/d?name=ann');
+    ann.send({ type: 'say', text: 'in dev' });
+    assert.is((await ann.next()).text, 'in dev');
+    const exited = dev.stop('SIGTERM');
+    assert.is((await ann.closed).code, 1001);
+    assert.is(await exited, 0);
+  } finally {
+    await dev.stop('SIGKILL');
   }
 });
 
