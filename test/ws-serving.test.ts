@@ -8,9 +8,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
 import { ENGINES, GATI_BIN, copyFixture, gatiSync, removeDir, runServer, type Engine, type RunningApp } from './helpers/server.js';
-import { silent, type TestSocket } from './helpers/ws-client.js';
+import { openSocketAt, silent, type TestSocket } from './helpers/ws-client.js';
 
 let dir = '';
 
@@ -35,43 +34,7 @@ test.after(() => removeDir(dir));
 const wsUrl = (app: RunningApp, path: string) => `${app.url.replace('http', 'ws')}${path}`;
 
 /** Opens a socket, or rejects with the HTTP status that refused the upgrade. */
-function open(app: RunningApp, path: string, headers: Record<string, string> = {}): Promise<TestSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl(app, path), { headers });
-    const queue: Record<string, unknown>[] = [];
-    const waiting: ((m: Record<string, unknown>) => void)[] = [];
-    ws.on('message', (data) => {
-      const msg = JSON.parse(data.toString()) as Record<string, unknown>;
-      const waiter = waiting.shift();
-      if (waiter) waiter(msg);
-      else queue.push(msg);
-    });
-    const closed = new Promise<{ code: number; reason: string }>((res) => ws.on('close', (code, reason) => res({ code, reason: reason.toString() })));
-    ws.on('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
-    ws.on('error', reject);
-    ws.on('open', () =>
-      resolve({
-        ws,
-        closed,
-        send: (msg) => ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg)),
-        next: (ms = 5000) =>
-          new Promise((res, rej) => {
-            const queued = queue.shift();
-            if (queued) return res(queued);
-            const waiter = (m: Record<string, unknown>) => {
-              clearTimeout(timer);
-              res(m);
-            };
-            const timer = setTimeout(() => {
-              waiting.splice(waiting.indexOf(waiter), 1);
-              rej(new Error(`no message within ${ms} ms`));
-            }, ms);
-            waiting.push(waiter);
-          }),
-      }),
-    );
-  });
-}
+const open = (app: RunningApp, path: string, headers: Record<string, string> = {}) => openSocketAt(wsUrl(app, path), headers);
 
 /** The next message that is not a `joined` (whose order against the others is a race across processes). */
 async function nextSaid(s: TestSocket): Promise<Record<string, unknown>> {
