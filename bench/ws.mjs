@@ -4,8 +4,12 @@
 // to one core (taskset -c 1, when present); the load generator (this process, `ws` clients) runs
 // on the other.
 // Run after `npm run build` (it uses lib/test/helpers/ws-server.js):
-//   node bench/ws.mjs [--seconds 5] [--connections 50] [--subscribers 100] [--messages 2000] [--rounds 3]
+//   node bench/ws.mjs [--seconds 5] [--connections 50] [--subscribers 100] [--messages 2000] [--rounds 3] [--app]
+// --app adds a compiled app served by `gati start` (node, and the same bundle on bun): the bench
+// route as a typed WsHandler (bench/ws-app/), through the pipeline's upgrade, middleware-free.
 import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '50' }, subscribers: { type: 'string', default: '100' }, messages: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { app: { type: 'boolean', default: false }, seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '50' }, subscribers: { type: 'string', default: '100' }, messages: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '3' } } });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const SUBSCRIBERS = Number(values.subscribers);
@@ -29,14 +33,30 @@ const SERVERS = [
   { name: 'raw Bun.serve', cmd: [BUN, join(REPO, 'bench/ws-raw-server.mjs')] },
   { name: 'gati (bun)', cmd: [BUN, join(REPO, 'lib/test/helpers/ws-server.js')] },
 ];
+if (values.app) {
+  const dir = buildBenchApp();
+  SERVERS.push({ name: 'gati start (node)', cmd: [process.execPath, join(dir, 'dist/server.mjs')] }, { name: 'gati start (bun)', cmd: [BUN, join(dir, 'dist/server.mjs')] });
+}
+
+/** bench/ws-app copied to a temp folder (with this repo's node_modules) and built with the CLI. */
+function buildBenchApp() {
+  const dir = mkdtempSync(join(tmpdir(), 'gati-ws-bench-'));
+  cpSync(join(REPO, 'bench/ws-app'), dir, { recursive: true });
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  const built = spawnSync(process.execPath, [join(REPO, 'bin/gati.mjs'), 'build', dir], { encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`the bench app did not build:\n${built.stderr}${built.stdout}`);
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 function start(server) {
   const [exe, ...args] = [...PIN, ...server.cmd];
-  const child = spawn(exe, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, WS_PING_MS: '30000' } });
+  const child = spawn(exe, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, WS_PING_MS: '30000', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' } });
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (chunk) => {
-      const m = /\{"port":(\d+)\}/.exec(chunk.toString());
-      if (m) resolve({ port: Number(m[1]), stop: () => child.kill('SIGKILL') });
+      // The test server prints {"port":N}; `gati start` logs "listening" with its url.
+      const m = /\{"port":(\d+)\}|"url":"http:\/\/[^"]*:(\d+)"/.exec(chunk.toString());
+      if (m) resolve({ port: Number(m[1] ?? m[2]), stop: () => child.kill('SIGKILL') });
     });
     child.once('exit', (code) => reject(new Error(`${server.name} exited with ${code}`)));
   });

@@ -86,6 +86,18 @@ export interface SdkConfig {
   packageName?: string;
 }
 
+export interface WsConfig {
+  /** A text message over this many bytes closes the socket with 1009 (default 1 MiB). */
+  maxMessageBytes?: number;
+  /** A client whose unsent data passes this many bytes is closed with 1013 (default 4 MiB). */
+  maxBufferedBytes?: number;
+  /**
+   * The Redis (redis:// URL) that carries `publish` between processes and pods; default: the effects
+   * backend's when it is 'redis', else none. An empty string turns it off.
+   */
+  redis?: string;
+}
+
 export interface GatiConfig {
   /** The app's name (default: package.json "name", else the folder name). */
   name?: string;
@@ -95,6 +107,8 @@ export interface GatiConfig {
   effects?: EffectsConfig;
   modules?: Record<string, ModuleSourceConfig>;
   sdk?: SdkConfig;
+  /** WebSocket routes: message limits and the cross-process bridge. */
+  ws?: WsConfig;
   /** The engine the server is compiled for (default "node"). */
   runtime?: 'node' | 'bun' | 'deno';
   /** Deployment environments, keyed by name (prod, staging, …). */

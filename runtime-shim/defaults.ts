@@ -43,6 +43,12 @@ export const CONFIG_DEFAULTS = {
     azureTable: 'gatieffects',
     concurrency: 4,
   },
+  ws: {
+    /** 1 MiB. */
+    maxMessageBytes: 1024 * 1024,
+    /** 4 MiB. */
+    maxBufferedBytes: 4 * 1024 * 1024,
+  },
   modules: {
     /** The port of a module's container. */
     port: 8080,

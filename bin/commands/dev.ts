@@ -9,6 +9,9 @@ import { createLogger, levelFrom } from '../../runtime-shim/server/log.js';
 import { listenAddress } from '../../runtime-shim/server/start.js';
 import type { GatiConfig } from '../../runtime-shim/config.js';
 import { CONFIG_DEFAULTS, PROCESS_DEFAULTS } from '../../runtime-shim/defaults.js';
+import { createNodeWsEngine, createWsHub, type NodeWsEngine } from '../../runtime-shim/ws/index.js';
+import { hasWsRoutes, wsLimits } from '../../runtime-shim/server/websockets.js';
+import type { UpgradeDecision } from '../../runtime-shim/server/pipeline.js';
 import type { Terminal } from '../terminal.js';
 import { RebuildLoop } from './rebuild-loop.js';
 import { loadBundle } from './load-bundle.js';
@@ -16,6 +19,9 @@ import { addressInUse, isAddressInUse, parsePort, type ServeFlags } from './star
 
 interface Generation {
   handle(req: IncomingRequest): Promise<OutgoingResponse>;
+  prepareUpgrade(req: IncomingRequest): Promise<UpgradeDecision>;
+  /** The build's WebSocket adapter (its sockets stay on it until it retires), when it has WS routes. */
+  ws?: NodeWsEngine;
   close(): Promise<void>;
   inFlight: number;
   /** The build's config: the first one's server.port/host decide where dev listens. */
@@ -54,7 +60,19 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
       gen.inFlight--;
       if (gen.inFlight === 0) gen.onIdle?.();
     }
-  }, { requestTimeoutMs: CONFIG_DEFAULTS.server.requestTimeoutMs, log });
+  }, {
+    requestTimeoutMs: CONFIG_DEFAULTS.server.requestTimeoutMs,
+    log,
+    // An upgrade goes to the newest build; a build without WS routes answers it as any request.
+    websocket: {
+      prepare: (req) => current!.prepareUpgrade(req),
+      engine: {
+        acceptUpgrade: (req, socket, head, accepted) => (current!.ws ? current!.ws.acceptUpgrade(req, socket, head, accepted) : socket.destroy()),
+        connections: () => current!.ws?.connections() ?? 0,
+        close: async () => {},
+      },
+    },
+  });
   const address = listenAddress({ port, host: flags.host ?? (process.env.HOST || undefined) }, current.config.server, true);
   const host = address.host;
   let bound: number;
@@ -93,7 +111,8 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     process.once('SIGTERM', resolve);
   });
   watcher.close();
-  await server.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs);
+  // Sockets get 1001 while HTTP drains (an upgraded socket would hold the server open to the deadline).
+  await Promise.all([current?.ws?.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs), server.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs)]);
   await current?.close();
   await loop.dispose();
   return 0;
@@ -101,8 +120,17 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
 
 async function load(root: string, log: ReturnType<typeof createLogger>): Promise<Generation> {
   const bundle = await loadBundle(root);
-  const { handle, context } = await bundle.prepareApp(bundle.app, { dev: true, log: log.child({ app: bundle.app.name }) });
-  return { handle, close: () => context.close(), inFlight: 0, config: bundle.app.config };
+  const appLog = log.child({ app: bundle.app.name });
+  // One process: the hub delivers in memory, no bridge.
+  const hub = createWsHub();
+  const { handle, context } = await bundle.prepareApp(bundle.app, { dev: true, log: appLog, hub });
+  const ws = hasWsRoutes(bundle.app) ? createNodeWsEngine({ gctx: context.gctx, log: appLog, hub, limits: wsLimits(bundle.app.config) }) : undefined;
+  const close = async () => {
+    // A reload or the end of gati dev: the build's sockets close with 1001 (the client reconnects to the new one).
+    await ws?.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs);
+    await context.close();
+  };
+  return { handle, prepareUpgrade: handle.prepareUpgrade, ws, close, inFlight: 0, config: bundle.app.config };
 }
 
 /** Closes an old build's modules once its last in-flight request is done. */

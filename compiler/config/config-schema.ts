@@ -59,6 +59,11 @@ export const CONFIG_SCHEMA = closed({
     ),
   },
   sdk: closed({ packageName: { type: 'string', pattern: '^(@[a-z0-9-~][a-z0-9-._~]*/)?[a-z0-9-~][a-z0-9-._~]*$' } }),
+  ws: closed({
+    maxMessageBytes: { type: 'integer', minimum: 1 },
+    maxBufferedBytes: { type: 'integer', minimum: 1 },
+    redis: { type: 'string', pattern: '^(rediss?://.*)?$' },
+  }),
   runtime: { enum: ['node', 'bun', 'deno'] },
   deploy: {
     type: 'object',

@@ -4,7 +4,8 @@
 import { createFetchHandler, problemWebResponse, waitIdle } from './fetch-engine.js';
 import type { AnswerRequest } from './wire.js';
 import { problem } from './problem.js';
-import type { EngineOptions, EngineServer } from './node.js';
+import type { EngineOptions, EngineServer, EngineWebSockets } from './node.js';
+import type { BunFanout, BunUpgradeServer, BunWsEngine } from '../ws/bun.js';
 
 interface BunServer {
   port: number;
@@ -15,11 +16,16 @@ interface BunGlobal {
   serve(options: Record<string, unknown>): BunServer;
 }
 
-export function createBunServer(handle: AnswerRequest, options: EngineOptions): EngineServer {
+export function createBunServer(handle: AnswerRequest, options: EngineOptions & { websocket?: EngineWebSockets<BunWsEngine> & { fanout?: BunFanout } }): EngineServer {
   const Bun = (globalThis as unknown as { Bun: BunGlobal }).Bun;
   let server: BunServer | undefined;
   let closing = false;
-  const handler = createFetchHandler<BunServer>(handle, { log: options.log, ipOf: (request, srv) => srv.requestIP(request)?.address ?? '' });
+  const ws = options.websocket;
+  const handler = createFetchHandler<BunServer>(handle, {
+    log: options.log,
+    ipOf: (request, srv) => srv.requestIP(request)?.address ?? '',
+    upgrade: ws && { prepare: ws.prepare, accept: (request, srv, accepted) => ws.engine.acceptUpgrade(request, srv as unknown as BunUpgradeServer, accepted) },
+  });
   return {
     async listen(port, host) {
       server = Bun.serve({
@@ -29,8 +35,11 @@ export function createBunServer(handle: AnswerRequest, options: EngineOptions): 
         maxRequestBodySize: Number.MAX_SAFE_INTEGER,
         idleTimeout: Math.min(255, Math.ceil(options.requestTimeoutMs / 1000)),
         fetch: handler.fetch,
+        ...(ws ? { websocket: ws.engine.websocket } : {}),
         error: () => problemWebResponse(problem(400, 'malformed HTTP request')),
       });
+      // Bun's native topics publish through the server.
+      ws?.fanout?.attach(server as unknown as BunUpgradeServer);
       return server.port;
     },
     inFlight: handler.inFlight,

@@ -18,7 +18,8 @@ export interface ProcessContext {
   notReady(): string | null;
 }
 
-export function createProcessContext(app: CompiledApp, log: Logger, role: Role = 'all'): ProcessContext {
+/** `hub`: where `gctx.ws.publish` goes (websockets.ts); without one a publish reaches nobody. */
+export function createProcessContext(app: CompiledApp, log: Logger, role: Role = 'all', hub?: { publish(topic: string, msg: unknown): void }): ProcessContext {
   const modules: Record<string, Record<string, unknown>> = {};
   for (const [name, ns] of Object.entries(app.modules)) {
     const methods: Record<string, unknown> = {};
@@ -32,8 +33,7 @@ export function createProcessContext(app: CompiledApp, log: Logger, role: Role =
     },
     config: app.config,
     log,
-    // WebSocket routes are not served yet: no socket subscribes to a topic, so nobody receives a publish.
-    ws: { publish: () => {} },
+    ws: { publish: hub ? (topic: string, msg: unknown) => hub.publish(topic, msg) : () => {} },
   } as unknown as GlobalContext;
   const names = Object.keys(app.modules).sort();
   let effects: { stop(deadlineMs: number): Promise<void>; notReady(): string | null } | undefined;

@@ -7,7 +7,8 @@
 import { createFetchHandler, problemWebResponse } from './fetch-engine.js';
 import type { AnswerRequest } from './wire.js';
 import { problem } from './problem.js';
-import type { EngineOptions, EngineServer } from './node.js';
+import type { EngineOptions, EngineServer, EngineWebSockets } from './node.js';
+import type { DenoWsEngine } from '../ws/deno.js';
 
 interface DenoServeInfo {
   remoteAddr: { hostname?: string };
@@ -21,12 +22,15 @@ interface DenoGlobal {
   serve(options: Record<string, unknown>, handler: (request: Request, info: DenoServeInfo) => Promise<Response>): DenoHttpServer;
 }
 
-export function createDenoServer(handle: AnswerRequest, options: EngineOptions): EngineServer {
+export function createDenoServer(handle: AnswerRequest, options: EngineOptions & { websocket?: EngineWebSockets<DenoWsEngine> }): EngineServer {
   const Deno = (globalThis as unknown as { Deno: DenoGlobal }).Deno;
   let server: DenoHttpServer | undefined;
   let closing = false;
   const abort = new AbortController();
-  const handler = createFetchHandler<DenoServeInfo>(handle, { log: options.log, ipOf: (_request, info) => info.remoteAddr.hostname ?? '', bodyTimeoutMs: options.requestTimeoutMs });
+  const ws = options.websocket;
+  const handler = createFetchHandler<DenoServeInfo>(handle, { log: options.log, ipOf: (_request, info) => info.remoteAddr.hostname ?? '', bodyTimeoutMs: options.requestTimeoutMs,
+    upgrade: ws && { prepare: ws.prepare, accept: (request, _info, accepted) => ws.engine.acceptUpgrade(request, accepted) },
+  });
   return {
     listen(port, host) {
       return new Promise((resolve) => {

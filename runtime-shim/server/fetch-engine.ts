@@ -4,9 +4,12 @@
 import type { Logger } from '../types.js';
 import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError } from './body.js';
 import { problem, problemBody } from './problem.js';
+import type { AcceptedUpgrade } from '../ws/types.js';
+import type { UpgradeDecision } from './pipeline.js';
 import { PROBLEM_TYPE, type AnswerRequest, type IncomingRequest, type OutgoingResponse, type Problem } from './wire.js';
 
 export interface FetchHandler<Extra> {
+  /** Undefined (despite the type) only after Bun's WebSocket adapter took an upgrade: Bun answers the 101 itself. */
   fetch(request: Request, extra: Extra): Promise<Response>;
   inFlight(): number;
 }
@@ -20,6 +23,11 @@ export interface FetchHandlerOptions<Extra> {
    * many ms gets 408 and the connection is closed. Bun's idle timeout already does this.
    */
   bodyTimeoutMs?: number;
+  /** WS routes: the pipeline's upgrade step, and the engine's adapter completing an accepted upgrade. */
+  upgrade?: {
+    prepare(req: IncomingRequest): Promise<UpgradeDecision>;
+    accept(request: Request, extra: Extra, accepted: AcceptedUpgrade): Response | undefined;
+  };
 }
 
 export function createFetchHandler<Extra>(handle: AnswerRequest, options: FetchHandlerOptions<Extra>): FetchHandler<Extra> {
@@ -28,6 +36,11 @@ export function createFetchHandler<Extra>(handle: AnswerRequest, options: FetchH
     async fetch(request, extra) {
       inFlight++;
       try {
+        const upgrade = options.upgrade;
+        if (upgrade && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
+          const decision = await upgrade.prepare(fromWebRequest(request, () => options.ipOf(request, extra), options.bodyTimeoutMs));
+          return 'accept' in decision ? (upgrade.accept(request, extra, decision.accept) as Response) : toWebResponse(decision.answer);
+        }
         return toWebResponse(await handle(fromWebRequest(request, () => options.ipOf(request, extra), options.bodyTimeoutMs)));
       } catch (error) {
         // The pipeline answers this itself; a pipeline that lets it escape gets the same answer.

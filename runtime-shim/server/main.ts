@@ -6,6 +6,8 @@ import type { CompiledApp } from './app.js';
 import { startServer } from './start.js';
 import { PROCESS_DEFAULTS } from '../defaults.js';
 import type { Role } from './context.js';
+import { hasWsRoutes } from './websockets.js';
+import { relayWsMessages } from '../ws/cluster-bridge.js';
 
 /** Checks what the effects backend needs from the environment (GATI4020); prints it and exits 1 when something is wrong. */
 async function exitOnConfigError(app: CompiledApp): Promise<void> {
@@ -42,6 +44,8 @@ export async function runMain(app: CompiledApp, options: MainOptions = {}): Prom
   const workers = options.workers === 'auto' ? availableParallelism() : options.workers ?? PROCESS_DEFAULTS.workers;
   if (workers > 1 && cluster.isPrimary) {
     for (let i = 0; i < workers; i++) cluster.fork();
+    // `gctx.ws.publish` in one worker reaches the sockets of the others through here.
+    if (hasWsRoutes(app)) relayWsMessages();
     let exiting = false;
     const stopAll = (signal: NodeJS.Signals) => {
       exiting = true;

@@ -3,6 +3,9 @@
 // Timeouts guard against slow clients; shutdown stops accepting and drains in-flight requests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { NodeWsEngine } from '../ws/node.js';
+import type { UpgradeDecision } from './pipeline.js';
 import type { Logger } from '../types.js';
 import { BodyTooLargeError } from './body.js';
 import { problem, problemAnswer, problemBody } from './problem.js';
@@ -28,6 +31,12 @@ export interface EngineOptions {
   clusterWorker?: boolean;
 }
 
+/** An engine's WebSocket routes: the pipeline's upgrade step and the engine's WebSocket adapter. */
+export interface EngineWebSockets<Engine> {
+  prepare(req: IncomingRequest): Promise<UpgradeDecision>;
+  engine: Engine;
+}
+
 export interface RunningServer extends EngineServer {
   server: Server;
 }
@@ -41,7 +50,7 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
 /** The pipeline as createPipeline makes it (with `respond`), or any promise-returning handler (`gati dev`). */
 export type NodeHandler = AnswerRequest & { respond?: Respond };
 
-export function createNodeServer(handle: NodeHandler, options: EngineOptions): RunningServer {
+export function createNodeServer(handle: NodeHandler, options: EngineOptions & { websocket?: EngineWebSockets<NodeWsEngine> }): RunningServer {
   let inFlight = 0;
   let idle: (() => void) | undefined;
   // Made once per server, not per request: the pipeline calls it with the request's ServerResponse.
@@ -91,6 +100,8 @@ export function createNodeServer(handle: NodeHandler, options: EngineOptions): R
     const body = problemBody(problem(status, detail));
     socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\ncontent-type: ${PROBLEM_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
+  const websocket = options.websocket;
+  if (websocket) server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(websocket, req, socket, head, logFailure));
   return {
     server,
     listen: (port, host) => new Promise((resolve, reject) => {
@@ -120,6 +131,26 @@ export function createNodeServer(handle: NodeHandler, options: EngineOptions): R
       });
     },
   };
+}
+
+/** An `Upgrade` request: through the pipeline's middleware and checks, then the WebSocket adapter, or the refusal written raw. */
+function upgrade(websocket: EngineWebSockets<NodeWsEngine>, req: IncomingMessage, socket: Duplex, head: Buffer, logFailure: (error: unknown) => void): void {
+  socket.on('error', () => socket.destroy());
+  const refuse = (out: OutgoingResponse) => {
+    if (!socket.writable) return;
+    const body = out.body ?? '';
+    let head = `HTTP/1.1 ${out.status} ${STATUS_TEXT[out.status] ?? ''}\r\n`;
+    for (const [name, value] of Object.entries(out.headers)) for (const v of typeof value === 'string' ? [value] : value) head += `${name}: ${v}\r\n`;
+    socket.end(`${head}content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  };
+  if (req.headers.upgrade?.toLowerCase() !== 'websocket') return refuse(problemAnswer(problem(400, 'only WebSocket upgrades are served')));
+  websocket.prepare(new NodeRequest(req)).then(
+    (decision) => ('accept' in decision ? websocket.engine.acceptUpgrade(req, socket, head, decision.accept) : refuse(decision.answer)),
+    (error: unknown) => {
+      logFailure(error);
+      refuse(problemAnswer(problem(500)));
+    },
+  );
 }
 
 /** The engine's request as the pipeline reads it (a class: no closure per request). */

@@ -21,6 +21,7 @@ import { CONFIG_DEFAULTS } from '../defaults.js';
 import { checkResponse, refuseInvalid } from './validation.js';
 import { createVersioning, type Pin } from './versions.js';
 import type { IncomingRequest, OutgoingResponse, Respond } from './wire.js';
+import type { AcceptedUpgrade, WsHandlerHooks, WsRoute } from '../ws/types.js';
 
 export interface PipelineOptions {
   bodyLimit: number;
@@ -43,7 +44,15 @@ export interface PipelineOptions {
 export interface Pipeline {
   (req: IncomingRequest): Promise<OutgoingResponse>;
   respond: Respond;
+  /**
+   * An `Upgrade: websocket` request: on a WS route, its middleware and the params/query/headers
+   * checks run, then either `accept` (the engine's WebSocket adapter completes the upgrade) or the
+   * answer that refused it (401, 400, …); off a WS route, the answer any request would get.
+   */
+  prepareUpgrade(req: IncomingRequest): Promise<UpgradeDecision>;
 }
+
+export type UpgradeDecision = { accept: AcceptedUpgrade } | { answer: OutgoingResponse };
 
 interface Shared {
   app: CompiledApp;
@@ -55,6 +64,8 @@ interface Shared {
   maxDepth: number;
   /** The middleware of a path without a route (folder-middleware.ts). */
   folderChain: (path: string) => Middleware[];
+  /** Per WS route (by table index): what the WebSocket runtime gets, made once. */
+  wsRoutes: Map<number, WsRoute>;
 }
 
 type Reply = (ctx: unknown, out: OutgoingResponse) => void;
@@ -101,6 +112,8 @@ class Exchange implements RequestTarget {
   res: Res | undefined = undefined;
   /** `lctx`, once routed or under a path's middleware. */
   lctx: RequestContext | undefined = undefined;
+  /** A WebSocket upgrade that passed its middleware and checks. */
+  accepted: AcceptedUpgrade | undefined = undefined;
 
   constructor(start: ExchangeStart) {
     this.shared = start.shared;
@@ -126,6 +139,7 @@ export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: P
     maxErrors: app.config.validation?.maxErrors ?? CONFIG_DEFAULTS.validation.maxErrors,
     maxDepth: options.maxDepth ?? CONFIG_DEFAULTS.validation.maxDepth,
     folderChain: folderChains(app.folders),
+    wsRoutes: new Map(),
   };
   const respond = (incoming: IncomingRequest, reply: Reply, ctx: unknown): void => {
     const started = logRequests ? performance.now() : 0;
@@ -152,6 +166,23 @@ export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: P
   };
   const handle = ((incoming: IncomingRequest) => new Promise<OutgoingResponse>((resolve) => respond(incoming, settle, resolve))) as Pipeline;
   handle.respond = respond as Respond;
+  handle.prepareUpgrade = (incoming) => new Promise<UpgradeDecision>((resolve) => {
+    const q = incoming.url.indexOf('?');
+    const path = q === -1 ? incoming.url : incoming.url.slice(0, q);
+    const matched = app.match('WS', path);
+    // Not a WS route: the answer a plain request gets (404, or the HTTP route's own).
+    if (matched === null || !('route' in matched)) return respond(incoming, (_ctx: unknown, answer: OutgoingResponse) => resolve({ answer }), undefined);
+    const x: Exchange = new Exchange({
+      shared, incoming, path, search: q === -1 ? '' : incoming.url.slice(q + 1), requestId: requestIdOf(incoming), pin: undefined,
+      started: logRequests ? performance.now() : 0, ctx: undefined,
+      reply: (_ctx, answer) => resolve(x.accepted && answer.status === 101 ? { accept: x.accepted } : { answer }),
+    });
+    try {
+      upgrade(x, matched.route, matched.params);
+    } catch (error) {
+      failed(shared, x, x.reply, x.ctx, error);
+    }
+  });
   return handle;
 }
 
@@ -236,6 +267,34 @@ function route(x: Exchange): void {
 }
 
 /**
+ * An upgrade on a WS route: its middleware, then (inside the last `next()`) the params, query and
+ * headers checks; what passes becomes `x.accepted`, answered 101 (the engine then completes the
+ * handshake). The handler's hooks run later, on the socket (runtime-shim/ws/).
+ */
+function upgrade(x: Exchange, index: number, params: Record<string, string>): void {
+  const shared = x.shared;
+  const compiled = shared.app.routes[index]!;
+  x.route = compiled;
+  x.routeKey = compiled.key;
+  x.lctx = new RequestContext(x.requestId, shared.options.log, '');
+  let wsRoute = shared.wsRoutes.get(index);
+  if (!wsRoute) shared.wsRoutes.set(index, (wsRoute = wsRouteOf(compiled, shared.options.checkResponses)));
+  const route = wsRoute;
+  chained(x, compiled.middleware, new MiddlewareReq(x, params), new Res(101), (res) => {
+    const req = (x.req = handlerRequest(x, { ...params }));
+    const refused = compiled.typed ? refuseInvalid(req, compiled.validators, shared.maxErrors, false) : undefined;
+    if (refused) return answerWith(res, refused);
+    x.accepted = { route, params: req.params, query: req.query, headers: req.headers, lctx: x.lctx };
+  });
+}
+
+/** A WS route as the WebSocket runtime takes it: the handler's hooks and the generated message validators. */
+function wsRouteOf(compiled: CompiledRoute, checkOut: boolean): WsRoute {
+  const v = compiled.validators as CompiledRoute['validators'] & { wsIn?: WsRoute['validateIn']; reviveWsIn?: WsRoute['reviveIn']; wsOut?: WsRoute['checkOut'] };
+  return { key: compiled.key, handler: compiled.handler as unknown as WsHandlerHooks, validateIn: v.wsIn, reviveIn: v.reviveWsIn, checkOut: checkOut ? v.wsOut : undefined };
+}
+
+/**
  * A path without a route of this method: 404, 405 with `Allow`, 204 to an OPTIONS, 410 for a route
  * an old version lost, 400 for broken percent-encoding; under the middleware of that path (for a
  * 405 or an OPTIONS, the chain of the route another method has there; else the folders' chain).
@@ -270,7 +329,15 @@ function unroutedAnswer(x: Exchange, matched: Exclude<MatchResult, { route: numb
     const gone = old.goneResponse(method, path);
     if (gone) return gone;
   }
-  if (matched === null) return problemAnswer(problem(404, `no route for ${method} ${path}`));
+  if (matched === null) {
+    const ws = x.shared.app.match('WS', path);
+    if (ws === null || !('route' in ws)) return problemAnswer(problem(404, `no route for ${method} ${path}`));
+    // A WebSocket route: a GET must ask for the upgrade (426); any other method is not allowed.
+    const res = method === 'GET' || method === 'HEAD' ? problemAnswer(problem(426, `${path} is a WebSocket route: send Upgrade: websocket`)) : problemAnswer(problem(405, `${method} is not allowed on ${path}`));
+    if (res.status === 426) res.headers.upgrade = 'websocket';
+    else res.headers.allow = 'GET';
+    return res;
+  }
   if ('badEncoding' in matched) return problemAnswer(problem(400, 'the path holds invalid percent-encoding'));
   if (method === 'OPTIONS') return { status: 204, headers: { allow: allowWithOptions(matched) }, body: undefined };
   const res = problemAnswer(problem(405, `${method} is not allowed on ${path}`));

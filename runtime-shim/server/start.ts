@@ -12,6 +12,8 @@ import { createProcessContext, type Role } from './context.js';
 import { parseByteSize } from './body.js';
 import { createLogger, levelFrom } from './log.js';
 import { CONFIG_DEFAULTS, PROCESS_DEFAULTS } from '../defaults.js';
+import { createServerHub, wsLimits, type ServerHub } from './websockets.js';
+import { createBunWsEngine, createDenoWsEngine, createNodeWsEngine } from '../ws/index.js';
 
 export interface StartOptions {
   port?: number;
@@ -37,10 +39,10 @@ export interface StartedServer {
 
 const DEFAULTS = CONFIG_DEFAULTS.server;
 
-export async function prepareApp(app: CompiledApp, options: { dev: boolean; log: Logger; role?: Role }) {
+export async function prepareApp(app: CompiledApp, options: { dev: boolean; log: Logger; role?: Role; hub?: ServerHub['hub'] }) {
   const server = app.config.server ?? {};
   const role = options.role ?? 'all';
-  const context = createProcessContext(app, options.log, role);
+  const context = createProcessContext(app, options.log, role, options.hub);
   // A worker serves only /_health and /_ready: no route matches.
   if (role === 'worker') app = { ...app, match: () => null, folders: [] };
   let ready = false;
@@ -80,12 +82,29 @@ export function listenAddress(options: { port?: number; host?: string }, server:
 export async function startServer(app: CompiledApp, options: StartOptions = {}): Promise<StartedServer> {
   const dev = options.dev ?? false;
   const log = options.log ?? createLogger(levelFrom(process.env.LOG_LEVEL, PROCESS_DEFAULTS.logLevel), { app: app.name });
-  const { handle, context } = await prepareApp(app, { dev, log, role: options.role });
-  const cfg = app.config.server ?? {};
-  // The engine is the runtime this process runs on: the same pipeline behind either adapter.
-  const engineOptions = { requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, log, clusterWorker: cluster.isWorker };
   const engine = currentEngine();
-  const running = engine === 'bun' ? createBunServer(handle, engineOptions) : engine === 'deno' ? createDenoServer(handle, engineOptions) : createNodeServer(handle, engineOptions);
+  const sockets = await createServerHub(options.role === 'worker' ? { ...app, routes: [] } : app, engine, log);
+  const { handle, context } = await prepareApp(app, { dev, log, role: options.role, hub: sockets.hub });
+  const cfg = app.config.server ?? {};
+  // The engine is the runtime this process runs on: the same pipeline behind either adapter, and
+  // that engine's WebSocket adapter behind the upgrades the pipeline accepts.
+  const engineOptions = { requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, log, clusterWorker: cluster.isWorker };
+  const wsOptions = { gctx: context.gctx, log, hub: sockets.hub, limits: wsLimits(app.config) };
+  let wsEngine: { close(deadlineMs?: number): Promise<void> } | undefined;
+  let running;
+  if (engine === 'bun') {
+    const ws = sockets.serves ? createBunWsEngine({ ...wsOptions, fanout: sockets.fanout }) : undefined;
+    running = createBunServer(handle, { ...engineOptions, websocket: ws && { prepare: handle.prepareUpgrade, engine: ws, fanout: sockets.fanout! } });
+    wsEngine = ws;
+  } else if (engine === 'deno') {
+    const ws = sockets.serves ? createDenoWsEngine(wsOptions) : undefined;
+    running = createDenoServer(handle, { ...engineOptions, websocket: ws && { prepare: handle.prepareUpgrade, engine: ws } });
+    wsEngine = ws;
+  } else {
+    const ws = sockets.serves ? createNodeWsEngine(wsOptions) : undefined;
+    running = createNodeServer(handle, { ...engineOptions, websocket: ws && { prepare: handle.prepareUpgrade, engine: ws } });
+    wsEngine = ws;
+  }
   const address = listenAddress(options, app.config.server, dev);
   const host = address.host;
   const port = await running.listen(address.port, host);
@@ -94,7 +113,10 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
   const stop = () => (stopping ??= (async () => {
     log.info({ inFlight: running.inFlight() }, 'shutting down');
     const deadline = cfg.shutdownTimeoutMs ?? DEFAULTS.shutdownTimeoutMs;
-    await running.close(deadline);
+    // Sockets get 1001 at once, while the HTTP requests drain (an upgraded socket would otherwise
+    // hold the HTTP server open until the deadline).
+    await Promise.all([wsEngine?.close(deadline), running.close(deadline)]);
+    await sockets.hub.close();
     await context.close(deadline);
     log.info({}, 'stopped');
   })());

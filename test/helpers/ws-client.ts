@@ -61,8 +61,15 @@ export interface TestSocket {
 }
 
 export function openSocket(port: number, path = '/test'): Promise<TestSocket> {
+  return openSocketAt(`ws://127.0.0.1:${port}${path}`);
+}
+
+/** Opens `url` with the upgrade request's `headers`; a refused upgrade rejects with its HTTP `status`. */
+export function openSocketAt(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+  const path = new URL(url).pathname;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+    const ws = new WebSocket(url, { headers });
+    ws.on('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));
     const queue: Record<string, unknown>[] = [];
     const waiting: ((m: Record<string, unknown>) => void)[] = [];
     ws.on('message', (data) => {
