@@ -66,6 +66,8 @@ export const OPTIONAL_RUNTIME_DEPENDENCIES = {
   '@azure/storage-queue': { for: "effects.backend 'azure-queue'" },
   /** effects.backend 'azure-queue': the job records. */
   '@azure/data-tables': { for: "effects.backend 'azure-queue'" },
+  /** effects.backend 'azure-queue' reached by AZURE_STORAGE_ACCOUNT: the Microsoft Entra ID token (Workload Identity). */
+  '@azure/identity': { for: "effects.backend 'azure-queue' with AZURE_STORAGE_ACCOUNT" },
 } as const;
 
 export type OptionalRuntimeDependency = keyof typeof OPTIONAL_RUNTIME_DEPENDENCIES;

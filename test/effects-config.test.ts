@@ -26,7 +26,8 @@ function run(args: string[], cwd: string, env: Record<string, string> = {}) {
   const base: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', PORT: '0' };
   delete base.REDIS_URL;
   delete base.GATI_ENV;
-  delete base.AZURE_STORAGE_CONNECTION_STRING;
+  // Nor any Azure identity this machine may have: the azure-queue tests below choose their own.
+  for (const name of ['AZURE_STORAGE_CONNECTION_STRING', 'AZURE_STORAGE_ACCOUNT', 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_CLIENT_SECRET', 'IDENTITY_ENDPOINT', 'MSI_ENDPOINT']) delete base[name];
   return spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...base, ...env }, timeout: 30_000 });
 }
 
@@ -88,14 +89,43 @@ test('in a deploy environment (GATI_ENV) the key named is deploy.<env>.effects',
   }
 });
 
-test('azure-queue without AZURE_STORAGE_CONNECTION_STRING: GATI4020 before any client loads, exit 1', () => {
+test('azure-queue with neither AZURE_STORAGE_ACCOUNT nor a connection string: GATI4020 before any client loads, exit 1', () => {
   writeFileSync(join(dir, 'gati.config.json'), JSON.stringify({ effects: { backend: 'azure-queue' } }));
   try {
     const r = run([GATI_BIN, 'effects', dir], dir);
     assert.is(r.status, 1, r.stderr + r.stdout);
-    assert.match(r.stderr, "error GATI4020: 'effects.backend' is 'azure-queue', but AZURE_STORAGE_CONNECTION_STRING is not set");
-    assert.match(r.stderr, 'hint: Give the process the storage account');
+    assert.match(r.stderr, "error GATI4020: 'effects.backend' is 'azure-queue', but neither AZURE_STORAGE_ACCOUNT nor AZURE_STORAGE_CONNECTION_STRING is set");
+    assert.match(r.stderr, "hint: Give the process the storage account's name in AZURE_STORAGE_ACCOUNT");
     assert.not.match(r.stderr, /GATI9001/);
+  } finally {
+    cpSync(join(CASE, 'gati.config.json'), join(dir, 'gati.config.json'));
+  }
+});
+
+test('azure-queue with only AZURE_STORAGE_ACCOUNT (what gati deploy gives the pods) and no Entra ID credential: GATI4020 saying what is missing, promptly', () => {
+  writeFileSync(join(dir, 'gati.config.json'), JSON.stringify({ effects: { backend: 'azure-queue' } }));
+  try {
+    {
+      const args = [GATI_BIN, 'effects', dir];
+      const started = Date.now();
+      const r = run(args, dir, { AZURE_STORAGE_ACCOUNT: 'gatinocredential' });
+      assert.is(r.status, 1, args.join(' ') + r.stderr + r.stdout);
+      assert.ok(Date.now() - started < 25_000, `no hang: ${Date.now() - started} ms`);
+      assert.match(r.stderr, "error GATI4020: 'effects.backend' is 'azure-queue' on storage account 'gatinocredential' (AZURE_STORAGE_ACCOUNT), but no Microsoft Entra ID credential is available: Workload Identity's AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE are not set");
+      assert.match(r.stderr, 'hint: On AKS, run the pods with Workload Identity');
+      assert.not.match(r.stderr, /GATI9001|\bat .*\.m?js:\d+/);
+    }
+  } finally {
+    cpSync(join(CASE, 'gati.config.json'), join(dir, 'gati.config.json'));
+  }
+});
+
+test('AZURE_STORAGE_ACCOUNT that is not an account name (a URL): GATI4020 before any request', () => {
+  writeFileSync(join(dir, 'gati.config.json'), JSON.stringify({ effects: { backend: 'azure-queue' } }));
+  try {
+    const r = run([GATI_BIN, 'effects', dir], dir, { AZURE_STORAGE_ACCOUNT: 'https://gati.queue.core.windows.net' });
+    assert.is(r.status, 1, r.stderr + r.stdout);
+    assert.match(r.stderr, 'error GATI4020: AZURE_STORAGE_ACCOUNT is not a storage account name');
   } finally {
     cpSync(join(CASE, 'gati.config.json'), join(dir, 'gati.config.json'));
   }

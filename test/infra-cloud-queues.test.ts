@@ -140,7 +140,7 @@ test("gcp: Workload Identity binds the Google service account to the app's Servi
     for (const d of serverDeployments(objs)) assert.is((d as any).spec.template.spec.serviceAccountName, 'payments-effects');
     assert.is(one(objs, 'ConfigMap').data.GOOGLE_CLOUD_PROJECT, 'acme-payments');
   }
-  const members = primary.filter((o) => o.kind === 'IAMPolicyMember').map((o: any) => [o.spec.member ?? `agent:${o.spec.memberFrom.serviceIdentityRef.name}`, o.spec.role, `${o.spec.resourceRef.kind}/${o.spec.resourceRef.name}`]);
+  const members = primary.filter((o) => o.kind === 'IAMPolicyMember').map((o: any) => [o.spec.member ?? `agent:${o.spec.memberFrom.serviceIdentityRef.name}`, o.spec.role, `${o.spec.resourceRef.kind}/${o.spec.resourceRef.name ?? o.spec.resourceRef.external}`]);
   assert.equal(members, [
     [`serviceAccount:${email}`, 'roles/pubsub.publisher', 'PubSubTopic/payments-effects'],
     [`serviceAccount:${email}`, 'roles/pubsub.viewer', 'PubSubTopic/payments-effects'],
@@ -150,8 +150,24 @@ test("gcp: Workload Identity binds the Google service account to the app's Servi
     // Pub/Sub's own agent moves undeliverable messages to the dead-letter topic.
     ['agent:pubsub.googleapis.com', 'roles/pubsub.publisher', 'PubSubTopic/payments-effects-dead'],
     ['agent:pubsub.googleapis.com', 'roles/pubsub.subscriber', 'PubSubSubscription/payments-effects'],
+    // The job records (Firestore): a project-level role, narrowed by its condition below.
+    [`serviceAccount:${email}`, 'roles/datastore.user', 'Project/projects/acme-payments'],
   ]);
   one(primary, 'ServiceIdentity', 'pubsub.googleapis.com');
+});
+
+test('gcp: the job records have a Firestore database (native, the primary region, never deleted with the app) and the app may use that database only', () => {
+  const primary = objects('infra/gcp/k8s/europe-west1.k8s.yaml');
+  assert.equal(objects('infra/gcp/k8s/us-central1.k8s.yaml').filter((o) => o.kind === 'FirestoreDatabase'), [], 'one database, in the primary region');
+  const db = one(primary, 'FirestoreDatabase') as any;
+  // The database the runtime's Firestore client opens (runtime-shim/effects/firestore-records.ts: new Firestore()).
+  assert.equal(db.spec, { projectRef: { external: 'projects/acme-payments' }, resourceID: '(default)', locationID: 'europe-west1' });
+  assert.is(db.metadata.annotations['cnrm.cloud.google.com/deletion-policy'], 'abandon', 'the project database may serve other software');
+  assert.is(db.metadata.annotations['cnrm.cloud.google.com/project-id'], 'acme-payments');
+  const grant = primary.find((o: any) => o.kind === 'IAMPolicyMember' && o.spec.role === 'roles/datastore.user') as any;
+  assert.is(grant.spec.condition.expression, 'resource.name == "projects/acme-payments/databases/(default)"');
+  // The pods are told the project the client needs (no key file: Workload Identity).
+  for (const region of ['europe-west1', 'us-central1']) assert.is(one(objects(`infra/gcp/k8s/${region}.k8s.yaml`), 'ConfigMap').data.GOOGLE_CLOUD_PROJECT, 'acme-payments');
 });
 
 test('azure: the storage account (no shared keys), both queues and the table; data roles scoped to each, for the identity', () => {

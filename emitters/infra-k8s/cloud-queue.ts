@@ -93,5 +93,37 @@ export function pubsubObjects(cdk8s: typeof Cdk8s, chart: Cdk8s.Chart, plan: Env
   const agent = { memberFrom: { serviceIdentityRef: { name: 'pubsub.googleapis.com' } } };
   member('effects-dead-letter-publisher', 'roles/pubsub.publisher', { kind: 'PubSubTopic', name: queue.deadQueue }, agent);
   member('effects-dead-letter-subscriber', 'roles/pubsub.subscriber', { kind: 'PubSubSubscription', name: queue.queue }, agent);
+  firestoreObjects(object, member, plan, queue.project, gsa);
 }
+
+type ObjectFn = (id: string, apiVersion: string, kind: string, name: string, spec: Record<string, unknown>) => Cdk8s.ApiObject;
+type MemberFn = (id: string, role: string, resourceRef: Record<string, string>, who: Record<string, unknown>) => Cdk8s.ApiObject;
+
+/**
+ * The job records of the pubsub backend live in the project's (default) Firestore database
+ * (runtime-shim/effects/firestore-records.ts): the database in native mode, in the primary region,
+ * for a project that has none (Config Connector acquires one that exists; it is abandoned, never
+ * deleted, with the app, since other software may use it), and the app's Google service account
+ * as a user of that database alone (an IAM condition on its name: a project-level grant is the only
+ * kind Firestore databases accept, the condition narrows it).
+ */
+function firestoreObjects(object: ObjectFn, member: MemberFn, plan: EnvPlan, project: string, gsa: Record<string, unknown>): void {
+  const database = object('effects-firestore-database', 'firestore.cnrm.cloud.google.com/v1beta1', 'FirestoreDatabase', `${plan.app}-firestore-default`, {
+    projectRef: { external: `projects/${project}` },
+    resourceID: FIRESTORE_DATABASE,
+    locationID: plan.regions[0]!,
+  });
+  database.metadata.addAnnotation('cnrm.cloud.google.com/deletion-policy', 'abandon');
+  member('effects-firestore-user', 'roles/datastore.user', { kind: 'Project', external: `projects/${project}` }, {
+    ...gsa,
+    condition: {
+      title: `${plan.app} effects records`,
+      description: `gati ${plan.app} ${plan.env}: the job records in the (default) Firestore database only`,
+      expression: `resource.name == "projects/${project}/databases/${FIRESTORE_DATABASE}"`,
+    },
+  });
+}
+
+/** The database the Firestore client opens when given none. */
+const FIRESTORE_DATABASE = '(default)';
 

@@ -3,6 +3,7 @@
 import type * as Cdk8s from 'cdk8s';
 import { regionCertificates, type EnvPlan } from '../infra/plan.js';
 import { meta } from './workloads.js';
+import { gkeBackendTimeoutSeconds } from './websocket-edge.js';
 
 export const GKE_NAMES = {
   backendConfig: (plan: EnvPlan) => `${plan.app}-backend`,
@@ -19,7 +20,7 @@ export function gkeEdge(cdk8s: typeof Cdk8s, chart: Cdk8s.Chart, plan: EnvPlan, 
       cdn: { enabled: true, cachePolicy: { includeHost: true, includeProtocol: true, includeQueryString: true }, cacheMode: 'USE_ORIGIN_HEADERS' },
       healthCheck: { type: 'HTTP', requestPath: '/_ready', port: plan.port, checkIntervalSec: 5, timeoutSec: 3, healthyThreshold: 1, unhealthyThreshold: 2 },
       connectionDraining: { drainingTimeoutSec: Math.ceil(plan.shutdownMs / 1000) },
-      timeoutSec: 30,
+      timeoutSec: gkeBackendTimeoutSeconds(plan),
     },
   });
   new cdk8s.ApiObject(chart, 'frontend-config', {

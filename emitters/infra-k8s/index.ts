@@ -11,6 +11,7 @@ import { autoscaler, deployment, disruptionBudget, meta, modulePod, serverPod, s
 import { gkeEdge, GKE_NAMES } from './gke.js';
 import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 import { pubsubObjects, queueEnv, queuePodLabels, queueServiceAccount } from './cloud-queue.js';
+import { websocketIngressAnnotations } from './websocket-edge.js';
 
 const require = createRequire(import.meta.url);
 let libs: { cdk8s: typeof Cdk8s; k8s: typeof Plus.k8s } | undefined;
@@ -117,6 +118,7 @@ function ingressAnnotations(plan: EnvPlan, region: string): Record<string, strin
       'networking.gke.io/v1beta1.FrontendConfig': GKE_NAMES.frontendConfig(plan),
     });
   }
+  Object.assign(a, websocketIngressAnnotations(plan));
   return a;
 }
 

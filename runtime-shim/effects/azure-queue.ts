@@ -1,6 +1,6 @@
 // Azure Queue Storage as the job queue of the azure-queue backend (record-queue.ts): one storage
-// queue that every worker receives from, and "<queue>-dead" for copies of dead jobs. The account and
-// its credentials come from AZURE_STORAGE_CONNECTION_STRING (a Secret in a cluster; azurite's in tests).
+// queue that every worker receives from, and "<queue>-dead" for copies of dead jobs. The account is
+// reached through azure-storage-clients.ts (a connection string, or the account's name and an Entra ID token).
 //
 // What Azure Queue Storage cannot do and how the backend covers it: a message is held back or hidden
 // 7 days at most, so a job due later is received and hidden again, 7 days at a time (messages are
@@ -10,7 +10,7 @@
 // worker polls (record-queue-backend.ts: 20 ms doubling to 250 ms between polls).
 import type { JobQueue, Received } from './record-queue.js';
 
-type QueueModule = typeof import('@azure/storage-queue');
+import type { QueueServiceClient } from '@azure/storage-queue';
 
 const MAX_HIDE_S = 7 * 24 * 3600;
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -23,12 +23,14 @@ interface Handle {
   pop: string;
 }
 
-export async function openAzureQueue(queueModule: QueueModule, connectionString: string, name: string): Promise<JobQueue> {
-  const service = queueModule.QueueServiceClient.fromConnectionString(connectionString);
+/** `create`: create both queues when missing (not through an identity: the deploy template made them). */
+export async function openAzureQueue(service: QueueServiceClient, name: string, create: boolean): Promise<JobQueue> {
   const queue = service.getQueueClient(name);
   const dead = service.getQueueClient(`${name}-dead`);
-  await queue.createIfNotExists();
-  await dead.createIfNotExists();
+  if (create) {
+    await queue.createIfNotExists();
+    await dead.createIfNotExists();
+  }
   const send = async (client: typeof queue, body: string, delayMs: number) => {
     const bytes = Buffer.byteLength(body);
     if (bytes > MAX_MESSAGE_BYTES) {

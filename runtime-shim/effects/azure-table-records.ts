@@ -5,16 +5,14 @@
 // compare-and-set).
 import type { JobRecord, JobRecords } from './record-queue.js';
 
-type TablesModule = typeof import('@azure/data-tables');
+import type { TableClient } from '@azure/data-tables';
 
 const ROW = 'job';
 const status = (error: unknown) => (error as { statusCode?: number }).statusCode;
 
-export async function openAzureTableRecords(tablesModule: TablesModule, connectionString: string, tableName: string): Promise<JobRecords> {
-  // azurite (and any other http:// endpoint) is plain HTTP, which the client refuses unless told.
-  const insecure = /(^|;)\s*DefaultEndpointsProtocol=http\s*(;|$)/i.test(connectionString) || /Endpoint=http:\/\//i.test(connectionString);
-  const table = tablesModule.TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: insecure });
-  await table.createTable(); // no-op when it exists
+/** `create`: create the table when missing (not through an identity: the deploy template made it). */
+export async function openAzureTableRecords(table: TableClient, create: boolean): Promise<JobRecords> {
+  if (create) await table.createTable(); // no-op when it exists
   const entity = (record: JobRecord) => ({ partitionKey: record.id, rowKey: ROW, record: JSON.stringify(record) });
   return {
     async read(id) {

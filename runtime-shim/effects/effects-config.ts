@@ -64,16 +64,34 @@ export function formatConfigError(error: EffectsConfigError): string {
   return `error ${error.code}: ${error.message}\n\n  hint: ${error.hint}`;
 }
 
-/** The storage account of the azure-queue backend; throws EffectsConfigError (GATI4020) when the environment has none. */
-export function azureConnectionString(key = 'effects', env: NodeJS.ProcessEnv = process.env): string {
-  const value = env['AZURE_STORAGE_CONNECTION_STRING'];
-  if (!value) {
+/**
+ * How the azure-queue backend reaches its storage account: a connection string (local development,
+ * azurite, an account with shared keys) or the account's name, reached with a Microsoft Entra ID
+ * token (what `gati deploy` sets up: Workload Identity on AKS, shared keys disabled).
+ */
+export type AzureStorage = { kind: 'connection-string'; connectionString: string } | { kind: 'account'; account: string };
+
+/** Storage account names: 3 to 24 lowercase letters and digits (Azure's rule). */
+const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
+
+/**
+ * The storage of the azure-queue backend, from AZURE_STORAGE_CONNECTION_STRING (wins when set) or
+ * AZURE_STORAGE_ACCOUNT; throws EffectsConfigError (GATI4020) when the environment has neither.
+ */
+export function azureStorage(key = 'effects', env: NodeJS.ProcessEnv = process.env): AzureStorage {
+  const connectionString = env['AZURE_STORAGE_CONNECTION_STRING'];
+  if (connectionString) return { kind: 'connection-string', connectionString };
+  const account = env['AZURE_STORAGE_ACCOUNT'];
+  if (!account) {
     throw new EffectsConfigError(
       'GATI4020',
       `${key}.backend`,
-      `'${key}.backend' is 'azure-queue', but AZURE_STORAGE_CONNECTION_STRING is not set`,
-      'Give the process the storage account\'s connection string in AZURE_STORAGE_CONNECTION_STRING (from a Secret in a cluster), or choose another backend.',
+      `'${key}.backend' is 'azure-queue', but neither AZURE_STORAGE_ACCOUNT nor AZURE_STORAGE_CONNECTION_STRING is set`,
+      'Give the process the storage account\'s name in AZURE_STORAGE_ACCOUNT (with a Microsoft Entra ID identity: Workload Identity on AKS, `az login` on a workstation), or its connection string in AZURE_STORAGE_CONNECTION_STRING (azurite, local development), or choose another backend.',
     );
   }
-  return value;
+  if (!ACCOUNT_NAME.test(account)) {
+    throw new EffectsConfigError('GATI4020', `${key}.backend`, `AZURE_STORAGE_ACCOUNT is not a storage account name (3 to 24 lowercase letters and digits): '${account}'`, 'Set AZURE_STORAGE_ACCOUNT to the account\'s name alone, not its URL or a connection string.');
+  }
+  return { kind: 'account', account };
 }

@@ -2,7 +2,7 @@
 // here, on first use, so an app without effects never loads better-sqlite3, BullMQ or ioredis, nor a cloud client.
 import type { EffectsConfig } from '../config.js';
 import type { EffectBackend } from './types.js';
-import { azureConnectionString, backendTarget } from './effects-config.js';
+import { azureStorage, backendTarget } from './effects-config.js';
 import { CONFIG_DEFAULTS } from '../defaults.js';
 
 export { sqlitePath } from './effects-config.js';
@@ -23,9 +23,9 @@ export async function openBackend(config: EffectsConfig | undefined, root: strin
     return openPubsubBackend({ topic: config.queue ?? CONFIG_DEFAULTS.effects.queue, collection: config.table ?? CONFIG_DEFAULTS.effects.table });
   }
   if (config?.backend === 'azure-queue') {
-    const connectionString = azureConnectionString(key);
+    const storage = azureStorage(key);
     const { openAzureQueueBackend } = await import('./azure-queue-backend.js');
-    return openAzureQueueBackend({ connectionString, queue: config.queue ?? CONFIG_DEFAULTS.effects.queue, table: config.table ?? CONFIG_DEFAULTS.effects.azureTable });
+    return openAzureQueueBackend({ storage, key, queue: config.queue ?? CONFIG_DEFAULTS.effects.queue, table: config.table ?? CONFIG_DEFAULTS.effects.azureTable });
   }
   const { openSqliteBackend } = await import('./sqlite-backend.js');
   return openSqliteBackend({ path: target.path });
