@@ -91,7 +91,7 @@ export async function openDynamoRecords(dynamo: Dynamo, table: string): Promise<
     }
   };
 
-  /** Puts one chunk, retrying what DynamoDB leaves unprocessed until the deadline; the ids it could not write. */
+  /** Puts one chunk, retrying what DynamoDB leaves unprocessed until the deadline; sets an error for each record it could not write. */
   const putChunk = async (group: JobRecord[], deadline: number, errors: Map<string, unknown>): Promise<void> => {
     let left = group.map((r) => ({ PutRequest: { Item: toItem(r) } }));
     for (let wait = 25; left.length; wait = Math.min(wait * 2, 1000)) {
