@@ -2,9 +2,9 @@
 // throughput, and enqueue→complete throughput (no-op effect, 8 jobs at once). The emulators are
 // fauxqs (SQS) and dynalite (DynamoDB) in a child process (test/helpers/aws-emulators-server.ts):
 // their figures say little about the real services, whose round trips cost milliseconds.
-// `gati sqs (before)` is the backend of commit --before (default 949b0c3, the standalone SQS backend
-// before it became adapters of RecordQueueBackend), transpiled from git into lib/ for the run, so
-// before and after share the emulators and the load.
+// `gati sqs backend, before` is the backend of commit --before (default 949b0c3, the standalone SQS
+// backend before it became adapters of RecordQueueBackend), transpiled from git into lib/ for the
+// run and driven by the same worker pool as this build's backend, so both share the emulators and the load.
 // Run after `npm run build`:  node bench/effects-sqs.mjs [--n 500] [--rounds 3] [--before <commit>]
 import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { transform } from 'esbuild';
 import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBClient, PutItemCommand, GetItemCommand, UpdateItemCommand, CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { WorkerPool } from '../lib/runtime-shim/effects/worker-pool.js';
+import { openSqsBackend } from '../lib/runtime-shim/effects/sqs-backend.js';
 import { EffectMetrics } from '../lib/runtime-shim/effects/metrics.js';
 import { awsEmulators, stopAwsEmulators } from '../lib/test/helpers/aws-emulators.js';
 import { CONCURRENCY, N, WINDOW, body, gatiSystem, log, pump, report, roundTrip, values } from './effects-cloud.mjs';
@@ -80,40 +81,47 @@ const rawSqsDynamo = {
   },
 };
 
-/** The backend of commit --before, driven like the runtime drives one (its worker pool, 8 at once). */
+/** A backend driven like the runtime drives one (its worker pool, 8 at once); `open(name)` opens it. */
+function backendSystem(open) {
+  const fresh = () => open(`bench-${randomUUID().slice(0, 8)}`);
+  return {
+    async enqueue() {
+      const backend = await fresh();
+      try { return await pump(N, WINDOW, (i) => backend.enqueue({ name: 'noop', payload: { i }, maxAttempts: 3 })); } finally { await backend.close(); }
+    },
+    async roundTrip() {
+      const backend = await fresh();
+      let done = 0;
+      let finished;
+      const all = new Promise((r) => (finished = r));
+      const definitions = new Map([['noop', { name: 'noop', retry: { attempts: 3, backoff: 'exponential', delayMs: 1000 }, run: () => { if (++done === N) finished(); } }]]);
+      const started = performance.now();
+      await pump(N, WINDOW, (i) => backend.enqueue({ name: 'noop', payload: { i }, maxAttempts: 3 }));
+      const pool = new WorkerPool({ backend, definitions, gctx: {}, log, metrics: new EffectMetrics(), concurrency: CONCURRENCY, leaseMs: 30_000 });
+      await all;
+      const rate = N / ((performance.now() - started) / 1000);
+      await pool.stop(1000);
+      await backend.close();
+      return rate;
+    },
+  };
+}
+
+/** The backend of commit --before, transpiled from git into lib/ (so it imports this build's helpers). */
 const before = values.before ?? '949b0c3';
 const beforeFile = new URL('../lib/runtime-shim/effects/.bench-sqs-backend-before.js', import.meta.url);
 const beforeSource = execFileSync('git', ['show', `${before}:runtime-shim/effects/sqs-backend.ts`], { encoding: 'utf8' });
 writeFileSync(beforeFile, (await transform(beforeSource, { loader: 'ts', format: 'esm' })).code);
 const { openSqsBackend: openBefore } = await import(beforeFile.href);
-const openBeforeBackend = () => {
-  const name = `before-${randomUUID().slice(0, 8)}`;
-  return openBefore({ queue: name, table: name });
-};
-const gatiBefore = {
-  async enqueue() {
-    const backend = await openBeforeBackend();
-    try { return await pump(N, WINDOW, (i) => backend.enqueue({ name: 'noop', payload: { i }, maxAttempts: 3 })); } finally { await backend.close(); }
-  },
-  async roundTrip() {
-    const backend = await openBeforeBackend();
-    let done = 0;
-    let finished;
-    const all = new Promise((r) => (finished = r));
-    const definitions = new Map([['noop', { name: 'noop', retry: { attempts: 3, backoff: 'exponential', delayMs: 1000 }, run: () => { if (++done === N) finished(); } }]]);
-    const started = performance.now();
-    await pump(N, WINDOW, (i) => backend.enqueue({ name: 'noop', payload: { i }, maxAttempts: 3 }));
-    const pool = new WorkerPool({ backend, definitions, gctx: {}, log, metrics: new EffectMetrics(), concurrency: CONCURRENCY, leaseMs: 30_000 });
-    await all;
-    const rate = N / ((performance.now() - started) / 1000);
-    await pool.stop(1000);
-    await backend.close();
-    return rate;
-  },
-};
 
 await report(
-  { 'raw SQS': rawSqs, 'raw SQS + DynamoDB (same writes)': rawSqsDynamo, [`gati sqs (before: ${before})`]: gatiBefore, 'gati sqs': gatiSystem((name) => ({ backend: 'sqs', queue: name, table: name })) },
+  {
+    'raw SQS': rawSqs,
+    'raw SQS + DynamoDB (same writes)': rawSqsDynamo,
+    [`gati sqs backend, before (${before})`]: backendSystem((name) => openBefore({ queue: name, table: name })),
+    'gati sqs backend, this build': backendSystem((name) => openSqsBackend({ queue: name, table: name })),
+    'gati sqs, through the runtime': gatiSystem((name) => ({ backend: 'sqs', queue: name, table: name })),
+  },
   'raw SQS',
 );
 sqs.destroy();
