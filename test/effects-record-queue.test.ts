@@ -1,6 +1,7 @@
 // RecordQueueBackend on each cloud pair, through the real adapters on the emulators (fauxqs +
-// dynalite, the Pub/Sub + Firestore emulators, azurite): what the shared class does with a message
-// its record does not name yet, and with a first message whose record is missing, on every service.
+// dynalite, the Pub/Sub + Firestore emulators, azurite): the enqueues of one turn (batched where the
+// services allow), a message its record does not name yet, and a first message whose record is
+// missing, on every service.
 // The SQS-only batching (SendMessageBatch, BatchWriteItem and the record grace) is in
 // effects-sqs-batching.test.ts.
 import { suite } from 'uvu';
@@ -77,6 +78,17 @@ for (const [kind, pair] of Object.entries(pairs)) {
     return { ...p, backend };
   };
   const claim = (b: RecordQueueBackend, waitMs: number) => b.claim({ workerId: 'w', leaseMs: 5000, waitMs });
+
+  test('enqueues of one turn (batched where the services allow), five sharing a key: one job for the key, one each for the rest', async () => {
+    const { backend } = await open();
+    const results = await Promise.all(Array.from({ length: 15 }, (_, i) => backend.enqueue({ name: 'turn', payload: i, maxAttempts: 1, ...(i < 5 ? { idempotencyKey: 'same' } : {}) })));
+    const keyed = results.slice(0, 5);
+    assert.is(new Set(keyed.map((r) => r.id)).size, 1);
+    assert.is(keyed.filter((r) => !r.deduped).length, 1, 'exactly one keyed enqueue made the job');
+    assert.is(new Set(results.map((r) => r.id)).size, 11);
+    for (const r of results) assert.is((await backend.get(r.id))?.status, 'queued');
+    assert.equal(await backend.counts(), { turn: { queued: 11 } });
+  });
 
   test('a retry message received before the record names it is kept (hidden), and runs once the record does', async () => {
     const { backend, queue, records } = await open();

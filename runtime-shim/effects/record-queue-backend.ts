@@ -27,9 +27,10 @@
 // of the event loop go out together, and where the store has a batch write (DynamoDB's
 // BatchWriteItem) so do the new records of jobs without an idempotency key; each enqueue still
 // resolves only once its own message and record are stored, and one the service refuses fails only
-// its own caller (tick-batcher.ts). Pub/Sub's client batches concurrent publishes itself; Azure's
-// records are one partition each, so its transactions could not group them: those send and write
-// one by one. A batch write cannot be conditional, so a new job without a key (a fresh random id
+// its own caller (tick-batcher.ts). Where the store batches conditional creates instead
+// (Firestore's BulkWriter), every new record goes out with the turn's others, keyed or not.
+// Pub/Sub's client batches concurrent publishes itself; Azure's records are one partition each, so
+// its transactions could not group them: Azure sends and writes one by one. A batch write cannot be conditional, so a new job without a key (a fresh random id
 // nobody else writes) is put unconditionally, and the one other writer of that id, a worker creating
 // the record from a message whose enqueue died before the put, waits the record grace (30 s from the
 // message's sending) before it does; the store's batch put gives up well before. Keyed jobs keep the
@@ -92,6 +93,8 @@ export class RecordQueueBackend implements EffectBackend {
   private readonly sender: TickBatcher<{ body: string; delayMs: number }, void> | null;
   /** New records (jobs without a key) written in one turn, where the store writes batches. */
   private readonly writer: TickBatcher<JobRecord, void> | null;
+  /** New records created (conditionally) in one turn, where the store batches creates. */
+  private readonly creator: TickBatcher<JobRecord, boolean> | null;
 
   constructor(
     readonly kind: 'sqs' | 'pubsub' | 'azure-queue',
@@ -101,9 +104,10 @@ export class RecordQueueBackend implements EffectBackend {
   ) {
     this.recordGraceMs = options.recordGraceMs ?? RECORD_GRACE_MS;
     const { sendBatch } = queue;
-    const { putNew } = records;
+    const { putNew, createMany } = records;
     this.sender = sendBatch ? new TickBatcher((items) => sendBatch.call(queue, items)) : null;
     this.writer = putNew ? new TickBatcher((items) => putNew.call(records, items)) : null;
+    this.creator = createMany ? new TickBatcher((items) => createMany.call(records, items)) : null;
   }
 
   // ---- records ----
@@ -173,7 +177,7 @@ export class RecordQueueBackend implements EffectBackend {
       await this.writer.add(record);
       return { id, deduped: false };
     }
-    if (await this.records.create(record)) return { id, deduped: false };
+    if (await (this.creator ? this.creator.add(record) : this.records.create(record))) return { id, deduped: false };
     // Someone wrote the record first: another enqueue with the key, or a worker that received this
     // very message before the write (then it is this enqueue's job after all).
     return { id, deduped: (await this.record(id))?.msg !== record.msg };

@@ -80,6 +80,11 @@ interface RecordStore {
   /** Writes a new record; false when one with its id exists. */
   create(record: JobRecord): Promise<boolean>;
   /**
+   * Where the store batches conditional creates (Firestore's BulkWriter): `create` for the new
+   * records of one event-loop turn, one outcome each, in order (true: written; false: the id exists).
+   */
+  createMany?(records: JobRecord[]): Promise<BatchOutcome<boolean>[]>;
+  /**
    * Where the store has a batch write (DynamoDB): puts the new records of one event-loop turn,
    * UNCONDITIONALLY (one outcome each, in order). Used only for jobs with a fresh random id; a
    * worker that finds no record for such a job's message waits out the record grace before it
