@@ -1,17 +1,18 @@
-// What bench/effects-pubsub.mjs and bench/effects-azure.mjs share: a Gati effects runtime on the
-// backend under test, the pump that keeps `window` operations in flight, and the report (medians of
-// the rounds, time relative to the raw client). Each system has enqueue() and roundTrip() returning jobs/s.
+// What bench/effects-sqs.mjs, bench/effects-pubsub.mjs and bench/effects-azure.mjs share: a Gati
+// effects runtime on the backend under test, the pump that keeps `window` operations in flight, and
+// the report (medians of the rounds, time relative to the raw client). Each system has enqueue() and
+// roundTrip() returning jobs/s. Options: --n, --rounds, and --before (effects-sqs.mjs only).
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { createEffectsRuntime } from '../lib/runtime-shim/effects/index.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '500' }, rounds: { type: 'string', default: '3' } } });
+export const { values } = parseArgs({ options: { n: { type: 'string', default: '500' }, rounds: { type: 'string', default: '3' }, before: { type: 'string' } } });
 export const N = Number(values.n);
 export const ROUNDS = Number(values.rounds);
 export const WINDOW = 32;
 export const CONCURRENCY = 8;
-const log = { debug() {}, info() {}, warn() {}, error() {}, child() { return log; } };
+export const log = { debug() {}, info() {}, warn() {}, error() {}, child() { return log; } };
 
 export async function pump(n, window, make) {
   const started = performance.now();

@@ -88,7 +88,8 @@ test("aws: the role trusts only the app's ServiceAccount on that region's EKS cl
 });
 
 test('aws: the role allows exactly the calls the SQS backend makes (read from its source), minus creating what the stack creates', () => {
-  const source = readFileSync(join(REPO, 'runtime-shim/effects/sqs-backend.ts'), 'utf8');
+  // The backend's two adapters: the SQS queue and the DynamoDB records.
+  const source = ['sqs-queue.ts', 'dynamodb-records.ts'].map((f) => readFileSync(join(REPO, 'runtime-shim/effects', f), 'utf8')).join('\n');
   const called = new Set<string>();
   for (const m of source.matchAll(/new (?:this\.)?(sqs|dynamo)\.(\w+)Command\b/g)) {
     const service = m[1] === 'sqs' ? 'sqs' : 'dynamodb';

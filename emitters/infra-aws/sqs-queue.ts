@@ -8,9 +8,10 @@ import { DEAD_RETENTION, MAX_DELIVERIES, serviceAccountSubject, type CloudQueue 
 import { regionNamespace, type EnvPlan } from '../infra/plan.js';
 
 /**
- * What runtime-shim/effects/sqs-backend.ts calls, and nothing more: not CreateQueue or CreateTable
- * (this stack creates them; the backend finds them and creates nothing), not the dead-letter queue.
- * test/infra-cloud-queues.test.ts holds this list to the backend's source.
+ * What the SQS backend calls (runtime-shim/effects/sqs-queue.ts, dynamodb-records.ts), and nothing
+ * more: not CreateQueue or CreateTable (this stack creates them; the backend finds them and creates
+ * nothing), not the dead-letter queue.
+ * test/infra-cloud-queues.test.ts holds this list to those two files' source.
  */
 export const SQS_ACTIONS = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:SendMessage'];
 export const DYNAMODB_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'];

@@ -1,10 +1,13 @@
 // Firestore as the record store of the pubsub backend (record-queue.ts): one document per job in a
 // collection, written with create (fails when the id exists: idempotency keys) and update with a
-// last-update-time precondition (the compare-and-set). Pub/Sub keeps no state of its own to list or
+// last-update-time precondition (the compare-and-set). The new records of one event-loop turn go out
+// together through a BulkWriter (up to 20 writes a request), each create still conditional and
+// answered on its own. Pub/Sub keeps no state of its own to list or
 // count, and Firestore is GCP's serverless store with the conditional writes this needs, as
 // DynamoDB is for SQS. Project and emulator come from GOOGLE_CLOUD_PROJECT and FIRESTORE_EMULATOR_HOST.
 import type { DocumentData, Timestamp } from '@google-cloud/firestore';
 import type { JobRecord, JobRecords } from './record-queue.js';
+import type { BatchOutcome } from './tick-batcher.js';
 
 type FirestoreModule = typeof import('@google-cloud/firestore');
 
@@ -45,6 +48,18 @@ export function openFirestoreRecords(firestoreModule: FirestoreModule, collectio
         if (code(error) === ALREADY_EXISTS) return false;
         throw error;
       }
+    },
+    async createMany(records) {
+      const writer = db.bulkWriter({ throttling: false });
+      // Settled before close() so that no refusal goes unhandled; transient errors are retried by the writer.
+      const outcomes = records.map((r) =>
+        writer.create(jobs.doc(r.id), toDoc(r)).then(
+          (): BatchOutcome<boolean> => ({ ok: true, value: true }),
+          (error: unknown): BatchOutcome<boolean> => (code(error) === ALREADY_EXISTS ? { ok: true, value: false } : { ok: false, error }),
+        ),
+      );
+      await writer.close();
+      return Promise.all(outcomes);
     },
     async replace(record, version) {
       try {

@@ -1,5 +1,14 @@
-// The effects contract on a message queue plus a record store (record-queue.ts): Google Pub/Sub +
-// Firestore and Azure Queue Storage + Azure Table Storage run through this one class.
+// The effects contract on a message queue plus a record store (record-queue.ts): Amazon SQS +
+// DynamoDB, Google Pub/Sub + Firestore and Azure Queue Storage + Azure Table Storage run through
+// this one class.
+//
+// The record is the truth, the message a wake-up call. Every time a job is queued (enqueue, a retry
+// after a failure, `gati effects retry`) it gets a fresh message with a fresh nonce (`msg`), and the
+// record names the nonce of its one live message. A message whose nonce is not the record's (a
+// cancelled job, a deduplicated enqueue, a retry that lost its lease) is deleted when received. That
+// is what makes cancel, deduplication and "the old lease can no longer finish it" exact on queues
+// that themselves can do none of them. The record is written for every job, delayed or not, keyed or
+// not: `get`, `cancel`, counts and `inspect` read it, and no queue service can answer them.
 //
 // Order of writes: the message is always sent BEFORE the record is written, so a crash in between
 // leaves a stale message (dropped when received) or, for a first enqueue, a message that carries the
@@ -9,16 +18,30 @@
 // the record's `token`: heartbeats extend both, and only the holder of the token can finish the job.
 // A message seen again after its lease ran out counts as an attempt, as on the other backends.
 //
-// Delays: a message is held back at send as far as the service allows (Azure: 7 days; Pub/Sub: not
-// at all). A job due later is received early and hidden again until its run time, as long at a time
-// as the service allows (Azure's visibility: 7 days; Pub/Sub's ack deadline: 10 minutes); a message
-// about to reach the end of the service's retention is replaced by a fresh one.
+// Delays: a message is held back at send as far as the service allows (SQS: 15 minutes; Azure: 7
+// days; Pub/Sub: not at all). A job due later is received early and hidden again until its run time,
+// as long at a time as the service allows (SQS: 12 hours; Azure: 7 days; Pub/Sub's ack deadline: 10
+// minutes); a message about to reach the end of the service's retention is replaced by a fresh one.
+//
+// Batching: where the queue has a batch send (SQS's SendMessageBatch) the messages sent in one turn
+// of the event loop go out together, and where the store has a batch write (DynamoDB's
+// BatchWriteItem) so do the new records of jobs without an idempotency key; each enqueue still
+// resolves only once its own message and record are stored, and one the service refuses fails only
+// its own caller (tick-batcher.ts). Where the store batches conditional creates instead
+// (Firestore's BulkWriter), every new record goes out with the turn's others, keyed or not.
+// Pub/Sub's client batches concurrent publishes itself; Azure's records are one partition each, so
+// its transactions could not group them: Azure sends and writes one by one. A batch write cannot be conditional, so a new job without a key (a fresh random id
+// nobody else writes) is put unconditionally, and the one other writer of that id, a worker creating
+// the record from a message whose enqueue died before the put, waits the record grace (30 s from the
+// message's sending) before it does; the store's batch put gives up well before. Keyed jobs keep the
+// conditional create.
 //
 // Idempotency keys are the record's id (a create that fails when the record exists). Every write to
 // a record is a compare-and-set on the store's version (an ETag, an update time), retried while the
-// fields it depends on still hold: what DynamoDB's conditional update does in one call.
+// fields it depends on still hold, or, where the store has one (DynamoDB), a conditional update.
 import { createHash, randomUUID } from 'node:crypto';
 import type { JobQueue, JobRecord, JobRecords, MessageBody, Received, Versioned } from './record-queue.js';
+import { TickBatcher } from './tick-batcher.js';
 import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobView, Lease, NewJob } from './types.js';
 
 /** Claim polls (neither service long-polls a single pull here): quick at first, then at most this often. */
@@ -26,6 +49,11 @@ const FIRST_POLL_MS = 20;
 const MAX_POLL_MS = 250;
 /** Compare-and-set attempts before a write gives up (only under contention on one job). */
 const CAS_ATTEMPTS = 20;
+/**
+ * How old a message must be before it is taken for an orphan: one whose record is missing creates it
+ * (where new records are batch-put), one its live record does not name yet is dropped as stale.
+ */
+export const RECORD_GRACE_MS = 30_000;
 
 export const keyedJobId = (key: string) => `k${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 
@@ -52,15 +80,35 @@ interface Held {
   message: Received;
 }
 
+export interface RecordQueueOptions {
+  /** RECORD_GRACE_MS unless given (tests shorten it). */
+  recordGraceMs?: number;
+}
+
 export class RecordQueueBackend implements EffectBackend {
   private held = new Map<string, Held>();
   private closed = false;
+  private readonly recordGraceMs: number;
+  /** Messages sent in one turn of the event loop, where the queue sends batches. */
+  private readonly sender: TickBatcher<{ body: string; delayMs: number }, void> | null;
+  /** New records (jobs without a key) written in one turn, where the store writes batches. */
+  private readonly writer: TickBatcher<JobRecord, void> | null;
+  /** New records created (conditionally) in one turn, where the store batches creates. */
+  private readonly creator: TickBatcher<JobRecord, boolean> | null;
 
   constructor(
-    readonly kind: 'pubsub' | 'azure-queue',
+    readonly kind: 'sqs' | 'pubsub' | 'azure-queue',
     private readonly queue: JobQueue,
     private readonly records: JobRecords,
-  ) {}
+    options: RecordQueueOptions = {},
+  ) {
+    this.recordGraceMs = options.recordGraceMs ?? RECORD_GRACE_MS;
+    const { sendBatch } = queue;
+    const { putNew, createMany } = records;
+    this.sender = sendBatch ? new TickBatcher((items) => sendBatch.call(queue, items)) : null;
+    this.writer = putNew ? new TickBatcher((items) => putNew.call(records, items)) : null;
+    this.creator = createMany ? new TickBatcher((items) => createMany.call(records, items)) : null;
+  }
 
   // ---- records ----
 
@@ -70,6 +118,7 @@ export class RecordQueueBackend implements EffectBackend {
 
   /** Sets (or, for undefined, removes) fields while every `when` field has its value; the new record, or null when not. */
   private async update(id: string, set: Partial<JobRecord>, when: Partial<JobRecord>, known?: Versioned): Promise<JobRecord | null> {
+    if ('update' in this.records) return this.records.update(id, set, when);
     for (let i = 0; i < CAS_ATTEMPTS; i++) {
       // The caller's fresh read saves one round trip on the first try.
       const current = i === 0 && known ? known : await this.records.read(id);
@@ -88,8 +137,10 @@ export class RecordQueueBackend implements EffectBackend {
 
   // ---- messages ----
 
+  /** Resolves once the service has the message (sent with the others of this turn where the queue batches). */
   private async send(body: MessageBody, runAt: number): Promise<void> {
-    await this.queue.send(JSON.stringify(body), Math.min(this.queue.maxDelayMs, Math.max(0, runAt - Date.now())));
+    const message = { body: JSON.stringify(body), delayMs: Math.min(this.queue.maxDelayMs, Math.max(0, runAt - Date.now())) };
+    await (this.sender ? this.sender.add(message) : this.queue.send(message.body, message.delayMs));
   }
 
   private async drop(message: Received): Promise<void> {
@@ -121,7 +172,12 @@ export class RecordQueueBackend implements EffectBackend {
       ...(job.idempotencyKey !== undefined ? { key: job.idempotencyKey } : {}),
     };
     await this.send({ id, msg: record.msg, job: record }, record.runAt);
-    if (await this.records.create(record)) return { id, deduped: false };
+    if (job.idempotencyKey === undefined && this.writer) {
+      // A fresh random id: no one else writes it (see "batching"), so it is put with the turn's others.
+      await this.writer.add(record);
+      return { id, deduped: false };
+    }
+    if (await (this.creator ? this.creator.add(record) : this.records.create(record))) return { id, deduped: false };
     // Someone wrote the record first: another enqueue with the key, or a worker that received this
     // very message before the write (then it is this enqueue's job after all).
     return { id, deduped: (await this.record(id))?.msg !== record.msg };
@@ -131,7 +187,7 @@ export class RecordQueueBackend implements EffectBackend {
     const deadline = Date.now() + options.waitMs;
     let pause = FIRST_POLL_MS;
     while (!this.closed) {
-      const message = await this.queue.receive(options.leaseMs);
+      const message = await this.queue.receive(options.leaseMs, Math.max(0, deadline - Date.now()));
       if (message) {
         const lease = await this.accept(message, options);
         if (lease) return lease;
@@ -156,13 +212,23 @@ export class RecordQueueBackend implements EffectBackend {
       await this.drop(message); // not one of Gati's messages
       return null;
     }
+    const fast = await this.leaseAtOnce(body, message, options);
+    if (fast) return fast;
+    // Not leased as it stands: find out why (no record yet, stale, early, held, out of attempts).
     let read = await this.records.read(body.id);
     if (!read && body.job) {
-      await this.records.create(body.job);
-      read = await this.records.read(body.id);
+      read = await this.orphan(body.job, message);
+      if (!read) return null;
     }
     const record = read?.record;
-    if (!read || !record || record.msg !== body.msg || (record.status !== 'queued' && record.status !== 'running')) {
+    const live = record && (record.status === 'queued' || record.status === 'running');
+    if (live && record.msg !== body.msg && Date.now() - message.sentAt < this.recordGraceMs) {
+      // A fresh message the record does not name yet: a retry's, sent just before the record names
+      // it (fail, retry: message first). Dropping it would strand the job; it is stale only once old.
+      await this.queue.hide(message, 1000);
+      return null;
+    }
+    if (!read || !record || !live || record.msg !== body.msg) {
       await this.drop(message);
       return null;
     }
@@ -191,6 +257,42 @@ export class RecordQueueBackend implements EffectBackend {
     if (!leased) return null;
     this.held.set(token, { id: record.id, message });
     return { job: view(leased), token };
+  }
+
+  /** The usual case in one round trip where the store can (a conditional update): the live message of a due job. */
+  private async leaseAtOnce(body: MessageBody, message: Received, options: ClaimOptions): Promise<Lease | null> {
+    if (!this.records.leaseIfDue) return null;
+    const now = Date.now();
+    const token = `${options.workerId}:${randomUUID()}`;
+    const leased = await this.records.leaseIfDue(body.id, body.msg, token, now, now + options.leaseMs);
+    if (!leased) return null;
+    this.held.set(token, { id: leased.id, message });
+    return { job: view(leased), token };
+  }
+
+  /**
+   * A first enqueue's message received before its record exists. Where the enqueue writes the
+   * record with a conditional create, the message creates it now (whichever is first wins, and the
+   * enqueue then sees its own nonce). Where the enqueue batch-puts it unconditionally, the record
+   * normally lands within milliseconds: the message waits for it, and creates it only once the
+   * grace is over (the enqueue must have died); null when it was hidden to wait.
+   */
+  private async orphan(job: JobRecord, message: Received): Promise<Versioned | null> {
+    let read: Versioned | null = null;
+    if (this.writer) {
+      const age = () => Date.now() - message.sentAt;
+      for (let wait = 10; !read && age() < this.recordGraceMs && wait <= 640; wait *= 2) {
+        await sleep(wait);
+        read = await this.records.read(job.id);
+      }
+      if (read) return read;
+      if (age() < this.recordGraceMs) {
+        await this.queue.hide(message, Math.min(5_000, this.recordGraceMs - age()));
+        return null;
+      }
+    }
+    await this.records.create(job);
+    return this.records.read(job.id);
   }
 
   private holding(lease: Lease): Held | undefined {

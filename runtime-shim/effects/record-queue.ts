@@ -1,11 +1,14 @@
-// The shape of a cloud backend that pairs a message queue with a record store: Google Pub/Sub with
-// Firestore, Azure Queue Storage with Azure Table Storage (runtime-shim/effects/*-backend.ts). The
-// queue and the store are adapters (these two interfaces); what makes the pair keep the effects
-// contract is one class, RecordQueueBackend (record-queue-backend.ts), the same for both.
+// The shape of a cloud backend that pairs a message queue with a record store: Amazon SQS with
+// DynamoDB, Google Pub/Sub with Firestore, Azure Queue Storage with Azure Table Storage
+// (runtime-shim/effects/*-backend.ts). The queue and the store are adapters (these two interfaces);
+// what makes the pair keep the effects contract is one class, RecordQueueBackend
+// (record-queue-backend.ts), the same for all three. An adapter offers the optional batch and
+// one-call methods its service has; the class falls back to the single calls where it has none.
 //
-// The record is the truth, the message a wake-up call (as in sqs-backend.ts): every time a job is
+// The record is the truth, the message a wake-up call: every time a job is
 // queued it gets a fresh message with a fresh nonce (`msg`), the record names the nonce of its one
 // live message, and a message whose nonce is not the record's is dropped when received.
+import type { BatchOutcome } from './tick-batcher.js';
 import type { JobStatus } from './types.js';
 
 export interface JobRecord {
@@ -51,8 +54,13 @@ export interface JobQueue {
   readonly refreshAfterMs: number;
   /** Resolves once the service has stored the message. */
   send(body: string, delayMs: number): Promise<void>;
-  /** One message, hidden from other receivers for `hideMs`, or null when none is visible (never waits). */
-  receive(hideMs: number): Promise<Received | null>;
+  /** Where the service has a batch send (SQS): the messages of one event-loop turn, one outcome each, in order. */
+  sendBatch?(messages: { body: string; delayMs: number }[]): Promise<BatchOutcome<void>[]>;
+  /**
+   * One message, hidden from other receivers for `hideMs`, or null when none is visible. A queue
+   * that long-polls (SQS) may wait up to `waitMs` for one; the others answer at once.
+   */
+  receive(hideMs: number, waitMs: number): Promise<Received | null>;
   /** Hides the message for `ms` from now; false when the handle is no longer valid. */
   hide(message: Received, ms: number): Promise<boolean>;
   delete(message: Received): Promise<void>;
@@ -67,13 +75,45 @@ export interface Versioned {
   version: unknown;
 }
 
-export interface JobRecords {
+interface RecordStore {
   read(id: string): Promise<Versioned | null>;
   /** Writes a new record; false when one with its id exists. */
   create(record: JobRecord): Promise<boolean>;
-  /** Replaces the record if it is still at `version`; false when someone changed it first. */
-  replace(record: JobRecord, version: unknown): Promise<boolean>;
+  /**
+   * Where the store batches conditional creates (Firestore's BulkWriter): `create` for the new
+   * records of one event-loop turn, one outcome each, in order (true: written; false: the id exists).
+   */
+  createMany?(records: JobRecord[]): Promise<BatchOutcome<boolean>[]>;
+  /**
+   * Where the store has a batch write (DynamoDB): puts the new records of one event-loop turn,
+   * UNCONDITIONALLY (one outcome each, in order). Used only for jobs with a fresh random id; a
+   * worker that finds no record for such a job's message waits out the record grace before it
+   * creates one (record-queue-backend.ts, "batching"), so the put must give up well before that.
+   */
+  putNew?(records: JobRecord[]): Promise<BatchOutcome<void>[]>;
+  /**
+   * Where the store has conditional updates (DynamoDB): leases the job in one round trip if `msg`
+   * is its live message and it is due (queued and runAt <= now, or running with its lease run out
+   * and attempts left); the leased record, or null when not.
+   */
+  leaseIfDue?(id: string, msg: string, token: string, now: number, leaseUntil: number): Promise<JobRecord | null>;
   /** Every record (`gati effects` listings and counts, not the hot path). */
   all(): Promise<JobRecord[]>;
   close(): Promise<void>;
 }
+
+/** Sets (undefined: removes) fields while every `when` field has its value; the new record, or null when not. */
+export type RecordUpdate = (id: string, set: Partial<JobRecord>, when: Partial<JobRecord>) => Promise<JobRecord | null>;
+
+/**
+ * A store writes a record either by compare-and-set on its version (Firestore's update time, Azure's
+ * ETag: the class retries while the `when` fields hold) or by a conditional update in one call (DynamoDB).
+ */
+export type JobRecords = RecordStore &
+  (
+    | {
+        /** Replaces the record if it is still at `version`; false when someone changed it first. */
+        replace(record: JobRecord, version: unknown): Promise<boolean>;
+      }
+    | { update: RecordUpdate }
+  );

@@ -1,0 +1,129 @@
+// RecordQueueBackend on each cloud pair, through the real adapters on the emulators (fauxqs +
+// dynalite, the Pub/Sub + Firestore emulators, azurite): the enqueues of one turn (batched where the
+// services allow), a message its record does not name yet, and a first message whose record is
+// missing, on every service.
+// The SQS-only batching (SendMessageBatch, BatchWriteItem and the record grace) is in
+// effects-sqs-batching.test.ts.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
+import { RecordQueueBackend } from '../runtime-shim/effects/record-queue-backend.js';
+import type { JobQueue, JobRecord, JobRecords } from '../runtime-shim/effects/record-queue.js';
+import { openSqsQueue } from '../runtime-shim/effects/sqs-queue.js';
+import { openDynamoRecords } from '../runtime-shim/effects/dynamodb-records.js';
+import { openPubsubQueue } from '../runtime-shim/effects/pubsub-queue.js';
+import { openFirestoreRecords } from '../runtime-shim/effects/firestore-records.js';
+import { openAzureQueue } from '../runtime-shim/effects/azure-queue.js';
+import { openAzureTableRecords } from '../runtime-shim/effects/azure-table-records.js';
+import { awsEmulators, stopAwsEmulators } from './helpers/aws-emulators.js';
+import { pubsubEmulators, stopPubsubEmulators } from './helpers/pubsub-emulator.js';
+import { azurite, stopAzurite } from './helpers/azurite.js';
+
+const require = createRequire(import.meta.url);
+
+interface Pair {
+  queue: JobQueue;
+  records: JobRecords;
+}
+
+const pairs: Record<string, { start(): Promise<void>; stop(): Promise<void>; open(name: string): Promise<Pair> }> = {
+  sqs: {
+    start: awsEmulators,
+    stop: stopAwsEmulators,
+    open: async (name) => ({ queue: await openSqsQueue(require('@aws-sdk/client-sqs'), name), records: await openDynamoRecords(require('@aws-sdk/client-dynamodb'), name) }),
+  },
+  pubsub: {
+    start: pubsubEmulators,
+    stop: stopPubsubEmulators,
+    open: async (name) => ({ queue: await openPubsubQueue(require('@google-cloud/pubsub'), name), records: openFirestoreRecords(require('@google-cloud/firestore'), name) }),
+  },
+  'azure-queue': {
+    start: azurite,
+    stop: stopAzurite,
+    open: async (name) => {
+      const connection = process.env['AZURE_STORAGE_CONNECTION_STRING']!;
+      const table = `t${name.replace(/-/g, '')}`;
+      return { queue: await openAzureQueue(require('@azure/storage-queue'), connection, name), records: await openAzureTableRecords(require('@azure/data-tables'), connection, table) };
+    },
+  },
+};
+
+/** What fail() does after its message is sent: the record names the retry's message and is queued again. */
+async function nameMessage(records: JobRecords, id: string, msg: string): Promise<void> {
+  const set = { status: 'queued' as const, msg, token: undefined, leaseUntil: undefined };
+  if ('update' in records) {
+    assert.ok(await records.update(id, set, {}));
+    return;
+  }
+  const current = (await records.read(id))!;
+  const next: JobRecord = { ...current.record, status: 'queued', msg };
+  delete next.token;
+  delete next.leaseUntil;
+  assert.ok(await records.replace(next, current.version));
+}
+
+for (const [kind, pair] of Object.entries(pairs)) {
+  const test = suite(`record-queue backend: ${kind}`);
+  const opened: RecordQueueBackend[] = [];
+  test.before(pair.start);
+  test.after(async () => {
+    for (const b of opened) await b.close();
+    await pair.stop();
+  });
+  const open = async () => {
+    const p = await pair.open(`gati-rq-${randomUUID().slice(0, 8)}`);
+    const backend = new RecordQueueBackend(kind as 'sqs' | 'pubsub' | 'azure-queue', p.queue, p.records);
+    opened.push(backend);
+    return { ...p, backend };
+  };
+  const claim = (b: RecordQueueBackend, waitMs: number) => b.claim({ workerId: 'w', leaseMs: 5000, waitMs });
+
+  test('enqueues of one turn (batched where the services allow), five sharing a key: one job for the key, one each for the rest', async () => {
+    const { backend } = await open();
+    const results = await Promise.all(Array.from({ length: 15 }, (_, i) => backend.enqueue({ name: 'turn', payload: i, maxAttempts: 1, ...(i < 5 ? { idempotencyKey: 'same' } : {}) })));
+    const keyed = results.slice(0, 5);
+    assert.is(new Set(keyed.map((r) => r.id)).size, 1);
+    assert.is(keyed.filter((r) => !r.deduped).length, 1, 'exactly one keyed enqueue made the job');
+    assert.is(new Set(results.map((r) => r.id)).size, 11);
+    for (const r of results) assert.is((await backend.get(r.id))?.status, 'queued');
+    assert.equal(await backend.counts(), { turn: { queued: 11 } });
+  });
+
+  test('a retry message received before the record names it is kept (hidden), and runs once the record does', async () => {
+    const { backend, queue, records } = await open();
+    const { id } = await backend.enqueue({ name: 'retried', payload: 1, maxAttempts: 3 });
+    const lease = await claim(backend, 5000);
+    assert.is(lease?.job.id, id);
+    // fail() frozen between its two writes: the retry's message is sent, the record still names the old one.
+    const msg = randomUUID();
+    await queue.send(JSON.stringify({ id, msg }), 0);
+    assert.is(await claim(backend, 500), null, 'not claimable yet');
+    await nameMessage(records, id, msg);
+    const again = await claim(backend, 8000);
+    assert.is(again?.job.id, id, 'the message was not dropped as stale');
+    assert.is(again?.job.attempt, 2);
+    assert.ok(await backend.complete(again!));
+  });
+
+  test('a first message whose record is missing: created from the message (at once where records are created one by one)', async () => {
+    const { backend, queue, records } = await open();
+    const id = randomUUID();
+    const now = Date.now();
+    const job: JobRecord = { id, name: 'orphan', payload: JSON.stringify({ n: 1 }), status: 'queued', attempt: 0, maxAttempts: 2, runAt: now, createdAt: now, msg: randomUUID() };
+    await queue.send(JSON.stringify({ id, msg: job.msg, job }), 0);
+    const lease = await claim(backend, 5000);
+    if (records.putNew) {
+      // Batch-put records: the message waits out the record grace (effects-sqs-batching.test.ts).
+      assert.is(lease, null);
+      assert.is(await backend.get(id), null);
+      return;
+    }
+    assert.is(lease?.job.id, id);
+    assert.equal(lease?.job.payload, { n: 1 });
+    assert.ok(await backend.complete(lease!));
+    assert.is((await backend.get(id))?.status, 'completed');
+  });
+
+  test.run();
+}
