@@ -16,6 +16,7 @@ import { openPubsubQueue } from '../runtime-shim/effects/pubsub-queue.js';
 import { openFirestoreRecords } from '../runtime-shim/effects/firestore-records.js';
 import { openAzureQueue } from '../runtime-shim/effects/azure-queue.js';
 import { openAzureTableRecords } from '../runtime-shim/effects/azure-table-records.js';
+import { azureStorageClients } from '../runtime-shim/effects/azure-storage-clients.js';
 import { awsEmulators, stopAwsEmulators } from './helpers/aws-emulators.js';
 import { pubsubEmulators, stopPubsubEmulators } from './helpers/pubsub-emulator.js';
 import { azurite, stopAzurite } from './helpers/azurite.js';
@@ -42,9 +43,9 @@ const pairs: Record<string, { start(): Promise<void>; stop(): Promise<void>; ope
     start: azurite,
     stop: stopAzurite,
     open: async (name) => {
-      const connection = process.env['AZURE_STORAGE_CONNECTION_STRING']!;
-      const table = `t${name.replace(/-/g, '')}`;
-      return { queue: await openAzureQueue(require('@azure/storage-queue'), connection, name), records: await openAzureTableRecords(require('@azure/data-tables'), connection, table) };
+      const connectionString = process.env['AZURE_STORAGE_CONNECTION_STRING']!;
+      const clients = await azureStorageClients({ kind: 'connection-string', connectionString }, `t${name.replace(/-/g, '')}`, 'effects');
+      return { queue: await openAzureQueue(clients.queues, name, true), records: await openAzureTableRecords(clients.table, true) };
     },
   },
 };
