@@ -22,7 +22,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { measure, do_not_optimize } = await import('mitata');
 const fastJson = require('fast-json-stringify');
-const { buildApp } = await import(pathToFileURL(join(ROOT, 'lib/compiler/build.js')).href);
+const { buildApp } = await import(pathToFileURL(join(ROOT, 'lib/driver/build.js')).href);
 const { emit } = await import(pathToFileURL(join(ROOT, 'lib/emitters/serializers/index.js')).href);
 const { routeSchemas } = await import(pathToFileURL(join(ROOT, 'lib/emitters/schema/index.js')).href);
 

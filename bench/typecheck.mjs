@@ -23,7 +23,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_APP_DIR, MANIFEST, REPO_ROOT, generateApp, handlerInfo } from './gen-app.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
-const BUILD_JS = join(REPO_ROOT, 'lib', 'compiler', 'build.js');
+const BUILD_JS = join(REPO_ROOT, 'lib', 'driver', 'build.js');
+/** A checkout's build module: lib/driver/build.js, or lib/compiler/build.js before the driver (issue 16). */
+const buildModuleOf = (dir) => [join(dir, 'lib', 'driver', 'build.js'), join(dir, 'lib', 'compiler', 'build.js')].find((p) => existsSync(p));
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : dflt);
 const RUNS = opt('runs', 3);
@@ -39,7 +41,7 @@ const r0 = (x) => Math.round(x);
 
 /** 'base' is the baseline's 'enforce' (its build.js), any other mode this tree's. */
 async function session(mode) {
-  const buildJs = mode === 'base' ? join(process.env.BENCH_BASELINE, 'lib', 'compiler', 'build.js') : BUILD_JS;
+  const buildJs = mode === 'base' ? buildModuleOf(process.env.BENCH_BASELINE) : BUILD_JS;
   const { BuildSession } = await import(pathToFileURL(buildJs).href);
   return new BuildSession(DEFAULT_APP_DIR, { infra: false, versions: 'skip', typecheck: mode === 'base' ? 'enforce' : mode });
 }
