@@ -36,12 +36,13 @@ export function createFetchHandler<Extra>(handle: AnswerRequest, options: FetchH
     async fetch(request, extra) {
       inFlight++;
       try {
+        const incoming = fromWebRequest(request, () => options.ipOf(request, extra), options.bodyTimeoutMs);
         const upgrade = options.upgrade;
         if (upgrade && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
-          const decision = await upgrade.prepare(fromWebRequest(request, () => options.ipOf(request, extra), options.bodyTimeoutMs));
+          const decision = await upgrade.prepare(incoming);
           return 'accept' in decision ? (upgrade.accept(request, extra, decision.accept) as Response) : toWebResponse(decision.answer);
         }
-        return toWebResponse(await handle(fromWebRequest(request, () => options.ipOf(request, extra), options.bodyTimeoutMs)));
+        return toWebResponse(await handle(incoming));
       } catch (error) {
         // The pipeline answers this itself; a pipeline that lets it escape gets the same answer.
         if (error instanceof BodyTimeoutError) return problemWebResponse(problem(408, BODY_TIMEOUT_DETAIL), { connection: 'close' });

@@ -8,8 +8,8 @@ import type { NodeWsEngine } from '../ws/node.js';
 import type { UpgradeDecision } from './pipeline.js';
 import type { Logger } from '../types.js';
 import { BodyTooLargeError } from './body.js';
-import { problem, problemAnswer, problemBody } from './problem.js';
-import { PROBLEM_TYPE, STATUS_TEXT, type AnswerRequest, type IncomingRequest, type OutgoingResponse, type Respond } from './wire.js';
+import { problem, problemAnswer } from './problem.js';
+import { STATUS_TEXT, type AnswerRequest, type IncomingRequest, type OutgoingResponse, type Respond } from './wire.js';
 
 /** What every engine adapter gives the runtime (node.ts, bun.ts). */
 export interface EngineServer {
@@ -97,8 +97,7 @@ export function createNodeServer(handle: NodeHandler, options: EngineOptions & {
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return;
     const [status, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'malformed HTTP request'];
-    const body = problemBody(problem(status, detail));
-    socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\ncontent-type: ${PROBLEM_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    endWithAnswer(socket, problemAnswer(problem(status, detail)));
   });
   const websocket = options.websocket;
   if (websocket) server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upgrade(websocket, req, socket, head, logFailure));
@@ -137,11 +136,7 @@ export function createNodeServer(handle: NodeHandler, options: EngineOptions & {
 function upgrade(websocket: EngineWebSockets<NodeWsEngine>, req: IncomingMessage, socket: Duplex, head: Buffer, logFailure: (error: unknown) => void): void {
   socket.on('error', () => socket.destroy());
   const refuse = (out: OutgoingResponse) => {
-    if (!socket.writable) return;
-    const body = out.body ?? '';
-    let head = `HTTP/1.1 ${out.status} ${STATUS_TEXT[out.status] ?? ''}\r\n`;
-    for (const [name, value] of Object.entries(out.headers)) for (const v of typeof value === 'string' ? [value] : value) head += `${name}: ${v}\r\n`;
-    socket.end(`${head}content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    if (socket.writable) endWithAnswer(socket, out);
   };
   if (req.headers.upgrade?.toLowerCase() !== 'websocket') return refuse(problemAnswer(problem(400, 'only WebSocket upgrades are served')));
   websocket.prepare(new NodeRequest(req)).then(
@@ -151,6 +146,17 @@ function upgrade(websocket: EngineWebSockets<NodeWsEngine>, req: IncomingMessage
       refuse(problemAnswer(problem(500)));
     },
   );
+}
+
+/**
+ * An answer written raw on a socket node:http no longer serves (a malformed request, a refused
+ * upgrade), then the connection closed.
+ */
+function endWithAnswer(socket: Duplex, out: OutgoingResponse): void {
+  const body = out.body ?? '';
+  let head = `HTTP/1.1 ${out.status} ${STATUS_TEXT[out.status] ?? ''}\r\n`;
+  for (const [name, value] of Object.entries(out.headers)) for (const v of typeof value === 'string' ? [value] : value) head += `${name}: ${v}\r\n`;
+  socket.end(`${head}content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 /** The engine's request as the pipeline reads it (a class: no closure per request). */
