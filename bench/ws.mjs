@@ -138,4 +138,9 @@ const ratio = (a, b) => (a / b).toFixed(2);
 console.log(`\ngati/raw on node: echo ${ratio(m['gati (node)'].echo, m['raw ws (node)'].echo)}x, fan-out ${ratio(m['gati (node)'].fanout, m['raw ws (node)'].fanout)}x (target ≥ 0.9x)`);
 console.log(`gati/raw on bun:  echo ${ratio(m['gati (bun)'].echo, m['raw Bun.serve'].echo)}x, fan-out ${ratio(m['gati (bun)'].fanout, m['raw Bun.serve'].fanout)}x (target ≥ 0.9x)`);
 console.log(`gati bun/node fan-out: ${ratio(m['gati (bun)'].fanout, m['gati (node)'].fanout)}x (target ≥ 5x)`);
+if (m['gati start (node)']) {
+  console.log(`gati start/raw on node: echo ${ratio(m['gati start (node)'].echo, m['raw ws (node)'].echo)}x, fan-out ${ratio(m['gati start (node)'].fanout, m['raw ws (node)'].fanout)}x (target ≥ 0.9x)`);
+  console.log(`gati start/raw on bun:  echo ${ratio(m['gati start (bun)'].echo, m['raw Bun.serve'].echo)}x, fan-out ${ratio(m['gati start (bun)'].fanout, m['raw Bun.serve'].fanout)}x (target ≥ 0.9x)`);
+  console.log(`gati start bun/node fan-out: ${ratio(m['gati start (bun)'].fanout, m['gati start (node)'].fanout)}x (target ≥ 5x)`);
+}
 console.log(`load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
