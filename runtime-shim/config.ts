@@ -194,6 +194,12 @@ export interface DeployEnvConfig {
   };
   /** Ingress class (default by provider: alb on aws, gce on gcp, nginx otherwise). */
   ingressClass?: string;
+  observability?: {
+    /** A prometheus-operator ServiceMonitor scraping every app pod's admin port (default false: pods carry `prometheus.io/*` annotations either way). */
+    serviceMonitor?: boolean;
+    /** OTLP/HTTP collector URL: the pods get `OTEL_EXPORTER_OTLP_ENDPOINT` and `OTEL_SERVICE_NAME` (the app's name). Default: tracing off. */
+    otlpEndpoint?: string;
+  };
   aws?: {
     /** Route 53 hosted zone of the domain (no lookup: synthesis stays offline). */
     hostedZoneId: string;

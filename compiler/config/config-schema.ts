@@ -87,6 +87,7 @@ export const CONFIG_SCHEMA = closed({
         secrets: { type: 'object', additionalProperties: closed({ secret: dnsName, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]+$' } }, { required: ['secret', 'key'] }), propertyNames: envName },
         tls: closed({ email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' }, staging: { type: 'boolean' }, dns01: { type: 'object', minProperties: 1 } }),
         ingressClass: dnsName,
+        observability: closed({ serviceMonitor: { type: 'boolean' }, otlpEndpoint: { type: 'string', pattern: '^https?://[^\\s]+$' } }),
         aws: closed(
           {
             hostedZoneId: { type: 'string', pattern: '^Z[A-Z0-9]{1,31}$' },

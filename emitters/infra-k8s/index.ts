@@ -12,6 +12,7 @@ import { gkeEdge, GKE_NAMES } from './gke.js';
 import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 import { pubsubObjects, queueEnv, queuePodLabels, queueServiceAccount } from './cloud-queue.js';
 import { websocketIngressAnnotations } from './websocket-edge.js';
+import { metricsServicePort, observabilityEnv, scrapeAnnotations, serviceMonitor, workerMetricsService } from './observability.js';
 
 const require = createRequire(import.meta.url);
 let libs: { cdk8s: typeof Cdk8s; k8s: typeof Plus.k8s } | undefined;
@@ -69,21 +70,23 @@ function regionChart(k8s: typeof Plus.k8s, cdk8s: typeof Cdk8s, chart: Cdk8s.Cha
     GATI_VERSION: plan.image.tag,
   };
   for (const m of plan.modules) data[`GATI_MODULE_${m.name.toUpperCase()}_URL`] = `http://${m.resource}.${regionNamespace(plan.namespace, region)}.svc.cluster.local`;
-  Object.assign(data, queueEnv(plan.queue, region), plan.envVars);
+  // The user's own `env` comes last: it may override any of these (OTEL_SERVICE_NAME, say).
+  Object.assign(data, queueEnv(plan.queue, region), observabilityEnv(plan), plan.envVars);
   new k8s.KubeConfigMap(chart, 'config', { metadata: meta(plan, configMap, 'config'), data: sortKeys(data) });
 
   const gcp = plan.provider === 'gcp';
   const serviceAnnotations = gcp ? { 'cloud.google.com/neg': '{"ingress":true}', 'cloud.google.com/backend-config': JSON.stringify({ default: GKE_NAMES.backendConfig(plan) }) } : undefined;
   queueServiceAccount(k8s, chart, plan, region);
-  const podLabels = queuePodLabels(plan.queue);
+  const template = { labels: queuePodLabels(plan.queue), annotations: scrapeAnnotations(plan) };
   for (const c of plan.components) {
-    deployment(k8s, chart, plan, c.resource, c.name, serverPod(k8s, plan, 'api', c.name, plan.api, configMap), undefined, podLabels);
-    service(k8s, chart, plan, c.resource, c.name, 'http', serviceAnnotations);
+    deployment(k8s, chart, plan, c.resource, c.name, serverPod(k8s, plan, 'api', c.name, plan.api, configMap), undefined, template);
+    service(k8s, chart, plan, c.resource, c.name, 'http', serviceAnnotations, [metricsServicePort(k8s, plan)]);
     autoscaler(k8s, chart, plan, c.resource, c.name, plan.api);
     disruptionBudget(k8s, chart, plan, c.resource, c.name);
   }
   if (plan.worker) {
-    deployment(k8s, chart, plan, plan.worker.resource, 'worker', serverPod(k8s, plan, 'worker', 'worker', plan.worker, configMap), undefined, podLabels);
+    deployment(k8s, chart, plan, plan.worker.resource, 'worker', serverPod(k8s, plan, 'worker', 'worker', plan.worker, configMap), undefined, template);
+    if (plan.observability.serviceMonitor) workerMetricsService(k8s, chart, plan, plan.worker.resource, 'worker');
     autoscaler(k8s, chart, plan, plan.worker.resource, 'worker', plan.worker);
     disruptionBudget(k8s, chart, plan, plan.worker.resource, 'worker');
   }
@@ -92,6 +95,7 @@ function regionChart(k8s: typeof Plus.k8s, cdk8s: typeof Cdk8s, chart: Cdk8s.Cha
     deployment(k8s, chart, plan, m.resource, component, modulePod(k8s, m.image, m.port), 2);
     service(k8s, chart, plan, m.resource, component, 'http');
   }
+  if (plan.observability.serviceMonitor) serviceMonitor(cdk8s, chart, plan, [...plan.components.map((c) => c.name), ...(plan.worker ? ['worker'] : [])]);
   ingress(k8s, chart, plan, region);
   if (gcp) gkeEdge(cdk8s, chart, plan, region);
   if (region === plan.regions[0]) pubsubObjects(cdk8s, chart, plan);

@@ -9,6 +9,8 @@ import { cpuMillis } from '../../model/quantities.js';
 type K8s = typeof Plus.k8s;
 
 export const UID = 1000;
+/** The named container port of the runtime's admin port (`GET /metrics`): ./observability.ts. */
+export const METRICS_PORT_NAME = 'metrics';
 
 export function labels(plan: EnvPlan, component: string): Record<string, string> {
   return { 'app.kubernetes.io/name': plan.app, 'app.kubernetes.io/instance': `${plan.app}-${plan.env}`, 'app.kubernetes.io/component': component };
@@ -57,7 +59,8 @@ export function serverPod(k8s: K8s, plan: EnvPlan, role: 'api' | 'worker', compo
         // One server process per whole CPU of the limit: Kubernetes scales pods, and `auto` would count the node's CPUs.
         // Without a worker Deployment (`workers.enabled: false`), the api pods run the effect jobs too.
         args: ['start', '--role', role === 'api' && !plan.worker ? 'all' : role, ...(role === 'api' ? ['--workers', String(Math.max(1, Math.floor(cpuMillis(s.limits.cpu) / 1000)))] : [])],
-        ports: [{ name: 'http', containerPort: plan.port, protocol: 'TCP' }],
+        // The admin port (metrics) is reached by Prometheus inside the cluster only: no Ingress routes to it.
+        ports: [{ name: 'http', containerPort: plan.port, protocol: 'TCP' }, { name: METRICS_PORT_NAME, containerPort: plan.observability.adminPort, protocol: 'TCP' }],
         envFrom: [{ configMapRef: { name: configMap } }],
         ...(env.length ? { env } : {}),
         // Readiness fails fast (10 s) so a draining or stuck pod leaves the Service; liveness is patient.
@@ -77,7 +80,13 @@ export function serverPod(k8s: K8s, plan: EnvPlan, role: 'api' | 'worker', compo
   };
 }
 
-export function deployment(k8s: K8s, chart: Chart, plan: EnvPlan, name: string, component: string, pod: Plus.k8s.PodSpec, replicas?: number, podLabels?: Record<string, string>): void {
+/** Extra metadata of a pod template: labels a webhook looks for, annotations a scraper reads. */
+export interface PodTemplateMeta {
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export function deployment(k8s: K8s, chart: Chart, plan: EnvPlan, name: string, component: string, pod: Plus.k8s.PodSpec, replicas?: number, template: PodTemplateMeta = {}): void {
   new k8s.KubeDeployment(chart, `deployment-${name}`, {
     metadata: meta(plan, name, component),
     spec: {
@@ -86,7 +95,7 @@ export function deployment(k8s: K8s, chart: Chart, plan: EnvPlan, name: string, 
       minReadySeconds: 5,
       selector: { matchLabels: labels(plan, component) },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') } },
-      template: { metadata: { labels: { ...labels(plan, component), ...podLabels } }, spec: pod },
+      template: { metadata: { labels: { ...labels(plan, component), ...template.labels }, ...(template.annotations ? { annotations: template.annotations } : {}) }, spec: pod },
     },
   });
 }
@@ -114,13 +123,13 @@ export function disruptionBudget(k8s: K8s, chart: Chart, plan: EnvPlan, name: st
   });
 }
 
-export function service(k8s: K8s, chart: Chart, plan: EnvPlan, name: string, component: string, targetPort: string | number, annotations?: Record<string, string>): void {
+export function service(k8s: K8s, chart: Chart, plan: EnvPlan, name: string, component: string, targetPort: string | number, annotations?: Record<string, string>, extraPorts: Plus.k8s.ServicePort[] = []): void {
   new k8s.KubeService(chart, `service-${name}`, {
     metadata: meta(plan, name, component, annotations),
     spec: {
       type: 'ClusterIP',
       selector: labels(plan, component),
-      ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: typeof targetPort === 'number' ? k8s.IntOrString.fromNumber(targetPort) : k8s.IntOrString.fromString(targetPort) }],
+      ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: typeof targetPort === 'number' ? k8s.IntOrString.fromNumber(targetPort) : k8s.IntOrString.fromString(targetPort) }, ...extraPorts],
     },
   });
 }

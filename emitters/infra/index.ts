@@ -14,6 +14,7 @@ import { planEnv, type EnvPlan } from './plan.js';
 import { emitArgoCd } from '../gitops/argocd.js';
 import { emitGithubActions } from '../ci/github-actions.js';
 import type { Runtime } from '../../model/engines.js';
+import { dashboardPath, grafanaDashboard } from './grafana-dashboard.js';
 
 export interface InfraOptions {
   aws?: AwsOptions;
@@ -34,12 +35,14 @@ export function emitInfra(model: AppModel, config: GatiConfig, built: Artifact[]
   const docker = emitDocker(config.server?.port, options.runtime);
   const tag = contentHash([...built, ...docker]);
   const out = [...docker];
+  // One dashboard for every environment (its namespace variable picks one); written under each.
+  const dashboard = config.deploy ? grafanaDashboard(model) : undefined;
   for (const env of Object.keys(config.deploy ?? {}).sort()) {
     const plan = planEnv(model, config, env, tag);
     const files: Artifact[] = [...emitK8s(plan)];
     if (plan.provider === 'aws') files.push(...emitAws(plan, options.aws));
     if (plan.provider === 'azure') files.push(...emitAzureEffects(plan), ...emitAzure(plan));
-    out.push(...files, jsonArtifact(`infra/${env}/deploy.json`, deployManifest(plan, files)));
+    out.push(...files, jsonArtifact(`infra/${env}/deploy.json`, deployManifest(plan, files)), jsonArtifact(dashboardPath(env, plan.app), dashboard));
     if (plan.config.gitops === 'argocd') out.push(...emitArgoCd(plan));
     if (plan.config.ci === 'github-actions') out.push(...emitGithubActions(plan));
   }

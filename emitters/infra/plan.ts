@@ -10,6 +10,11 @@ const DEPLOY_DEFAULTS = CONFIG_DEFAULTS.deploy;
 const { requests, limits } = DEPLOY_DEFAULTS.resources;
 /** The pod keeps serving this long after SIGTERM, so endpoints and load balancers drop it first. */
 export const PRE_STOP_SECONDS = 5;
+/**
+ * The runtime's admin port (`--admin-port` / `ADMIN_PORT`): `GET /metrics` in the Prometheus text
+ * format, never on the public port. The pods set `ADMIN_PORT` to it, so the charts and the server agree.
+ */
+export const ADMIN_PORT = 9464;
 
 export interface Component {
   /** `api` (split 'none'), else the top-level folder of src/handlers, or `root` for files directly in it. */
@@ -62,6 +67,8 @@ export interface EnvPlan {
   tls?: { issuer: string; email?: string; staging: boolean; dns01?: Record<string, unknown> };
   /** The effects' queue on the provider's own service (sqs on aws, pubsub on gcp, azure-queue on azure). */
   queue?: CloudQueue;
+  /** Metrics on `adminPort` (always); a ServiceMonitor when asked; traces to an OTLP endpoint when one is given. */
+  observability: { adminPort: number; serviceMonitor: boolean; otlpEndpoint?: string };
   config: DeployEnvConfig;
 }
 
@@ -149,6 +156,7 @@ export function planEnv(model: AppModel, config: GatiConfig, env: string, tag: s
     ingressClass: d.ingressClass ?? DEPLOY_DEFAULTS.ingressClass[d.provider],
     websocketPaths: model.routes.filter((r) => r.method === 'WS').map((r) => r.path).sort(),
     queue: cloudQueue(app, env, d, effectsConfigFor(config, env).config, model.effects.length > 0),
+    observability: { adminPort: ADMIN_PORT, serviceMonitor: d.observability?.serviceMonitor ?? false, ...(d.observability?.otlpEndpoint ? { otlpEndpoint: d.observability.otlpEndpoint } : {}) },
     tls: tlsOn ? { issuer: `letsencrypt-${d.tls?.staging ? 'staging' : 'prod'}`, email: d.tls?.email, staging: d.tls?.staging ?? false, ...(d.tls?.dns01 ? { dns01: d.tls.dns01 } : {}) } : undefined,
     config: d,
   };

@@ -1,5 +1,5 @@
 // Offline validation of emitted Kubernetes objects with kubernetes-models (k8s 1.27 schemas) and its
-// cert-manager and GKE (with Config Connector) packages: apiVersion/kind → the model class, whose validate() runs ajv.
+// cert-manager, prometheus-operator and GKE (with Config Connector) packages: apiVersion/kind → the model class, whose validate() runs ajv.
 import { createRequire } from 'node:module';
 import { parseAllDocuments } from 'yaml';
 
@@ -17,6 +17,7 @@ const PACKAGES: Record<string, string> = {
   'cert-manager.io': '@kubernetes-models/cert-manager/cert-manager.io',
   'cloud.google.com': '@kubernetes-models/gke/cloud.google.com',
   'networking.gke.io': '@kubernetes-models/gke/networking.gke.io',
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator/monitoring.coreos.com',
 };
 
 export function parseK8sYaml(text: string): K8sObject[] {
