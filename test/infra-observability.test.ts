@@ -5,7 +5,9 @@
 // schema; the Grafana dashboard queries only the runtime's metric names.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type BuildResult } from '../driver/build.js';
 import { formatCompact } from '../compiler/diagnostics/format.js';
@@ -219,6 +221,30 @@ test('every PromQL expression reads only the contract\'s metric names (and the c
   assert.equal(nonContractMetrics('sum(gati_ws_connections_bucket{})'), ['gati_ws_connections_bucket']);
   assert.equal(nonContractMetrics('sum(rate(up[5m]))'), ['up']);
   assert.equal(nonContractMetrics('vector(1)'), ['no metric']);
+});
+
+/**
+ * Parses expressions with Prometheus's own parser (`promtool check rules`, Debian's prometheus
+ * package), Grafana's variables replaced by what Grafana sends; null when promtool is not installed.
+ */
+function promtoolCheck(expressions: string[]): { ok: boolean; output: string } | null {
+  if (spawnSync('promtool', ['--version']).error) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'gati-promql-'));
+  try {
+    const rules = expressions.map((e, i) => ({ record: `gati:check:${i}`, expr: e.replace(/\$__rate_interval/g, '2m').replace(/\$(namespace|route)\b/g, '.*') }));
+    writeFileSync(join(dir, 'rules.yml'), JSON.stringify({ groups: [{ name: 'dashboard', rules }] }));
+    const run = spawnSync('promtool', ['check', 'rules', join(dir, 'rules.yml')], { encoding: 'utf8' });
+    return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('every PromQL expression parses with promtool (when Debian\'s prometheus is installed)', () => {
+  const result = promtoolCheck(exprs(dashboard()));
+  if (!result) return console.log('  (promtool not installed: PromQL syntax not checked)');
+  assert.ok(result.ok, result.output);
+  assert.not.ok(promtoolCheck(['sum by (http_route (rate(http_server_active_requests[5m]))'])!.ok, 'a broken expression fails');
 });
 
 test('effect panels only with effects, WebSocket panels only with WS routes', () => {
