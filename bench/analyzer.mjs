@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   DEFAULT_APP_DIR, GENERATOR_VERSION, HANDLERS, MANIFEST, REPO_ROOT, SHARED_FILE, SHARED_INTERFACE,
@@ -22,7 +22,9 @@ import {
 } from './gen-app.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
-const APP = DEFAULT_APP_DIR;
+// --app DIR: another app made by bench/gen-app.mjs (bench/guard.mjs passes a small one).
+const APP_ARG = process.argv.indexOf('--app');
+const APP = APP_ARG === -1 ? DEFAULT_APP_DIR : resolve(process.argv[APP_ARG + 1]);
 // By default the benchmark compiles its own snapshot of the compiler into bench/.work/lib (other work
 // may rebuild or delete lib/ mid-run); --use-repo-lib measures lib/ as it is.
 const USE_REPO_LIB = process.argv.includes('--use-repo-lib');

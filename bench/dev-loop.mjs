@@ -6,7 +6,7 @@
 //   node bench/dev-loop.mjs --edits 5 --port 3400 --no-pin
 // Options: --edits N (10), --port P (3400), --timeout-ms T (per edit, 15000), --settle-ms S (pause after
 //   each edit is observed, 300), --regen (regenerate the app), --no-pin (don't taskset), --out FILE
-//   (default bench/.work/dev-loop-results.json).
+//   (default bench/.work/dev-loop-results.json), --app DIR (another app made by bench/gen-app.mjs).
 //
 // What it does: (re)generates bench/.work/app with bench/gen-app.mjs when missing or stale (the same app
 // as bench/analyzer.mjs: don't run both at once), starts `node bin/gati.mjs dev bench/.work/app` (pinned
@@ -22,7 +22,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_APP_DIR, GENERATOR_VERSION, MANIFEST, REPO_ROOT, generateApp, handlerInfo } from './gen-app.mjs';
 
@@ -44,7 +44,8 @@ const TIMEOUT_MS = Number(opt('timeout-ms', 15000));
 const SETTLE_MS = Number(opt('settle-ms', 300));
 const OUT = opt('out', join(REPO_ROOT, 'bench', '.work', 'dev-loop-results.json'));
 const TARGET_P95 = 300;
-const APP = DEFAULT_APP_DIR;
+// --app DIR: another app made by bench/gen-app.mjs (bench/guard.mjs passes a small one).
+const APP = opt('app', undefined) ? resolve(opt('app')) : DEFAULT_APP_DIR;
 const HANDLER = 1;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -99,7 +100,7 @@ async function main() {
   const withTotal = (n) => original.replace(THROW, `  return { items: [], total: ${n} };`);
 
   console.log(`# dev loop  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cpus (${cpus()[0]?.model})  gati dev ${PIN ? 'on core 0, poller on core 1' : 'unpinned'}`);
-  console.log(`# app ${APP} (500 handlers); edited ${info.file} (${info.route})`);
+  console.log(`# app ${APP} (${manifest?.handlers ?? 500} handlers); edited ${info.file} (${info.route})`);
   const cmd = [process.execPath, join(REPO_ROOT, 'bin', 'gati.mjs'), 'dev', APP];
   const t0 = performance.now();
   const dev = spawn(PIN ? 'taskset' : cmd[0], PIN ? ['-c', '0', ...cmd] : cmd.slice(1), {

@@ -1,5 +1,6 @@
 // What `npm pack` puts in the gati package: what users run and read (the CLI, the compiled lib/
-// with its types, templates/ for `gati init`, docs/), never the tests, fixtures or benchmarks; and
+// with its types, templates/ for `gati init`, docs/), never the tests, fixtures, benchmarks or the
+// load-test examples; and
 // nothing that package.json names is missing from it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -17,9 +18,9 @@ interface Manifest {
 const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Manifest;
 const packed = packedFiles();
 
-test('no tests, fixtures or benchmarks in the package', () => {
+test('no tests, fixtures, benchmarks or examples in the package', () => {
   // templates/ is what `gati init` writes, the new app's own test included: not a test of Gati.
-  const unwanted = packed.filter((file) => !file.startsWith('templates/') && (/(^|\/)(test|tests|fixtures|bench)\//.test(file) || /\.test\.(js|d\.ts|js\.map)$/.test(file)));
+  const unwanted = packed.filter((file) => !file.startsWith('templates/') && (/(^|\/)(test|tests|fixtures|bench|examples)\//.test(file) || /\.test\.(js|d\.ts|js\.map)$/.test(file)));
   assert.equal(unwanted, []);
 });
 

@@ -184,4 +184,6 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const line = SERVERS.map((s) => `${s} ${median(results[s]).toFixed(2)} (min ${Math.min(...results[s]).toFixed(2)})`).join('  ');
 const overRaw = results.raw ? SERVERS.filter((s) => s !== 'raw').map((s) => `${s}−raw ${(median(results[s]) - median(results.raw)).toFixed(2)} µs`).join('  ') : '';
 console.log(`${SCENARIO}${TCP ? ' tcp' : ''} median CPU µs/req: ${line}${overRaw ? `  |  ${overRaw}` : ''}`);
+// One machine-readable line (bench/guard.mjs reads it).
+console.log('BENCH_INPROC_JSON ' + JSON.stringify({ scenario: SCENARIO, tcp: TCP, cpuUsPerReq: Object.fromEntries(SERVERS.map((s) => [s, median(results[s])])), minCpuUsPerReq: Object.fromEntries(SERVERS.map((s) => [s, Math.min(...results[s])])) }));
 process.exit(0);
