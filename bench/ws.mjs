@@ -8,7 +8,9 @@
 // then measures the client. Each phase prints the CPU the client and the server used (% of one
 // core): a server near 100 % with a client below it is a measurement of the server.
 // Run after `npm run build` (it uses lib/test/helpers/ws-server.js):
-//   node bench/ws.mjs [--seconds 5] [--connections 50] [--subscribers 100] [--rounds 3] [--app]
+//   node bench/ws.mjs [--seconds 5] [--connections 50] [--subscribers 100] [--rounds 3] [--app] [--ws-clients]
+// --ws-clients: the fan-out's subscribers are `ws` clients (one event per message), as before, to
+// compare the client's cost per delivery.
 // --app adds a compiled app served by `gati start` (node, and the same bundle on bun): the bench
 // route as a typed WsHandler (bench/ws-app/), through the pipeline's upgrade, middleware-free.
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ options: { app: { type: 'boolean', default: false }, seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '50' }, subscribers: { type: 'string', default: '100' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { app: { type: 'boolean', default: false }, 'ws-clients': { type: 'boolean', default: false }, seconds: { type: 'string', default: '5' }, connections: { type: 'string', default: '50' }, subscribers: { type: 'string', default: '100' }, rounds: { type: 'string', default: '3' } } });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const SUBSCRIBERS = Number(values.subscribers);
@@ -150,6 +152,10 @@ function openCounter(port, query, onFrames) {
   });
 }
 
+/** A `ws` client subscriber (--ws-clients), counting its message events. */
+const openWsCounter = (port, query, onFrames) => open(port, query).then((ws) => ws.on('message', () => onFrames(1)));
+const subscribe = values['ws-clients'] ? openWsCounter : openCounter;
+
 /** Closed-loop echo: every connection sends, waits for the reply, sends again. Round trips/s. */
 async function echo(port, pid) {
   const sockets = await Promise.all(Array.from({ length: CONNECTIONS }, () => open(port)));
@@ -196,7 +202,7 @@ async function fanout(port, pid) {
   };
   const subscribers = await Promise.all(
     Array.from({ length: SUBSCRIBERS }, () =>
-      openCounter(port, `?topic=${topic}`, (n) => {
+      subscribe(port, `?topic=${topic}`, (n) => {
         delivered += n;
         if (running && delivered >= (published - WINDOW / 2) * SUBSCRIBERS) publish();
       }),
@@ -213,7 +219,7 @@ async function fanout(port, pid) {
   const rate = (delivered - from) / ((performance.now() - started) / 1000);
   const cpu = meter();
   running = false;
-  for (const socket of subscribers) socket.destroy();
+  for (const socket of subscribers) ('terminate' in socket ? socket.terminate() : socket.destroy());
   publisher.terminate();
   return { rate, cpu };
 }
@@ -240,9 +246,12 @@ const m = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, { echo:
 console.log('\n| server | echo round trips/s (median) | fan-out deliveries/s (median) |\n|---|---|---|');
 for (const [name, v] of Object.entries(m)) console.log(`| ${name} | ${Math.round(v.echo)} [${results[name].echo.map(Math.round).join(', ')}] | ${Math.round(v.fanout)} [${results[name].fanout.map(Math.round).join(', ')}] |`);
 const pct = (xs) => `${Math.round(median(xs))} %`;
-console.log('\n| server | echo: client CPU / server CPU (median) | fan-out: client CPU / server CPU (median) |\n|---|---|---|');
+// The client's CPU per delivery does not depend on the load: 1 s divided by it is the fan-out rate
+// at which the client would fill its core, which must stay well above the servers' rates.
+console.log('\n| server | echo: client CPU / server CPU (median) | fan-out: client CPU / server CPU (median) | fan-out: client µs per delivery (its ceiling) |\n|---|---|---|---|');
 for (const [name, r] of Object.entries(results)) {
-  console.log(`| ${name} | ${pct(r.cpu.map((c) => c.echo[0]))} / ${pct(r.cpu.map((c) => c.echo[1]))} | ${pct(r.cpu.map((c) => c.fanout[0]))} / ${pct(r.cpu.map((c) => c.fanout[1]))} |`);
+  const perDelivery = median(r.cpu.map((c, i) => (c.fanout[0] / 100 / r.fanout[i]) * 1e6));
+  console.log(`| ${name} | ${pct(r.cpu.map((c) => c.echo[0]))} / ${pct(r.cpu.map((c) => c.echo[1]))} | ${pct(r.cpu.map((c) => c.fanout[0]))} / ${pct(r.cpu.map((c) => c.fanout[1]))} | ${perDelivery.toFixed(3)} µs (${(1 / perDelivery).toFixed(1)} M/s per core) |`);
 }
 const ratio = (a, b) => (a / b).toFixed(2);
 console.log(`\ngati/raw on node: echo ${ratio(m['gati (node)'].echo, m['raw ws (node)'].echo)}x, fan-out ${ratio(m['gati (node)'].fanout, m['raw ws (node)'].fanout)}x (target ≥ 0.9x)`);
