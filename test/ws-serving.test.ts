@@ -213,7 +213,9 @@ for (const engine of ENGINES) {
       assert.is((await ticker.closed).code, 1001);
       assert.is(await exited, 0);
     } finally {
-      await app.stop('SIGKILL');
+      // SIGTERM, not SIGKILL: the node wrapper of `--runtime bun|deno` forwards it to the engine's
+      // process, which a SIGKILL of the wrapper would leave running after a failed assertion.
+      await app.stop('SIGTERM');
     }
   });
 }
