@@ -91,6 +91,8 @@ export interface WsConfig {
   maxMessageBytes?: number;
   /** A client whose unsent data passes this many bytes is closed with 1013 (default 4 MiB). */
   maxBufferedBytes?: number;
+  /** Ping every socket this often (ms); one that misses two pongs is dropped (default 30 s; 0 turns the heartbeat off). */
+  pingIntervalMs?: number;
   /**
    * The Redis (redis:// URL) that carries `publish` between processes and pods; default: the effects
    * backend's when it is 'redis', else none. An empty string turns it off.

@@ -48,6 +48,8 @@ export const CONFIG_DEFAULTS = {
     maxMessageBytes: 1024 * 1024,
     /** 4 MiB. */
     maxBufferedBytes: 4 * 1024 * 1024,
+    /** 30 s: under every cloud edge's idle timeout (Azure Front Door's 5 minutes is the shortest). */
+    pingIntervalMs: 30_000,
   },
   modules: {
     /** The port of a module's container. */

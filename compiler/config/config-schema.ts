@@ -62,6 +62,7 @@ export const CONFIG_SCHEMA = closed({
   ws: closed({
     maxMessageBytes: { type: 'integer', minimum: 1 },
     maxBufferedBytes: { type: 'integer', minimum: 1 },
+    pingIntervalMs: { type: 'integer', minimum: 0 },
     redis: { type: 'string', pattern: '^(rediss?://.*)?$' },
   }),
   runtime: { enum: ['node', 'bun', 'deno'] },

@@ -8,6 +8,7 @@ import { PROCESS_DEFAULTS } from '../defaults.js';
 import type { Role } from './context.js';
 import { hasWsRoutes } from './websockets.js';
 import { relayWsMessages } from '../ws/cluster-bridge.js';
+import { runtimeName } from '../runtime-name.js';
 
 /** Checks what the effects backend needs from the environment (GATI4020); prints it and exits 1 when something is wrong. */
 async function exitOnConfigError(app: CompiledApp): Promise<void> {
@@ -41,7 +42,14 @@ export async function runMain(app: CompiledApp, options: MainOptions = {}): Prom
   await exitOnConfigError(app);
   const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : undefined);
   const host = options.host ?? (process.env.HOST || undefined); // HOST= is unset, as in serveOptions
-  const workers = options.workers === 'auto' ? availableParallelism() : options.workers ?? PROCESS_DEFAULTS.workers;
+  let workers = options.workers === 'auto' ? availableParallelism() : options.workers ?? PROCESS_DEFAULTS.workers;
+  if (workers > 1 && runtimeName() === 'deno') {
+    // node:cluster forks a subprocess, which Gati's Deno permissions (no --allow-run) rule out on
+    // purpose: run-permission for the deno executable would let the app start an unsandboxed deno.
+    // One process then, not a crash loop (the Kubernetes manifests pass --workers per CPU).
+    process.stderr.write(`gati: --workers ${workers} is not supported on Deno (its permissions allow no subprocesses): serving with one process; scale with more instances\n`);
+    workers = 1;
+  }
   if (workers > 1 && cluster.isPrimary) {
     for (let i = 0; i < workers; i++) cluster.fork();
     // `gctx.ws.publish` in one worker reaches the sockets of the others through here.

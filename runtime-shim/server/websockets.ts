@@ -46,8 +46,13 @@ export async function createServerHub(app: CompiledApp, engine: 'node' | 'bun' |
   return { hub: createWsHub({ fanout, bridge }), fanout, serves };
 }
 
-/** `ws.maxMessageBytes` and `ws.maxBufferedBytes`, with their defaults. */
-export function wsLimits(config: GatiConfig): Partial<WsLimits> {
+/** `ws.maxMessageBytes`, `ws.maxBufferedBytes` and `ws.pingIntervalMs`, with their defaults. */
+export function wsLimits(config: GatiConfig): WsLimits {
   const ws = config.ws ?? {};
-  return { maxMessageBytes: ws.maxMessageBytes ?? CONFIG_DEFAULTS.ws.maxMessageBytes, maxBufferedBytes: ws.maxBufferedBytes ?? CONFIG_DEFAULTS.ws.maxBufferedBytes };
+  const defaults = CONFIG_DEFAULTS.ws;
+  return {
+    maxMessageBytes: ws.maxMessageBytes ?? defaults.maxMessageBytes,
+    maxBufferedBytes: ws.maxBufferedBytes ?? defaults.maxBufferedBytes,
+    pingIntervalMs: ws.pingIntervalMs ?? defaults.pingIntervalMs,
+  };
 }

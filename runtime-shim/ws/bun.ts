@@ -29,9 +29,17 @@ export interface BunUpgradeServer {
 }
 
 /**
+ * How often, at most, the subscribers of the topics published since the last check are checked
+ * for the 1013 rule. The check is JS work per subscriber: run per publish (or per event-loop tick)
+ * it costs more than the native fan-out it guards, at fan-out rates.
+ */
+export const SLOW_CONSUMER_CHECK_MS = 50;
+
+/**
  * Bun's native topics. `attach(server)` once Bun.serve returned (publish goes through it). Bun
- * writes a published frame to every subscriber natively, so the 1013 rule cannot run per send:
- * the subscribers of the topics published in one tick are checked once, after it.
+ * writes a published frame to every subscriber natively (no JS per subscriber), so the 1013 rule
+ * cannot run per send: the subscribers of the topics published meanwhile are checked at most every
+ * SLOW_CONSUMER_CHECK_MS. Between checks Bun's own backpressureLimit (twice ours) bounds the memory.
  */
 export class BunFanout implements WsFanout {
   private server?: BunUpgradeServer;
@@ -40,6 +48,7 @@ export class BunFanout implements WsFanout {
   maxBufferedBytes = Number.POSITIVE_INFINITY;
   private readonly members = new Map<string, Set<WsSession>>();
   private readonly published = new Set<string>();
+  private check?: ReturnType<typeof setTimeout>;
 
   attach(server: BunUpgradeServer): void {
     this.server = server;
@@ -69,11 +78,12 @@ export class BunFanout implements WsFanout {
     const socket = except && this.sockets.get(except);
     if (socket) socket.publish(topic, data);
     else this.server?.publish(topic, data);
-    if (this.published.size === 0) setImmediate(() => this.closeSlowConsumers());
     this.published.add(topic);
+    this.check ??= setTimeout(() => this.closeSlowConsumers(), SLOW_CONSUMER_CHECK_MS);
   }
 
   private closeSlowConsumers(): void {
+    this.check = undefined;
     for (const topic of this.published) {
       for (const session of this.members.get(topic) ?? []) {
         if ((this.sockets.get(session)?.getBufferedAmount() ?? 0) > this.maxBufferedBytes) session.close(CLOSE.tryAgainLater, 'slow consumer: too much unsent data');

@@ -2,6 +2,7 @@
 // the `ws` object a handler sees, the limits, and the transport each engine adapter implements.
 import type { ValidateFn } from '../server/app.js';
 import type { Logger } from '../types.js';
+import { CONFIG_DEFAULTS } from '../defaults.js';
 
 /** The `ws` object of a WS handler (one per connection). */
 export interface WsConnection<Out = unknown, Data extends Record<string, unknown> = Record<string, unknown>> {
@@ -64,7 +65,8 @@ export interface WsLimits {
   pingIntervalMs: number;
 }
 
-export const DEFAULT_WS_LIMITS: WsLimits = { maxMessageBytes: 1024 * 1024, maxBufferedBytes: 4 * 1024 * 1024, pingIntervalMs: 30_000 };
+/** The config's defaults (`ws.*` in defaults.ts). */
+export const DEFAULT_WS_LIMITS: WsLimits = CONFIG_DEFAULTS.ws;
 
 /** The close codes of the contract. */
 export const CLOSE = {

@@ -125,12 +125,12 @@ export async function silent(socket: TestSocket, ms = 300): Promise<boolean> {
 }
 
 /** A client that completes the handshake, then reads nothing and answers no ping; resolves when the server drops it. */
-export function deafClient(port: number): Promise<{ upgraded: boolean; closedAfterMs: number }> {
+export function deafClient(port: number, path = '/test'): Promise<{ upgraded: boolean; closedAfterMs: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
     let upgraded = false;
     const socket = tcpConnect(port, '127.0.0.1', () => {
-      socket.write(`GET /test HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
     });
     socket.on('data', (chunk) => {
       if (chunk.toString('latin1').startsWith('HTTP/1.1 101')) upgraded = true;
