@@ -51,6 +51,8 @@ export class EffectRunMetrics {
     let series = this.children.get(effect);
     if (series === undefined) {
       const outcomes = { completed: this.jobs.labels(effect, 'completed'), failed: this.jobs.labels(effect, 'failed'), dead: this.jobs.labels(effect, 'dead') };
+      // Every outcome is exported from the first run on (at 0), so a rate of failures has a series to read.
+      for (const child of Object.values(outcomes)) child.inc(0);
       this.children.set(effect, (series = { outcomes, duration: this.duration.labels(effect) }));
     }
     series.outcomes[outcome].inc();

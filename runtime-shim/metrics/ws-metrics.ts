@@ -28,6 +28,8 @@ export class WsMetrics {
       const open = this.connections.labels(template);
       const received = this.messages.labels(template, 'in');
       const sent = this.messages.labels(template, 'out');
+      received.inc(0);
+      sent.inc(0);
       series = { opened: () => open.inc(), closed: () => open.dec(), received: () => received.inc(), sent: () => sent.inc() };
       this.routes.set(template, series);
     }
