@@ -6,8 +6,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { request } from 'node:http';
-import { GATI_BIN, copyFixture, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENGINES, GATI_BIN, copyFixture, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
 import { waitFor } from './helpers/effects.js';
+import { freePort, startEmulator, stopEmulator, type EmulatorProcess } from './helpers/emulator-process.js';
 import { parseMetricsPage, type MetricsPage } from './helpers/prometheus-text.js';
 
 const metrics = suite('metrics');
@@ -151,6 +156,57 @@ metrics('gati start: a taken admin port is an error line, and the app still serv
   }
 });
 
+for (const engine of ENGINES.filter((e) => e.name !== 'node')) {
+  metrics(`[${engine.name}] the served bundle exports the metrics on the admin port`, async () => {
+    const server = await runServer([...engine.args, 'dist/server.mjs'], dir, {}, engine.executable);
+    try {
+      assert.is((await send(`${server.url}/health`)).status, 200);
+      const page = await scrape(metricsUrlOf(server));
+      assert.is(page.value(`${duration}_count`, { http_request_method: 'GET', http_route: '/health', http_response_status_code: '200' }), 1);
+      assert.ok(page.types.has('gati_effect_queue_depth'));
+      assert.ok(page.types.has('process_cpu_user_seconds_total'), 'prom-client\'s defaults');
+    } finally {
+      await server.stop();
+    }
+  });
+}
+
+/** Debian's Prometheus (`apt-get install prometheus`; .ci/run installs it), or undefined with the reason printed. */
+function prometheusBinary(): string | undefined {
+  const found = spawnSync('prometheus', ['--version'], { encoding: 'utf8' });
+  if (found.status === 0) return 'prometheus';
+  console.log('  skipped: Prometheus scraping the admin port (no `prometheus` binary on the PATH; apt-get install prometheus)');
+  return undefined;
+}
+
+metrics('Prometheus itself scrapes the admin port: the target is up and its series are queryable', async () => {
+  const binary = prometheusBinary();
+  if (!binary) return;
+  const server = await runServer([GATI_BIN, 'start', dir], dir);
+  let prometheus: EmulatorProcess | undefined;
+  const work = mkdtempSync(join(tmpdir(), 'gati-prometheus-'));
+  try {
+    assert.is((await send(`${server.url}/health`)).status, 200);
+    const target = new URL(metricsUrlOf(server)).host;
+    writeFileSync(join(work, 'prometheus.yml'), `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: gati\n    static_configs:\n      - targets: ['${target}']\n`);
+    const port = await freePort();
+    prometheus = await startEmulator(binary, [`--config.file=${join(work, 'prometheus.yml')}`, `--storage.tsdb.path=${join(work, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], /Server is ready to receive web requests/, 15_000);
+    const query = async (q: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(q)}`);
+      return ((await res.json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data.result;
+    };
+    const up = await waitFor(async () => (await query('up{job="gati"}')).find((r) => r.value[1] === '1'), 15_000, 'Prometheus to scrape the admin port');
+    assert.is(up.metric.instance, target);
+    const health = await query('http_server_request_duration_seconds_count{http_route="/health"}');
+    assert.is(health[0]?.value[1], '1', 'Prometheus parsed the histogram with its labels');
+  } finally {
+    await stopEmulator(prometheus);
+    await server.stop();
+    removeDir(work);
+  }
+});
+
+// Last: `gati dev` rebuilds dist/ in its own form.
 metrics('gati dev: /_metrics on the app port', async () => {
   const server = await runServer([GATI_BIN, 'dev', dir], dir);
   try {
