@@ -14,6 +14,7 @@ import { ENGINES, GATI_BIN, copyFixture, gatiSync, removeDir, runServer, type Ru
 import { waitFor } from './helpers/effects.js';
 import { freePort, startEmulator, stopEmulator, type EmulatorProcess } from './helpers/emulator-process.js';
 import { parseMetricsPage, type MetricsPage } from './helpers/prometheus-text.js';
+import { openSocketAt } from './helpers/ws-client.js';
 
 const metrics = suite('metrics');
 let dir: string;
@@ -170,6 +171,41 @@ for (const engine of ENGINES.filter((e) => e.name !== 'node')) {
     }
   });
 }
+
+metrics('gati start: WebSocket connections and messages, by WS route template', async () => {
+  const wsDir = copyFixture('ws-chat');
+  try {
+    const built = gatiSync(['build', wsDir]);
+    assert.is(built.status, 0, built.stderr + built.stdout);
+    const server = await runServer([GATI_BIN, 'start', wsDir], wsDir);
+    try {
+      const admin = metricsUrlOf(server);
+      const base = server.url.replace('http', 'ws');
+      const ann = await openSocketAt(`${base}/rooms/r1?name=ann`);
+      const bob = await openSocketAt(`${base}/rooms/r1?name=bob`);
+      assert.equal(await ann.next(), { type: 'joined', who: 'bob' });
+      bob.send({ type: 'say', text: 'hi' });
+      assert.is((await bob.next()).type, 'said');
+      const route = { http_route: '/rooms/:room' };
+      const page = await waitFor(async () => {
+        const p = await scrape(admin);
+        return p.value('gati_ws_messages_total', { ...route, direction: 'out' })! >= 3 ? p : undefined;
+      }, 10_000, 'the messages sent counted');
+      assert.is(page.value('gati_ws_connections', route), 2);
+      assert.is(page.value('gati_ws_messages_total', { ...route, direction: 'in' }), 1, "bob's one message");
+      // Sent: ann heard bob join, and both heard him say hi.
+      assert.is(page.value('gati_ws_messages_total', { ...route, direction: 'out' }), 3);
+      ann.ws.close();
+      await ann.closed;
+      await waitFor(async () => (await scrape(admin)).value('gati_ws_connections', route) === 1 || undefined, 10_000, 'one connection left');
+      bob.ws.close();
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    removeDir(wsDir);
+  }
+});
 
 /** Debian's Prometheus (`apt-get install prometheus`; .ci/run installs it), or undefined with the reason printed. */
 function prometheusBinary(): string | undefined {

@@ -2,7 +2,6 @@
 // `gati_ws_messages_total{http_route,direction}` (`in`: received from clients, `out`: sent to them,
 // fan-out included). Resolved once per route: a message costs one counter increment.
 import type { Counter, Gauge, PromClient, Registry } from './prom.js';
-import { activeMetrics } from './registry.js';
 
 export interface WsRouteMetrics {
   opened(): void;
@@ -35,9 +34,4 @@ export class WsMetrics {
     }
     return series;
   }
-}
-
-/** The series of the WS route `key` (`WS /chat/:room`) when this process serves metrics, else undefined. */
-export function wsRouteMetrics(key: string): WsRouteMetrics | undefined {
-  return activeMetrics()?.ws.route(key.slice(key.indexOf(' ') + 1));
 }

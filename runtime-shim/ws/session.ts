@@ -9,7 +9,8 @@ import { toValidationErrors } from '../server/validation-errors.js';
 import type { ValidateFn } from '../server/app.js';
 import type { Logger } from '../types.js';
 import { closeReason } from './close-reason.js';
-import { wsRouteMetrics, type WsRouteMetrics } from '../metrics/ws-metrics.js';
+import { wsRouteMetrics } from '../metrics/ws-route.js';
+import type { WsRouteMetrics } from '../metrics/ws-metrics.js';
 import type { WsHub } from './hub.js';
 import { CLOSE, type AcceptedUpgrade, type WsConnection, type WsLimits, type WsTransport } from './types.js';
 
