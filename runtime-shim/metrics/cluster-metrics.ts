@@ -13,7 +13,11 @@ export function answerPrimaryScrapes(metrics: ProcessMetrics): void {
   const { AggregatorRegistry } = metrics.prom;
   // Constructing one installs the worker's IPC listener; the registry it answers with is ours.
   new AggregatorRegistry();
-  AggregatorRegistry.setRegistries([metrics.registry]);
+  // The request histogram lives outside the registry (fast-histogram.ts): it goes in a registry of
+  // its own, which only the cluster reads (its `get()` has prom-client's shape).
+  const requests = new metrics.prom.Registry();
+  requests.registerMetric(metrics.http.duration);
+  AggregatorRegistry.setRegistries([metrics.registry, requests]);
 }
 
 /** In the cluster primary: what `/metrics` renders, the sum of the workers; undefined when prom-client is missing. */

@@ -22,6 +22,8 @@ export interface Registry {
   readonly contentType: string;
   getMetricsAsJSON(): Promise<unknown[]>;
   resetMetrics(): void;
+  /** Any object with a name and prom-client's `get()`. */
+  registerMetric(metric: { name: string; get(): unknown }): void;
 }
 
 export interface CounterChild { inc(value?: number): void }

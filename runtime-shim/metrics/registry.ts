@@ -43,7 +43,7 @@ export function activeMetrics(): ProcessMetrics | undefined {
   return (globalThis as Holder)[KEY] ?? undefined;
 }
 
-/** The registry in Prometheus text format, with its content type. */
+/** Every metric in Prometheus text format, with its content type: the request histogram (kept outside the registry) and the registry. */
 export async function renderMetrics(metrics: ProcessMetrics): Promise<{ contentType: string; text: string }> {
-  return { contentType: metrics.registry.contentType, text: await metrics.registry.metrics() };
+  return { contentType: metrics.registry.contentType, text: `${metrics.http.duration.render()}\n\n${await metrics.registry.metrics()}` };
 }
