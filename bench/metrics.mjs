@@ -176,7 +176,7 @@ if (!flag('no-load')) {
   const paired = runs.on.map((r, i) => r.rps / runs.off[i].rps);
   console.log(`\nmetrics off: ${Math.round(median(rps('off')))} req/s (${range(rps('off'))}), ${r1(median(cpu('off')))} µs CPU/req (${range(cpu('off'))})`);
   console.log(`metrics on:  ${Math.round(median(rps('on')))} req/s (${range(rps('on'))}), ${r1(median(cpu('on')))} µs CPU/req (${range(cpu('on'))})`);
-  console.log(`on/off: ${ratio.toFixed(3)}x of medians; per-round ratios median ${median(paired).toFixed(3)}x (${paired.map((p) => p.toFixed(3)).join(', ')}); CPU +${r1(median(cpu('on')) - median(cpu('off')))} µs/req`);
+  console.log(`on/off: ${ratio.toFixed(3)}x of medians; per-round ratios median ${median(paired).toFixed(3)}x (${paired.map((p) => p.toFixed(3)).join(', ')}); CPU ${median(cpu('on')) >= median(cpu('off')) ? '+' : ''}${r1(median(cpu('on')) - median(cpu('off')))} µs/req`);
   console.log(`target metrics on cost ≤ 5% throughput: ${median(paired) >= 0.95 ? 'PASS' : 'FAIL'}`);
 }
 if (!flag('no-render')) {
