@@ -39,6 +39,8 @@ Options:
   --host <h>          host for start and dev (default HOST, else server.host, else 0.0.0.0; dev 127.0.0.1)
   --workers <n|auto>  start: server processes (node:cluster)
   --role <r>          start: all (default: routes and effect jobs), api (routes only) or worker (jobs only)
+  --admin-port <n|off> start: the port of GET /metrics (default ADMIN_PORT, else 9464; 0: a free one; off: no
+                      metrics)
   --target <engine>   build: the engine to build for, node, bun or deno (default: the config's runtime, else node)
   --no-typecheck      build: skip TypeScript's own errors (by default they fail the build, as tsc reports them)
   --runtime <engine>  start: serve on node, bun or deno instead of the build's target (bun and deno from
@@ -74,6 +76,7 @@ function parseOptions(argv: string[]) {
       host: { type: 'string' },
       workers: { type: 'string' },
       role: { type: 'string' },
+      'admin-port': { type: 'string' },
       runtime: { type: 'string' },
       target: { type: 'string' },
       force: { type: 'boolean', default: false },

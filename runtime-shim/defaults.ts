@@ -77,6 +77,8 @@ export const PROCESS_DEFAULTS = {
   logLevel: 'info' as const,
   /** `--workers` when not given: one server process, no node:cluster. */
   workers: 1,
+  /** `--admin-port` / ADMIN_PORT when not given: where `GET /metrics` is served (Prometheus' registered port for exporters using OpenTelemetry). */
+  adminPort: 9464,
 };
 
 /** Defaults of effects that are not config keys (docs/effects.md). */

@@ -20,6 +20,8 @@ export const RUNTIME_DEPENDENCIES = {
   ioredis: { engines: ['node', 'bun', 'deno'] },
   /** WebSocket routes on the node:http engine (Bun and Deno upgrade natively). */
   ws: { engines: ['node'] },
+  /** Prometheus metrics on the admin port (runtime-shim/metrics/). */
+  'prom-client': { engines: ['node', 'bun', 'deno'] },
 } as const;
 
 export type RuntimeDependency = keyof typeof RUNTIME_DEPENDENCIES;

@@ -31,7 +31,7 @@ test('no tracked file points outside the repository', () => {
 test('the README links every page of docs/', () => {
   const readme = read('README.md');
   for (const page of docPages) assert.ok(readme.includes(`(docs/${page}`), `README.md links docs/${page}`);
-  for (const page of ['getting-started.md', 'handlers.md', 'types.md', 'middleware.md', 'modules.md', 'effects.md', 'versions.md', 'client.md', 'deploy.md', 'cli.md', 'configuration.md', 'architecture.md']) {
+  for (const page of ['getting-started.md', 'handlers.md', 'types.md', 'middleware.md', 'modules.md', 'effects.md', 'versions.md', 'client.md', 'deploy.md', 'cli.md', 'configuration.md', 'architecture.md', 'observability.md']) {
     assert.ok(docPages.includes(page), `docs/${page} exists`);
   }
 });

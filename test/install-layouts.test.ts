@@ -69,7 +69,7 @@ image.after(() => {
 
 image('holds the runtime dependencies and gati\'s package.json, not the compiler', () => {
   const modules = readdirSync(join(root, 'node_modules'));
-  for (const present of ['better-sqlite3', 'bullmq', 'ioredis', 'bindings']) assert.ok(modules.includes(present), present);
+  for (const present of ['better-sqlite3', 'bullmq', 'ioredis', 'bindings', 'prom-client', 'tdigest']) assert.ok(modules.includes(present), present);
   for (const absent of ['typescript', 'esbuild', 'cdk8s', 'cdk8s-plus-33', 'ajv', 'yaml', 'prebuild-install']) assert.not.ok(modules.includes(absent), absent);
   assert.equal(readdirSync(join(root, 'node_modules', 'gati')), ['package.json']);
   assert.ok(existsSync(join(root, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node')));
@@ -80,6 +80,9 @@ image('node dist/server.mjs serves the app and runs the SQLite effect from there
   const server = await runServer(['dist/server.mjs', 'start', '--role', 'all', '--workers', '1'], root);
   try {
     assert.equal(await capturePayment(server.url), { created: 201, capture: 202, status: 'captured' }, server.output());
+    // prom-client came with the runtime dependencies: the admin port serves the metrics.
+    const metrics = await fetch(String(server.logs.find((l) => l.msg === 'listening')?.metrics));
+    assert.match(await metrics.text(), /gati_effect_jobs_total\{effect="capturePayment",outcome="completed"\} 1/);
   } finally {
     await server.stop('SIGTERM');
   }

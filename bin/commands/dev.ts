@@ -14,6 +14,8 @@ import { hasWsRoutes, wsLimits } from '../../runtime-shim/server/websockets.js';
 import type { UpgradeDecision } from '../../runtime-shim/server/pipeline.js';
 import type { Terminal } from '../terminal.js';
 import { RebuildLoop } from './rebuild-loop.js';
+import { devMetricsAnswer } from '../../runtime-shim/metrics/dev-metrics.js';
+import { enableMetrics } from '../../runtime-shim/metrics/registry.js';
 import { loadBundle } from './load-bundle.js';
 import { addressInUse, isAddressInUse, parsePort, type ServeFlags } from './start.js';
 
@@ -52,6 +54,9 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     throw error;
   }
   const server = createNodeServer(async (req) => {
+    // /_metrics: the process's metrics, before the app (it counts the app's requests, not these).
+    const metrics = await devMetricsAnswer(req, log);
+    if (metrics) return metrics;
     const gen = current!;
     gen.inFlight++;
     try {
@@ -73,6 +78,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
       },
     },
   });
+  enableMetrics(log)?.http.countInFlight(server.inFlight);
   const address = listenAddress({ port, host: flags.host ?? (process.env.HOST || undefined) }, current.config.server, true);
   const host = address.host;
   let bound: number;

@@ -52,7 +52,7 @@ export async function startCommand(root: string, flags: ServeFlags, term: Termin
       term.error(`gati start: this process runs on ${here}, but ${flags.runtime ? '--runtime asks for' : 'the build targets'} ${runtime}; run gati with ${runtime}, or pass --runtime ${here}`);
       return 2;
     }
-    const forwarded = [...(flags.port ? ['--port', flags.port] : []), ...(flags.host ? ['--host', flags.host] : []), ...(flags.workers ? ['--workers', flags.workers] : []), ...(flags.role ? ['--role', flags.role] : [])];
+    const forwarded = [...(flags.port ? ['--port', flags.port] : []), ...(flags.host ? ['--host', flags.host] : []), ...(flags.workers ? ['--workers', flags.workers] : []), ...(flags.role ? ['--role', flags.role] : []), ...(flags['admin-port'] ? ['--admin-port', flags['admin-port']] : [])];
     return runOnEngine(root, runtime, [GATI_BIN, 'start', root, '--runtime', runtime, ...forwarded], term);
   }
   let bundle;

@@ -60,7 +60,7 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
 export function emitLaunchers(runtime: Runtime, effects: boolean): { path: string; contents: string }[] {
   const run = [runtime, ...engineArgs(runtime)].join(' ');
   return [
-    launcher('dist/server.mjs', `\`${run} dist/server.mjs [start] [--port n] [--host h] [--workers n|auto] [--role all|api|worker]\` serves the app (and runs its effect jobs); PORT, HOST and GATI_ROLE come from the environment.`, ''),
+    launcher('dist/server.mjs', `\`${run} dist/server.mjs [start] [--port n] [--host h] [--workers n|auto] [--role all|api|worker] [--admin-port n|off]\` serves the app (and runs its effect jobs); PORT, HOST, GATI_ROLE and ADMIN_PORT come from the environment.`, ''),
     ...(effects ? [launcher('dist/worker.mjs', `\`${run} dist/worker.mjs\` runs the effect jobs only; PORT serves /_health and /_ready.`, "{ role: 'worker' }")] : []),
     { path: RUNTIME_FILE, contents: `${JSON.stringify({ runtime })}\n` },
   ];

@@ -75,6 +75,7 @@ export async function createEffectsRuntime(options: EffectsRuntimeOptions): Prom
   // Serve at once if Redis answers quickly or refuses; an outage is logged and reported by /_ready.
   await availability?.settled(CONNECT_WAIT_MS);
   const metrics = new EffectMetrics();
+  const unwatchQueue = metrics.watchQueue({ effects: [...definitions.keys()], counts: () => backend.counts() });
   const pools: WorkerPool[] = [];
   let stopped = false;
 
@@ -131,6 +132,7 @@ export async function createEffectsRuntime(options: EffectsRuntimeOptions): Prom
       stopped = true;
       await Promise.all(pools.map((p) => p.stop(deadlineMs)));
       stopOutageLog();
+      unwatchQueue();
       // Whatever the pools left running keeps going until the process ends, but cannot write any more.
       await backend.close();
     },

@@ -132,14 +132,11 @@ export class WorkerPool {
     }
     clearInterval(heartbeat);
     this.running.delete(job.id);
-    metrics.add(job.name, 'durationMsSum', performance.now() - started);
-    metrics.add(job.name, 'durationCount');
+    metrics.ran(job.name, failure === null ? 'completed' : failure.retryAt === null ? 'dead' : 'failed', performance.now() - started);
     if (failure) {
       const dead = failure.retryAt === null;
-      metrics.add(job.name, 'failed');
-      if (dead) metrics.add(job.name, 'dead');
       jobLog.error({ err: failure.error, retryAt: dead ? null : new Date(failure.retryAt!).toISOString() }, dead ? 'effect failed; no attempts left, the job is dead' : 'effect failed; will retry');
-    } else metrics.add(job.name, 'completed');
+    }
     try {
       // Once stopping, nothing more is claimed: the slot ends with this job.
       if (backend.finishAndClaim && !this.stopping) return (await backend.finishAndClaim(lease, failure, this.notWaiting)).next;

@@ -9,6 +9,7 @@ import type { Role } from './context.js';
 import { hasWsRoutes } from './websockets.js';
 import { relayWsMessages } from '../ws/cluster-bridge.js';
 import { runtimeName } from '../runtime-name.js';
+import { serveClusterMetrics } from '../metrics/cluster-admin.js';
 
 /** Checks what the effects backend needs from the environment (GATI4020); prints it and exits 1 when something is wrong. */
 async function exitOnConfigError(app: CompiledApp): Promise<void> {
@@ -34,6 +35,8 @@ export interface MainOptions {
   dev?: boolean;
   /** 'all' (default), 'api' or 'worker'; also GATI_ROLE. */
   role?: Role;
+  /** `--admin-port` / ADMIN_PORT: where `GET /metrics` is served (default 9464), or 'off'. */
+  adminPort?: number | 'off';
 }
 
 export async function runMain(app: CompiledApp, options: MainOptions = {}): Promise<void> {
@@ -54,6 +57,8 @@ export async function runMain(app: CompiledApp, options: MainOptions = {}): Prom
     for (let i = 0; i < workers; i++) cluster.fork();
     // `gctx.ws.publish` in one worker reaches the sockets of the others through here.
     if (hasWsRoutes(app)) relayWsMessages();
+    // The admin port is the primary's: it serves the workers' metrics summed.
+    if (options.adminPort !== 'off') void serveClusterMetrics(app, options.adminPort ?? PROCESS_DEFAULTS.adminPort, host);
     let exiting = false;
     const stopAll = (signal: NodeJS.Signals) => {
       exiting = true;
@@ -84,5 +89,5 @@ export async function runMain(app: CompiledApp, options: MainOptions = {}): Prom
   }
   const role = options.role ?? (process.env.GATI_ROLE as Role | undefined);
   if (role !== undefined && !['all', 'api', 'worker'].includes(role)) throw new Error(`the role must be all, api or worker, got '${role}'`);
-  await startServer(app, { port, host, dev: options.dev, role });
+  await startServer(app, { port, host, dev: options.dev, role, adminPort: options.adminPort });
 }

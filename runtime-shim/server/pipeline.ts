@@ -22,6 +22,7 @@ import { checkResponse, refuseInvalid } from './validation.js';
 import { createVersioning, type Pin } from './versions.js';
 import type { IncomingRequest, OutgoingResponse, Respond } from './wire.js';
 import type { AcceptedUpgrade, WsHandlerHooks, WsRoute } from '../ws/types.js';
+import { recordRequest, type HttpMetrics } from '../metrics/http-metrics.js';
 
 export interface PipelineOptions {
   bodyLimit: number;
@@ -34,6 +35,8 @@ export interface PipelineOptions {
   isReady(): boolean;
   /** Once initialised, why the process cannot do its work (the effects backend is down): /_ready answers 503 with it. */
   notReadyReason?(): string | null;
+  /** The process's HTTP metrics (runtime-shim/metrics/), when they are on. */
+  metrics?: HttpMetrics;
 }
 
 /**
@@ -59,6 +62,10 @@ interface Shared {
   gctx: GlobalContext;
   options: PipelineOptions;
   logRequests: boolean;
+  /** The HTTP metrics, when on (each answer is observed in `finish`). */
+  metrics: HttpMetrics | undefined;
+  /** Requests are timed: logged or measured. */
+  timed: boolean;
   /** validation.maxErrors: the errors a 400 lists. */
   maxErrors: number;
   maxDepth: number;
@@ -79,7 +86,7 @@ interface ExchangeStart {
   requestId: string;
   /** A resolved version (its headers go on the answer); undefined without versions. */
   pin: Pin | undefined;
-  /** performance.now() when it arrived, when requests are logged. */
+  /** performance.now() when it arrived, when requests are logged or measured. */
   started: number;
   reply: Reply;
   /** The engine's own argument to `reply` (node.ts: the ServerResponse). */
@@ -136,13 +143,15 @@ export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: P
     gctx,
     options,
     logRequests,
+    metrics: options.metrics,
+    timed: logRequests || options.metrics !== undefined,
     maxErrors: app.config.validation?.maxErrors ?? CONFIG_DEFAULTS.validation.maxErrors,
     maxDepth: options.maxDepth ?? CONFIG_DEFAULTS.validation.maxDepth,
     folderChain: folderChains(app.folders),
     wsRoutes: new Map(),
   };
   const respond = (incoming: IncomingRequest, reply: Reply, ctx: unknown): void => {
-    const started = logRequests ? performance.now() : 0;
+    const started = shared.timed ? performance.now() : 0;
     let x: Exchange | undefined;
     try {
       const url = incoming.url;
@@ -174,7 +183,7 @@ export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: P
     if (matched === null || !('route' in matched)) return respond(incoming, (_ctx: unknown, answer: OutgoingResponse) => resolve({ answer }), undefined);
     const x: Exchange = new Exchange({
       shared, incoming, path, search: q === -1 ? '' : incoming.url.slice(q + 1), requestId: requestIdOf(incoming), pin: undefined,
-      started: logRequests ? performance.now() : 0, ctx: undefined,
+      started: shared.timed ? performance.now() : 0, ctx: undefined,
       reply: (_ctx, answer) => resolve(x.accepted && answer.status === 101 ? { accept: x.accepted } : { answer }),
     });
     try {
@@ -199,6 +208,7 @@ function finish(x: Exchange, out: OutgoingResponse): void {
   headers['x-request-id'] = x.requestId;
   const shared = x.shared;
   if (shared.logRequests) logRequest(shared.options.log, x.requestId, x.incoming.method, x.routeKey ?? x.path, out.status, Math.round((performance.now() - x.started) * 100) / 100);
+  if (shared.metrics !== undefined) recordRequest(shared.metrics, x, out.status);
   x.replied = true;
   x.reply(x.ctx, out);
 }
@@ -207,7 +217,10 @@ function finish(x: Exchange, out: OutgoingResponse): void {
 function failed(shared: Shared, x: Exchange | undefined, reply: Reply, ctx: unknown, error: unknown): void {
   shared.options.log.error({ err: error }, 'request pipeline failed');
   if (x?.replied) return;
-  if (x) x.replied = true;
+  if (x) {
+    x.replied = true;
+    if (shared.metrics !== undefined) recordRequest(shared.metrics, x, 500);
+  }
   reply(ctx, problemAnswer(problem(500)));
 }
 

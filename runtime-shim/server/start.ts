@@ -14,6 +14,7 @@ import { createLogger, levelFrom } from './log.js';
 import { CONFIG_DEFAULTS, PROCESS_DEFAULTS } from '../defaults.js';
 import { createServerHub, wsLimits, type ServerHub } from './websockets.js';
 import { createBunWsEngine, createDenoWsEngine, createNodeWsEngine } from '../ws/index.js';
+import { enableMetrics, serveProcessMetrics } from '../metrics/index.js';
 
 export interface StartOptions {
   port?: number;
@@ -25,6 +26,8 @@ export interface StartOptions {
   signals?: boolean;
   /** 'all' (default): routes and effect workers; 'api': routes only; 'worker': effect workers only. */
   role?: Role;
+  /** Where `GET /metrics` is served (default 9464; 0: a free port); 'off': no admin port and no metrics. */
+  adminPort?: number | 'off';
 }
 
 export interface StartedServer {
@@ -39,13 +42,16 @@ export interface StartedServer {
 
 const DEFAULTS = CONFIG_DEFAULTS.server;
 
-export async function prepareApp(app: CompiledApp, options: { dev: boolean; log: Logger; role?: Role; hub?: ServerHub['hub'] }) {
+/** `metrics`: count this app's requests and jobs (default true; `gati dev` serves them on /_metrics). */
+export async function prepareApp(app: CompiledApp, options: { dev: boolean; log: Logger; role?: Role; hub?: ServerHub['hub']; metrics?: boolean }) {
   const server = app.config.server ?? {};
   const role = options.role ?? 'all';
   const context = createProcessContext(app, options.log, role, options.hub);
   // A worker serves only /_health and /_ready: no route matches.
   if (role === 'worker') app = { ...app, match: () => null, folders: [] };
   let ready = false;
+  // On before the effects runtime opens, so that it reports its jobs and queue.
+  const metrics = options.metrics === false ? undefined : enableMetrics(options.log);
   const handle = createPipeline(app, context.gctx, {
     bodyLimit: parseByteSize(server.bodyLimit, DEFAULTS.bodyLimit),
     maxDepth: app.config.validation?.maxDepth,
@@ -53,6 +59,7 @@ export async function prepareApp(app: CompiledApp, options: { dev: boolean; log:
     log: options.log,
     isReady: () => ready,
     notReadyReason: () => context.notReady(),
+    metrics: metrics?.http,
   });
   await context.init();
   ready = true;
@@ -84,7 +91,8 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
   const log = options.log ?? createLogger(levelFrom(process.env.LOG_LEVEL, PROCESS_DEFAULTS.logLevel), { app: app.name });
   const engine = currentEngine();
   const sockets = await createServerHub(options.role === 'worker' ? { ...app, routes: [] } : app, engine, log);
-  const { handle, context } = await prepareApp(app, { dev, log, role: options.role, hub: sockets.hub });
+  const adminPort = options.adminPort ?? PROCESS_DEFAULTS.adminPort;
+  const { handle, context } = await prepareApp(app, { dev, log, role: options.role, hub: sockets.hub, metrics: adminPort !== 'off' });
   const cfg = app.config.server ?? {};
   // The engine is the runtime this process runs on: the same pipeline behind either adapter, and
   // that engine's WebSocket adapter behind the upgrades the pipeline accepts.
@@ -109,6 +117,8 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
   const host = address.host;
   const port = await running.listen(address.port, host);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const metrics = adminPort === 'off' ? undefined : enableMetrics(log);
+  const served = metrics && adminPort !== 'off' ? await serveProcessMetrics(metrics, { adminPort, host, inFlight: running.inFlight, clusterWorker: cluster.isWorker, log }) : undefined;
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     log.info({ inFlight: running.inFlight() }, 'shutting down');
@@ -116,6 +126,7 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
     // Sockets get 1001 at once, while the HTTP requests drain (an upgraded socket would otherwise
     // hold the HTTP server open until the deadline).
     await Promise.all([wsEngine?.close(deadline), running.close(deadline)]);
+    await served?.close();
     await sockets.hub.close();
     await context.close(deadline);
     log.info({}, 'stopped');
@@ -128,6 +139,6 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
-  log.info({ url, routes: app.routes.length, engine, role: options.role ?? 'all' }, 'listening');
+  log.info({ url, routes: app.routes.length, engine, role: options.role ?? 'all', ...(served?.url ? { metrics: served.url } : {}) }, 'listening');
   return { url, port, log, stop, handle };
 }

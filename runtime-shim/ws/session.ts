@@ -9,6 +9,8 @@ import { toValidationErrors } from '../server/validation-errors.js';
 import type { ValidateFn } from '../server/app.js';
 import type { Logger } from '../types.js';
 import { closeReason } from './close-reason.js';
+import { wsRouteMetrics } from '../metrics/ws-route.js';
+import type { WsRouteMetrics } from '../metrics/ws-metrics.js';
 import type { WsHub } from './hub.js';
 import { CLOSE, type AcceptedUpgrade, type WsConnection, type WsLimits, type WsTransport } from './types.js';
 
@@ -39,6 +41,8 @@ export class WsSession implements WsConnection {
   missedPongs = 0;
   private closing = false;
   private gone = false;
+  /** This route's `gati_ws_*` series, when the process serves metrics. */
+  private readonly metrics: WsRouteMetrics | undefined;
 
   constructor(
     readonly transport: WsTransport,
@@ -49,6 +53,8 @@ export class WsSession implements WsConnection {
     this.query = accepted.query ?? {};
     this.headers = accepted.headers ?? {};
     this.data = accepted.data ?? {};
+    this.metrics = wsRouteMetrics(accepted.route.key ?? '');
+    this.metrics?.opened();
   }
 
   get isClosing(): boolean {
@@ -87,6 +93,7 @@ export class WsSession implements WsConnection {
   sendText(data: string, encoded?: () => Uint8Array): void {
     if (this.closing) return;
     const buffered = encoded && this.transport.sendBytes ? this.transport.sendBytes(encoded()) : this.transport.send(data);
+    this.metrics?.sent();
     if (buffered > this.ctx.limits.maxBufferedBytes) this.close(CLOSE.tryAgainLater, 'slow consumer: too much unsent data');
   }
 
@@ -97,6 +104,7 @@ export class WsSession implements WsConnection {
 
   receiveText(text: string): void {
     if (this.closing) return;
+    this.metrics?.received();
     const max = this.ctx.limits.maxMessageBytes;
     // Node's ws and Bun enforce the limit before a frame is read; Deno has no such option.
     if (text.length * 3 > max && Buffer.byteLength(text) > max) return this.close(CLOSE.tooBig, `message over ${max} bytes`);
@@ -125,6 +133,7 @@ export class WsSession implements WsConnection {
   closed(code: number, reason: string): void {
     if (this.gone) return;
     this.gone = this.closing = true;
+    this.metrics?.closed();
     this.ctx.hub.fanout.leave(this);
     this.ctx.onGone(this);
     const close = this.accepted.route.handler.close;

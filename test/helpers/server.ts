@@ -44,11 +44,12 @@ export interface RunningApp {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Spawns `command` with PORT=0 and waits for the "listening" log line (or a "serving on" line). */
+/** Spawns `command` with PORT=0 (and ADMIN_PORT=0) and waits for the "listening" log line (or a "serving on" line). */
 export function runServer(command: string[], cwd: string, env: Record<string, string> = {}, executable = process.execPath): Promise<RunningApp> {
   return new Promise((resolve, reject) => {
     if (!existsSync(executable)) return reject(new Error(`${executable} is missing: run npm ci (bun and deno are devDependencies)`));
-    const child = spawn(executable, command, { cwd, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // ADMIN_PORT=0: servers of tests running at once must not fight over the admin port's default.
+    const child = spawn(executable, command, { cwd, env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ADMIN_PORT: '0', LOG_LEVEL: 'info', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const logs: Record<string, unknown>[] = [];
     let text = '';
     let buffer = '';
