@@ -3,7 +3,7 @@
 import type { AppModel } from '../../model/app-model.js';
 import type { DeployEnvConfig, DeployProvider, GatiConfig, ResourceQuantities } from '../../runtime-shim/config.js';
 import { effectsConfigFor } from '../../runtime-shim/effects/effects-config.js';
-import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
+import { CONFIG_DEFAULTS, PROCESS_DEFAULTS } from '../../runtime-shim/defaults.js';
 import { cloudQueue, type CloudQueue } from './cloud-queue.js';
 
 const DEPLOY_DEFAULTS = CONFIG_DEFAULTS.deploy;
@@ -14,7 +14,7 @@ export const PRE_STOP_SECONDS = 5;
  * The runtime's admin port (`--admin-port` / `ADMIN_PORT`): `GET /metrics` in the Prometheus text
  * format, never on the public port. The pods set `ADMIN_PORT` to it, so the charts and the server agree.
  */
-export const ADMIN_PORT = 9464;
+export const ADMIN_PORT = PROCESS_DEFAULTS.adminPort;
 
 export interface Component {
   /** `api` (split 'none'), else the top-level folder of src/handlers, or `root` for files directly in it. */
