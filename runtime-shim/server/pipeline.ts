@@ -288,10 +288,10 @@ function upgrade(x: Exchange, index: number, params: Record<string, string>): vo
   });
 }
 
-/** A WS route as the WebSocket runtime takes it: the handler's hooks and the generated message validators. */
+/** A WS route as the WebSocket runtime takes it: the handler's hooks, the generated message validators and `out`'s serializer. */
 function wsRouteOf(compiled: CompiledRoute, checkOut: boolean): WsRoute {
   const v = compiled.validators as CompiledRoute['validators'] & { wsIn?: WsRoute['validateIn']; reviveWsIn?: WsRoute['reviveIn']; wsOut?: WsRoute['checkOut'] };
-  return { key: compiled.key, handler: compiled.handler as unknown as WsHandlerHooks, validateIn: v.wsIn, reviveIn: v.reviveWsIn, checkOut: checkOut ? v.wsOut : undefined };
+  return { key: compiled.key, handler: compiled.handler as unknown as WsHandlerHooks, validateIn: v.wsIn, reviveIn: v.reviveWsIn, checkOut: checkOut ? v.wsOut : undefined, serializeOut: compiled.serializers?.wsOut };
 }
 
 /**
@@ -442,7 +442,7 @@ function isThenable(value: unknown): boolean {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
 
-/** The handler's answer (`value`: what it returned): checked in dev, migrated down for an old version. */
+/** The handler's answer (`value`: what it returned): checked in dev, migrated down for an old version, serialized. */
 function handlerDone(x: Exchange, value: unknown): void {
   const res = x.res!;
   if (res.body === undefined && value !== undefined) res.body = value;
@@ -450,7 +450,8 @@ function handlerDone(x: Exchange, value: unknown): void {
   if (x.shared.options.checkResponses && compiled.typed) checkResponse(compiled, res.status, res.body, x.lctx!.log);
   const old = x.pin?.old;
   if (old) res.body = old.response(compiled.key, res.status, res.body);
-  finish(x, bodyResponse(res.status, res.headers, res.body));
+  // The newest version's body has its declared type: its compiled serializer (an old version's, migrated down, does not).
+  finish(x, bodyResponse(res.status, res.headers, res.body, old ? undefined : compiled.serializers?.[`s${res.status}`]));
 }
 
 function handlerFailed(x: Exchange, error: unknown): void {

@@ -1,6 +1,9 @@
 // JSON.parse that refuses prototype poisoning (`__proto__`, `constructor.prototype`), as Fastify's
 // secure-json-parse does: a cheap scan of the text first, a walk of the result only when it hits.
-const SUSPECT = /"(?:__proto__|constructor)"\s*:/;
+// A key can spell either name with escapes (`"\u005f_proto__"`), which the plain scan cannot see:
+// any `\u` escape in the text sends it to the walk too (rare in bodies: JSON.stringify escapes
+// only control characters and lone surrogates that way).
+const SUSPECT = /"(?:__proto__|constructor)"\s*:|\\u/;
 
 export class PoisonedJsonError extends Error {}
 
