@@ -255,6 +255,8 @@ function route(x: Exchange): void {
     return;
   }
   if (compiled.readsBody) {
+    // The engine's callback form when it has one: no promise between the last byte and the handler.
+    if (incoming.readBodyTo) return incoming.readBodyTo(options.bodyLimit, x, onBody, onBodyError);
     incoming.readBody(options.bodyLimit).then(
       (raw) => guarded(x, bodyRead, raw),
       (error: unknown) => guarded(x, bodyUnread, error),
@@ -409,6 +411,9 @@ function bodyRead(x: Exchange, raw: Buffer | string): void {
   if (refused) return finish(x, refused);
   callHandler(x);
 }
+
+const onBody = (x: Exchange, raw: Buffer | string) => guarded(x, bodyRead, raw);
+const onBodyError = (x: Exchange, error: unknown) => guarded(x, bodyUnread, error);
 
 function bodyUnread(x: Exchange, error: unknown): void {
   const answer = unreadBodyAnswer(error, x.shared.options.bodyLimit);
