@@ -4,12 +4,13 @@
 // (the compiled serializer wrote it). The fixture's handlers are rewritten in a temp copy to pass
 // their answer through a spy (src/spy.ts below): it wraps the global JSON.stringify, records the
 // routes whose answer reached it, and puts the reference text (the original JSON.stringify's) in a
-// response header.
+// response header. A WebSocket route's `out` messages likewise (fixtures/ws-chat with a spied route).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyFixture, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
+import { GATI_BIN, copyFixture, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
+import { openSocketAt } from './helpers/ws-client.js';
 
 const SPY = `// Test spy (serializers-serving.test.ts): which answers reached the global JSON.stringify.
 const original = JSON.stringify;
@@ -110,3 +111,58 @@ test('the control: an answer declared `unknown` is written by JSON.stringify, an
 });
 
 test.run();
+
+/** A WS route that reports, in each message, how many of its earlier `out` messages reached JSON.stringify. */
+const SPIED_WS = `import type { WsHandler } from 'gati';
+const original = JSON.stringify;
+let watched: unknown = undefined;
+let reached = 0;
+JSON.stringify = function (this: unknown, value: unknown, ...rest: unknown[]) {
+  if (value === watched && watched !== undefined) reached++;
+  return (original as (...args: unknown[]) => string).call(JSON, value, ...rest);
+} as typeof JSON.stringify;
+
+export const handler: WsHandler<{}, { in: { n: number }; out: { n: number; reached: number; at: Date; note: string } }> = {
+  message(ws, msg) {
+    const out = { n: msg.n, reached, at: new Date(Date.UTC(2026, 0, 2)), note: 'say "hi" \\ud800' };
+    watched = out;
+    ws.send(out);
+  },
+};
+`;
+
+const ws = suite('compiled serializers for WebSocket out messages (fixtures/ws-chat)');
+let wsDir: string;
+let wsApp: RunningApp;
+
+ws.before(async () => {
+  wsDir = copyFixture('ws-chat');
+  writeFileSync(join(wsDir, 'src/handlers/spied.ws.ts'), SPIED_WS);
+  const built = gatiSync(['build', wsDir]);
+  assert.is(built.status, 0, built.stderr + built.stdout);
+  wsApp = await runServer([GATI_BIN, 'start', '.'], wsDir);
+});
+
+ws.after(async () => {
+  await wsApp?.stop('SIGKILL');
+  if (wsDir) removeDir(wsDir);
+});
+
+ws('send writes the text JSON.stringify would, through the compiled serializer', async () => {
+  const socket = await openSocketAt(`${wsApp.url.replace('http', 'ws')}/spied`);
+  try {
+    const expected = (n: number) => JSON.stringify({ n, reached: 0, at: new Date(Date.UTC(2026, 0, 2)), note: 'say "hi" \ud800' });
+    const texts: string[] = [];
+    socket.ws.on('message', (data: Buffer) => texts.push(data.toString()));
+    for (const n of [1, 2, 3]) {
+      socket.ws.send(JSON.stringify({ n }));
+      await socket.next();
+    }
+    // `reached` stays 0: none of the earlier messages went through JSON.stringify.
+    assert.equal(texts, [expected(1), expected(2), expected(3)]);
+  } finally {
+    socket.ws.terminate();
+  }
+});
+
+ws.run();
