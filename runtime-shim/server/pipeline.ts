@@ -16,7 +16,7 @@ import { folderChains } from './folder-middleware.js';
 import { logRequest, logsAt } from './log.js';
 import { problem, problemAnswer } from './problem.js';
 import { MiddlewareReq, RequestContext, handlerRequest, requestIdOf, type HandlerRequest, type RequestTarget } from './request-context.js';
-import { Res, answerWith, bodyResponse, errorResponse, handlerRes, jsonResponse } from './responses.js';
+import { Res, answerWith, bodyResponse, errorResponse, handlerRes, jsonResponse, serializerOf } from './responses.js';
 import { CONFIG_DEFAULTS } from '../defaults.js';
 import { checkResponse, refuseInvalid } from './validation.js';
 import { createVersioning, type Pin } from './versions.js';
@@ -456,7 +456,7 @@ function handlerDone(x: Exchange, value: unknown): void {
   const old = x.pin?.old;
   if (old) res.body = old.response(compiled.key, res.status, res.body);
   // The newest version's body has its declared type: its compiled serializer (an old version's, migrated down, does not).
-  finish(x, bodyResponse(res.status, res.headers, res.body, old ? undefined : compiled.serializers?.[`s${res.status}`]));
+  finish(x, bodyResponse(res.status, res.headers, res.body, old ? undefined : serializerOf(compiled, res.status)));
 }
 
 function handlerFailed(x: Exchange, error: unknown): void {

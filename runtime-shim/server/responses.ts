@@ -37,6 +37,23 @@ export function bodyResponse(status: number, headers: Record<string, string | st
   return { status, headers, body: serialize(body) };
 }
 
+/** Per route, its compiled serializers by status: made once, so no `s${status}` key is built per request. */
+const serializersByStatus = new WeakMap<CompiledRoute, Map<number, Serialize>>();
+
+/** The route's compiled serializer of `status`, or undefined (an undeclared status, or a bundle without serializers). */
+export function serializerOf(route: CompiledRoute, status: number): Serialize | undefined {
+  let table = serializersByStatus.get(route);
+  if (table === undefined) {
+    table = new Map();
+    for (const declared of route.statuses) {
+      const serialize = route.serializers?.[`s${declared}`];
+      if (serialize) table.set(declared, serialize);
+    }
+    serializersByStatus.set(route, table);
+  }
+  return table.get(status);
+}
+
 export function jsonResponse(status: number, body: unknown): OutgoingResponse {
   return { status, headers: { 'content-type': JSON_TYPE }, body: JSON.stringify(body) };
 }
