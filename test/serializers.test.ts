@@ -186,6 +186,17 @@ test('Dates with a replaced toISOString, valueOf or toJSON are written as JSON.s
   for (const d of dates) assertSame(serialize, { createdAt: d, deletedAt: d, history: [d, d], reminder: d }, 'odd date');
 });
 
+test('Dates across the whole range: the built-in ISO text (years 0-9999) matches toISOString, and beyond it', () => {
+  const serialize = types.routes[types.model.routes.findIndex((r) => r.path === '/date')]!.s200!;
+  const rand = seededRandom(2026);
+  const edges = [-8.64e15, 8.64e15, -62167219200001, -62167219200000, 253402300799999, 253402300800000, 0, -1, 1, 951782400000, 951868800000, 946684799999, 4107542400000, -2208988800000];
+  const times = [...edges, ...Array.from({ length: 20000 }, () => Math.floor((rand() - 0.5) * 2 * 253402300800000)), ...Array.from({ length: 20000 }, () => Math.floor((rand() - 0.5) * 4e12))];
+  for (let i = 0; i < times.length; i += 4) {
+    const d = (j: number) => new Date(times[Math.min(i + j, times.length - 1)]!);
+    assertSame(serialize, { createdAt: d(0), deletedAt: d(1), history: [d(2), d(3)] }, 'date');
+  }
+});
+
 test('the emitter is deterministic', () => {
   assert.equal(emit(types.model), emit(types.model));
 });
