@@ -5,6 +5,9 @@
 //
 // Usage (from the repository root, after `node scripts/build.mjs`):
 //   node bench/serializers.mjs [--min-cpu-ms N]   (CPU time per case, default 500)
+//   node bench/serializers.mjs --rounds N         (instead of mitata: N interleaved rounds of process CPU time per
+//                                                  call, the three serializers in turn; median and range: steadier
+//                                                  than mitata on a machine other work is loading)
 //
 // Payloads, all from fixtures/payments' declared response types:
 //   GET /payments/:id 200 (Payment: enums, nested union, records, Dates, nulls, refunds with notes),
@@ -79,6 +82,30 @@ for (const [name, { gati }, value] of cases) {
 const argv = process.argv.slice(2);
 const MIN_CPU_MS = Number(argv[argv.indexOf('--min-cpu-ms') + 1]) || 500;
 console.log(`date ${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, mitata measure() ${MIN_CPU_MS} ms CPU per case`);
+const ROUNDS = argv.includes('--rounds') ? Number(argv[argv.indexOf('--rounds') + 1]) : 0;
+if (ROUNDS > 0) {
+  /** CPU µs per call of `fn(value)` over ~MIN_CPU_MS / ROUNDS ms (calls per round fixed by a first estimate). */
+  const cpuPerCall = (fn, value, calls) => {
+    const start = process.cpuUsage();
+    for (let i = 0; i < calls; i++) do_not_optimize(fn(value));
+    const cpu = process.cpuUsage(start);
+    return (cpu.user + cpu.system) / calls;
+  };
+  console.log(`\n| payload | JSON.stringify | gati compiled | fast-json-stringify | gati vs JSON.stringify | fjs vs JSON.stringify |`);
+  console.log('|---|---|---|---|---|---|');
+  for (const [name, { gati, fjs }, value] of cases) {
+    const fns = { json: JSON.stringify, gati, fjs };
+    const calls = Math.max(10, Math.round((MIN_CPU_MS * 1000) / ROUNDS / cpuPerCall(JSON.stringify, value, 200)));
+    const xs = { json: [], gati: [], fjs: [] };
+    for (const key in fns) cpuPerCall(fns[key], value, calls);
+    for (let r = 0; r < ROUNDS; r++) for (const key of r % 2 ? ['fjs', 'gati', 'json'] : ['json', 'gati', 'fjs']) xs[key].push(cpuPerCall(fns[key], value, calls));
+    const med = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
+    const f = (a) => `${med(a).toFixed(2)} µs (${Math.min(...a).toFixed(2)}–${Math.max(...a).toFixed(2)})`;
+    console.log(`| ${name} | ${f(xs.json)} | ${f(xs.gati)} | ${f(xs.fjs)} | ${(med(xs.json) / med(xs.gati)).toFixed(2)}× | ${(med(xs.json) / med(xs.fjs)).toFixed(2)}× |`);
+  }
+  console.log(`load after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  process.exit(0);
+}
 const rows = [];
 for (const [name, { gati, fjs }, value] of cases) {
   const avg = async (fn) => (await measure(() => do_not_optimize(fn(value)), { min_cpu_time: MIN_CPU_MS * 1e6 })).avg;

@@ -88,7 +88,7 @@ function buildOptions(root: string, versions: () => string): BuildOptions {
 }
 
 /** The generated modules `gati dev` leaves out of its bundle (see devOptions), relative to dist/. */
-const DEV_EXTERNAL = ['router.mjs', 'validators/index.mjs'];
+const DEV_EXTERNAL = ['router.mjs', 'validators/index.mjs', 'serializers/index.mjs'];
 /** `gati dev` writes the `gati:versions` module here (see DevVersionsModule). */
 const DEV_VERSIONS_PATH = '.gati/cache/versions.mjs';
 
@@ -97,8 +97,9 @@ const DEV_VERSIONS_PATH = '.gati/cache/versions.mjs';
  * resolves everything itself, so a rebuild never waits for this process, which is busy analysing
  * the same edit meanwhile (see RebuildLoop). `gati`, `gati/runtime`, `gati/middleware`, the AJV
  * helpers and `gati:versions` are aliases of files, other packages are external as in
- * resolvePlugin. The route table (dist/router.mjs) and the validators (dist/validators/index.mjs
- * and the per-route modules, whose names carry a content hash) are external too: the written
+ * resolvePlugin. The route table (dist/router.mjs), the validators and the response serializers
+ * (dist/validators/index.mjs, dist/serializers/index.mjs and their per-route modules, whose names
+ * carry a content hash) are external too: the written
  * bundle imports them with their content hash in the URL (see pinGenerated), so a reload imports
  * them again only when they changed, and esbuild never re-reads them.
  */

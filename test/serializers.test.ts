@@ -75,6 +75,8 @@ function variants(value: unknown, rand: () => number): unknown[] {
       for (const key of Object.keys(node)) walk((node as Record<string, unknown>)[key], (v) => replace({ ...node, [key]: v }));
       out.push(replace({ extra: 'undeclared "key"', ...node, 'k\u0001"': new Money(1), gone: undefined }));
       out.push(replace(Object.fromEntries(Object.entries(node).reverse())));
+      // Declared keys in declared order (the serializer's fast path), each one in turn undefined or a function.
+      for (const key of Object.keys(node)) out.push(replace({ ...node, [key]: undefined }), replace({ ...node, [key]: () => 1 }));
       out.push(replace(new Money(3)));
       out.push(replace(Object.assign(Object.create({ inherited: 1 }), node)));
     }
@@ -160,7 +162,7 @@ test('payments: every declared response, from samples shaped like the handlers a
 
 test('a discriminated union picks the member by its tag, and an unknown tag still matches JSON.stringify', () => {
   const i = types.model.routes.findIndex((r) => r.path === '/discriminated-union');
-  const source = emit(types.model).find((a) => a.path.endsWith(`${types.model.routes[i]!.method.toLowerCase()}.discriminated-union.mjs`))!.contents as string;
+  const source = emit(types.model).find((a) => /\/post\.discriminated-union\.[0-9a-f]{10}\.mjs$/.test(a.path))!.contents as string;
   assert.match(source, /switch \(v\["/);
   const serialize = types.routes[i]!.s200!;
   assertSame(serialize, { shape: { kind: 'nope', x: 1 }, more: [{ kind: 'circle', radius: 2 }, { radius: 1 }] }, 'unknown tag');
@@ -182,6 +184,17 @@ test('Dates with a replaced toISOString, valueOf or toJSON are written as JSON.s
     new Date(8.64e15), new Date(-1), new Date(NaN),
   ];
   for (const d of dates) assertSame(serialize, { createdAt: d, deletedAt: d, history: [d, d], reminder: d }, 'odd date');
+});
+
+test('Dates across the whole range: the built-in ISO text (years 0-9999) matches toISOString, and beyond it', () => {
+  const serialize = types.routes[types.model.routes.findIndex((r) => r.path === '/date')]!.s200!;
+  const rand = seededRandom(2026);
+  const edges = [-8.64e15, 8.64e15, -62167219200001, -62167219200000, 253402300799999, 253402300800000, 0, -1, 1, 951782400000, 951868800000, 946684799999, 4107542400000, -2208988800000];
+  const times = [...edges, ...Array.from({ length: 20000 }, () => Math.floor((rand() - 0.5) * 2 * 253402300800000)), ...Array.from({ length: 20000 }, () => Math.floor((rand() - 0.5) * 4e12))];
+  for (let i = 0; i < times.length; i += 4) {
+    const d = (j: number) => new Date(times[Math.min(i + j, times.length - 1)]!);
+    assertSame(serialize, { createdAt: d(0), deletedAt: d(1), history: [d(2), d(3)] }, 'date');
+  }
 });
 
 test('the emitter is deterministic', () => {

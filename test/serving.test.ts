@@ -63,6 +63,11 @@ serving('413 past the body limit, 415 for a non-JSON body, 400 for malformed or 
   const poisoned = await problem(await post('/echo', '{"a":"x","nested":{"b":1},"__proto__":{"admin":true}}'), 400);
   assert.match(poisoned.detail!, '__proto__');
   await problem(await post('/echo', '{"a":"x","nested":{"b":1,"constructor":{"prototype":{"admin":true}}}}'), 400);
+  // The same keys spelled with JSON escapes: JSON.parse makes the same own properties.
+  const escaped = await problem(await post('/echo', '{"a":"x","nested":{"b":1},"\\u005f_proto__":{"admin":true}}'), 400);
+  assert.match(escaped.detail!, '__proto__');
+  const escapedConstructor = await problem(await post('/echo', '{"a":"x","nested":{"b":1,"constructo\\u0072":{"prototyp\\u0065":{"admin":true}}}}'), 400);
+  assert.match(escapedConstructor.detail!, 'constructor.prototype');
 });
 
 serving('500 without internals; the stack goes to the log with the request id', async () => {

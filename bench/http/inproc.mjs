@@ -6,7 +6,7 @@
 // for both, so the difference is what the pipeline costs over a hand-written router).
 //
 // Usage (after `npm run build` and one `node bench/http/run.mjs` or `node bin/gati.mjs build bench/.work/http-app`):
-//   node bench/http/inproc.mjs [--requests 200000] [--rounds 5] [--connections 50] [--scenario get|post] [--servers gati,raw,raw-async]
+//   node bench/http/inproc.mjs [--requests 200000] [--rounds 5] [--connections 50] [--scenario get|post] [--servers gati,raw,raw-async,fastify]
 //   --baseline DIR: also 'gati-base', the runtime compiled in DIR/lib (another checkout, for before/after)
 //   --tcp: over real loopback connections instead (client in this process: kernel and node's socket path included)
 //   --prof: one long run of gati (or --servers raw), for `node --cpu-prof`
@@ -71,6 +71,12 @@ class MemorySocket extends Duplex {
 
 async function makeServer(name) {
   if (name === 'raw') return createServer(rawHandle);
+  if (name === 'fastify') {
+    // The Fastify twin of run.mjs (AJV, response schemas), its node:http server fed the same way.
+    const app = (await import('./fastify-server.mjs')).buildApp();
+    await app.ready();
+    return app.server;
+  }
   if (name === 'raw-async') return createServer(rawAsyncHandle);
   const root = name.startsWith('gati-base') ? BASELINE : REPO_ROOT;
   const lib = (f) => import(pathToFileURL(join(root, 'lib', 'runtime-shim', 'server', f)).href);
@@ -182,6 +188,8 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const line = SERVERS.map((s) => `${s} ${median(results[s]).toFixed(2)} (min ${Math.min(...results[s]).toFixed(2)})`).join('  ');
+const overFastify = results.fastify ? SERVERS.filter((s) => s.startsWith('gati')).map((s) => `fastify/${s} ${(median(results.fastify) / median(results[s])).toFixed(2)}×`).join('  ') : '';
+if (overFastify) console.log(`${SCENARIO} CPU per request, Fastify over Gati (above 1: Gati cheaper): ${overFastify}`);
 const overRaw = results.raw ? SERVERS.filter((s) => s !== 'raw').map((s) => `${s}−raw ${(median(results[s]) - median(results.raw)).toFixed(2)} µs`).join('  ') : '';
 console.log(`${SCENARIO}${TCP ? ' tcp' : ''} median CPU µs/req: ${line}${overRaw ? `  |  ${overRaw}` : ''}`);
 // One machine-readable line (bench/guard.mjs reads it).

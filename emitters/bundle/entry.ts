@@ -1,5 +1,5 @@
 // The server entry: a module that imports the app's handlers, middleware, modules, effects and
-// config with the generated route table and validators, and hands them to the runtime. esbuild
+// config with the generated route table, validators and response serializers, and hands them to the runtime. esbuild
 // bundles it into dist/server.mjs (see driver/bundle.ts).
 import type { AppModel, RouteModel } from '../../model/app-model.js';
 import type { GatiConfig } from '../../runtime-shim/config.js';
@@ -20,7 +20,7 @@ export interface EntryOptions {
 const fromEntry = (file: string) => `../../${file}`;
 
 export function emitEntry(model: AppModel, options: EntryOptions): { path: string; contents: string } {
-  const lines = [`// ${GENERATED_HEADER}`, "export { runMain, prepareApp, createLogger, launchOptions } from 'gati/runtime';", "import { match } from '../../dist/router.mjs';", "import { routes as validators, effects as effectValidators } from '../../dist/validators/index.mjs';"];
+  const lines = [`// ${GENERATED_HEADER}`, "export { runMain, prepareApp, createLogger, launchOptions } from 'gati/runtime';", "import { match } from '../../dist/router.mjs';", "import { routes as validators, effects as effectValidators } from '../../dist/validators/index.mjs';", "import { routes as serializers } from '../../dist/serializers/index.mjs';"];
   const handlerIds = new Map<string, string>();
   lines.push("import versions from 'gati:versions';");
   model.routes.forEach((route, i) => {
@@ -87,7 +87,7 @@ function routeEntry(route: RouteModel, i: number, mwIndex: Map<string, number>):
   const statuses = Object.keys(route.output).map(Number);
   const hasBody = route.typed ? route.input.body !== undefined : !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
   const middleware = route.middleware.map((file) => `...chain(mw${mwIndex.get(file)})`).join(', ');
-  return `{ key: ${JSON.stringify(route.key)}, method: ${JSON.stringify(route.method)}, path: ${JSON.stringify(route.path)}, typed: ${route.typed}, readsBody: ${hasBody}, statuses: ${JSON.stringify(statuses)}, handler: h${i}.handler, middleware: [${middleware}], validators: validators[${i}] }`;
+  return `{ key: ${JSON.stringify(route.key)}, method: ${JSON.stringify(route.method)}, path: ${JSON.stringify(route.path)}, typed: ${route.typed}, readsBody: ${hasBody}, statuses: ${JSON.stringify(statuses)}, handler: h${i}.handler, middleware: [${middleware}], validators: validators[${i}], serializers: serializers[${i}] }`;
 }
 
 /**

@@ -89,13 +89,19 @@ export class SerializerCode {
     ].join('\n');
   }
 
-  /** Own keys in their own order; a declared key's JSON name is written as a constant. */
+  /**
+   * Own keys in their own order; a declared key's JSON name is written as a constant. The common
+   * case first: the object's own keys are exactly the declared ones in declared order (an object
+   * literal written as the type reads), so each property is read directly, with no switch on the
+   * key; any other object (extra keys, another order, missing keys) takes the general loop.
+   */
   private object(properties: { name: string; fn: string }[], other: string | undefined): string {
     const cases = properties.map((p) => `      case ${JSON.stringify(p.name)}: x = ${p.fn}(v[key], key); if (x !== undefined) { s += (c ? ${JSON.stringify(',' + JSON.stringify(p.name) + ':')} : ${JSON.stringify(JSON.stringify(p.name) + ':')}) + x; c = true; } continue;`);
     const fallback = other ?? '$any';
     return [
       `  if (!$isObject(v)) return $any(v, k);`,
       `  const keys = Object.keys(v);`,
+      ...this.declaredOrder(properties),
       `  let s = '{', c = false, x;`,
       `  for (let i = 0; i < keys.length; i++) {`,
       `    const key = keys[i];`,
@@ -105,6 +111,22 @@ export class SerializerCode {
       `  }`,
       `  return s + '}';`,
     ].join('\n');
+  }
+
+  /** The fast path of `object`: straight-line reads when the own keys are the declared ones, in order. */
+  private declaredOrder(properties: { name: string; fn: string }[]): string[] {
+    if (properties.length === 0) return [];
+    const same = properties.map((p, i) => `keys[${i}] === ${JSON.stringify(p.name)}`).join(' && ');
+    const lines = [`  if (keys.length === ${properties.length} && ${same}) {`, `    let s = '{', x;`];
+    properties.forEach((p, i) => {
+      const name = JSON.stringify(p.name);
+      const read = `x = ${p.fn}(v[${name}], ${name});`;
+      // The first property written needs no comma; after the first, s is longer than '{'.
+      const prefix = i === 0 ? JSON.stringify(`${JSON.stringify(p.name)}:`) : `(s.length === 1 ? ${JSON.stringify(`${JSON.stringify(p.name)}:`)} : ${JSON.stringify(`,${JSON.stringify(p.name)}:`)})`;
+      lines.push(`    ${read} if (x !== undefined) s += ${prefix} + x;`);
+    });
+    lines.push(`    return s + '}';`, `  }`);
+    return lines;
   }
 
   /**

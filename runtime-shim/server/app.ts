@@ -31,6 +31,18 @@ export interface RouteValidators {
   [response: `s${number}`]: ValidateFn | undefined;
 }
 
+/**
+ * One route's compiled serializers (dist/serializers/<route>.mjs): per declared status with a body,
+ * JSON text byte-identical to JSON.stringify's (undefined where it gives undefined); `wsOut` for a
+ * WebSocket route's `out` messages.
+ */
+export interface RouteSerializers {
+  wsOut?: Serialize;
+  [response: `s${number}`]: Serialize | undefined;
+}
+
+export type Serialize = (value: unknown) => string | undefined;
+
 export type HandlerFn = (req: unknown, res: unknown, gctx: unknown, lctx: unknown) => unknown;
 
 export interface CompiledRoute {
@@ -47,6 +59,8 @@ export interface CompiledRoute {
   /** Outermost first. */
   middleware: Middleware[];
   validators: RouteValidators;
+  /** Absent on a bundle built before the serializers existed: JSON.stringify for every body. */
+  serializers?: RouteSerializers;
 }
 
 export type MatchResult =

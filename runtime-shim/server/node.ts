@@ -174,31 +174,44 @@ class NodeRequest implements IncomingRequest {
   }
 
   readBody(limit: number): Promise<Buffer> {
-    return readBody(this.raw, limit);
+    return new Promise((resolve, reject) => readBody(this.raw, limit, undefined, (_, raw) => resolve(raw), (_, error) => reject(error)));
+  }
+
+  readBodyTo<C>(limit: number, ctx: C, done: (ctx: C, raw: Buffer) => void, failed: (ctx: C, error: unknown) => void): void {
+    readBody(this.raw, limit, ctx, done, failed);
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** The whole body as one Buffer (`done`), or BodyTooLargeError past `limit` (`failed`): one of them, once. */
+function readBody<C>(req: IncomingMessage, limit: number, ctx: C, done: (ctx: C, raw: Buffer) => void, failed: (ctx: C, error: unknown) => void): void {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) {
     req.resume();
-    return Promise.reject(new BodyTooLargeError());
+    return failed(ctx, new BodyTooLargeError());
   }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new BodyTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on('error', reject);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) {
+      req.removeAllListeners('data');
+      req.resume();
+      settled = true;
+      failed(ctx, new BodyTooLargeError());
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (settled) return;
+    settled = true;
+    done(ctx, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+  });
+  req.on('error', (error) => {
+    if (settled) return;
+    settled = true;
+    failed(ctx, error);
   });
 }
 

@@ -16,7 +16,7 @@ import { folderChains } from './folder-middleware.js';
 import { logRequest, logsAt } from './log.js';
 import { problem, problemAnswer } from './problem.js';
 import { MiddlewareReq, RequestContext, handlerRequest, requestIdOf, type HandlerRequest, type RequestTarget } from './request-context.js';
-import { Res, answerWith, bodyResponse, errorResponse, handlerRes, jsonResponse } from './responses.js';
+import { Res, answerWith, bodyResponse, errorResponse, handlerRes, jsonResponse, serializerOf } from './responses.js';
 import { CONFIG_DEFAULTS } from '../defaults.js';
 import { checkResponse, refuseInvalid } from './validation.js';
 import { createVersioning, type Pin } from './versions.js';
@@ -268,6 +268,8 @@ function route(x: Exchange): void {
     return;
   }
   if (compiled.readsBody) {
+    // The engine's callback form when it has one: no promise between the last byte and the handler.
+    if (incoming.readBodyTo) return incoming.readBodyTo(options.bodyLimit, x, onBody, onBodyError);
     incoming.readBody(options.bodyLimit).then(
       (raw) => guarded(x, bodyRead, raw),
       (error: unknown) => guarded(x, bodyUnread, error),
@@ -301,10 +303,10 @@ function upgrade(x: Exchange, index: number, params: Record<string, string>): vo
   });
 }
 
-/** A WS route as the WebSocket runtime takes it: the handler's hooks and the generated message validators. */
+/** A WS route as the WebSocket runtime takes it: the handler's hooks, the generated message validators and `out`'s serializer. */
 function wsRouteOf(compiled: CompiledRoute, checkOut: boolean): WsRoute {
   const v = compiled.validators as CompiledRoute['validators'] & { wsIn?: WsRoute['validateIn']; reviveWsIn?: WsRoute['reviveIn']; wsOut?: WsRoute['checkOut'] };
-  return { key: compiled.key, handler: compiled.handler as unknown as WsHandlerHooks, validateIn: v.wsIn, reviveIn: v.reviveWsIn, checkOut: checkOut ? v.wsOut : undefined };
+  return { key: compiled.key, handler: compiled.handler as unknown as WsHandlerHooks, validateIn: v.wsIn, reviveIn: v.reviveWsIn, checkOut: checkOut ? v.wsOut : undefined, serializeOut: compiled.serializers?.wsOut };
 }
 
 /**
@@ -423,6 +425,9 @@ function bodyRead(x: Exchange, raw: Buffer | string): void {
   callHandler(x);
 }
 
+const onBody = (x: Exchange, raw: Buffer | string) => guarded(x, bodyRead, raw);
+const onBodyError = (x: Exchange, error: unknown) => guarded(x, bodyUnread, error);
+
 function bodyUnread(x: Exchange, error: unknown): void {
   const answer = unreadBodyAnswer(error, x.shared.options.bodyLimit);
   if (!answer) throw error;
@@ -455,7 +460,7 @@ function isThenable(value: unknown): boolean {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
 
-/** The handler's answer (`value`: what it returned): checked in dev, migrated down for an old version. */
+/** The handler's answer (`value`: what it returned): checked in dev, migrated down for an old version, serialized. */
 function handlerDone(x: Exchange, value: unknown): void {
   const res = x.res!;
   if (res.body === undefined && value !== undefined) res.body = value;
@@ -463,7 +468,8 @@ function handlerDone(x: Exchange, value: unknown): void {
   if (x.shared.options.checkResponses && compiled.typed) checkResponse(compiled, res.status, res.body, x.lctx!.log);
   const old = x.pin?.old;
   if (old) res.body = old.response(compiled.key, res.status, res.body);
-  finish(x, bodyResponse(res.status, res.headers, res.body));
+  // The newest version's body has its declared type: its compiled serializer (an old version's, migrated down, does not).
+  finish(x, bodyResponse(res.status, res.headers, res.body, old ? undefined : serializerOf(compiled, res.status)));
 }
 
 function handlerFailed(x: Exchange, error: unknown): void {

@@ -3,7 +3,7 @@
 // chain's `res`.
 import { HttpError } from '../http-error.js';
 import type { Logger } from '../types.js';
-import type { CompiledRoute } from './app.js';
+import type { CompiledRoute, Serialize } from './app.js';
 import { problem, problemAnswer } from './problem.js';
 import { JSON_TYPE, type OutgoingResponse } from './wire.js';
 
@@ -27,11 +27,31 @@ export function handlerRes(route: CompiledRoute): Res {
   return new Res(route.statuses[0] ?? 200);
 }
 
-/** `body` as JSON (no body for 204, 304 or `undefined`), JSON's content type unless one is set. */
-export function bodyResponse(status: number, headers: Record<string, string | string[]>, body: unknown): OutgoingResponse {
+/**
+ * `body` as JSON (no body for 204, 304 or `undefined`), JSON's content type unless one is set.
+ * `serialize`: the route's compiled serializer of this status (the same text as JSON.stringify).
+ */
+export function bodyResponse(status: number, headers: Record<string, string | string[]>, body: unknown, serialize: Serialize = JSON.stringify): OutgoingResponse {
   if (body === undefined || status === 204 || status === 304) return { status, headers, body: undefined };
   if (!hasHeader(headers, 'content-type')) headers['content-type'] = JSON_TYPE;
-  return { status, headers, body: JSON.stringify(body) };
+  return { status, headers, body: serialize(body) };
+}
+
+/** Per route, its compiled serializers by status: made once, so no `s${status}` key is built per request. */
+const serializersByStatus = new WeakMap<CompiledRoute, Map<number, Serialize>>();
+
+/** The route's compiled serializer of `status`, or undefined (an undeclared status, or a bundle without serializers). */
+export function serializerOf(route: CompiledRoute, status: number): Serialize | undefined {
+  let table = serializersByStatus.get(route);
+  if (table === undefined) {
+    table = new Map();
+    for (const declared of route.statuses) {
+      const serialize = route.serializers?.[`s${declared}`];
+      if (serialize) table.set(declared, serialize);
+    }
+    serializersByStatus.set(route, table);
+  }
+  return table.get(status);
 }
 
 export function jsonResponse(status: number, body: unknown): OutgoingResponse {

@@ -15,6 +15,12 @@ export interface IncomingRequest {
    * engines may hand over the text (they decode UTF-8 natively, cheaper than a Buffer round trip).
    */
   readBody(limit: number): Promise<Buffer | string>;
+  /**
+   * The same, answered through callbacks with `ctx` handed back (no promise, no closure per
+   * request): what the pipeline uses when an engine offers it (node.ts). Exactly one of `done` and
+   * `failed` is called, once, possibly before this returns.
+   */
+  readBodyTo?<C>(limit: number, ctx: C, done: (ctx: C, raw: Buffer | string) => void, failed: (ctx: C, error: unknown) => void): void;
 }
 
 export interface OutgoingResponse {

@@ -65,7 +65,7 @@ export class WsSession implements WsConnection {
 
   send(msg: unknown): void {
     this.checkOut(msg);
-    this.sendText(JSON.stringify(msg));
+    this.sendText(this.serialize(msg));
   }
 
   close(code: number = CLOSE.normal, reason = ''): void {
@@ -84,7 +84,7 @@ export class WsSession implements WsConnection {
 
   publish(topic: string, msg: unknown): void {
     this.checkOut(msg);
-    this.ctx.hub.publish(topic, msg, this);
+    this.ctx.hub.publishText(topic, this.serialize(msg), this);
   }
 
   // ---- called by the engine adapter and the hub ----
@@ -138,6 +138,12 @@ export class WsSession implements WsConnection {
     this.ctx.onGone(this);
     const close = this.accepted.route.handler.close;
     if (close) this.run(() => close.call(this.accepted.route.handler, this, code, reason));
+  }
+
+  /** An `out` message as JSON: the route's compiled serializer, or JSON.stringify. */
+  private serialize(msg: unknown): string {
+    const serializeOut = this.accepted.route.serializeOut;
+    return (serializeOut === undefined ? JSON.stringify(msg) : serializeOut(msg)) as string;
   }
 
   private checkOut(msg: unknown): void {

@@ -42,6 +42,8 @@ export interface WsRoute {
   reviveIn?(msg: unknown): unknown;
   /** `gati dev`: the validator of `out`; a message that fails it is a handler error (1011). */
   checkOut?: ValidateFn;
+  /** The compiled serializer of `out` (the same text as JSON.stringify); absent: JSON.stringify. */
+  serializeOut?: (msg: unknown) => string | undefined;
 }
 
 /** An upgrade that already passed the route's middleware and the params/query/headers validation. */
