@@ -115,7 +115,7 @@ async function main() {
     const s = d.toString();
     out = (out + s).slice(-20000);
     for (const m of s.matchAll(/reloaded in (\d+) ms/g)) reloads.push(Number(m[1]));
-    for (const m of s.matchAll(/(\d+)\/(\d+) files analyzed, (\d+) written, bundled (?:in (\d+) ms|beside the analysis \((\d+) ms\)); (\d+) ms in all(?: \(analysis (\d+), emit (\d+), write (\d+)\))?/g)) {
+    for (const m of s.matchAll(/(\d+)\/(\d+) files analyzed, (\d+) written, bundled (?:in (\d+) ms(?: \(\d+ modules\))?|beside the analysis \((\d+) ms\)); (\d+) ms in all(?: \(analysis (\d+), emit (\d+), write (\d+)\))?/g)) {
       rebuilds.push({
         analyzed: Number(m[1]), files: Number(m[2]), written: Number(m[3]), bundleMs: Number(m[4] ?? m[5]), early: m[5] !== undefined,
         totalMs: Number(m[6]), analysisMs: Number(m[7]), emitMs: Number(m[8]), writeMs: Number(m[9]),

@@ -9,13 +9,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildContext, BuildOptions, BuildResult, OutputFile, Plugin } from 'esbuild';
-import { ENTRY_PATH } from '../emitters/bundle/entry.js';
+import { DEV_VERSIONS_PATH, ENTRY_PATH } from '../emitters/bundle/entry.js';
 import { NO_VERSIONS_MODULE, versionsModule, versionsModuleValidators } from '../emitters/versions/runtime-module.js';
 import { VERSIONS_MANIFEST } from '../emitters/versions/index.js';
 
 const require = createRequire(import.meta.url);
 const LIB = fileURLToPath(new URL('..', import.meta.url));
-const GATI_ENTRIES: Record<string, string> = {
+export const GATI_ENTRIES: Record<string, string> = {
   gati: join(LIB, 'runtime-shim/index.js'),
   'gati/runtime': join(LIB, 'runtime-shim/server/index.js'),
   'gati/middleware': join(LIB, 'runtime-shim/middleware/index.js'),
@@ -89,8 +89,6 @@ function buildOptions(root: string, versions: () => string): BuildOptions {
 
 /** The generated modules `gati dev` leaves out of its bundle (see devOptions), relative to dist/. */
 const DEV_EXTERNAL = ['router.mjs', 'validators/index.mjs'];
-/** `gati dev` writes the `gati:versions` module here (see DevVersionsModule). */
-const DEV_VERSIONS_PATH = '.gati/cache/versions.mjs';
 
 /**
  * `gati dev` bundles only the app's own code (and Gati's runtime), and with no plugin: esbuild
@@ -131,7 +129,7 @@ function pinGenerated(root: string, code: string): string {
  * imports (written relative to the app root) made relative to .gati/cache. Rewritten only when
  * dist/versions.json changed.
  */
-class DevVersionsModule {
+export class DevVersionsModule {
   private written: string | undefined;
 
   constructor(private readonly root: string) {}
@@ -144,7 +142,7 @@ class DevVersionsModule {
   }
 }
 
-function writeAtomically(file: string, contents: string | Uint8Array): void {
+export function writeAtomically(file: string, contents: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, contents);
@@ -159,7 +157,7 @@ export interface BundleResult {
   inputs?: Set<string>;
 }
 
-function failure(error: unknown, started: number): BundleResult {
+export function failure(error: unknown, started: number): BundleResult {
   const errors = ((error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors ?? [{ text: String(error) }]).map((e) => ({
     text: e.text,
     file: e.location?.file,

@@ -1,7 +1,8 @@
 // gati dev [dir]: watch + serve with zero-downtime reload. The dev process owns the socket; each
 // good build is imported beside the running one, its modules initialised, and then new requests
 // go to it while in-flight ones finish on the old build, whose modules close once it is idle. A
-// build with errors keeps the old build serving.
+// build with errors keeps the old build serving. A build is the app's files as one module each
+// (driver/dev-modules.ts) on the runtime this process runs: a save imports only what it changed.
 import { watchApp } from '../../driver/watcher.js';
 import { createNodeServer } from '../../runtime-shim/server/node.js';
 import type { IncomingRequest, OutgoingResponse } from '../../runtime-shim/server/wire.js';
@@ -13,8 +14,11 @@ import { createNodeWsEngine, createWsHub, type NodeWsEngine } from '../../runtim
 import { hasWsRoutes, wsLimits } from '../../runtime-shim/server/websockets.js';
 import type { UpgradeDecision } from '../../runtime-shim/server/pipeline.js';
 import type { Terminal } from '../terminal.js';
+import { prepareApp } from '../../runtime-shim/server/start.js';
+import type { CompiledApp } from '../../runtime-shim/server/app.js';
+import type { DevModules } from '../../driver/dev-modules.js';
 import { RebuildLoop } from './rebuild-loop.js';
-import { loadBundle } from './load-bundle.js';
+import { provideRequire } from './load-bundle.js';
 import { addressInUse, isAddressInUse, parsePort, type ServeFlags } from './start.js';
 
 interface Generation {
@@ -35,7 +39,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   const port = parsePort(flags.port ?? (process.env.PORT || undefined), term);
   if (port === null) return 2;
   const log = createLogger(levelFrom(process.env.LOG_LEVEL, PROCESS_DEFAULTS.logLevel), {});
-  const loop = new RebuildLoop(root, term);
+  const loop = new RebuildLoop(root, term, { modules: true });
   const first = await loop.initial();
   if (!first.ok) {
     await loop.checkTypes();
@@ -45,7 +49,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   }
   let current: Generation | undefined;
   try {
-    current = await load(root, log);
+    current = await load(loop.modules!, log);
   } catch (error) {
     // E.g. GATI4020 (Redis without a URL): bin/gati.ts prints it; the rebuild loop must not keep the process alive.
     await loop.dispose();
@@ -94,7 +98,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
       if (!outcome.ok) return void loop.checkTypes();
       try {
         const loadStarted = performance.now();
-        const next = await load(root, log);
+        const next = await load(loop.modules!, log);
         const old = current!;
         current = next;
         retire(old, log);
@@ -118,19 +122,21 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   return 0;
 }
 
-async function load(root: string, log: ReturnType<typeof createLogger>): Promise<Generation> {
-  const bundle = await loadBundle(root);
-  const appLog = log.child({ app: bundle.app.name });
+async function load(modules: DevModules, log: ReturnType<typeof createLogger>): Promise<Generation> {
+  process.setSourceMapsEnabled(true);
+  provideRequire();
+  const app = (await modules.createApp()) as CompiledApp;
+  const appLog = log.child({ app: app.name });
   // One process: the hub delivers in memory, no bridge.
   const hub = createWsHub();
-  const { handle, context } = await bundle.prepareApp(bundle.app, { dev: true, log: appLog, hub });
-  const ws = hasWsRoutes(bundle.app) ? createNodeWsEngine({ gctx: context.gctx, log: appLog, hub, limits: wsLimits(bundle.app.config) }) : undefined;
+  const { handle, context } = await prepareApp(app, { dev: true, log: appLog, hub });
+  const ws = hasWsRoutes(app) ? createNodeWsEngine({ gctx: context.gctx, log: appLog, hub, limits: wsLimits(app.config) }) : undefined;
   const close = async () => {
     // A reload or the end of gati dev: the build's sockets close with 1001 (the client reconnects to the new one).
     await ws?.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs);
     await context.close();
   };
-  return { handle, prepareUpgrade: handle.prepareUpgrade, ws, close, inFlight: 0, config: bundle.app.config };
+  return { handle, prepareUpgrade: handle.prepareUpgrade, ws, close, inFlight: 0, config: app.config };
 }
 
 /** Closes an old build's modules once its last in-flight request is done. */

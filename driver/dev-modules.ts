@@ -1,0 +1,193 @@
+// `gati dev` serves the app's own files as one ES module each (.gati/dev/modules/…), not as one
+// bundle: a save re-emits the saved file and the files that import it (esbuild, one call for all
+// of them), and the dev server imports only those again. The rest of the app, Gati's runtime and
+// the generated route table and validators stay loaded: a reload costs the edit, not the app.
+//
+// A module's URL carries its version (`?v=N`, bumped each time it is re-emitted), and an importer
+// names its imports with their versions, so an edit to a shared file re-emits its importers too
+// (ESM caches modules by URL). Node never frees a loaded module, so what a reload imports is what
+// it leaks: the edited files (and the gati modules, fresh with each build, see load()).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
+import { DEV_ENTRY_PATH } from '../emitters/bundle/entry.js';
+import { DevVersionsModule, GATI_ENTRIES, failure, writeAtomically, type BundleResult } from './bundle.js';
+
+/** Where the modules go, mirroring the app's folders (src/handlers/x.ts → .gati/dev/modules/src/handlers/x.mjs). */
+const OUT_DIR = '.gati/dev/modules';
+/** Files esbuild compiles to a module of their own; others (JSON, text) are inlined in their importer. */
+const CODE = /\.(m|c)?[jt]sx?$/;
+/** Marks the resolve call the plugin makes itself (esbuild's own resolution, tsconfig paths included). */
+const OWN_RESOLVE = Symbol('gati-dev-resolve');
+
+export interface DevEntry {
+  /** The dev entry module's source (emitters/bundle/entry.ts emitDevEntry). */
+  contents: string;
+  /** The app files it loads, relative to the root. */
+  files: string[];
+}
+
+export class DevModules {
+  private generation = 0;
+  /** Each emitted file (absolute) → the version of its module. */
+  private readonly version = new Map<string, number>();
+  /** Each emitted file → the app files it imports (modules of their own) or inlines. */
+  private readonly deps = new Map<string, Set<string>>();
+  /** Files saved since the last successful emit. */
+  private readonly pending = new Set<string>();
+  private readonly versions: DevVersionsModule;
+  private entryUrl: string | undefined;
+  /** load(): how many times a file that must start fresh was imported (see load). */
+  private fresh = 0;
+
+  constructor(private readonly root: string) {
+    this.versions = new DevVersionsModule(root);
+  }
+
+  /** Files saved (absolute paths); the next emit() re-emits them and every module that imports them. */
+  changed(files: Iterable<string>): void {
+    for (const file of files) this.pending.add(file);
+  }
+
+  /**
+   * Emits the modules the entry loads that are new or stale (and the app files they import), and
+   * writes the entry when it changed. On an error nothing is lost: the files stay pending.
+   */
+  async emit(entry: DevEntry): Promise<BundleResult & { emitted: number }> {
+    const started = performance.now();
+    const dirty = this.stale(entry.files.map((file) => join(this.root, file)));
+    this.generation++;
+    for (const file of dirty) this.version.set(file, this.generation);
+    let emitted = 0;
+    try {
+      for (let batch = [...dirty]; batch.length > 0; ) {
+        const found = new Set<string>();
+        await this.build(batch, found);
+        emitted += batch.length;
+        batch = [...found];
+      }
+      this.versions.update();
+    } catch (error) {
+      for (const file of dirty) this.pending.add(file);
+      return { ...failure(error, started), emitted };
+    }
+    this.pending.clear();
+    this.writeEntry(entry.contents);
+    return { ok: true, errors: [], ms: performance.now() - started, emitted };
+  }
+
+  /** The app as the entry makes it: `createApp(load, root)` (see emitDevEntry). */
+  async createApp(): Promise<unknown> {
+    if (!this.entryUrl) throw new Error('DevModules.createApp(): nothing emitted yet');
+    const entry = (await import(this.entryUrl)) as { createApp(load: (file: string, fresh?: boolean) => Promise<unknown>, root: string): Promise<unknown> };
+    return entry.createApp((file, fresh) => this.load(file, fresh), this.root);
+  }
+
+  /**
+   * Imports an app file (relative to the root) as last emitted; a generated one (dist/, .gati/)
+   * by its content's hash. `fresh`: a new instance however the file stands (the gati modules,
+   * whose in-memory state starts fresh with each build, and whose init and close pair up).
+   */
+  private load(file: string, fresh = false): Promise<unknown> {
+    const abs = join(this.root, file);
+    const version = this.version.get(abs);
+    if (version === undefined) return import(`${pathToFileURL(abs).href}?h=${hash(readFileSync(abs))}`);
+    return import(`${pathToFileURL(this.outOf(abs)).href}?v=${version}${fresh ? `&f=${++this.fresh}` : ''}`);
+  }
+
+  /** The emitted files to emit again: the saved ones and their importers, and entry files not emitted yet. */
+  private stale(roots: string[]): Set<string> {
+    const importers = new Map<string, string[]>();
+    for (const [file, deps] of this.deps) for (const dep of deps) importers.set(dep, [...(importers.get(dep) ?? []), file]);
+    const dirty = new Set<string>();
+    const seen = new Set<string>();
+    const mark = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      if (this.version.has(file)) dirty.add(file);
+      for (const importer of importers.get(file) ?? []) mark(importer);
+    };
+    for (const file of this.pending) mark(file);
+    for (const file of dirty) {
+      if (existsSync(file)) continue;
+      dirty.delete(file);
+      this.version.delete(file);
+      this.deps.delete(file);
+    }
+    for (const file of roots) if (!this.version.has(file)) dirty.add(file);
+    return dirty;
+  }
+
+  /** One esbuild call for `files`: each becomes a module whose imports of app files are other modules. */
+  private async build(files: string[], found: Set<string>): Promise<void> {
+    const esbuild = await import('esbuild');
+    for (const file of files) this.deps.set(file, new Set());
+    const result = await esbuild.build({
+      absWorkingDir: this.root,
+      entryPoints: files,
+      outbase: this.root,
+      outdir: join(this.root, OUT_DIR),
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      // Inline, so that a module and its map are one file read at import (stack traces point at the .ts lines).
+      sourcemap: 'inline',
+      sourcesContent: false,
+      logLevel: 'silent',
+      write: false,
+      plugins: [this.plugin(found)],
+    });
+    for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+  }
+
+  /**
+   * Resolves as esbuild would (so `.js` → `.ts`, index files and tsconfig paths behave as in the
+   * bundle), then keeps every import out of the module: `gati` names the runtime the dev server
+   * runs (one copy, shared by every build), an app file names its module with its version, and a
+   * package stays a bare specifier (Node finds it from .gati/dev/, inside the app).
+   */
+  private plugin(found: Set<string>): Plugin {
+    return {
+      name: 'gati-dev-modules',
+      setup: (build) => {
+        build.onResolve({ filter: /.*/ }, async (args) => {
+          if (args.kind === 'entry-point' || args.pluginData === OWN_RESOLVE) return undefined;
+          const runtime = GATI_ENTRIES[args.path];
+          if (runtime) return { path: pathToFileURL(runtime).href, external: true };
+          if (args.path.startsWith('node:')) return { path: args.path, external: true };
+          const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: OWN_RESOLVE });
+          if (resolved.errors.length > 0) return { errors: resolved.errors };
+          const file = resolved.path;
+          if (resolved.external || !file.startsWith(`${this.root}${sep}`) || file.includes(`${sep}node_modules${sep}`)) return { path: args.path, external: true };
+          // A file that is not code (JSON and kin) is inlined in its importer: an edit to it re-emits the importer.
+          this.deps.get(args.importer)?.add(file);
+          if (!CODE.test(file)) return undefined;
+          if (!this.version.has(file)) {
+            this.version.set(file, this.generation);
+            found.add(file);
+          }
+          const specifier = relative(dirname(this.outOf(args.importer)), this.outOf(file)).split(sep).join('/');
+          return { path: `${specifier.startsWith('.') ? '' : './'}${specifier}?v=${this.version.get(file)}`, external: true };
+        });
+      },
+    };
+  }
+
+  private outOf(file: string): string {
+    return join(this.root, OUT_DIR, relative(this.root, file)).replace(CODE, '.mjs');
+  }
+
+  private writeEntry(contents: string): void {
+    const file = join(this.root, DEV_ENTRY_PATH);
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== contents) writeAtomically(file, contents);
+    this.entryUrl = `${pathToFileURL(file).href}?h=${hash(contents)}`;
+  }
+}
+
+function hash(contents: string | Uint8Array): string {
+  return createHash('sha256').update(contents).digest('hex').slice(0, 12);
+}
