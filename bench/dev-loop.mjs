@@ -4,9 +4,11 @@
 // Usage (from the repository root, after `npm run build`):
 //   node bench/dev-loop.mjs                   10 measured edits
 //   node bench/dev-loop.mjs --edits 5 --port 3400 --no-pin
+//   node bench/dev-loop.mjs --reloads 100     100 measured edits; RSS (dev process and its children) every 10
 // Options: --edits N (10), --port P (3400), --timeout-ms T (per edit, 15000), --settle-ms S (pause after
 //   each edit is observed, 300), --regen (regenerate the app), --no-pin (don't taskset), --out FILE
-//   (default bench/.work/dev-loop-results.json).
+//   (default bench/.work/dev-loop-results.json), --reloads N (as --edits, for the memory run), --rss-every K
+//   (sample the RSS of the dev process and its children every K edits, 10; first/last/max printed).
 //
 // What it does: (re)generates bench/.work/app with bench/gen-app.mjs when missing or stale (the same app
 // as bench/analyzer.mjs: don't run both at once), starts `node bin/gati.mjs dev bench/.work/app` (pinned
@@ -19,7 +21,7 @@
 // build serving) with their breakdown (analysis, emit, write, bundle, load), and the dev process's RSS
 // before and after the edits. The handler file is restored at the end.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -38,7 +40,8 @@ if (PIN && !process.env.GATI_BENCH_PINNED) {
   const r = spawnSync('taskset', ['-c', '1', process.execPath, SELF, ...argv], { stdio: 'inherit', env: { ...process.env, GATI_BENCH_PINNED: '1' } });
   process.exit(r.status ?? 1);
 }
-const EDITS = Number(opt('edits', 10));
+const EDITS = Number(opt('reloads', opt('edits', 10)));
+const RSS_EVERY = Number(opt('rss-every', 10));
 const PORT = Number(opt('port', 3400));
 const TIMEOUT_MS = Number(opt('timeout-ms', 15000));
 const SETTLE_MS = Number(opt('settle-ms', 300));
@@ -71,6 +74,15 @@ function rssMb(pid) {
   try {
     return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
   } catch { return NaN; }
+}
+
+/** The RSS of `pid` and of its children, transitively (MB). */
+function treeRssMb(pid) {
+  let children = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) children.push(...readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {}
+  return rssMb(pid) + children.reduce((sum, child) => sum + treeRssMb(child), 0);
 }
 
 async function waitFor(path, pred, timeoutMs, pollMs = 5) {
@@ -142,6 +154,7 @@ async function main() {
     console.log(`unmeasured first edit served after ${Math.round(prep)} ms`);
     await sleep(SETTLE_MS);
     result.rssBeforeMb = rssMb(dev.pid);
+    result.rssSamplesMb = [Math.round(treeRssMb(dev.pid))];
     const reloadsBefore = reloads.length;
     for (let n = 1; n <= EDITS; n++) {
       const text = withTotal(n);
@@ -151,6 +164,7 @@ async function main() {
       const dt = ms === null ? null : performance.now() - tStart;
       result.edits.push(dt);
       (result.rssMb ??= []).push(Math.round(rssMb(dev.pid)));
+      if (n % RSS_EVERY === 0) result.rssSamplesMb.push(Math.round(treeRssMb(dev.pid)));
       const rb = rebuilds.slice(-1)[0];
       console.log(`edit ${n}: ${dt === null ? `not served within ${TIMEOUT_MS} ms` : `${r1(dt)} ms`}  (gati: reloaded in ${reloads.slice(-1)[0] ?? '?'} ms${rb ? `; ${rb.analyzed}/${rb.files} files analyzed, ${rb.written} written; analysis ${rb.analysisMs}, emit ${rb.emitMs}, write ${rb.writeMs}, bundle ${rb.bundleMs}${rb.early ? ' (beside the analysis)' : ''}, load ${loads.slice(-1)[0] ?? '?'} ms` : ''}; RSS ${result.rssMb.at(-1)} MB)`);
       await sleep(SETTLE_MS);
@@ -176,7 +190,10 @@ async function main() {
     if (rel.length) console.log(`| gati's "reloaded in" (save seen → new build serving, without the watcher's 25 ms debounce): mean / p50 / max | ${r1(mean(rel))} / ${pct(rel, 50)} / ${Math.max(...rel)} ms | | |`);
     console.log(`| gati dev startup (spawn → first answer, incl. cold build) | ${Math.round(result.startupMs)} ms | | |`);
     console.log(`| gati dev RSS before → after ${EDITS} edits | ${Math.round(result.rssBeforeMb)} → ${Math.round(result.rssAfterMb)} MB | | |`);
-    console.log('BENCH_DEV_LOOP_JSON ' + JSON.stringify({ summary: s, reloads: rel, startupMs: Math.round(result.startupMs), rssMb: [Math.round(result.rssBeforeMb), Math.round(result.rssAfterMb)] }));
+    const rs = result.rssSamplesMb;
+    const drift = ((rs.at(-1) - rs[0]) / rs[0]) * 100;
+    console.log(`| RSS of the dev process and its children every ${RSS_EVERY} edits: first / last / max (samples: ${rs.join(' ')}) | ${rs[0]} / ${rs.at(-1)} / ${Math.max(...rs)} MB (${drift >= 0 ? '+' : ''}${r1(drift)} %) | flat ± 5 % | ${Math.abs(drift) <= 5 ? 'PASS' : 'FAIL'} |`);
+    console.log('BENCH_DEV_LOOP_JSON ' + JSON.stringify({ summary: s, reloads: rel, startupMs: Math.round(result.startupMs), rssMb: [Math.round(result.rssBeforeMb), Math.round(result.rssAfterMb)], rssSamplesMb: result.rssSamplesMb }));
   } finally {
     writeFileSync(file, original);
     if (!exited) {

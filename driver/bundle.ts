@@ -134,11 +134,13 @@ export class DevVersionsModule {
 
   constructor(private readonly root: string) {}
 
-  update(): void {
+  /** True when it wrote the module (its text changed). */
+  update(): boolean {
     const text = versionsSource(this.root).replace(/^(import .* from )(['"])\.\//gm, '$1$2../../');
-    if (text === this.written) return;
+    if (text === this.written) return false;
     writeAtomically(join(this.root, DEV_VERSIONS_PATH), text);
     this.written = text;
+    return true;
   }
 }
 

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
-import { DEV_ENTRY_PATH } from '../emitters/bundle/entry.js';
+import { DEV_ENTRY_PATH, DEV_VERSIONS_PATH } from '../emitters/bundle/entry.js';
 import { DevVersionsModule, GATI_ENTRIES, failure, writeAtomically, type BundleResult } from './bundle.js';
 
 /** Where the modules go, mirroring the app's folders (src/handlers/x.ts → .gati/dev/modules/src/handlers/x.mjs). */
@@ -25,7 +25,7 @@ const OWN_RESOLVE = Symbol('gati-dev-resolve');
 export interface DevEntry {
   /** The dev entry module's source (emitters/bundle/entry.ts emitDevEntry). */
   contents: string;
-  /** The app files it loads, relative to the root. */
+  /** The app files it loads as modules (its sources and the `gati:versions` module), relative to the root; it loads others (dist/) as they are. */
   files: string[];
 }
 
@@ -57,6 +57,11 @@ export class DevModules {
    */
   async emit(entry: DevEntry): Promise<BundleResult & { emitted: number }> {
     const started = performance.now();
+    try {
+      if (this.versions.update()) this.pending.add(join(this.root, DEV_VERSIONS_PATH));
+    } catch (error) {
+      return { ...failure({ errors: [{ text: (error as Error).message }] }, started), emitted: 0 };
+    }
     const dirty = this.stale(entry.files.map((file) => join(this.root, file)));
     this.generation++;
     for (const file of dirty) this.version.set(file, this.generation);
@@ -68,7 +73,6 @@ export class DevModules {
         emitted += batch.length;
         batch = [...found];
       }
-      this.versions.update();
     } catch (error) {
       for (const file of dirty) this.pending.add(file);
       return { ...failure(error, started), emitted };

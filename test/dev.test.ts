@@ -2,7 +2,7 @@
 // the new behaviour appears, and a response that breaks its type is logged loudly.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from './helpers/paths.js';
@@ -88,6 +88,76 @@ test('gati dev serves the versions the last gati build released, old clients thr
       if ((body as { name?: string }).name === 'Ada Byron') break;
     }
     assert.equal(body, { id: '7', name: 'Ada Byron', role: 'admin' }, dev.output());
+  } finally {
+    await dev.stop('SIGTERM');
+    removeDir(dir);
+  }
+});
+
+test('gati dev swaps in what a save changed: a handler twice, a shared file, a gati module, a route added and removed, a body type; a syntax error keeps the last good build', async () => {
+  const dir = copyFixture('serving');
+  mkdirSync(join(dir, 'src/lib'));
+  const word = join(dir, 'src/lib/word.ts');
+  writeFileSync(word, "export const word = 'one';\n");
+  writeFileSync(join(dir, 'src/handlers/word.ts'), "import type { Handler } from 'gati';\nimport { word } from '../lib/word.js';\nexport const handler: Handler<{}, { word: string }> = async () => ({ word });\n");
+  const dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
+  const get = async (path: string, init?: RequestInit) => {
+    const res = await fetch(`${dev.url}${path}`, init);
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const until = async (path: string, want: (r: Awaited<ReturnType<typeof get>>) => boolean, init?: RequestInit) => {
+    let r = await get(path, init);
+    for (const t0 = Date.now(); !want(r) && Date.now() - t0 < 15_000; r = await get(path, init)) await new Promise((res) => setTimeout(res, 50));
+    return r;
+  };
+  const edit = (file: string, from: string, to: string) => writeFileSync(file, readFileSync(file, 'utf8').replace(from, to));
+  try {
+    assert.equal((await get('/word')).body, { word: 'one' });
+
+    // A handler edited twice: each save is served.
+    const teapot = join(dir, 'src/handlers/teapot.ts');
+    const throws = "throw new HttpError(418, { error: 'Teapot' });";
+    edit(teapot, throws, 'return { ok: true };');
+    assert.equal((await until('/teapot', (r) => r.status === 200)).body, { ok: true });
+    edit(teapot, 'return { ok: true };', throws);
+    assert.equal((await until('/teapot', (r) => r.status === 418)).body, { error: 'Teapot' });
+
+    // A shared file: the handler that imports it serves its new value.
+    writeFileSync(word, "export const word = 'two';\n");
+    assert.equal((await until('/word', (r) => r.body.word === 'two')).body, { word: 'two' });
+
+    // A gati module: the new code runs, initialised again.
+    const auth = { headers: { authorization: 'Bearer s3cret-token' } };
+    edit(join(dir, 'src/modules/counter.ts'), 'return ++hits;', 'return 100 + ++hits;');
+    assert.ok(((await until('/admin/stats', (r) => (r.body.hits as number) > 100, auth)).body.hits as number) > 100, 'the edited module is served');
+
+    // A route added, then removed.
+    const added = join(dir, 'src/handlers/added.ts');
+    writeFileSync(added, "import type { Handler } from 'gati';\nexport const handler: Handler<{}, { added: true }> = async () => ({ added: true });\n");
+    assert.equal((await until('/added', (r) => r.status === 200)).body, { added: true });
+    rmSync(added);
+    assert.is((await until('/added', (r) => r.status === 404)).status, 404, 'the removed route is gone');
+
+    // A body type changed: the new validation is served.
+    const post = (a: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a, nested: { b: 1 } }) });
+    assert.is((await get('/echo', post('x'))).status, 200);
+    edit(join(dir, 'src/handlers/echo.post.ts'), 'a: string;', 'a: number;');
+    assert.is((await until('/echo', (r) => r.status === 400, post('x'))).status, 400, 'a string `a` is refused once `a` is a number');
+    assert.equal((await get('/echo', post(7))).body, { a: 7, nested: { b: 1 } });
+
+    // A type error is reported (a warning: gati dev serves the edit, gati build refuses it).
+    writeFileSync(word, "export const word: number = 'three';\n");
+    assert.equal((await until('/word', (r) => r.body.word === 'three')).body, { word: 'three' });
+    for (const t0 = Date.now(); !/word\.ts:1:\d+ - warning TS2322/.test(dev.output()) && Date.now() - t0 < 15_000; ) await new Promise((res) => setTimeout(res, 50));
+    assert.match(dev.output(), /src\/lib\/word\.ts:1:\d+ - warning TS2322/);
+
+    // A syntax error is reported and the last good build keeps serving; the fix is served.
+    writeFileSync(word, 'export const word = ;\n');
+    for (const t0 = Date.now(); !/word\.ts:1:\d+ - error/.test(dev.output()) && Date.now() - t0 < 15_000; ) await new Promise((res) => setTimeout(res, 50));
+    assert.match(dev.output(), /src\/lib\/word\.ts:1:\d+ - error/);
+    assert.equal((await get('/word')).body, { word: 'three' });
+    writeFileSync(word, "export const word = 'four';\n");
+    assert.equal((await until('/word', (r) => r.body.word === 'four')).body, { word: 'four' });
   } finally {
     await dev.stop('SIGTERM');
     removeDir(dir);

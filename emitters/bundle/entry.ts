@@ -54,7 +54,7 @@ export function emitDevEntry(model: AppModel, options: EntryOptions): { path: st
   const load = ([name, file]: [string, string]) => `load(${JSON.stringify(file)}${name.startsWith('mod') ? ', true' : ''})`;
   lines.push(`  const [${names.join(', ')}] = await Promise.all([${imports.map(load).join(', ')}]);`);
   lines.push(...body('  root,', 'return {'), '};', '}', '');
-  return { path: DEV_ENTRY_PATH, contents: lines.join('\n'), files: imports.map(([, file]) => file).filter((file) => !file.startsWith('dist/') && !file.startsWith('.gati/')) };
+  return { path: DEV_ENTRY_PATH, contents: lines.join('\n'), files: imports.map(([, file]) => file).filter((file) => !file.startsWith('dist/')) };
 }
 
 /** The `gati:versions` module as `gati dev` writes it, relative to the app root. */
