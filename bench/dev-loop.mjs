@@ -8,7 +8,7 @@
 // Options: --edits N (10), --port P (3400), --timeout-ms T (per edit, 15000), --settle-ms S (pause after
 //   each edit is observed, 300), --regen (regenerate the app), --no-pin (don't taskset), --out FILE
 //   (default bench/.work/dev-loop-results.json), --reloads N (as --edits, for the memory run), --rss-every K
-//   (sample the RSS of the dev process and its children every K edits, 10; first/last/max printed).
+//   (sample the RSS of the dev process and its children every K edits, 10, after 2 s at rest; first/last/max printed).
 //
 // What it does: (re)generates bench/.work/app with bench/gen-app.mjs when missing or stale (the same app
 // as bench/analyzer.mjs: don't run both at once), starts `node bin/gati.mjs dev bench/.work/app` (pinned
@@ -42,6 +42,7 @@ if (PIN && !process.env.GATI_BENCH_PINNED) {
 }
 const EDITS = Number(opt('reloads', opt('edits', 10)));
 const RSS_EVERY = Number(opt('rss-every', 10));
+const REST_MS = 2000;
 const PORT = Number(opt('port', 3400));
 const TIMEOUT_MS = Number(opt('timeout-ms', 15000));
 const SETTLE_MS = Number(opt('settle-ms', 300));
@@ -154,6 +155,7 @@ async function main() {
     console.log(`unmeasured first edit served after ${Math.round(prep)} ms`);
     await sleep(SETTLE_MS);
     result.rssBeforeMb = rssMb(dev.pid);
+    await sleep(REST_MS);
     result.rssSamplesMb = [Math.round(treeRssMb(dev.pid))];
     const reloadsBefore = reloads.length;
     for (let n = 1; n <= EDITS; n++) {
@@ -164,7 +166,11 @@ async function main() {
       const dt = ms === null ? null : performance.now() - tStart;
       result.edits.push(dt);
       (result.rssMb ??= []).push(Math.round(rssMb(dev.pid)));
-      if (n % RSS_EVERY === 0) result.rssSamplesMb.push(Math.round(treeRssMb(dev.pid)));
+      // At rest: gati dev gives the old builds' garbage back once idle for 1 s (a full GC), so the sample waits for it.
+      if (n % RSS_EVERY === 0) {
+        await sleep(REST_MS);
+        result.rssSamplesMb.push(Math.round(treeRssMb(dev.pid)));
+      }
       const rb = rebuilds.slice(-1)[0];
       console.log(`edit ${n}: ${dt === null ? `not served within ${TIMEOUT_MS} ms` : `${r1(dt)} ms`}  (gati: reloaded in ${reloads.slice(-1)[0] ?? '?'} ms${rb ? `; ${rb.analyzed}/${rb.files} files analyzed, ${rb.written} written; analysis ${rb.analysisMs}, emit ${rb.emitMs}, write ${rb.writeMs}, bundle ${rb.bundleMs}${rb.early ? ' (beside the analysis)' : ''}, load ${loads.slice(-1)[0] ?? '?'} ms` : ''}; RSS ${result.rssMb.at(-1)} MB)`);
       await sleep(SETTLE_MS);

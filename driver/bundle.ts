@@ -4,7 +4,7 @@
 // ships beside dist/ in a deployment). A Bundler keeps esbuild's incremental context for watch;
 // the dev loop's bundle holds the app's own code only (see devOptions).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,13 +134,28 @@ export class DevVersionsModule {
 
   constructor(private readonly root: string) {}
 
+  /** dist/versions.json's size and time when the module was last made ('' without one): parsing it costs ~0.1 s on a large app. */
+  private manifestStamp: string | undefined;
+
   /** True when it wrote the module (its text changed). */
   update(): boolean {
+    const stamp = statStamp(join(this.root, VERSIONS_MANIFEST));
+    if (stamp === this.manifestStamp) return false;
     const text = versionsSource(this.root).replace(/^(import .* from )(['"])\.\//gm, '$1$2../../');
+    this.manifestStamp = stamp;
     if (text === this.written) return false;
     writeAtomically(join(this.root, DEV_VERSIONS_PATH), text);
     this.written = text;
     return true;
+  }
+}
+
+function statStamp(file: string): string {
+  try {
+    const stat = statSync(file);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return '';
   }
 }
 

@@ -27,6 +27,8 @@ export class RebuildLoop {
   private queue: Promise<unknown> = Promise.resolve();
   /** Rebuilds waiting in the queue: a running type check stops for them (see checkTypes). */
   private waiting = 0;
+  /** Rebuilds and type checks queued or running. */
+  private running = 0;
   private readonly written = new Map<string, string | Uint8Array>();
 
   constructor(readonly root: string, private readonly term: Terminal, options: { modules?: boolean } = {}) {
@@ -53,15 +55,21 @@ export class RebuildLoop {
    * number of warnings.
    */
   checkTypes(): Promise<number> {
+    this.running++;
     const run = this.queue.then(async () => {
       // A save waiting behind the check stops it (it runs again after that rebuild, which queues a new one).
       const warnings = await this.session.typeErrors(() => this.waiting > 0);
       if (!warnings) return 0;
       reportDiagnostics(warnings, this.term, false);
       return warnings.length;
-    });
+    }).finally(() => this.running--);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** No rebuild or type check running or waiting. */
+  get idle(): boolean {
+    return this.running === 0;
   }
 
   async dispose(): Promise<void> {
@@ -70,10 +78,11 @@ export class RebuildLoop {
 
   private enqueue(build: () => Promise<BuildResult>, what: string, early: boolean): Promise<RebuildOutcome> {
     this.waiting++;
+    this.running++;
     const run = this.queue.then(() => {
       this.waiting--;
       return this.run(build, what, early);
-    });
+    }).finally(() => this.running--);
     this.queue = run.catch(() => undefined);
     return run;
   }
