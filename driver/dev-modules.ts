@@ -8,15 +8,18 @@
 // (ESM caches modules by URL). Node never frees a loaded module, so what a reload imports is what
 // it leaks: the edited files (and the gati modules, fresh with each build, see load()).
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 import { DEV_ENTRY_PATH, DEV_VERSIONS_PATH } from '../emitters/bundle/entry.js';
 import { DevVersionsModule, GATI_ENTRIES, failure, writeAtomically, type BundleResult } from './bundle.js';
+import { scanInputs } from './dev-inputs.js';
 
 /** Where the modules go, mirroring the app's folders (src/handlers/x.ts → .gati/dev/modules/src/handlers/x.mjs). */
 const OUT_DIR = '.gati/dev/modules';
+/** What the last run left (see save): the modules' versions and imports, and the inputs they were made of. */
+const STATE_FILE = '.gati/dev/state.json';
 /** Files esbuild compiles to a module of their own; others (JSON, text) are inlined in their importer. */
 const CODE = /\.(m|c)?[jt]sx?$/;
 /** Marks the resolve call the plugin makes itself (esbuild's own resolution, tsconfig paths included). */
@@ -41,6 +44,9 @@ export class DevModules {
   private entryUrl: string | undefined;
   /** load(): how many times a file that must start fresh was imported (see load). */
   private fresh = 0;
+  /** When the build behind the last good emit started reading the app (ms since the epoch). */
+  private builtFrom: number | undefined;
+
 
   constructor(private readonly root: string) {
     this.versions = new DevVersionsModule(root);
@@ -55,7 +61,7 @@ export class DevModules {
    * Emits the modules the entry loads that are new or stale (and the app files they import), and
    * writes the entry when it changed. On an error nothing is lost: the files stay pending.
    */
-  async emit(entry: DevEntry): Promise<BundleResult & { emitted: number }> {
+  async emit(entry: DevEntry, builtFrom = Date.now()): Promise<BundleResult & { emitted: number }> {
     const started = performance.now();
     try {
       if (this.versions.update()) this.pending.add(join(this.root, DEV_VERSIONS_PATH));
@@ -79,7 +85,53 @@ export class DevModules {
     }
     this.pending.clear();
     this.writeEntry(entry.contents);
+    this.builtFrom = builtFrom;
     return { ok: true, errors: [], ms: performance.now() - started, emitted };
+  }
+
+  /**
+   * At the end of `gati dev`: records the modules for the next start, when they are what the app's
+   * files make (nothing saved since the last good build started; else the next start builds).
+   */
+  save(): void {
+    const file = join(this.root, STATE_FILE);
+    rmSync(file, { force: true });
+    if (this.builtFrom === undefined || this.pending.size > 0 || !this.entryUrl) return;
+    const inputs = scanInputs(this.root);
+    if (inputs.newest >= this.builtFrom) return;
+    const rel = (abs: string) => relative(this.root, abs);
+    const state: SavedState = {
+      inputs: inputs.stamp,
+      generation: this.generation,
+      entry: this.entryUrl,
+      versions: [...this.version].map(([abs, v]) => [rel(abs), v]),
+      deps: [...this.deps].map(([abs, deps]) => [rel(abs), [...deps].map(rel)]),
+    };
+    writeAtomically(file, JSON.stringify(state));
+  }
+
+  /**
+   * At the start of `gati dev`: takes up the modules the last run saved when the app's files,
+   * the generated files the server loads and Gati itself are as they were then (by size and
+   * time). True when createApp() can serve them before any build.
+   */
+  restore(): boolean {
+    let state: SavedState;
+    try {
+      state = JSON.parse(readFileSync(join(this.root, STATE_FILE), 'utf8')) as SavedState;
+      // Taken once: this run writes the modules again, and save() says at its end whether they can serve the next.
+      rmSync(join(this.root, STATE_FILE));
+    } catch {
+      return false;
+    }
+    const entry = join(this.root, DEV_ENTRY_PATH);
+    if (state.inputs !== scanInputs(this.root).stamp || !existsSync(entry) || state.entry !== `${pathToFileURL(entry).href}?h=${hash(readFileSync(entry, 'utf8'))}`) return false;
+    if (!state.versions.every(([file]) => existsSync(this.outOf(join(this.root, file))))) return false;
+    this.generation = state.generation;
+    for (const [file, v] of state.versions) this.version.set(join(this.root, file), v);
+    for (const [file, deps] of state.deps) this.deps.set(join(this.root, file), new Set(deps.map((d) => join(this.root, d))));
+    this.entryUrl = state.entry;
+    return true;
   }
 
   /** The app as the entry makes it: `createApp(load, root)` (see emitDevEntry). */
@@ -190,6 +242,14 @@ export class DevModules {
     if (!existsSync(file) || readFileSync(file, 'utf8') !== contents) writeAtomically(file, contents);
     this.entryUrl = `${pathToFileURL(file).href}?h=${hash(contents)}`;
   }
+}
+
+interface SavedState {
+  inputs: string;
+  generation: number;
+  entry: string;
+  versions: [string, number][];
+  deps: [string, string[]][];
 }
 
 function hash(contents: string | Uint8Array): string {

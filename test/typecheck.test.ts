@@ -112,6 +112,8 @@ test("'deferred' (gati dev/watch): the rebuild's result has no type check; typeE
     assert.ok(first.ok);
     assert.equal(first.diagnostics, []);
     assert.is(first.stats.typecheckMs < 50, true, 'the build does not check');
+    // Stopped (a save waits): no report, and what it checked before stopping is not lost.
+    assert.is(await session.typeErrors(() => true), undefined);
     assert.equal(lines((await session.typeErrors())!), [refund]);
 
     // An edit to one handler breaks another, untouched, that imports its type.

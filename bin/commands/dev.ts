@@ -19,7 +19,7 @@ import { runInNewContext } from 'node:vm';
 import { prepareApp } from '../../runtime-shim/server/start.js';
 import type { CompiledApp } from '../../runtime-shim/server/app.js';
 import type { DevModules } from '../../driver/dev-modules.js';
-import { RebuildLoop } from './rebuild-loop.js';
+import { RebuildLoop, type RebuildOutcome } from './rebuild-loop.js';
 import { provideRequire } from './load-bundle.js';
 import { addressInUse, isAddressInUse, parsePort, type ServeFlags } from './start.js';
 
@@ -42,21 +42,32 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   if (port === null) return 2;
   const log = createLogger(levelFrom(process.env.LOG_LEVEL, PROCESS_DEFAULTS.logLevel), {});
   const loop = new RebuildLoop(root, term, { modules: true });
-  const first = await loop.initial();
-  if (!first.ok) {
-    await loop.checkTypes();
-    term.error('gati dev: the first build failed; fix the errors above and run gati dev again');
-    await loop.dispose();
-    return 1;
-  }
   let current: Generation | undefined;
-  try {
-    current = await load(loop.modules!, log);
-  } catch (error) {
-    // E.g. GATI4020 (Redis without a URL): bin/gati.ts prints it; the rebuild loop must not keep the process alive.
-    await loop.dispose();
-    throw error;
+  // The last run's modules, when the app's files are as it left them: served at once, while the
+  // app is built again (the rebuilds need the analysis; it finds what the cache cannot, e.g. a
+  // type error). Any file changed since, and the app is built before it is served.
+  let cached = loop.modules!.restore();
+  if (cached) current = await load(loop.modules!, log).catch(() => undefined);
+  cached &&= current !== undefined;
+  if (!cached) {
+    const first = await loop.initial();
+    if (!first.ok) {
+      await loop.checkTypes();
+      term.error('gati dev: the first build failed; fix the errors above and run gati dev again');
+      await loop.dispose();
+      return 1;
+    }
+    try {
+      current = await load(loop.modules!, log);
+    } catch (error) {
+      // E.g. GATI4020 (Redis without a URL): bin/gati.ts prints it; the rebuild loop must not keep the process alive.
+      await loop.dispose();
+      throw error;
+    }
   }
+  const serving = current!;
+  let answered: () => void = () => {};
+  const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
   const server = createNodeServer(async (req) => {
     const gen = current!;
     gen.inFlight++;
@@ -65,6 +76,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     } finally {
       gen.inFlight--;
       if (gen.inFlight === 0) gen.onIdle?.();
+      answered();
     }
   }, {
     requestTimeoutMs: CONFIG_DEFAULTS.server.requestTimeoutMs,
@@ -79,7 +91,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
       },
     },
   });
-  const address = listenAddress({ port, host: flags.host ?? (process.env.HOST || undefined) }, current.config.server, true);
+  const address = listenAddress({ port, host: flags.host ?? (process.env.HOST || undefined) }, serving.config.server, true);
   const host = address.host;
   let bound: number;
   try {
@@ -87,31 +99,41 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   } catch (error) {
     if (!isAddressInUse(error)) throw error;
     term.error(addressInUse('dev', address.port));
-    await current.close();
+    await serving.close();
     await loop.dispose();
     return 1;
   }
   term.info(`${term.style.bold('gati dev')} serving on http://${host.includes(':') ? `[${host}]` : host}:${bound} (reloads on save)`);
-  // TypeScript's errors come as warnings once the build is served (also after each reload below).
-  void loop.checkTypes().then(() => collectWhenIdle(loop));
+  const reload = async (outcome: RebuildOutcome) => {
+    if (!outcome.ok) return void loop.checkTypes();
+    try {
+      const loadStarted = performance.now();
+      const next = await load(loop.modules!, log);
+      const old = current!;
+      current = next;
+      retire(old, log);
+      const loadMs = performance.now() - loadStarted;
+      term.info(`  reloaded in ${Math.round(outcome.ms + loadMs)} ms (rebuild ${Math.round(outcome.ms)}, load ${Math.round(loadMs)})`);
+    } catch (error) {
+      log.error({ err: error }, 'the new build failed to start; the previous one keeps serving');
+    }
+    // TypeScript's errors come as warnings once the build is served.
+    await loop.checkTypes();
+    collectWhenIdle(loop);
+  };
+  let edited = false;
+  if (cached) {
+    term.info("  from the last run's build (the app is unchanged since); building it again to watch it");
+    // After the first answer (or a second): the build holds this thread for seconds on a large app.
+    const verify = Promise.race([firstAnswer, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    void verify.then(() => (edited ? undefined : loop.initial().then(reload)));
+  } else {
+    void loop.checkTypes().then(() => collectWhenIdle(loop));
+  }
 
   const watcher = watchApp(root, (changed) => {
-    void loop.rebuild(changed).then(async (outcome) => {
-      if (!outcome.ok) return void loop.checkTypes();
-      try {
-        const loadStarted = performance.now();
-        const next = await load(loop.modules!, log);
-        const old = current!;
-        current = next;
-        retire(old, log);
-        const loadMs = performance.now() - loadStarted;
-        term.info(`  reloaded in ${Math.round(outcome.ms + loadMs)} ms (rebuild ${Math.round(outcome.ms)}, load ${Math.round(loadMs)})`);
-      } catch (error) {
-        log.error({ err: error }, 'the new build failed to start; the previous one keeps serving');
-      }
-      await loop.checkTypes();
-      collectWhenIdle(loop);
-    });
+    edited = true;
+    void loop.rebuild(changed).then(reload);
   });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -121,6 +143,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   // Sockets get 1001 while HTTP drains (an upgraded socket would hold the server open to the deadline).
   await Promise.all([current?.ws?.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs), server.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs)]);
   await current?.close();
+  if (loop.built) loop.modules!.save();
   await loop.dispose();
   return 0;
 }

@@ -29,6 +29,8 @@ export class RebuildLoop {
   private waiting = 0;
   /** Rebuilds and type checks queued or running. */
   private running = 0;
+  /** Rebuilds queued or running. */
+  private building = 0;
   private readonly written = new Map<string, string | Uint8Array>();
 
   constructor(readonly root: string, private readonly term: Terminal, options: { modules?: boolean } = {}) {
@@ -72,6 +74,11 @@ export class RebuildLoop {
     return this.running === 0;
   }
 
+  /** No rebuild running or waiting (a type check may run): the last good build is what the files make, or failed. */
+  get built(): boolean {
+    return this.building === 0;
+  }
+
   async dispose(): Promise<void> {
     await this.bundler?.dispose();
   }
@@ -79,10 +86,14 @@ export class RebuildLoop {
   private enqueue(build: () => Promise<BuildResult>, what: string, early: boolean): Promise<RebuildOutcome> {
     this.waiting++;
     this.running++;
+    this.building++;
     const run = this.queue.then(() => {
       this.waiting--;
       return this.run(build, what, early);
-    }).finally(() => this.running--);
+    }).finally(() => {
+      this.running--;
+      this.building--;
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -95,6 +106,7 @@ export class RebuildLoop {
    */
   private async run(build: () => Promise<BuildResult>, what: string, early: boolean): Promise<RebuildOutcome> {
     const started = performance.now();
+    const readFrom = Date.now();
     const speculative = early ? this.bundler?.build() : undefined;
     const result = await build();
     if (reportDiagnostics(result.diagnostics, this.term, false)) {
@@ -106,7 +118,7 @@ export class RebuildLoop {
     const built = performance.now();
     const { written } = write({ root: this.root, artifacts: result.artifacts, memory: this.written });
     const wrote = performance.now();
-    const outcome = this.modules ? await this.emitModules(result) : await this.bundle(speculative, written);
+    const outcome = this.modules ? await this.emitModules(result, readFrom) : await this.bundle(speculative, written);
     if (!outcome.bundled.ok) {
       reportBundleErrors(outcome.bundled.errors, this.root, this.term);
       return { ok: false, ms: performance.now() - started, result };
@@ -118,9 +130,9 @@ export class RebuildLoop {
   }
 
   /** dev: the modules of the files this rebuild touched, and the entry when the app's shape changed. */
-  private async emitModules(result: BuildResult): Promise<{ bundled: BundleResult; what: string }> {
+  private async emitModules(result: BuildResult, readFrom: number): Promise<{ bundled: BundleResult; what: string }> {
     const entry = emitDevEntry(result.model, { config: result.config, configScript: configScript(result.configFile) });
-    const bundled = await this.modules!.emit(entry);
+    const bundled = await this.modules!.emit(entry, readFrom);
     return { bundled, what: `bundled in ${Math.round(bundled.ms)} ms (${bundled.emitted} modules)` };
   }
 

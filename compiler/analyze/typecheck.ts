@@ -65,10 +65,10 @@ export class TypeCheckCache {
     let sliceStarted = performance.now();
     for (let step = files.next(); ; step = files.next()) {
       if (step.done) return step.value;
-      if (performance.now() - sliceStarted < sliceMs) continue;
-      await new Promise((resolve) => setImmediate(resolve));
       // Stopped between two files (a save is waiting): what was checked stays checked.
       if (stop?.()) return void files.return([]);
+      if (performance.now() - sliceStarted < sliceMs) continue;
+      await new Promise((resolve) => setImmediate(resolve));
       sliceStarted = performance.now();
     }
   }
