@@ -68,7 +68,10 @@ export class DevModules {
     } catch (error) {
       return { ...failure({ errors: [{ text: (error as Error).message }] }, started), emitted: 0 };
     }
-    const dirty = this.stale(entry.files.map((file) => join(this.root, file)));
+    // Taken now: a file saved while this emit awaits esbuild stays pending for the next one.
+    const taken = [...this.pending];
+    this.pending.clear();
+    const dirty = this.stale(taken, entry.files.map((file) => join(this.root, file)));
     this.generation++;
     for (const file of dirty) this.version.set(file, this.generation);
     let emitted = 0;
@@ -80,10 +83,9 @@ export class DevModules {
         batch = [...found];
       }
     } catch (error) {
-      for (const file of dirty) this.pending.add(file);
+      for (const file of [...taken, ...dirty]) this.pending.add(file);
       return { ...failure(error, started), emitted };
     }
-    this.pending.clear();
     this.writeEntry(entry.contents);
     this.builtFrom = builtFrom;
     return { ok: true, errors: [], ms: performance.now() - started, emitted };
@@ -154,7 +156,7 @@ export class DevModules {
   }
 
   /** The emitted files to emit again: the saved ones and their importers, and entry files not emitted yet. */
-  private stale(roots: string[]): Set<string> {
+  private stale(saved: string[], roots: string[]): Set<string> {
     const importers = new Map<string, string[]>();
     for (const [file, deps] of this.deps) for (const dep of deps) importers.set(dep, [...(importers.get(dep) ?? []), file]);
     const dirty = new Set<string>();
@@ -165,7 +167,7 @@ export class DevModules {
       if (this.version.has(file)) dirty.add(file);
       for (const importer of importers.get(file) ?? []) mark(importer);
     };
-    for (const file of this.pending) mark(file);
+    for (const file of saved) mark(file);
     for (const file of dirty) {
       if (existsSync(file)) continue;
       dirty.delete(file);
