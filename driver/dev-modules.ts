@@ -35,7 +35,7 @@ export interface DevEntry {
 export class DevModules {
   private generation = 0;
   /** Each emitted file (absolute) → the version of its module. */
-  private readonly version = new Map<string, number>();
+  private version = new Map<string, number>();
   /** Each emitted file → the app files it imports (modules of their own) or inlines. */
   private readonly deps = new Map<string, Set<string>>();
   /** Files saved since the last successful emit. */
@@ -73,12 +73,16 @@ export class DevModules {
     this.pending.clear();
     const dirty = this.stale(taken, entry.files.map((file) => join(this.root, file)));
     this.generation++;
-    for (const file of dirty) this.version.set(file, this.generation);
+    // The new versions take effect once their modules are written: a build loading meanwhile (the one
+    // before this save) must not import a new version's URL before its file is there, or Node would
+    // keep the old file's code under it.
+    const next = new Map(this.version);
+    for (const file of dirty) next.set(file, this.generation);
     let emitted = 0;
     try {
       for (let batch = [...dirty]; batch.length > 0; ) {
         const found = new Set<string>();
-        await this.build(batch, found);
+        await this.build(batch, found, next);
         emitted += batch.length;
         batch = [...found];
       }
@@ -86,6 +90,7 @@ export class DevModules {
       for (const file of [...taken, ...dirty]) this.pending.add(file);
       return { ...failure(error, started), emitted };
     }
+    this.version = next;
     this.writeEntry(entry.contents);
     this.builtFrom = builtFrom;
     return { ok: true, errors: [], ms: performance.now() - started, emitted };
@@ -179,7 +184,7 @@ export class DevModules {
   }
 
   /** One esbuild call for `files`: each becomes a module whose imports of app files are other modules. */
-  private async build(files: string[], found: Set<string>): Promise<void> {
+  private async build(files: string[], found: Set<string>, versions: Map<string, number>): Promise<void> {
     const esbuild = await import('esbuild');
     for (const file of files) this.deps.set(file, new Set());
     const result = await esbuild.build({
@@ -197,7 +202,7 @@ export class DevModules {
       sourcesContent: false,
       logLevel: 'silent',
       write: false,
-      plugins: [this.plugin(found)],
+      plugins: [this.plugin(found, versions)],
     });
     for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
   }
@@ -208,7 +213,7 @@ export class DevModules {
    * runs (one copy, shared by every build), an app file names its module with its version, and a
    * package stays a bare specifier (Node finds it from .gati/dev/, inside the app).
    */
-  private plugin(found: Set<string>): Plugin {
+  private plugin(found: Set<string>, versions: Map<string, number>): Plugin {
     return {
       name: 'gati-dev-modules',
       setup: (build) => {
@@ -224,12 +229,12 @@ export class DevModules {
           // A file that is not code (JSON and kin) is inlined in its importer: an edit to it re-emits the importer.
           this.deps.get(args.importer)?.add(file);
           if (!CODE.test(file)) return undefined;
-          if (!this.version.has(file)) {
-            this.version.set(file, this.generation);
+          if (!versions.has(file)) {
+            versions.set(file, this.generation);
             found.add(file);
           }
           const specifier = relative(dirname(this.outOf(args.importer)), this.outOf(file)).split(sep).join('/');
-          return { path: `${specifier.startsWith('.') ? '' : './'}${specifier}?v=${this.version.get(file)}`, external: true };
+          return { path: `${specifier.startsWith('.') ? '' : './'}${specifier}?v=${versions.get(file)}`, external: true };
         });
       },
     };
