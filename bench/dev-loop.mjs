@@ -4,9 +4,12 @@
 // Usage (from the repository root, after `npm run build`):
 //   node bench/dev-loop.mjs                   10 measured edits
 //   node bench/dev-loop.mjs --edits 5 --port 3400 --no-pin
+//   node bench/dev-loop.mjs --reloads 100     100 measured edits; RSS (dev process and its children) every 10
 // Options: --edits N (10), --port P (3400), --timeout-ms T (per edit, 15000), --settle-ms S (pause after
 //   each edit is observed, 300), --regen (regenerate the app), --no-pin (don't taskset), --out FILE
-//   (default bench/.work/dev-loop-results.json), --app DIR (another app made by bench/gen-app.mjs).
+//   (default bench/.work/dev-loop-results.json), --app DIR (another app made by bench/gen-app.mjs),
+//   --reloads N (as --edits, for the memory run), --rss-every K (sample the RSS of the dev process
+//   and its children every K edits, 10, after 2 s at rest; first/last/max printed).
 //
 // What it does: (re)generates bench/.work/app with bench/gen-app.mjs when missing or stale (the same app
 // as bench/analyzer.mjs: don't run both at once), starts `node bin/gati.mjs dev bench/.work/app` (pinned
@@ -19,7 +22,7 @@
 // build serving) with their breakdown (analysis, emit, write, bundle, load), and the dev process's RSS
 // before and after the edits. The handler file is restored at the end.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -38,7 +41,9 @@ if (PIN && !process.env.GATI_BENCH_PINNED) {
   const r = spawnSync('taskset', ['-c', '1', process.execPath, SELF, ...argv], { stdio: 'inherit', env: { ...process.env, GATI_BENCH_PINNED: '1' } });
   process.exit(r.status ?? 1);
 }
-const EDITS = Number(opt('edits', 10));
+const EDITS = Number(opt('reloads', opt('edits', 10)));
+const RSS_EVERY = Number(opt('rss-every', 10));
+const REST_MS = 2000;
 const PORT = Number(opt('port', 3400));
 const TIMEOUT_MS = Number(opt('timeout-ms', 15000));
 const SETTLE_MS = Number(opt('settle-ms', 300));
@@ -72,6 +77,15 @@ function rssMb(pid) {
   try {
     return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
   } catch { return NaN; }
+}
+
+/** The RSS of `pid` and of its children, transitively (MB). */
+function treeRssMb(pid) {
+  let children = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) children.push(...readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {}
+  return rssMb(pid) + children.reduce((sum, child) => sum + treeRssMb(child), 0);
 }
 
 async function waitFor(path, pred, timeoutMs, pollMs = 5) {
@@ -116,7 +130,7 @@ async function main() {
     const s = d.toString();
     out = (out + s).slice(-20000);
     for (const m of s.matchAll(/reloaded in (\d+) ms/g)) reloads.push(Number(m[1]));
-    for (const m of s.matchAll(/(\d+)\/(\d+) files analyzed, (\d+) written, bundled (?:in (\d+) ms|beside the analysis \((\d+) ms\)); (\d+) ms in all(?: \(analysis (\d+), emit (\d+), write (\d+)\))?/g)) {
+    for (const m of s.matchAll(/(\d+)\/(\d+) files analyzed, (\d+) written, bundled (?:in (\d+) ms(?: \(\d+ modules\))?|beside the analysis \((\d+) ms\)); (\d+) ms in all(?: \(analysis (\d+), emit (\d+), write (\d+)\))?/g)) {
       rebuilds.push({
         analyzed: Number(m[1]), files: Number(m[2]), written: Number(m[3]), bundleMs: Number(m[4] ?? m[5]), early: m[5] !== undefined,
         totalMs: Number(m[6]), analysisMs: Number(m[7]), emitMs: Number(m[8]), writeMs: Number(m[9]),
@@ -134,15 +148,19 @@ async function main() {
     const firstMs = await waitFor(path, (r) => r.status === 404 || exited, 180000, 50);
     if (exited || firstMs === null) throw new Error(`gati dev did not serve ${path}:\n${out}`);
     result.startupMs = performance.now() - t0;
-    console.log(`gati dev serving ${path} after ${Math.round(result.startupMs)} ms (initial build of the app included)`);
+    result.fromCache = /from the last run's build/.test(out);
+    console.log(`gati dev serving ${path} after ${Math.round(result.startupMs)} ms (${result.fromCache ? "from the last run's build; the app is built again behind it" : 'initial build of the app included'})`);
     await sleep(SETTLE_MS);
     // Unmeasured first edit: throw -> return { items: [], total: 0 }.
     writeFileSync(file, withTotal(0));
-    const prep = await waitFor(path, (r) => r.status === 200 && r.body.includes('"total":0'), TIMEOUT_MS);
+    // Unmeasured, and longer: after a start from the last run's build it waits for the build behind it.
+    const prep = await waitFor(path, (r) => r.status === 200 && r.body.includes('"total":0'), 120000);
     if (prep === null) throw new Error(`the first edit never showed up:\n${out}`);
     console.log(`unmeasured first edit served after ${Math.round(prep)} ms`);
     await sleep(SETTLE_MS);
     result.rssBeforeMb = rssMb(dev.pid);
+    await sleep(REST_MS);
+    result.rssSamplesMb = [Math.round(treeRssMb(dev.pid))];
     const reloadsBefore = reloads.length;
     for (let n = 1; n <= EDITS; n++) {
       const text = withTotal(n);
@@ -152,6 +170,11 @@ async function main() {
       const dt = ms === null ? null : performance.now() - tStart;
       result.edits.push(dt);
       (result.rssMb ??= []).push(Math.round(rssMb(dev.pid)));
+      // At rest: gati dev gives the old builds' garbage back once idle for 1 s (a full GC), so the sample waits for it.
+      if (n % RSS_EVERY === 0) {
+        await sleep(REST_MS);
+        result.rssSamplesMb.push(Math.round(treeRssMb(dev.pid)));
+      }
       const rb = rebuilds.slice(-1)[0];
       console.log(`edit ${n}: ${dt === null ? `not served within ${TIMEOUT_MS} ms` : `${r1(dt)} ms`}  (gati: reloaded in ${reloads.slice(-1)[0] ?? '?'} ms${rb ? `; ${rb.analyzed}/${rb.files} files analyzed, ${rb.written} written; analysis ${rb.analysisMs}, emit ${rb.emitMs}, write ${rb.writeMs}, bundle ${rb.bundleMs}${rb.early ? ' (beside the analysis)' : ''}, load ${loads.slice(-1)[0] ?? '?'} ms` : ''}; RSS ${result.rssMb.at(-1)} MB)`);
       await sleep(SETTLE_MS);
@@ -175,13 +198,18 @@ async function main() {
     result.rebuilds = rebuilds;
     result.loadsMs = loads;
     if (rel.length) console.log(`| gati's "reloaded in" (save seen → new build serving, without the watcher's 25 ms debounce): mean / p50 / max | ${r1(mean(rel))} / ${pct(rel, 50)} / ${Math.max(...rel)} ms | | |`);
-    console.log(`| gati dev startup (spawn → first answer, incl. cold build) | ${Math.round(result.startupMs)} ms | | |`);
+    console.log(`| gati dev startup (spawn → first answer, ${result.fromCache ? "from the last run's build" : 'incl. cold build'}) | ${Math.round(result.startupMs)} ms | | |`);
     console.log(`| gati dev RSS before → after ${EDITS} edits | ${Math.round(result.rssBeforeMb)} → ${Math.round(result.rssAfterMb)} MB | | |`);
-    console.log('BENCH_DEV_LOOP_JSON ' + JSON.stringify({ summary: s, reloads: rel, startupMs: Math.round(result.startupMs), rssMb: [Math.round(result.rssBeforeMb), Math.round(result.rssAfterMb)] }));
+    const rs = result.rssSamplesMb;
+    const drift = ((rs.at(-1) - rs[0]) / rs[0]) * 100;
+    console.log(`| RSS of the dev process and its children every ${RSS_EVERY} edits: first / last / max (samples: ${rs.join(' ')}) | ${rs[0]} / ${rs.at(-1)} / ${Math.max(...rs)} MB (${drift >= 0 ? '+' : ''}${r1(drift)} %) | flat ± 5 % | ${Math.abs(drift) <= 5 ? 'PASS' : 'FAIL'} |`);
+    console.log('BENCH_DEV_LOOP_JSON ' + JSON.stringify({ summary: s, reloads: rel, startupMs: Math.round(result.startupMs), fromCache: result.fromCache, rssMb: [Math.round(result.rssBeforeMb), Math.round(result.rssAfterMb)], rssSamplesMb: result.rssSamplesMb }));
   } finally {
     writeFileSync(file, original);
     if (!exited) {
-      await sleep(500); // let the restore rebuild start, so the process exits cleanly
+      // Let the restore be served, so the process exits cleanly (and gati dev records a build the next run can start from).
+      await waitFor(path, (r) => r.status === 404, TIMEOUT_MS);
+      await sleep(500);
       dev.kill('SIGTERM');
       const t = setTimeout(() => dev.kill('SIGKILL'), 15000);
       await exitP;

@@ -28,6 +28,8 @@ export type { EmitContext } from '../emitters/emitter.js';
 export interface BuildResult {
   ok: boolean;
   config: GatiConfig;
+  /** The config file, relative to the app root (absent without one). */
+  configFile?: string;
   model: AppModel;
   artifacts: Artifact[];
   diagnostics: Diagnostic[];
@@ -150,18 +152,18 @@ export class BuildSession {
     const ctx: EmitContext = { config, configFile, validatorCache: this.validatorCache, infra: this.options.infra, apiVersion: versions?.plan.semver, runtime: this.options.target, sdkDir: tentative ? TENTATIVE_SDK_DIR : undefined };
     const emitWhat = this.options.emit ?? 'all';
     const artifacts = !ok || emitWhat === 'none' ? [] : clock.time('emit', () => (emitWhat === 'generated' ? emitGenerated(model, ctx) : this.emitAllOrReuse(model, `${ctx.apiVersion ?? ''}\0${ctx.sdkDir ?? ''}\0${ctx.runtime ?? ''}\0${modelKey}`, ctx)));
-    return { ok, config, model, artifacts, diagnostics, versions, timings: clock.timings, stats: { ...analysis.stats, configMs: this.configMs, emitMs: clock.ms('emit'), typecheckMs: clock.ms('typecheck') } };
+    return { ok, config, configFile, model, artifacts, diagnostics, versions, timings: clock.timings, stats: { ...analysis.stats, configMs: this.configMs, emitMs: clock.ms('emit'), typecheckMs: clock.ms('typecheck') } };
   }
 
   /**
    * With typecheck 'deferred': TypeScript's errors (as warnings) in the app as the last build or
    * rebuild saw it, checked on that build's program in slices of ~20 ms (the dev server answers
-   * between them). No rebuild may start before it resolves (the dev loop queues it behind the
-   * rebuild it follows, after serving that build).
+   * between them). No rebuild may start before it resolves; `stop()`, asked between slices, ends
+   * it early (a save is waiting): it then resolves undefined, and what it checked stays checked.
    */
-  async typeErrors(): Promise<Diagnostic[]> {
+  async typeErrors(stop?: () => boolean): Promise<Diagnostic[] | undefined> {
     if (!this.analyzer || this.deferredContext === undefined) return [];
-    return (await this.analyzer.typeCheckInSlices(this.deferredContext, 'warning', 20)).sort(compareDiagnostics);
+    return (await this.analyzer.typeCheckInSlices(this.deferredContext, 'warning', 20, stop))?.sort(compareDiagnostics);
   }
 
   private typecheckMode(): stage.TypecheckMode {

@@ -4,18 +4,18 @@
 // ships beside dist/ in a deployment). A Bundler keeps esbuild's incremental context for watch;
 // the dev loop's bundle holds the app's own code only (see devOptions).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildContext, BuildOptions, BuildResult, OutputFile, Plugin } from 'esbuild';
-import { ENTRY_PATH } from '../emitters/bundle/entry.js';
+import { DEV_VERSIONS_PATH, ENTRY_PATH } from '../emitters/bundle/entry.js';
 import { NO_VERSIONS_MODULE, versionsModule, versionsModuleValidators } from '../emitters/versions/runtime-module.js';
 import { VERSIONS_MANIFEST } from '../emitters/versions/index.js';
 
 const require = createRequire(import.meta.url);
 const LIB = fileURLToPath(new URL('..', import.meta.url));
-const GATI_ENTRIES: Record<string, string> = {
+export const GATI_ENTRIES: Record<string, string> = {
   gati: join(LIB, 'runtime-shim/index.js'),
   'gati/runtime': join(LIB, 'runtime-shim/server/index.js'),
   'gati/middleware': join(LIB, 'runtime-shim/middleware/index.js'),
@@ -89,8 +89,6 @@ function buildOptions(root: string, versions: () => string): BuildOptions {
 
 /** The generated modules `gati dev` leaves out of its bundle (see devOptions), relative to dist/. */
 const DEV_EXTERNAL = ['router.mjs', 'validators/index.mjs', 'serializers/index.mjs'];
-/** `gati dev` writes the `gati:versions` module here (see DevVersionsModule). */
-const DEV_VERSIONS_PATH = '.gati/cache/versions.mjs';
 
 /**
  * `gati dev` bundles only the app's own code (and Gati's runtime), and with no plugin: esbuild
@@ -132,20 +130,37 @@ function pinGenerated(root: string, code: string): string {
  * imports (written relative to the app root) made relative to .gati/cache. Rewritten only when
  * dist/versions.json changed.
  */
-class DevVersionsModule {
+export class DevVersionsModule {
   private written: string | undefined;
 
   constructor(private readonly root: string) {}
 
-  update(): void {
+  /** dist/versions.json's size and time when the module was last made ('' without one): parsing it costs ~0.1 s on a large app. */
+  private manifestStamp: string | undefined;
+
+  /** True when it wrote the module (its text changed). */
+  update(): boolean {
+    const stamp = statStamp(join(this.root, VERSIONS_MANIFEST));
+    if (stamp === this.manifestStamp) return false;
     const text = versionsSource(this.root).replace(/^(import .* from )(['"])\.\//gm, '$1$2../../');
-    if (text === this.written) return;
+    this.manifestStamp = stamp;
+    if (text === this.written) return false;
     writeAtomically(join(this.root, DEV_VERSIONS_PATH), text);
     this.written = text;
+    return true;
   }
 }
 
-function writeAtomically(file: string, contents: string | Uint8Array): void {
+function statStamp(file: string): string {
+  try {
+    const stat = statSync(file);
+    return `${stat.size}:${stat.mtimeMs}`;
+  } catch {
+    return '';
+  }
+}
+
+export function writeAtomically(file: string, contents: string | Uint8Array): void {
   mkdirSync(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, contents);
@@ -160,7 +175,7 @@ export interface BundleResult {
   inputs?: Set<string>;
 }
 
-function failure(error: unknown, started: number): BundleResult {
+export function failure(error: unknown, started: number): BundleResult {
   const errors = ((error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors ?? [{ text: String(error) }]).map((e) => ({
     text: e.text,
     file: e.location?.file,

@@ -14,7 +14,7 @@ import { emit as emitAsyncApi } from './asyncapi/index.js';
 import { emit as emitValidators } from './validators/index.js';
 import { emit as emitSerializers } from './serializers/index.js';
 import { emitRouter } from './router/index.js';
-import { emitEntry, emitLaunchers } from './bundle/entry.js';
+import { configScript, emitEntry, emitLaunchers } from './bundle/entry.js';
 import { emitInfra } from './infra/index.js';
 import { emit as emitVersions } from './versions/index.js';
 import { emitVersionValidators } from './validators/versions.js';
@@ -55,8 +55,7 @@ export const entryEmitter: Emitter = {
   name: 'entry',
   phase: 'build',
   emit: (model, ctx) => {
-    const script = ctx.configFile && /\.(m?ts|m?js)$/.test(ctx.configFile) ? ctx.configFile : undefined;
-    return [emitEntry(model, { config: ctx.config, configScript: script }), ...emitLaunchers(targetRuntime(ctx), model.effects.length > 0)];
+    return [emitEntry(model, { config: ctx.config, configScript: configScript(ctx.configFile) }), ...emitLaunchers(targetRuntime(ctx), model.effects.length > 0)];
   },
 };
 

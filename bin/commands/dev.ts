@@ -1,7 +1,8 @@
 // gati dev [dir]: watch + serve with zero-downtime reload. The dev process owns the socket; each
 // good build is imported beside the running one, its modules initialised, and then new requests
 // go to it while in-flight ones finish on the old build, whose modules close once it is idle. A
-// build with errors keeps the old build serving.
+// build with errors keeps the old build serving. A build is the app's files as one module each
+// (driver/dev-modules.ts) on the runtime this process runs: a save imports only what it changed.
 import { watchApp } from '../../driver/watcher.js';
 import { createNodeServer } from '../../runtime-shim/server/node.js';
 import type { IncomingRequest, OutgoingResponse } from '../../runtime-shim/server/wire.js';
@@ -13,10 +14,15 @@ import { createNodeWsEngine, createWsHub, type NodeWsEngine } from '../../runtim
 import { hasWsRoutes, wsLimits } from '../../runtime-shim/server/websockets.js';
 import type { UpgradeDecision } from '../../runtime-shim/server/pipeline.js';
 import type { Terminal } from '../terminal.js';
-import { RebuildLoop } from './rebuild-loop.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { prepareApp } from '../../runtime-shim/server/start.js';
+import type { CompiledApp } from '../../runtime-shim/server/app.js';
+import type { DevModules } from '../../driver/dev-modules.js';
+import { RebuildLoop, type RebuildOutcome } from './rebuild-loop.js';
 import { devMetricsAnswer } from '../../runtime-shim/metrics/dev-metrics.js';
 import { enableMetrics } from '../../runtime-shim/metrics/registry.js';
-import { loadBundle } from './load-bundle.js';
+import { provideRequire } from './load-bundle.js';
 import { addressInUse, isAddressInUse, parsePort, type ServeFlags } from './start.js';
 
 interface Generation {
@@ -37,22 +43,33 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   const port = parsePort(flags.port ?? (process.env.PORT || undefined), term);
   if (port === null) return 2;
   const log = createLogger(levelFrom(process.env.LOG_LEVEL, PROCESS_DEFAULTS.logLevel), {});
-  const loop = new RebuildLoop(root, term);
-  const first = await loop.initial();
-  if (!first.ok) {
-    await loop.checkTypes();
-    term.error('gati dev: the first build failed; fix the errors above and run gati dev again');
-    await loop.dispose();
-    return 1;
-  }
+  const loop = new RebuildLoop(root, term, { modules: true });
   let current: Generation | undefined;
-  try {
-    current = await load(root, log);
-  } catch (error) {
-    // E.g. GATI4020 (Redis without a URL): bin/gati.ts prints it; the rebuild loop must not keep the process alive.
-    await loop.dispose();
-    throw error;
+  // The last run's modules, when the app's files are as it left them: served at once, while the
+  // app is built again (the rebuilds need the analysis; it finds what the cache cannot, e.g. a
+  // type error). Any file changed since, and the app is built before it is served.
+  let cached = loop.modules!.restore();
+  if (cached) current = await load(loop.modules!, log).catch(() => undefined);
+  cached &&= current !== undefined;
+  if (!cached) {
+    const first = await loop.initial();
+    if (!first.ok) {
+      await loop.checkTypes();
+      term.error('gati dev: the first build failed; fix the errors above and run gati dev again');
+      await loop.dispose();
+      return 1;
+    }
+    try {
+      current = await load(loop.modules!, log);
+    } catch (error) {
+      // E.g. GATI4020 (Redis without a URL): bin/gati.ts prints it; the rebuild loop must not keep the process alive.
+      await loop.dispose();
+      throw error;
+    }
   }
+  const serving = current!;
+  let answered: () => void = () => {};
+  const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
   const server = createNodeServer(async (req) => {
     // /_metrics: the process's metrics, before the app (it counts the app's requests, not these).
     const metrics = await devMetricsAnswer(req, log);
@@ -64,6 +81,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     } finally {
       gen.inFlight--;
       if (gen.inFlight === 0) gen.onIdle?.();
+      answered();
     }
   }, {
     requestTimeoutMs: CONFIG_DEFAULTS.server.requestTimeoutMs,
@@ -79,7 +97,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     },
   });
   enableMetrics(log)?.http.countInFlight(server.inFlight);
-  const address = listenAddress({ port, host: flags.host ?? (process.env.HOST || undefined) }, current.config.server, true);
+  const address = listenAddress({ port, host: flags.host ?? (process.env.HOST || undefined) }, serving.config.server, true);
   const host = address.host;
   let bound: number;
   try {
@@ -87,30 +105,41 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   } catch (error) {
     if (!isAddressInUse(error)) throw error;
     term.error(addressInUse('dev', address.port));
-    await current.close();
+    await serving.close();
     await loop.dispose();
     return 1;
   }
   term.info(`${term.style.bold('gati dev')} serving on http://${host.includes(':') ? `[${host}]` : host}:${bound} (reloads on save)`);
-  // TypeScript's errors come as warnings once the build is served (also after each reload below).
-  void loop.checkTypes();
+  const reload = async (outcome: RebuildOutcome) => {
+    if (!outcome.ok) return void loop.checkTypes();
+    try {
+      const loadStarted = performance.now();
+      const next = await load(loop.modules!, log);
+      const old = current!;
+      current = next;
+      retire(old, log);
+      const loadMs = performance.now() - loadStarted;
+      term.info(`  reloaded in ${Math.round(outcome.ms + loadMs)} ms (rebuild ${Math.round(outcome.ms)}, load ${Math.round(loadMs)})`);
+    } catch (error) {
+      log.error({ err: error }, 'the new build failed to start; the previous one keeps serving');
+    }
+    // TypeScript's errors come as warnings once the build is served.
+    await loop.checkTypes();
+    collectWhenIdle(loop);
+  };
+  let edited = false;
+  if (cached) {
+    term.info("  from the last run's build (the app is unchanged since); building it again to watch it");
+    // After the first answer (or a second): the build holds this thread for seconds on a large app.
+    const verify = Promise.race([firstAnswer, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    void verify.then(() => (edited ? undefined : loop.initial().then(reload)));
+  } else {
+    void loop.checkTypes().then(() => collectWhenIdle(loop));
+  }
 
   const watcher = watchApp(root, (changed) => {
-    void loop.rebuild(changed).then(async (outcome) => {
-      if (!outcome.ok) return void loop.checkTypes();
-      try {
-        const loadStarted = performance.now();
-        const next = await load(root, log);
-        const old = current!;
-        current = next;
-        retire(old, log);
-        const loadMs = performance.now() - loadStarted;
-        term.info(`  reloaded in ${Math.round(outcome.ms + loadMs)} ms (rebuild ${Math.round(outcome.ms)}, load ${Math.round(loadMs)})`);
-      } catch (error) {
-        log.error({ err: error }, 'the new build failed to start; the previous one keeps serving');
-      }
-      await loop.checkTypes();
-    });
+    edited = true;
+    void loop.rebuild(changed).then(reload);
   });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -120,23 +149,51 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   // Sockets get 1001 while HTTP drains (an upgraded socket would hold the server open to the deadline).
   await Promise.all([current?.ws?.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs), server.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs)]);
   await current?.close();
+  if (loop.built) loop.modules!.save();
   await loop.dispose();
   return 0;
 }
 
-async function load(root: string, log: ReturnType<typeof createLogger>): Promise<Generation> {
-  const bundle = await loadBundle(root);
-  const appLog = log.child({ app: bundle.app.name });
+async function load(modules: DevModules, log: ReturnType<typeof createLogger>): Promise<Generation> {
+  process.setSourceMapsEnabled(true);
+  provideRequire();
+  const app = (await modules.createApp()) as CompiledApp;
+  const appLog = log.child({ app: app.name });
   // One process: the hub delivers in memory, no bridge.
   const hub = createWsHub();
-  const { handle, context } = await bundle.prepareApp(bundle.app, { dev: true, log: appLog, hub });
-  const ws = hasWsRoutes(bundle.app) ? createNodeWsEngine({ gctx: context.gctx, log: appLog, hub, limits: wsLimits(bundle.app.config) }) : undefined;
+  const { handle, context } = await prepareApp(app, { dev: true, log: appLog, hub });
+  const ws = hasWsRoutes(app) ? createNodeWsEngine({ gctx: context.gctx, log: appLog, hub, limits: wsLimits(app.config) }) : undefined;
   const close = async () => {
     // A reload or the end of gati dev: the build's sockets close with 1001 (the client reconnects to the new one).
     await ws?.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs);
     await context.close();
   };
-  return { handle, prepareUpgrade: handle.prepareUpgrade, ws, close, inFlight: 0, config: bundle.app.config };
+  return { handle, prepareUpgrade: handle.prepareUpgrade, ws, close, inFlight: 0, config: app.config };
+}
+
+/**
+ * V8's own: with the compiler's program in the heap (hundreds of MB on a large app), it lets the
+ * old builds' garbage pile up for a long time, and the RSS grows with every reload. One full
+ * collection once the loop has been idle for a second (a reload served, its type check done, no
+ * save waiting) gives the memory back; not sooner, as it takes a few hundred ms on a large app and
+ * would hold up a save that follows at once.
+ */
+const collectGarbage = ((): (() => void) | undefined => {
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+})();
+let collection: NodeJS.Timeout | undefined;
+
+function collectWhenIdle(loop: RebuildLoop): void {
+  if (collection) clearTimeout(collection);
+  collection = setTimeout(() => {
+    collection = undefined;
+    if (loop.idle) collectGarbage?.();
+  }, 1000).unref();
 }
 
 /** Closes an old build's modules once its last in-flight request is done. */

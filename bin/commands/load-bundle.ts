@@ -20,7 +20,7 @@ let generation = 0;
  * The validator modules `gati dev` leaves outside the bundle call `require()` for AJV's helpers, as
  * AJV's standalone code does; give them one that resolves from Gati's own dependencies.
  */
-function provideRequire(): void {
+export function provideRequire(): void {
   const g = globalThis as { require?: NodeRequire };
   g.require ??= createRequire(import.meta.url);
 }

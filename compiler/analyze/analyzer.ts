@@ -96,9 +96,13 @@ export class Analyzer {
     return this.toDiagnostics(this.typeChecks.check(this.checkedProgram(contextTypes), this.root), severity);
   }
 
-  /** As typeCheck(), yielding to the event loop every `sliceMs` (see TypeCheckCache.checkInSlices). */
-  async typeCheckInSlices(contextTypes: string, severity: Severity, sliceMs: number): Promise<Diagnostic[]> {
-    return this.toDiagnostics(await this.typeChecks.checkInSlices(this.checkedProgram(contextTypes), this.root, sliceMs), severity);
+  /**
+   * As typeCheck(), yielding to the event loop every `sliceMs` (see TypeCheckCache.checkInSlices);
+   * undefined when `stop()` said so between two slices.
+   */
+  async typeCheckInSlices(contextTypes: string, severity: Severity, sliceMs: number, stop?: () => boolean): Promise<Diagnostic[] | undefined> {
+    const diagnostics = await this.typeChecks.checkInSlices(this.checkedProgram(contextTypes), this.root, sliceMs, stop);
+    return diagnostics && this.toDiagnostics(diagnostics, severity);
   }
 
   /** The analysis's program, rebuilt only when `contextTypes` differ from those it was given. */

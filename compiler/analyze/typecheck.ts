@@ -60,11 +60,13 @@ export class TypeCheckCache {
    * same process, answers requests while a whole app is checked. The program must not change
    * until it resolves (the dev loop queues it like a rebuild).
    */
-  async checkInSlices(program: ts.Program, root: string, sliceMs: number): Promise<ts.Diagnostic[]> {
+  async checkInSlices(program: ts.Program, root: string, sliceMs: number, stop?: () => boolean): Promise<ts.Diagnostic[] | undefined> {
     const files = this.files(program, root);
     let sliceStarted = performance.now();
     for (let step = files.next(); ; step = files.next()) {
       if (step.done) return step.value;
+      // Stopped between two files (a save is waiting): what was checked stays checked.
+      if (stop?.()) return void files.return([]);
       if (performance.now() - sliceStarted < sliceMs) continue;
       await new Promise((resolve) => setImmediate(resolve));
       sliceStarted = performance.now();
@@ -75,19 +77,25 @@ export class TypeCheckCache {
   private *files(program: ts.Program, root: string): Generator<void, ts.Diagnostic[]> {
     const out: ts.Diagnostic[] = [];
     const present = new Set<string>();
-    for (const sf of program.getSourceFiles()) {
-      if (!isOwnSource(sf.fileName, root)) continue;
-      present.add(sf.fileName);
-      let diagnostics = this.stale === 'all' || this.stale.has(sf.fileName) ? undefined : this.byFile.get(sf.fileName);
-      if (!diagnostics) {
-        diagnostics = program.getSemanticDiagnostics(sf);
-        this.byFile.set(sf.fileName, diagnostics);
-        yield;
+    const own = program.getSourceFiles().filter((sf) => isOwnSource(sf.fileName, root));
+    const checked = new Set<string>();
+    try {
+      for (const sf of own) {
+        present.add(sf.fileName);
+        let diagnostics = this.stale === 'all' || this.stale.has(sf.fileName) ? undefined : this.byFile.get(sf.fileName);
+        if (!diagnostics) {
+          diagnostics = program.getSemanticDiagnostics(sf);
+          this.byFile.set(sf.fileName, diagnostics);
+          checked.add(sf.fileName);
+          yield;
+        }
+        out.push(...diagnostics);
       }
-      out.push(...diagnostics);
+    } finally {
+      // Stopped early (checkInSlices): only the files left unchecked stay stale.
+      this.stale = new Set(this.stale === 'all' ? own.map((sf) => sf.fileName).filter((f) => !checked.has(f)) : [...this.stale].filter((f) => !checked.has(f)));
     }
     for (const file of this.byFile.keys()) if (!present.has(file)) this.byFile.delete(file);
-    this.stale = new Set();
     return out;
   }
 }

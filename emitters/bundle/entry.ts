@@ -16,36 +16,82 @@ export interface EntryOptions {
   config: GatiConfig;
 }
 
+/** The config file when it is a script the entry imports (it runs at start), else undefined (the config is embedded). */
+export function configScript(configFile: string | undefined): string | undefined {
+  return configFile && /\.(m?ts|m?js)$/.test(configFile) ? configFile : undefined;
+}
+
 /** `.gati/cache/x.mjs` → the app root is two folders up. */
 const fromEntry = (file: string) => `../../${file}`;
 
 export function emitEntry(model: AppModel, options: EntryOptions): { path: string; contents: string } {
-  const lines = [`// ${GENERATED_HEADER}`, "export { runMain, prepareApp, createLogger, launchOptions } from 'gati/runtime';", "import { match } from '../../dist/router.mjs';", "import { routes as validators, effects as effectValidators } from '../../dist/validators/index.mjs';", "import { routes as serializers } from '../../dist/serializers/index.mjs';"];
-  const handlerIds = new Map<string, string>();
-  lines.push("import versions from 'gati:versions';");
-  model.routes.forEach((route, i) => {
-    handlerIds.set(route.file, `h${i}`);
-    lines.push(`import * as h${i} from ${JSON.stringify(fromEntry(route.file))};`);
-  });
-  model.middleware.forEach((m, i) => lines.push(`import * as mw${i} from ${JSON.stringify(fromEntry(m.file))};`));
-  model.modules.forEach((m, i) => lines.push(`import * as mod${i} from ${JSON.stringify(fromEntry(m.file))};`));
-  model.effects.forEach((e, i) => lines.push(`import * as eff${i} from ${JSON.stringify(fromEntry(e.file))};`));
-  // The server needs no `deploy` section; leaving it out keeps the image (and its tag) unchanged
-  // when only deployment settings change. Only each environment's `effects` stays: a pod picks its
-  // backend by GATI_ENV (runtime-shim/effects/effects-config.ts).
-  const { deploy, ...rest } = options.config;
-  const deployEffects = Object.entries(deploy ?? {}).filter(([, d]) => d.effects !== undefined).map(([env, d]) => [env, { effects: d.effects }]);
-  const runtimeConfig = deployEffects.length ? { ...rest, deploy: Object.fromEntries(deployEffects) } : rest;
-  lines.push(options.configScript ? `import config from ${JSON.stringify(fromEntry(options.configScript))};` : `const config = ${JSON.stringify(runtimeConfig)};`);
-  const mwIndex = new Map(model.middleware.map((m, i) => [m.file, i]));
-  lines.push('', '/** A `_middleware` file exports one middleware or an array of them. */', 'const chain = (ns) => (ns.middleware === undefined ? [] : [].concat(ns.middleware));', '');
-  lines.push('export const app = {', `  name: ${JSON.stringify(model.app.name)},`, "  root: (await import('node:url')).fileURLToPath(new URL('..', import.meta.url)),", '  config: config ?? {},', '  match,', '  routes: [');
-  model.routes.forEach((route, i) => lines.push(`    ${routeEntry(route, i, mwIndex)},`));
-  lines.push('  ],', `  modules: { ${model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`).join(', ')} },`);
-  lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload, revive: effectValidators[${JSON.stringify(e.name)}]?.revivePayload }`).join(', ')}],`);
-  lines.push(`  folders: [${folderEntries(model).join(', ')}],`);
-  lines.push('  versions,', '};', '');
+  const lines = [`// ${GENERATED_HEADER}`, "export { runMain, prepareApp, createLogger, launchOptions } from 'gati/runtime';"];
+  const { imports, body } = entryParts(model, options);
+  for (const [name, file] of imports) {
+    if (name === 'versions') lines.push("import versions from 'gati:versions';");
+    else if (name === 'validators') lines.push("import { routes as validators, effects as effectValidators } from '../../dist/validators/index.mjs';");
+    else if (name === 'serializers') lines.push("import { routes as serializers } from '../../dist/serializers/index.mjs';");
+    else if (name === '{ match }') lines.push("import { match } from '../../dist/router.mjs';");
+    else lines.push(`import ${name === 'config' ? 'config' : `* as ${name}`} from ${JSON.stringify(fromEntry(file))};`);
+  }
+  lines.push(...body(`  root: (await import('node:url')).fileURLToPath(new URL('..', import.meta.url)),`, 'export const app = {'), '};', '');
   return { path: ENTRY_PATH, contents: lines.join('\n') };
+}
+
+/** Where `gati dev` writes its entry (see emitDevEntry), relative to the app root. */
+export const DEV_ENTRY_PATH = '.gati/dev/entry.mjs';
+
+/**
+ * `gati dev`'s entry: the same app object as emitEntry's, made by `createApp(load, root)`, where
+ * `load(file)` imports one of the app's files (relative to the root) as the dev server last built
+ * it. The module itself only changes when the app's shape does (a route, a middleware, the
+ * config), so a save that edits a handler re-imports that handler's module and nothing else.
+ */
+export function emitDevEntry(model: AppModel, options: EntryOptions): { path: string; contents: string; files: string[] } {
+  const { imports, body } = entryParts(model, options);
+  const names = imports.map(([name]) => (name === 'validators' ? '{ routes: validators, effects: effectValidators }' : name === 'serializers' ? '{ routes: serializers }' : name === 'versions' || name === 'config' ? `{ default: ${name} }` : name));
+  const lines = [`// ${GENERATED_HEADER}`, 'export async function createApp(load, root) {'];
+  // A gati module is loaded fresh (`true`): its in-memory state starts with each build, as its init and close pair up.
+  const load = ([name, file]: [string, string]) => `load(${JSON.stringify(file)}${name.startsWith('mod') ? ', true' : ''})`;
+  lines.push(`  const [${names.join(', ')}] = await Promise.all([${imports.map(load).join(', ')}]);`);
+  lines.push(...body('  root,', 'return {'), '};', '}', '');
+  return { path: DEV_ENTRY_PATH, contents: lines.join('\n'), files: imports.map(([, file]) => file).filter((file) => !file.startsWith('dist/')) };
+}
+
+/** The `gati:versions` module as `gati dev` writes it, relative to the app root. */
+export const DEV_VERSIONS_PATH = '.gati/cache/versions.mjs';
+
+/**
+ * What both entries are made of: the modules they import (a binding name and the file, relative
+ * to the app root, in import order) and the app object's source, given its `root` line and opener.
+ */
+function entryParts(model: AppModel, options: EntryOptions): { imports: [string, string][]; body: (rootLine: string, open: string) => string[] } {
+  const imports: [string, string][] = [['{ match }', 'dist/router.mjs'], ['validators', 'dist/validators/index.mjs'], ['serializers', 'dist/serializers/index.mjs'], ['versions', DEV_VERSIONS_PATH]];
+  model.routes.forEach((route, i) => imports.push([`h${i}`, route.file]));
+  model.middleware.forEach((m, i) => imports.push([`mw${i}`, m.file]));
+  model.modules.forEach((m, i) => imports.push([`mod${i}`, m.file]));
+  model.effects.forEach((e, i) => imports.push([`eff${i}`, e.file]));
+  if (options.configScript) imports.push(['config', options.configScript]);
+  const body = (rootLine: string, open: string): string[] => {
+    const lines: string[] = [];
+    // The server needs no `deploy` section; leaving it out keeps the image (and its tag) unchanged
+    // when only deployment settings change. Only each environment's `effects` stays: a pod picks its
+    // backend by GATI_ENV (runtime-shim/effects/effects-config.ts).
+    const { deploy, ...rest } = options.config;
+    const deployEffects = Object.entries(deploy ?? {}).filter(([, d]) => d.effects !== undefined).map(([env, d]) => [env, { effects: d.effects }]);
+    const runtimeConfig = deployEffects.length ? { ...rest, deploy: Object.fromEntries(deployEffects) } : rest;
+    if (!options.configScript) lines.push(`const config = ${JSON.stringify(runtimeConfig)};`);
+    const mwIndex = new Map(model.middleware.map((m, i) => [m.file, i]));
+    lines.push('', '/** A `_middleware` file exports one middleware or an array of them. */', 'const chain = (ns) => (ns.middleware === undefined ? [] : [].concat(ns.middleware));', '');
+    lines.push(open, `  name: ${JSON.stringify(model.app.name)},`, rootLine, '  config: config ?? {},', '  match,', '  routes: [');
+    model.routes.forEach((route, i) => lines.push(`    ${routeEntry(route, i, mwIndex)},`));
+    lines.push('  ],', `  modules: { ${model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`).join(', ')} },`);
+    lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload, revive: effectValidators[${JSON.stringify(e.name)}]?.revivePayload }`).join(', ')}],`);
+    lines.push(`  folders: [${folderEntries(model).join(', ')}],`);
+    lines.push('  versions,');
+    return lines;
+  };
+  return { imports, body };
 }
 
 /**
@@ -60,7 +106,7 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
 export function emitLaunchers(runtime: Runtime, effects: boolean): { path: string; contents: string }[] {
   const run = [runtime, ...engineArgs(runtime)].join(' ');
   return [
-    launcher('dist/server.mjs', `\`${run} dist/server.mjs [start] [--port n] [--host h] [--workers n|auto] [--role all|api|worker] [--admin-port n|off]\` serves the app (and runs its effect jobs); PORT, HOST, GATI_ROLE and ADMIN_PORT come from the environment.`, ''),
+    launcher('dist/server.mjs', `\`${run} dist/server.mjs [start] [--port n] [--host h] [--workers n|auto] [--role all|api|worker]\` serves the app (and runs its effect jobs); PORT, HOST and GATI_ROLE come from the environment.`, ''),
     ...(effects ? [launcher('dist/worker.mjs', `\`${run} dist/worker.mjs\` runs the effect jobs only; PORT serves /_health and /_ready.`, "{ role: 'worker' }")] : []),
     { path: RUNTIME_FILE, contents: `${JSON.stringify({ runtime })}\n` },
   ];

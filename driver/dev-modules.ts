@@ -1,0 +1,264 @@
+// `gati dev` serves the app's own files as one ES module each (.gati/dev/modules/…), not as one
+// bundle: a save re-emits the saved file and the files that import it (esbuild, one call for all
+// of them), and the dev server imports only those again. The rest of the app, Gati's runtime and
+// the generated route table and validators stay loaded: a reload costs the edit, not the app.
+//
+// A module's URL carries its version (`?v=N`, bumped each time it is re-emitted), and an importer
+// names its imports with their versions, so an edit to a shared file re-emits its importers too
+// (ESM caches modules by URL). Node never frees a loaded module, so what a reload imports is what
+// it leaks: the edited files (and the gati modules, fresh with each build, see load()).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Plugin } from 'esbuild';
+import { DEV_ENTRY_PATH, DEV_VERSIONS_PATH } from '../emitters/bundle/entry.js';
+import { DevVersionsModule, GATI_ENTRIES, failure, writeAtomically, type BundleResult } from './bundle.js';
+import { scanInputs } from './dev-inputs.js';
+
+/** Where the modules go, mirroring the app's folders (src/handlers/x.ts → .gati/dev/modules/src/handlers/x.mjs). */
+const OUT_DIR = '.gati/dev/modules';
+/** What the last run left (see save): the modules' versions and imports, and the inputs they were made of. */
+const STATE_FILE = '.gati/dev/state.json';
+/** Files esbuild compiles to a module of their own; others (JSON, text) are inlined in their importer. */
+const CODE = /\.(m|c)?[jt]sx?$/;
+/** Marks the resolve call the plugin makes itself (esbuild's own resolution, tsconfig paths included). */
+const OWN_RESOLVE = Symbol('gati-dev-resolve');
+
+export interface DevEntry {
+  /** The dev entry module's source (emitters/bundle/entry.ts emitDevEntry). */
+  contents: string;
+  /** The app files it loads as modules (its sources and the `gati:versions` module), relative to the root; it loads others (dist/) as they are. */
+  files: string[];
+}
+
+export class DevModules {
+  private generation = 0;
+  /** Each emitted file (absolute) → the version of its module. */
+  private version = new Map<string, number>();
+  /** Each emitted file → the app files it imports (modules of their own) or inlines. */
+  private readonly deps = new Map<string, Set<string>>();
+  /** Files saved since the last successful emit. */
+  private readonly pending = new Set<string>();
+  private readonly versions: DevVersionsModule;
+  private entryUrl: string | undefined;
+  /** load(): how many times a file that must start fresh was imported (see load). */
+  private fresh = 0;
+  /** When the build behind the last good emit started reading the app (ms since the epoch). */
+  private builtFrom: number | undefined;
+
+
+  constructor(private readonly root: string) {
+    this.versions = new DevVersionsModule(root);
+  }
+
+  /** Files saved (absolute paths); the next emit() re-emits them and every module that imports them. */
+  changed(files: Iterable<string>): void {
+    for (const file of files) this.pending.add(file);
+  }
+
+  /**
+   * Emits the modules the entry loads that are new or stale (and the app files they import), and
+   * writes the entry when it changed. On an error nothing is lost: the files stay pending.
+   */
+  async emit(entry: DevEntry, builtFrom = Date.now()): Promise<BundleResult & { emitted: number }> {
+    const started = performance.now();
+    try {
+      if (this.versions.update()) this.pending.add(join(this.root, DEV_VERSIONS_PATH));
+    } catch (error) {
+      return { ...failure({ errors: [{ text: (error as Error).message }] }, started), emitted: 0 };
+    }
+    // Taken now: a file saved while this emit awaits esbuild stays pending for the next one.
+    const taken = [...this.pending];
+    this.pending.clear();
+    const dirty = this.stale(taken, entry.files.map((file) => join(this.root, file)));
+    this.generation++;
+    // The new versions take effect once their modules are written: a build loading meanwhile (the one
+    // before this save) must not import a new version's URL before its file is there, or Node would
+    // keep the old file's code under it.
+    const next = new Map(this.version);
+    for (const file of dirty) next.set(file, this.generation);
+    let emitted = 0;
+    try {
+      for (let batch = [...dirty]; batch.length > 0; ) {
+        const found = new Set<string>();
+        await this.build(batch, found, next);
+        emitted += batch.length;
+        batch = [...found];
+      }
+    } catch (error) {
+      for (const file of [...taken, ...dirty]) this.pending.add(file);
+      return { ...failure(error, started), emitted };
+    }
+    this.version = next;
+    this.writeEntry(entry.contents);
+    this.builtFrom = builtFrom;
+    return { ok: true, errors: [], ms: performance.now() - started, emitted };
+  }
+
+  /**
+   * At the end of `gati dev`: records the modules for the next start, when they are what the app's
+   * files make (nothing saved since the last good build started; else the next start builds).
+   */
+  save(): void {
+    const file = join(this.root, STATE_FILE);
+    rmSync(file, { force: true });
+    if (this.builtFrom === undefined || this.pending.size > 0 || !this.entryUrl) return;
+    const inputs = scanInputs(this.root);
+    if (inputs.newest >= this.builtFrom) return;
+    const rel = (abs: string) => relative(this.root, abs);
+    const state: SavedState = {
+      inputs: inputs.stamp,
+      generation: this.generation,
+      entry: this.entryUrl,
+      versions: [...this.version].map(([abs, v]) => [rel(abs), v]),
+      deps: [...this.deps].map(([abs, deps]) => [rel(abs), [...deps].map(rel)]),
+    };
+    writeAtomically(file, JSON.stringify(state));
+  }
+
+  /**
+   * At the start of `gati dev`: takes up the modules the last run saved when the app's files,
+   * the generated files the server loads and Gati itself are as they were then (by size and
+   * time). True when createApp() can serve them before any build.
+   */
+  restore(): boolean {
+    let state: SavedState;
+    try {
+      state = JSON.parse(readFileSync(join(this.root, STATE_FILE), 'utf8')) as SavedState;
+      // Taken once: this run writes the modules again, and save() says at its end whether they can serve the next.
+      rmSync(join(this.root, STATE_FILE));
+    } catch {
+      return false;
+    }
+    const entry = join(this.root, DEV_ENTRY_PATH);
+    if (state.inputs !== scanInputs(this.root).stamp || !existsSync(entry) || state.entry !== `${pathToFileURL(entry).href}?h=${hash(readFileSync(entry, 'utf8'))}`) return false;
+    if (!state.versions.every(([file]) => existsSync(this.outOf(join(this.root, file))))) return false;
+    this.generation = state.generation;
+    for (const [file, v] of state.versions) this.version.set(join(this.root, file), v);
+    for (const [file, deps] of state.deps) this.deps.set(join(this.root, file), new Set(deps.map((d) => join(this.root, d))));
+    this.entryUrl = state.entry;
+    return true;
+  }
+
+  /** The app as the entry makes it: `createApp(load, root)` (see emitDevEntry). */
+  async createApp(): Promise<unknown> {
+    if (!this.entryUrl) throw new Error('DevModules.createApp(): nothing emitted yet');
+    const entry = (await import(this.entryUrl)) as { createApp(load: (file: string, fresh?: boolean) => Promise<unknown>, root: string): Promise<unknown> };
+    return entry.createApp((file, fresh) => this.load(file, fresh), this.root);
+  }
+
+  /**
+   * Imports an app file (relative to the root) as last emitted; a generated one (dist/, .gati/)
+   * by its content's hash. `fresh`: a new instance however the file stands (the gati modules,
+   * whose in-memory state starts fresh with each build, and whose init and close pair up).
+   */
+  private load(file: string, fresh = false): Promise<unknown> {
+    const abs = join(this.root, file);
+    const version = this.version.get(abs);
+    if (version === undefined) return import(`${pathToFileURL(abs).href}?h=${hash(readFileSync(abs))}`);
+    return import(`${pathToFileURL(this.outOf(abs)).href}?v=${version}${fresh ? `&f=${++this.fresh}` : ''}`);
+  }
+
+  /** The emitted files to emit again: the saved ones and their importers, and entry files not emitted yet. */
+  private stale(saved: string[], roots: string[]): Set<string> {
+    const importers = new Map<string, string[]>();
+    for (const [file, deps] of this.deps) for (const dep of deps) importers.set(dep, [...(importers.get(dep) ?? []), file]);
+    const dirty = new Set<string>();
+    const seen = new Set<string>();
+    const mark = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      if (this.version.has(file)) dirty.add(file);
+      for (const importer of importers.get(file) ?? []) mark(importer);
+    };
+    for (const file of saved) mark(file);
+    for (const file of dirty) {
+      if (existsSync(file)) continue;
+      dirty.delete(file);
+      this.version.delete(file);
+      this.deps.delete(file);
+    }
+    for (const file of roots) if (!this.version.has(file)) dirty.add(file);
+    return dirty;
+  }
+
+  /** One esbuild call for `files`: each becomes a module whose imports of app files are other modules. */
+  private async build(files: string[], found: Set<string>, versions: Map<string, number>): Promise<void> {
+    const esbuild = await import('esbuild');
+    for (const file of files) this.deps.set(file, new Set());
+    const result = await esbuild.build({
+      absWorkingDir: this.root,
+      entryPoints: files,
+      outbase: this.root,
+      outdir: join(this.root, OUT_DIR),
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      // Inline, so that a module and its map are one file read at import (stack traces point at the .ts lines).
+      sourcemap: 'inline',
+      sourcesContent: false,
+      logLevel: 'silent',
+      write: false,
+      plugins: [this.plugin(found, versions)],
+    });
+    for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+  }
+
+  /**
+   * Resolves as esbuild would (so `.js` → `.ts`, index files and tsconfig paths behave as in the
+   * bundle), then keeps every import out of the module: `gati` names the runtime the dev server
+   * runs (one copy, shared by every build), an app file names its module with its version, and a
+   * package stays a bare specifier (Node finds it from .gati/dev/, inside the app).
+   */
+  private plugin(found: Set<string>, versions: Map<string, number>): Plugin {
+    return {
+      name: 'gati-dev-modules',
+      setup: (build) => {
+        build.onResolve({ filter: /.*/ }, async (args) => {
+          if (args.kind === 'entry-point' || args.pluginData === OWN_RESOLVE) return undefined;
+          const runtime = GATI_ENTRIES[args.path];
+          if (runtime) return { path: pathToFileURL(runtime).href, external: true };
+          if (args.path.startsWith('node:')) return { path: args.path, external: true };
+          const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: OWN_RESOLVE });
+          if (resolved.errors.length > 0) return { errors: resolved.errors };
+          const file = resolved.path;
+          if (resolved.external || !file.startsWith(`${this.root}${sep}`) || file.includes(`${sep}node_modules${sep}`)) return { path: args.path, external: true };
+          // A file that is not code (JSON and kin) is inlined in its importer: an edit to it re-emits the importer.
+          this.deps.get(args.importer)?.add(file);
+          if (!CODE.test(file)) return undefined;
+          if (!versions.has(file)) {
+            versions.set(file, this.generation);
+            found.add(file);
+          }
+          const specifier = relative(dirname(this.outOf(args.importer)), this.outOf(file)).split(sep).join('/');
+          return { path: `${specifier.startsWith('.') ? '' : './'}${specifier}?v=${versions.get(file)}`, external: true };
+        });
+      },
+    };
+  }
+
+  private outOf(file: string): string {
+    return join(this.root, OUT_DIR, relative(this.root, file)).replace(CODE, '.mjs');
+  }
+
+  private writeEntry(contents: string): void {
+    const file = join(this.root, DEV_ENTRY_PATH);
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== contents) writeAtomically(file, contents);
+    this.entryUrl = `${pathToFileURL(file).href}?h=${hash(contents)}`;
+  }
+}
+
+interface SavedState {
+  inputs: string;
+  generation: number;
+  entry: string;
+  versions: [string, number][];
+  deps: [string, string[]][];
+}
+
+function hash(contents: string | Uint8Array): string {
+  return createHash('sha256').update(contents).digest('hex').slice(0, 12);
+}
