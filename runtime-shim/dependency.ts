@@ -20,6 +20,14 @@ export const RUNTIME_DEPENDENCIES = {
   ioredis: { engines: ['node', 'bun', 'deno'] },
   /** WebSocket routes on the node:http engine (Bun and Deno upgrade natively). */
   ws: { engines: ['node'] },
+  /** Tracing (runtime-shim/tracing/), loaded only when an OTLP endpoint is set. */
+  '@opentelemetry/api': { engines: ['node', 'bun', 'deno'] },
+  '@opentelemetry/sdk-trace-base': { engines: ['node', 'bun', 'deno'] },
+  '@opentelemetry/resources': { engines: ['node', 'bun', 'deno'] },
+  /** OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf (the default). */
+  '@opentelemetry/exporter-trace-otlp-proto': { engines: ['node', 'bun', 'deno'] },
+  /** OTEL_EXPORTER_OTLP_PROTOCOL=http/json. */
+  '@opentelemetry/exporter-trace-otlp-http': { engines: ['node', 'bun', 'deno'] },
 } as const;
 
 export type RuntimeDependency = keyof typeof RUNTIME_DEPENDENCIES;

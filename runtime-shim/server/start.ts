@@ -14,6 +14,7 @@ import { createLogger, levelFrom } from './log.js';
 import { CONFIG_DEFAULTS, PROCESS_DEFAULTS } from '../defaults.js';
 import { createServerHub, wsLimits, type ServerHub } from './websockets.js';
 import { createBunWsEngine, createDenoWsEngine, createNodeWsEngine } from '../ws/index.js';
+import { startTracing, stopTracing } from '../tracing/index.js';
 
 export interface StartOptions {
   port?: number;
@@ -42,6 +43,8 @@ const DEFAULTS = CONFIG_DEFAULTS.server;
 export async function prepareApp(app: CompiledApp, options: { dev: boolean; log: Logger; role?: Role; hub?: ServerHub['hub'] }) {
   const server = app.config.server ?? {};
   const role = options.role ?? 'all';
+  // Before the context and the pipeline: they wrap modules, handlers and middleware when it is on.
+  startTracing(app.name, options.log);
   const context = createProcessContext(app, options.log, role, options.hub);
   // A worker serves only /_health and /_ready: no route matches.
   if (role === 'worker') app = { ...app, match: () => null, folders: [] };
@@ -118,6 +121,8 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
     await Promise.all([wsEngine?.close(deadline), running.close(deadline)]);
     await sockets.hub.close();
     await context.close(deadline);
+    // The spans of the last requests and jobs are exported before the process ends.
+    await stopTracing();
     log.info({}, 'stopped');
   })());
   if (options.signals !== false) {
