@@ -5,7 +5,8 @@
 // OpenTelemetry module loaded at all.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINES, GATI_BIN, copyFixture, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
@@ -199,6 +200,33 @@ tracing('no endpoint: no OpenTelemetry module is loaded, no traceparent answered
   }
   assert.is(probeOf(app), 0, 'no @opentelemetry module in the process');
   assert.not.ok(app.logs.some((l) => 'trace_id' in l));
+});
+
+tracing('the generated client sends the traceparent it is given (per call, or asked of a function per call)', async () => {
+  const tarball = readdirSync(join(dir, 'sdk')).find((f) => f.endsWith('.tgz'))!;
+  const consumer = join(dir, 'consumer');
+  mkdirSync(consumer, { recursive: true });
+  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  execFileSync('npm', ['install', join(dir, 'sdk', tarball), '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: consumer, stdio: 'ignore' });
+  writeFileSync(join(consumer, 'run.mjs'), `
+import { createClient } from 'payments-client';
+const perCall = createClient({ baseUrl: process.env.BASE_URL });
+const a = await perCall.request('GET /health', {}, { traceparent: '00-11111111111111111111111111111111-2222222222222222-01' });
+const fromFunction = createClient({ baseUrl: process.env.BASE_URL, traceparent: () => '00-33333333333333333333333333333333-4444444444444444-01' });
+const b = await fromFunction.request('GET /health');
+console.log(JSON.stringify([a.headers.get('traceparent'), b.headers.get('traceparent')]));
+`);
+  const app = await start();
+  try {
+    const answered = JSON.parse(execFileSync(process.execPath, ['run.mjs'], { cwd: consumer, env: { ...process.env, BASE_URL: app.url }, encoding: 'utf8' })) as string[];
+    assert.match(answered[0]!, /^00-11111111111111111111111111111111-/);
+    assert.match(answered[1]!, /^00-33333333333333333333333333333333-/);
+    const spans = await collector.waitFor((all) => all.some((s) => s.traceId === '33333333333333333333333333333333'));
+    assert.is(one(spans, (s) => s.traceId === '11111111111111111111111111111111' && s.kind === SERVER, 'server span').parentSpanId, '2222222222222222');
+    assert.is(one(spans, (s) => s.traceId === '33333333333333333333333333333333' && s.kind === SERVER, 'server span').parentSpanId, '4444444444444444');
+  } finally {
+    await app.stop();
+  }
 });
 
 for (const engine of ENGINES.filter((e) => e.name !== 'node')) {
