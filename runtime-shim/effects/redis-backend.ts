@@ -351,6 +351,7 @@ class RedisBackend implements EffectBackend {
     const v = JSON.parse(snapshot) as JobView;
     // A keyed job comes back under its own id; an unkeyed one under r<id> (see the ids note above).
     const data: JobData = v.idempotencyKey === null ? { payload: v.payload, id: v.id } : { payload: v.payload, key: v.idempotencyKey };
+    if (v.traceparent) data.tp = v.traceparent;
     const jobId = v.idempotencyKey === null ? retriedJobId(v.id) : v.id;
     await this.queue.add(v.name, data, { jobId, attempts: v.maxAttempts });
     await this.redis.hdel(this.cancelledKey, id);
