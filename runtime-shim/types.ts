@@ -88,6 +88,8 @@ export interface LocalContext {
   readonly log: Logger;
   /** A bag for middleware and handler to share per-request values. */
   readonly state: Record<string, unknown>;
+  /** The request's OpenTelemetry trace id (32 hex digits); '' when tracing is off (docs/observability.md). */
+  readonly traceId: string;
 }
 
 export interface EffectContext {

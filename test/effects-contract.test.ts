@@ -52,6 +52,23 @@ function contract(kind: string, makeStore: () => Store, emulators?: { start(): P
     assert.is(await claim(b), null, 'nothing left');
   });
 
+  t('a job keeps the traceparent it was enqueued with (tracing: the run joins the trace); a keyed one too; none stays none', async (ctx) => {
+    const b = await ctx.open();
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const traced = await b.enqueue({ name: 'send', payload: 1, maxAttempts: 1, traceparent });
+    const keyed = await b.enqueue({ name: 'send', payload: 2, maxAttempts: 1, traceparent, idempotencyKey: `tp-${Date.now()}` });
+    const plain = await b.enqueue({ name: 'send', payload: 3, maxAttempts: 1 });
+    assert.is((await b.get(traced.id))?.traceparent, traceparent);
+    const seen = new Map<string, unknown>();
+    for (let i = 0; i < 3; i++) {
+      const lease = await claim(b, 2000);
+      assert.ok(lease);
+      seen.set(lease!.job.id, lease!.job.traceparent ?? null);
+      await b.complete(lease!);
+    }
+    assert.equal([seen.get(traced.id), seen.get(keyed.id), seen.get(plain.id)], [traceparent, traceparent, null]);
+  });
+
   t('ready jobs come out by run time; a delayed job waits for its time', async (ctx) => {
     const b = await ctx.open();
     const late = await b.enqueue({ name: 'x', payload: 'late', delayMs: 400, maxAttempts: 1 });

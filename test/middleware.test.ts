@@ -39,7 +39,7 @@ async function run(mw: Middleware, req: MiddlewareRequest, handler: (res: Res<an
   const lines: LogLine[] = [];
   const log = fakeLogger(lines);
   const gctx = { modules: {}, effects: { enqueue: async () => 'job' }, config: {}, log } as unknown as GlobalContext;
-  const lctx: LocalContext = { requestId: 'r1', version: '1.0.0', startedAt, log, state: {} };
+  const lctx: LocalContext = { requestId: 'r1', version: '1.0.0', startedAt, log, state: {}, traceId: '' };
   const res = fakeRes();
   let nextCalled = false;
   await mw(req, res, gctx, lctx, async () => { nextCalled = true; await handler(res); });
@@ -363,7 +363,7 @@ test('requestLog: a thrown HttpError is logged with its status and rethrown; oth
   const mw = requestLog({ level: 'warn', message: 'done' });
   let caught: unknown;
   const lines: LogLine[] = [];
-  const lctx: LocalContext = { requestId: 'r', version: '1.0.0', startedAt: Date.now(), log: fakeLogger(lines), state: {} };
+  const lctx: LocalContext = { requestId: 'r', version: '1.0.0', startedAt: Date.now(), log: fakeLogger(lines), state: {}, traceId: '' };
   try {
     await mw(fakeReq('GET', '/x'), fakeRes(), {} as GlobalContext, lctx, async () => { throw new HttpError(404); });
   } catch (e) { caught = e; }

@@ -56,6 +56,11 @@ export interface ClientOptions {
   headers?: Record<string, string>;
   /** Milliseconds before a call is aborted (default: no timeout). */
   timeoutMs?: number;
+  /**
+   * A W3C traceparent sent with every call, or a function asked at each call (a service passes its
+   * current span's, so the API's spans join its trace). A call's own traceparent wins.
+   */
+  traceparent?: string | (() => string | undefined);
 }
 
 export interface CallOptions {
@@ -65,6 +70,8 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Headers for this call only. */
   headers?: Record<string, string>;
+  /** The W3C traceparent for this call (the server continues that trace). */
+  traceparent?: string;
 }
 
 /** A response with a status the route does not declare (a 400 problem, a 500, a 404 for an unknown route). */
@@ -153,6 +160,8 @@ async function send(options: ClientOptions, key: string, spec: RouteSpec, input:
   addHeaders(headers, options.headers);
   addHeaders(headers, data.headers);
   addHeaders(headers, call?.headers);
+  const traceparent = call?.traceparent ?? (typeof options.traceparent === 'function' ? options.traceparent() : options.traceparent);
+  if (traceparent) headers.traceparent = traceparent;
   let body: string | undefined;
   if (data.body !== undefined) {
     body = JSON.stringify(data.body);

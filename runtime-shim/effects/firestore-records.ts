@@ -12,7 +12,7 @@ import type { BatchOutcome } from './tick-batcher.js';
 type FirestoreModule = typeof import('@google-cloud/firestore');
 
 /** Fields a record may lack: written as null, so that a replace removes them. */
-const OPTIONAL: (keyof JobRecord)[] = ['lastError', 'key', 'token', 'leaseUntil'];
+const OPTIONAL: (keyof JobRecord)[] = ['lastError', 'key', 'token', 'leaseUntil', 'traceparent'];
 
 function toDoc(record: JobRecord): DocumentData {
   const doc: DocumentData = { ...record };

@@ -9,6 +9,7 @@ import { logOutages } from './availability.js';
 import { EffectMetrics } from './metrics.js';
 import { WorkerPool, type RunnableEffect } from './worker-pool.js';
 import { CONFIG_DEFAULTS, EFFECT_DEFAULTS } from '../defaults.js';
+import { activeTracing } from '../tracing/index.js';
 
 export type { EffectBackend, JobView, JobStatus, JobPage, JobCounts, Lease, NewJob, InspectQuery, ClaimOptions } from './types.js';
 export { EffectPayloadError, EffectsUnavailableError, UnknownEffectError, RETRY_AFTER_SECONDS } from './errors.js';
@@ -93,19 +94,23 @@ export async function createEffectsRuntime(options: EffectsRuntimeOptions): Prom
       if (enqueueOptions?.idempotencyKey !== undefined) job.idempotencyKey = enqueueOptions.idempotencyKey;
       // A backend that is known to be down answers 503 at once (the outage is logged once, apart).
       if (availability && !availability.up) throw new EffectsUnavailableError(name, backend.kind);
-      let stored: { id: string; deduped: boolean };
-      try {
-        stored = await backend.enqueue(job);
-      } catch (error) {
-        if (!availability) throw error;
-        if (availability.up) options.log.error({ err: String(error), effect: name }, 'effects: enqueue failed');
-        throw new EffectsUnavailableError(name, backend.kind, { cause: error });
-      }
-      const { id, deduped } = stored;
+      // Tracing on: the enqueue is a span, and the job carries its traceparent.
+      const tracing = activeTracing();
+      const { id, deduped } = await (tracing === undefined ? store(name, job) : tracing.enqueue(name, job, () => store(name, job)));
       metrics.add(name, deduped ? 'deduped' : 'enqueued');
       return id;
     },
   } as Effects;
+
+  async function store(name: string, job: Parameters<EffectBackend['enqueue']>[0]): Promise<{ id: string; deduped: boolean }> {
+    try {
+      return await backend.enqueue(job);
+    } catch (error) {
+      if (!availability) throw error;
+      if (availability.up) options.log.error({ err: String(error), effect: name }, 'effects: enqueue failed');
+      throw new EffectsUnavailableError(name, backend.kind, { cause: error });
+    }
+  }
 
   return {
     effects,

@@ -69,6 +69,7 @@ function view(r: JobRecord): JobView {
     createdAt: r.createdAt,
     lastError: r.lastError ?? null,
     idempotencyKey: r.key ?? null,
+    traceparent: r.traceparent ?? null,
   };
 }
 
@@ -170,6 +171,7 @@ export class RecordQueueBackend implements EffectBackend {
       createdAt: now,
       msg: randomUUID(),
       ...(job.idempotencyKey !== undefined ? { key: job.idempotencyKey } : {}),
+      ...(job.traceparent !== undefined ? { traceparent: job.traceparent } : {}),
     };
     await this.send({ id, msg: record.msg, job: record }, record.runAt);
     if (job.idempotencyKey === undefined && this.writer) {

@@ -25,6 +25,8 @@ export interface JobRecord {
   msg: string;
   lastError?: string;
   key?: string;
+  /** W3C traceparent of the enqueue (tracing on). */
+  traceparent?: string;
   token?: string;
   leaseUntil?: number;
 }

@@ -39,6 +39,8 @@ interface JobData {
   key?: string;
   /** The id the job was first given, when it was added again after a cancel (see the ids note above). */
   id?: string;
+  /** W3C traceparent of the enqueue (tracing on). */
+  tp?: string;
 }
 
 const STATES: Record<Exclude<JobStatus, 'cancelled'>, string[]> = {
@@ -126,6 +128,7 @@ function view(job: Job, status: JobStatus): JobView {
     createdAt: job.timestamp,
     lastError: job.failedReason || null,
     idempotencyKey: data.key ?? null,
+    traceparent: data.tp ?? null,
   };
 }
 
@@ -162,13 +165,14 @@ class RedisBackend implements EffectBackend {
 
   async enqueue(job: NewJob): Promise<{ id: string; deduped: boolean }> {
     const payload = job.payload ?? null;
+    const tp = job.traceparent;
     const opts: { jobId?: string; attempts: number; delay?: number } = { attempts: job.maxAttempts };
     if (job.delayMs && job.delayMs > 0) opts.delay = job.delayMs;
-    if (job.idempotencyKey === undefined) return { id: (await this.queue.add(job.name, { payload } satisfies JobData, opts)).id!, deduped: false };
+    if (job.idempotencyKey === undefined) return { id: (await this.queue.add(job.name, (tp === undefined ? { payload } : { payload, tp }) satisfies JobData, opts)).id!, deduped: false };
     opts.jobId = keyedJobId(job.idempotencyKey);
     // Only for the `deduped` flag: add() itself is idempotent on jobId.
     const existed = (await this.queue.getJob(opts.jobId)) !== undefined;
-    const added = await this.queue.add(job.name, { payload, key: job.idempotencyKey } satisfies JobData, opts);
+    const added = await this.queue.add(job.name, (tp === undefined ? { payload, key: job.idempotencyKey } : { payload, key: job.idempotencyKey, tp }) satisfies JobData, opts);
     return { id: publicId(added), deduped: existed };
   }
 
@@ -347,6 +351,7 @@ class RedisBackend implements EffectBackend {
     const v = JSON.parse(snapshot) as JobView;
     // A keyed job comes back under its own id; an unkeyed one under r<id> (see the ids note above).
     const data: JobData = v.idempotencyKey === null ? { payload: v.payload, id: v.id } : { payload: v.payload, key: v.idempotencyKey };
+    if (v.traceparent) data.tp = v.traceparent;
     const jobId = v.idempotencyKey === null ? retriedJobId(v.id) : v.id;
     await this.queue.add(v.name, data, { jobId, attempts: v.maxAttempts });
     await this.redis.hdel(this.cancelledKey, id);

@@ -27,6 +27,7 @@ interface Row {
   created_at: number;
   last_error: string | null;
   idempotency_key: string | null;
+  traceparent: string | null;
 }
 
 const SCHEMA = `
@@ -42,6 +43,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   lease_until INTEGER,
   idempotency_key TEXT UNIQUE,
   last_error TEXT,
+  traceparent TEXT,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
@@ -63,6 +65,9 @@ export async function openSqliteBackend(options: SqliteBackendOptions): Promise<
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
   db.exec(SCHEMA);
+  // A database made before jobs carried their trace context gets the column.
+  const columns = db.prepare('PRAGMA table_info(jobs)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'traceparent')) db.exec('ALTER TABLE jobs ADD COLUMN traceparent TEXT');
   return new SqliteBackend(db, options.pollMs ?? 100);
 }
 
@@ -77,6 +82,7 @@ const toView = (r: Row): JobView => ({
   createdAt: r.created_at,
   lastError: r.last_error,
   idempotencyKey: r.idempotency_key,
+  traceparent: r.traceparent,
 });
 
 interface Pending {
@@ -86,7 +92,7 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-const COLUMNS = 'id, name, payload, status, attempt, max_attempts, run_at, created_at, last_error, idempotency_key';
+const COLUMNS = 'id, name, payload, status, attempt, max_attempts, run_at, created_at, last_error, idempotency_key, traceparent';
 
 class SqliteBackend implements EffectBackend {
   readonly kind = 'sqlite' as const;
@@ -101,8 +107,8 @@ class SqliteBackend implements EffectBackend {
 
   constructor(private readonly db: Database, private readonly pollMs: number) {
     this.s = {
-      insert: db.prepare(`INSERT INTO jobs (name, payload, status, max_attempts, run_at, idempotency_key, created_at, updated_at)
-        VALUES (?, ?, 'queued', ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`),
+      insert: db.prepare(`INSERT INTO jobs (name, payload, status, max_attempts, run_at, idempotency_key, created_at, updated_at, traceparent)
+        VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`),
       byKey: db.prepare('SELECT id FROM jobs WHERE idempotency_key = ?'),
       expired: db.prepare(`UPDATE jobs SET status = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'queued' END,
         last_error = CASE WHEN attempt >= max_attempts THEN 'lease expired (the worker stopped or hung) on attempt ' || attempt ELSE last_error END,
@@ -123,7 +129,7 @@ class SqliteBackend implements EffectBackend {
     this.insertBatch = db.transaction((batch: Pending[], now: number) =>
       batch.map((p) => {
         const key = p.job.idempotencyKey ?? null;
-        const row = this.s.insert.get(p.job.name, p.payload, p.job.maxAttempts, now + Math.max(0, p.job.delayMs ?? 0), key, now, now) as { id: number } | undefined;
+        const row = this.s.insert.get(p.job.name, p.payload, p.job.maxAttempts, now + Math.max(0, p.job.delayMs ?? 0), key, now, now, p.job.traceparent ?? null) as { id: number } | undefined;
         if (row) return { id: String(row.id), deduped: false };
         return { id: String((this.s.byKey.get(key) as { id: number }).id), deduped: true };
       }),

@@ -14,6 +14,8 @@ export interface NewJob {
   delayMs?: number;
   /** Claims allowed before the job is dead (a claim whose lease ran out counts). */
   maxAttempts: number;
+  /** W3C `traceparent` of the enqueue's span (tracing on): the run's span joins that trace. */
+  traceparent?: string;
 }
 
 export interface JobView {
@@ -29,6 +31,8 @@ export interface JobView {
   createdAt: number;
   lastError: string | null;
   idempotencyKey: string | null;
+  /** The `traceparent` stored with the job (absent or null when it was enqueued without tracing). */
+  traceparent?: string | null;
 }
 
 /** A claimed job: only the holder of `token` may heartbeat, complete or fail it, and only while the lease holds. */

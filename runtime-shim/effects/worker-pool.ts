@@ -12,6 +12,7 @@ import type { ClaimOptions, EffectBackend, Lease } from './types.js';
 import { nextRunAt, type RetrySettings } from './backoff.js';
 import type { EffectMetrics } from './metrics.js';
 import type { BackendAvailability } from './availability.js';
+import { activeTracing, type EffectTrace } from '../tracing/index.js';
 
 export interface RunnableEffect {
   name: string;
@@ -97,7 +98,12 @@ export class WorkerPool {
   private startChain(first: Lease): void {
     const chain = (async () => {
       let lease: Lease | null = first;
-      while (lease) lease = await this.runJob(lease);
+      while (lease) {
+        const current: Lease = lease;
+        // Tracing on: the run is a span of the trace that enqueued it (its log lines carry the ids).
+        const tracing = activeTracing();
+        lease = await (tracing === undefined ? this.runJob(current) : tracing.runEffect(current.job, (trace) => this.runJob(current, trace)));
+      }
     })().finally(() => {
       this.chains.delete(chain);
       this.slotFreed?.();
@@ -107,7 +113,7 @@ export class WorkerPool {
   }
 
   /** Runs one job and records how it ended; returns the next job when the backend claimed one with that. */
-  private async runJob(lease: Lease): Promise<Lease | null> {
+  private async runJob(lease: Lease, trace?: EffectTrace): Promise<Lease | null> {
     const { job } = lease;
     const { backend, log, metrics, leaseMs } = this.o;
     const definition = this.o.definitions.get(job.name);
@@ -129,6 +135,7 @@ export class WorkerPool {
     } catch (error) {
       const message = error instanceof Error ? error.stack ?? error.message : String(error);
       failure = { error: message, retryAt: nextRunAt(definition?.retry ?? UNKNOWN_EFFECT_RETRY, job.attempt, job.maxAttempts) };
+      trace?.fail(message);
     }
     clearInterval(heartbeat);
     this.running.delete(job.id);

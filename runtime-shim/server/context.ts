@@ -4,6 +4,7 @@ import type { GlobalContext, Logger } from '../types.js';
 import type { CompiledApp, EffectEntry } from './app.js';
 import { toValidationErrors } from './validation-errors.js';
 import { CONFIG_DEFAULTS } from '../defaults.js';
+import { activeTracing } from '../tracing/index.js';
 
 /** Which work a process does: serve routes, run effect jobs, or both (the default). */
 export type Role = 'all' | 'api' | 'worker';
@@ -24,7 +25,8 @@ export function createProcessContext(app: CompiledApp, log: Logger, role: Role =
   for (const [name, ns] of Object.entries(app.modules)) {
     const methods: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(ns)) if (typeof value === 'function' && key !== 'init' && key !== 'close') methods[key] = value;
-    modules[name] = Object.freeze(methods);
+    // Tracing on: each call is a span (runtime-shim/tracing/).
+    modules[name] = Object.freeze(activeTracing()?.wrapModule(name, methods) ?? methods);
   }
   const gctx = {
     modules: Object.freeze(modules),

@@ -13,6 +13,16 @@ const PREFIX: Record<Level, string> = { debug: '{"level":"debug","time":', info:
 
 export interface LogSink { write(line: string): void }
 
+/**
+ * With tracing on (runtime-shim/tracing/), the active span's `,"trace_id":…,"span_id":…` for each
+ * line ('' outside a span); undefined when tracing is off, so a line costs one check more.
+ */
+let traceFields: (() => string) | undefined;
+
+export function setLogTraceFields(fields: (() => string) | undefined): void {
+  traceFields = fields;
+}
+
 export function createLogger(level: LogLevel, bindings: Record<string, unknown> = {}, sink: LogSink = stdoutWriter()): Logger {
   return loggerWith(level, fieldsJson(bindings), sink);
 }
@@ -23,15 +33,15 @@ function loggerWith(level: LogLevel, bound: string, sink: LogSink): Logger {
   const emit = (lvl: Level, obj: object | string, msg?: string) => {
     if (RANK[lvl] < min) return;
     const line = typeof obj === 'string'
-      ? `${PREFIX[lvl]}${Date.now()}${bound},"msg":${JSON.stringify(obj)}}\n`
-      : `${PREFIX[lvl]}${Date.now()}${bound}${fieldsJson(obj)}${msg === undefined ? '' : `,"msg":${JSON.stringify(msg)}`}}\n`;
+      ? `${PREFIX[lvl]}${Date.now()}${bound}${traceFields === undefined ? '' : traceFields()},"msg":${JSON.stringify(obj)}}\n`
+      : `${PREFIX[lvl]}${Date.now()}${bound}${traceFields === undefined ? '' : traceFields()}${fieldsJson(obj)}${msg === undefined ? '' : `,"msg":${JSON.stringify(msg)}`}}\n`;
     sink.write(line);
   };
   const logger: GatiLogger = {
     enabled: (lvl) => RANK[lvl] >= min,
     request: (reqId, method, route, status, durationMs) => {
       if (RANK.info < min) return;
-      sink.write(`${PREFIX.info}${Date.now()}${bound},"reqId":"${reqId}","method":"${method}","route":${JSON.stringify(route)},"status":${jsonNumber(status)},"durationMs":${jsonNumber(durationMs)},"msg":"request"}\n`);
+      sink.write(`${PREFIX.info}${Date.now()}${bound}${traceFields === undefined ? '' : traceFields()},"reqId":"${reqId}","method":"${method}","route":${JSON.stringify(route)},"status":${jsonNumber(status)},"durationMs":${jsonNumber(durationMs)},"msg":"request"}\n`);
     },
     debug: (obj, msg) => emit('debug', obj, msg),
     info: (obj, msg) => emit('info', obj, msg),

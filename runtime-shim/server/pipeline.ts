@@ -23,6 +23,7 @@ import { createVersioning, type Pin } from './versions.js';
 import type { IncomingRequest, OutgoingResponse, Respond } from './wire.js';
 import type { AcceptedUpgrade, WsHandlerHooks, WsRoute } from '../ws/types.js';
 import { recordRequest, type HttpMetrics } from '../metrics/http-metrics.js';
+import { activeTracing, type GatiTracer, type RequestTrace } from '../tracing/index.js';
 
 export interface PipelineOptions {
   bodyLimit: number;
@@ -73,6 +74,8 @@ interface Shared {
   folderChain: (path: string) => Middleware[];
   /** Per WS route (by table index): what the WebSocket runtime gets, made once. */
   wsRoutes: Map<number, WsRoute>;
+  /** Spans (runtime-shim/tracing/), or undefined when tracing is off. */
+  tracing: GatiTracer | undefined;
 }
 
 type Reply = (ctx: unknown, out: OutgoingResponse) => void;
@@ -121,6 +124,8 @@ class Exchange implements RequestTarget {
   lctx: RequestContext | undefined = undefined;
   /** A WebSocket upgrade that passed its middleware and checks. */
   accepted: AcceptedUpgrade | undefined = undefined;
+  /** The request's server span, when tracing is on. */
+  trace: RequestTrace | undefined = undefined;
 
   constructor(start: ExchangeStart) {
     this.shared = start.shared;
@@ -136,6 +141,9 @@ class Exchange implements RequestTarget {
 }
 
 export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: PipelineOptions): Pipeline {
+  const tracing = activeTracing();
+  // Tracing on: every handler and middleware runs in its span (wrapped once, here).
+  if (tracing !== undefined) app = tracing.instrumentApp(app);
   const logRequests = logsAt(options.log, 'info');
   const versioning = createVersioning(app, options.log);
   const shared: Shared = {
@@ -149,6 +157,7 @@ export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: P
     maxDepth: options.maxDepth ?? CONFIG_DEFAULTS.validation.maxDepth,
     folderChain: folderChains(app.folders),
     wsRoutes: new Map(),
+    tracing,
   };
   const respond = (incoming: IncomingRequest, reply: Reply, ctx: unknown): void => {
     const started = shared.timed ? performance.now() : 0;
@@ -168,7 +177,8 @@ export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: P
         if (answer.status === 200 || path === '/_health' || path === '/_ready') return finish(x, answer);
         x.refusal = answer;
       }
-      route(x);
+      if (tracing === undefined) route(x);
+      else tracing.route(x, route);
     } catch (error) {
       failed(shared, x, reply, ctx, error);
     }
@@ -209,6 +219,7 @@ function finish(x: Exchange, out: OutgoingResponse): void {
   const shared = x.shared;
   if (shared.logRequests) logRequest(shared.options.log, x.requestId, x.incoming.method, x.routeKey ?? x.path, out.status, Math.round((performance.now() - x.started) * 100) / 100);
   if (shared.metrics !== undefined) recordRequest(shared.metrics, x, out.status);
+  if (x.trace !== undefined) x.trace.end(out, x.route);
   x.replied = true;
   x.reply(x.ctx, out);
 }
@@ -217,11 +228,13 @@ function finish(x: Exchange, out: OutgoingResponse): void {
 function failed(shared: Shared, x: Exchange | undefined, reply: Reply, ctx: unknown, error: unknown): void {
   shared.options.log.error({ err: error }, 'request pipeline failed');
   if (x?.replied) return;
+  const out = problemAnswer(problem(500));
   if (x) {
     x.replied = true;
     if (shared.metrics !== undefined) recordRequest(shared.metrics, x, 500);
+    x.trace?.end(out, x.route);
   }
-  reply(ctx, problemAnswer(problem(500)));
+  reply(ctx, out);
 }
 
 /** Runs `step` on `x` (with `arg`), turning a throw into the pipeline's 500 (for steps that run after an await). */

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalContext, Logger, MiddlewareRequest } from '../types.js';
 import type { IncomingRequest } from './wire.js';
+import { activeTraceId } from '../tracing/index.js';
 
 /** A request as the pipeline has split it: what the views below read. */
 export interface RequestTarget {
@@ -72,6 +73,11 @@ export class RequestContext implements LocalContext {
 
   get log(): Logger {
     return (this.bound ??= this.baseLog.child({ reqId: this.requestId }));
+  }
+
+  /** The active span's trace id, read when asked ('' with tracing off). */
+  get traceId(): string {
+    return activeTraceId();
   }
 }
 

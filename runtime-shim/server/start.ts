@@ -15,6 +15,7 @@ import { CONFIG_DEFAULTS, PROCESS_DEFAULTS } from '../defaults.js';
 import { createServerHub, wsLimits, type ServerHub } from './websockets.js';
 import { createBunWsEngine, createDenoWsEngine, createNodeWsEngine } from '../ws/index.js';
 import { enableMetrics, serveProcessMetrics } from '../metrics/index.js';
+import { startTracing, stopTracing } from '../tracing/index.js';
 
 export interface StartOptions {
   port?: number;
@@ -46,6 +47,8 @@ const DEFAULTS = CONFIG_DEFAULTS.server;
 export async function prepareApp(app: CompiledApp, options: { dev: boolean; log: Logger; role?: Role; hub?: ServerHub['hub']; metrics?: boolean }) {
   const server = app.config.server ?? {};
   const role = options.role ?? 'all';
+  // Before the context and the pipeline: they wrap modules, handlers and middleware when it is on.
+  startTracing(app.name, options.log);
   const context = createProcessContext(app, options.log, role, options.hub);
   // A worker serves only /_health and /_ready: no route matches.
   if (role === 'worker') app = { ...app, match: () => null, folders: [] };
@@ -129,6 +132,8 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
     await served?.close();
     await sockets.hub.close();
     await context.close(deadline);
+    // The spans of the last requests and jobs are exported before the process ends.
+    await stopTracing();
     log.info({}, 'stopped');
   })());
   if (options.signals !== false) {

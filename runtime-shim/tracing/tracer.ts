@@ -1,0 +1,210 @@
+// The spans Gati's pipeline makes itself (no monkey-patching): the request's SERVER span, a span per
+// middleware, the handler, each `gctx.modules.<m>.<fn>` call, each `enqueue` (PRODUCER) and each
+// effect run (CONSUMER, in the trace that enqueued it). Parents are found through the active
+// context (AsyncLocalStorage, context-manager.ts), which exists only when tracing is on.
+import type { Context, Span, SpanContext, Tracer } from '@opentelemetry/api';
+import type { Middleware } from '../types.js';
+import type { CompiledApp, CompiledRoute, HandlerFn } from '../server/app.js';
+import type { IncomingRequest, OutgoingResponse } from '../server/wire.js';
+import type { JobView, NewJob } from '../effects/types.js';
+import { HttpError } from '../http-error.js';
+import type { AlsContextManager } from './context-manager.js';
+import { formatTraceparent, parseTraceparent } from './traceparent.js';
+
+/** The parts of @opentelemetry/api the spans need (loaded by sdk.ts). */
+export interface OtelApi {
+  trace: typeof import('@opentelemetry/api').trace;
+  createTraceState: typeof import('@opentelemetry/api').createTraceState;
+  ROOT_CONTEXT: Context;
+}
+
+// SpanKind and SpanStatusCode values (stable in the OpenTelemetry specification).
+const SERVER = 1;
+const PRODUCER = 3;
+const CONSUMER = 4;
+const ERROR = 2;
+
+/** A request's server span, from its arrival to its answer. */
+export interface RequestTrace {
+  readonly span: Span;
+  readonly context: Context;
+  /** Names the span after its route, sets the status attributes, puts `traceparent` on the answer, ends the span. */
+  end(out: OutgoingResponse, route: CompiledRoute | undefined): void;
+}
+
+/** What runs with an effect's span: the run's outcome marks it. */
+export interface EffectTrace {
+  fail(error: string): void;
+}
+
+/** The exchange as tracing sees it (pipeline.ts's Exchange). */
+export interface TracedExchange {
+  readonly incoming: IncomingRequest;
+  readonly path: string;
+  trace: RequestTrace | undefined;
+}
+
+export class GatiTracer {
+  constructor(private readonly api: OtelApi, private readonly tracer: Tracer, private readonly contexts: AlsContextManager) {}
+
+  /**
+   * Starts the request's server span (continuing an incoming `traceparent`) and runs `step` inside
+   * it, so every span and log line of the request finds it. Gati's probes are not traced.
+   */
+  route<X extends TracedExchange>(x: X, step: (x: X) => void): void {
+    const path = x.path;
+    if (path === '/_health' || path === '/_ready') return step(x);
+    const incoming = x.incoming;
+    const method = incoming.method;
+    const parent = this.remoteParent(incoming.headers);
+    const span = this.tracer.startSpan(method, { kind: SERVER, attributes: { 'http.request.method': method, 'url.path': path } }, parent);
+    const context = this.api.trace.setSpan(parent, span);
+    x.trace = new ServerSpan(span, context, method);
+    this.contexts.with(context, step, undefined, x);
+  }
+
+  /** The app with every handler and middleware wrapped in its span (made once, at start). */
+  instrumentApp(app: CompiledApp): CompiledApp {
+    const wrapped = new Map<Middleware, Middleware>();
+    const wrapChain = (chain: Middleware[]) => chain.map((mw, i) => {
+      let traced = wrapped.get(mw);
+      if (!traced) wrapped.set(mw, (traced = this.middleware(mw, mw.name || `#${i + 1}`)));
+      return traced;
+    });
+    return {
+      ...app,
+      routes: app.routes.map((r) => ({ ...r, handler: this.handler(r.handler, r.key), middleware: wrapChain(r.middleware) })),
+      folders: app.folders?.map((f) => ({ ...f, middleware: wrapChain(f.middleware) })),
+    };
+  }
+
+  /** A module's functions, each call a span named `<module>.<fn>` (gctx.modules). */
+  wrapModule(name: string, methods: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [key, fn] of Object.entries(methods)) {
+      const spanName = `${name}.${key}`;
+      const attributes = { 'code.namespace': name, 'code.function': key };
+      const f = fn as (...args: unknown[]) => unknown;
+      out[key] = (...args: unknown[]) => this.inSpan(spanName, 0, attributes, () => f(...args));
+    }
+    return out;
+  }
+
+  /** An enqueue's PRODUCER span; the job carries its `traceparent`, so the run joins this trace. */
+  enqueue(name: string, job: NewJob, store: () => Promise<{ id: string; deduped: boolean }>): Promise<{ id: string; deduped: boolean }> {
+    return this.inSpan(`enqueue ${name}`, PRODUCER, { 'messaging.system': 'gati', 'messaging.operation.type': 'send', 'messaging.destination.name': name }, (span) => {
+      job.traceparent = formatTraceparent(span.spanContext());
+      return store().then((stored) => {
+        span.setAttribute('messaging.message.id', stored.id);
+        return stored;
+      });
+    });
+  }
+
+  /** Runs an effect's job inside its CONSUMER span, a child of the enqueue that stored the job. */
+  runEffect<T>(job: JobView, run: (trace: EffectTrace) => Promise<T>): Promise<T> {
+    const ids = parseTraceparent(job.traceparent);
+    const root = this.api.ROOT_CONTEXT;
+    const parent = ids ? this.api.trace.setSpanContext(root, { ...ids, isRemote: true }) : root;
+    const span = this.tracer.startSpan(`effect ${job.name}`, {
+      kind: CONSUMER,
+      attributes: { 'messaging.system': 'gati', 'messaging.operation.type': 'process', 'messaging.destination.name': job.name, 'messaging.message.id': job.id, 'gati.effect.attempt': job.attempt },
+    }, parent);
+    const trace: EffectTrace = { fail: (error) => span.setStatus({ code: ERROR, message: firstLine(error) }) };
+    const done = () => span.end();
+    return this.contexts.with(this.api.trace.setSpan(parent, span), run, undefined, trace).finally(done);
+  }
+
+  /** `,"trace_id":…,"span_id":…` for a log line written inside a span, else ''. */
+  logFields(): string {
+    const context = this.contexts.current();
+    if (context === undefined) return '';
+    const span = this.api.trace.getSpan(context);
+    if (span === undefined) return '';
+    const ids = span.spanContext();
+    return `,"trace_id":"${ids.traceId}","span_id":"${ids.spanId}"`;
+  }
+
+  /** The active trace id ('' outside a span): `lctx.traceId`. */
+  traceId(): string {
+    const context = this.contexts.current();
+    return (context && this.api.trace.getSpan(context)?.spanContext().traceId) ?? '';
+  }
+
+  private remoteParent(headers: IncomingRequest['headers']): Context {
+    const root = this.api.ROOT_CONTEXT;
+    const ids = parseTraceparent(headers.traceparent);
+    if (!ids) return root;
+    const parent: SpanContext = { ...ids, isRemote: true };
+    const state = headers.tracestate;
+    if (typeof state === 'string' && state.length <= 512) parent.traceState = this.api.createTraceState(state);
+    return this.api.trace.setSpanContext(root, parent);
+  }
+
+  private middleware(mw: Middleware, name: string): Middleware {
+    const spanName = `middleware ${name}`;
+    const attributes = { 'gati.middleware': name };
+    return (req, res, gctx, lctx, next) => this.inSpan(spanName, 0, attributes, () => mw(req, res, gctx, lctx, next)) as Promise<void>;
+  }
+
+  private handler(handler: HandlerFn, key: string): HandlerFn {
+    const spanName = `handler ${key}`;
+    const attributes = { 'gati.route': key };
+    return (req, res, gctx, lctx) => this.inSpan(spanName, 0, attributes, () => handler(req, res, gctx, lctx));
+  }
+
+  /** Runs `fn` inside a child span of the active one; the span ends when `fn` returns or its promise settles. */
+  private inSpan<T>(name: string, kind: number, attributes: Record<string, string | number>, fn: (span: Span) => T): T {
+    const parent = this.contexts.active();
+    const span = this.tracer.startSpan(name, { kind, attributes }, parent);
+    let result: T;
+    try {
+      result = this.contexts.with(this.api.trace.setSpan(parent, span), fn, undefined, span);
+    } catch (error) {
+      failSpan(span, error);
+      span.end();
+      throw error;
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (value: unknown) => {
+          span.end();
+          return value;
+        },
+        (error: unknown) => {
+          failSpan(span, error);
+          span.end();
+          throw error;
+        },
+      ) as T;
+    }
+    span.end();
+    return result;
+  }
+}
+
+class ServerSpan implements RequestTrace {
+  constructor(readonly span: Span, readonly context: Context, private readonly method: string) {}
+
+  end(out: OutgoingResponse, route: CompiledRoute | undefined): void {
+    const span = this.span;
+    if (route !== undefined) {
+      span.updateName(`${this.method} ${route.path}`);
+      span.setAttribute('http.route', route.path);
+    }
+    span.setAttribute('http.response.status_code', out.status);
+    if (out.status >= 500) span.setStatus({ code: ERROR });
+    // The answer names the server span, so a client (or its logs) can find the trace.
+    out.headers.traceparent = formatTraceparent(span.spanContext());
+    span.end();
+  }
+}
+
+/** A throw marks the span as failed, except an HttpError below 500 (an answer the code chose). */
+function failSpan(span: Span, error: unknown): void {
+  if (error instanceof HttpError && error.status < 500) return;
+  span.setStatus({ code: ERROR, message: error instanceof Error ? error.message : String(error) });
+  span.setAttribute('error.type', error instanceof Error ? error.name : typeof error);
+}
+
+const firstLine = (text: string) => text.split('\n', 1)[0]!.slice(0, 500);
