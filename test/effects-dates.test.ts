@@ -5,13 +5,12 @@
 // `enqueue('remind', { at: new Date() })` and refuses a string.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ENGINES, copyFixture, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
 import { REPO } from './helpers/paths.js';
+import { tsc } from './helpers/tsc.js';
 
 interface RunRecord { note: string; atIsDate: boolean; at: string; windowsAreDates: boolean; hour: number }
 
@@ -98,8 +97,7 @@ export const handler: Handler<{}, { 200: { id: string } }> = async (_req, _res, 
   return { id };
 };
 `);
-    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    const run = spawnSync(process.execPath, [tsc, '-p', dir, '--noEmit', '--pretty', 'false'], { encoding: 'utf8' });
+    const run = tsc(dir, { noEmit: true });
     const lines = [...run.stdout.matchAll(/typed\.ts\((\d+),/g)].map((m) => Number(m[1]));
     assert.equal(lines, [5], run.stdout);
     assert.match(run.stdout, /Type 'string' is not assignable to type 'Date'/);
