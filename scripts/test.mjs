@@ -33,7 +33,7 @@ if (!files.length) {
   process.exit(1);
 }
 
-/** Seconds per file, measured alone (refreshed by hand: see the file's "how" key); a new file counts as the median. */
+/** Seconds per file, measured alone (scripts/test-times.mjs refreshes them); a file not measured yet counts as the median. */
 function measuredTimes() {
   const file = join(root, 'scripts/test-times.json');
   const times = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')).seconds : {};
