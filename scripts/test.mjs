@@ -42,14 +42,38 @@ function measuredTimes() {
   return (name) => times[name.replace(/\.test\.js$/, '')] ?? median;
 }
 
-/** Longest file first, each to the shard with the least time so far. */
+/**
+ * What a test process starts once and shares between its files (test/helpers: the emulators, the
+ * infra app's build, built fixtures): files that use the same one run in the same process.
+ */
+const SHARED_SETUP = /helpers\/(pubsub-emulator|aws-emulators|azurite)\.js|builtInfraApp|builtFixtureCopy/g;
+
+/** The files in groups: each file alone, except those that share a per-process setup. */
+function groups(names) {
+  const byTag = new Map();
+  const groupOf = new Map(names.map((n) => [n, [n]]));
+  for (const name of names) {
+    const tags = new Set([...readFileSync(join(testDir, name), 'utf8').matchAll(SHARED_SETUP)].map((m) => m[1] ?? m[0]));
+    for (const tag of tags) {
+      const other = byTag.get(tag);
+      byTag.set(tag, name);
+      if (!other || groupOf.get(other) === groupOf.get(name)) continue;
+      const merged = [...groupOf.get(other), ...groupOf.get(name)];
+      for (const n of merged) groupOf.set(n, merged);
+    }
+  }
+  return [...new Set(groupOf.values())];
+}
+
+/** Longest group first, each to the shard with the least time so far. */
 function balance(names, count) {
   const secondsOf = measuredTimes();
+  const sum = (group) => group.reduce((t, n) => t + secondsOf(n), 0);
   const shards = Array.from({ length: Math.min(count, names.length) }, () => ({ files: [], seconds: 0 }));
-  for (const name of [...names].sort((a, b) => secondsOf(b) - secondsOf(a))) {
+  for (const group of groups(names).sort((a, b) => sum(b) - sum(a))) {
     const lightest = shards.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-    lightest.files.push(name);
-    lightest.seconds += secondsOf(name);
+    lightest.files.push(...group);
+    lightest.seconds += sum(group);
   }
   return shards;
 }
