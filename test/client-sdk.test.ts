@@ -6,7 +6,6 @@ import * as assert from 'uvu/assert';
 import { spawnSync, execFileSync, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -16,8 +15,8 @@ import { emit as emitClient } from '../emitters/client/index.js';
 import { REPO, fixture } from './helpers/paths.js';
 // The server the consumer talks to. Swap this one line for the real Gati server when it lands:
 import { startPaymentsServer as startServer } from './helpers/payments-server.js';
+import { tsc } from './helpers/tsc.js';
 
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const sdk = suite('client SDK');
 let model: AppModel;
 let dir: string;
@@ -84,13 +83,13 @@ sdk('a consumer installs the tarball with npm, type-checks under --strict with t
   writeFileSync(join(consumer, 'consumer.ts'), source);
   const tsconfig = { compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: [], outDir: 'out' }, files: ['consumer.ts'] };
   writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify(tsconfig));
-  const compiled = spawnSync(process.execPath, [tsc, '-p', '.', '--pretty', 'false'], { cwd: consumer, encoding: 'utf8' });
+  const compiled = tsc('.', { cwd: consumer });
   assert.is(compiled.status, 0, `the consumer (with its @ts-expect-error lines) must compile:\n${compiled.stdout}`);
 
   // Without the markers, each marked line is an error, and nothing else is.
   const marked = source.split('\n').flatMap((line, i) => (line.trim().startsWith('// @ts-expect-error') ? [i + 2] : []));
   writeFileSync(join(consumer, 'consumer.ts'), source.replace(/\/\/ @ts-expect-error.*$/gm, '//'));
-  const broken = spawnSync(process.execPath, [tsc, '-p', '.', '--noEmit', '--pretty', 'false'], { cwd: consumer, encoding: 'utf8' });
+  const broken = tsc('.', { cwd: consumer, noEmit: true });
   const lines = [...new Set([...broken.stdout.matchAll(/consumer\.ts\((\d+),/g)].map((m) => Number(m[1])))];
   assert.equal(lines, marked, broken.stdout);
   assert.ok(marked.length >= 10);
@@ -140,7 +139,7 @@ sdk('client.ts type-checks with no platform lib, with lib dom, and with @types/n
       compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib, types, typeRoots: [typeRoots], exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, noImplicitOverride: true, isolatedDeclarations: true, declaration: true },
       files: ['client.ts'],
     }));
-    const r = spawnSync(process.execPath, [tsc, '-p', project, '--pretty', 'false'], { encoding: 'utf8' });
+    const r = tsc(project);
     assert.is(r.status, 0, `lib ${lib.join('+')}, types [${types.join(', ')}]:\n${r.stdout}`);
   }
 });

@@ -6,7 +6,6 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,8 +16,8 @@ import { emit as emitClient } from '../emitters/client/index.js';
 import { REPO, fixture } from './helpers/paths.js';
 import { ENGINES } from './helpers/server.js';
 import { startWsServer } from './helpers/ws-client.js';
+import { tsc } from './helpers/tsc.js';
 
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const sockets = suite('client sockets');
 let dir: string;
 let tarball: Uint8Array;
@@ -80,7 +79,7 @@ sockets('client.ts with WS routes type-checks with no platform lib, with lib dom
       compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib, types, typeRoots: [join(REPO, 'node_modules/@types')], exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, isolatedDeclarations: true, declaration: true },
       files: ['client.ts'],
     }));
-    const r = spawnSync(process.execPath, [tsc, '-p', project, '--pretty', 'false'], { encoding: 'utf8' });
+    const r = tsc(project);
     assert.is(r.status, 0, `lib ${lib.join('+')}, types [${types.join(', ')}]:\n${r.stdout}`);
   }
 });
@@ -98,12 +97,12 @@ sockets('a strict tsc consumer of the SDK: socket messages and params are typed,
   const text = readFileSync(fixture('client-consumer', 'socket-consumer.ts'), 'utf8');
   writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022', 'DOM'], types: [], skipLibCheck: true }, files: ['consumer.ts'] }));
   writeFileSync(join(consumer, 'consumer.ts'), text);
-  const compiled = spawnSync(process.execPath, [tsc, '-p', '.', '--pretty', 'false'], { cwd: consumer, encoding: 'utf8' });
+  const compiled = tsc('.', { cwd: consumer });
   assert.is(compiled.status, 0, `the consumer (with its @ts-expect-error lines) must compile:\n${compiled.stdout}`);
 
   const marked = text.split('\n').flatMap((line, i) => (line.trim().startsWith('// @ts-expect-error') ? [i + 2] : []));
   writeFileSync(join(consumer, 'consumer.ts'), text.replace(/\/\/ @ts-expect-error.*$/gm, '//'));
-  const broken = spawnSync(process.execPath, [tsc, '-p', '.', '--pretty', 'false'], { cwd: consumer, encoding: 'utf8' });
+  const broken = tsc('.', { cwd: consumer });
   const lines = [...new Set([...broken.stdout.matchAll(/consumer\.ts\((\d+),/g)].map((m) => Number(m[1])))];
   assert.equal(lines, marked, broken.stdout);
   assert.ok(marked.length >= 12);

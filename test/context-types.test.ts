@@ -2,9 +2,7 @@
 // gctx.effects.enqueue accepts only known effects with their payload types, checked by a real tsc.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../driver/build.js';
@@ -12,8 +10,8 @@ import { contextSource, importPath } from '../emitters/context/index.js';
 import { clientSource } from '../emitters/client/client-source.js';
 import { REPO, fixture } from './helpers/paths.js';
 import { assertGolden } from './helpers/golden.js';
+import { tsc } from './helpers/tsc.js';
 
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const { model } = await buildApp(fixture('payments'));
 
 test('context.ts and client.ts of fixtures/payments match their golden files; the committed context.ts is the generated one', () => {
@@ -41,8 +39,9 @@ test('a wrong module call and a wrong effect payload are type errors with the ge
     const tsconfig = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
     tsconfig.compilerOptions.paths = { gati: [join(REPO, 'runtime-shim/index.ts')] };
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
-    const run = () => spawnSync(process.execPath, [tsc, '-p', dir, '--noEmit', '--pretty', 'false'], { encoding: 'utf8' });
-    assert.is(run().status, 0, run().stdout);
+    const run = () => tsc(dir, { noEmit: true });
+    const clean = run();
+    assert.is(clean.status, 0, clean.stdout);
     writeFileSync(join(dir, 'src/handlers/bad.ts'), `import type { Handler } from 'gati';
 export const handler: Handler<{ params: { id: string } }, { 200: { ok: boolean } }> = async (req, res, gctx) => {
   const ok: boolean = await gctx.modules.ledger.reserve(req.params.id, 10);   // fine

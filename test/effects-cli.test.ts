@@ -9,9 +9,9 @@ import { openBackend } from '../runtime-shim/effects/index.js';
 import type { EffectsConfig } from '../runtime-shim/config.js';
 import { redisStore, sqliteStore, type Store } from './helpers/effects.js';
 import { REPO } from './helpers/paths.js';
-import { awsEmulators, sqsStore, stopAwsEmulators } from './helpers/aws-emulators.js';
-import { pubsubEmulators, pubsubStore, stopPubsubEmulators } from './helpers/pubsub-emulator.js';
-import { azurite, azureStore, stopAzurite } from './helpers/azurite.js';
+import { awsEmulators, sqsStore } from './helpers/aws-emulators.js';
+import { pubsubEmulators, pubsubStore } from './helpers/pubsub-emulator.js';
+import { azurite, azureStore } from './helpers/azurite.js';
 
 const gati = (args: string[]) => spawnSync(process.execPath, [join(REPO, 'bin/gati.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
@@ -31,10 +31,6 @@ async function seed(store: Store): Promise<string> {
     await b.close();
   }
 }
-
-test.after(async () => {
-  await Promise.all([stopAwsEmulators(), stopPubsubEmulators(), stopAzurite()]);
-});
 
 for (const [kind, makeStore] of [['sqlite', sqliteStore], ['redis', redisStore], ['sqs', sqsStore], ['pubsub', pubsubStore], ['azure-queue', azureStore]] as const) {
   test(`gati effects on ${kind}: counts, dead jobs with their last error, retry`, async () => {

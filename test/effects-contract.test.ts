@@ -4,18 +4,16 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openBackend, type EffectBackend } from '../runtime-shim/effects/index.js';
 import { redisStore, sqliteStore, sleep, waitFor, type Store } from './helpers/effects.js';
-import { awsEmulators, sqsStore, stopAwsEmulators } from './helpers/aws-emulators.js';
-import { pubsubEmulators, pubsubStore, stopPubsubEmulators } from './helpers/pubsub-emulator.js';
-import { azurite, azureStore, stopAzurite } from './helpers/azurite.js';
+import { awsEmulators, sqsStore } from './helpers/aws-emulators.js';
+import { pubsubEmulators, pubsubStore } from './helpers/pubsub-emulator.js';
+import { azurite, azureStore } from './helpers/azurite.js';
 
 const LEASE = 600;
 
-function contract(kind: string, makeStore: () => Store, emulators?: { start(): Promise<void>; stop(): Promise<void> }) {
+function contract(kind: string, makeStore: () => Store, startEmulators?: () => Promise<void>) {
   const t = suite<{ store: Store; backends: EffectBackend[]; open(): Promise<EffectBackend> }>(`effects contract: ${kind}`);
-  if (emulators) {
-    t.before(emulators.start);
-    t.after(emulators.stop);
-  }
+  // Started once per process: later suites (and files) reuse them.
+  if (startEmulators) t.before(startEmulators);
   t.before.each(async (ctx) => {
     ctx.store = makeStore();
     ctx.backends = [];
@@ -329,6 +327,6 @@ function contract(kind: string, makeStore: () => Store, emulators?: { start(): P
 
 contract('sqlite', sqliteStore).run();
 contract('redis', redisStore).run();
-contract('sqs', sqsStore, { start: awsEmulators, stop: stopAwsEmulators }).run();
-contract('pubsub', pubsubStore, { start: pubsubEmulators, stop: stopPubsubEmulators }).run();
-contract('azure-queue', azureStore, { start: azurite, stop: stopAzurite }).run();
+contract('sqs', sqsStore, awsEmulators).run();
+contract('pubsub', pubsubStore, pubsubEmulators).run();
+contract('azure-queue', azureStore, azurite).run();

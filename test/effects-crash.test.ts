@@ -10,21 +10,19 @@ import { join } from 'node:path';
 import { createEffectsRuntime, openBackend } from '../runtime-shim/effects/index.js';
 import { collectingLogger, redisStore, sqliteStore, waitFor, type Store } from './helpers/effects.js';
 import { REPO } from './helpers/paths.js';
-import { awsEmulators, sqsStore, stopAwsEmulators } from './helpers/aws-emulators.js';
-import { pubsubEmulators, pubsubStore, stopPubsubEmulators } from './helpers/pubsub-emulator.js';
-import { azurite, azureStore, stopAzurite } from './helpers/azurite.js';
+import { awsEmulators, sqsStore } from './helpers/aws-emulators.js';
+import { pubsubEmulators, pubsubStore } from './helpers/pubsub-emulator.js';
+import { azurite, azureStore } from './helpers/azurite.js';
 
 const CHILD = join(REPO, 'lib/test/helpers/effects-child.js');
 const LEASE = 800;
 
 const markerLines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []);
 
-function crash(kind: string, makeStore: () => Store, emulators?: { start(): Promise<void>; stop(): Promise<void> }) {
+function crash(kind: string, makeStore: () => Store, startEmulators?: () => Promise<void>) {
   const t = suite<{ store: Store; children: ChildProcess[] }>(`effects crash: ${kind}`);
-  if (emulators) {
-    t.before(emulators.start);
-    t.after(emulators.stop);
-  }
+  // Started once per process: later suites (and files) reuse them.
+  if (startEmulators) t.before(startEmulators);
   t.before.each((ctx) => {
     ctx.store = makeStore();
     ctx.children = [];
@@ -115,6 +113,6 @@ function crash(kind: string, makeStore: () => Store, emulators?: { start(): Prom
 
 crash('sqlite', sqliteStore).run();
 crash('redis', redisStore).run();
-crash('sqs', sqsStore, { start: awsEmulators, stop: stopAwsEmulators }).run();
-crash('pubsub', pubsubStore, { start: pubsubEmulators, stop: stopPubsubEmulators }).run();
-crash('azure-queue', azureStore, { start: azurite, stop: stopAzurite }).run();
+crash('sqs', sqsStore, awsEmulators).run();
+crash('pubsub', pubsubStore, pubsubEmulators).run();
+crash('azure-queue', azureStore, azurite).run();

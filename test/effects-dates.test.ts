@@ -5,13 +5,12 @@
 // `enqueue('remind', { at: new Date() })` and refuses a string.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { ENGINES, copyFixture, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
+import { ENGINES, builtFixtureCopy, copyFixture, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
 import { REPO } from './helpers/paths.js';
+import { tsc } from './helpers/tsc.js';
 
 interface RunRecord { note: string; atIsDate: boolean; at: string; windowsAreDates: boolean; hour: number }
 
@@ -40,10 +39,9 @@ async function enqueueAndCheck(url: string, runs: string, note: string): Promise
 
 for (const engine of ENGINES.filter((e) => e.name === 'node' || e.name === 'bun')) {
   test(`[${engine.name}] SQLite: a payload with Dates is enqueued by a handler and run receives Dates`, async () => {
-    const dir = copyFixture('effects-app');
+    const { dir, built } = builtFixtureCopy('effects-app');
     let app: RunningApp | undefined;
     try {
-      const built = gatiSync(['build', dir]);
       assert.is(built.status, 0, built.stderr + built.stdout);
       const runs = join(dir, 'runs.jsonl');
       app = await runServer([...engine.args, 'dist/server.mjs'], dir, { RUNS_FILE: runs }, engine.executable);
@@ -83,9 +81,8 @@ test('[node] Redis: an api process enqueues Dates, a separate worker process run
 });
 
 test('the context types take the in-process payload: a Date type-checks, a string does not (real tsc)', () => {
-  const dir = copyFixture('effects-app');
+  const { dir, built } = builtFixtureCopy('effects-app');
   try {
-    const built = gatiSync(['build', dir]);
     assert.is(built.status, 0, built.stderr + built.stdout);
     const tsconfig = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
     tsconfig.compilerOptions.paths = { gati: [join(REPO, 'runtime-shim/index.ts')] };
@@ -98,8 +95,7 @@ export const handler: Handler<{}, { 200: { id: string } }> = async (_req, _res, 
   return { id };
 };
 `);
-    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    const run = spawnSync(process.execPath, [tsc, '-p', dir, '--noEmit', '--pretty', 'false'], { encoding: 'utf8' });
+    const run = tsc(dir, { noEmit: true });
     const lines = [...run.stdout.matchAll(/typed\.ts\((\d+),/g)].map((m) => Number(m[1]));
     assert.equal(lines, [5], run.stdout);
     assert.match(run.stdout, /Type 'string' is not assignable to type 'Date'/);

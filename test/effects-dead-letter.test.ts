@@ -6,8 +6,8 @@ import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
 import { openBackend } from '../runtime-shim/effects/index.js';
 import { waitFor, type Store } from './helpers/effects.js';
-import { pubsubEmulators, pubsubStore, stopPubsubEmulators } from './helpers/pubsub-emulator.js';
-import { azurite, azureStore, stopAzurite } from './helpers/azurite.js';
+import { pubsubEmulators, pubsubStore } from './helpers/pubsub-emulator.js';
+import { azurite, azureStore } from './helpers/azurite.js';
 
 const require = createRequire(import.meta.url);
 
@@ -36,7 +36,6 @@ async function killOne(store: Store, readDead: () => Promise<DeadCopy | null>): 
 
 const pubsub = suite('dead-letter copy: pubsub');
 pubsub.before(pubsubEmulators);
-pubsub.after(stopPubsubEmulators);
 pubsub('a dead job is published to "<topic>-dead", whose subscription keeps it', async () => {
   const store = pubsubStore();
   const { PubSub, v1 } = require('@google-cloud/pubsub') as typeof import('@google-cloud/pubsub');
@@ -59,7 +58,6 @@ pubsub.run();
 
 const azure = suite('dead-letter copy: azure-queue');
 azure.before(azurite);
-azure.after(stopAzurite);
 azure('a dead job is sent to the queue "<queue>-dead"', async () => {
   const store = azureStore();
   const { QueueServiceClient } = require('@azure/storage-queue') as typeof import('@azure/storage-queue');

@@ -9,15 +9,12 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ENGINES } from './helpers/server.js';
 import { REPO } from './helpers/paths.js';
-import { awsEmulators, inheritedAwsEmulators, stopAwsEmulators } from './helpers/aws-emulators.js';
-import { inheritedPubsubEmulators, pubsubEmulators, stopPubsubEmulators } from './helpers/pubsub-emulator.js';
-import { azurite, inheritedAzurite, stopAzurite } from './helpers/azurite.js';
+import { awsEmulators, inheritedAwsEmulators } from './helpers/aws-emulators.js';
+import { inheritedPubsubEmulators, pubsubEmulators } from './helpers/pubsub-emulator.js';
+import { azurite, inheritedAzurite } from './helpers/azurite.js';
 
 test.before(async () => {
   await Promise.all([awsEmulators(), pubsubEmulators(), azurite()]);
-});
-test.after(async () => {
-  await Promise.all([stopAwsEmulators(), stopPubsubEmulators(), stopAzurite()]);
 });
 
 const CONTRACT = join(REPO, 'lib/test/effects-contract.test.js');

@@ -17,9 +17,9 @@ import { openFirestoreRecords } from '../runtime-shim/effects/firestore-records.
 import { openAzureQueue } from '../runtime-shim/effects/azure-queue.js';
 import { openAzureTableRecords } from '../runtime-shim/effects/azure-table-records.js';
 import { azureStorageClients } from '../runtime-shim/effects/azure-storage-clients.js';
-import { awsEmulators, stopAwsEmulators } from './helpers/aws-emulators.js';
-import { pubsubEmulators, stopPubsubEmulators } from './helpers/pubsub-emulator.js';
-import { azurite, stopAzurite } from './helpers/azurite.js';
+import { awsEmulators } from './helpers/aws-emulators.js';
+import { pubsubEmulators } from './helpers/pubsub-emulator.js';
+import { azurite } from './helpers/azurite.js';
 
 const require = createRequire(import.meta.url);
 
@@ -28,20 +28,17 @@ interface Pair {
   records: JobRecords;
 }
 
-const pairs: Record<string, { start(): Promise<void>; stop(): Promise<void>; open(name: string): Promise<Pair> }> = {
+const pairs: Record<string, { start(): Promise<void>; open(name: string): Promise<Pair> }> = {
   sqs: {
     start: awsEmulators,
-    stop: stopAwsEmulators,
     open: async (name) => ({ queue: await openSqsQueue(require('@aws-sdk/client-sqs'), name), records: await openDynamoRecords(require('@aws-sdk/client-dynamodb'), name) }),
   },
   pubsub: {
     start: pubsubEmulators,
-    stop: stopPubsubEmulators,
     open: async (name) => ({ queue: await openPubsubQueue(require('@google-cloud/pubsub'), name), records: openFirestoreRecords(require('@google-cloud/firestore'), name) }),
   },
   'azure-queue': {
     start: azurite,
-    stop: stopAzurite,
     open: async (name) => {
       const connectionString = process.env['AZURE_STORAGE_CONNECTION_STRING']!;
       const clients = await azureStorageClients({ kind: 'connection-string', connectionString }, `t${name.replace(/-/g, '')}`, 'effects');
@@ -70,7 +67,6 @@ for (const [kind, pair] of Object.entries(pairs)) {
   test.before(pair.start);
   test.after(async () => {
     for (const b of opened) await b.close();
-    await pair.stop();
   });
   const open = async () => {
     const p = await pair.open(`gati-rq-${randomUUID().slice(0, 8)}`);

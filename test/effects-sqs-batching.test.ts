@@ -10,7 +10,7 @@ import { SQSClient, GetQueueUrlCommand, SendMessageCommand } from '@aws-sdk/clie
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { openSqsBackend } from '../runtime-shim/effects/sqs-backend.js';
 import type { EffectBackend } from '../runtime-shim/effects/types.js';
-import { awsEmulators, stopAwsEmulators } from './helpers/aws-emulators.js';
+import { awsEmulators } from './helpers/aws-emulators.js';
 
 const opened: EffectBackend[] = [];
 const clients: { destroy(): void }[] = [];
@@ -18,7 +18,6 @@ test.before(awsEmulators);
 test.after(async () => {
   for (const b of opened) await b.close();
   for (const c of clients) c.destroy();
-  await stopAwsEmulators();
 });
 
 async function open(options: { recordGraceMs?: number } = {}): Promise<{ backend: EffectBackend; name: string }> {

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GATI_BIN, copyFixture, gatiSync, removeDir, runServer } from './helpers/server.js';
+import { GATI_BIN, builtFixtureCopy, copyFixture, gatiSync, removeDir, runServer } from './helpers/server.js';
 
 const listeningEngine = (server: { logs: Record<string, unknown>[] }) => server.logs.find((l) => l.msg === 'listening')?.engine;
 
@@ -61,9 +61,9 @@ test("the config's runtime: 'deno' targets Deno; --runtime node overrides at sta
 });
 
 test('a node build keeps the Node image; bad --target and --runtime values exit 2', async () => {
-  const dir = copyFixture('serving');
+  const { dir, built } = builtFixtureCopy('serving');
   try {
-    assert.is(gatiSync(['build', dir]).status, 0);
+    assert.is(built.status, 0);
     assert.equal(JSON.parse(readFileSync(join(dir, 'dist/runtime.json'), 'utf8')), { runtime: 'node' });
     assert.match(readFileSync(join(dir, 'dist/Dockerfile'), 'utf8'), /^FROM node:20-slim$/m);
     const badTarget = gatiSync(['build', dir, '--target', 'rust']);

@@ -7,18 +7,16 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp, type BuildResult } from '../driver/build.js';
+import type { BuildResult } from '../driver/build.js';
 import { loadConfig } from '../compiler/config/load-config.js';
 import { discoverApp } from '../compiler/discover/discover.js';
 import { DiagnosticBag } from '../compiler/diagnostics/diagnostic.js';
 import { emitAws, FAILOVER } from '../emitters/infra-aws/index.js';
 import { planEnv } from '../emitters/infra/plan.js';
 import { REPO, fixture } from './helpers/paths.js';
-import { infraApp } from './helpers/infra-app.js';
+import { builtInfraApp } from './helpers/infra-app.js';
 
-const app = infraApp();
-const ROOT = app.root;
-test.after(() => app.remove());
+let ROOT = '';
 let build: BuildResult;
 const template = (file: string) => {
   const a = build.artifacts.find((x) => x.path === `infra/aws/aws/${file}`);
@@ -28,7 +26,7 @@ const template = (file: string) => {
 const ofType = (t: ReturnType<typeof template>, type: string) => Object.values(t.Resources).filter((r) => r.Type === type);
 
 test.before(async () => {
-  build = await buildApp(ROOT);
+  ({ root: ROOT, build } = await builtInfraApp());
 });
 
 test('the edge stack: ACM certificate, CloudFront, health checks and PRIMARY/SECONDARY failover records', () => {

@@ -18,7 +18,7 @@ import { AZURE_ROLES } from '../emitters/infra-azure/effects.js';
 import { MAX_DELIVERIES, storageAccountName } from '../emitters/infra/cloud-queue.js';
 import { REPO } from './helpers/paths.js';
 import { GATI_BIN } from './helpers/server.js';
-import { artifactReader, infraApp } from './helpers/infra-app.js';
+import { artifactReader, builtInfraApp, infraApp } from './helpers/infra-app.js';
 import { parseK8sYaml, validateK8s, type K8sObject } from './helpers/k8s-validate.js';
 
 const app = infraApp();
@@ -38,7 +38,8 @@ const ofType = (t: Template, type: string) => Object.entries(t.Resources).filter
 const serverDeployments = (objs: K8sObject[]) => objs.filter((o) => o.kind === 'Deployment' && !o.metadata.name.includes('module'));
 
 test.before(async () => {
-  build = await buildApp(app.root);
+  // The shared build of an identical app: `app` is this file's own folder, for the CLI build below.
+  ({ build } = await builtInfraApp());
 });
 
 test('the build is clean; every object of the cloud environments validates (Config Connector included)', () => {

@@ -3,16 +3,13 @@
 // kubernetes-models (+ cert-manager, GKE), and the properties a zero-downtime rollout depends on.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildApp, type BuildResult } from '../driver/build.js';
+import type { BuildResult } from '../driver/build.js';
 import { emitInfra, contentHash } from '../emitters/infra/index.js';
 import { fixture } from './helpers/paths.js';
-import { artifactReader, infraApp } from './helpers/infra-app.js';
+import { artifactReader, builtInfraApp } from './helpers/infra-app.js';
 import { assertGolden } from './helpers/golden.js';
 import { parseK8sYaml, validateK8s, type K8sObject } from './helpers/k8s-validate.js';
 
-const app = infraApp();
-const ROOT = app.root;
-test.after(() => app.remove());
 let build: BuildResult;
 const { text, objects } = artifactReader(() => build.artifacts);
 const find = (objs: K8sObject[], kind: string, name: string) => {
@@ -22,7 +19,7 @@ const find = (objs: K8sObject[], kind: string, name: string) => {
 };
 
 test.before(async () => {
-  build = await buildApp(ROOT);
+  ({ build } = await builtInfraApp());
 });
 
 test('payments-infra builds clean and emits the Dockerfile and every environment', () => {

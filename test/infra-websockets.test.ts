@@ -10,16 +10,12 @@ import { join } from 'node:path';
 import { buildApp, type BuildResult } from '../driver/build.js';
 import { formatCompact } from '../compiler/diagnostics/format.js';
 import { fixture } from './helpers/paths.js';
-import { artifactReader, infraApp } from './helpers/infra-app.js';
+import { artifactReader, builtInfraApp, infraApp } from './helpers/infra-app.js';
 import { parseK8sYaml, validateK8s, type K8sObject } from './helpers/k8s-validate.js';
 import { WEBSOCKET_EDGE_TIMEOUT_SECONDS } from '../emitters/infra-k8s/websocket-edge.js';
 
 const app = infraApp();
-const plain = infraApp();
-test.after(() => {
-  app.remove();
-  plain.remove();
-});
+test.after(() => app.remove());
 let build: BuildResult;
 let plainBuild: BuildResult;
 const { text, objects } = artifactReader(() => build.artifacts);
@@ -30,7 +26,8 @@ const HOUR = String(WEBSOCKET_EDGE_TIMEOUT_SECONDS);
 test.before(async () => {
   mkdirSync(join(app.root, 'src/handlers'), { recursive: true });
   cpSync(fixture('ws-chat', 'src/handlers/ticker.ws.ts'), join(app.root, 'src/handlers/ticker.ws.ts'));
-  [build, plainBuild] = await Promise.all([buildApp(app.root), buildApp(plain.root)]);
+  // plainBuild: the same app without the WS route (the build this process shares).
+  [build, { build: plainBuild }] = await Promise.all([buildApp(app.root), builtInfraApp()]);
 });
 
 test('the build is clean and every object of every environment validates', () => {

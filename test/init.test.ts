@@ -4,7 +4,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +12,8 @@ import { gatiSync, removeDir, runServer } from './helpers/server.js';
 import { appNameFromFolder } from '../bin/init/app-name.js';
 import { packedFiles } from './helpers/install.js';
 import { gatiDependency } from '../bin/init/gati-dependency.js';
+import { tsc } from './helpers/tsc.js';
 
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const workspace = mkdtempSync(join(tmpdir(), 'gati-init-'));
 
 test.after(() => removeDir(workspace));
@@ -103,7 +102,7 @@ test('the scaffold builds, type-checks, serves its routes and passes its own tes
 
   // App code reads the environment, as docs/middleware.md does with bearerAuth's tokens.
   writeFileSync(join(dir, 'src/env.ts'), "export const apiToken: string | undefined = process.env.API_TOKEN;\n");
-  const typecheck = spawnSync(process.execPath, [tsc, '--noEmit', '-p', dir, '--pretty', 'false'], { encoding: 'utf8' });
+  const typecheck = tsc(dir, { noEmit: true });
   assert.is(typecheck.status, 0, typecheck.stdout);
 
   const app = await runServer([gatiBin, 'start', dir], dir);

@@ -2,15 +2,13 @@
 // that breaks its own declared contract is a type error.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, fixture } from './helpers/paths.js';
+import { tsc } from './helpers/tsc.js';
 
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const run = (project: string) => spawnSync(process.execPath, [tsc, '-p', project, '--noEmit', '--pretty', 'false'], { cwd: REPO, encoding: 'utf8' });
+const run = (project: string) => tsc(project, { cwd: REPO, noEmit: true });
 
 /** A temp strict project with src/handlers/ and `gati` mapped to this checkout's types. */
 function tempProject(): string {

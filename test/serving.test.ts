@@ -3,7 +3,7 @@
 // The same suite runs on every engine (node:http, Bun, Deno): no behaviour may differ but speed.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ENGINES, copyFixture, gatiSync, removeDir, runServer, type Engine, type RunningApp } from './helpers/server.js';
+import { ENGINES, builtFixtureCopy, removeDir, runServer, type Engine, type RunningApp } from './helpers/server.js';
 
 for (const engine of ENGINES) defineSuites(engine);
 
@@ -13,9 +13,10 @@ let dir: string;
 let app: RunningApp;
 
 serving.before(async () => {
-  dir = copyFixture('serving');
-  const built = gatiSync(['build', dir]);
-  assert.is(built.status, 0, built.stderr + built.stdout);
+  // One build of fixtures/serving serves every engine (they all run dist/server.mjs).
+  const copy = builtFixtureCopy('serving');
+  dir = copy.dir;
+  assert.is(copy.built.status, 0, copy.built.stderr + copy.built.stdout);
   app = await runServer([...engine.args, 'dist/server.mjs'], dir, {}, engine.executable);
 });
 
@@ -177,9 +178,9 @@ serving.run();
 const shutdown = suite(`graceful shutdown (${engine.name})`);
 
 shutdown('SIGTERM lets an in-flight request finish, then exits 0', async () => {
-  const dir2 = copyFixture('serving');
+  const { dir: dir2, built } = builtFixtureCopy('serving');
   try {
-    assert.is(gatiSync(['build', dir2]).status, 0);
+    assert.is(built.status, 0);
     const server = await runServer([...engine.args, 'dist/server.mjs'], dir2, {}, engine.executable);
     const inflight = fetch(server.url + '/slow?ms=700');
     await new Promise((r) => setTimeout(r, 150));

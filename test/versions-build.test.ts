@@ -17,6 +17,7 @@ import type { VersionsManifest } from '../emitters/versions/index.js';
 import { composeMigrations } from '../runtime-shim/versions/compose.js';
 import { resolveVersion } from '../runtime-shim/versions/resolve.js';
 import type { VersionChange } from '../runtime-shim/version-change.js';
+import { tsc } from './helpers/tsc.js';
 
 const gati = (args: string[]) => spawnSync(process.execPath, [join(REPO, 'bin/gati.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 const VERSION_FILE = '2026-11-26T12-00-00Z-split-user-name.ts';
@@ -113,9 +114,9 @@ export default defineVersionChange({ description: 'bad', routes: { 'GET /x': { r
       compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', types: [], paths: { gati: [join(REPO, 'runtime-shim/index.ts')] } },
       include: ['src'],
     }));
-    const tsc = spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', dir, '--pretty', 'false'], { encoding: 'utf8' });
-    const errors = tsc.stdout.trim().split('\n').filter((l) => / error TS/.test(l));
-    assert.is(errors.length, 1, tsc.stdout);
+    const checked = tsc(dir);
+    const errors = checked.stdout.trim().split('\n').filter((l) => / error TS/.test(l));
+    assert.is(errors.length, 1, checked.stdout);
     assert.match(errors[0]!, /src\/versions\/bad\.ts\(2,\d+\): error TS2322/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

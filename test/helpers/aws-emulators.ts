@@ -1,7 +1,7 @@
 // SQS and DynamoDB emulators for the sqs effects backend: fauxqs and dynalite, in a child process
-// (test/helpers/aws-emulators-server.ts) on free loopback ports. Started on first use, pointed at
-// through the AWS SDK's standard variables (which worker processes spawned by a test inherit), and
-// stopped by their process id.
+// (test/helpers/aws-emulators-server.ts) on free loopback ports. Started on first use, once per test
+// process (every later suite reuses them), pointed at through the AWS SDK's standard variables (which
+// worker processes spawned by a test inherit), and killed by their process id when the test process exits.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { REPO } from './paths.js';
+import { endsWithThisProcess } from './emulator-process.js';
 import type { Store } from './effects.js';
 
 let server: ChildProcess | undefined;
@@ -23,6 +24,7 @@ export async function awsEmulators(): Promise<void> {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the AWS emulators exited (${code}) before they listened`)));
   });
+  endsWithThisProcess(child, false);
   const endpoints = JSON.parse(line) as { sqs: string; dynamodb: string };
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -36,15 +38,6 @@ export async function awsEmulators(): Promise<void> {
 /** Variables that hand the running emulators to a child process (which then starts none). */
 export function inheritedAwsEmulators(): Record<string, string> {
   return { GATI_TEST_AWS_EMULATORS: 'inherited' };
-}
-
-export async function stopAwsEmulators(): Promise<void> {
-  const child = server;
-  server = undefined;
-  if (!child?.pid || child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  process.kill(child.pid, 'SIGTERM');
-  await exited;
 }
 
 /** A fresh queue and table per test (call awsEmulators() first). */

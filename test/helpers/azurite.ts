@@ -1,13 +1,14 @@
 // azurite (npm, in memory) for the azure-queue effects backend: its queue and table services on free
-// loopback ports. Started on first use, pointed at through AZURE_STORAGE_CONNECTION_STRING (which
-// worker processes spawned by a test inherit), stopped by its process id.
+// loopback ports. Started on first use, once per test process (every later suite reuses it), pointed
+// at through AZURE_STORAGE_CONNECTION_STRING (which worker processes spawned by a test inherit),
+// killed by its process id when the test process exits.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { REPO } from './paths.js';
 import type { Store } from './effects.js';
-import { startEmulator, stopEmulator, type EmulatorProcess } from './emulator-process.js';
+import { startEmulator, type EmulatorProcess } from './emulator-process.js';
 
 let running: EmulatorProcess | undefined;
 
@@ -28,12 +29,6 @@ export async function azurite(): Promise<void> {
 
 export function inheritedAzurite(): Record<string, string> {
   return { GATI_TEST_AZURITE: 'inherited' };
-}
-
-export async function stopAzurite(): Promise<void> {
-  const r = running;
-  running = undefined;
-  await stopEmulator(r);
 }
 
 /** A fresh queue and table per test (call azurite() first). Queue names: lowercase; table names: letters and digits. */

@@ -1,6 +1,7 @@
 // An emulator as a child process of the test: started on a free loopback port, ready when its output
 // says so, stopped by its own process id (with its process group: gcloud starts the Java emulator
-// as a child of its own).
+// as a child of its own). The emulator helpers start theirs once per test process and keep it for
+// every later suite (a JVM start costs seconds); it ends when the test process exits.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
@@ -42,8 +43,25 @@ export async function startEmulator(command: string, args: string[], ready: RegE
   // Keep reading (a full pipe would block the emulator), but let the test process exit.
   child.stdout!.resume();
   child.stderr!.resume();
-  child.unref();
+  endsWithThisProcess(child, true);
   return { child, output };
+}
+
+/**
+ * Lets the test process exit while `child` runs, and kills it (its process group when `group`)
+ * as the test process exits: emulators keep their data in memory, so SIGKILL loses nothing.
+ */
+export function endsWithThisProcess(child: ChildProcess, group: boolean): void {
+  child.unref();
+  for (const stream of [child.stdout, child.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+  process.once('exit', () => {
+    if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(group ? -child.pid : child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  });
 }
 
 /** SIGTERM, then SIGKILL after `graceMs` (azurite waits for idle keep-alive connections to close; its data is in memory anyway). */

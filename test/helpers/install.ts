@@ -9,10 +9,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO, fixture } from './paths.js';
 
-/** The files `npm pack` puts in the gati package (scripts off: `prepare` would rebuild lib/ under the running tests). */
+let packed: string[] | undefined;
+
+/**
+ * The files `npm pack` puts in the gati package (scripts off: `prepare` would rebuild lib/ under the
+ * running tests). Asked once per test process: the package does not change during a run.
+ */
 export function packedFiles(): string[] {
-  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+  if (!packed) {
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    packed = (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+  }
+  return [...packed];
 }
 
 /** fixtures/payments as a user's app: no build outputs, and a tsconfig without the repository's path mapping. */

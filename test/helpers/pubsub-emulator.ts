@@ -1,6 +1,7 @@
 // Google's Pub/Sub and Firestore emulators (gcloud beta emulators …, Java) for the pubsub effects
-// backend. Started on first use, pointed at through the clients' standard variables (which worker
-// processes spawned by a test inherit), stopped by their process ids.
+// backend. Started on first use, once per test process (every later suite reuses them), pointed at
+// through the clients' standard variables (which worker processes spawned by a test inherit), killed
+// by their process groups when the test process exits.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,9 @@ export async function pubsubEmulators(): Promise<void> {
   running = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) {
-    await stopPubsubEmulators();
+    const stopping = running;
+    running = [];
+    await Promise.all(stopping.map((e) => stopEmulator(e)));
     throw (failed as PromiseRejectedResult).reason;
   }
   Object.assign(process.env, {
@@ -36,12 +39,6 @@ export async function pubsubEmulators(): Promise<void> {
 /** Variables that hand the running emulators to a child process (which then starts none). */
 export function inheritedPubsubEmulators(): Record<string, string> {
   return { GATI_TEST_GCP_EMULATORS: 'inherited' };
-}
-
-export async function stopPubsubEmulators(): Promise<void> {
-  const stopping = running;
-  running = [];
-  await Promise.all(stopping.map(stopEmulator));
 }
 
 /** A fresh topic and collection per test (call pubsubEmulators() first). */

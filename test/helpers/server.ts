@@ -1,6 +1,6 @@
 // Builds a fixture app into a temp copy and runs its real server (`node dist/server.mjs`) on a free
 // port, collecting its JSON log lines.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,15 +25,41 @@ export const ENGINES: Engine[] = [
 
 /** A temp copy of fixtures/<name>, without build outputs. */
 export function copyFixture(name: string): string {
+  return copyApp(name, fixture(name), (src) => !/[/\\](dist|node_modules)([/\\]|$)|\.gati[/\\]cache/.test(src));
+}
+
+/** `source` copied to a temp folder (the files `keep` accepts), with this repository's node_modules linked in. */
+function copyApp(name: string, source: string, keep: (src: string) => boolean): string {
   const dir = mkdtempSync(join(tmpdir(), `gati-${name}-`));
-  cpSync(fixture(name), dir, { recursive: true, filter: (src) => !/[/\\](dist|node_modules)([/\\]|$)|\.gati[/\\]cache/.test(src) });
+  cpSync(source, dir, { recursive: true, filter: keep });
   // As in a real app, the packages gati brings (better-sqlite3, bullmq) are in node_modules.
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
 }
 
-export function gatiSync(args: string[], cwd = REPO) {
+export function gatiSync(args: string[], cwd = REPO): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [GATI_BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+}
+
+/** fixtures/<name> after a plain `gati build`, once per test process (removed when it exits). */
+const builtFixtures = new Map<string, { dir: string; built: SpawnSyncReturns<string> }>();
+
+/**
+ * A temp copy of fixtures/<name> as `gati build <copy>` leaves it, and that build's result: the
+ * fixture is built once per test process and copied for each caller, since tests write into their
+ * app folder (run files, SQLite data, edits). For tests that build the fixture unchanged; a test
+ * that edits the app or its config before building still builds its own copyFixture().
+ */
+export function builtFixtureCopy(name: string): { dir: string; built: SpawnSyncReturns<string> } {
+  let source = builtFixtures.get(name);
+  if (!source) {
+    const dir = copyFixture(name);
+    source = { dir, built: gatiSync(['build', dir]) };
+    builtFixtures.set(name, source);
+    process.once('exit', () => removeDir(dir));
+  }
+  const from = source.dir;
+  return { dir: copyApp(name, from, (src) => src !== join(from, 'node_modules')), built: source.built };
 }
 
 export interface RunningApp {
