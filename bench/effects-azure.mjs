@@ -2,11 +2,11 @@
 // enqueue throughput, and enqueue→complete throughput (no-op effect, 8 jobs at once). azurite (in
 // memory, one Node process) shares the machine's cores with the benchmark: its figures say little
 // about the real service.
-// Run after `npm run build`:  node bench/effects-azure.mjs [--n 500] [--rounds 3]
+// Run after `npm run build`:  node bench/effects-azure.mjs [--n 500] [--rounds 3] [--before <commit>]
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { azurite, stopAzurite } from '../lib/test/helpers/azurite.js';
-import { N, WINDOW, body, gatiSystem, pump, report, roundTrip } from './effects-cloud.mjs';
+import { N, WINDOW, body, gatiSystem, pump, removeBefore, report, roundTrip, runtimeBefore, values } from './effects-cloud.mjs';
 
 const require = createRequire(import.meta.url);
 const { QueueServiceClient } = require('@azure/storage-queue');
@@ -43,7 +43,7 @@ const rawAzure = {
   },
 };
 
-/** Raw Azure Queue + Table doing the writes a queue + job-record design needs (create; get, two updates per job). */
+/** Raw Azure Queue + Table doing gati's durable work the plain way: send then create the record; per job a get, a compare-and-set (ETag) to running, a replace to completed, a delete. */
 const rawAzureTable = {
   async enqueue() {
     const [queue, table] = [await rawQueue(), await rawTable()];
@@ -72,5 +72,16 @@ const rawAzureTable = {
   },
 };
 
-await report({ 'raw Azure Queue': rawAzure, 'raw Azure Queue + Table (same writes)': rawAzureTable, 'gati azure-queue': gatiSystem((name) => ({ backend: 'azure-queue', queue: name, table: name.replace(/-/g, '') })) }, 'raw Azure Queue');
+const before = await runtimeBefore();
+await report(
+  {
+    'raw Azure Queue': rawAzure,
+    'raw Azure Queue + Table (durable, plain)': rawAzureTable,
+    ...(before ? { [`gati azure-queue, before (${values.before})`]: gatiSystem((name) => ({ backend: 'azure-queue', queue: name, table: name.replace(/-/g, '') }), before) } : {}),
+    'gati azure-queue': gatiSystem((name) => ({ backend: 'azure-queue', queue: name, table: name.replace(/-/g, '') })),
+  },
+  'raw Azure Queue',
+  'raw Azure Queue + Table (durable, plain)',
+);
 await stopAzurite();
+removeBefore();

@@ -1,10 +1,16 @@
 // What bench/effects-sqs.mjs, bench/effects-pubsub.mjs and bench/effects-azure.mjs share: a Gati
 // effects runtime on the backend under test, the pump that keeps `window` operations in flight, and
 // the report (medians of the rounds, time relative to the raw client). Each system has enqueue() and
-// roundTrip() returning jobs/s. Options: --n, --rounds, and --before (effects-sqs.mjs only).
+// roundTrip() returning jobs/s. Options: --n, --rounds, and --before <commit>: that commit's
+// runtime-shim/, transpiled from git into lib/.bench-before/ for the run, as one more system driven
+// exactly like this build's (before and after then share the emulators, the load and the run).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
+import { transform } from 'esbuild';
 import { createEffectsRuntime } from '../lib/runtime-shim/effects/index.js';
 
 export const { values } = parseArgs({ options: { n: { type: 'string', default: '500' }, rounds: { type: 'string', default: '3' }, before: { type: 'string' } } });
@@ -34,9 +40,24 @@ export async function roundTrip(enqueue, consumeOne) {
 
 export const body = (i) => JSON.stringify({ name: 'noop', payload: { i } });
 
+const beforeRoot = new URL('../lib/.bench-before/', import.meta.url);
+
+/** createEffectsRuntime of commit `--before`, or null without it (remove with `removeBefore`). */
+export async function runtimeBefore() {
+  if (!values.before) return null;
+  const files = execFileSync('git', ['ls-tree', '-r', '--name-only', values.before, 'runtime-shim'], { encoding: 'utf8' }).split('\n').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  for (const file of files) {
+    const out = new URL(file.replace(/\.ts$/, '.js'), beforeRoot);
+    mkdirSync(dirname(out.pathname), { recursive: true });
+    writeFileSync(out, (await transform(execFileSync('git', ['show', `${values.before}:${file}`], { encoding: 'utf8' }), { loader: 'ts', format: 'esm' })).code);
+  }
+  return (await import(new URL('runtime-shim/effects/index.js', beforeRoot).href)).createEffectsRuntime;
+}
+export const removeBefore = () => rmSync(beforeRoot, { recursive: true, force: true });
+
 /** Gati's backend through the effects runtime (no-op effect, validation off); `config(name)` is its effects config. */
-export function gatiSystem(config) {
-  const runtime = (onRun) => createEffectsRuntime({ definitions: [{ name: 'noop', retry: { attempts: 3, backoff: 'exponential', delayMs: 1000 }, run: () => onRun() }], config: config(`gati-${randomUUID().slice(0, 8)}`), root: process.cwd(), log });
+export function gatiSystem(config, create = createEffectsRuntime) {
+  const runtime = (onRun) => create({ definitions: [{ name: 'noop', retry: { attempts: 3, backoff: 'exponential', delayMs: 1000 }, run: () => onRun() }], config: config(`gati-${randomUUID().slice(0, 8)}`), root: process.cwd(), log });
   return {
     async enqueue() {
       const rt = await runtime(() => {});
@@ -58,8 +79,11 @@ export function gatiSystem(config) {
   };
 }
 
-/** Runs every system ROUNDS times, interleaved, and prints medians against `base`. */
-export async function report(systems, base) {
+/**
+ * Runs every system ROUNDS times, interleaved, and prints medians against `base` (the queue alone)
+ * and `durable` (the raw clients doing the same durable work as gati: a message and a record).
+ */
+export async function report(systems, base, durable) {
   const results = {};
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, s] of Object.entries(systems)) {
@@ -68,12 +92,14 @@ export async function report(systems, base) {
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, n=${N}, ${ROUNDS} rounds (median), window ${WINDOW}, ${CONCURRENCY} jobs at once`);
+  const range = (xs) => `[${xs.map((x) => x.toFixed(0)).join(', ')}]`;
   for (const metric of ['enqueue', 'roundTrip']) {
     console.log(`\n${metric === 'enqueue' ? 'enqueue' : 'enqueue→complete'} (jobs/s)`);
     const b = median(results[base][metric]);
+    const d = median(results[durable][metric]);
     for (const name of Object.keys(systems)) {
       const m = median(results[name][metric]);
-      console.log(`  ${name.padEnd(40)} ${m.toFixed(0).padStart(7)}   time × ${(b / m).toFixed(2)} of ${base}`);
+      console.log(`  ${name.padEnd(44)} ${m.toFixed(0).padStart(7)}   time × ${(b / m).toFixed(2)} of ${base}, × ${(d / m).toFixed(2)} of the durable raw   ${range(results[name][metric])}`);
     }
   }
 }

@@ -2,11 +2,11 @@
 // enqueue throughput, and enqueue→complete throughput (no-op effect, 8 jobs at once). Google's
 // Pub/Sub and Firestore emulators (Java, started here through gcloud) share the machine's cores with
 // the benchmark: their figures say little about the real services.
-// Run after `npm run build`:  node bench/effects-pubsub.mjs [--n 500] [--rounds 3]
+// Run after `npm run build`:  node bench/effects-pubsub.mjs [--n 500] [--rounds 3] [--before <commit>]
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { pubsubEmulators, stopPubsubEmulators } from '../lib/test/helpers/pubsub-emulator.js';
-import { N, WINDOW, body, gatiSystem, pump, report, roundTrip } from './effects-cloud.mjs';
+import { N, WINDOW, body, gatiSystem, pump, removeBefore, report, roundTrip, runtimeBefore, values } from './effects-cloud.mjs';
 
 const require = createRequire(import.meta.url);
 const { PubSub, v1 } = require('@google-cloud/pubsub');
@@ -45,7 +45,7 @@ const rawPubsub = {
   },
 };
 
-/** Raw Pub/Sub + Firestore doing the writes a queue + job-record design needs (create; get, two updates per job). */
+/** Raw Pub/Sub + Firestore doing gati's durable work the plain way: publish then create the record; per job a get, a compare-and-set to running, an update to completed, an acknowledge. */
 const rawPubsubFirestore = {
   async enqueue() {
     const { topic } = await rawTopic();
@@ -67,8 +67,8 @@ const rawPubsubFirestore = {
         const m = await pullOne(subscription);
         if (!m) return false;
         const doc = jobs.doc(m.message.data.toString());
-        await doc.get();
-        await doc.update({ s: 'running' });
+        const snap = await doc.get();
+        await doc.update({ s: 'running' }, { lastUpdateTime: snap.updateTime });
         await doc.update({ s: 'completed' });
         await subscriber.acknowledge({ subscription, ackIds: [m.ackId] });
         return true;
@@ -77,6 +77,17 @@ const rawPubsubFirestore = {
   },
 };
 
-await report({ 'raw Pub/Sub': rawPubsub, 'raw Pub/Sub + Firestore (same writes)': rawPubsubFirestore, 'gati pubsub': gatiSystem((name) => ({ backend: 'pubsub', queue: name, table: name })) }, 'raw Pub/Sub');
+const before = await runtimeBefore();
+await report(
+  {
+    'raw Pub/Sub': rawPubsub,
+    'raw Pub/Sub + Firestore (durable, plain)': rawPubsubFirestore,
+    ...(before ? { [`gati pubsub, before (${values.before})`]: gatiSystem((name) => ({ backend: 'pubsub', queue: name, table: name }), before) } : {}),
+    'gati pubsub': gatiSystem((name) => ({ backend: 'pubsub', queue: name, table: name })),
+  },
+  'raw Pub/Sub',
+  'raw Pub/Sub + Firestore (durable, plain)',
+);
 await Promise.allSettled([subscriber.close(), pubsub.close(), firestore.terminate()]);
 await stopPubsubEmulators();
+removeBefore();

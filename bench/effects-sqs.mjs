@@ -2,21 +2,16 @@
 // throughput, and enqueue→complete throughput (no-op effect, 8 jobs at once). The emulators are
 // fauxqs (SQS) and dynalite (DynamoDB) in a child process (test/helpers/aws-emulators-server.ts):
 // their figures say little about the real services, whose round trips cost milliseconds.
-// `gati sqs backend, before` is the backend of commit --before (default 949b0c3, the standalone SQS
-// backend before it became adapters of RecordQueueBackend), transpiled from git into lib/ for the
-// run and driven by the same worker pool as this build's backend, so both share the emulators and the load.
+// `--before <commit>` adds that commit's runtime (effects-cloud.mjs), driven like this build's.
 // Run after `npm run build`:  node bench/effects-sqs.mjs [--n 500] [--rounds 3] [--before <commit>]
-import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { transform } from 'esbuild';
 import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
-import { DynamoDBClient, PutItemCommand, GetItemCommand, UpdateItemCommand, CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand, CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { WorkerPool } from '../lib/runtime-shim/effects/worker-pool.js';
 import { openSqsBackend } from '../lib/runtime-shim/effects/sqs-backend.js';
 import { EffectMetrics } from '../lib/runtime-shim/effects/metrics.js';
 import { awsEmulators, stopAwsEmulators } from '../lib/test/helpers/aws-emulators.js';
-import { CONCURRENCY, N, WINDOW, body, gatiSystem, log, pump, report, roundTrip, values } from './effects-cloud.mjs';
+import { CONCURRENCY, N, WINDOW, body, gatiSystem, log, pump, removeBefore, report, roundTrip, runtimeBefore, values } from './effects-cloud.mjs';
 
 await awsEmulators();
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
@@ -49,7 +44,13 @@ const rawSqs = {
   },
 };
 
-/** Raw SQS + DynamoDB doing the writes this design needs (the floor of a queue + job-record backend). */
+/**
+ * Raw SQS + DynamoDB doing the durable work gati does, the plain way: enqueue sends the message and
+ * then puts the record (one call each, no batching); a consumer receives one message, marks the
+ * record running and then completed with conditional updates (only the job's current message may
+ * lease it; only the lease's token may finish it), and deletes the message. No GetItem: the
+ * conditions do the checking, as gati's claim does.
+ */
 const rawSqsDynamo = {
   async enqueue() {
     const url = await rawQueue();
@@ -62,7 +63,8 @@ const rawSqsDynamo = {
   async roundTrip() {
     const url = await rawQueue();
     const table = await rawTable();
-    const set = (id, s) => db.send(new UpdateItemCommand({ TableName: table, Key: { id: { S: id } }, UpdateExpression: 'SET s = :s', ExpressionAttributeValues: { ':s': { S: s } } }));
+    const set = (id, s, condition, values) =>
+      db.send(new UpdateItemCommand({ TableName: table, Key: { id: { S: id } }, UpdateExpression: 'SET s = :s, t = :t', ConditionExpression: condition, ExpressionAttributeValues: { ':s': { S: s }, ...values } }));
     return roundTrip(
       async (i) => {
         await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: String(i) }));
@@ -71,9 +73,9 @@ const rawSqsDynamo = {
       async () => {
         const m = await receiveOne(url);
         if (!m) return false;
-        await db.send(new GetItemCommand({ TableName: table, Key: { id: { S: m.Body } }, ConsistentRead: true }));
-        await set(m.Body, 'running');
-        await set(m.Body, 'completed');
+        const token = randomUUID();
+        await set(m.Body, 'running', 's = :q', { ':q': { S: 'queued' }, ':t': { S: token } });
+        await set(m.Body, 'completed', 't = :t', { ':t': { S: token } });
         await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
         return true;
       },
@@ -107,24 +109,20 @@ function backendSystem(open) {
   };
 }
 
-/** The backend of commit --before, transpiled from git into lib/ (so it imports this build's helpers). */
-const before = values.before ?? '949b0c3';
-const beforeFile = new URL('../lib/runtime-shim/effects/.bench-sqs-backend-before.js', import.meta.url);
-const beforeSource = execFileSync('git', ['show', `${before}:runtime-shim/effects/sqs-backend.ts`], { encoding: 'utf8' });
-writeFileSync(beforeFile, (await transform(beforeSource, { loader: 'ts', format: 'esm' })).code);
-const { openSqsBackend: openBefore } = await import(beforeFile.href);
+const before = await runtimeBefore();
 
 await report(
   {
     'raw SQS': rawSqs,
-    'raw SQS + DynamoDB (same writes)': rawSqsDynamo,
-    [`gati sqs backend, before (${before})`]: backendSystem((name) => openBefore({ queue: name, table: name })),
-    'gati sqs backend, this build': backendSystem((name) => openSqsBackend({ queue: name, table: name })),
+    'raw SQS + DynamoDB (durable, plain)': rawSqsDynamo,
+    ...(before ? { [`gati sqs, before (${values.before})`]: gatiSystem((name) => ({ backend: 'sqs', queue: name, table: name }), before) } : {}),
+    'gati sqs backend (worker pool only)': backendSystem((name) => openSqsBackend({ queue: name, table: name })),
     'gati sqs, through the runtime': gatiSystem((name) => ({ backend: 'sqs', queue: name, table: name })),
   },
   'raw SQS',
+  'raw SQS + DynamoDB (durable, plain)',
 );
 sqs.destroy();
 db.destroy();
-rmSync(beforeFile, { force: true });
+removeBefore();
 await stopAwsEmulators();

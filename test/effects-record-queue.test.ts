@@ -122,5 +122,39 @@ for (const [kind, pair] of Object.entries(pairs)) {
     assert.is((await backend.get(id))?.status, 'completed');
   });
 
+  test('claims made together share receives, each taking its own job; the finished jobs\' messages are deleted by close', async () => {
+    const name = `gati-rq-${randomUUID().slice(0, 8)}`;
+    const p = await pair.open(name);
+    const backend = new RecordQueueBackend(kind as 'sqs' | 'pubsub' | 'azure-queue', p.queue, p.records);
+    const ids = (await Promise.all(Array.from({ length: 6 }, (_, i) => backend.enqueue({ name: 'together', payload: i, maxAttempts: 2 })))).map((r) => r.id);
+    // Leases of 1 s: a message whose delete was lost would be visible again 1 s later.
+    const leases = await Promise.all(ids.map(() => backend.claim({ workerId: 'w', leaseMs: 1000, waitMs: 8000 })));
+    assert.equal(leases.map((l) => l?.job.id).sort(), [...ids].sort(), 'six claims, six different jobs');
+    for (const lease of leases) assert.ok(await backend.complete(lease!));
+    await backend.close();
+    await new Promise((r) => setTimeout(r, 2500));
+    const again = await pair.open(name);
+    try {
+      assert.equal(await again.queue.receive(1000, 1000, 10), [], 'no message came back');
+      for (const id of ids) assert.is((await again.records.read(id))?.record.status, 'completed');
+    } finally {
+      await Promise.allSettled([again.queue.close(), again.records.close()]);
+    }
+  });
+
+  test('a compare-and-set answers the new version, on which the next one succeeds without a read', async () => {
+    const { records } = await open();
+    if ('update' in records) return; // conditional updates (DynamoDB): no versions
+    const now = Date.now();
+    const job: JobRecord = { id: randomUUID(), name: 'cas', payload: '1', status: 'queued', attempt: 0, maxAttempts: 1, runAt: now, createdAt: now, msg: randomUUID() };
+    assert.ok(await records.create(job));
+    const first = (await records.read(job.id))!;
+    const written = await records.replace({ ...job, attempt: 1 }, first.version);
+    assert.ok(written);
+    assert.ok(await records.replace({ ...job, attempt: 2 }, written.version), 'the answered version is current');
+    assert.is(await records.replace({ ...job, attempt: 3 }, written.version), null, 'and is stale once written over');
+    assert.is((await records.read(job.id))?.record.attempt, 2);
+  });
+
   test.run();
 }

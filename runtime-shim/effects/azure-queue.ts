@@ -7,13 +7,15 @@
 // sent with no time to live, so waiting never ends them); visibility is whole seconds; a message is
 // 64 KiB at most, and a first enqueue's message carries the whole job, so a payload near that size
 // is refused at enqueue (keep large data in a blob and enqueue its name); no long polling, so an idle
-// worker polls (record-queue-backend.ts: 20 ms doubling to 250 ms between polls).
+// worker polls; no batch send or delete, so sends and deletes go one by one, in parallel (record-queue-backend.ts: 20 ms doubling to 250 ms between polls).
 import type { JobQueue, Received } from './record-queue.js';
 
 import type { QueueServiceClient } from '@azure/storage-queue';
 
 const MAX_HIDE_S = 7 * 24 * 3600;
 export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** Most messages one receive may ask for. */
+const RECEIVE_MAX = 32;
 
 const seconds = (ms: number, min: number) => Math.min(MAX_HIDE_S, Math.max(min, Math.ceil(ms / 1000)));
 
@@ -44,12 +46,10 @@ export async function openAzureQueue(service: QueueServiceClient, name: string, 
     maxDelayMs: MAX_HIDE_S * 1000,
     refreshAfterMs: Number.POSITIVE_INFINITY,
     send: (body, delayMs) => send(queue, body, delayMs),
-    async receive(hideMs) {
-      const out = await queue.receiveMessages({ numberOfMessages: 1, visibilityTimeout: seconds(hideMs, 1) });
-      const item = out.receivedMessageItems[0];
-      if (!item) return null;
-      const handle: Handle = { id: item.messageId, pop: item.popReceipt };
-      return { body: item.messageText, sentAt: item.insertedOn.getTime(), handle } satisfies Received;
+    maxReceive: RECEIVE_MAX,
+    async receive(hideMs, _waitMs, max) {
+      const out = await queue.receiveMessages({ numberOfMessages: Math.min(RECEIVE_MAX, Math.max(1, max)), visibilityTimeout: seconds(hideMs, 1) });
+      return out.receivedMessageItems.map((item): Received => ({ body: item.messageText, sentAt: item.insertedOn.getTime(), handle: { id: item.messageId, pop: item.popReceipt } satisfies Handle }));
     },
     async hide(message, ms) {
       const handle = message.handle as Handle;

@@ -35,10 +35,11 @@ export async function openAzureTableRecords(table: TableClient, create: boolean)
     },
     async replace(record, version) {
       try {
-        await table.updateEntity(entity(record), 'Replace', { etag: version as string });
-        return true;
+        const out = await table.updateEntity(entity(record), 'Replace', { etag: version as string });
+        // Without an ETag in the answer the next write reads first (a null version never matches).
+        return { version: out.etag ?? null };
       } catch (error) {
-        if (status(error) === 412 || status(error) === 404) return false;
+        if (status(error) === 412 || status(error) === 404) return null;
         throw error;
       }
     },

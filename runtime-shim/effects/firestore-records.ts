@@ -63,10 +63,10 @@ export function openFirestoreRecords(firestoreModule: FirestoreModule, collectio
     },
     async replace(record, version) {
       try {
-        await jobs.doc(record.id).update(toDoc(record), { lastUpdateTime: version as Timestamp });
-        return true;
+        // The write's time is the document's new update time: the next compare-and-set needs no read.
+        return { version: (await jobs.doc(record.id).update(toDoc(record), { lastUpdateTime: version as Timestamp })).writeTime };
       } catch (error) {
-        if (code(error) === FAILED_PRECONDITION || code(error) === NOT_FOUND) return false;
+        if (code(error) === FAILED_PRECONDITION || code(error) === NOT_FOUND) return null;
         throw error;
       }
     },

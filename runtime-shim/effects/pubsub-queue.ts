@@ -18,6 +18,8 @@ const PULL_DEADLINE_S = 30;
 const MAX_DEADLINE_S = 600;
 const RETENTION_S = 7 * 24 * 3600;
 const DAY_MS = 24 * 3600 * 1000;
+/** Messages one pull asks for at most (the claims of one turn; the pool never asks for more). */
+const PULL_MAX = 100;
 
 const seconds = (ms: number) => Math.min(MAX_DEADLINE_S, Math.max(1, Math.ceil(ms / 1000)));
 
@@ -56,18 +58,22 @@ export async function openPubsubQueue(pubsubModule: PubsubModule, name: string):
     async send(body) {
       await topic.publishMessage({ data: Buffer.from(body) });
     },
-    async receive(hideMs) {
-      const [out] = await subscriber.pull({ subscription, maxMessages: 1, returnImmediately: true });
-      const received = out.receivedMessages?.[0];
-      if (!received?.ackId || !received.message) return null;
-      const published = received.message.publishTime;
-      const message: Received = {
-        body: Buffer.from(received.message.data ?? '').toString(),
-        sentAt: published ? Number(published.seconds ?? 0) * 1000 + Math.floor((published.nanos ?? 0) / 1e6) : Date.now(),
-        handle: received.ackId,
-      };
-      if (seconds(hideMs) !== PULL_DEADLINE_S) await queue.hide(message, hideMs);
-      return message;
+    maxReceive: PULL_MAX,
+    async receive(hideMs, _waitMs, max) {
+      const [out] = await subscriber.pull({ subscription, maxMessages: Math.min(PULL_MAX, Math.max(1, max)), returnImmediately: true });
+      const messages = (out.receivedMessages ?? []).flatMap((received): Received[] => {
+        if (!received.ackId || !received.message) return [];
+        const published = received.message.publishTime;
+        return [{
+          body: Buffer.from(received.message.data ?? '').toString(),
+          sentAt: published ? Number(published.seconds ?? 0) * 1000 + Math.floor((published.nanos ?? 0) / 1e6) : Date.now(),
+          handle: received.ackId,
+        }];
+      });
+      if (messages.length && seconds(hideMs) !== PULL_DEADLINE_S) {
+        await subscriber.modifyAckDeadline({ subscription, ackIds: messages.map((m) => m.handle as string), ackDeadlineSeconds: seconds(hideMs) });
+      }
+      return messages;
     },
     async hide(message, ms) {
       try {
@@ -79,6 +85,9 @@ export async function openPubsubQueue(pubsubModule: PubsubModule, name: string):
     },
     async delete(message) {
       await subscriber.acknowledge({ subscription, ackIds: [message.handle as string] });
+    },
+    async deleteBatch(messages) {
+      await subscriber.acknowledge({ subscription, ackIds: messages.map((m) => m.handle as string) });
     },
     async sendDead(body) {
       await dead.publishMessage({ data: Buffer.from(body) });

@@ -29,6 +29,11 @@
 // resolves only once its own message and record are stored, and one the service refuses fails only
 // its own caller (tick-batcher.ts). Where the store batches conditional creates instead
 // (Firestore's BulkWriter), every new record goes out with the turn's others, keyed or not.
+// The claims of one turn share one receive (receive-batcher.ts), and a finished job's message is
+// deleted after complete/fail has answered (batched where the queue deletes batches: SQS, Pub/Sub):
+// the record is already final, and a message whose delete was lost is stale when it comes back.
+// Where the store compares versions (Firestore, Azure Table), a lease keeps the version of its own
+// last write, so finishing a job is one write, not a read and a write.
 // Pub/Sub's client batches concurrent publishes itself; Azure's records are one partition each, so
 // its transactions could not group them: Azure sends and writes one by one. A batch write cannot be conditional, so a new job without a key (a fresh random id
 // nobody else writes) is put unconditionally, and the one other writer of that id, a worker creating
@@ -41,6 +46,7 @@
 // fields it depends on still hold, or, where the store has one (DynamoDB), a conditional update.
 import { createHash, randomUUID } from 'node:crypto';
 import type { JobQueue, JobRecord, JobRecords, MessageBody, Received, Versioned } from './record-queue.js';
+import { ReceiveBatcher } from './receive-batcher.js';
 import { TickBatcher } from './tick-batcher.js';
 import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobView, Lease, NewJob } from './types.js';
 
@@ -79,6 +85,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface Held {
   id: string;
   message: Received;
+  /** The record as this lease last wrote it, where the store compares versions (its next write needs no read). */
+  known?: Versioned;
 }
 
 export interface RecordQueueOptions {
@@ -96,6 +104,12 @@ export class RecordQueueBackend implements EffectBackend {
   private readonly writer: TickBatcher<JobRecord, void> | null;
   /** New records created (conditionally) in one turn, where the store batches creates. */
   private readonly creator: TickBatcher<JobRecord, boolean> | null;
+  /** The claims of one turn share one receive. */
+  private readonly receiver: ReceiveBatcher;
+  /** Messages deleted in one turn, where the queue deletes batches. */
+  private readonly deleter: TickBatcher<Received, void> | null;
+  /** Deletes of finished jobs' messages still under way (close waits for them). */
+  private readonly dropping = new Set<Promise<void>>();
 
   constructor(
     readonly kind: 'sqs' | 'pubsub' | 'azure-queue',
@@ -104,11 +118,18 @@ export class RecordQueueBackend implements EffectBackend {
     options: RecordQueueOptions = {},
   ) {
     this.recordGraceMs = options.recordGraceMs ?? RECORD_GRACE_MS;
-    const { sendBatch } = queue;
+    const { sendBatch, deleteBatch } = queue;
     const { putNew, createMany } = records;
     this.sender = sendBatch ? new TickBatcher((items) => sendBatch.call(queue, items)) : null;
     this.writer = putNew ? new TickBatcher((items) => putNew.call(records, items)) : null;
     this.creator = createMany ? new TickBatcher((items) => createMany.call(records, items)) : null;
+    this.receiver = new ReceiveBatcher(queue);
+    this.deleter = deleteBatch
+      ? new TickBatcher(async (items) => {
+          await deleteBatch.call(queue, items);
+          return items.map(() => ({ ok: true, value: undefined }));
+        })
+      : null;
   }
 
   // ---- records ----
@@ -119,9 +140,18 @@ export class RecordQueueBackend implements EffectBackend {
 
   /** Sets (or, for undefined, removes) fields while every `when` field has its value; the new record, or null when not. */
   private async update(id: string, set: Partial<JobRecord>, when: Partial<JobRecord>, known?: Versioned): Promise<JobRecord | null> {
-    if ('update' in this.records) return this.records.update(id, set, when);
+    return (await this.write(id, set, when, known))?.record ?? null;
+  }
+
+  /** `update`, also answering the record's new version (null where the store has conditional updates). */
+  private async write(id: string, set: Partial<JobRecord>, when: Partial<JobRecord>, known?: Versioned): Promise<Versioned | null> {
+    if ('update' in this.records) {
+      const record = await this.records.update(id, set, when);
+      return record ? { record, version: null } : null;
+    }
     for (let i = 0; i < CAS_ATTEMPTS; i++) {
-      // The caller's fresh read saves one round trip on the first try.
+      // A fresh read by the caller, or this lease's own last write, saves one round trip on the first
+      // try; when it is out of date the compare-and-set fails and the loop reads.
       const current = i === 0 && known ? known : await this.records.read(id);
       if (!current) return null;
       const r = current.record as unknown as Record<string, unknown>;
@@ -131,7 +161,8 @@ export class RecordQueueBackend implements EffectBackend {
         if (v === undefined) delete next[k];
         else next[k] = v;
       }
-      if (await this.records.replace(next as unknown as JobRecord, current.version)) return next as unknown as JobRecord;
+      const written = await this.records.replace(next as unknown as JobRecord, current.version);
+      if (written) return { record: next as unknown as JobRecord, version: written.version };
     }
     throw new Error(`job ${id}: its record kept changing under ${CAS_ATTEMPTS} writes in a row`);
   }
@@ -145,7 +176,17 @@ export class RecordQueueBackend implements EffectBackend {
   }
 
   private async drop(message: Received): Promise<void> {
-    await this.queue.delete(message).catch(() => undefined);
+    await (this.deleter ? this.deleter.add(message) : this.queue.delete(message)).catch(() => undefined);
+  }
+
+  /**
+   * The message of a job whose record is final for this lease (completed, dead, queued again with a
+   * new message): deleted without holding up the worker. Losing the delete is harmless: the message
+   * comes back once hidden no more, its nonce is no longer the record's, and it is dropped then.
+   */
+  private dropLater(message: Received): void {
+    const dropping = this.drop(message).finally(() => this.dropping.delete(dropping));
+    this.dropping.add(dropping);
   }
 
   /** The dead-letter copy; best effort: the record already says the job is dead, and `gati effects dead` reads records. */
@@ -189,7 +230,8 @@ export class RecordQueueBackend implements EffectBackend {
     const deadline = Date.now() + options.waitMs;
     let pause = FIRST_POLL_MS;
     while (!this.closed) {
-      const message = await this.queue.receive(options.leaseMs, Math.max(0, deadline - Date.now()));
+      const message = await this.receiver.take(options.leaseMs, Math.max(0, deadline - Date.now()));
+      if (message === 'again') continue; // the shared receive ran short: ask again at once
       if (message) {
         const lease = await this.accept(message, options);
         if (lease) return lease;
@@ -255,10 +297,10 @@ export class RecordQueueBackend implements EffectBackend {
       return null;
     }
     const token = `${options.workerId}:${randomUUID()}`;
-    const leased = await this.update(record.id, { status: 'running', attempt: record.attempt + 1, token, leaseUntil: now + options.leaseMs }, when, read);
+    const leased = await this.write(record.id, { status: 'running', attempt: record.attempt + 1, token, leaseUntil: now + options.leaseMs }, when, read);
     if (!leased) return null;
-    this.held.set(token, { id: record.id, message });
-    return { job: view(leased), token };
+    this.held.set(token, { id: record.id, message, ...(leased.version !== null ? { known: leased } : {}) });
+    return { job: view(leased.record), token };
   }
 
   /** The usual case in one round trip where the store can (a conditional update): the live message of a due job. */
@@ -305,7 +347,9 @@ export class RecordQueueBackend implements EffectBackend {
   async heartbeat(lease: Lease, leaseMs: number): Promise<boolean> {
     const held = this.holding(lease);
     if (!held) return false;
-    if (!(await this.update(held.id, { leaseUntil: Date.now() + leaseMs }, { token: lease.token, status: 'running' }))) return false;
+    const written = await this.write(held.id, { leaseUntil: Date.now() + leaseMs }, { token: lease.token, status: 'running' }, held.known);
+    if (!written) return false;
+    if (written.version !== null) held.known = written;
     return this.queue.hide(held.message, leaseMs);
   }
 
@@ -313,8 +357,8 @@ export class RecordQueueBackend implements EffectBackend {
     const held = this.holding(lease);
     if (!held) return false;
     this.held.delete(lease.token);
-    if (!(await this.update(held.id, { status: 'completed', token: undefined, leaseUntil: undefined }, { token: lease.token, status: 'running' }))) return false;
-    await this.drop(held.message);
+    if (!(await this.update(held.id, { status: 'completed', token: undefined, leaseUntil: undefined }, { token: lease.token, status: 'running' }, held.known))) return false;
+    this.dropLater(held.message);
     return true;
   }
 
@@ -325,16 +369,16 @@ export class RecordQueueBackend implements EffectBackend {
     const when = { token: lease.token, status: 'running' as const };
     const cleared = { token: undefined, leaseUntil: undefined, lastError: error };
     if (retryAt === null) {
-      const dead = await this.update(held.id, { ...cleared, status: 'dead' }, when);
+      const dead = await this.update(held.id, { ...cleared, status: 'dead' }, when, held.known);
       if (!dead) return false;
       await this.sendDead(dead);
     } else {
       // The retry's message first (see "order of writes"): if the lease was lost, it is stale.
       const msg = randomUUID();
       await this.send({ id: held.id, msg }, retryAt);
-      if (!(await this.update(held.id, { ...cleared, status: 'queued', runAt: retryAt, msg }, when))) return false;
+      if (!(await this.update(held.id, { ...cleared, status: 'queued', runAt: retryAt, msg }, when, held.known))) return false;
     }
-    await this.drop(held.message);
+    this.dropLater(held.message);
     return true;
   }
 
@@ -389,6 +433,7 @@ export class RecordQueueBackend implements EffectBackend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.allSettled([...this.dropping]);
     await Promise.allSettled([this.queue.close(), this.records.close()]);
   }
 }

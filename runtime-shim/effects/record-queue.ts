@@ -58,14 +58,19 @@ export interface JobQueue {
   send(body: string, delayMs: number): Promise<void>;
   /** Where the service has a batch send (SQS): the messages of one event-loop turn, one outcome each, in order. */
   sendBatch?(messages: { body: string; delayMs: number }[]): Promise<BatchOutcome<void>[]>;
+  /** Most messages one `receive` may ask for (SQS: 10; Azure: 32). */
+  readonly maxReceive: number;
   /**
-   * One message, hidden from other receivers for `hideMs`, or null when none is visible. A queue
-   * that long-polls (SQS) may wait up to `waitMs` for one; the others answer at once.
+   * Up to `max` messages (at most maxReceive), each hidden from other receivers for `hideMs`; none
+   * when none is visible. A queue that long-polls (SQS) may wait up to `waitMs` for some; the others
+   * answer at once. It may return fewer than `max` while more are visible.
    */
-  receive(hideMs: number, waitMs: number): Promise<Received | null>;
+  receive(hideMs: number, waitMs: number, max: number): Promise<Received[]>;
   /** Hides the message for `ms` from now; false when the handle is no longer valid. */
   hide(message: Received, ms: number): Promise<boolean>;
   delete(message: Received): Promise<void>;
+  /** Where the service deletes (acknowledges) several in one call (SQS, Pub/Sub): the deletes of one turn. */
+  deleteBatch?(messages: Received[]): Promise<void>;
   /** A copy of a dead job for the dead-letter queue or topic (operators' tooling; the record stays the truth). */
   sendDead(body: string): Promise<void>;
   close(): Promise<void>;
@@ -114,8 +119,11 @@ export type RecordUpdate = (id: string, set: Partial<JobRecord>, when: Partial<J
 export type JobRecords = RecordStore &
   (
     | {
-        /** Replaces the record if it is still at `version`; false when someone changed it first. */
-        replace(record: JobRecord, version: unknown): Promise<boolean>;
+        /**
+         * Replaces the record if it is still at `version`: its new version (the next compare-and-set
+         * needs no read), or null when someone changed it first.
+         */
+        replace(record: JobRecord, version: unknown): Promise<{ version: unknown } | null>;
       }
     | { update: RecordUpdate }
   );

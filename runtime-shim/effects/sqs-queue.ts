@@ -7,7 +7,9 @@
 // later is received early and hidden again (ChangeMessageVisibility, up to 12 hours at a time) until
 // its run time; a message is deleted 14 days after it was sent, hidden or not, so a job due later
 // than 13 days gets a fresh one; delays and visibility are whole seconds. What SQS does well: a batch
-// send (SendMessageBatch, 10 messages and 256 KiB a call: the enqueues of one turn) and long polls.
+// send (SendMessageBatch, 10 messages and 256 KiB a call: the enqueues of one turn), a receive of up
+// to 10 (the claims of one turn), a batch delete (DeleteMessageBatch: the finished jobs of one turn)
+// and long polls.
 // Dead jobs need no copy from here: the deploy output gives the queue a dead-letter queue with a
 // redrive policy, and the record stays the truth.
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
@@ -26,6 +28,8 @@ const MAX_WAIT_S = 20;
 /** SendMessageBatch: 10 messages and 256 KiB of bodies a call. */
 const SEND_BATCH = 10;
 const SEND_BATCH_BYTES = 262_144;
+/** ReceiveMessage and DeleteMessageBatch: 10 messages a call. */
+const RECEIVE_MAX = 10;
 
 const seconds = (ms: number, max: number) => Math.min(max, Math.max(0, Math.ceil(ms / 1000)));
 
@@ -73,26 +77,28 @@ export async function openSqsQueue(sqs: Sqs, name: string): Promise<JobQueue> {
       const groups = chunks(messages, SEND_BATCH, SEND_BATCH_BYTES, (m) => Buffer.byteLength(m.body));
       return (await Promise.all(groups.map(sendGroup))).flat();
     },
-    async receive(hideMs, waitMs) {
-      let message: Message | undefined;
+    maxReceive: RECEIVE_MAX,
+    async receive(hideMs, waitMs, max) {
+      let messages: Message[];
       try {
         const out = await client.send(
           new sqs.ReceiveMessageCommand({
             QueueUrl: queueUrl,
-            MaxNumberOfMessages: 1,
+            MaxNumberOfMessages: Math.min(RECEIVE_MAX, Math.max(1, max)),
             MessageSystemAttributeNames: ['SentTimestamp'],
             VisibilityTimeout: seconds(hideMs, MAX_VISIBILITY_S),
             WaitTimeSeconds: Math.min(MAX_WAIT_S, Math.floor(waitMs / 1000)),
           }),
           { abortSignal: abort.signal },
         );
-        message = out.Messages?.[0];
+        messages = out.Messages ?? [];
       } catch (error) {
-        if (abort.signal.aborted) return null;
+        if (abort.signal.aborted) return [];
         throw error;
       }
-      if (!message?.ReceiptHandle) return null;
-      return { body: message.Body ?? '', sentAt: Number(message.Attributes?.SentTimestamp ?? 0), handle: message.ReceiptHandle } satisfies Received;
+      return messages
+        .filter((m) => m.ReceiptHandle)
+        .map((m): Received => ({ body: m.Body ?? '', sentAt: Number(m.Attributes?.SentTimestamp ?? 0), handle: m.ReceiptHandle }));
     },
     async hide(message, ms) {
       try {
@@ -104,6 +110,13 @@ export async function openSqsQueue(sqs: Sqs, name: string): Promise<JobQueue> {
     },
     async delete(message) {
       await client.send(new sqs.DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.handle as string }));
+    },
+    async deleteBatch(messages) {
+      await Promise.all(
+        chunks(messages, RECEIVE_MAX).map((group) =>
+          client.send(new sqs.DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: group.map((m, i) => ({ Id: String(i), ReceiptHandle: m.handle as string })) })),
+        ),
+      );
     },
     // The queue's redrive policy moves messages to the dead-letter queue (see above).
     async sendDead() {},
