@@ -77,8 +77,8 @@ export class SpanBatch implements SpanSink {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.sending || !this.queue.length) return this.sending ?? Promise.resolve();
-    const batch = this.queue.length <= this.settings.maxBatchSize ? this.queue : this.queue.slice(0, this.settings.maxBatchSize);
-    this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
+    const batch = this.queue.length <= this.settings.maxBatchSize ? this.queue : this.queue.splice(0, this.settings.maxBatchSize);
+    if (batch === this.queue) this.queue = [];
     this.sending = this.send(batch).catch(() => {}).finally(() => {
       this.sending = undefined;
       // What queued meanwhile: a full batch at once, else on the schedule.

@@ -9,6 +9,7 @@ import type {
 } from '@opentelemetry/api';
 import type { Sample } from './sampler.js';
 import { newSpanId, newTraceId } from './ids.js';
+import { withSpan } from './context-frame.js';
 
 /** The parts of @opentelemetry/api the recorder needs (loaded by sdk.ts). */
 export interface RecorderApi {
@@ -25,6 +26,8 @@ export interface SpanSink {
 export interface Scope {
   name: string;
   version: string;
+  /** Gati's own tracer: its attribute objects are prepared once per route and shared (copied on the first write). */
+  shares?: boolean;
 }
 
 // The SDK's default span limits.
@@ -33,6 +36,8 @@ const MAX_EVENTS = 128;
 const MAX_LINKS = 128;
 
 const ORIGIN_MS = performance.timeOrigin;
+/** The attributes of a span with none yet (never written: `setAttribute` copies first). */
+const EMPTY: Attributes = Object.freeze({}) as Attributes;
 
 export interface RecordedEvent {
   name: string;
@@ -54,6 +59,8 @@ export class RecordedSpan implements Span {
   events: RecordedEvent[] | undefined = undefined;
   links: Link[] | undefined = undefined;
   private ended = false;
+  /** Whether `attributes` is this span's own object (else shared: copied before a write). */
+  private owned = false;
   private readonly ids: SpanContext;
 
   constructor(
@@ -69,13 +76,20 @@ export class RecordedSpan implements Span {
   ) {
     this.ids = { traceId, spanId: newSpanId(), traceFlags: 1, traceState };
     this.start = startTime === undefined ? ORIGIN_MS + performance.now() : epochMs(startTime);
-    // Gati's own attribute objects are made per span already: kept as given (no copy).
-    this.attributes = attributes ?? {};
-    this.attributeCount = attributes === undefined ? 0 : Object.keys(attributes).length;
-    if (this.attributeCount > MAX_ATTRIBUTES) {
-      this.attributes = {};
-      this.attributeCount = 0;
-      this.setAttributes(attributes!);
+    // Gati's own attribute objects are kept as given, and copied on the first write (they are shared
+    // between the spans of a route); anyone else's are copied now (the caller may change them later).
+    this.attributes = EMPTY;
+    this.attributeCount = 0;
+    if (attributes !== undefined) {
+      if (scope.shares) {
+        this.attributes = attributes;
+        this.attributeCount = Object.keys(attributes).length;
+      }
+      if (!scope.shares || this.attributeCount > MAX_ATTRIBUTES) {
+        this.attributeCount = 0;
+        this.attributes = EMPTY;
+        this.setAttributes(attributes);
+      }
     }
   }
 
@@ -85,6 +99,10 @@ export class RecordedSpan implements Span {
 
   setAttribute(key: string, value: AttributeValue): this {
     if (this.ended || value === undefined || value === null) return this;
+    if (!this.owned) {
+      this.attributes = { ...this.attributes };
+      this.owned = true;
+    }
     if (!(key in this.attributes)) {
       if (this.attributeCount >= MAX_ATTRIBUTES) {
         this.droppedAttributes++;
@@ -157,6 +175,9 @@ export class RecordedSpan implements Span {
   }
 }
 
+/** The instrumentation scope of the spans Gati's pipeline makes. */
+export const GATI_SCOPE = 'gati';
+
 /** OpenTelemetry's TracerProvider over the recorder: the global one while tracing is on. */
 export class RecorderProvider implements TracerProvider {
   private readonly tracers = new Map<string, RecorderTracer>();
@@ -165,7 +186,7 @@ export class RecorderProvider implements TracerProvider {
   getTracer(name: string, version = ''): RecorderTracer {
     const key = `${name}@${version}`;
     let tracer = this.tracers.get(key);
-    if (!tracer) this.tracers.set(key, (tracer = new RecorderTracer(this.api, this.sample, this.sink, { name, version })));
+    if (!tracer) this.tracers.set(key, (tracer = new RecorderTracer(this.api, this.sample, this.sink, { name, version, shares: name === GATI_SCOPE })));
     return tracer;
   }
 }
@@ -174,8 +195,10 @@ export class RecorderTracer implements Tracer {
   constructor(private readonly api: RecorderApi, private readonly sample: Sample, private readonly sink: SpanSink, private readonly scope: Scope) {}
 
   startSpan(name: string, options: SpanOptions = {}, context?: Context): Span {
-    const parent = options.root ? undefined : this.api.trace.getSpanContext(context ?? this.api.context.active());
-    const valid = parent !== undefined && this.api.trace.isSpanContextValid(parent);
+    const parentSpan = options.root ? undefined : this.api.trace.getSpan(context ?? this.api.context.active());
+    const parent = parentSpan?.spanContext();
+    // A recorded parent's ids are valid by construction; others (remote, the app's) are checked.
+    const valid = parent !== undefined && (parentSpan instanceof RecordedSpan || this.api.trace.isSpanContextValid(parent));
     const traceId = valid ? parent.traceId : newTraceId();
     if (!this.sample(valid ? parent : undefined, traceId)) {
       // Not sampled: ids that propagate (flags 00), nothing recorded.
@@ -192,7 +215,7 @@ export class RecorderTracer implements Tracer {
     const context = (args.length > 2 ? args[1] : undefined) as Context | undefined;
     const parent = context ?? this.api.context.active();
     const span = this.startSpan(name, options, parent);
-    return this.api.context.with(this.api.trace.setSpan(parent, span), fn, undefined, span) as ReturnType<F>;
+    return this.api.context.with(withSpan(parent, span), fn, undefined, span) as ReturnType<F>;
   }
 }
 

@@ -7,7 +7,7 @@ import type { Logger } from '../types.js';
 import { requireDependency } from '../dependency.js';
 import { AlsContextManager } from './context-manager.js';
 import { GatiTracer } from './tracer.js';
-import { RecorderProvider, type RecordedSpan } from './recorder.js';
+import { GATI_SCOPE, RecorderProvider, type RecordedSpan } from './recorder.js';
 import { samplerFor } from './sampler.js';
 import { SpanBatch, batchSettings } from './batch.js';
 import { encodeJson, encodeProtobuf } from './otlp.js';
@@ -37,7 +37,7 @@ export function loadTracing(settings: TracingSettings, log: Logger, env: NodeJS.
   // Global too, so the app's own @opentelemetry/api spans nest under Gati's (same API major version).
   api.context.setGlobalContextManager(contexts);
   api.trace.setGlobalTracerProvider(provider);
-  const tracer = new GatiTracer({ trace: api.trace, createTraceState: api.createTraceState, ROOT_CONTEXT: api.ROOT_CONTEXT }, provider.getTracer('gati'), contexts);
+  const tracer = new GatiTracer({ trace: api.trace, createTraceState: api.createTraceState, ROOT_CONTEXT: api.ROOT_CONTEXT }, provider.getTracer(GATI_SCOPE), contexts);
   return {
     tracer,
     shutdown: async () => {
