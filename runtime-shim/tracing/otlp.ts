@@ -49,8 +49,9 @@ function protoSpan(w: ProtobufWriter, span: RecordedSpan): void {
   w.uint(6, span.kind + 1); // OTLP's enum is one above the API's (0 is UNSPECIFIED there)
   w.epochNanos(7, span.start);
   w.epochNanos(8, span.end_);
-  const attributes = span.attributes;
-  for (const key in attributes) keyValue(w, 9, key, attributes[key]);
+  const { attributes, added } = span;
+  for (const key in attributes) if (added === undefined || !(key in added)) keyValue(w, 9, key, attributes[key]);
+  for (const key in added) keyValue(w, 9, key, added[key]);
   if (span.droppedAttributes) w.uint(10, span.droppedAttributes);
   for (const event of span.events ?? []) {
     const e = w.open(11);
@@ -123,7 +124,7 @@ function jsonSpan(span: RecordedSpan): Record<string, unknown> {
     kind: span.kind + 1,
     startTimeUnixNano: String(epochNanos(span.start)),
     endTimeUnixNano: String(epochNanos(span.end_)),
-    attributes: jsonAttributes(span.attributes),
+    attributes: jsonAttributes(span.added ? { ...span.attributes, ...span.added } : span.attributes),
   };
   const state = ids.traceState?.serialize();
   if (state) out.traceState = state;

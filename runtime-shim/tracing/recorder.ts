@@ -26,7 +26,7 @@ export interface SpanSink {
 export interface Scope {
   name: string;
   version: string;
-  /** Gati's own tracer: its attribute objects are prepared once per route and shared (copied on the first write). */
+  /** Gati's own tracer: its attribute objects are prepared once per route and shared, never written. */
   shares?: boolean;
 }
 
@@ -36,7 +36,7 @@ const MAX_EVENTS = 128;
 const MAX_LINKS = 128;
 
 const ORIGIN_MS = performance.timeOrigin;
-/** The attributes of a span with none yet (never written: `setAttribute` copies first). */
+/** The starting attributes of a span with none (never written: `setAttribute` writes to `added`). */
 const EMPTY: Attributes = Object.freeze({}) as Attributes;
 
 export interface RecordedEvent {
@@ -51,7 +51,10 @@ export class RecordedSpan implements Span {
   /** Milliseconds since the Unix epoch (fractional). */
   start: number;
   end_ = 0;
+  /** The attributes the span started with (Gati's: an object shared by the spans of a route, never written). */
   attributes: Attributes;
+  /** The attributes set since (these win over the same key in `attributes`). */
+  added: Attributes | undefined = undefined;
   attributeCount: number;
   droppedAttributes = 0;
   statusCode = 0;
@@ -59,8 +62,6 @@ export class RecordedSpan implements Span {
   events: RecordedEvent[] | undefined = undefined;
   links: Link[] | undefined = undefined;
   private ended = false;
-  /** Whether `attributes` is this span's own object (else shared: copied before a write). */
-  private owned = false;
   private readonly ids: SpanContext;
 
   constructor(
@@ -76,8 +77,8 @@ export class RecordedSpan implements Span {
   ) {
     this.ids = { traceId, spanId: newSpanId(), traceFlags: 1, traceState };
     this.start = startTime === undefined ? ORIGIN_MS + performance.now() : epochMs(startTime);
-    // Gati's own attribute objects are kept as given, and copied on the first write (they are shared
-    // between the spans of a route); anyone else's are copied now (the caller may change them later).
+    // Gati's own attribute objects are kept as given (shared between the spans of a route: later
+    // attributes go to `added`); anyone else's are copied now (the caller may change them later).
     this.attributes = EMPTY;
     this.attributeCount = 0;
     if (attributes !== undefined) {
@@ -99,18 +100,15 @@ export class RecordedSpan implements Span {
 
   setAttribute(key: string, value: AttributeValue): this {
     if (this.ended || value === undefined || value === null) return this;
-    if (!this.owned) {
-      this.attributes = { ...this.attributes };
-      this.owned = true;
-    }
-    if (!(key in this.attributes)) {
+    const added = (this.added ??= {});
+    if (!(key in added) && !(key in this.attributes)) {
       if (this.attributeCount >= MAX_ATTRIBUTES) {
         this.droppedAttributes++;
         return this;
       }
       this.attributeCount++;
     }
-    this.attributes[key] = value;
+    added[key] = value;
     return this;
   }
 
