@@ -11,7 +11,8 @@ import { loadTracing } from '../runtime-shim/tracing/sdk.js';
 import { tracingSettings } from '../runtime-shim/tracing/settings.js';
 import { samplerFor } from '../runtime-shim/tracing/sampler.js';
 import { SpanBatch } from '../runtime-shim/tracing/batch.js';
-import type { RecordedSpan } from '../runtime-shim/tracing/recorder.js';
+import { RecorderProvider } from '../runtime-shim/tracing/recorder.js';
+import { JsonBatch } from '../runtime-shim/tracing/otlp.js';
 import { startCollector } from './helpers/otlp-collector.js';
 
 const lines: string[] = [];
@@ -79,10 +80,14 @@ test('samplers: ratio by trace id (the SDK\'s rule), parent-based ones follow th
 
 test('the queue is bounded: spans beyond OTEL_BSP_MAX_QUEUE_SIZE are dropped and counted; batches of the batch size', async () => {
   const sent: number[] = [];
-  const batch = new SpanBatch({ scheduleDelayMs: 60_000, maxQueueSize: 5, maxBatchSize: 2 }, async (spans) => void sent.push(spans.length));
-  const span = {} as RecordedSpan;
+  const pending = new JsonBatch({ 'service.name': 'q' });
+  const batch = new SpanBatch({ scheduleDelayMs: 60_000, maxQueueSize: 5, maxBatchSize: 2 }, pending, async (body, spans) => {
+    assert.is(JSON.parse(String(body)).resourceSpans[0].scopeSpans[0].spans.length, spans);
+    sent.push(spans);
+  });
   // Synchronous pushes: the first full batch leaves on setImmediate, so the queue fills to 5 first.
-  for (let i = 0; i < 8; i++) batch.push(span);
+  const provider = new RecorderProvider({ trace: api.trace, context: api.context }, () => true, batch);
+  for (let i = 0; i < 8; i++) provider.getTracer('q').startSpan(`s${i}`).end();
   assert.is(batch.takeDropped(), 3);
   await batch.shutdown();
   assert.equal(sent, [2, 2, 1]);

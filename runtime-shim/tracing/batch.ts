@@ -2,7 +2,10 @@
 // spans queue (bounded: OTEL_BSP_MAX_QUEUE_SIZE, the excess dropped and counted), and leave in
 // batches of OTEL_BSP_MAX_EXPORT_BATCH_SIZE every OTEL_BSP_SCHEDULE_DELAY ms or as soon as a batch
 // is full, one export at a time, off the request path (a timer or setImmediate, never the span's end).
+// The spans of a batch are encoded as they are added (otlp.ts's PendingBatch), so what waits is
+// bytes, not span objects.
 import type { RecordedSpan, SpanSink } from './recorder.js';
+import type { PendingBatch } from './otlp.js';
 
 export interface BatchSettings {
   scheduleDelayMs: number;
@@ -10,8 +13,8 @@ export interface BatchSettings {
   maxBatchSize: number;
 }
 
-/** Sends one batch; resolves when it is done (a failure is the exporter's to report, and resolves too). */
-export type ExportBatch = (spans: RecordedSpan[]) => Promise<void>;
+/** Sends one export body of `spans` spans; resolves when done (a failure is the sender's to report, and resolves too). */
+export type ExportBatch = (body: Buffer | string, spans: number) => Promise<void>;
 
 export function batchSettings(env: NodeJS.ProcessEnv): BatchSettings {
   const int = (name: string, dflt: number, min: number) => {
@@ -23,7 +26,10 @@ export function batchSettings(env: NodeJS.ProcessEnv): BatchSettings {
 }
 
 export class SpanBatch implements SpanSink {
-  private queue: RecordedSpan[] = [];
+  /** Full batches waiting for their export. */
+  private ready: { body: Buffer | string; spans: number }[] = [];
+  /** Spans waiting (in `ready` and `pending`), bounded by maxQueueSize. */
+  private queued = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sending: Promise<void> | undefined;
   private soon = false;
@@ -31,20 +37,20 @@ export class SpanBatch implements SpanSink {
   private dropped = 0;
   private stopped = false;
 
-  constructor(private readonly settings: BatchSettings, private readonly send: ExportBatch) {}
+  constructor(private readonly settings: BatchSettings, private readonly pending: PendingBatch, private readonly send: ExportBatch) {}
 
   push(span: RecordedSpan): void {
     if (this.stopped) return;
-    if (this.queue.length >= this.settings.maxQueueSize) {
+    if (this.queued >= this.settings.maxQueueSize) {
       this.dropped++;
       return;
     }
-    this.queue.push(span);
-    if (this.queue.length >= this.settings.maxBatchSize) this.exportSoon();
-    else if (this.timer === undefined) {
-      this.timer = setTimeout(() => this.exportSoon(), this.settings.scheduleDelayMs);
-      this.timer.unref?.();
-    }
+    this.pending.add(span);
+    this.queued++;
+    if (this.pending.size >= this.settings.maxBatchSize) {
+      this.seal();
+      this.exportSoon();
+    } else if (this.timer === undefined) this.schedule();
   }
 
   takeDropped(): number {
@@ -61,7 +67,17 @@ export class SpanBatch implements SpanSink {
 
   async flush(): Promise<void> {
     while (this.sending) await this.sending;
-    while (this.queue.length) await this.exportOne();
+    while (this.queued) await this.exportOne();
+  }
+
+  private seal(): void {
+    const spans = this.pending.size;
+    if (spans) this.ready.push({ body: this.pending.seal(), spans });
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => this.exportSoon(), this.settings.scheduleDelayMs);
+    this.timer.unref?.();
   }
 
   private exportSoon(): void {
@@ -76,17 +92,16 @@ export class SpanBatch implements SpanSink {
   private exportOne(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.sending || !this.queue.length) return this.sending ?? Promise.resolve();
-    const batch = this.queue.length <= this.settings.maxBatchSize ? this.queue : this.queue.splice(0, this.settings.maxBatchSize);
-    if (batch === this.queue) this.queue = [];
-    this.sending = this.send(batch).catch(() => {}).finally(() => {
+    if (this.sending) return this.sending;
+    if (!this.ready.length) this.seal();
+    const batch = this.ready.shift();
+    if (batch === undefined) return Promise.resolve();
+    this.sending = this.send(batch.body, batch.spans).catch(() => {}).finally(() => {
       this.sending = undefined;
+      this.queued -= batch.spans;
       // What queued meanwhile: a full batch at once, else on the schedule.
-      if (this.queue.length >= this.settings.maxBatchSize) this.exportSoon();
-      else if (this.queue.length && this.timer === undefined && !this.stopped) {
-        this.timer = setTimeout(() => this.exportSoon(), this.settings.scheduleDelayMs);
-        this.timer.unref?.();
-      }
+      if (this.ready.length) this.exportSoon();
+      else if (this.queued && this.timer === undefined && !this.stopped) this.schedule();
     });
     return this.sending;
   }

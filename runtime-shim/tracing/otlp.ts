@@ -4,37 +4,56 @@ import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { RecordedSpan, Scope } from './recorder.js';
 import { ProtobufWriter, epochNanos } from './protobuf-writer.js';
 
-/** Spans grouped by their tracer's scope, as OTLP nests them. */
-function byScope(spans: RecordedSpan[]): Map<Scope, RecordedSpan[]> {
-  const out = new Map<Scope, RecordedSpan[]>();
-  for (const span of spans) {
-    const list = out.get(span.scope);
-    if (list) list.push(span);
-    else out.set(span.scope, [span]);
-  }
-  return out;
-}
-
 // ---- protobuf ----
 
-/** The export body, `application/x-protobuf`. `resource`: the resource's attributes. */
-export function encodeProtobuf(resource: Attributes, spans: RecordedSpan[]): Buffer {
-  const w = new ProtobufWriter();
-  const resourceSpans = w.open(1);
-  const res = w.open(1);
-  for (const key in resource) keyValue(w, 1, key, resource[key]);
-  w.close(res);
-  for (const [scope, list] of byScope(spans)) {
-    const scopeSpans = w.open(2);
-    const s = w.open(1);
-    w.string(1, scope.name);
-    if (scope.version) w.string(2, scope.version);
-    w.close(s);
-    for (const span of list) protoSpan(w, span);
-    w.close(scopeSpans);
+/** A batch being filled: each span added, and the export body once it is full or due. */
+export interface PendingBatch {
+  add(span: RecordedSpan): void;
+  /** Spans added so far. */
+  readonly size: number;
+  /** The export body of the spans added; the batch is empty again afterwards. */
+  seal(): Buffer | string;
+}
+
+/**
+ * A protobuf batch that encodes each span as it ends, into one writer per scope: the span object is
+ * garbage at once instead of waiting in a queue (long enough to survive a young-generation
+ * collection, which is what made queued spans expensive), and the export only frames the bytes.
+ */
+export class ProtobufBatch implements PendingBatch {
+  size = 0;
+  private readonly scopes = new Map<Scope, ProtobufWriter>();
+  constructor(private readonly resource: Attributes) {}
+
+  add(span: RecordedSpan): void {
+    let w = this.scopes.get(span.scope);
+    if (!w) this.scopes.set(span.scope, (w = new ProtobufWriter()));
+    protoSpan(w, span);
+    this.size++;
   }
-  w.close(resourceSpans);
-  return Buffer.from(w.finish());
+
+  /** ExportTraceServiceRequest { 1 ResourceSpans { 1 Resource, 2 ScopeSpans { 1 scope, 2 spans… } } } */
+  seal(): Buffer {
+    const w = new ProtobufWriter();
+    const resourceSpans = w.open(1);
+    const res = w.open(1);
+    for (const key in this.resource) keyValue(w, 1, key, this.resource[key]);
+    w.close(res);
+    for (const [scope, spans] of this.scopes) {
+      if (spans.pos === 0) continue;
+      const scopeSpans = w.open(2);
+      const s = w.open(1);
+      w.string(1, scope.name);
+      if (scope.version) w.string(2, scope.version);
+      w.close(s);
+      w.bytes(spans.finish());
+      w.close(scopeSpans);
+      spans.pos = 0;
+    }
+    w.close(resourceSpans);
+    this.size = 0;
+    return Buffer.from(w.finish());
+  }
 }
 
 function protoSpan(w: ProtobufWriter, span: RecordedSpan): void {
@@ -106,13 +125,28 @@ function anyValue(w: ProtobufWriter, field: number, value: unknown): void {
 
 // ---- JSON (the protobuf JSON mapping OTLP specifies: ids as hex, 64-bit integers as strings) ----
 
-/** The export body, `application/json`. */
-export function encodeJson(resource: Attributes, spans: RecordedSpan[]): string {
-  const scopeSpans = [...byScope(spans)].map(([scope, list]) => ({
-    scope: scope.version ? { name: scope.name, version: scope.version } : { name: scope.name },
-    spans: list.map(jsonSpan),
-  }));
-  return JSON.stringify({ resourceSpans: [{ resource: { attributes: jsonAttributes(resource) }, scopeSpans }] });
+/** A JSON batch: the spans kept until the export, then written as one body. */
+export class JsonBatch implements PendingBatch {
+  private scopes = new Map<Scope, Record<string, unknown>[]>();
+  size = 0;
+  constructor(private readonly resource: Attributes) {}
+
+  add(span: RecordedSpan): void {
+    const list = this.scopes.get(span.scope);
+    if (list) list.push(jsonSpan(span));
+    else this.scopes.set(span.scope, [jsonSpan(span)]);
+    this.size++;
+  }
+
+  seal(): string {
+    const scopeSpans = [...this.scopes].map(([scope, spans]) => ({
+      scope: scope.version ? { name: scope.name, version: scope.version } : { name: scope.name },
+      spans,
+    }));
+    this.scopes = new Map();
+    this.size = 0;
+    return JSON.stringify({ resourceSpans: [{ resource: { attributes: jsonAttributes(this.resource) }, scopeSpans }] });
+  }
 }
 
 function jsonSpan(span: RecordedSpan): Record<string, unknown> {

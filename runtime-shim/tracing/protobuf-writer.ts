@@ -88,6 +88,12 @@ export class ProtobufWriter {
     this.pos += HEX_WRITE ? HEX_WRITE.call(this.buf, hex, this.pos) : this.buf.write(hex, this.pos, 'hex');
   }
 
+  /** Raw bytes, already encoded (a message's fields written by another writer). */
+  bytes(data: Buffer): void {
+    this.ensure(data.length);
+    this.pos += data.copy(this.buf, this.pos);
+  }
+
   double(field: number, value: number): void {
     this.tag(field, 1);
     this.ensure(8);

@@ -7,10 +7,10 @@ import type { Logger } from '../types.js';
 import { requireDependency } from '../dependency.js';
 import { AlsContextManager } from './context-manager.js';
 import { GatiTracer } from './tracer.js';
-import { GATI_SCOPE, RecorderProvider, type RecordedSpan } from './recorder.js';
+import { GATI_SCOPE, RecorderProvider } from './recorder.js';
 import { samplerFor } from './sampler.js';
 import { SpanBatch, batchSettings } from './batch.js';
-import { encodeJson, encodeProtobuf } from './otlp.js';
+import { JsonBatch, ProtobufBatch } from './otlp.js';
 import { otlpSender, otlpTarget } from './otlp-http.js';
 import { resourceAttributes } from './resource.js';
 import type { TracingSettings } from './settings.js';
@@ -30,8 +30,9 @@ export function loadTracing(settings: TracingSettings, log: Logger, env: NodeJS.
   const json = settings.protocol === 'http/json';
   const send = otlpSender(otlpTarget(settings.endpoint, env), json ? 'application/json' : 'application/x-protobuf');
   const warn = failureWarning(log);
-  const batch: SpanBatch = new SpanBatch(batchSettings(env), (spans: RecordedSpan[]) =>
-    send(json ? encodeJson(resource, spans) : encodeProtobuf(resource, spans)).catch((error: unknown) => warn(error, spans.length + batch.takeDropped())));
+  const pending = json ? new JsonBatch(resource) : new ProtobufBatch(resource);
+  const batch: SpanBatch = new SpanBatch(batchSettings(env), pending, (body, spans) =>
+    send(body).catch((error: unknown) => warn(error, spans + batch.takeDropped())));
   const provider = new RecorderProvider({ trace: api.trace, context: api.context }, samplerFor(settings.sampler, settings.ratio), batch);
   const contexts = new AlsContextManager(api.ROOT_CONTEXT);
   // Global too, so the app's own @opentelemetry/api spans nest under Gati's (same API major version).
