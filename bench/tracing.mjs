@@ -5,13 +5,16 @@
 //   off      no OTEL_EXPORTER_OTLP_ENDPOINT: tracing off (nothing of OpenTelemetry loaded)
 //   on       OTEL_EXPORTER_OTLP_ENDPOINT set, OTEL_TRACES_SAMPLER=always_on (100% sampled), exporting
 //            http/protobuf to a local sink (a node:http server in this process that drains the bodies)
+//   als      (with --als) tracing off, but an AsyncLocalStorage enabled in the server (a --require
+//            preload that enters a store): what the context propagation alone costs, which tracing
+//            needs so that module calls, log lines and the app's own spans find the active span
 //   base     (with --baseline DIR) the same app built and served by another checkout (the previous
 //            main): `node DIR/bin/gati.mjs start`, to show that `off` costs nothing against it
 // Each request makes 2 spans here (server + handler: the app has no middleware or module calls).
 //
 // Usage (from the repository root, after `npm run build`):
 //   node bench/tracing.mjs [--warmup 2] [--duration 8] [--rounds 3] [--connections 50] [--port 3400]
-//                          [--baseline DIR] [--scenarios get,post] [--skip-build]
+//                          [--baseline DIR] [--als] [--scenarios get,post] [--skip-build]
 // Servers pinned to core 0 (`taskset -c 0`), wrk (-t1) and the sink to core 1; LOG_LEVEL=warn (no
 // request line, so the figure is tracing's alone). Order rotated per round. Printed: per scenario the
 // medians (and ranges) of req/s and of the server's CPU µs per request (utime+stime from /proc/<pid>/stat
@@ -38,6 +41,7 @@ const CONNS = Number(opt('connections', 50));
 const PORT = Number(opt('port', 3400));
 const BASELINE = opt('baseline', undefined);
 const SCENARIOS = opt('scenarios', 'get,post').split(',');
+const ALS = argv.includes('--als');
 const WORK = join(REPO, 'bench', '.work', 'tracing');
 const APP = join(WORK, 'app');
 const BASE_APP = join(WORK, 'base-app');
@@ -76,6 +80,7 @@ function build(bin, dir) {
 function serverCommand(name, sink) {
   const env = { LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' };
   if (name === 'base') return { args: [join(BASELINE, 'bin', 'gati.mjs'), 'start', BASE_APP], env };
+  if (name === 'als') return { args: [join(REPO, 'bin', 'gati.mjs'), 'start', APP], env: { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(WORK, 'als.cjs')}` } };
   if (name === 'on') return { args: [join(REPO, 'bin', 'gati.mjs'), 'start', APP], env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'always_on' } };
   return { args: [join(REPO, 'bin', 'gati.mjs'), 'start', APP], env };
 }
@@ -125,6 +130,7 @@ async function loadRun(name, scenario, sink, lua) {
 async function main() {
   mkdirSync(WORK, { recursive: true });
   const lua = join(WORK, 'post.lua');
+  writeFileSync(join(WORK, 'als.cjs'), `new (require('node:async_hooks').AsyncLocalStorage)().enterWith({});\n`);
   writeFileSync(lua, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${JSON.stringify(BODY)}\n`);
   console.log(`# tracing benchmark  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cpus  load ${loadavg().map(r1).join(' ')}`);
   console.log(`# wrk -t1 -c${CONNS}, warm-up ${WARMUP} s + measured ${DURATION} s, ${ROUNDS} round(s); servers taskset -c 0 (gati start, LOG_LEVEL=warn), wrk and sink taskset -c 1`);
@@ -140,7 +146,7 @@ async function main() {
   }
   if (BASELINE && !existsSync(join(BASE_APP, 'dist', 'server.mjs'))) throw new Error(`no baseline build in ${BASE_APP}`);
   const sink = await startSink();
-  const servers = ['off', 'on', ...(BASELINE ? ['base'] : [])];
+  const servers = ['off', 'on', ...(ALS ? ['als'] : []), ...(BASELINE ? ['base'] : [])];
   const results = {};
   for (let round = 0; round < ROUNDS; round++) {
     for (const scenario of SCENARIOS) {
@@ -166,6 +172,7 @@ async function main() {
     }
     const extra = m.on.cpu - m.off.cpu;
     console.log(`${scenario}: tracing on (100%) costs ${r1(extra)} µs CPU per request more than off, req/s ${r1((m.on.rps / m.off.rps) * 100)}% of off — target ≤ 10 µs: ${extra <= 10 ? 'PASS' : 'FAIL'}`);
+    if (m.als) console.log(`${scenario}: an AsyncLocalStorage enabled (tracing off) costs ${r1(m.als.cpu - m.off.cpu)} µs CPU per request more than off`);
     if (m.base) console.log(`${scenario}: off vs base: ${r1(m.off.cpu - m.base.cpu)} µs CPU per request, req/s ${r1((m.off.rps / m.base.rps) * 100)}% of base`);
   }
 }

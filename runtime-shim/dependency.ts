@@ -22,14 +22,11 @@ export const RUNTIME_DEPENDENCIES = {
   ws: { engines: ['node'] },
   /** Prometheus metrics on the admin port (runtime-shim/metrics/). */
   'prom-client': { engines: ['node', 'bun', 'deno'] },
-  /** Tracing (runtime-shim/tracing/), loaded only when an OTLP endpoint is set. */
+  /**
+   * Tracing (runtime-shim/tracing/), loaded only when an OTLP endpoint is set: the API alone (spans
+   * are recorded and encoded as OTLP by Gati itself: docs/observability.md).
+   */
   '@opentelemetry/api': { engines: ['node', 'bun', 'deno'] },
-  '@opentelemetry/sdk-trace-base': { engines: ['node', 'bun', 'deno'] },
-  '@opentelemetry/resources': { engines: ['node', 'bun', 'deno'] },
-  /** OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf (the default). */
-  '@opentelemetry/exporter-trace-otlp-proto': { engines: ['node', 'bun', 'deno'] },
-  /** OTEL_EXPORTER_OTLP_PROTOCOL=http/json. */
-  '@opentelemetry/exporter-trace-otlp-http': { engines: ['node', 'bun', 'deno'] },
 } as const;
 
 export type RuntimeDependency = keyof typeof RUNTIME_DEPENDENCIES;

@@ -17,13 +17,18 @@ let dir: string;
 let collector: Collector;
 
 // Loaded into the server process (NODE_OPTIONS=--require): at exit, one line saying how many
-// OpenTelemetry SDK modules the process loaded (the runtime loads its dependencies with require()).
+// OpenTelemetry modules other than the API the process loaded (the runtime loads its dependencies with
+// require(); Gati records spans itself, so none, tracing on or off) and whether a tracer provider was
+// registered with the API when the server was asked to stop (tracing on: Gati's recorder).
 // The API package alone does not count: prom-client (metrics, on by default) requires it for its
-// exemplars, and it does nothing without an SDK behind it.
+// exemplars, and it does nothing without a provider behind it.
 const PROBE = join(tmpdir(), `gati-otel-probe-${process.pid}.cjs`);
-writeFileSync(PROBE, `process.on('exit', () => {
+writeFileSync(PROBE, `const provider = () => Boolean(globalThis[Symbol.for('opentelemetry.js.api.1')]?.trace);
+let atStop;
+process.once('SIGTERM', () => (atStop = provider()));
+process.on('exit', () => {
   const n = Object.keys(require.cache).filter((f) => f.includes('@opentelemetry') && !/@opentelemetry[\\/\\\\]api[\\/\\\\]/.test(f)).length;
-  require('node:fs').writeSync(2, JSON.stringify({ msg: 'otel-probe', loaded: n }) + '\\n');
+  require('node:fs').writeSync(2, JSON.stringify({ msg: 'otel-probe', loaded: n, provider: atStop ?? provider() }) + '\\n');
 });
 `);
 
@@ -72,7 +77,8 @@ const one = (spans: CollectedSpan[], match: (s: CollectedSpan) => boolean, what:
   return found[0]!;
 };
 
-const probeOf = (app: RunningApp) => app.logs.find((l) => l.msg === 'otel-probe')?.loaded as number | undefined;
+/** The probe's lines (one per process started with it: `gati start` and the server it runs), as [SDK modules loaded, a provider registered]. */
+const probesOf = (app: RunningApp) => app.logs.filter((l) => l.msg === 'otel-probe').map((l) => [l.loaded, l.provider] as [number, boolean]);
 
 tracing('a request is a server span with middleware, handler, module and enqueue children; the effect run joins its trace; log lines carry the ids', async () => {
   const app = await start();
@@ -117,7 +123,9 @@ tracing('a request is a server span with middleware, handler, module and enqueue
   } finally {
     await app.stop();
   }
-  assert.ok((probeOf(app) ?? 0) > 0, 'the probe sees OpenTelemetry when tracing is on');
+  const probes = probesOf(app);
+  assert.ok(probes.length > 0 && probes.some(([, provider]) => provider), `tracing on: a tracer provider (Gati's recorder) registered: ${JSON.stringify(probes)}`);
+  assert.ok(probes.every(([loaded]) => loaded === 0), `tracing on: no OpenTelemetry SDK module loaded (Gati records spans itself): ${JSON.stringify(probes)}`);
 });
 
 tracing('an incoming traceparent is continued: same trace id, the given span as parent; tracestate kept', async () => {
@@ -200,7 +208,8 @@ tracing('no endpoint: no OpenTelemetry module is loaded, no traceparent answered
   } finally {
     await app.stop();
   }
-  assert.is(probeOf(app), 0, 'no OpenTelemetry SDK module in the process');
+  const probes = probesOf(app);
+  assert.ok(probes.length > 0 && probes.every(([loaded, provider]) => loaded === 0 && !provider), `no tracer provider, no OpenTelemetry SDK module: ${JSON.stringify(probes)}`);
   assert.not.ok(app.logs.some((l) => 'trace_id' in l));
 });
 

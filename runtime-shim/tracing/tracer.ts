@@ -10,6 +10,7 @@ import type { JobView, NewJob } from '../effects/types.js';
 import { HttpError } from '../http-error.js';
 import type { AlsContextManager } from './context-manager.js';
 import { formatTraceparent, parseTraceparent } from './traceparent.js';
+import { withSpan } from './context-frame.js';
 
 /** The parts of @opentelemetry/api the spans need (loaded by sdk.ts). */
 export interface OtelApi {
@@ -58,7 +59,7 @@ export class GatiTracer {
     const method = incoming.method;
     const parent = this.remoteParent(incoming.headers);
     const span = this.tracer.startSpan(method, { kind: SERVER, attributes: { 'http.request.method': method, 'url.path': path } }, parent);
-    const context = this.api.trace.setSpan(parent, span);
+    const context = withSpan(parent, span);
     x.trace = new ServerSpan(span, context, method);
     this.contexts.with(context, step, undefined, x);
   }
@@ -112,7 +113,7 @@ export class GatiTracer {
     }, parent);
     const trace: EffectTrace = { fail: (error) => span.setStatus({ code: ERROR, message: firstLine(error) }) };
     const done = () => span.end();
-    return this.contexts.with(this.api.trace.setSpan(parent, span), run, undefined, trace).finally(done);
+    return this.contexts.with(withSpan(parent, span), run, undefined, trace).finally(done);
   }
 
   /** `,"trace_id":…,"span_id":…` for a log line written inside a span, else ''. */
@@ -159,7 +160,7 @@ export class GatiTracer {
     const span = this.tracer.startSpan(name, { kind, attributes }, parent);
     let result: T;
     try {
-      result = this.contexts.with(this.api.trace.setSpan(parent, span), fn, undefined, span);
+      result = this.contexts.with(withSpan(parent, span), fn, undefined, span);
     } catch (error) {
       failSpan(span, error);
       span.end();

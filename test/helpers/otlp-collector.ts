@@ -123,13 +123,14 @@ function fields(buf: Buffer): Fields {
   const out: Fields = new Map();
   let i = 0;
   const varint = () => {
-    let result = 0;
-    let shift = 0;
+    // Read as a signed 64-bit integer: a negative int64 arrives as its two's complement (10 bytes).
+    let result = 0n;
+    let shift = 0n;
     for (;;) {
       const b = buf[i++]!;
-      result += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return result;
-      shift += 7;
+      result |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return Number(BigInt.asIntN(64, result));
+      shift += 7n;
     }
   };
   while (i < buf.length) {

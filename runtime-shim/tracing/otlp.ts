@@ -1,0 +1,188 @@
+// Ended spans as an OTLP/HTTP trace export body (opentelemetry/proto/collector/trace/v1,
+// ExportTraceServiceRequest): protobuf (`http/protobuf`) or its JSON mapping (`http/json`).
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { RecordedSpan, Scope } from './recorder.js';
+import { ProtobufWriter, epochNanos } from './protobuf-writer.js';
+
+// ---- protobuf ----
+
+/** A batch being filled: each span added, and the export body once it is full or due. */
+export interface PendingBatch {
+  add(span: RecordedSpan): void;
+  /** Spans added so far. */
+  readonly size: number;
+  /** The export body of the spans added; the batch is empty again afterwards. */
+  seal(): Buffer | string;
+}
+
+/**
+ * A protobuf batch that encodes each span as it ends, into one writer per scope: the span object is
+ * garbage at once instead of waiting in a queue (long enough to survive a young-generation
+ * collection, which is what made queued spans expensive), and the export only frames the bytes.
+ */
+export class ProtobufBatch implements PendingBatch {
+  size = 0;
+  private readonly scopes = new Map<Scope, ProtobufWriter>();
+  constructor(private readonly resource: Attributes) {}
+
+  add(span: RecordedSpan): void {
+    let w = this.scopes.get(span.scope);
+    if (!w) this.scopes.set(span.scope, (w = new ProtobufWriter()));
+    protoSpan(w, span);
+    this.size++;
+  }
+
+  /** ExportTraceServiceRequest { 1 ResourceSpans { 1 Resource, 2 ScopeSpans { 1 scope, 2 spans… } } } */
+  seal(): Buffer {
+    const w = new ProtobufWriter();
+    const resourceSpans = w.open(1);
+    const res = w.open(1);
+    for (const key in this.resource) keyValue(w, 1, key, this.resource[key]);
+    w.close(res);
+    for (const [scope, spans] of this.scopes) {
+      if (spans.pos === 0) continue;
+      const scopeSpans = w.open(2);
+      const s = w.open(1);
+      w.string(1, scope.name);
+      if (scope.version) w.string(2, scope.version);
+      w.close(s);
+      w.bytes(spans.finish());
+      w.close(scopeSpans);
+      spans.pos = 0;
+    }
+    w.close(resourceSpans);
+    this.size = 0;
+    return Buffer.from(w.finish());
+  }
+}
+
+function protoSpan(w: ProtobufWriter, span: RecordedSpan): void {
+  const m = w.open(2);
+  const ids = span.spanContext();
+  w.hexBytes(1, ids.traceId);
+  w.hexBytes(2, ids.spanId);
+  const state = ids.traceState?.serialize();
+  if (state) w.string(3, state);
+  if (span.parentSpanId) w.hexBytes(4, span.parentSpanId);
+  w.string(5, span.name);
+  w.uint(6, span.kind + 1); // OTLP's enum is one above the API's (0 is UNSPECIFIED there)
+  w.epochNanos(7, span.start);
+  w.epochNanos(8, span.end_);
+  const { attributes, added } = span;
+  for (const key in attributes) if (added === undefined || !(key in added)) keyValue(w, 9, key, attributes[key]);
+  for (const key in added) keyValue(w, 9, key, added[key]);
+  if (span.droppedAttributes) w.uint(10, span.droppedAttributes);
+  for (const event of span.events ?? []) {
+    const e = w.open(11);
+    w.epochNanos(1, event.time);
+    w.string(2, event.name);
+    for (const key in event.attributes) keyValue(w, 3, key, event.attributes[key]);
+    w.close(e);
+  }
+  for (const link of span.links ?? []) {
+    const l = w.open(13);
+    w.hexBytes(1, link.context.traceId);
+    w.hexBytes(2, link.context.spanId);
+    for (const key in link.attributes) keyValue(w, 4, key, link.attributes[key]);
+    w.close(l);
+  }
+  if (span.statusCode) {
+    const st = w.open(15);
+    if (span.statusMessage) w.string(2, span.statusMessage);
+    w.uint(3, span.statusCode);
+    w.close(st);
+  }
+  w.close(m);
+}
+
+/** KeyValue { 1 key, 2 AnyValue }; an undefined value (unset attribute) is left out. */
+function keyValue(w: ProtobufWriter, field: number, key: string, value: AttributeValue | undefined): void {
+  if (value === undefined || value === null) return;
+  const kv = w.open(field);
+  w.string(1, key);
+  anyValue(w, 2, value);
+  w.close(kv);
+}
+
+/** AnyValue { 1 string, 2 bool, 3 int, 4 double, 5 ArrayValue { 1 AnyValue } } */
+function anyValue(w: ProtobufWriter, field: number, value: unknown): void {
+  const v = w.open(field);
+  if (typeof value === 'string') w.string(1, value);
+  else if (typeof value === 'boolean') w.uint(2, value ? 1 : 0);
+  else if (typeof value === 'number') {
+    if (Number.isSafeInteger(value)) w.int64(3, value);
+    else w.double(4, value);
+  } else if (Array.isArray(value)) {
+    const array = w.open(5);
+    for (const item of value) {
+      if (item === null || item === undefined) w.close(w.open(1)); // an empty AnyValue keeps the positions
+      else anyValue(w, 1, item);
+    }
+    w.close(array);
+  } else w.string(1, String(value));
+  w.close(v);
+}
+
+// ---- JSON (the protobuf JSON mapping OTLP specifies: ids as hex, 64-bit integers as strings) ----
+
+/** A JSON batch: the spans kept until the export, then written as one body. */
+export class JsonBatch implements PendingBatch {
+  private scopes = new Map<Scope, Record<string, unknown>[]>();
+  size = 0;
+  constructor(private readonly resource: Attributes) {}
+
+  add(span: RecordedSpan): void {
+    const list = this.scopes.get(span.scope);
+    if (list) list.push(jsonSpan(span));
+    else this.scopes.set(span.scope, [jsonSpan(span)]);
+    this.size++;
+  }
+
+  seal(): string {
+    const scopeSpans = [...this.scopes].map(([scope, spans]) => ({
+      scope: scope.version ? { name: scope.name, version: scope.version } : { name: scope.name },
+      spans,
+    }));
+    this.scopes = new Map();
+    this.size = 0;
+    return JSON.stringify({ resourceSpans: [{ resource: { attributes: jsonAttributes(this.resource) }, scopeSpans }] });
+  }
+}
+
+function jsonSpan(span: RecordedSpan): Record<string, unknown> {
+  const ids = span.spanContext();
+  const out: Record<string, unknown> = {
+    traceId: ids.traceId,
+    spanId: ids.spanId,
+    name: span.name,
+    kind: span.kind + 1,
+    startTimeUnixNano: String(epochNanos(span.start)),
+    endTimeUnixNano: String(epochNanos(span.end_)),
+    attributes: jsonAttributes(span.added ? { ...span.attributes, ...span.added } : span.attributes),
+  };
+  const state = ids.traceState?.serialize();
+  if (state) out.traceState = state;
+  if (span.parentSpanId) out.parentSpanId = span.parentSpanId;
+  if (span.droppedAttributes) out.droppedAttributesCount = span.droppedAttributes;
+  if (span.events) out.events = span.events.map((e) => ({ timeUnixNano: String(epochNanos(e.time)), name: e.name, attributes: jsonAttributes(e.attributes) }));
+  if (span.links) out.links = span.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId, attributes: jsonAttributes(l.attributes) }));
+  if (span.statusCode) out.status = span.statusMessage ? { code: span.statusCode, message: span.statusMessage } : { code: span.statusCode };
+  return out;
+}
+
+function jsonAttributes(attributes: Attributes | undefined): { key: string; value: unknown }[] {
+  const out: { key: string; value: unknown }[] = [];
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (value !== undefined && value !== null) out.push({ key, value: jsonValue(value) });
+  }
+  return out;
+}
+
+function jsonValue(value: unknown): unknown {
+  if (typeof value === 'string') return { stringValue: value };
+  if (typeof value === 'boolean') return { boolValue: value };
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? { intValue: String(value) } : { doubleValue: value };
+  if (Array.isArray(value)) return { arrayValue: { values: value.map((v) => (v === null || v === undefined ? {} : jsonValue(v))) } };
+  return { stringValue: String(value) };
+}

@@ -1,0 +1,145 @@
+// The few protobuf encodings OTLP needs, written into one growing buffer. A nested message reserves
+// one length byte and, in the rare case its body is 128 bytes or more, moves the body up to fit the
+// longer length: no second pass, no buffer per message.
+
+/** Node's (and Bun's) hex encoder without `write`'s argument checks, where the runtime has it. */
+const HEX_WRITE = (Buffer.prototype as unknown as { hexWrite?: (hex: string, offset: number) => number }).hexWrite;
+
+export class ProtobufWriter {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  pos = 0;
+
+  /** The bytes written so far (a view: copy it before writing more). */
+  finish(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  /** A non-negative integer below 2^53. */
+  varint(value: number): void {
+    this.ensure(10);
+    while (value >= 0x80) {
+      this.buf[this.pos++] = (value % 0x80) | 0x80;
+      value = Math.floor(value / 0x80);
+    }
+    this.buf[this.pos++] = value;
+  }
+
+  tag(field: number, wire: number): void {
+    this.varint(field * 8 + wire);
+  }
+
+  /** An int64 field (a negative as its 64-bit two's complement, as protobuf does). */
+  int64(field: number, value: number): void {
+    this.tag(field, 0);
+    if (value >= 0) return this.varint(value);
+    let big = BigInt.asUintN(64, BigInt(value));
+    this.ensure(10);
+    while (big >= 0x80n) {
+      this.buf[this.pos++] = Number(big & 0x7fn) | 0x80;
+      big >>= 7n;
+    }
+    this.buf[this.pos++] = Number(big);
+  }
+
+  uint(field: number, value: number): void {
+    this.tag(field, 0);
+    this.varint(value);
+  }
+
+  string(field: number, value: string): void {
+    this.tag(field, 2);
+    const length = value.length;
+    this.ensure(length * 3 + 5);
+    // Short ASCII (names, keys, routes: nearly every string here) copied by hand: cheaper than a
+    // call into the encoder for a few bytes.
+    if (length < 0x80) {
+      const buf = this.buf;
+      let at = this.pos + 1;
+      let i = 0;
+      for (; i < length; i++) {
+        const c = value.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at++] = c;
+      }
+      if (i === length) {
+        buf[this.pos] = length;
+        this.pos = at;
+        return;
+      }
+    }
+    this.varint(Buffer.byteLength(value));
+    this.pos += this.buf.write(value, this.pos, 'utf8');
+  }
+
+  /** A bytes field from its hex digits (trace and span ids). */
+  hexBytes(field: number, hex: string): void {
+    this.tag(field, 2);
+    this.ensure(hex.length / 2 + 1);
+    this.buf[this.pos++] = hex.length / 2;
+    this.pos += HEX_WRITE ? HEX_WRITE.call(this.buf, hex, this.pos) : this.buf.write(hex, this.pos, 'hex');
+  }
+
+  /** Raw bytes, already encoded (a message's fields written by another writer). */
+  bytes(data: Buffer): void {
+    this.ensure(data.length);
+    this.pos += data.copy(this.buf, this.pos);
+  }
+
+  double(field: number, value: number): void {
+    this.tag(field, 1);
+    this.ensure(8);
+    this.pos = this.buf.writeDoubleLE(value, this.pos);
+  }
+
+  /**
+   * A fixed64 field holding nanoseconds since the Unix epoch, from fractional milliseconds: as a double
+   * it is exact to 256 ns, finer than the microseconds the clock gives, and needs no BigInt.
+   */
+  epochNanos(field: number, ms: number): void {
+    this.tag(field, 1);
+    this.ensure(8);
+    const ns = epochNanos(ms);
+    const high = Math.floor(ns / 0x1_0000_0000);
+    this.buf.writeUInt32LE(ns - high * 0x1_0000_0000, this.pos);
+    this.buf.writeUInt32LE(high, this.pos + 4);
+    this.pos += 8;
+  }
+
+  /** Opens a nested message (field, wire type 2); `close` it with the returned mark. */
+  open(field: number): number {
+    this.tag(field, 2);
+    this.ensure(1);
+    return this.pos++;
+  }
+
+  close(mark: number): void {
+    const length = this.pos - mark - 1;
+    if (length < 0x80) {
+      this.buf[mark] = length;
+      return;
+    }
+    let extra = 0;
+    for (let n = length; n >= 0x80; n = Math.floor(n / 0x80)) extra++;
+    this.ensure(extra);
+    this.buf.copyWithin(mark + 1 + extra, mark + 1, this.pos);
+    const end = this.pos + extra;
+    this.pos = mark;
+    this.varint(length);
+    this.pos = end;
+  }
+}
+
+/** Fractional epoch milliseconds as integer nanoseconds (a double: exact to 256 ns, printed without exponent). */
+export function epochNanos(ms: number): number {
+  return Math.round(ms * 1e6);
+}
+
