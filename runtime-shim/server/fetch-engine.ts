@@ -81,18 +81,28 @@ function fromWebRequest(request: Request, ip: () => string, deadlines: BodyDeadl
       return ip();
     },
     readBody: deadlines === undefined ? (limit) => readBody(request, limit) : (limit) => deadlines.guard(readBody(request, limit)),
+    // The pipeline's callback form: the engine's own promise (request.text()) is the only one.
+    readBodyTo(limit, ctx, done, failed) {
+      const read = deadlines === undefined ? readBody(request, limit) : deadlines.guard(readBody(request, limit));
+      read.then((raw) => done(ctx, raw), (error: unknown) => failed(ctx, error));
+    },
   };
 }
 
-async function readBody(request: Request, limit: number): Promise<Buffer | string> {
+/** Not an async function: a body with a Content-Length is the engine's own `text()` promise, unwrapped. */
+function readBody(request: Request, limit: number): Promise<Buffer | string> {
   const declared = request.headers.get('content-length');
-  if (Number(declared) > limit) throw new BodyTooLargeError();
+  if (Number(declared) > limit) return Promise.reject(new BodyTooLargeError());
   // A declared length within the limit is read in one go (the engine stops at Content-Length).
   // This must not touch `request.body` first: on Bun that turns the body into a ReadableStream,
   // and reading through the stream costs more than the rest of the request.
   // The engine decodes the UTF-8 itself (the pipeline only parses JSON text).
-  if (declared !== null && !request.headers.has('transfer-encoding')) return declared === '0' ? '' : request.text();
-  // A body without one is streamed, so that the limit holds chunk by chunk.
+  if (declared !== null && !request.headers.has('transfer-encoding')) return declared === '0' ? Promise.resolve('') : request.text();
+  return readStreamed(request, limit);
+}
+
+/** A body without a Content-Length is streamed, so that the limit holds chunk by chunk. */
+async function readStreamed(request: Request, limit: number): Promise<Buffer> {
   if (!request.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
