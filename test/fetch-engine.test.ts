@@ -73,4 +73,48 @@ test('bodyTimeoutMs: a body that stops arriving is answered 408 with Connection:
   assert.is(((await res.json()) as { status: number }).status, 408);
 });
 
+test('bodyTimeoutMs: reads that finish in time are untouched; of reads in flight together only the stalled one times out', async () => {
+  const pipeline: AnswerRequest = async (req) => {
+    const raw = await req.readBody(1024);
+    return { status: 200, headers: {}, body: raw.toString() };
+  };
+  const handler = createFetchHandler(pipeline, { log, ipOf: () => '', bodyTimeoutMs: 80 });
+  let finishLate!: () => void;
+  const late = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{"late":')); finishLate = () => { c.enqueue(new TextEncoder().encode('1}')); c.close(); }; } });
+  const stalled = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{"a":')); } });
+  const post = (body: string | ReadableStream) => handler.fetch(new Request('http://h/x', { method: 'POST', body, duplex: 'half' } as RequestInit), undefined);
+  const [quick, slowButInTime, never] = [post('{"quick":1}'), post(late), post(stalled)];
+  setTimeout(() => finishLate(), 20);
+  assert.is(await (await quick).text(), '{"quick":1}');
+  assert.is(await (await slowButInTime).text(), '{"late":1}');
+  assert.is((await never).status, 408);
+  // The same handler keeps timing out later reads once the first ones are settled.
+  const again = await post(new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{')); } }));
+  assert.is(again.status, 408);
+});
+
+test('request headers as the pipeline reads them: lowercase names, duplicates joined, set-cookie a list, every name listed', async () => {
+  let seen: IncomingRequest['headers'] = {};
+  const handler = createFetchHandler<undefined>(async (req) => {
+    seen = req.headers;
+    return { status: 204, headers: {}, body: undefined };
+  }, { log, ipOf: () => '' });
+  const headers = new Headers([['X-Trace', 't'], ['x-dup', 'a'], ['X-Dup', 'b'], ['Cookie', 'c=1'], ['set-cookie', 'a=1'], ['set-cookie', 'b=2']]);
+  await handler.fetch(new Request('http://h/x', { headers }), undefined);
+  assert.is(seen['x-trace'], 't');
+  assert.is(seen['X-Trace'], undefined);
+  assert.is(seen['x-dup'], 'a, b');
+  assert.equal(seen['set-cookie'], ['a=1', 'b=2']);
+  assert.is(seen['not a header name'], undefined);
+  assert.is(seen['missing'], undefined);
+  assert.ok('cookie' in seen);
+  assert.equal(Object.keys(seen).sort(), ['cookie', 'set-cookie', 'x-dup', 'x-trace']);
+  assert.equal(JSON.parse(JSON.stringify(seen)), { cookie: 'c=1', 'set-cookie': ['a=1', 'b=2'], 'x-dup': 'a, b', 'x-trace': 't' });
+  seen['x-added'] = '1';
+  delete seen['cookie'];
+  assert.is(seen['x-added'], '1');
+  assert.is(seen['cookie'], undefined);
+  assert.is(typeof (seen as object).hasOwnProperty, 'function');
+});
+
 test.run();

@@ -61,7 +61,7 @@ const SERVERS = opt('servers', 'gati,fastify,raw').split(',');
 // Before/after: `--baseline-app DIR` also serves DIR/dist/server.mjs as 'gati-base' (the same app built by
 // another checkout: `node <other>/bin/gati.mjs build DIR` on a copy of bench/.work/http-app's sources).
 const BASELINE_APP = opt('baseline-app', undefined);
-if (BASELINE_APP && !SERVERS.includes('gati-base')) SERVERS.push('gati-base');
+if (BASELINE_APP && !SERVERS.some((s) => s.startsWith('gati-base'))) SERVERS.push('gati-base');
 const SCENARIOS = opt('scenarios', 'get,post').split(',');
 const OUT = opt('out', join(REPO_ROOT, 'bench', '.work', 'http-results.json'));
 const APP = DEFAULT_HTTP_APP_DIR;
@@ -78,6 +78,9 @@ const SERVER_CMD = {
   // The same build served by Bun (issue 8): `--servers gati,gati-bun,fastify,raw`.
   'gati-bun': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'bun'), args: [join(APP, 'dist', 'server.mjs')], cwd: APP, env: { LOG_LEVEL: 'warn' } },
   ...(BASELINE_APP ? { 'gati-base': { args: [join(BASELINE_APP, 'dist', 'server.mjs')], cwd: BASELINE_APP, env: { LOG_LEVEL: 'warn' } } } : {}),
+  // The baseline build on Bun and Deno too (`--servers gati-bun,gati-base-bun,...`): before/after on those engines.
+  ...(BASELINE_APP ? { 'gati-base-bun': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'bun'), args: [join(BASELINE_APP, 'dist', 'server.mjs')], cwd: BASELINE_APP, env: { LOG_LEVEL: 'warn' } } } : {}),
+  ...(BASELINE_APP ? { 'gati-base-deno': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'deno'), args: [...DENO_RUN_ARGS, join(BASELINE_APP, 'dist', 'server.mjs')], cwd: BASELINE_APP, env: { LOG_LEVEL: 'warn' } } } : {}),
   fastify: { args: [join(HERE, 'fastify-server.mjs')], cwd: REPO_ROOT, env: {} },
   raw: { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: {} },
   // The Bun ceiling: Bun.serve with the same hand-written router (`--servers gati-bun,raw-bun,...`).

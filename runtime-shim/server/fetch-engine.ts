@@ -3,6 +3,8 @@
 // the in-flight count that graceful shutdown waits on. bun.ts and deno.ts only start and stop.
 import type { Logger } from '../types.js';
 import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError } from './body.js';
+import { BodyDeadlines } from './body-deadlines.js';
+import { headerRecord } from './web-headers.js';
 import { problem, problemBody } from './problem.js';
 import type { AcceptedUpgrade } from '../ws/types.js';
 import type { UpgradeDecision } from './pipeline.js';
@@ -32,11 +34,12 @@ export interface FetchHandlerOptions<Extra> {
 
 export function createFetchHandler<Extra>(handle: AnswerRequest, options: FetchHandlerOptions<Extra>): FetchHandler<Extra> {
   let inFlight = 0;
+  const deadlines = options.bodyTimeoutMs === undefined ? undefined : new BodyDeadlines(options.bodyTimeoutMs);
   return {
     async fetch(request, extra) {
       inFlight++;
       try {
-        const incoming = fromWebRequest(request, () => options.ipOf(request, extra), options.bodyTimeoutMs);
+        const incoming = fromWebRequest(request, () => options.ipOf(request, extra), deadlines);
         const upgrade = options.upgrade;
         if (upgrade && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
           const decision = await upgrade.prepare(incoming);
@@ -65,45 +68,41 @@ export async function waitIdle(count: () => number): Promise<void> {
   while (count() > 0) await new Promise((r) => setTimeout(r, 5));
 }
 
-function fromWebRequest(request: Request, ip: () => string, bodyTimeoutMs: number | undefined): IncomingRequest {
+function fromWebRequest(request: Request, ip: () => string, deadlines: BodyDeadlines | undefined): IncomingRequest {
   const url = request.url;
   // `http://host:port/path?q`: the path starts at the first '/' after the scheme's '//'.
   const start = url.indexOf('/', url.indexOf('//') + 2);
-  const headers: Record<string, string | string[]> = {};
-  request.headers.forEach((value, key) => {
-    headers[key] = value;
-  });
   return {
     method: request.method,
     url: start === -1 ? '/' : url.slice(start),
-    headers,
+    headers: headerRecord(request.headers),
     // Most requests never ask for the address: look it up only when they do.
     get ip() {
       return ip();
     },
-    readBody: bodyTimeoutMs === undefined ? (limit) => readBody(request, limit) : (limit) => withTimeout(readBody(request, limit), bodyTimeoutMs),
+    readBody: deadlines === undefined ? (limit) => readBody(request, limit) : (limit) => deadlines.guard(readBody(request, limit)),
+    // The pipeline's callback form: the engine's own promise (request.text()) is the only one.
+    readBodyTo(limit, ctx, done, failed) {
+      const read = deadlines === undefined ? readBody(request, limit) : deadlines.guard(readBody(request, limit));
+      read.then((raw) => done(ctx, raw), (error: unknown) => failed(ctx, error));
+    },
   };
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new BodyTimeoutError()), ms)));
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function readBody(request: Request, limit: number): Promise<Buffer | string> {
+/** Not an async function: a body with a Content-Length is the engine's own `text()` promise, unwrapped. */
+function readBody(request: Request, limit: number): Promise<Buffer | string> {
   const declared = request.headers.get('content-length');
-  if (Number(declared) > limit) throw new BodyTooLargeError();
+  if (Number(declared) > limit) return Promise.reject(new BodyTooLargeError());
   // A declared length within the limit is read in one go (the engine stops at Content-Length).
   // This must not touch `request.body` first: on Bun that turns the body into a ReadableStream,
   // and reading through the stream costs more than the rest of the request.
   // The engine decodes the UTF-8 itself (the pipeline only parses JSON text).
-  if (declared !== null && !request.headers.has('transfer-encoding')) return declared === '0' ? '' : request.text();
-  // A body without one is streamed, so that the limit holds chunk by chunk.
+  if (declared !== null && !request.headers.has('transfer-encoding')) return declared === '0' ? Promise.resolve('') : request.text();
+  return readStreamed(request, limit);
+}
+
+/** A body without a Content-Length is streamed, so that the limit holds chunk by chunk. */
+async function readStreamed(request: Request, limit: number): Promise<Buffer> {
   if (!request.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
