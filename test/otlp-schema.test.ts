@@ -7,12 +7,15 @@
 // numbers) and carries the same request.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as api from '@opentelemetry/api';
 import protobuf from 'protobufjs';
 import { RecorderProvider, type RecordedSpan } from '../runtime-shim/tracing/recorder.js';
 import { JsonBatch, ProtobufBatch } from '../runtime-shim/tracing/otlp.js';
 import { REPO } from './helpers/paths.js';
+import { GATI_BIN, builtFixtureCopy, removeDir, runServer } from './helpers/server.js';
 
 const PROTO_ROOT = join(REPO, 'test/fixtures-otlp/opentelemetry-proto');
 const schema = new protobuf.Root();
@@ -252,6 +255,70 @@ function hexIdsToBase64(value: unknown): any {
   if (Array.isArray(value)) return value.map(hexIdsToBase64);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k in HEX_BYTES && typeof v === 'string' ? b64(v) : hexIdsToBase64(v)]));
+}
+
+// ---- one real export: `gati start` to a node:http sink that keeps the raw bodies ----
+
+async function startSink(): Promise<{ url: string; bodies: { type: string; body: Buffer }[]; close(): Promise<void> }> {
+  const bodies: { type: string; body: Buffer }[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      bodies.push({ type: String(req.headers['content-type']), body: Buffer.concat(chunks) });
+      res.writeHead(200, { 'content-type': String(req.headers['content-type']) }).end(String(req.headers['content-type']).includes('json') ? '{}' : '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    bodies,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+for (const protocol of ['http/protobuf', 'http/json']) {
+  test(`gati start (${protocol}): the exported body is a valid ExportTraceServiceRequest with the request's server span`, async () => {
+    const { dir, built } = builtFixtureCopy('payments');
+    assert.is(built.status, 0, built.stderr + built.stdout);
+    const sink = await startSink();
+    const app = await runServer([GATI_BIN, 'start', dir], dir, { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_BSP_SCHEDULE_DELAY: '50' });
+    try {
+      const res = await fetch(`${app.url}/health`, { headers: { traceparent: `00-${REMOTE.traceId}-${REMOTE.spanId}-01`, tracestate: 'vendor=abc' } });
+      assert.is(res.status, 200);
+      await res.text();
+      const until = Date.now() + 15_000;
+      while (sink.bodies.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(sink.bodies.length > 0, 'an export arrived');
+      const requests = sink.bodies.map(({ type, body }) => {
+        if (protocol === 'http/protobuf') {
+          assert.is(type, 'application/x-protobuf');
+          return REQUEST.toObject(REQUEST.decode(body), TO_OBJECT);
+        }
+        assert.is(type, 'application/json');
+        const json = JSON.parse(body.toString('utf8'));
+        checkJson(REQUEST, json, 'request');
+        return REQUEST.toObject(REQUEST.fromObject(hexIdsToBase64(json)), TO_OBJECT);
+      });
+      const resource = requests[0]!.resourceSpans[0].resource.attributes.find((a: Obj) => a.key === 'service.name');
+      assert.equal(resource.value, { stringValue: 'payments' });
+      const spans = requests.flatMap((r) => r.resourceSpans[0].scopeSpans.flatMap((s: Obj) => s.spans.map((span: Obj) => ({ ...span, scope: s.scope }))));
+      const server = spans.find((s) => s.traceId === b64(REMOTE.traceId) && s.kind === 2);
+      assert.ok(server, `the server span of the traced request: ${spans.map((s) => s.name).join(', ')}`);
+      assert.equal([server.name, server.scope.name, server.parentSpanId, server.traceState], ['GET /health', 'gati', b64(REMOTE.spanId), 'vendor=abc']);
+      assert.is(Buffer.from(server.spanId, 'base64').length, 8);
+      const attribute = (key: string) => server.attributes.find((a: Obj) => a.key === key)?.value;
+      assert.equal([attribute('http.request.method'), attribute('http.response.status_code')], [{ stringValue: 'GET' }, { intValue: '200' }]);
+      assert.ok(BigInt(server.endTimeUnixNano) >= BigInt(server.startTimeUnixNano) && BigInt(server.startTimeUnixNano) > 1_700_000_000_000_000_000n, 'epoch nanoseconds');
+    } finally {
+      await app.stop();
+      await sink.close();
+      removeDir(dir);
+    }
+  });
 }
 
 test.run();
