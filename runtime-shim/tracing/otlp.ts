@@ -1,6 +1,6 @@
 // Ended spans as an OTLP/HTTP trace export body (opentelemetry/proto/collector/trace/v1,
 // ExportTraceServiceRequest): protobuf (`http/protobuf`) or its JSON mapping (`http/json`).
-import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
 import type { RecordedSpan, Scope } from './recorder.js';
 import { ProtobufWriter, epochNanos } from './protobuf-writer.js';
 
@@ -83,6 +83,8 @@ function protoSpan(w: ProtobufWriter, span: RecordedSpan): void {
     const l = w.open(13);
     w.hexBytes(1, link.context.traceId);
     w.hexBytes(2, link.context.spanId);
+    const linkState = link.context.traceState?.serialize();
+    if (linkState) w.string(3, linkState);
     for (const key in link.attributes) keyValue(w, 4, key, link.attributes[key]);
     w.close(l);
   }
@@ -165,8 +167,15 @@ function jsonSpan(span: RecordedSpan): Record<string, unknown> {
   if (span.parentSpanId) out.parentSpanId = span.parentSpanId;
   if (span.droppedAttributes) out.droppedAttributesCount = span.droppedAttributes;
   if (span.events) out.events = span.events.map((e) => ({ timeUnixNano: String(epochNanos(e.time)), name: e.name, attributes: jsonAttributes(e.attributes) }));
-  if (span.links) out.links = span.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId, attributes: jsonAttributes(l.attributes) }));
+  if (span.links) out.links = span.links.map(jsonLink);
   if (span.statusCode) out.status = span.statusMessage ? { code: span.statusCode, message: span.statusMessage } : { code: span.statusCode };
+  return out;
+}
+
+function jsonLink(link: Link): Record<string, unknown> {
+  const out: Record<string, unknown> = { traceId: link.context.traceId, spanId: link.context.spanId, attributes: jsonAttributes(link.attributes) };
+  const state = link.context.traceState?.serialize();
+  if (state) out.traceState = state;
   return out;
 }
 
@@ -182,7 +191,11 @@ function jsonAttributes(attributes: Attributes | undefined): { key: string; valu
 function jsonValue(value: unknown): unknown {
   if (typeof value === 'string') return { stringValue: value };
   if (typeof value === 'boolean') return { boolValue: value };
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? { intValue: String(value) } : { doubleValue: value };
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value)) return { intValue: String(value) };
+    // JSON has no NaN or Infinity (JSON.stringify would write null): proto3's JSON mapping spells them.
+    return { doubleValue: Number.isFinite(value) ? value : String(value) };
+  }
   if (Array.isArray(value)) return { arrayValue: { values: value.map((v) => (v === null || v === undefined ? {} : jsonValue(v))) } };
   return { stringValue: String(value) };
 }

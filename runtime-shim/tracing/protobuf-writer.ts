@@ -80,12 +80,19 @@ export class ProtobufWriter {
     this.pos += this.buf.write(value, this.pos, 'utf8');
   }
 
-  /** A bytes field from its hex digits (trace and span ids). */
+  /**
+   * A bytes field from its hex digits (trace and span ids: at most 16 bytes). The length is what was
+   * written: the encoder stops at the first character that is not hex (an app's link to made-up ids),
+   * and a length claiming more would make the whole export undecodable.
+   */
   hexBytes(field: number, hex: string): void {
     this.tag(field, 2);
-    this.ensure(hex.length / 2 + 1);
-    this.buf[this.pos++] = hex.length / 2;
-    this.pos += HEX_WRITE ? HEX_WRITE.call(this.buf, hex, this.pos) : this.buf.write(hex, this.pos, 'hex');
+    if (hex.length > 32) hex = hex.slice(0, 32);
+    this.ensure(17);
+    const at = this.pos++;
+    const written = HEX_WRITE ? HEX_WRITE.call(this.buf, hex, this.pos) : this.buf.write(hex, this.pos, 'hex');
+    this.buf[at] = written;
+    this.pos += written;
   }
 
   /** Raw bytes, already encoded (a message's fields written by another writer). */
