@@ -27,7 +27,7 @@ export interface Registry {
 }
 
 export interface CounterChild { inc(value?: number): void }
-export interface Counter { labels(...values: string[]): CounterChild; inc(labels: Labels, value?: number): void }
+export interface Counter { labels(...values: string[]): CounterChild; inc(labels: Labels, value?: number): void; reset(): void }
 export interface Gauge { labels(...values: string[]): { inc(value?: number): void; dec(value?: number): void; set(value: number): void }; set(labels: Labels, value: number): void; set(value: number): void; reset(): void }
 export interface HistogramChild { observe(value: number): void }
 export interface Histogram { labels(...values: string[]): HistogramChild }
