@@ -218,10 +218,15 @@ function finish(x: Exchange, out: OutgoingResponse): void {
   headers['x-request-id'] = x.requestId;
   const shared = x.shared;
   if (shared.logRequests) logRequest(shared.options.log, x.requestId, x.incoming.method, x.routeKey ?? x.path, out.status, Math.round((performance.now() - x.started) * 100) / 100);
-  if (shared.metrics !== undefined) recordRequest(shared.metrics, x, out.status);
-  if (x.trace !== undefined) x.trace.end(out, x.route);
+  observe(x, out);
   x.replied = true;
   x.reply(x.ctx, out);
+}
+
+/** The answer's metrics sample and the end of its server span (each when on): every answer passes here once. */
+function observe(x: Exchange, out: OutgoingResponse): void {
+  if (x.shared.metrics !== undefined) recordRequest(x.shared.metrics, x, out.status);
+  if (x.trace !== undefined) x.trace.end(out, x.route);
 }
 
 /** The pipeline itself failed (not the handler): a bare 500, as the engines answer it. */
@@ -231,8 +236,7 @@ function failed(shared: Shared, x: Exchange | undefined, reply: Reply, ctx: unkn
   const out = problemAnswer(problem(500));
   if (x) {
     x.replied = true;
-    if (shared.metrics !== undefined) recordRequest(shared.metrics, x, 500);
-    x.trace?.end(out, x.route);
+    observe(x, out);
   }
   reply(ctx, out);
 }
@@ -284,8 +288,8 @@ function route(x: Exchange): void {
     // The engine's callback form when it has one: no promise between the last byte and the handler.
     if (incoming.readBodyTo) return incoming.readBodyTo(options.bodyLimit, x, onBody, onBodyError);
     incoming.readBody(options.bodyLimit).then(
-      (raw) => guarded(x, bodyRead, raw),
-      (error: unknown) => guarded(x, bodyUnread, error),
+      (raw) => onBody(x, raw),
+      (error: unknown) => onBodyError(x, error),
     );
     return;
   }
