@@ -21,6 +21,7 @@ import type { CompiledApp } from '../../runtime-shim/server/app.js';
 import type { DevModules } from '../../driver/dev-modules.js';
 import { RebuildLoop, type RebuildOutcome } from './rebuild-loop.js';
 import { devMetricsAnswer } from '../../runtime-shim/metrics/dev-metrics.js';
+import { createControlPanel } from '../../runtime-shim/control/panel.js';
 import { enableMetrics } from '../../runtime-shim/metrics/registry.js';
 import { provideRequire } from './load-bundle.js';
 import { addressInUse, isAddressInUse, parsePort, type ServeFlags } from './start.js';
@@ -34,6 +35,7 @@ interface Generation {
   inFlight: number;
   /** The build's config: the first one's server.port/host decide where dev listens. */
   config: GatiConfig;
+  app: CompiledApp;
   onIdle?: () => void;
 }
 
@@ -70,7 +72,11 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   const serving = current!;
   let answered: () => void = () => {};
   const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
+  // /_control: the control panel, open without a login (dev listens on loopback unless told otherwise).
+  const control = createControlPanel({ app: () => current!.app, mode: 'dev', log });
   const server = createNodeServer(async (req) => {
+    const panel = control.answer(req);
+    if (panel) return panel;
     // /_metrics: the process's metrics, before the app (it counts the app's requests, not these).
     const metrics = await devMetricsAnswer(req, log);
     if (metrics) return metrics;
@@ -168,7 +174,7 @@ async function load(modules: DevModules, log: ReturnType<typeof createLogger>): 
     await ws?.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs);
     await context.close();
   };
-  return { handle, prepareUpgrade: handle.prepareUpgrade, ws, close, inFlight: 0, config: app.config };
+  return { handle, prepareUpgrade: handle.prepareUpgrade, ws, close, inFlight: 0, config: app.config, app };
 }
 
 /**
