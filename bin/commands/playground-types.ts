@@ -2,7 +2,7 @@
 // type for its status, with the validators the build compiled (dist/validators, `s<status>`), the
 // route table's order read from .gati/model.json. The app is built first when dist/ is missing or
 // older than its sources.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ResponseCheck } from '../../playground/flow/flow-result.js';
@@ -21,6 +21,15 @@ export function staleBuild(root: string): string | null {
   const built = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
   const newer = newestSource(root, built);
   return newer ? `${relative(root, newer)} changed since the last build` : null;
+}
+
+/**
+ * After a build: the outputs the staleness check reads are as new as the sources (a build rewrites
+ * only the files whose bytes changed, so an edit that changes no validator leaves them old).
+ */
+export function markBuilt(root: string): void {
+  const now = new Date();
+  for (const file of [VALIDATORS, MODEL]) utimesSync(join(root, file), now, now);
 }
 
 /** The first source file (the app's .ts and config files, outside build outputs) modified after `since`. */

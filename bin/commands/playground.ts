@@ -4,7 +4,9 @@
 // gati playground export <name> [dir] [--out <file>]: writes the flow as a node:test file.
 import { writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { createTerminal, type Terminal } from '../terminal.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Terminal } from '../terminal.js';
 import { closest } from '../../compiler/closest-name.js';
 import { formatProblem, type FlowProblem } from '../../playground/flow/validate-flow.js';
 import type { Flow } from '../../playground/flow/flow.js';
@@ -14,8 +16,9 @@ import { exportFlow } from '../../playground/flow/export-flow.js';
 import { loadSandbox } from '../../playground/sandbox/run-script.js';
 import { flowPath, listFlows, readFlow } from '../../playground/node/flow-files.js';
 import { junitReport, stepLines, summaryLine } from './playground-report.js';
-import { loadResponseTypes, staleBuild } from './playground-types.js';
-import { buildCommand } from './build.js';
+import { loadResponseTypes, markBuilt, staleBuild } from './playground-types.js';
+
+const GATI_BIN = fileURLToPath(new URL('../../../bin/gati.mjs', import.meta.url));
 
 export interface PlaygroundFlags {
   flow?: string;
@@ -63,8 +66,10 @@ async function runCommand(root: string, flags: PlaygroundFlags, term: Terminal):
   const stale = problems.length ? null : staleBuild(root);
   if (stale) {
     process.stderr.write(`gati playground: building ${relative(process.cwd(), root) || '.'} first (${stale})\n`);
-    const built = await buildCommand(root, createTerminal({ silent: true, json: false }), false);
-    if (built !== 0) return 1;
+    // In its own process: the compiler's heap would stay in this one, and its garbage collections land in the scripts' 100 ms.
+    const built = spawnSync(process.execPath, [GATI_BIN, 'build', root, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (built.status !== 0) return 1;
+    markBuilt(root);
   }
   const types = problems.length ? undefined : await loadResponseTypes(root);
   for (const { name, flow } of flows) {
