@@ -36,7 +36,7 @@ const ms = (x) => `${x.toFixed(3)} ms`;
 
 console.log(`# playground bench, ${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores (${cpus()[0].model}), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 
-// 1. The sandbox.
+// 1. The sandbox (the module load is the first call in this process: it includes the warm-up run).
 let started = performance.now();
 const sandbox = await loadSandbox();
 const loadMs = performance.now() - started;
@@ -76,6 +76,19 @@ console.log(`| QuickJS module load (once per process) | ${ms(loadMs)} | |`);
 console.log(`| fresh sandbox: runtime + context + gati prelude (empty script), ${RUNS} runs | ${ms(median(empty))} | ${ms(p95(empty))} |`);
 console.log(`| 10-line post-response script (5 tests, env.set), whole run, ${RUNS} runs | ${ms(median(ten))} | ${ms(p95(ten))} |`);
 console.log(`| of which the script itself (10-line minus empty, medians) | ${ms(median(ten) - median(empty))} | |`);
+// The deadline: `while (true) {}` against its 100 ms of CPU; wall time and this process's CPU time per run.
+const spins = { wall: [], cpu: [] };
+for (let i = 0; i < 10; i++) {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  const result = sandbox.runScript('while (true) {}', api);
+  const used = process.cpuUsage(cpu);
+  spins.wall.push(performance.now() - wall);
+  spins.cpu.push((used.user + used.system) / 1000);
+  if (result.error?.kind !== 'timeout') throw new Error(JSON.stringify(result));
+}
+console.log(`| while (true) {} stopped (limit 100 ms + 20 ms slack), wall, 10 runs | ${ms(median(spins.wall))} | max ${ms(Math.max(...spins.wall))} |`);
+console.log(`| the same, CPU time of the process | ${ms(median(spins.cpu))} | max ${ms(Math.max(...spins.cpu))} |`);
 
 // 2. The flow runner against a real server.
 const app = mkdtempSync(join(tmpdir(), 'gati-bench-playground-'));
