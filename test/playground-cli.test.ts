@@ -8,6 +8,8 @@ import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { loadResponseTypes } from '../bin/commands/playground-types.js';
 import { builtFixtureCopy, GATI_BIN, removeDir, runServer, type RunningApp } from './helpers/server.js';
@@ -142,6 +144,16 @@ test('a bad flow file exits 2 with the file and the JSON pointer of each problem
   } finally {
     writeFileSync(flowFile, original);
   }
+});
+
+test('no server at the base URL: each step fails with a plain message, exit 1', async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as AddressInfo;
+  await new Promise((resolve) => closed.close(resolve));
+  const out = await gati(['playground', 'run', dir, '--base-url', `http://127.0.0.1:${port}`]);
+  assert.is(out.code, 1, out.stdout + out.stderr);
+  assert.ok(out.stdout.includes(`✗ request: POST http://127.0.0.1:${port}/payments failed: nothing listens at http://127.0.0.1:${port} (start the app, or give the URL it listens on)`), out.stdout);
 });
 
 test('a stale build is rebuilt before the run (the type check needs the current validators)', async () => {

@@ -62,8 +62,9 @@ async function runStep(step: FlowStep, envBefore: Record<string, Json>, sandbox:
   try {
     response = await send(request, options.fetch ?? fetch);
   } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message;
-    checks.push({ name: 'request', source: 'request', passed: false, error: `${request.method} ${request.url} failed: ${(error as Error).message}${cause ? ` (${cause})` : ''}` });
+    const cause = (error as { cause?: { message?: string; code?: string } }).cause;
+    const hint = cause?.code === 'ECONNREFUSED' ? `: nothing listens at ${options.baseUrl} (start the app, or give the URL it listens on)` : cause?.message ? ` (${cause.message})` : '';
+    checks.push({ name: 'request', source: 'request', passed: false, error: `${request.method} ${request.url} failed${hint || `: ${(error as Error).message}`}` });
     return done({ request });
   }
   const answered = { request, status: response.status, timeMs: response.timeMs, body: response.body };
