@@ -28,6 +28,11 @@ Commands:
   versions new "<description>" [dir]   scaffold a version change file in src/versions/
   effects [dir]       jobs per effect and status (effects dead [dir]: dead jobs with their last error;
                       effects retry <id> [dir]: run a dead job again)
+  playground run [dir]   run the app's flows (playground/<name>.flow.json) against a running server: each step's
+                      scripts and the check of its response against the route's declared type; exit 1 when a
+                      check fails, 2 when a flow file is bad (--flow, --base-url, --reporter junit, --out)
+  playground export <name> [dir]   write the flow as a node:test file (fetch and node:assert, no Gati;
+                      default playground/<name>.test.mjs, or --out <file>)
   runtime-deps [dir] --out <folder>   copy only what dist/ needs at run time (the app's dependencies and
                       Gati's runtime ones, not the compiler) into <folder>/node_modules; dist/Dockerfile runs it
 
@@ -52,6 +57,12 @@ Options:
   --gati <spec>       init: the gati dependency to write (default: file:<this gati> for a checkout or link,
                       else ^<version>)
   --dir <path>        the app root for 'versions diff' and 'versions new'
+  --flow <name>       playground run: only playground/<name>.flow.json (default: every flow)
+  --base-url <url>    playground run: the server to send the flows' requests to (default BASE_URL, else
+                      http://127.0.0.1:PORT, else http://127.0.0.1:3000)
+  --reporter <r>      playground run: "human" (default) or "junit" (JUnit XML on stdout, or in --out <file>)
+  --out <file>        runtime-deps: the folder to fill; playground run: the JUnit file; playground export:
+                      the test file
   -h, --help          show this help
   -v, --version       print the version
 
@@ -83,6 +94,9 @@ function parseOptions(argv: string[]) {
       gati: { type: 'string' },
       out: { type: 'string' },
       'no-typecheck': { type: 'boolean', default: false },
+      flow: { type: 'string' },
+      'base-url': { type: 'string' },
+      reporter: { type: 'string' },
     },
   });
 }
@@ -119,6 +133,7 @@ const COMMANDS = {
   versions: async ({ rest, values, term, json }) => (await import('./commands/versions.js')).versionsCommand(rest, values.dir && resolve(values.dir), term, json),
   effects: async ({ rest, term, json }) => (await import('./commands/effects.js')).effectsCommand(rest, term, json),
   'runtime-deps': async ({ dir, values, term }) => (await import('./commands/runtime-deps.js')).runtimeDepsCommand(dir, values.out, term),
+  playground: async ({ rest, values, term }) => (await import('./commands/playground.js')).playgroundCommand(rest, values, term),
 } satisfies Record<string, CommandLoader>;
 
 type CommandName = keyof typeof COMMANDS;
