@@ -60,8 +60,8 @@ export class ModuleProcess {
     const child = spawn(command[0]!, command.slice(1), { cwd, env: { ...process.env, PORT: String(this.port) }, stdio: ['ignore', 2, 2] });
     this.child = child;
     let exited = false;
-    child.once('error', (error) => log.error({ module: name, err: error }, `module ${name}: ${command[0]} could not be started`));
-    child.once('exit', (code, signal) => {
+    const ended = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (exited) return; // 'error' (it could not start) and 'exit' may both come
       exited = true;
       if (this.child === child) this.child = undefined;
       if (this.stopping) return;
@@ -69,7 +69,12 @@ export class ModuleProcess {
       const delay = Math.min(MODULE_DEFAULTS.restartMaxMs, MODULE_DEFAULTS.restartMinMs * 2 ** this.restarts++);
       log.warn({ module: name, code, signal, restartInMs: delay }, `module ${name} exited; restarting`);
       this.restartTimer = setTimeout(() => this.spawn(), delay);
+    };
+    child.once('error', (error) => {
+      log.error({ module: name, err: error }, `module ${name}: ${command[0]} could not be started`);
+      ended(null, null);
     });
+    child.once('exit', ended);
     this.healthy = waitHealthy(this.url, this.options.startTimeoutMs ?? MODULE_DEFAULTS.startTimeoutMs, () => exited || this.stopping).then((ok) => {
       if (ok) log.info({ module: name, url: this.url, pid: child.pid }, `module ${name} is up`);
       return ok;
