@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GATI_BIN, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
 import { polyglotApp, type PolyglotApp } from './helpers/polyglot-app.js';
+import { startCollector } from './helpers/otlp-collector.js';
 import { HttpModuleClient } from '../runtime-shim/modules/http-module-client.js';
 import { HttpError } from '../runtime-shim/http-error.js';
 
@@ -124,6 +125,26 @@ polyglot('the Python process killed under load: restarted, callers see 503 and t
   const up = server.logs.filter((l) => l.msg === 'module scorer is up');
   assert.is(up.length, 2, 'started again');
   assert.is.not(up[1]!.pid, pid);
+});
+
+polyglot('--workers 2 with tracing: one Python process for both workers, each call a client span under its handler', async () => {
+  const collector = await startCollector();
+  const env: Record<string, string> = { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '50' };
+  if (app.noRust) env.GATI_MODULE_TALLY_URL = 'http://127.0.0.1:9';
+  const clustered = await runServer([GATI_BIN, 'start', app.dir, '--workers', '2'], app.dir, env);
+  try {
+    for (let i = 0; i < 6; i++) assert.is((await fetch(`${clustered.url}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [{ id: 'a', text: 'x' }] }) })).status, 200);
+    assert.is(clustered.logs.filter((l) => l.msg === 'module scorer is up').length, 1, 'the primary runs it once');
+    const spans = await collector.waitFor((all) => all.some((s) => s.name === 'module scorer.score'), 30_000);
+    const call = spans.find((s) => s.name === 'module scorer.score')!;
+    assert.is(call.kind, 3, 'a client span');
+    assert.equal([call.attributes['rpc.service'], call.attributes['rpc.method']], ['scorer', 'score']);
+    const parent = spans.find((s) => s.spanId === call.parentSpanId);
+    assert.is(parent?.name, 'handler POST /score');
+  } finally {
+    await clustered.stop('SIGTERM');
+    await collector.close();
+  }
 });
 
 /** The admin port the server logged (`metrics` in its listening line). */
