@@ -12,6 +12,7 @@ import { moduleError } from './module-errors.js';
 import { ModuleSlot, moduleFacade, notStartedClient } from './module-slot.js';
 import { acquireModuleProcess, releaseModuleProcess, type ModuleProcess } from './module-process.js';
 import { moduleUrlEnv } from './module-url.js';
+import { runtimeName } from '../runtime-name.js';
 
 export { ModuleSlot } from './module-slot.js';
 export { HttpModuleClient, type ModuleClient } from './http-module-client.js';
@@ -55,7 +56,10 @@ export function createConfigModules(app: CompiledApp, log: Logger, env: NodeJS.P
     async init() {
       await Promise.all(entries.map(async ([name, source]) => {
         let base = env[moduleUrlEnv(name)] || source.http;
-        if (!base && runsLocally(name, source, env)) {
+        if (!base && runsLocally(name, source, env) && runtimeName() === 'deno') {
+          // Gati's Deno permissions allow no subprocesses (model/engines.ts): the service is started by hand.
+          log.error({ module: name }, `module ${name}: dev.command cannot run on Deno (no subprocesses); start it yourself and set ${moduleUrlEnv(name)}`);
+        } else if (!base && runsLocally(name, source, env)) {
           const local = await acquireModuleProcess({ name, command: source.dev!.command, cwd: app.root, log: log.child({ component: 'modules' }) });
           processes.push(local);
           base = local.url;
