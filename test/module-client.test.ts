@@ -85,6 +85,20 @@ test('a call without an answer within timeoutMs fails with 504', async () => {
   }
 });
 
+test('a deadline passing while the answer arrives is a 504 too', async () => {
+  const server = await serve((_req, _text, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('[1,'); // and never the rest
+  });
+  const client = new HttpModuleClient({ name: 'slow', baseUrl: server.url, timeoutMs: 200 });
+  try {
+    assert.is((await rejection(client.call('half', []))).status, 504);
+  } finally {
+    client.close();
+    await server.close();
+  }
+});
+
 test('the circuit opens after consecutive failures (503 at once), and a probe closes it when the service is back', async () => {
   const gone = await serve(() => {});
   const port = gone.port;

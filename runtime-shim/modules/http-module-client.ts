@@ -158,7 +158,11 @@ export class HttpModuleClient implements ModuleClient {
           reject(error);
         });
       });
-      const timer = setTimeout(() => req.destroy(TIMEOUT), this.options.timeoutMs);
+      // Rejected first: a deadline that passes while the body is arriving is a timeout too, not the reset destroy() causes.
+      const timer = setTimeout(() => {
+        reject(TIMEOUT);
+        req.destroy();
+      }, this.options.timeoutMs);
       req.on('error', (error) => {
         clearTimeout(timer);
         reject(error);

@@ -50,7 +50,7 @@ export class ModuleProcess {
   async start(): Promise<void> {
     this.port ||= await freePort();
     this.spawn();
-    if (!(await this.healthy)) this.options.log.error({ module: this.options.name, command: this.options.command }, `module ${this.options.name}: GET /_health did not answer 200 in time; calls answer 503 until it does`);
+    if (!(await this.healthy)) this.options.log.error({ module: this.options.name, command: this.options.command }, `module ${this.options.name}: GET /_health did not answer 200 in time (or the process exited); calls answer 503 until it does`);
   }
 
   private spawn(): void {
