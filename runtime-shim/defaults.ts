@@ -99,6 +99,8 @@ export const MODULE_DEFAULTS = {
   breakerResetMs: 2_000,
   /** A refused connection (nothing was sent) is tried again this many times, after 50 ms, then 100 ms. */
   connectRetries: 2,
+  /** A module answer longer than this (16 MiB) is refused with 502: a broken service cannot exhaust the server's memory. */
+  maxAnswerBytes: 16 * 1024 * 1024,
   /** `dev.command`: how long start waits for `GET /_health` to answer 200. */
   startTimeoutMs: 30_000,
   /** `dev.command`: the first restart waits this long, doubling to restartMaxMs. */

@@ -39,6 +39,7 @@ interface Answer {
 }
 
 const TIMEOUT = new Error('module call timed out');
+const TOO_LARGE = new Error('module answer too large');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class HttpModuleClient implements ModuleClient {
@@ -117,6 +118,7 @@ export class HttpModuleClient implements ModuleClient {
         }
         this.breaker.failed();
         if (error === TIMEOUT) throw fail('timeout', moduleError(504, name, fn, `module ${name}.${fn} did not answer within ${this.options.timeoutMs} ms`));
+        if (error === TOO_LARGE) throw fail('invalid', moduleError(502, name, fn, `module ${name}.${fn} answered more than ${MODULE_DEFAULTS.maxAnswerBytes} bytes`));
         throw fail('unavailable', moduleError(503, name, fn, `module ${name} unavailable (${code ?? (error as Error).message})`));
       }
     }
@@ -148,7 +150,14 @@ export class HttpModuleClient implements ModuleClient {
       const req = this.request({ host: this.host, port: this.port, path, method: 'POST', agent: this.agent, headers }, (res) => {
         let text = '';
         res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
+        res.on('data', (chunk: string) => {
+          text += chunk;
+          if (text.length > MODULE_DEFAULTS.maxAnswerBytes) {
+            clearTimeout(timer);
+            reject(TOO_LARGE);
+            req.destroy();
+          }
+        });
         res.on('end', () => {
           clearTimeout(timer);
           resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), text });
