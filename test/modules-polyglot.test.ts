@@ -5,7 +5,7 @@
 // callers see 503 and then 200 again, and no request hangs.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GATI_BIN, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
@@ -145,6 +145,39 @@ polyglot('--workers 2 with tracing: one Python process for both workers, each ca
     await clustered.stop('SIGTERM');
     await collector.close();
   }
+});
+
+polyglot('gati dev: a rebuild keeps the module processes (same pid), and stopping dev stops them', async () => {
+  const devApp = polyglotApp();
+  const env: Record<string, string> = { LOG_LEVEL: 'info' };
+  if (devApp.noRust) env.GATI_MODULE_TALLY_URL = 'http://127.0.0.1:9';
+  const dev = await runServer([GATI_BIN, 'dev', '.'], devApp.dir, env);
+  const score = async () => (await (await fetch(`${dev.url}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: [] }) })).json()) as Record<string, unknown>;
+  let pid = 0;
+  try {
+    assert.equal(await score(), { scores: [], best: null });
+    const handler = join(devApp.dir, 'src/handlers/score.ts');
+    writeFileSync(handler, readFileSync(handler, 'utf8').replace("best: best?.id ?? null", "best: best?.id ?? 'none'"));
+    let body = await score();
+    for (const t0 = Date.now(); body.best !== 'none' && Date.now() - t0 < 30_000; body = await score()) await new Promise((r) => setTimeout(r, 100));
+    assert.is(body.best, 'none', 'the new build serves');
+    const up = dev.logs.filter((l) => l.msg === 'module scorer is up');
+    assert.is(up.length, 1, 'one process across the builds');
+    pid = Number(up[0]!.pid);
+    process.kill(pid, 0); // still running
+  } finally {
+    await dev.stop('SIGTERM');
+    removeDir(devApp.dir);
+  }
+  let alive = true;
+  for (const t0 = Date.now(); alive && Date.now() - t0 < 15_000; await new Promise((r) => setTimeout(r, 100))) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+  }
+  assert.not.ok(alive, 'the module process stopped with gati dev');
 });
 
 /** The admin port the server logged (`metrics` in its listening line). */
