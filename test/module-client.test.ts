@@ -137,15 +137,18 @@ test('the circuit opens after consecutive failures (503 at once), and a probe cl
   }
 });
 
-test('replacing the slot\'s client sends later calls to the new one', async () => {
-  const a = await serve((_req, _text, res) => json(res, 200, 'a'));
+test('replacing the slot\'s client sends later calls to the new one; the old one finishes its calls', async () => {
+  const a = await serve((_req, _text, res) => setTimeout(() => json(res, 200, 'a'), 200));
   const b = await serve((_req, _text, res) => json(res, 200, 'b'));
   const slot = new ModuleSlot(new HttpModuleClient({ name: 'm', baseUrl: a.url, timeoutMs: 5_000 }));
   const m = moduleFacade(slot, ['which']);
   try {
     assert.is(await m.which!(), 'a');
+    const inFlight = m.which!();
+    await new Promise((r) => setTimeout(r, 50)); // the call is sent
     slot.swap(new HttpModuleClient({ name: 'm', baseUrl: b.url, timeoutMs: 5_000 })).close();
     assert.is(await m.which!(), 'b');
+    assert.is(await inFlight, 'a', 'a call in flight on the old client finishes after it is closed');
     assert.is((m as Record<string, unknown>).other, undefined, 'only the interface\'s functions');
   } finally {
     slot.client.close();

@@ -50,12 +50,17 @@ export class HttpModuleClient implements ModuleClient {
   private readonly prefix: string;
   private readonly breaker: CircuitBreaker;
   private readonly retries: number;
+  /** After close(): a connection is closed as soon as its call ends, instead of being kept. */
+  private closed = false;
 
   constructor(private readonly options: HttpModuleOptions) {
     const url = new URL(options.baseUrl);
     const secure = url.protocol === 'https:';
     this.request = secure ? https.request : http.request;
     this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, scheduling: 'lifo' });
+    this.agent.on('free', (socket: import('node:net').Socket) => {
+      if (this.closed) socket.destroy();
+    });
     this.host = url.hostname.replace(/^\[|\]$/g, '');
     this.port = Number(url.port || (secure ? 443 : 80));
     this.prefix = url.pathname.replace(/\/+$/, '');
@@ -73,7 +78,8 @@ export class HttpModuleClient implements ModuleClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.closed = true;
+    for (const sockets of Object.values(this.agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
   }
 
   private async measured(fn: string, args: unknown[], traceparent: string | undefined): Promise<unknown> {
