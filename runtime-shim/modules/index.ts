@@ -2,7 +2,8 @@
 // `gctx.modules.<name>`: one slot per module holding its client (http-module-client.ts). The base
 // URL is GATI_MODULE_<NAME>_URL when set, else `http`, else, for a container, the local process of
 // `dev.command` (module-process.ts) or `http://127.0.0.1:<port>` (the image run by hand). npm
-// modules are not here: they are packages imported into the bundle, called in-process.
+// modules are not here: the server entry imports their packages (emitters/bundle/entry.ts), and
+// they are called in-process like the files of src/modules.
 import type { CompiledApp } from '../server/app.js';
 import type { ModuleSourceConfig } from '../config.js';
 import type { Logger } from '../types.js';
