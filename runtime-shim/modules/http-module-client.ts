@@ -34,7 +34,6 @@ export interface HttpModuleOptions {
 
 interface Answer {
   status: number;
-  type: string;
   text: string;
 }
 
@@ -66,10 +65,6 @@ export class HttpModuleClient implements ModuleClient {
     this.prefix = url.pathname.replace(/\/+$/, '');
     this.breaker = new CircuitBreaker(options.breakerFailures ?? MODULE_DEFAULTS.breakerFailures, options.breakerResetMs ?? MODULE_DEFAULTS.breakerResetMs);
     this.retries = options.connectRetries ?? MODULE_DEFAULTS.connectRetries;
-  }
-
-  get baseUrl(): string {
-    return this.options.baseUrl;
   }
 
   call(fn: string, args: unknown[]): Promise<unknown> {
@@ -166,7 +161,7 @@ export class HttpModuleClient implements ModuleClient {
         });
         res.on('end', () => {
           clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), text });
+          resolve({ status: res.statusCode ?? 0, text });
         });
         res.on('error', (error) => {
           clearTimeout(timer);
