@@ -10,6 +10,8 @@ import { hasWsRoutes } from './websockets.js';
 import { relayWsMessages } from '../ws/cluster-bridge.js';
 import { runtimeName } from '../runtime-name.js';
 import { serveClusterMetrics } from '../metrics/cluster-admin.js';
+import { startModuleProcessesForWorkers } from '../modules/index.js';
+import { createLogger, levelFrom } from './log.js';
 
 /** Checks what the effects backend needs from the environment (GATI4020); prints it and exits 1 when something is wrong. */
 async function exitOnConfigError(app: CompiledApp): Promise<void> {
@@ -54,6 +56,9 @@ export async function runMain(app: CompiledApp, options: MainOptions = {}): Prom
     workers = 1;
   }
   if (workers > 1 && cluster.isPrimary) {
+    // The `dev.command` modules run once, here (stopped when the primary exits); the workers get
+    // their URLs through the environment.
+    await startModuleProcessesForWorkers(app, createLogger(levelFrom(process.env.LOG_LEVEL, PROCESS_DEFAULTS.logLevel), { app: app.name, component: 'modules' }));
     for (let i = 0; i < workers; i++) cluster.fork();
     // `gctx.ws.publish` in one worker reaches the sockets of the others through here.
     if (hasWsRoutes(app)) relayWsMessages();
