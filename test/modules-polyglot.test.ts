@@ -122,7 +122,10 @@ polyglot('the Python process killed under load: restarted, callers see 503 and t
   assert.equal(failures, [], 'every request was answered');
   assert.ok(recovered(), `503 after the kill, then 200: ${JSON.stringify(statuses.filter((s) => s.at > killedAt).map((s) => s.status))}`);
   assert.equal([...new Set(statuses.map((s) => s.status))].sort(), [200, 503]);
-  const up = server.logs.filter((l) => l.msg === 'module scorer is up');
+  // The 200 can arrive before the server's "is up" line has been read from its output.
+  const upLines = () => server.logs.filter((l) => l.msg === 'module scorer is up');
+  for (const t0 = Date.now(); upLines().length < 2 && Date.now() - t0 < 5000; ) await new Promise((r) => setTimeout(r, 50));
+  const up = upLines();
   assert.is(up.length, 2, 'started again');
   assert.is.not(up[1]!.pid, pid);
 });
