@@ -14,6 +14,7 @@ import { ENROLL_TTL_MS } from '../store/control-store.js';
 
 const BODY_LIMIT = 64 * 1024;
 const USER_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
+let unknownUserSecret: string | undefined;
 
 type Body = Record<string, unknown>;
 type Handler = (req: IncomingRequest, body: Body, ctx: AuthContext, at: RequestOrigin) => Promise<OutgoingResponse>;
@@ -117,7 +118,8 @@ async function loginTotp(req: IncomingRequest, body: Body, ctx: AuthContext, at:
   const wait = await lockedFor(store, throttleSubjects(req.ip, user));
   if (wait !== undefined) return refuseLocked(ctx, req, user, wait);
   const totp = user ? await store.getTotp(user) : undefined;
-  const step = totp ? totpStep(totp.secret, code) : undefined;
+  // An unknown user costs the same check as a known one: the answer's time does not tell them apart.
+  const step = totpStep(totp?.secret ?? (unknownUserSecret ??= newTotpSecret()), code);
   // One answer for an unknown user, a wrong code and a code already used.
   if (!user || !totp || step === undefined || !(await store.useTotpStep(user, step, 4 * TOTP_PERIOD_S * 1000))) return failed(ctx, req, user, 'login.totp.failed', 'the user name or the code is wrong');
   return signedIn(req, ctx, at, user, 'login.totp');
