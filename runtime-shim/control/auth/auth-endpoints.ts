@@ -10,10 +10,9 @@ import { csrfValid, currentSession, endSession, newSecret, sessionInfo, startSes
 import { clearFailures, lockedFor, recordFailure, throttleSubjects } from './throttle.js';
 import { newTotpSecret, qrSvg, totpStep, totpUrl, TOTP_PERIOD_S } from './totp.js';
 import { authenticationOptions, credentialId, registrationOptions, signedChallenge, verifyAuthentication, verifyRegistration } from './passkey.js';
-import { ENROLL_TTL_MS } from '../store/control-store.js';
+import { ENROLL_TTL_MS, USER_NAME } from '../store/control-store.js';
 
 const BODY_LIMIT = 64 * 1024;
-const USER_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
 let unknownUserSecret: string | undefined;
 
 type Body = Record<string, unknown>;

@@ -28,6 +28,9 @@ export interface EnrollRecord {
 export interface SessionRecord { user: string; csrf: string; createdAt: number; lastSeen: number }
 export interface UserSummary { name: string; createdAt: number; passkeys: number; totp: boolean; sessions: number }
 
+/** A user name: letters, digits, `.`, `_`, `@`, `-`; up to 64. */
+export const USER_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
+
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
