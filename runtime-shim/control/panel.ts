@@ -133,7 +133,7 @@ async function answerApi(req: IncomingRequest, url: URL, panel: Panel): Promise<
     { method: req.method, params: found.params, query: url.searchParams, body, user: session.user, ip: req.ip, lastEventId: first(req.headers['last-event-id']), headers: req.headers },
     env,
   );
-  if ('stream' in result) return withRenewedCookie({ status: 200, headers: { ...CONTROL_HEADERS, ...EVENT_STREAM_HEADERS }, body: undefined, stream: eventStreamBody(result.stream) }, session.renewedCookie);
+  if ('stream' in result) return withRenewedCookie({ status: 200, headers: { ...CONTROL_HEADERS, ...EVENT_STREAM_HEADERS }, body: undefined, stream: eventStreamBody(result.stream, async () => (await currentSession(req, panel.auth)) !== undefined) }, session.renewedCookie);
   const status = result.status ?? 200;
   // Every state-changing call, whatever the endpoint records itself.
   if (changes) panel.recordAudit({ at: Date.now(), user: session.user, action: `${req.method} ${found.endpoint.path}`, ip: req.ip, detail: { status, ...(Object.keys(found.params).length ? { params: found.params } : {}) } });
