@@ -75,7 +75,10 @@ test('a heartbeat comment keeps the stream; a session that ended ends it', async
   const stop = body.start((chunk) => written.push(chunk), () => ended());
   while (!written.includes(': heartbeat\n\n')) await new Promise((r) => setTimeout(r, 10));
   signedIn = false;
+  // The heartbeat's timer does not hold the process open (unref): this one does, while waiting.
+  const keepAlive = setInterval(() => {}, 1000);
   await endedNow;
+  clearInterval(keepAlive);
   stop();
   assert.is(written[0], ': connected\n\n');
   assert.is(stopped, 1);
