@@ -6,7 +6,7 @@ import { parseJson } from '../../server/safe-json.js';
 import type { EnrollInfo, TotpEnrollment } from '../api-types.js';
 import { jsonAnswer, problemAnswer } from '../answers.js';
 import { requestOrigin, first, type RequestOrigin } from './request-origin.js';
-import { csrfValid, currentSession, endSession, newSecret, sessionInfo, startSession, type AuthContext } from './sessions.js';
+import { csrfValid, currentSession, endSession, sessionInfo, startSession, type AuthContext } from './sessions.js';
 import { clearFailures, lockedFor, recordFailure, throttleSubjects } from './throttle.js';
 import { newTotpSecret, qrSvg, totpStep, totpUrl, TOTP_PERIOD_S } from './totp.js';
 import { authenticationOptions, credentialId, registrationOptions, signedChallenge, verifyAuthentication, verifyRegistration } from './passkey.js';
@@ -217,5 +217,3 @@ async function enrollTotpConfirm(req: IncomingRequest, body: Body, ctx: AuthCont
   await store.useTotpStep(who.user, step, 4 * TOTP_PERIOD_S * 1000);
   return enrolled(req, ctx, at, who, 'enroll.totp', () => store.setTotp(who.user, pending.secret!));
 }
-
-export { newSecret };
