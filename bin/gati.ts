@@ -33,6 +33,9 @@ Commands:
                       check fails, 2 when a flow file is bad (--flow, --base-url, --reporter junit, --out)
   playground export <name> [dir]   write the flow as a node:test file (fetch and node:assert, no Gati;
                       default playground/<name>.test.mjs, or --out <file>)
+  control enroll [dir] --user <name> [--base-url <url>]   print a one-time link (15 minutes) where that user
+                      registers a passkey or a TOTP app for the control panel at /_control
+  control users [dir] the control panel's users; control revoke <user> [dir]: remove one, ending their sessions
   runtime-deps [dir] --out <folder>   copy only what dist/ needs at run time (the app's dependencies and
                       Gati's runtime ones, not the compiler) into <folder>/node_modules; dist/Dockerfile runs it
 
@@ -59,10 +62,12 @@ Options:
   --dir <path>        the app root for 'versions diff' and 'versions new'
   --flow <name>       playground run: only playground/<name>.flow.json (default: every flow)
   --base-url <url>    playground run: the server to send the flows' requests to (default BASE_URL, else
-                      http://127.0.0.1:PORT, else http://127.0.0.1:3000)
+                      http://127.0.0.1:PORT, else http://127.0.0.1:3000); control enroll: where the panel is
+                      reached (default http://localhost:<server.port>)
   --reporter <r>      playground run: "human" (default) or "junit" (JUnit XML on stdout, or in --out <file>)
   --out <file>        runtime-deps: the folder to fill; playground run: the JUnit file; playground export:
                       the test file
+  --user <name>       control enroll: the user the link enrolls
   -h, --help          show this help
   -v, --version       print the version
 
@@ -93,9 +98,10 @@ function parseOptions(argv: string[]) {
       force: { type: 'boolean', default: false },
       gati: { type: 'string' },
       out: { type: 'string' },
+      user: { type: 'string' },
+      'base-url': { type: 'string' },
       'no-typecheck': { type: 'boolean', default: false },
       flow: { type: 'string' },
-      'base-url': { type: 'string' },
       reporter: { type: 'string' },
     },
   });
@@ -132,6 +138,7 @@ const COMMANDS = {
     (await import('./commands/deploy.js')).deployCommand(resolve(rest[1] ?? '.'), rest[0], { dryRun: values['dry-run'], rollback: values.rollback, skipImage: values['skip-image'] }, term, json),
   versions: async ({ rest, values, term, json }) => (await import('./commands/versions.js')).versionsCommand(rest, values.dir && resolve(values.dir), term, json),
   effects: async ({ rest, term, json }) => (await import('./commands/effects.js')).effectsCommand(rest, term, json),
+  control: async ({ rest, values, term, json }) => (await import('./commands/control.js')).controlCommand(rest, { user: values.user, baseUrl: values['base-url'] }, term, json),
   'runtime-deps': async ({ dir, values, term }) => (await import('./commands/runtime-deps.js')).runtimeDepsCommand(dir, values.out, term),
   playground: async ({ rest, values, term }) => (await import('./commands/playground.js')).playgroundCommand(rest, values, term),
 } satisfies Record<string, CommandLoader>;
