@@ -36,6 +36,9 @@ Commands:
   control enroll [dir] --user <name> [--base-url <url>]   print a one-time link (15 minutes) where that user
                       registers a passkey or a TOTP app for the control panel at /_control
   control users [dir] the control panel's users; control revoke <user> [dir]: remove one, ending their sessions
+  modules [dir]       the modules of a running gati start: kind, source, calls in flight, swaps
+  modules swap <name> --to <source> [dir]   hot-swap one module of a running gati start (no failed request):
+                      <source> is an http(s) URL, command:<program> <args>, npm:<package> or a module file
   runtime-deps [dir] --out <folder>   copy only what dist/ needs at run time (the app's dependencies and
                       Gati's runtime ones, not the compiler) into <folder>/node_modules; dist/Dockerfile runs it
 
@@ -68,6 +71,7 @@ Options:
   --out <file>        runtime-deps: the folder to fill; playground run: the JUnit file; playground export:
                       the test file
   --user <name>       control enroll: the user the link enrolls
+  --to <source>       modules swap: the module's new instance (URL, command:…, npm:<package>, .js/.mjs/.ts file)
   -h, --help          show this help
   -v, --version       print the version
 
@@ -103,6 +107,7 @@ function parseOptions(argv: string[]) {
       'no-typecheck': { type: 'boolean', default: false },
       flow: { type: 'string' },
       reporter: { type: 'string' },
+      to: { type: 'string' },
     },
   });
 }
@@ -141,6 +146,7 @@ const COMMANDS = {
   control: async ({ rest, values, term, json }) => (await import('./commands/control.js')).controlCommand(rest, { user: values.user, baseUrl: values['base-url'] }, term, json),
   'runtime-deps': async ({ dir, values, term }) => (await import('./commands/runtime-deps.js')).runtimeDepsCommand(dir, values.out, term),
   playground: async ({ rest, values, term }) => (await import('./commands/playground.js')).playgroundCommand(rest, values, term),
+  modules: async ({ rest, values, term, json }) => (await import('./commands/modules.js')).modulesCommand(rest, values.to, term, json),
 } satisfies Record<string, CommandLoader>;
 
 type CommandName = keyof typeof COMMANDS;

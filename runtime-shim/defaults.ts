@@ -113,4 +113,8 @@ export const MODULE_DEFAULTS = {
   /** `dev.command`: the first restart waits this long, doubling to restartMaxMs. */
   restartMinMs: 100,
   restartMaxMs: 5_000,
+  /** A hot swap: how long the new instance has to come up (health, or a worker's import and init) before the swap is refused. */
+  swapHealthMs: 10_000,
+  /** A hot swap: calls in flight on the old instance get this long to finish before it is closed. */
+  swapDrainMs: 30_000,
 };

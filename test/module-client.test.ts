@@ -48,7 +48,7 @@ test('POST <base>/<fn> with the JSON array of arguments (trailing undefined left
   const client = new HttpModuleClient({ name: 'geo', baseUrl: `${server.url}/v1/`, timeoutMs: 5_000 });
   try {
     // A module without an interface: any method name, and never a thenable.
-    const geo = moduleFacade(new ModuleSlot(client), undefined);
+    const geo = moduleFacade(new ModuleSlot(client, { kind: 'http', source: server.url }), undefined);
     assert.is((geo as Record<string, unknown>).then, undefined);
     assert.equal(await geo.lookup!('x', 2, undefined), { ok: true });
     assert.equal(seen, [['POST', '/v1/lookup', 'application/json', ['x', 2]]]);
@@ -140,15 +140,18 @@ test('the circuit opens after consecutive failures (503 at once), and a probe cl
 test('replacing the slot\'s client sends later calls to the new one; the old one finishes its calls', async () => {
   const a = await serve((_req, _text, res) => setTimeout(() => json(res, 200, 'a'), 200));
   const b = await serve((_req, _text, res) => json(res, 200, 'b'));
-  const slot = new ModuleSlot(new HttpModuleClient({ name: 'm', baseUrl: a.url, timeoutMs: 5_000 }));
+  const slot = new ModuleSlot(new HttpModuleClient({ name: 'm', baseUrl: a.url, timeoutMs: 5_000 }), { kind: 'http', source: a.url });
   const m = moduleFacade(slot, ['which']);
   try {
     assert.is(await m.which!(), 'a');
     const inFlight = m.which!();
     await new Promise((r) => setTimeout(r, 50)); // the call is sent
-    slot.swap(new HttpModuleClient({ name: 'm', baseUrl: b.url, timeoutMs: 5_000 })).close();
+    assert.is(slot.inFlight, 1);
+    const replaced = slot.replace(new HttpModuleClient({ name: 'm', baseUrl: b.url, timeoutMs: 5_000 }), { kind: 'http', source: b.url }, 30_000);
     assert.is(await m.which!(), 'b');
-    assert.is(await inFlight, 'a', 'a call in flight on the old client finishes after it is closed');
+    assert.is(await inFlight, 'a', 'a call in flight on the old client finishes on it');
+    await replaced; // drained, then closed
+    assert.is(slot.swaps, 1);
     assert.is((m as Record<string, unknown>).other, undefined, 'only the interface\'s functions');
   } finally {
     slot.client.close();

@@ -242,3 +242,30 @@ export interface List<T> { items: T[] }
  * reconnect with `Last-Event-ID` resumes the log tail after that seq.
  */
 export type StreamTopic = 'logs' | 'traces' | 'metrics';
+
+/** GET /_control/api/modules → List<ModuleStatus>: each module of the serving process and where its instance comes from. */
+export interface ModuleStatus {
+  name: string;
+  /** local (src/modules, in-process), npm (in-process), http, container, process (a local `dev.command` or a swapped-in command), worker (a swapped-in file or package, in a worker thread). */
+  kind: 'local' | 'npm' | 'http' | 'container' | 'process' | 'worker';
+  /** The file, package, URL or command of the instance serving now. */
+  source: string;
+  state: 'serving' | 'swapping';
+  /** Calls running on the current instance now. */
+  inFlight: number;
+  /** Hot swaps since the process started. */
+  swaps: number;
+}
+/**
+ * POST /_control/api/modules/:name/swap { to } → SwapResult (CSRF header; audited). `to` as for
+ * `gati modules swap --to`: an http(s) URL, `command:<program> <args>`, `npm:<package>` or a module
+ * file (.js/.mjs). Errors: 404 no such module, 400 a source that cannot be read, 502 the new
+ * instance did not come up (the old one keeps serving).
+ */
+export interface SwapResult {
+  name: string;
+  kind: ModuleStatus['kind'];
+  source: string;
+  /** From the request to the new instance taking calls. */
+  ms: number;
+}

@@ -5,6 +5,7 @@
 import type { CompiledApp } from '../server/app.js';
 import type { Logger } from '../types.js';
 import type { AuditEntry } from './api-types.js';
+import type { ModuleSwapper } from '../modules/module-swapper.js';
 
 export interface ControlCall {
   method: string;
@@ -27,6 +28,8 @@ export interface ControlEnv {
   app(): CompiledApp;
   mode: 'dev' | 'start';
   log: Logger;
+  /** The serving process's modules: their state and hot swap (absent where the server has none to give). */
+  modules?(): ModuleSwapper | undefined;
   /** Records an action in the audit log (who, what, when). Every state-changing endpoint calls it. */
   audit(user: string, action: string, detail?: Record<string, unknown>): void;
   /** The newest audit entries, newest first (GET /_control/api/audit). */

@@ -17,8 +17,10 @@ import { MODULE_DEFAULTS } from '../defaults.js';
 /** What `gctx.modules.<name>.<fn>(...)` calls: one per module, replaceable (see ModuleSlot). */
 export interface ModuleClient {
   call(fn: string, args: unknown[]): Promise<unknown>;
-  /** Closes the idle connections; calls in flight finish. */
-  close(): void;
+  /** An in-process module: the function's own answer, a plain value when it is synchronous (the fast path). */
+  invoke?(fn: string, args: unknown[]): unknown;
+  /** Ends the client once its calls are done (idle connections, a worker, a process, the module's close). */
+  close(): void | Promise<void>;
 }
 
 export interface HttpModuleOptions {

@@ -11,11 +11,14 @@ import { CONFIG_DEFAULTS } from '../defaults.js';
 import { HttpModuleClient } from './http-module-client.js';
 import { moduleError } from './module-errors.js';
 import { ModuleSlot, moduleFacade, notStartedClient } from './module-slot.js';
-import { acquireModuleProcess, releaseModuleProcess, type ModuleProcess } from './module-process.js';
+import { acquireModuleProcess } from './module-process.js';
+import { processClient } from './module-swapper.js';
 import { moduleUrlEnv } from './module-url.js';
 import { runtimeName } from '../runtime-name.js';
 
-export { ModuleSlot } from './module-slot.js';
+export { ModuleSlot, moduleFacade, type ModuleOrigin } from './module-slot.js';
+export { InProcessModuleClient } from './in-process-client.js';
+export { createModuleSwapper, SwapError, type ModuleSwapper, type ModuleState, type SwapOutcome } from './module-swapper.js';
 export { HttpModuleClient, type ModuleClient } from './http-module-client.js';
 export { runningModuleProcesses } from './module-process.js';
 export { moduleUrlEnv } from './module-url.js';
@@ -27,7 +30,7 @@ export interface ConfigModules {
   slots: Map<string, ModuleSlot>;
   /** Starts the `dev.command` processes (waiting for their health), then connects every client. */
   init(): Promise<void>;
-  /** Closes the clients' idle connections and stops the processes this context started. */
+  /** Closes the clients (idle connections) and lets their processes go (each stops when no one uses it). */
   close(): Promise<void>;
 }
 
@@ -46,33 +49,32 @@ export function createConfigModules(app: CompiledApp, log: Logger, env: NodeJS.P
   const slots = new Map<string, ModuleSlot>();
   const facades: Record<string, object> = {};
   for (const [name] of entries) {
-    const slot = new ModuleSlot(notStartedClient((fn) => moduleError(503, name, fn, `module ${name} is not started`)));
+    const slot = new ModuleSlot(notStartedClient((fn) => moduleError(503, name, fn, `module ${name} is not started`)), { kind: 'container', source: '' });
     slots.set(name, slot);
     facades[name] = moduleFacade(slot, app.remoteModules?.[name]?.functions);
   }
-  const processes: ModuleProcess[] = [];
   return {
     facades,
     slots,
     async init() {
       await Promise.all(entries.map(async ([name, source]) => {
+        const timeoutMs = source.timeoutMs ?? CONFIG_DEFAULTS.modules.timeoutMs;
+        const validators = app.remoteModules?.[name]?.validators;
         let base = env[moduleUrlEnv(name)] || source.http;
         if (!base && runsLocally(name, source, env) && runtimeName() === 'deno') {
           // Gati's Deno permissions allow no subprocesses (model/engines.ts): the service is started by hand.
           log.error({ module: name }, `module ${name}: dev.command cannot run on Deno (no subprocesses); start it yourself and set ${moduleUrlEnv(name)}`);
         } else if (!base && runsLocally(name, source, env)) {
           const local = await acquireModuleProcess({ name, command: source.dev!.command, cwd: app.root, log: log.child({ component: 'modules' }) });
-          processes.push(local);
-          base = local.url;
+          slots.get(name)!.set(processClient(new HttpModuleClient({ name, baseUrl: local.url, timeoutMs, validators }), local), { kind: 'process', source: source.dev!.command.join(' ') });
+          return;
         }
         base ||= `http://127.0.0.1:${source.container?.port ?? CONFIG_DEFAULTS.modules.port}`;
-        const client = new HttpModuleClient({ name, baseUrl: base, timeoutMs: source.timeoutMs ?? CONFIG_DEFAULTS.modules.timeoutMs, validators: app.remoteModules?.[name]?.validators });
-        slots.get(name)!.swap(client).close();
+        slots.get(name)!.set(new HttpModuleClient({ name, baseUrl: base, timeoutMs, validators }), { kind: source.http && base === source.http ? 'http' : 'container', source: base });
       }));
     },
     async close() {
-      for (const slot of slots.values()) slot.client.close();
-      await Promise.all(processes.splice(0).map((p) => releaseModuleProcess(p)));
+      await Promise.all([...slots.values()].map((slot) => slot.client.close()));
     },
   };
 }

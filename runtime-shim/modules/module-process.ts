@@ -9,6 +9,7 @@
 // same process (and its state), while a changed command starts a new one.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import https from 'node:https';
 import { createServer } from 'node:net';
 import type { Logger } from '../types.js';
 import { MODULE_DEFAULTS } from '../defaults.js';
@@ -34,6 +35,8 @@ export class ModuleProcess {
   private restartTimer: NodeJS.Timeout | undefined;
   /** Settles when the current child's health check ends (true: answered 200). */
   private healthy: Promise<boolean> = Promise.resolve(false);
+  /** Whether start() saw the first health check answer 200 (a hot swap refuses a process that never did). */
+  startedHealthy = false;
 
   constructor(private readonly options: ModuleProcessOptions) {}
 
@@ -50,7 +53,8 @@ export class ModuleProcess {
   async start(): Promise<void> {
     this.port ||= await freePort();
     this.spawn();
-    if (!(await this.healthy)) this.options.log.error({ module: this.options.name, command: this.options.command }, `module ${this.options.name}: GET /_health did not answer 200 in time (or the process exited); calls answer 503 until it does`);
+    this.startedHealthy = await this.healthy;
+    if (!this.startedHealthy) this.options.log.error({ module: this.options.name, command: this.options.command }, `module ${this.options.name}: GET /_health did not answer 200 in time (or the process exited); calls answer 503 until it does`);
   }
 
   private spawn(): void {
@@ -102,7 +106,7 @@ export class ModuleProcess {
 }
 
 /** Polls `GET <url>/_health` until 200, `timeoutMs`, or `gone()`. */
-async function waitHealthy(url: string, timeoutMs: number, gone: () => boolean): Promise<boolean> {
+export async function waitHealthy(url: string, timeoutMs: number, gone: () => boolean): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && !gone()) {
     if (await healthOk(url)) return true;
@@ -113,7 +117,7 @@ async function waitHealthy(url: string, timeoutMs: number, gone: () => boolean):
 
 function healthOk(url: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get(`${url}/_health`, { agent: false, timeout: 1_000 }, (res) => {
+    const req = (url.startsWith('https:') ? https.get : http.get)(`${url}/_health`, { agent: false, timeout: 1_000 }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });

@@ -5,7 +5,7 @@ import type { CompiledApp, EffectEntry } from './app.js';
 import { toValidationErrors } from './validation-errors.js';
 import { CONFIG_DEFAULTS } from '../defaults.js';
 import { activeTracing } from '../tracing/index.js';
-import { createConfigModules, type ModuleSlot } from '../modules/index.js';
+import { createConfigModules, InProcessModuleClient, ModuleSlot, moduleFacade } from '../modules/index.js';
 
 /** Which work a process does: serve routes, run effect jobs, or both (the default). */
 export type Role = 'all' | 'api' | 'worker';
@@ -18,22 +18,30 @@ export interface ProcessContext {
   close(deadlineMs?: number): Promise<void>;
   /** Why this process cannot do all its work right now (the effects backend is unreachable), or null. */
   notReady(): string | null;
-  /** The HTTP and container modules' slots, by name: where a module's client is replaced. */
+  /** Every module's slot, by name: where its client is replaced (a hot swap, modules/module-swapper.ts). */
   moduleSlots: Map<string, ModuleSlot>;
 }
 
 /** `hub`: where `gctx.ws.publish` goes (websockets.ts); without one a publish reaches nobody. */
 export function createProcessContext(app: CompiledApp, log: Logger, role: Role = 'all', hub?: { publish(topic: string, msg: unknown): void }): ProcessContext {
-  const modules: Record<string, Record<string, unknown>> = {};
+  const modules: Record<string, object> = {};
+  // The app's own modules and npm packages run in-process (a synchronous function stays synchronous);
+  // each has a slot all the same, so that it can be hot-swapped (`gati modules swap`).
+  const localSlots = new Map<string, ModuleSlot>();
   for (const [name, ns] of Object.entries(app.modules)) {
     const methods: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(ns)) if (typeof value === 'function' && key !== 'init' && key !== 'close') methods[key] = value;
     // Tracing on: each call is a span (runtime-shim/tracing/).
-    modules[name] = Object.freeze(activeTracing()?.wrapModule(name, methods) ?? methods);
+    const traced = activeTracing()?.wrapModule(name, methods) ?? methods;
+    const npm = app.config.modules?.[name]?.npm;
+    const slot = new ModuleSlot(new InProcessModuleClient(name, traced, () => ns.close?.()), npm ? { kind: 'npm', source: npm } : { kind: 'local', source: `src/modules/${name}` });
+    localSlots.set(name, slot);
+    modules[name] = moduleFacade(slot, Object.keys(methods));
   }
   // HTTP and container modules: each call makes its own CLIENT span (http-module-client.ts).
   const configModules = createConfigModules(app, log);
   Object.assign(modules, configModules.facades);
+  const moduleSlots = new Map([...localSlots, ...configModules.slots]);
   const gctx = {
     modules: Object.freeze(modules),
     effects: {
@@ -48,7 +56,7 @@ export function createProcessContext(app: CompiledApp, log: Logger, role: Role =
   return {
     gctx,
     notReady: () => effects?.notReady() ?? null,
-    moduleSlots: configModules.slots,
+    moduleSlots,
     async init() {
       // Before the app's own modules: their init may call a service.
       await configModules.init();
@@ -72,7 +80,8 @@ export function createProcessContext(app: CompiledApp, log: Logger, role: Role =
       }
       for (const name of [...names].reverse()) {
         try {
-          await app.modules[name]!.close?.();
+          // The instance serving now: the app's own, or the one a hot swap put in its place.
+          await localSlots.get(name)!.client.close();
         } catch (error) {
           log.error({ err: error, module: name }, 'module close failed');
         }

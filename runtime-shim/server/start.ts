@@ -17,6 +17,8 @@ import { createBunWsEngine, createDenoWsEngine, createNodeWsEngine } from '../ws
 import { enableMetrics, serveProcessMetrics } from '../metrics/index.js';
 import { startTracing, stopTracing } from '../tracing/index.js';
 import { controlEnabled, withControlPanel } from '../control/mount.js';
+import { createModuleSwapper } from '../modules/module-swapper.js';
+import { openLocalSocket } from '../control/local-socket.js';
 
 export interface StartOptions {
   port?: number;
@@ -98,9 +100,13 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
   const adminPort = options.adminPort ?? PROCESS_DEFAULTS.adminPort;
   const prepared = await prepareApp(app, { dev, log, role: options.role, hub: sockets.hub, metrics: adminPort !== 'off' });
   const context = prepared.context;
+  // Hot swap of a module: through the local control socket (`gati modules swap`) and the panel.
+  const swapper = createModuleSwapper(context.moduleSlots, app, log);
+  // Not on Deno: its permissions give the server no unix sockets.
+  const localSocket = runtimeName() === 'deno' ? undefined : await openLocalSocket(app.root, swapper, log);
   // /_control, when enabled (and not on a worker-only process, which serves no HTTP routes).
   // Loaded only then: a server without the panel does not even evaluate its modules.
-  const control = options.role !== 'worker' && controlEnabled(app.config) ? (await import('../control/panel.js')).createControlPanel({ app: () => app, mode: 'start', log }) : undefined;
+  const control = options.role !== 'worker' && controlEnabled(app.config) ? (await import('../control/panel.js')).createControlPanel({ app: () => app, mode: 'start', log, modules: () => swapper }) : undefined;
   const handle = control ? withControlPanel(prepared.handle, control) : prepared.handle;
   const cfg = app.config.server ?? {};
   // The engine is the runtime this process runs on: the same pipeline behind either adapter, and
@@ -136,6 +142,7 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
     // hold the HTTP server open until the deadline).
     await Promise.all([wsEngine?.close(deadline), running.close(deadline)]);
     await served?.close();
+    await localSocket?.close();
     await sockets.hub.close();
     await context.close(deadline);
     await control?.close();

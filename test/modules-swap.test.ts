@@ -1,0 +1,156 @@
+// Hot swap on a running `gati start` (fixtures/polyglot): `gati modules swap` through the local
+// control socket, 20 swaps of the Python module between two builds of the service under a steady
+// load (autocannon) with no failed request and the new build answering after each; 100 swaps of
+// the app's own module between two files in worker threads with the server's RSS flat; a source
+// that does not come up refused with a clear error while the old instance keeps serving; and the
+// control panel's GET /_control/api/modules and POST …/:name/swap behind a session and CSRF.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { TOTP, Secret } from 'otpauth';
+import { GATI_BIN, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
+import { polyglotApp, type PolyglotApp } from './helpers/polyglot-app.js';
+import { askSocket, gati, rssOf, steadyLoad } from './helpers/module-swap.js';
+
+const swap = suite('hot swap under gati start');
+let app: PolyglotApp;
+let server: RunningApp;
+const json = { 'content-type': 'application/json' };
+
+swap.before(async () => {
+  app = polyglotApp();
+  const built = gatiSync(['build', app.dir]);
+  assert.is(built.status, 0, built.stderr + built.stdout);
+  server = await runServer([GATI_BIN, 'start', app.dir], app.dir, { GATI_CONTROL: '1', ...(app.noRust ? { GATI_MODULE_TALLY_URL: 'http://127.0.0.1:9' } : {}) });
+});
+
+swap.after(async () => {
+  await server?.stop('SIGTERM');
+  removeDir(app.dir);
+});
+
+const get = async (path: string) => (await (await fetch(`${server.url}${path}`, { signal: AbortSignal.timeout(30_000) })).json()) as Record<string, unknown>;
+const cli = (name: string, to: string) => gati(['modules', 'swap', name, '--to', to, app.dir]);
+
+swap('the control socket is the owner\'s only (0700 folder, 0600 socket); gati modules lists each module', () => {
+  const dir = join(app.dir, '.gati/run');
+  assert.is(statSync(dir).mode & 0o777, 0o700);
+  assert.is(statSync(join(dir, `control-${server.child.pid}.sock`)).mode & 0o777, 0o600);
+  const listed = gatiSync(['modules', app.dir]);
+  assert.is(listed.status, 0, listed.stderr);
+  assert.match(listed.stdout, /greeter\s+local\s+serving/);
+  assert.match(listed.stdout, /scorer\s+process\s+serving .* python3 services\/scorer\/server.py/);
+  assert.match(listed.stdout, /textStats\s+npm/);
+});
+
+swap('20 hot swaps of the Python module under a steady load: 0 failed requests, the new build answers after each', async () => {
+  assert.equal(await get('/scorer-version'), { version: 'v1' });
+  const load = steadyLoad(`${server.url}/scorer-version`, 8);
+  const seen: string[] = [];
+  try {
+    for (let i = 0; i < 20; i++) {
+      // Alternating between two builds of the service (each swap starts a fresh process of it).
+      const version = i % 2 === 0 ? 'v2' : 'v1';
+      const done = await cli('scorer', `command:python3 services/scorer/server.py ${version}`);
+      assert.is(done.status, 0, done.stderr + done.stdout);
+      assert.match(done.stdout, `swapped scorer to process python3 services/scorer/server.py ${version}`);
+      seen.push(String((await get('/scorer-version')).version));
+    }
+  } finally {
+    const result = await load.stop();
+    console.log(`  20 swaps under load: ${result.requests.total} requests, ${result['2xx']} 2xx, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+    assert.is(result.non2xx, 0, 'no failed request');
+    assert.is(result.errors, 0);
+    assert.is(result.timeouts, 0);
+    assert.ok(result['2xx'] > 100, 'the load ran');
+  }
+  assert.equal(seen, Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 'v2' : 'v1')));
+  const scorer = ((await askSocket(app.dir, server.child.pid!, 'GET', '/modules')).body.items as Record<string, unknown>[]).find((m) => m.name === 'scorer')!;
+  assert.is(scorer.swaps, 20);
+  assert.is(scorer.state, 'serving');
+});
+
+swap("the app's own module swapped to a file in a worker thread (JS, and TypeScript compiled by the CLI); its init ran there", async () => {
+  assert.equal(await get('/greet?name=ann'), { text: 'hello ann' });
+  const formal = await cli('greeter', 'services/greeter/formal.mjs');
+  assert.is(formal.status, 0, formal.stderr);
+  assert.equal(await get('/greet?name=ann'), { text: 'good day ann' });
+  assert.ok(server.logs.some((l) => l.msg === 'formal greeter ready' && l.module === 'greeter'), 'init(gctx) ran in the worker, its log went through the server');
+  const casual = await cli('greeter', join(app.dir, 'services/greeter/casual.ts'));
+  assert.is(casual.status, 0, casual.stderr);
+  assert.equal(await get('/greet?name=ann'), { text: 'hey ann' });
+});
+
+swap('100 swaps between two module files in worker threads: the RSS stays flat', async () => {
+  const pid = server.child.pid!;
+  const files = ['services/greeter/formal.mjs', join(app.dir, '.gati/run/modules', (await import('node:fs')).readdirSync(join(app.dir, '.gati/run/modules'))[0]!)];
+  const swapTo = async (i: number) => {
+    const answer = await askSocket(app.dir, pid, 'POST', '/modules/greeter/swap', { to: files[i % 2] });
+    assert.is(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(await get('/greet?name=x'), { text: i % 2 === 0 ? 'good day x' : 'hey x' });
+  };
+  for (let i = 0; i < 20; i++) await swapTo(i); // warm: the allocator's arenas and the JIT settle
+  await new Promise((r) => setTimeout(r, 500));
+  const before = rssOf(pid);
+  for (let i = 0; i < 100; i++) await swapTo(i);
+  await new Promise((r) => setTimeout(r, 500));
+  const after = rssOf(pid);
+  const growth = (after - before) / before;
+  console.log(`  100 swaps: RSS ${(before / 2 ** 20).toFixed(1)} MiB → ${(after / 2 ** 20).toFixed(1)} MiB (${(growth * 100).toFixed(1)}%)`);
+  assert.ok(growth < 0.1, `RSS grew ${(growth * 100).toFixed(1)}% over 100 swaps`);
+});
+
+swap('a source that does not come up: a clear error, exit 1, and the old instance keeps serving', async () => {
+  const before = await get('/scorer-version');
+  const down = await cli('scorer', 'http://127.0.0.1:9');
+  assert.is(down.status, 1);
+  assert.match(down.stderr, 'module scorer: http://127.0.0.1:9/_health did not answer 200');
+  assert.match(down.stderr, 'the current instance keeps serving');
+  const exits = await cli('scorer', 'command:python3 -c "raise SystemExit(3)"');
+  assert.is(exits.status, 1);
+  assert.match(exits.stderr, 'did not answer GET /_health with 200');
+  const missing = await cli('greeter', 'npm:no-such-package-here');
+  assert.is(missing.status, 1);
+  assert.match(missing.stderr, 'the package no-such-package-here is not installed');
+  const unknown = await cli('nope', 'http://127.0.0.1:9');
+  assert.is(unknown.status, 1);
+  assert.match(unknown.stderr, 'no module named nope (the app\'s modules: greeter, scorer, tally, textStats)');
+  assert.equal(await get('/scorer-version'), before);
+});
+
+swap('the control panel: GET /_control/api/modules and POST …/modules/:name/swap need a session and the CSRF header, and are audited', async () => {
+  const base = server.url;
+  assert.is((await fetch(`${base}/_control/api/modules`)).status, 401);
+  const enroll = gatiSync(['control', 'enroll', app.dir, '--user', 'ops', '--base-url', base]);
+  assert.is(enroll.status, 0, enroll.stderr);
+  const link = enroll.stdout.trim().split('\n').pop()!;
+  const token = link.slice(link.indexOf('#') + 1);
+  const start = (await (await fetch(`${base}/_control/auth/enroll/totp/start`, { method: 'POST', headers: json, body: JSON.stringify({ token }) })).json()) as { secret: string };
+  const code = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(start.secret) }).generate();
+  const confirmed = await fetch(`${base}/_control/auth/enroll/totp/confirm`, { method: 'POST', headers: json, body: JSON.stringify({ token, code }) });
+  assert.is(confirmed.status, 200);
+  const { csrf } = (await confirmed.json()) as { csrf: string };
+  const cookie = confirmed.headers.get('set-cookie')!.split(';')[0]!;
+
+  const listed = (await (await fetch(`${base}/_control/api/modules`, { headers: { cookie } })).json()) as { items: Record<string, unknown>[] };
+  assert.equal(listed.items.map((m) => m.name), ['greeter', 'scorer', 'tally', 'textStats']);
+  const scorer = listed.items.find((m) => m.name === 'scorer')!;
+  assert.equal({ kind: scorer.kind, state: scorer.state, inFlight: scorer.inFlight }, { kind: 'process', state: 'serving', inFlight: 0 });
+
+  const body = JSON.stringify({ to: 'command:python3 services/scorer/server.py panel' });
+  assert.is((await fetch(`${base}/_control/api/modules/scorer/swap`, { method: 'POST', headers: { ...json, cookie }, body })).status, 403, 'no CSRF header');
+  const swapped = await fetch(`${base}/_control/api/modules/scorer/swap`, { method: 'POST', headers: { ...json, cookie, 'x-gati-control-csrf': csrf }, body });
+  assert.is(swapped.status, 200);
+  assert.equal({ ...((await swapped.json()) as Record<string, unknown>), ms: 0 }, { name: 'scorer', kind: 'process', source: 'python3 services/scorer/server.py panel', ms: 0 });
+  assert.equal(await get('/scorer-version'), { version: 'panel' });
+  const refused = await fetch(`${base}/_control/api/modules/scorer/swap`, { method: 'POST', headers: { ...json, cookie, 'x-gati-control-csrf': csrf }, body: JSON.stringify({ to: 'command:false' }) });
+  assert.is(refused.status, 502);
+  assert.equal(await get('/scorer-version'), { version: 'panel' });
+  const audit = (await (await fetch(`${base}/_control/api/audit`, { headers: { cookie } })).json()) as { items: { action: string; user: string; detail?: Record<string, unknown> }[] };
+  const entry = audit.items.find((e) => e.action === 'module swap')!;
+  assert.equal({ user: entry.user, module: entry.detail?.module, source: entry.detail?.source }, { user: 'ops', module: 'scorer', source: 'python3 services/scorer/server.py panel' });
+  assert.ok(audit.items.some((e) => e.action === 'module swap refused'));
+});
+
+swap.run();
