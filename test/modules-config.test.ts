@@ -25,14 +25,14 @@ test('the interface files are analysed into the model: parameters and the awaite
   assert.is(built.ok, true, JSON.stringify(built.diagnostics));
   const remote = built.model.remoteModules!;
   assert.equal(remote.map((m) => [m.name, m.interface, m.functions.map((f) => f.name)]), [
-    ['scorer', 'src/modules/scorer.contract.ts', ['legacyScore', 'score']],
+    ['scorer', 'src/modules/scorer.contract.ts', ['legacyScore', 'score', 'version']],
     ['tally', 'src/modules/tally.contract.ts', ['add']],
   ]);
   const score = remote[0]!.functions.find((f) => f.name === 'score')!;
   assert.equal(score.params.map((p) => [p.name, p.type.kind, p.optional, p.rest]), [['items', 'array', false, false]]);
   assert.equal(score.result, { kind: 'array', items: { kind: 'ref', id: 'Scored' } });
   assert.is(remote[0]!.functions.find((f) => f.name === 'legacyScore')!.result.kind, 'number');
-  assert.equal(built.model.modules, [], 'a .contract.ts file is not a module of its own');
+  assert.equal(built.model.modules.map((m) => m.name), ['greeter'], 'a .contract.ts file is not a module of its own (greeter.ts is)');
 });
 
 test('gctx.modules is typed from the interface files and the npm package: tsc rejects wrong calls', () => {
