@@ -160,6 +160,17 @@ export class DevModules {
     return import(`${pathToFileURL(this.outOf(abs)).href}?v=${version}${fresh ? `&f=${++this.fresh}` : ''}`);
   }
 
+  /** The emitted files (absolute) that import `file`: an edit to it re-emits them. */
+  importersOf(file: string): string[] {
+    return [...this.deps].filter(([, deps]) => deps.has(file)).map(([importer]) => importer);
+  }
+
+  /** The URL of an app file's module as last emitted (a worker thread imports it: see bin/commands/dev.ts), or undefined. */
+  moduleUrl(file: string): string | undefined {
+    const version = this.version.get(file);
+    return version === undefined ? undefined : `${pathToFileURL(this.outOf(file)).href}?v=${version}`;
+  }
+
   /** The emitted files to emit again: the saved ones and their importers, and entry files not emitted yet. */
   private stale(saved: string[], roots: string[]): Set<string> {
     const importers = new Map<string, string[]>();

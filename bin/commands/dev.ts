@@ -19,6 +19,8 @@ import { runInNewContext } from 'node:vm';
 import { prepareApp } from '../../runtime-shim/server/start.js';
 import type { CompiledApp } from '../../runtime-shim/server/app.js';
 import type { DevModules } from '../../driver/dev-modules.js';
+import { moduleOnlyEdit, type ModuleEdit } from '../../driver/dev-module-swap.js';
+import { createModuleSwapper, type ModuleSwapper } from '../../runtime-shim/modules/module-swapper.js';
 import { RebuildLoop, type RebuildOutcome } from './rebuild-loop.js';
 import { devMetricsAnswer } from '../../runtime-shim/metrics/dev-metrics.js';
 import { createControlPanel } from '../../runtime-shim/control/panel.js';
@@ -36,6 +38,10 @@ interface Generation {
   /** The build's config: the first one's server.port/host decide where dev listens. */
   config: GatiConfig;
   app: CompiledApp;
+  /** Hot swap of one module of this build (a save of a module file, the panel, gati modules swap). */
+  swapper: ModuleSwapper;
+  /** Each module's function names, as this build's `gctx.modules` has them. */
+  moduleFunctions: Map<string, string[]>;
   onIdle?: () => void;
 }
 
@@ -73,7 +79,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   let answered: () => void = () => {};
   const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
   // /_control: the control panel, open without a login (dev listens on loopback unless told otherwise).
-  const control = createControlPanel({ app: () => current!.app, mode: 'dev', log });
+  const control = createControlPanel({ app: () => current!.app, mode: 'dev', log, modules: () => current!.swapper });
   const server = createNodeServer(async (req) => {
     const panel = control.answer(req);
     if (panel) return panel;
@@ -116,8 +122,15 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     return 1;
   }
   term.info(`${term.style.bold('gati dev')} serving on http://${host.includes(':') ? `[${host}]` : host}:${bound} (reloads on save)`);
-  const reload = async (outcome: RebuildOutcome) => {
+  const reload = async (outcome: RebuildOutcome, changed: string[] = []) => {
     if (!outcome.ok) return void loop.checkTypes();
+    // A save of module files alone: each swapped in a fresh worker thread, the build keeps serving.
+    const edits = moduleOnlyEdit(root, [...new Set(changed)], outcome.result.model, current!.moduleFunctions, loop.modules!);
+    if (edits && (await swapModules(current!, edits, outcome.ms, term, log))) {
+      await loop.checkTypes();
+      collectWhenIdle(loop);
+      return;
+    }
     try {
       const loadStarted = performance.now();
       const next = await load(loop.modules!, log);
@@ -145,7 +158,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
 
   const watcher = watchApp(root, (changed) => {
     edited = true;
-    void loop.rebuild(changed).then(reload);
+    void loop.rebuild(changed).then((outcome) => reload(outcome, changed));
   });
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -174,7 +187,26 @@ async function load(modules: DevModules, log: ReturnType<typeof createLogger>): 
     await ws?.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs);
     await context.close();
   };
-  return { handle, prepareUpgrade: handle.prepareUpgrade, ws, close, inFlight: 0, config: app.config, app };
+  const moduleFunctions = new Map(Object.entries(app.modules).map(([name, ns]) => [name, Object.keys(ns).filter((key) => typeof ns[key] === 'function' && key !== 'init' && key !== 'close')]));
+  return { handle, prepareUpgrade: handle.prepareUpgrade, ws, close, inFlight: 0, config: app.config, app, swapper: createModuleSwapper(context.moduleSlots, app, appLog), moduleFunctions };
+}
+
+/**
+ * Swaps each edited module of the serving build for its new version, loaded in a worker thread of
+ * its own (Node cannot unload a module from an isolate; a worker's isolate ends with it). False
+ * when one could not be loaded: the caller then reloads the whole build, which reports the error.
+ */
+async function swapModules(gen: Generation, edits: ModuleEdit[], rebuildMs: number, term: Terminal, log: ReturnType<typeof createLogger>): Promise<boolean> {
+  const started = performance.now();
+  try {
+    for (const edit of edits) await gen.swapper.swap(edit.name, { kind: 'worker', url: edit.url, source: edit.file });
+  } catch (error) {
+    log.warn({ err: error }, 'hot-swapping the module failed; reloading the build');
+    return false;
+  }
+  const swapMs = performance.now() - started;
+  term.info(`  swapped module ${edits.map((e) => e.name).join(', ')} in ${Math.round(rebuildMs + swapMs)} ms (rebuild ${Math.round(rebuildMs)}, swap ${Math.round(swapMs)})`);
+  return true;
 }
 
 /**

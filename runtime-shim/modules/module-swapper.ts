@@ -39,7 +39,8 @@ export class SwapError extends Error {
 
 export interface ModuleSwapper {
   list(): ModuleState[];
-  swap(name: string, to: string): Promise<SwapOutcome>;
+  /** `to`: as `gati modules swap --to` takes it, or already parsed (`gati dev` names a module's emitted file). */
+  swap(name: string, to: string | SwapSource): Promise<SwapOutcome>;
 }
 
 export function createModuleSwapper(slots: Map<string, ModuleSlot>, app: CompiledApp, log: Logger): ModuleSwapper {
@@ -50,7 +51,7 @@ export function createModuleSwapper(slots: Map<string, ModuleSlot>, app: Compile
     async swap(name, to) {
       const slot = Object.hasOwn(Object.fromEntries(slots), name) ? slots.get(name) : undefined;
       if (!slot) throw new SwapError(404, `no module named ${name} (the app's modules: ${[...slots.keys()].sort().join(', ') || 'none'})`);
-      const source = parseSwapSource(to, app.root);
+      const source = typeof to === 'string' ? parseSwapSource(to, app.root) : to;
       if ('error' in source) throw new SwapError(400, `gati modules swap ${name}: ${source.error}`);
       // One swap of a module at a time: a second waits for the first.
       const before = swapping.get(name) ?? Promise.resolve();
