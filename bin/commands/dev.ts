@@ -21,6 +21,7 @@ import type { CompiledApp } from '../../runtime-shim/server/app.js';
 import type { DevModules } from '../../driver/dev-modules.js';
 import { moduleOnlyEdit, type ModuleEdit } from '../../driver/dev-module-swap.js';
 import { createModuleSwapper, type ModuleSwapper } from '../../runtime-shim/modules/module-swapper.js';
+import { openLocalSocket } from '../../runtime-shim/control/local-socket.js';
 import { RebuildLoop, type RebuildOutcome } from './rebuild-loop.js';
 import { devMetricsAnswer } from '../../runtime-shim/metrics/dev-metrics.js';
 import { createControlPanel } from '../../runtime-shim/control/panel.js';
@@ -121,6 +122,8 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     await loop.dispose();
     return 1;
   }
+  // `gati modules swap` reaches the build that serves (a reload starts again from the app's files).
+  const localSocket = await openLocalSocket(root, { list: () => current!.swapper.list(), swap: (name, to) => current!.swapper.swap(name, to) }, log);
   term.info(`${term.style.bold('gati dev')} serving on http://${host.includes(':') ? `[${host}]` : host}:${bound} (reloads on save)`);
   const reload = async (outcome: RebuildOutcome, changed: string[] = []) => {
     if (!outcome.ok) return void loop.checkTypes();
@@ -165,6 +168,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     process.once('SIGTERM', resolve);
   });
   watcher.close();
+  await localSocket?.close();
   // Sockets get 1001 while HTTP drains (an upgraded socket would hold the server open to the deadline).
   await Promise.all([current?.ws?.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs), server.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs)]);
   await current?.close();
