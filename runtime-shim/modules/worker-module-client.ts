@@ -20,10 +20,15 @@ export interface WorkerModuleOptions {
   startTimeoutMs: number;
 }
 
-/** Run with `eval`: a string, so that it works the same from lib/ and from the one-file server bundle. */
+/**
+ * Run with `eval`: a string, so that it works the same from lib/ and from the one-file server
+ * bundle. It waits for its first message, `{ load: { name, url, config } }`, so that a worker can
+ * be started before it is needed (see takeWorker).
+ */
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { name, url, config } = workerData;
+const { parentPort } = require('node:worker_threads');
+let name;
+parentPort.once('message', ({ load }) => { name = load.name; start(load.url, load.config); });
 const post = (message) => { try { parentPort.postMessage(message); } catch (e) { parentPort.postMessage({ ...message, fields: {}, value: undefined, error: { message: String(e && e.message) } }); } };
 const makeLog = (bindings) => {
   const say = (level) => (a, b) => post({ log: level, fields: { ...bindings, ...(typeof a === 'object' && a !== null ? a : {}) }, msg: typeof a === 'string' ? a : b });
@@ -31,7 +36,8 @@ const makeLog = (bindings) => {
 };
 const errorOf = (e) => ({ status: e && typeof e.status === 'number' ? e.status : undefined, body: e && e.body, headers: e && e.headers, message: String((e && e.message) || e) });
 let mod;
-const started = (async () => {
+let started;
+const start = (url, config) => started = (async () => {
   const ns = await import(url);
   const own = Object.keys(ns).filter((k) => k !== 'default' && k !== 'module.exports');
   mod = own.length === 0 && ns.default && typeof ns.default === 'object' ? ns.default : ns;
@@ -40,6 +46,7 @@ const started = (async () => {
   post({ ready: Object.keys(mod).filter((k) => typeof mod[k] === 'function' && k !== 'init' && k !== 'close') });
 })().catch((e) => post({ failed: String((e && e.stack) || e) }));
 parentPort.on('message', async (m) => {
+  if (m.load) return;
   if (m.close) {
     await started;
     try { if (mod && typeof mod.close === 'function') await mod.close(); } catch (e) { post({ log: 'error', fields: { module: name, err: String(e && e.stack || e) }, msg: 'module close failed' }); }
@@ -57,6 +64,26 @@ parentPort.on('message', async (m) => {
   }
 });
 `;
+
+/** A worker started ahead of the next swap, once there has been one: a swap then waits only for the module's import and init. */
+let spare: Worker | undefined;
+
+function newWorker(): Worker {
+  return new Worker(WORKER_SOURCE, { eval: true, stdout: false, stderr: false });
+}
+
+function takeWorker(): Worker {
+  const worker = spare ?? newWorker();
+  worker.ref();
+  const next = newWorker();
+  // Idle, it keeps no process alive; if it dies it is simply not used.
+  next.unref();
+  next.once('exit', () => {
+    if (spare === next) spare = undefined;
+  });
+  spare = next;
+  return worker;
+}
 
 interface Pending {
   fn: string;
@@ -83,7 +110,8 @@ export class WorkerModuleClient implements ModuleClient {
 
   /** Starts the worker and waits for the module's import and init; throws with the reason when they fail. */
   static async start(options: WorkerModuleOptions): Promise<WorkerModuleClient> {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { name: options.name, url: options.url, config: JSON.parse(JSON.stringify(options.config ?? {})) }, stdout: false, stderr: false });
+    const worker = takeWorker();
+    worker.postMessage({ load: { name: options.name, url: options.url, config: JSON.parse(JSON.stringify(options.config ?? {})) } });
     const client = new WorkerModuleClient(worker, options);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => fail(`did not load and init within ${options.startTimeoutMs} ms`), options.startTimeoutMs);
