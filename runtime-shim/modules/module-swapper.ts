@@ -49,7 +49,7 @@ export function createModuleSwapper(slots: Map<string, ModuleSlot>, app: Compile
     list: () =>
       [...slots].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, slot]) => ({ name, ...slot.origin, state: swapping.has(name) ? 'swapping' : 'serving', inFlight: slot.inFlight, swaps: slot.swaps })),
     async swap(name, to) {
-      const slot = Object.hasOwn(Object.fromEntries(slots), name) ? slots.get(name) : undefined;
+      const slot = slots.get(name);
       if (!slot) throw new SwapError(404, `no module named ${name} (the app's modules: ${[...slots.keys()].sort().join(', ') || 'none'})`);
       const source = typeof to === 'string' ? parseSwapSource(to, app.root) : to;
       if ('error' in source) throw new SwapError(400, `gati modules swap ${name}: ${source.error}`);
