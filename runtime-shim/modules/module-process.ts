@@ -108,9 +108,10 @@ export class ModuleProcess {
 /** Polls `GET <url>/_health` until 200, `timeoutMs`, or `gone()`. */
 export async function waitHealthy(url: string, timeoutMs: number, gone: () => boolean): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !gone()) {
+  // From 10 ms, doubling to HEALTH_POLL_MS: a service up in 150 ms is seen then, not at the next 100 ms tick.
+  for (let attempt = 0; Date.now() < deadline && !gone(); attempt++) {
     if (await healthOk(url)) return true;
-    await new Promise((resolve) => setTimeout(resolve, HEALTH_POLL_MS));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(HEALTH_POLL_MS, 10 * 2 ** attempt)));
   }
   return false;
 }
