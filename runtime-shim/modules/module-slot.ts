@@ -57,7 +57,10 @@ export class ModuleSlot {
       throw error;
     }
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
-      return Promise.resolve(result).finally(() => settle(held));
+      // The caller gets the function's own promise (no extra tick); the count follows it on the side.
+      const done = () => settle(held);
+      (result as PromiseLike<unknown>).then(done, done);
+      return result;
     }
     settle(held);
     return result;
