@@ -113,10 +113,16 @@ export class ProtobufWriter {
 
   /** Raw bytes, already encoded (a message's fields written by another writer). */
   bytes(data: Uint8Array): void {
-    this.ensure(data.length);
-    // TypedArray#set: Buffer#copy makes a view of the source on each call.
-    this.buf.set(data, this.pos);
-    this.pos += data.length;
+    const length = data.length;
+    this.ensure(length);
+    const buf = this.buf;
+    // A span's head (tens of bytes) by hand; a batch's spans with TypedArray#set (Buffer#copy makes
+    // a view of the source on each call).
+    if (length < 128) {
+      const at = this.pos;
+      for (let i = 0; i < length; i++) buf[at + i] = data[i]!;
+    } else buf.set(data, this.pos);
+    this.pos += length;
   }
 
   double(field: number, value: number): void {
