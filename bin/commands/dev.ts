@@ -22,6 +22,7 @@ import type { DevModules } from '../../driver/dev-modules.js';
 import { RebuildLoop, type RebuildOutcome } from './rebuild-loop.js';
 import { devMetricsAnswer } from '../../runtime-shim/metrics/dev-metrics.js';
 import { enableMetrics } from '../../runtime-shim/metrics/registry.js';
+import { stopTracing } from '../../runtime-shim/tracing/index.js';
 import { provideRequire } from './load-bundle.js';
 import { addressInUse, isAddressInUse, parsePort, type ServeFlags } from './start.js';
 
@@ -149,6 +150,8 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   // Sockets get 1001 while HTTP drains (an upgraded socket would hold the server open to the deadline).
   await Promise.all([current?.ws?.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs), server.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs)]);
   await current?.close();
+  // The spans of the last requests and effect runs reach the collector before the process ends.
+  await stopTracing();
   if (loop.built) loop.modules!.save();
   await loop.dispose();
   return 0;

@@ -197,7 +197,9 @@ export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: P
       reply: (_ctx, answer) => resolve(x.accepted && answer.status === 101 ? { accept: x.accepted } : { answer }),
     });
     try {
-      upgrade(x, matched.route, matched.params);
+      // Tracing on: the upgrade is the connection's `WS <route>` server span (its messages' parent).
+      if (tracing === undefined) upgrade(x, matched.route, matched.params);
+      else tracing.route(x, (x) => upgrade(x, matched.route, matched.params));
     } catch (error) {
       failed(shared, x, x.reply, x.ctx, error);
     }
@@ -317,6 +319,8 @@ function upgrade(x: Exchange, index: number, params: Record<string, string>): vo
     const refused = compiled.typed ? refuseInvalid(req, compiled.validators, shared.maxErrors, false) : undefined;
     if (refused) return answerWith(res, refused);
     x.accepted = { route, params: req.params, query: req.query, headers: req.headers, lctx: x.lctx };
+    const tracing = shared.tracing;
+    if (tracing !== undefined && x.trace !== undefined) x.accepted.trace = tracing.wsConnection(compiled, x.trace.context);
   });
 }
 

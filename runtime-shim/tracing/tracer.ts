@@ -12,6 +12,7 @@ import type { AlsContextManager } from './context-manager.js';
 import { formatTraceparent, parseTraceparent } from './traceparent.js';
 import { RequestFrame, withSpan } from './context-frame.js';
 import { RecordedSpan } from './recorder.js';
+import { WsTrace } from './ws-trace.js';
 
 /** The parts of @opentelemetry/api the spans need (loaded by sdk.ts). */
 export interface OtelApi {
@@ -66,6 +67,8 @@ export class GatiTracer {
   private readonly routeSpans = new WeakMap<CompiledRoute, RouteSpans>();
   /** A server span's starting attributes per request method (a bounded set: past it, a fresh object). */
   private readonly methodAttributes = new Map<string, Attributes>();
+  /** A WS route's message spans: name and attributes. */
+  private readonly wsMessageSpans = new WeakMap<CompiledRoute, { name: string; attributes: Attributes }>();
   /** An enqueue span's starting attributes per effect. */
   private readonly enqueueAttributes = new Map<string, Attributes>();
 
@@ -92,11 +95,12 @@ export class GatiTracer {
   spansOf(route: CompiledRoute): RouteSpans {
     let spans = this.routeSpans.get(route);
     if (spans === undefined) {
+      // A WS route's server span is its upgrade: named `WS <route>`, an HTTP GET on the wire.
       spans = {
         handlerName: `handler ${route.key}`,
         handlerAttributes: Object.freeze({ 'gati.route': route.key }),
         serverName: `${route.method} ${route.path}`,
-        serverAttributes: Object.freeze({ 'http.request.method': route.method, 'http.route': route.path }),
+        serverAttributes: Object.freeze({ 'http.request.method': route.method === 'WS' ? 'GET' : route.method, 'http.route': route.path }),
       };
       this.routeSpans.set(route, spans);
     }
@@ -139,6 +143,13 @@ export class GatiTracer {
       routes: app.routes.map((r) => ({ ...r, middleware: wrapChain(r.middleware) })),
       folders: app.folders?.map((f) => ({ ...f, middleware: wrapChain(f.middleware) })),
     };
+  }
+
+  /** How the hooks of a WebSocket connection accepted on `route` run: in spans of the upgrade's trace (ws-trace.ts). */
+  wsConnection(route: CompiledRoute, upgrade: Context): WsTrace {
+    let spans = this.wsMessageSpans.get(route);
+    if (spans === undefined) this.wsMessageSpans.set(route, (spans = { name: `WS ${route.path} message`, attributes: Object.freeze({ 'http.route': route.path }) }));
+    return new WsTrace(this, upgrade, spans.name, spans.attributes);
   }
 
   /** A module's functions, each call a span named `<module>.<fn>` (gctx.modules). */
@@ -212,9 +223,8 @@ export class GatiTracer {
     return (req, res, gctx, lctx, next) => this.inSpan(spanName, 0, attributes, () => mw(req, res, gctx, lctx, next)) as Promise<void>;
   }
 
-  /** Runs `fn` inside a child span of the active one; the span ends when `fn` returns or its promise settles. */
-  private inSpan<T>(name: string, kind: number, attributes: Attributes, fn: (span: Span) => T): T {
-    const parent = this.contexts.active();
+  /** Runs `fn` inside a child span of `parent` (the active one unless given); the span ends when `fn` returns or its promise settles. */
+  inSpan<T>(name: string, kind: number, attributes: Attributes, fn: (span: Span) => T, parent: Context = this.contexts.active()): T {
     const span = this.tracer.startSpan(name, { kind, attributes }, parent);
     let result: T;
     try {
@@ -272,7 +282,7 @@ class ServerSpan implements RequestTrace {
     if (route !== undefined && span instanceof RecordedSpan) {
       const spans = this.tracer.spansOf(route);
       // A HEAD answered by a GET route keeps its own method.
-      if (this.method === route.method) span.reshare(spans.serverName, spans.serverAttributes);
+      if (this.method === route.method || route.method === 'WS') span.reshare(spans.serverName, spans.serverAttributes);
       else {
         span.updateName(`${this.method} ${route.path}`);
         span.setAttribute('http.route', route.path);
