@@ -13,6 +13,8 @@
 //            slower costs per request by itself (see --pace)
 //   base     (with --baseline DIR) the same app built and served by another checkout (the previous
 //            main): `node DIR/bin/gati.mjs start`, to show that `off` costs nothing against it
+//   baseon   (with --baseline DIR) that checkout's server with tracing on as `on`: what tracing
+//            cost before, in the same run
 // Each request makes 2 spans here (server + handler: the app has no middleware or module calls).
 //
 // --pace MS: each of wrk's connections waits MS ms before each request (wrk's Lua `delay`), so every
@@ -100,6 +102,7 @@ function build(bin, dir) {
 function serverCommand(name, sink) {
   const env = { LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' };
   if (name === 'base') return { args: [join(BASELINE, 'bin', 'gati.mjs'), 'start', BASE_APP], env };
+  if (name === 'baseon') return { args: [join(BASELINE, 'bin', 'gati.mjs'), 'start', BASE_APP], env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'always_on' } };
   if (name === 'als') return { args: [join(REPO, 'bin', 'gati.mjs'), 'start', APP], env: { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(WORK, 'als.cjs')}` } };
   if (name === 'ctl') return { args: [join(REPO, 'bin', 'gati.mjs'), 'start', APP], env: { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(WORK, 'busy.cjs')}`, BUSY_US: String(Number(CONTROL)) } };
   if (name === 'on') return { args: [join(REPO, 'bin', 'gati.mjs'), 'start', APP], env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'always_on' } };
@@ -131,7 +134,7 @@ async function loadRun(name, scenario, sink, luaFiles) {
     const check = await fetch(url, scenario === 'get' ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
     await check.arrayBuffer();
     if (check.status >= 300) throw new Error(`${name} ${scenario}: ${check.status}`);
-    if (name === 'on' !== Boolean(check.headers.get('traceparent'))) throw new Error(`${name}: tracing is ${name === 'on' ? 'off' : 'on'}:\n${out}`);
+    if ((name === 'on' || name === 'baseon') !== Boolean(check.headers.get('traceparent'))) throw new Error(`${name}: tracing is ${name === 'on' ? 'off' : 'on'}:\n${out}`);
     const luaScript = luaFiles[scenario];
     await wrk({ connections: CONNS, seconds: WARMUP, url, luaScript });
     const pid = Number(spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n')[0]) || child.pid;
@@ -173,7 +176,7 @@ async function main() {
   }
   if (BASELINE && !existsSync(join(BASE_APP, 'dist', 'server.mjs'))) throw new Error(`no baseline build in ${BASE_APP}`);
   const sink = await startSink();
-  const servers = ['off', 'on', ...(ALS ? ['als'] : []), ...(CONTROL ? ['ctl'] : []), ...(BASELINE ? ['base'] : [])];
+  const servers = ['off', 'on', ...(ALS ? ['als'] : []), ...(CONTROL ? ['ctl'] : []), ...(BASELINE ? ['base', 'baseon'] : [])];
   const results = {};
   for (let round = 0; round < ROUNDS; round++) {
     for (const scenario of SCENARIOS) {
@@ -201,6 +204,7 @@ async function main() {
     console.log(`${scenario}: tracing on (100%) costs ${r1(extra)} µs CPU per request more than off (user ${r1(m.on.user - m.off.user)}, sys ${r1(m.on.sys - m.off.sys)}), req/s ${r1((m.on.rps / m.off.rps) * 100)}% of off — target ≤ 10 µs: ${extra <= 10 ? 'PASS' : 'FAIL'}`);
     if (m.ctl) console.log(`${scenario}: off slowed by a ${CONTROL} µs busy loop per request costs ${r1(m.ctl.cpu - m.off.cpu)} µs CPU per request more than off (user ${r1(m.ctl.user - m.off.user)}, sys ${r1(m.ctl.sys - m.off.sys)}), req/s ${r1((m.ctl.rps / m.off.rps) * 100)}% of off`);
     if (m.als) console.log(`${scenario}: an AsyncLocalStorage enabled (tracing off) costs ${r1(m.als.cpu - m.off.cpu)} µs CPU per request more than off`);
+    if (m.baseon) console.log(`${scenario}: before (the baseline), tracing on cost ${r1(m.baseon.cpu - m.base.cpu)} µs CPU per request more than its off (user ${r1(m.baseon.user - m.base.user)}, sys ${r1(m.baseon.sys - m.base.sys)})`);
     if (m.base) console.log(`${scenario}: off vs base: ${r1(m.off.cpu - m.base.cpu)} µs CPU per request, req/s ${r1((m.off.rps / m.base.rps) * 100)}% of base`);
   }
 }

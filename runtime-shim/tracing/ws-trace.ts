@@ -5,13 +5,19 @@
 // lines (lctx.log, gctx.log) join that trace. `open` and `close` run with the upgrade's span active.
 // With tracing off the session has no WsTrace and runs its hooks directly (no cost).
 import type { Attributes, Context } from '@opentelemetry/api';
-import type { GatiTracer } from './tracer.js';
+import type { AlsContextManager } from './context-manager.js';
+
+/** What a WsTrace needs of the tracer (tracer.ts's GatiTracer, which makes it). */
+export interface SpanRunner {
+  readonly contexts: Pick<AlsContextManager, 'with'>;
+  inSpan<T>(name: string, kind: number, attributes: Attributes, fn: () => T, parent?: Context): T;
+}
 
 /** SpanKind.CONSUMER: a message received. */
 const CONSUMER = 4;
 
 export class WsTrace {
-  constructor(private readonly tracer: GatiTracer, private readonly upgrade: Context, private readonly name: string, private readonly attributes: Attributes) {}
+  constructor(private readonly tracer: SpanRunner, private readonly upgrade: Context, private readonly name: string, private readonly attributes: Attributes) {}
 
   /** `open` or `close`: in the upgrade's context. */
   run<T>(hook: () => T): T {
