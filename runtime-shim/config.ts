@@ -115,6 +115,13 @@ export interface GatiConfig {
   runtime?: 'node' | 'bun' | 'deno';
   /** Deployment environments, keyed by name (prod, staging, …). */
   deploy?: Record<string, DeployEnvConfig>;
+  /** The control panel at /_control (docs/control-panel.md). */
+  control?: ControlConfig;
+}
+
+export interface ControlConfig {
+  /** Mount the panel under `gati start` (default false; `GATI_CONTROL=1` does too). `gati dev` always mounts it. */
+  enabled?: boolean;
 }
 
 export type DeployProvider = 'aws' | 'gcp' | 'azure' | 'kubernetes' | 'custom';
@@ -182,6 +189,12 @@ export interface DeployEnvConfig {
   effects?: DeployEffectsConfig;
   /** Plain environment variables (a ConfigMap). */
   env?: Record<string, string>;
+  /**
+   * The control panel in this environment's pods (default: the top-level `control.enabled`): the
+   * pods get GATI_CONTROL=1, and on Kubernetes a ServiceAccount, Role and RoleBinding that let the
+   * panel read the app's Deployments, ReplicaSets and autoscalers, scale them and roll them back.
+   */
+  control?: { enabled?: boolean };
   /** Environment variables read from Secret keys. */
   secrets?: Record<string, SecretRef>;
   /** Let's Encrypt through cert-manager (kubernetes, azure). */

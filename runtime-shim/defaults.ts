@@ -55,6 +55,10 @@ export const CONFIG_DEFAULTS = {
     /** The port of a module's container. */
     port: 8080,
   },
+  control: {
+    /** `gati start` mounts the panel only when asked (`gati dev` always does). */
+    enabled: false,
+  },
   deploy: {
     regions: ['default'],
     /** Two at least: one pod may restart while another serves. */
