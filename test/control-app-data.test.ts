@@ -207,8 +207,25 @@ test('under gati dev: topology, routes, config masked, settings and scaling plan
     assert.is(again.status, 409);
     assert.is((await api<unknown>(dev, 'effects/dead/999999/retry', {})).status, 404);
 
-    // No deployments yet; the audit trail names each change.
+    // No deployments yet; then three recorded by `gati deploy` (.gati/deployments): the history, and rollbacks.
     assert.equal((await api<DeploymentsInfo>(dev, 'deployments')).json, { source: 'local', history: [] });
+    const entries = ['1.0.0', '1.1.0', '1.2.0'].map((version, i) => {
+      const files = `.gati/deployments/prod/000${i + 1}-${version}`;
+      mkdirSync(join(dir, files), { recursive: true });
+      writeFileSync(join(dir, files, 'deploy.json'), `{ "version": "${version}" }\n`);
+      return { version, image: `ghcr.io/acme/payments:${version}`, provider: 'kubernetes', regions: ['default'], deployedAt: `2026-12-0${i + 1}T10:00:00.000Z`, files, hashes: { 'deploy.json': version } };
+    });
+    writeFileSync(join(dir, '.gati/deployments/prod.json'), JSON.stringify({ env: 'prod', current: '1.2.0', history: entries }));
+    const history = await api<DeploymentsInfo>(dev, 'deployments');
+    assert.equal(history.json.history.map((h) => [h.version, h.current]), [['1.2.0', true], ['1.1.0', false], ['1.0.0', false]]);
+    const previous = await api<ChangePlan>(dev, 'deployments/rollback', { env: 'prod', to: entries[1]!.files });
+    assert.is(previous.json.command, 'gati deploy prod --rollback');
+    assert.match(previous.json.diff, '-{ "version": "1.2.0" }\n+{ "version": "1.1.0" }');
+    const older = await api<ChangePlan>(dev, 'deployments/rollback', { env: 'prod', to: '1.0.0', apply: true });
+    assert.is(older.json.command, 'gati deploy prod');
+    assert.is(older.json.applied, true);
+    assert.match(readFileSync(join(dir, 'gati.config.ts'), 'utf8'), "image: { tag: '1.0.0' },");
+    assert.is((await api<ChangePlan>(dev, 'deployments/rollback', { env: 'prod', to: 'nope' })).status, 404);
     assert.ok(dev.logs.some((l) => (l['control'] as { action?: string } | undefined)?.action === 'effects.retry'));
   } finally {
     await dev.stop();
