@@ -261,6 +261,9 @@ export interface DeployEnvConfig {
   };
 }
 
+/** The config file names, in the order they are looked for (the first found is the app's config). */
+export const CONFIG_FILE_NAMES: readonly string[] = ['gati.config.ts', 'gati.config.mts', 'gati.config.js', 'gati.config.mjs', 'gati.config.json', 'gati.config.yaml', 'gati.config.yml'];
+
 /** Gives a config file its types; returns the config unchanged. */
 export function defineConfig(config: GatiConfig): GatiConfig {
   return config;
