@@ -100,6 +100,20 @@ export interface WsConfig {
   redis?: string;
 }
 
+/** The control panel at /_control (docs/control-panel.md). */
+export interface ControlConfig {
+  /** Serve the panel under `gati start` (default false; GATI_CONTROL=1 turns it on too). `gati dev` always serves it. */
+  enabled?: boolean;
+  /** Where users, credentials, sessions and the audit log live (default "sqlite"; "redis" when effects.backend is "redis"). */
+  store?: 'sqlite' | 'redis';
+  /** The SQLite file of store "sqlite", relative to the app root (default ".gati/control.db"). */
+  path?: string;
+  /** The Redis URL of store "redis" (default: effects.url, else REDIS_URL). */
+  url?: string;
+  /** Addresses of the TLS-terminating proxies whose X-Forwarded-Proto is believed (default none). */
+  trustedProxies?: string[];
+}
+
 export interface GatiConfig {
   /** The app's name (default: package.json "name", else the folder name). */
   name?: string;
@@ -115,13 +129,8 @@ export interface GatiConfig {
   runtime?: 'node' | 'bun' | 'deno';
   /** Deployment environments, keyed by name (prod, staging, …). */
   deploy?: Record<string, DeployEnvConfig>;
-  /** The control panel at /_control (docs/control-panel.md). */
+  /** The control panel at /_control. */
   control?: ControlConfig;
-}
-
-export interface ControlConfig {
-  /** Mount the panel under `gati start` (default false; `GATI_CONTROL=1` does too). `gati dev` always mounts it. */
-  enabled?: boolean;
 }
 
 export type DeployProvider = 'aws' | 'gcp' | 'azure' | 'kubernetes' | 'custom';

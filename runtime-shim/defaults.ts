@@ -51,13 +51,16 @@ export const CONFIG_DEFAULTS = {
     /** 30 s: under every cloud edge's idle timeout (Azure Front Door's 5 minutes is the shortest). */
     pingIntervalMs: 30_000,
   },
+  control: {
+    enabled: false,
+    store: 'sqlite' as const,
+    /** Relative to the app root. */
+    path: '.gati/control.db',
+    trustedProxies: [] as string[],
+  },
   modules: {
     /** The port of a module's container. */
     port: 8080,
-  },
-  control: {
-    /** `gati start` mounts the panel only when asked (`gati dev` always does). */
-    enabled: false,
   },
   deploy: {
     regions: ['default'],

@@ -66,7 +66,13 @@ export const CONFIG_SCHEMA = closed({
     redis: { type: 'string', pattern: '^(rediss?://.*)?$' },
   }),
   runtime: { enum: ['node', 'bun', 'deno'] },
-  control: closed({ enabled: { type: 'boolean' } }),
+  control: closed({
+    enabled: { type: 'boolean' },
+    store: { enum: ['sqlite', 'redis'] },
+    path: { type: 'string', minLength: 1 },
+    url: redisUrl,
+    trustedProxies: { type: 'array', items: { type: 'string', minLength: 1 } },
+  }),
   deploy: {
     type: 'object',
     propertyNames: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' },
