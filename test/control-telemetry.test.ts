@@ -189,6 +189,61 @@ test('gati dev: a request shows in logs, traces and metrics within 2 s; the over
   }
 });
 
+test('gati dev: the live stream over SSE: a request made now arrives as a log event and a trace event; Last-Event-ID resumes', async () => {
+  const dir = copyFixture('payments');
+  const dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'info' });
+  const abort = new AbortController();
+  try {
+    const res = await fetch(`${dev.url}/_control/api/stream?topics=logs,traces`, { signal: abort.signal });
+    assert.is(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', 'text/event-stream');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    // Every request is recorded while the stream is open: five to the same path, each a trace.
+    const sent = [];
+    for (let i = 0; i < 5; i++) sent.push(await send(`${dev.url}/health`));
+    const reqIds = sent.map((s) => s.headers['x-request-id'] as string);
+    const traceIds = sent.map((s) => (s.headers.traceparent as string | undefined)?.split('-')[1]);
+    assert.ok(traceIds.every(Boolean), 'every request traced while a client watches');
+    const events = () => text.split('\n\n').filter((block) => block.includes('data: ')).map((block) => ({
+      event: /^event: (.*)$/m.exec(block)?.[1],
+      id: /^id: (.*)$/m.exec(block)?.[1],
+      data: JSON.parse(block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')) as Record<string, unknown>,
+    }));
+    const done = () => reqIds.every((id) => events().some((e) => e.event === 'log' && e.data.reqId === id)) && traceIds.every((id) => events().some((e) => e.event === 'trace' && e.data.traceId === id));
+    while (!done()) {
+      const { done: ended, value } = await reader.read();
+      if (ended) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    assert.ok(done(), text);
+    const logEvents = events().filter((e) => e.event === 'log');
+    const last = logEvents.at(-1)!;
+    assert.is(Number(last.id), last.data.seq);
+    abort.abort();
+
+    // A reconnect after the third line gets the lines after it first.
+    const third = logEvents[2]!;
+    const resumed = new AbortController();
+    const again = await fetch(`${dev.url}/_control/api/stream?topics=logs`, { headers: { 'last-event-id': third.id! }, signal: resumed.signal });
+    const r2 = again.body!.getReader();
+    let text2 = '';
+    while (!text2.includes(`id: ${last.id}\n`)) {
+      const { done: ended, value } = await r2.read();
+      if (ended) break;
+      text2 += decoder.decode(value, { stream: true });
+    }
+    const firstId = /^id: (.*)$/m.exec(text2)?.[1];
+    assert.is(Number(firstId), Number(third.id) + 1);
+    resumed.abort();
+  } finally {
+    abort.abort();
+    await dev.stop();
+    removeDir(dir);
+  }
+});
+
 interface Sent { status: number; text: string; headers: Record<string, string | string[] | undefined> }
 
 function send(url: string, method = 'GET', body?: unknown): Promise<Sent> {

@@ -78,8 +78,8 @@ async function metrics(env: ControlEnv, windowS: number, source: string | null):
 function stream(call: ControlCall, env: ControlEnv): ControlResult {
   const telemetry = telemetryOf(env);
   const topics = topicsOf(call.query);
-  const header = call.headers['last-event-id'];
-  const last = Number(Array.isArray(header) ? header[0] : header);
+  const header = call.lastEventId ?? call.headers['last-event-id'];
+  const last = Number(Array.isArray(header) ? header[0] : header ?? NaN);
   const lastEventId = Number.isSafeInteger(last) && last >= 0 ? last : undefined;
   const loki = lokiOf(env);
   const clustered = isClusterWorker();
