@@ -167,6 +167,9 @@ test('gati dev: a request shows in logs, traces and metrics within 2 s; the over
     assert.is((await send(`${dev.url}/payments/pay_nothere`)).status, 404);
     const notFound = await until(async () => (await getJson<{ items: TraceSummary[] }>(`${dev.url}/_control/api/traces?status=404`)).items[0]);
     assert.is(notFound.route, '/payments/:id');
+    // Recorded whole after the first request's end paused the context storage (lean tracing resumes it).
+    const again = await getJson<Trace>(`${dev.url}/_control/api/traces/${notFound.traceId}`);
+    assert.ok(again.spans.some((s) => s.name === 'handler GET /payments/:id' && s.parentSpanId), again.spans.map((s) => s.name).join(', '));
     assert.is((await getJson<{ items: TraceSummary[] }>(`${dev.url}/_control/api/traces?minMs=100000`)).items.length, 0);
     const warnings = await getJson<{ items: LogLine[] }>(`${dev.url}/_control/api/logs?level=error&limit=5`);
     assert.ok(warnings.items.every((l) => l.level === 'error'));
