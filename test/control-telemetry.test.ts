@@ -35,6 +35,14 @@ test('the log buffer keeps the newest lines within its count and bytes, filters 
   const small = new LogBuffer(1_000_000, 2_000);
   for (let i = 0; i < 500; i++) small.push(line(i));
   assert.ok(small.size.bytes <= 2_000, `bytes bounded: ${small.size.bytes}`);
+
+  // Round and round the byte ring, with multi-byte characters: every line kept comes back whole.
+  const ring = new LogBuffer(1000, 4_096);
+  for (let i = 0; i < 2_000; i++) ring.push(`{"level":"info","time":${i},"msg":"${'é€'.repeat(i % 37)}","i":${i}}\n`);
+  const kept = ring.query({ limit: 1000 });
+  assert.ok(kept.length > 10);
+  assert.equal(kept.map((l) => l.fields.i), kept.map((_, k) => 2_000 - kept.length + k), 'the newest lines, none torn');
+  assert.ok(kept.every((l) => l.msg === 'é€'.repeat((l.fields.i as number) % 37)));
 });
 
 const span = (traceId: string, spanId: string, parent: string, name: string, start: number, ms: number, attributes: Record<string, unknown> = {}, kind = 0): StoredSpan => ({
