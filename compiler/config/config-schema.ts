@@ -81,6 +81,9 @@ export const CONFIG_SCHEMA = closed({
     path: { type: 'string', minLength: 1 },
     url: redisUrl,
     trustedProxies: { type: 'array', items: { type: 'string', minLength: 1 } },
+    buffers: closed({ traces: positiveInt, traceBytes: positiveInt, logLines: positiveInt, logBytes: positiveInt }),
+    loki: closed({ url: { type: 'string', pattern: '^https?://' }, query: { type: 'string', minLength: 1 } }),
+    prometheus: closed({ url: { type: 'string', pattern: '^https?://' }, selector: { type: 'string', minLength: 1 } }),
   }),
   deploy: {
     type: 'object',

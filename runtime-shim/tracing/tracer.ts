@@ -13,6 +13,7 @@ import { formatTraceparent, parseTraceparent } from './traceparent.js';
 import { RequestFrame, withSpan } from './context-frame.js';
 import { RecordedSpan } from './recorder.js';
 import { WsTrace } from './ws-trace.js';
+import type { LocalSpans } from './local-spans.js';
 
 /** The parts of @opentelemetry/api the spans need (loaded by sdk.ts). */
 export interface OtelApi {
@@ -53,6 +54,8 @@ export interface EffectTrace {
 export interface TracedExchange {
   readonly incoming: IncomingRequest;
   readonly path: string;
+  /** performance.now() on arrival (0 when the pipeline times nothing). */
+  readonly started: number;
   trace: RequestTrace | undefined;
 }
 
@@ -73,7 +76,22 @@ export class GatiTracer {
   /** An enqueue span's starting attributes per effect. */
   private readonly enqueueAttributes = new Map<string, Attributes>();
 
-  constructor(private readonly api: OtelApi, private readonly tracer: Tracer, readonly contexts: AlsContextManager) {}
+  /** The span a call outside any recorded span gets under `lean` (records nothing, propagates nothing). */
+  private readonly unrecorded: Span;
+  /** Lean: recorded requests and effect runs in flight; at none (and nobody watching) the context storage pauses. */
+  private leanOpen = 0;
+  private readonly leanDone = (): void => {
+    if (--this.leanOpen === 0 && !this.lean!.watching()) this.contexts.pause();
+  };
+
+  /**
+   * `lean`: the control panel's buffer is the only sink (no OTLP endpoint). It admits a few
+   * requests; the others run as if tracing were off (no context, no span objects), and a span
+   * outside a recorded one is made only while a client watches.
+   */
+  constructor(private readonly api: OtelApi, private readonly tracer: Tracer, readonly contexts: AlsContextManager, private readonly lean?: LocalSpans) {
+    this.unrecorded = api.trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
+  }
 
   /**
    * Starts the request's server span (continuing an incoming `traceparent`) and runs `step` inside
@@ -84,11 +102,17 @@ export class GatiTracer {
     if (path === '/_health' || path === '/_ready') return step(x);
     const incoming = x.incoming;
     const method = incoming.method;
+    const lean = this.lean;
+    if (lean !== undefined && !lean.admit(method, path)) {
+      x.trace = new MissedRequestTrace(this.unrecorded, this.api.ROOT_CONTEXT, lean, method, path, x.started || performance.now());
+      return step(x);
+    }
     const parent = this.remoteParent(incoming.headers);
     const span = this.tracer.startSpan(method, { kind: SERVER, attributes: this.startAttributes(method) }, parent);
     span.setAttribute('url.path', path);
     const frame = new RequestFrame(parent, span);
-    x.trace = new ServerSpan(this, span, frame, method);
+    if (lean !== undefined) this.leanOpen++;
+    x.trace = new ServerSpan(this, span, frame, method, lean !== undefined ? this.leanDone : undefined);
     this.contexts.with(frame, step, undefined, x);
   }
 
@@ -147,7 +171,9 @@ export class GatiTracer {
   }
 
   /** How the hooks of a WebSocket connection accepted on `route` run: in spans of the upgrade's trace (ws-trace.ts). */
-  wsConnection(route: CompiledRoute, upgrade: Context): WsTrace {
+  wsConnection(route: CompiledRoute, upgrade: Context): WsTrace | undefined {
+    // Lean: an upgrade the panel did not record runs its socket's hooks untraced.
+    if (this.lean !== undefined && upgrade === this.api.ROOT_CONTEXT) return undefined;
     let spans = this.wsMessageSpans.get(route);
     if (spans === undefined) this.wsMessageSpans.set(route, (spans = { name: `WS ${route.path} message`, attributes: Object.freeze({ 'http.route': route.path }) }));
     return new WsTrace(this, upgrade, spans.name, spans.attributes);
@@ -169,8 +195,8 @@ export class GatiTracer {
    * A call to an HTTP or container module: a CLIENT span `module <name>.<fn>`; `call` gets the
    * `traceparent` to send, so the service's own spans join the trace.
    */
-  moduleCall<T>(module: string, fn: string, call: (traceparent: string) => Promise<T>): Promise<T> {
-    return this.inSpan(`module ${module}.${fn}`, CLIENT, { 'rpc.system': 'gati', 'rpc.service': module, 'rpc.method': fn }, (span) => call(formatTraceparent(span.spanContext())));
+  moduleCall<T>(module: string, fn: string, call: (traceparent: string | undefined) => Promise<T>): Promise<T> {
+    return this.inSpan(`module ${module}.${fn}`, CLIENT, { 'rpc.system': 'gati', 'rpc.service': module, 'rpc.method': fn }, (span) => call(span === this.unrecorded ? undefined : formatTraceparent(span.spanContext())));
   }
 
   /** An enqueue's PRODUCER span; the job carries its `traceparent`, so the run joins this trace. */
@@ -178,7 +204,7 @@ export class GatiTracer {
     let attributes = this.enqueueAttributes.get(name);
     if (attributes === undefined) this.enqueueAttributes.set(name, (attributes = Object.freeze({ 'messaging.system': 'gati', 'messaging.operation.type': 'send', 'messaging.destination.name': name })));
     return this.inSpan(`enqueue ${name}`, PRODUCER, attributes, (span) => {
-      job.traceparent = formatTraceparent(span.spanContext());
+      if (span !== this.unrecorded) job.traceparent = formatTraceparent(span.spanContext());
       return store().then((stored) => {
         span.setAttribute('messaging.message.id', stored.id);
         return stored;
@@ -189,6 +215,8 @@ export class GatiTracer {
   /** Runs an effect's job inside its CONSUMER span, a child of the enqueue that stored the job. */
   runEffect<T>(job: JobView, run: (trace: EffectTrace) => Promise<T>): Promise<T> {
     const ids = parseTraceparent(job.traceparent);
+    // Lean: a run whose enqueue was not recorded is not either, unless a client watches.
+    if (this.lean !== undefined && (ids === undefined || (ids.traceFlags & 1) === 0) && !this.lean.watching()) return run(UNTRACED_EFFECT);
     const root = this.api.ROOT_CONTEXT;
     const parent = ids ? this.api.trace.setSpanContext(root, { ...ids, isRemote: true }) : root;
     const span = this.tracer.startSpan(`effect ${job.name}`, {
@@ -196,7 +224,11 @@ export class GatiTracer {
       attributes: { 'messaging.system': 'gati', 'messaging.operation.type': 'process', 'messaging.destination.name': job.name, 'messaging.message.id': job.id, 'gati.effect.attempt': job.attempt },
     }, parent);
     const trace: EffectTrace = { fail: (error) => span.setStatus({ code: ERROR, message: firstLine(error) }) };
-    const done = () => span.end();
+    if (this.lean !== undefined) this.leanOpen++;
+    const done = () => {
+      span.end();
+      if (this.lean !== undefined) this.leanDone();
+    };
     return this.contexts.with(withSpan(parent, span), run, undefined, trace).finally(done);
   }
 
@@ -234,6 +266,8 @@ export class GatiTracer {
 
   /** Runs `fn` inside a child span of `parent` (the active one unless given); the span ends when `fn` returns or its promise settles. */
   inSpan<T>(name: string, kind: number, attributes: Attributes, fn: (span: Span) => T, parent: Context = this.contexts.active()): T {
+    // Lean, outside a recorded request (no context): nothing to record, nothing to make.
+    if (this.lean !== undefined && parent === this.api.ROOT_CONTEXT && !this.lean.watching()) return fn(this.unrecorded);
     const span = this.tracer.startSpan(name, { kind, attributes }, parent);
     let result: T;
     try {
@@ -265,7 +299,7 @@ class ServerSpan implements RequestTrace {
   /** The route's handler span while it runs (routes without middleware). */
   private handler: Span | undefined = undefined;
 
-  constructor(private readonly tracer: GatiTracer, readonly span: Span, readonly context: RequestFrame, private readonly method: string) {}
+  constructor(private readonly tracer: GatiTracer, readonly span: Span, readonly context: RequestFrame, private readonly method: string, private readonly ended?: () => void) {}
 
   callHandler(route: CompiledRoute, ...args: Parameters<HandlerFn>): ReturnType<HandlerFn> {
     const spans = this.tracer.spansOf(route);
@@ -302,8 +336,31 @@ class ServerSpan implements RequestTrace {
     // The answer names the server span, so a client (or its logs) can find the trace.
     out.headers.traceparent = formatTraceparent(span.spanContext());
     span.end();
+    this.ended?.();
   }
 }
+
+/**
+ * A request the panel did not admit (lean tracing): nothing recorded, but a failed (5xx) or slow
+ * answer is reported, so the panel keeps the requests worth looking at.
+ */
+class MissedRequestTrace implements RequestTrace {
+  constructor(readonly span: Span, readonly context: Context, private readonly lean: LocalSpans, private readonly method: string, private readonly path: string, private readonly started: number) {}
+
+  callHandler(route: CompiledRoute, ...args: Parameters<HandlerFn>): ReturnType<HandlerFn> {
+    return route.handler(...args);
+  }
+
+  handlerDone(): void {}
+
+  end(out: OutgoingResponse, route: CompiledRoute | undefined): void {
+    const durationMs = performance.now() - this.started;
+    if (out.status < 500 && durationMs < this.lean.slowMs) return;
+    this.lean.missed({ method: this.method, path: this.path, route: route?.path, status: out.status, start: performance.timeOrigin + this.started, durationMs });
+  }
+}
+
+const UNTRACED_EFFECT: EffectTrace = { fail: () => {} };
 
 /** A throw marks the span as failed, except an HttpError below 500 (an answer the code chose). */
 function failSpan(span: Span, error: unknown): void {
