@@ -18,6 +18,7 @@ import { configScript, emitEntry, emitLaunchers } from './bundle/entry.js';
 import { emitInfra } from './infra/index.js';
 import { emit as emitVersions } from './versions/index.js';
 import { emitVersionValidators } from './validators/versions.js';
+import { emit as emitControl, emitVersions as emitControlVersions } from './control/index.js';
 
 const unknownKeys = (ctx: EmitContext) => ctx.config.validation?.unknownKeys ?? CONFIG_DEFAULTS.validation.unknownKeys;
 
@@ -59,6 +60,8 @@ export const entryEmitter: Emitter = {
   },
 };
 
+export const controlEmitter: Emitter = { name: 'control', phase: 'build', emit: (model, ctx) => emitControl(model, ctx.config) };
+
 export const infraEmitter: Emitter = {
   name: 'infra',
   phase: 'build',
@@ -73,6 +76,8 @@ export const versionValidatorsEmitter: Emitter = {
   emit: (_model, ctx) => emitVersionValidators(ctx.releases ?? [], { unknownKeys: unknownKeys(ctx) }),
 };
 
+export const controlVersionsEmitter: Emitter = { name: 'control-versions', phase: 'release', emit: (_model, ctx) => emitControlVersions(ctx.releases ?? []) };
+
 export const EMITTERS: readonly Emitter[] = [
   modelEmitter,
   schemaEmitter,
@@ -84,7 +89,9 @@ export const EMITTERS: readonly Emitter[] = [
   serializersEmitter,
   routerEmitter,
   entryEmitter,
+  controlEmitter,
   infraEmitter,
   versionsEmitter,
   versionValidatorsEmitter,
+  controlVersionsEmitter,
 ];

@@ -43,7 +43,11 @@ export interface Topology {
   nodes: TopologyNode[];
   edges: TopologyEdge[];
   environments: DeployEnvironment[];
+  /** The graph's size in the precomputed layout (elkjs, layered, at build time); absent without one. */
+  layout?: { width: number; height: number };
 }
+/** A node's box in the precomputed layout, in absolute coordinates (a folder's box holds its children). */
+export interface NodeLayout { x: number; y: number; width: number; height: number }
 export type TopologyNodeKind = 'folder' | 'route' | 'middleware' | 'handler' | 'module' | 'effect' | 'queue';
 export interface TopologyNode {
   /** Stable: `<kind>:<name>`, e.g. `route:POST /payments`, `module:ledger`. */
@@ -58,13 +62,20 @@ export interface TopologyNode {
   variant?: string;
   /** The folder node this node is drawn inside (routes, middleware and handlers of a folder). */
   parent?: string;
+  layout?: NodeLayout;
 }
-export interface TopologyEdge { from: string; to: string; kind: 'contains' | 'runs' | 'calls' | 'enqueues' | 'consumes' }
+export interface TopologyEdge {
+  from: string;
+  to: string;
+  kind: 'contains' | 'runs' | 'calls' | 'enqueues' | 'consumes';
+  /** The edge's polyline in the precomputed layout (start, bends, end), absolute coordinates. */
+  layout?: { points: { x: number; y: number }[] };
+}
 export interface DeployEnvironment {
   name: string;
   provider: string;
   regions: string[];
-  components: { name: string; kind: 'api' | 'worker' | 'module' | 'all'; replicas: number; min?: number; max?: number }[];
+  components: { name: string; kind: 'api' | 'worker' | 'module' | 'all'; replicas: number; min?: number; max?: number; targetCpuPercent?: number }[];
 }
 
 /** GET /_control/api/routes */
