@@ -15,6 +15,8 @@ export interface ControlCall {
   /** The signed-in user; 'dev' under `gati dev`. */
   user: string;
   ip: string;
+  /** An event stream's reconnect: the `Last-Event-ID` header (the id of the last event the client saw). */
+  lastEventId?: string;
   headers: Record<string, string | string[] | undefined>;
 }
 

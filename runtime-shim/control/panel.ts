@@ -8,6 +8,7 @@ import { parseJson } from '../server/safe-json.js';
 import type { ControlEndpoint, ControlEnv } from './endpoint.js';
 import { matchEndpoint } from './match-endpoint.js';
 import { CONTROL_ENDPOINTS } from './api/index.js';
+import { eventStreamBody } from './sse.js';
 
 export const CONTROL_PREFIX = '/_control';
 const API_PREFIX = `${CONTROL_PREFIX}/api/`;
@@ -20,6 +21,13 @@ export const CONTROL_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
 };
+
+const EVENT_STREAM_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'x-accel-buffering': 'no' };
+
+function header(req: IncomingRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
 
 export interface ControlPanel {
   answer(req: IncomingRequest): Promise<OutgoingResponse> | undefined;
@@ -56,10 +64,10 @@ async function answerControl(req: IncomingRequest, env: ControlEnv, endpoints: r
     return problem(400, 'the body is not valid JSON');
   }
   const result = await found.endpoint.handler(
-    { method: req.method, params: found.params, query: url.searchParams, body, user: 'dev', ip: req.ip, headers: req.headers },
+    { method: req.method, params: found.params, query: url.searchParams, body, user: 'dev', ip: req.ip, lastEventId: header(req, 'last-event-id'), headers: req.headers },
     env,
   );
-  if ('stream' in result) return problem(501, 'event streams are not served yet');
+  if ('stream' in result) return { status: 200, headers: { ...CONTROL_HEADERS, ...EVENT_STREAM_HEADERS }, body: undefined, stream: eventStreamBody(result.stream) };
   return { status: result.status ?? 200, headers: { ...CONTROL_HEADERS, 'content-type': JSON_TYPE }, body: JSON.stringify(result.json) };
 }
 

@@ -46,6 +46,7 @@ export function createBunServer(handle: AnswerRequest, options: EngineOptions & 
     async close(deadlineMs) {
       if (closing || !server) return;
       closing = true;
+      handler.endStreams();
       const graceful = Promise.resolve(server.stop(false));
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref?.());
       await Promise.race([graceful.then(() => waitIdle(handler.inFlight)), deadline]);

@@ -51,6 +51,7 @@ export function createDenoServer(handle: AnswerRequest, options: EngineOptions &
     async close(deadlineMs) {
       if (closing || !server) return;
       closing = true;
+      handler.endStreams();
       let timer: ReturnType<typeof setTimeout> | undefined;
       let drained = false;
       const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs)));

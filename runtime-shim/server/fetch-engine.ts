@@ -8,12 +8,15 @@ import { headerRecord } from './web-headers.js';
 import { problem, problemBody } from './problem.js';
 import type { AcceptedUpgrade } from '../ws/types.js';
 import type { UpgradeDecision } from './pipeline.js';
+import { openStream } from './response-stream.js';
 import { PROBLEM_TYPE, type AnswerRequest, type IncomingRequest, type OutgoingResponse, type Problem } from './wire.js';
 
 export interface FetchHandler<Extra> {
   /** Undefined (despite the type) only after Bun's WebSocket adapter took an upgrade: Bun answers the 101 itself. */
   fetch(request: Request, extra: Extra): Promise<Response>;
   inFlight(): number;
+  /** Ends the answers still streaming (at shutdown). */
+  endStreams(): void;
 }
 
 export interface FetchHandlerOptions<Extra> {
@@ -35,6 +38,7 @@ export interface FetchHandlerOptions<Extra> {
 export function createFetchHandler<Extra>(handle: AnswerRequest, options: FetchHandlerOptions<Extra>): FetchHandler<Extra> {
   let inFlight = 0;
   const deadlines = options.bodyTimeoutMs === undefined ? undefined : new BodyDeadlines(options.bodyTimeoutMs);
+  const streams = new Set<() => void>();
   return {
     async fetch(request, extra) {
       inFlight++;
@@ -45,7 +49,8 @@ export function createFetchHandler<Extra>(handle: AnswerRequest, options: FetchH
           const decision = await upgrade.prepare(incoming);
           return 'accept' in decision ? (upgrade.accept(request, extra, decision.accept) as Response) : toWebResponse(decision.answer);
         }
-        return toWebResponse(await handle(incoming));
+        const out = await handle(incoming);
+        return out.stream ? streamWebResponse(out, streams) : toWebResponse(out);
       } catch (error) {
         // The pipeline answers this itself; a pipeline that lets it escape gets the same answer.
         if (error instanceof BodyTimeoutError) return problemWebResponse(problem(408, BODY_TIMEOUT_DETAIL), { connection: 'close' });
@@ -56,6 +61,9 @@ export function createFetchHandler<Extra>(handle: AnswerRequest, options: FetchH
       }
     },
     inFlight: () => inFlight,
+    endStreams: () => {
+      for (const stop of streams) stop();
+    },
   };
 }
 
@@ -118,6 +126,33 @@ async function readStreamed(request: Request, limit: number): Promise<Buffer> {
     chunks.push(value);
   }
   return Buffer.concat(chunks);
+}
+
+/** A streamed answer as a web Response whose body is written as the stream writes; both engines cancel it when the client leaves. */
+function streamWebResponse(out: OutgoingResponse, streams: Set<() => void>): Response {
+  const encoder = new TextEncoder();
+  let stop: () => void = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      stop = openStream(out.stream!, (chunk) => controller.enqueue(encoder.encode(chunk)), () => {
+        streams.delete(stop);
+        try {
+          controller.close();
+        } catch {
+          // Already closed or cancelled.
+        }
+      });
+      streams.add(stop);
+    },
+    cancel: () => stop(),
+  });
+  const headers = new Headers();
+  for (const key in out.headers) {
+    const value = out.headers[key]!;
+    if (typeof value === 'string') headers.set(key, value);
+    else for (const v of value) headers.append(key, v);
+  }
+  return new Response(body, { status: out.status, headers });
 }
 
 function toWebResponse(out: OutgoingResponse): Response {

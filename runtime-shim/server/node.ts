@@ -9,6 +9,7 @@ import type { UpgradeDecision } from './pipeline.js';
 import type { Logger } from '../types.js';
 import { BodyTooLargeError } from './body.js';
 import { problem, problemAnswer } from './problem.js';
+import { openStream } from './response-stream.js';
 import { STATUS_TEXT, type AnswerRequest, type IncomingRequest, type OutgoingResponse, type Respond } from './wire.js';
 
 /** What every engine adapter gives the runtime (node.ts, bun.ts). */
@@ -53,10 +54,13 @@ export type NodeHandler = AnswerRequest & { respond?: Respond };
 export function createNodeServer(handle: NodeHandler, options: EngineOptions & { websocket?: EngineWebSockets<NodeWsEngine> }): RunningServer {
   let inFlight = 0;
   let idle: (() => void) | undefined;
+  // Answers still streaming (Server-Sent Events): ended at shutdown, they would hold it to the deadline.
+  const streams = new Set<ServerResponse>();
   // Made once per server, not per request: the pipeline calls it with the request's ServerResponse.
   const reply = (res: ServerResponse, out: OutgoingResponse) => {
     try {
-      write(res, out);
+      if (out.stream) writeStream(res, out, streams, logFailure);
+      else write(res, out);
     } catch (error) {
       logFailure(error);
       write(res, problemAnswer(problem(500)));
@@ -120,6 +124,7 @@ export function createNodeServer(handle: NodeHandler, options: EngineOptions & {
         };
         const timer = setTimeout(finish, deadlineMs);
         timer.unref();
+        for (const res of streams) res.end();
         server.close(() => finish());
         server.closeIdleConnections();
         idle = () => {
@@ -230,6 +235,27 @@ function write(res: ServerResponse, out: OutgoingResponse): void {
   out.headers['content-length'] = String(Buffer.byteLength(out.body));
   res.writeHead(out.status, out.headers);
   res.end(out.body);
+}
+
+/** A streamed answer: the headers now, then each chunk as the stream writes it, until it ends or the client leaves. */
+function writeStream(res: ServerResponse, out: OutgoingResponse, streams: Set<ServerResponse>, logFailure: (error: unknown) => void): void {
+  if (res.headersSent) return;
+  res.writeHead(out.status, out.headers);
+  res.flushHeaders();
+  res.socket?.setNoDelay(true);
+  streams.add(res);
+  let stop: (() => void) | undefined;
+  res.on('close', () => {
+    streams.delete(res);
+    stop?.();
+  });
+  try {
+    stop = openStream(out.stream!, (chunk) => res.write(chunk), () => res.end());
+  } catch (error) {
+    logFailure(error);
+  }
+  // The client may have left while the stream started.
+  if (res.destroyed) stop?.();
 }
 
 /** Bodies up to this many bytes that nobody read are drained (node:http's default) rather than closed on. */

@@ -27,6 +27,22 @@ export interface OutgoingResponse {
   status: number;
   headers: Record<string, string | string[]>;
   body: string | undefined;
+  /**
+   * A body written over time instead of `body` (Server-Sent Events): the engine sends the headers,
+   * then calls `start`. Engines check for it only when writing an answer, so the normal path pays
+   * one property read.
+   */
+  stream?: ResponseStream;
+}
+
+/** A body that arrives in chunks until `end`, or until the client goes away. */
+export interface ResponseStream {
+  /**
+   * Called once, after the headers are out. `write` sends a chunk (ignored once ended), `end`
+   * finishes the answer. Returns `stop`, called exactly once: after `end`, when the client closes
+   * the connection, or when the server shuts down.
+   */
+  start(write: (chunk: string) => void, end: () => void): () => void;
 }
 
 /** The promise form of the pipeline, and any handler of that shape (`gati dev`'s swappable one). */
