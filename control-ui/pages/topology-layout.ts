@@ -17,6 +17,10 @@ export interface Placed {
   /** Folder boxes drawn behind their routes. */
   groups: { id: string; label: string; box: Box }[];
   columns: { label: string; x: number }[];
+  /** Edge paths (SVG `d`) by edgeKey, when the layout routed them. */
+  paths: Map<string, string>;
+  /** Drawn from the build's layout: labels fit the boxes as they are. */
+  precomputed: boolean;
 }
 
 const COLUMNS: { kind: TopologyNode['kind']; label: string }[] = [
@@ -35,32 +39,28 @@ const TOP = 36;
 const GROUP_HEAD = 22;
 const GROUP_PAD = 8;
 
-/** The layout the build precomputed (Topology.layout, when present): boxes by node id. */
-interface PrecomputedLayout {
-  width?: number;
-  height?: number;
-  nodes: Record<string, Box> | { id: string; x: number; y: number; width: number; height: number }[];
-}
-
 export function layoutTopology(topology: Topology): Placed {
-  const pre = (topology as Topology & { layout?: PrecomputedLayout }).layout;
-  if (pre && pre.nodes) return fromPrecomputed(topology, pre);
-  return layered(topology);
+  const precomputed = topology.layout && topology.nodes.every((n) => n.layout);
+  return precomputed ? fromPrecomputed(topology) : layered(topology);
 }
 
-function fromPrecomputed(topology: Topology, pre: PrecomputedLayout): Placed {
+/** The build's elkjs layout: node boxes (folders hold their routes) and edge polylines, as they are. */
+function fromPrecomputed(topology: Topology): Placed {
   const nodes = new Map<string, Box>();
-  const list = Array.isArray(pre.nodes) ? pre.nodes : Object.entries(pre.nodes).map(([id, box]) => ({ id, ...box }));
-  for (const { id, x, y, width, height } of list) nodes.set(id, { x, y, width, height });
-  // Nodes the layout does not place (a folder drawn as a group, say) fall back to the computed layout.
-  if (topology.nodes.some((n) => n.kind !== 'folder' && !nodes.has(n.id))) return layered(topology);
-  const groups = topology.nodes.filter((n) => n.kind === 'folder' && nodes.has(n.id)).map((n) => ({ id: n.id, label: n.label, box: nodes.get(n.id)! }));
-  for (const group of groups) nodes.delete(group.id);
-  const boxes = [...nodes.values(), ...groups.map((g) => g.box)];
-  const width = pre.width ?? Math.max(...boxes.map((b) => b.x + b.width)) + 16;
-  const height = pre.height ?? Math.max(...boxes.map((b) => b.y + b.height)) + 16;
-  return { width, height, nodes, groups, columns: [] };
+  const groups: Placed['groups'] = [];
+  for (const n of topology.nodes) {
+    if (n.kind === 'folder') groups.push({ id: n.id, label: n.label, box: n.layout! });
+    else nodes.set(n.id, n.layout!);
+  }
+  const paths = new Map<string, string>();
+  for (const e of topology.edges) {
+    const points = e.layout?.points;
+    if (points && points.length >= 2) paths.set(edgeKey(e), points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' '));
+  }
+  return { width: topology.layout!.width + 8, height: topology.layout!.height + 8, nodes, groups, columns: [], paths, precomputed: true };
 }
+
+export const edgeKey = (e: { from: string; to: string }) => `${e.from}>${e.to}`;
 
 function layered(topology: Topology): Placed {
   const byId = new Map(topology.nodes.map((n) => [n.id, n]));
@@ -115,7 +115,7 @@ function layered(topology: Topology): Placed {
     height = Math.max(height, y);
     x += NODE_W + GAP_X;
   }
-  return { width: x - GAP_X + 8, height: height + 8, nodes, groups, columns };
+  return { width: x - GAP_X + 8, height: height + 8, nodes, groups, columns, paths: new Map(), precomputed: false };
 }
 
 /** A smooth path from the right side of one box to the left side of another (or around, when going back). */

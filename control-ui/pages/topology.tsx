@@ -8,7 +8,7 @@ import { useApi } from '../use-api';
 import { href } from '../router';
 import { Badge, Empty, Loading, PageHeader, RouteKey, Section } from '../components/ui';
 import { ms, percent, rate } from '../format';
-import { edgePath, layoutTopology } from './topology-layout';
+import { edgeKey, edgePath, layoutTopology } from './topology-layout';
 import { TraceTable } from './traces';
 
 export function TopologyPage() {
@@ -80,8 +80,8 @@ function Graph({ topology, selected, onSelect }: { topology: Topology; selected:
         ))}
         {drawn.map((e) => (
           <path
-            key={`${e.from}>${e.to}`}
-            d={edgePath(placed.nodes.get(e.from)!, placed.nodes.get(e.to)!)}
+            key={edgeKey(e)}
+            d={placed.paths.get(edgeKey(e)) ?? edgePath(placed.nodes.get(e.from)!, placed.nodes.get(e.to)!)}
             class={`edge e-${e.kind} ${selected ? (linked.has(e.from) && linked.has(e.to) ? 'hot' : 'cold') : ''}`}
             marker-end="url(#arrow)"
           />
@@ -106,9 +106,9 @@ function Graph({ topology, selected, onSelect }: { topology: Topology; selected:
             >
               <rect width={box.width} height={box.height} rx={6} />
               <text x={10} y={box.height / 2 + 4}>
-                {n.kind === 'route' && n.route ? n.route : n.label}
+                {n.kind === 'route' && n.route && !placed.precomputed ? n.route : n.label}
               </text>
-              {n.variant && n.kind !== 'route' && (
+              {n.variant && n.kind !== 'route' && !placed.precomputed && (
                 <text x={box.width - 8} y={box.height / 2 + 4} class="variant">
                   {n.variant}
                 </text>

@@ -1,0 +1,204 @@
+// The control panel's single-page app in a real Chromium (Debian's, driven by playwright-core; never a
+// downloaded browser) against `gati dev fixtures/payments`: every page renders the running app's data,
+// with no console error, no uncaught exception and no CSP violation; a screenshot of each page goes
+// to test-output/screenshots/ (ignored by git). A page whose API endpoint this server does not answer
+// yet (404) is checked for its "not provided" notice instead, and the test says so.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import { GATI_BIN, copyFixture, removeDir, runServer, type RunningApp } from './helpers/server.js';
+import { controlFront, type ControlFront } from './helpers/control-ui-front.js';
+import { REPO } from './helpers/paths.js';
+
+const SHOTS = join(REPO, 'test-output', 'screenshots');
+const LOAD = 20_000;
+
+let dir: string;
+let dev: RunningApp;
+let front: ControlFront;
+let browser: Browser;
+/** API paths this server answers 404 to (not merged yet): their pages are checked for the notice. */
+const missing = new Set<string>();
+const problems: string[] = [];
+
+async function available(path: string): Promise<boolean> {
+  const answer = await fetch(`${front.url}${path}`, { headers: { accept: 'application/json' } });
+  await answer.body?.cancel();
+  if (answer.status === 404) {
+    missing.add(path.split('?')[0]!);
+    console.log(`  (skipped: ${path} is not served by this build yet: its page shows the "not provided" notice)`);
+    return false;
+  }
+  assert.is(answer.status, 200, `${path} answered ${answer.status}`);
+  return true;
+}
+
+/** Console errors that are not the expected 404s of endpoints this build lacks. */
+function watch(page: Page): void {
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message: ConsoleMessage) => {
+    if (message.type() !== 'error' && !/Content.Security.Policy/i.test(message.text())) return;
+    const url = message.location().url ?? '';
+    const path = url ? new URL(url).pathname : '';
+    if (missing.has(path)) return;
+    if (missing.has('/_control/api/stream') && /EventSource/.test(message.text())) return;
+    problems.push(`console ${message.type()}: ${message.text()} (${url})`);
+  });
+}
+
+async function open(page: Page, path: string): Promise<void> {
+  await page.goto(`${front.url}/_control/${path}`, { waitUntil: 'domcontentloaded', timeout: LOAD });
+  await page.waitForSelector('main h1', { timeout: LOAD });
+  await page.waitForSelector('main .loading', { state: 'detached', timeout: LOAD });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+}
+
+async function noticeOr(page: Page, path: string, selector: string): Promise<void> {
+  if (missing.has(path)) await page.waitForSelector('main .notice', { timeout: LOAD });
+  else await page.waitForSelector(selector, { timeout: LOAD });
+}
+
+test.before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  dir = copyFixture('payments');
+  dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'info' });
+  front = await controlFront(dev.url);
+  // The live feed: its status only (an event stream stays open).
+  const abort = new AbortController();
+  const stream = await fetch(`${front.url}/_control/api/stream?topics=logs`, { signal: abort.signal });
+  abort.abort();
+  if (stream.status === 404) {
+    missing.add('/_control/api/stream');
+    console.log('  (skipped: /_control/api/stream is not served by this build yet: the pages show "no live feed")');
+  }
+  if (front.serving) console.log('  (the server does not serve the panel\'s files yet: a test front serves lib/control-ui and passes the rest on)');
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+});
+
+test.after(async () => {
+  await browser?.close();
+  await front?.close();
+  await dev?.stop();
+  if (dir) removeDir(dir);
+});
+
+test('every page renders the running app, with no console error and no CSP violation', async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+  const page = await context.newPage();
+  watch(page);
+  // Traffic for the live pages.
+  for (let i = 0; i < 3; i++) assert.is((await fetch(`${dev.url}/payments`)).status, 200);
+
+  // Overview: the app's name, the dev banner.
+  const overview = await available('/_control/api/overview');
+  await open(page, '');
+  assert.match((await page.textContent('.banner')) ?? '', /open without login: gati dev on loopback/i);
+  if (overview) assert.is((await page.textContent('main h1'))?.trim(), 'payments');
+  else await page.waitForSelector('main .notice');
+  await shot(page, 'overview');
+
+  // Topology: the graph with the fixture's routes; a click on a route opens its detail.
+  if (await available('/_control/api/topology')) {
+    await open(page, 'topology');
+    await page.waitForSelector('[data-testid=topology] .n-route', { timeout: LOAD });
+    const routes = await page.$$eval('[data-testid=topology] .n-route', (nodes) => nodes.map((n) => n.getAttribute('data-node')));
+    assert.ok(routes.some((id) => id?.includes('/payments')), `route nodes: ${routes.join(', ')}`);
+    await page.click('[data-testid=topology] .n-route[data-node*="GET /payments"]');
+    await page.waitForSelector('.detail h3', { timeout: LOAD });
+  } else {
+    await open(page, 'topology');
+    await page.waitForSelector('main .notice');
+  }
+  await shot(page, 'topology');
+
+  // Traces: the request just made is listed, live; one opens as a waterfall.
+  const traces = await available('/_control/api/traces');
+  await open(page, 'traces');
+  if (traces) {
+    assert.is((await fetch(`${dev.url}/payments?limit=1`)).status, 200);
+    await page.waitForSelector('[data-testid=traces] a[href*="/_control/traces/"]', { timeout: LOAD });
+    await page.waitForSelector('[data-testid=traces] tr:has-text("/payments")', { timeout: LOAD });
+    await shot(page, 'traces');
+    await page.click('[data-testid=traces] tbody tr:first-child td:nth-child(2) a');
+    await page.waitForSelector('[data-testid=waterfall] .wf-bar', { timeout: LOAD });
+    await shot(page, 'trace');
+  } else {
+    await page.waitForSelector('main .notice');
+    await shot(page, 'traces');
+  }
+
+  // Logs: the live tail shows a line of a request made while the page is open.
+  const logs = await available('/_control/api/logs');
+  await open(page, 'logs');
+  if (logs) {
+    assert.is((await fetch(`${dev.url}/payments?limit=2`)).status, 200);
+    await page.waitForSelector('[data-testid=logs] tbody tr', { timeout: LOAD });
+  } else await page.waitForSelector('main .notice');
+  await shot(page, 'logs');
+
+  // Metrics: a row per route with traffic.
+  const metrics = await available('/_control/api/metrics');
+  await open(page, 'metrics');
+  if (metrics) await page.waitForSelector('[data-testid=metrics] tr:has-text("/payments")', { timeout: LOAD });
+  else await page.waitForSelector('main .notice');
+  await shot(page, 'metrics');
+
+  await available('/_control/api/effects/dead');
+  for (const [name, path, selector] of [
+    ['versions', '/_control/api/versions', 'main .card'],
+    ['effects', '/_control/api/effects', '[data-testid=effects]'],
+    ['deployments', '/_control/api/deployments', 'main .card'],
+    ['scaling', '/_control/api/scaling', 'main .card'],
+    ['config', '/_control/api/config', '[data-testid=effective-config]'],
+    ['audit', '/_control/api/audit', 'main .card'],
+  ] as const) {
+    await available(path);
+    await open(page, name);
+    await noticeOr(page, path, selector);
+    await shot(page, name);
+  }
+
+  // Login and enroll (public pages): the forms render; an enroll link without a token says so.
+  await page.goto(`${front.url}/_control/login`, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('.auth-card h1', { timeout: LOAD });
+  await shot(page, 'login');
+  await page.goto(`${front.url}/_control/enroll`, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('.auth-card .notice.error', { timeout: LOAD });
+  await shot(page, 'enroll');
+
+  // A dark screenshot of the same app.
+  const dark = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'dark' });
+  const darkPage = await dark.newPage();
+  watch(darkPage);
+  await open(darkPage, missing.has('/_control/api/traces') ? '' : 'traces');
+  await shot(darkPage, 'dark');
+  await dark.close();
+  await context.close();
+  assert.equal(problems, []);
+});
+
+test('keyboard: g then a key goes to a page; links change the page without a reload', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  watch(page);
+  await open(page, '');
+  await page.evaluate(() => ((globalThis as Record<string, unknown>).marker = 1));
+  await page.keyboard.press('g');
+  await page.keyboard.press('l');
+  await page.waitForURL(/\/_control\/logs$/, { timeout: LOAD });
+  await page.click('nav a[href="/_control/metrics"]');
+  await page.waitForURL(/\/_control\/metrics$/, { timeout: LOAD });
+  await page.waitForSelector('nav a[aria-current=page][href="/_control/metrics"]', { timeout: LOAD });
+  assert.is(await page.evaluate(() => (globalThis as Record<string, unknown>).marker), 1, 'the page reloaded');
+  await page.goBack();
+  await page.waitForURL(/\/_control\/logs$/, { timeout: LOAD });
+  await context.close();
+  assert.equal(problems, []);
+});
+
+test.run();
