@@ -115,6 +115,36 @@ export interface GatiConfig {
   runtime?: 'node' | 'bun' | 'deno';
   /** Deployment environments, keyed by name (prod, staging, …). */
   deploy?: Record<string, DeployEnvConfig>;
+  /** The control panel at /_control (docs/control-panel.md). */
+  control?: ControlConfig;
+}
+
+export interface ControlConfig {
+  /** The panel's in-process buffers of recent traces and log lines (bounded). */
+  buffers?: {
+    /** Traces kept (default 2000). */
+    traces?: number;
+    /** Bytes of spans kept, about (default 12 MiB). */
+    traceBytes?: number;
+    /** Log lines kept (default 20000). */
+    logLines?: number;
+    /** Bytes of log lines kept (default 8 MiB). */
+    logBytes?: number;
+  };
+  /** Logs from Loki instead of this process's buffer. */
+  loki?: {
+    /** Loki's base URL, e.g. `http://loki:3100`. */
+    url?: string;
+    /** The LogQL stream selector of this app's lines (default `{app="<name>"}`). */
+    query?: string;
+  };
+  /** Metrics from Prometheus instead of this process's counters. */
+  prometheus?: {
+    /** Prometheus' base URL, e.g. `http://prometheus:9090`. */
+    url?: string;
+    /** A PromQL label matcher added to every query, e.g. `job="payments"` (default none). */
+    selector?: string;
+  };
 }
 
 export type DeployProvider = 'aws' | 'gcp' | 'azure' | 'kubernetes' | 'custom';

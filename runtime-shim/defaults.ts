@@ -55,6 +55,10 @@ export const CONFIG_DEFAULTS = {
     /** The port of a module's container. */
     port: 8080,
   },
+  control: {
+    /** The panel's in-process buffers: 12 MiB of traces and 8 MiB of log lines, 20 MiB in all. */
+    buffers: { traces: 2000, traceBytes: 12 * 1024 * 1024, logLines: 20_000, logBytes: 8 * 1024 * 1024 },
+  },
   deploy: {
     regions: ['default'],
     /** Two at least: one pod may restart while another serves. */
@@ -79,6 +83,15 @@ export const PROCESS_DEFAULTS = {
   workers: 1,
   /** `--admin-port` / ADMIN_PORT when not given: where `GET /metrics` is served (Prometheus' registered port for exporters using OpenTelemetry). */
   adminPort: 9464,
+};
+
+/** The control panel's trace sampling without an OTLP endpoint, not config keys (docs/control-panel.md). */
+export const CONTROL_TRACE_DEFAULTS = {
+  /** Nobody watching: requests recorded per second and path, and in all. */
+  idlePerPath: 2,
+  idlePerSecond: 20,
+  /** A request not recorded that took this long (or answered 5xx) is kept as a one-span trace. */
+  slowMs: 500,
 };
 
 /** Defaults of effects that are not config keys (docs/effects.md). */

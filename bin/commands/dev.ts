@@ -22,6 +22,7 @@ import type { DevModules } from '../../driver/dev-modules.js';
 import { RebuildLoop, type RebuildOutcome } from './rebuild-loop.js';
 import { devMetricsAnswer } from '../../runtime-shim/metrics/dev-metrics.js';
 import { createControlPanel } from '../../runtime-shim/control/panel.js';
+import { startControlTelemetry } from '../../runtime-shim/control/telemetry/telemetry.js';
 import { enableMetrics } from '../../runtime-shim/metrics/registry.js';
 import { provideRequire } from './load-bundle.js';
 import { addressInUse, isAddressInUse, parsePort, type ServeFlags } from './start.js';
@@ -45,6 +46,9 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   const port = parsePort(flags.port ?? (process.env.PORT || undefined), term);
   if (port === null) return 2;
   const log = createLogger(levelFrom(process.env.LOG_LEVEL, PROCESS_DEFAULTS.logLevel), {});
+  // The panel's buffers take every log line and the traces from the first request on (before the
+  // first build starts tracing).
+  startControlTelemetry();
   const loop = new RebuildLoop(root, term, { modules: true });
   let current: Generation | undefined;
   // The last run's modules, when the app's files are as it left them: served at once, while the

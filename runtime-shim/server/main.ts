@@ -10,6 +10,8 @@ import { hasWsRoutes } from './websockets.js';
 import { relayWsMessages } from '../ws/cluster-bridge.js';
 import { runtimeName } from '../runtime-name.js';
 import { serveClusterMetrics } from '../metrics/cluster-admin.js';
+import { controlEnabled, startControlTelemetry } from '../control/telemetry/telemetry.js';
+import { relayControlQueries } from '../control/telemetry/cluster.js';
 
 /** Checks what the effects backend needs from the environment (GATI4020); prints it and exits 1 when something is wrong. */
 async function exitOnConfigError(app: CompiledApp): Promise<void> {
@@ -55,6 +57,8 @@ export async function runMain(app: CompiledApp, options: MainOptions = {}): Prom
   }
   if (workers > 1 && cluster.isPrimary) {
     for (let i = 0; i < workers; i++) cluster.fork();
+    // The control panel's request lands on one worker, which gathers every worker's data through here.
+    if (controlEnabled(app.config)) relayControlQueries(startControlTelemetry(app.config));
     // `gctx.ws.publish` in one worker reaches the sockets of the others through here.
     if (hasWsRoutes(app)) relayWsMessages();
     // The admin port is the primary's: it serves the workers' metrics summed.

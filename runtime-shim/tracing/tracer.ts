@@ -11,6 +11,7 @@ import { HttpError } from '../http-error.js';
 import type { AlsContextManager } from './context-manager.js';
 import { formatTraceparent, parseTraceparent } from './traceparent.js';
 import { withSpan } from './context-frame.js';
+import type { LocalSpans } from './local-spans.js';
 
 /** The parts of @opentelemetry/api the spans need (loaded by sdk.ts). */
 export interface OtelApi {
@@ -42,11 +43,23 @@ export interface EffectTrace {
 export interface TracedExchange {
   readonly incoming: IncomingRequest;
   readonly path: string;
+  /** performance.now() on arrival (0 when the pipeline times nothing). */
+  readonly started: number;
   trace: RequestTrace | undefined;
 }
 
 export class GatiTracer {
-  constructor(private readonly api: OtelApi, private readonly tracer: Tracer, private readonly contexts: AlsContextManager) {}
+  /** The span a call outside any recorded span gets under `lean` (records nothing, propagates nothing). */
+  private readonly unrecorded: Span;
+
+  /**
+   * `lean`: the control panel's buffer is the only sink (no OTLP endpoint). It admits a few
+   * requests; the others run as if tracing were off (no context, no span objects), and a span
+   * outside a recorded one is made only while a client watches.
+   */
+  constructor(private readonly api: OtelApi, private readonly tracer: Tracer, private readonly contexts: AlsContextManager, private readonly lean?: LocalSpans) {
+    this.unrecorded = api.trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
+  }
 
   /**
    * Starts the request's server span (continuing an incoming `traceparent`) and runs `step` inside
@@ -57,6 +70,11 @@ export class GatiTracer {
     if (path === '/_health' || path === '/_ready') return step(x);
     const incoming = x.incoming;
     const method = incoming.method;
+    const lean = this.lean;
+    if (lean !== undefined && !lean.admit(method, path)) {
+      x.trace = new MissedRequestTrace(this.unrecorded, this.api.ROOT_CONTEXT, lean, method, path, x.started || performance.now());
+      return step(x);
+    }
     const parent = this.remoteParent(incoming.headers);
     const span = this.tracer.startSpan(method, { kind: SERVER, attributes: { 'http.request.method': method, 'url.path': path } }, parent);
     const context = withSpan(parent, span);
@@ -94,7 +112,7 @@ export class GatiTracer {
   /** An enqueue's PRODUCER span; the job carries its `traceparent`, so the run joins this trace. */
   enqueue(name: string, job: NewJob, store: () => Promise<{ id: string; deduped: boolean }>): Promise<{ id: string; deduped: boolean }> {
     return this.inSpan(`enqueue ${name}`, PRODUCER, { 'messaging.system': 'gati', 'messaging.operation.type': 'send', 'messaging.destination.name': name }, (span) => {
-      job.traceparent = formatTraceparent(span.spanContext());
+      if (span !== this.unrecorded) job.traceparent = formatTraceparent(span.spanContext());
       return store().then((stored) => {
         span.setAttribute('messaging.message.id', stored.id);
         return stored;
@@ -105,6 +123,8 @@ export class GatiTracer {
   /** Runs an effect's job inside its CONSUMER span, a child of the enqueue that stored the job. */
   runEffect<T>(job: JobView, run: (trace: EffectTrace) => Promise<T>): Promise<T> {
     const ids = parseTraceparent(job.traceparent);
+    // Lean: a run whose enqueue was not recorded is not either, unless a client watches.
+    if (this.lean !== undefined && (ids === undefined || (ids.traceFlags & 1) === 0) && !this.lean.watching()) return run(UNTRACED_EFFECT);
     const root = this.api.ROOT_CONTEXT;
     const parent = ids ? this.api.trace.setSpanContext(root, { ...ids, isRemote: true }) : root;
     const span = this.tracer.startSpan(`effect ${job.name}`, {
@@ -156,6 +176,8 @@ export class GatiTracer {
 
   /** Runs `fn` inside a child span of the active one; the span ends when `fn` returns or its promise settles. */
   private inSpan<T>(name: string, kind: number, attributes: Record<string, string | number>, fn: (span: Span) => T): T {
+    // Lean, in a request that was not admitted (no context): nothing to record, nothing to make.
+    if (this.lean !== undefined && this.contexts.current() === undefined && !this.lean.watching()) return fn(this.unrecorded);
     const parent = this.contexts.active();
     const span = this.tracer.startSpan(name, { kind, attributes }, parent);
     let result: T;
@@ -200,6 +222,22 @@ class ServerSpan implements RequestTrace {
     span.end();
   }
 }
+
+/**
+ * A request the panel did not admit (lean tracing): nothing recorded, but a failed (5xx) or slow
+ * answer is reported, so the panel keeps the requests worth looking at.
+ */
+class MissedRequestTrace implements RequestTrace {
+  constructor(readonly span: Span, readonly context: Context, private readonly lean: LocalSpans, private readonly method: string, private readonly path: string, private readonly started: number) {}
+
+  end(out: OutgoingResponse, route: CompiledRoute | undefined): void {
+    const durationMs = performance.now() - this.started;
+    if (out.status < 500 && durationMs < this.lean.slowMs) return;
+    this.lean.missed({ method: this.method, path: this.path, route: route?.path, status: out.status, start: performance.timeOrigin + this.started, durationMs });
+  }
+}
+
+const UNTRACED_EFFECT: EffectTrace = { fail: () => {} };
 
 /** A throw marks the span as failed, except an HttpError below 500 (an answer the code chose). */
 function failSpan(span: Span, error: unknown): void {
