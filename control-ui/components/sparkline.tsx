@@ -6,7 +6,7 @@ export function Sparkline(props: { values: readonly number[]; width?: number; he
   if (values.length < 2) return <svg class="spark" width={width} height={height} aria-hidden="true" />;
   const max = Math.max(...values, 1e-9);
   const step = width / (values.length - 1);
-  const points = values.map((v, i) => `${(i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`).join(' ');
+  const points = values.map((v, i) => `${(i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4) * 0.8).toFixed(1)}`).join(' ');
   return (
     <svg class="spark" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={props.label ?? 'recent values'}>
       <polyline points={`0,${height} ${points} ${width},${height}`} class="spark-area" />

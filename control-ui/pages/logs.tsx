@@ -23,14 +23,18 @@ interface Filter {
 }
 
 function routeOf(line: LogLine): string | undefined {
-  const route = line.fields.route ?? line.fields['http.route'];
+  const route = line.fields.route;
   return typeof route === 'string' ? route : undefined;
 }
 
 function matches(line: LogLine, filter: Filter): boolean {
   if (filter.level && LEVELS.indexOf(line.level) < LEVELS.indexOf(filter.level as LogLine['level'])) return false;
   if (filter.traceId && line.trace_id !== filter.traceId) return false;
-  if (filter.route && !(routeOf(line) ?? '').includes(filter.route)) return false;
+  if (filter.route) {
+    // As the server filters: the whole `METHOD /route`, or its path.
+    const route = routeOf(line) ?? '';
+    if (route !== filter.route && route.slice(route.indexOf(' ') + 1) !== filter.route) return false;
+  }
   if (filter.q) {
     const q = filter.q.toLowerCase();
     if (!line.msg.toLowerCase().includes(q) && !JSON.stringify(line.fields).toLowerCase().includes(q)) return false;

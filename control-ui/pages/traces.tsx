@@ -26,8 +26,14 @@ interface Filter {
   maxMs: string;
 }
 
+/** `METHOD /route` when the trace has both, as the metrics and the topology name routes. */
+export function routeOf(trace: TraceSummary): string | undefined {
+  return trace.route === undefined ? undefined : trace.method && !trace.route.includes(' ') ? `${trace.method} ${trace.route}` : trace.route;
+}
+
 function matches(trace: TraceSummary, filter: Filter): boolean {
-  if (filter.route && trace.route !== filter.route && trace.name !== filter.route) return false;
+  if (filter.route && trace.route !== filter.route && trace.name !== filter.route && routeOf(trace) !== filter.route) return false;
+  if (filter.status === 'error') return trace.error;
   if (filter.status) {
     const status = trace.status ?? 0;
     const wanted = filter.status;
@@ -69,6 +75,7 @@ function TraceList({ query }: { query: URLSearchParams }) {
             <option value="3xx">3xx</option>
             <option value="4xx">4xx</option>
             <option value="5xx">5xx</option>
+            <option value="error">error</option>
           </select>
         </label>
         <label>
@@ -116,7 +123,7 @@ export function TraceTable({ rows, longest }: { rows: TraceSummary[]; longest: n
           <tr key={t.traceId} class={t.error ? 'row-error' : undefined}>
             <td class="mono">{clock(t.start)}</td>
             <td>
-              <a href={href(`traces/${t.traceId}`)}>{t.route ? <RouteKey route={t.route} /> : t.name}</a>
+              <a href={href(`traces/${t.traceId}`)}>{routeOf(t) ? <RouteKey route={routeOf(t)!} /> : t.name}</a>
             </td>
             <td>
               <StatusBadge status={t.status} error={t.error} />
