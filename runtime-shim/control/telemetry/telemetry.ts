@@ -11,10 +11,10 @@ import { activeMetrics } from '../../metrics/registry.js';
 import { CONFIG_DEFAULTS, CONTROL_TRACE_DEFAULTS } from '../../defaults.js';
 import type { GatiConfig } from '../../config.js';
 import { LogBuffer } from './log-buffer.js';
-import { TraceBuffer, type StoredTrace } from './trace-buffer.js';
+import { TraceBuffer } from './trace-buffer.js';
 import { MetricsHistory } from './metrics-window.js';
 import { IdleSampler } from './idle-sampler.js';
-import { summarize } from './views.js';
+import { summarize, type StoredTrace } from './views.js';
 
 export interface BufferSizes {
   traces: number;

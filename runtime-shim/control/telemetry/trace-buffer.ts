@@ -5,15 +5,7 @@
 import type { SpanSink } from '../../tracing/recorder.js';
 import type { MissedRequest } from '../../tracing/local-spans.js';
 import type { TraceSummary } from '../api-types.js';
-import { summarize, type StoredSpan } from './views.js';
-
-export interface StoredTrace {
-  traceId: string;
-  spans: StoredSpan[];
-  bytes: number;
-  /** The local root (a span without a parent here: the request's server span, an effect run). */
-  root: StoredSpan | undefined;
-}
+import { summarize, type StoredSpan, type StoredTrace } from './views.js';
 
 export interface TraceFilter {
   route?: string;

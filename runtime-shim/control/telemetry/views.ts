@@ -2,7 +2,6 @@
 // the panel asks, never when a span ends.
 import type { SpanContext } from '@opentelemetry/api';
 import type { SpanView, Trace, TraceSummary } from '../api-types.js';
-import type { StoredTrace } from './trace-buffer.js';
 
 /** What the buffer keeps of a span: the recorder's RecordedSpan has these members (recorder.ts). */
 export interface StoredSpan {
@@ -18,6 +17,14 @@ export interface StoredSpan {
   statusCode: number;
   statusMessage: string | undefined;
   events: { name: string; time: number; attributes: Record<string, unknown> | undefined }[] | undefined;
+}
+
+export interface StoredTrace {
+  traceId: string;
+  spans: StoredSpan[];
+  bytes: number;
+  /** The local root (a span without a parent here: the request's server span, an effect run). */
+  root: StoredSpan | undefined;
 }
 
 const KINDS: SpanView['kind'][] = ['internal', 'server', 'client', 'producer', 'consumer'];
