@@ -28,6 +28,9 @@ Commands:
   versions new "<description>" [dir]   scaffold a version change file in src/versions/
   effects [dir]       jobs per effect and status (effects dead [dir]: dead jobs with their last error;
                       effects retry <id> [dir]: run a dead job again)
+  control enroll [dir] --user <name> [--base-url <url>]   print a one-time link (15 minutes) where that user
+                      registers a passkey or a TOTP app for the control panel at /_control
+  control users [dir] the control panel's users; control revoke <user> [dir]: remove one, ending their sessions
   runtime-deps [dir] --out <folder>   copy only what dist/ needs at run time (the app's dependencies and
                       Gati's runtime ones, not the compiler) into <folder>/node_modules; dist/Dockerfile runs it
 
@@ -52,6 +55,8 @@ Options:
   --gati <spec>       init: the gati dependency to write (default: file:<this gati> for a checkout or link,
                       else ^<version>)
   --dir <path>        the app root for 'versions diff' and 'versions new'
+  --user <name>       control enroll: the user the link enrolls
+  --base-url <url>    control enroll: where the panel is reached (default http://localhost:<server.port>)
   -h, --help          show this help
   -v, --version       print the version
 
@@ -82,6 +87,8 @@ function parseOptions(argv: string[]) {
       force: { type: 'boolean', default: false },
       gati: { type: 'string' },
       out: { type: 'string' },
+      user: { type: 'string' },
+      'base-url': { type: 'string' },
       'no-typecheck': { type: 'boolean', default: false },
     },
   });
@@ -118,6 +125,7 @@ const COMMANDS = {
     (await import('./commands/deploy.js')).deployCommand(resolve(rest[1] ?? '.'), rest[0], { dryRun: values['dry-run'], rollback: values.rollback, skipImage: values['skip-image'] }, term, json),
   versions: async ({ rest, values, term, json }) => (await import('./commands/versions.js')).versionsCommand(rest, values.dir && resolve(values.dir), term, json),
   effects: async ({ rest, term, json }) => (await import('./commands/effects.js')).effectsCommand(rest, term, json),
+  control: async ({ rest, values, term, json }) => (await import('./commands/control.js')).controlCommand(rest, { user: values.user, baseUrl: values['base-url'] }, term, json),
   'runtime-deps': async ({ dir, values, term }) => (await import('./commands/runtime-deps.js')).runtimeDepsCommand(dir, values.out, term),
 } satisfies Record<string, CommandLoader>;
 

@@ -100,26 +100,18 @@ export interface WsConfig {
   redis?: string;
 }
 
-export interface GatiConfig {
-  /** The app's name (default: package.json "name", else the folder name). */
-  name?: string;
-  server?: ServerConfig;
-  validation?: ValidationConfig;
-  versioning?: VersioningConfig;
-  effects?: EffectsConfig;
-  modules?: Record<string, ModuleSourceConfig>;
-  sdk?: SdkConfig;
-  /** WebSocket routes: message limits and the cross-process bridge. */
-  ws?: WsConfig;
-  /** The engine the server is compiled for (default "node"). */
-  runtime?: 'node' | 'bun' | 'deno';
-  /** Deployment environments, keyed by name (prod, staging, …). */
-  deploy?: Record<string, DeployEnvConfig>;
-  /** The control panel at /_control (docs/control-panel.md). */
-  control?: ControlConfig;
-}
-
+/** The control panel at /_control (docs/control-panel.md). */
 export interface ControlConfig {
+  /** Serve the panel under `gati start` (default false; GATI_CONTROL=1 turns it on too). `gati dev` always serves it. */
+  enabled?: boolean;
+  /** Where users, credentials, sessions and the audit log live (default "sqlite"; "redis" when effects.backend is "redis"). */
+  store?: 'sqlite' | 'redis';
+  /** The SQLite file of store "sqlite", relative to the app root (default ".gati/control.db"). */
+  path?: string;
+  /** The Redis URL of store "redis" (default: effects.url, else REDIS_URL). */
+  url?: string;
+  /** Addresses of the TLS-terminating proxies whose X-Forwarded-Proto is believed (default none). */
+  trustedProxies?: string[];
   /** The panel's in-process buffers of recent traces and log lines (bounded). */
   buffers?: {
     /** Traces kept (default 2000). */
@@ -145,6 +137,25 @@ export interface ControlConfig {
     /** A PromQL label matcher added to every query, e.g. `job="payments"` (default none). */
     selector?: string;
   };
+}
+
+export interface GatiConfig {
+  /** The app's name (default: package.json "name", else the folder name). */
+  name?: string;
+  server?: ServerConfig;
+  validation?: ValidationConfig;
+  versioning?: VersioningConfig;
+  effects?: EffectsConfig;
+  modules?: Record<string, ModuleSourceConfig>;
+  sdk?: SdkConfig;
+  /** WebSocket routes: message limits and the cross-process bridge. */
+  ws?: WsConfig;
+  /** The engine the server is compiled for (default "node"). */
+  runtime?: 'node' | 'bun' | 'deno';
+  /** Deployment environments, keyed by name (prod, staging, …). */
+  deploy?: Record<string, DeployEnvConfig>;
+  /** The control panel at /_control (docs/control-panel.md). */
+  control?: ControlConfig;
 }
 
 export type DeployProvider = 'aws' | 'gcp' | 'azure' | 'kubernetes' | 'custom';

@@ -51,13 +51,18 @@ export const CONFIG_DEFAULTS = {
     /** 30 s: under every cloud edge's idle timeout (Azure Front Door's 5 minutes is the shortest). */
     pingIntervalMs: 30_000,
   },
+  control: {
+    enabled: false,
+    store: 'sqlite' as const,
+    /** Relative to the app root. */
+    path: '.gati/control.db',
+    trustedProxies: [] as string[],
+    /** The panel's in-process buffers: 12 MiB of traces and 8 MiB of log lines, 20 MiB in all. */
+    buffers: { traces: 2000, traceBytes: 12 * 1024 * 1024, logLines: 20_000, logBytes: 8 * 1024 * 1024 },
+  },
   modules: {
     /** The port of a module's container. */
     port: 8080,
-  },
-  control: {
-    /** The panel's in-process buffers: 12 MiB of traces and 8 MiB of log lines, 20 MiB in all. */
-    buffers: { traces: 2000, traceBytes: 12 * 1024 * 1024, logLines: 20_000, logBytes: 8 * 1024 * 1024 },
   },
   deploy: {
     regions: ['default'],

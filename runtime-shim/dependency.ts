@@ -27,6 +27,12 @@ export const RUNTIME_DEPENDENCIES = {
    * are recorded and encoded as OTLP by Gati itself: docs/observability.md).
    */
   '@opentelemetry/api': { engines: ['node', 'bun', 'deno'] },
+  /** The control panel's login (runtime-shim/control/auth/), loaded when the panel is used: passkeys, */
+  '@simplewebauthn/server': { engines: ['node', 'bun', 'deno'] },
+  /** TOTP codes, */
+  otpauth: { engines: ['node', 'bun', 'deno'] },
+  /** and the TOTP enrollment's QR code as SVG. */
+  uqr: { engines: ['node', 'bun', 'deno'] },
 } as const;
 
 export type RuntimeDependency = keyof typeof RUNTIME_DEPENDENCIES;

@@ -7,7 +7,8 @@ import * as assert from 'uvu/assert';
 import { createNodeServer } from '../runtime-shim/server/node.js';
 import { createFetchHandler } from '../runtime-shim/server/fetch-engine.js';
 import { createControlPanel } from '../runtime-shim/control/panel.js';
-import type { ControlEndpoint, ControlEnv } from '../runtime-shim/control/endpoint.js';
+import type { ControlEndpoint } from '../runtime-shim/control/endpoint.js';
+import type { ControlPanelOptions } from '../runtime-shim/control/panel.js';
 import { formatEvent } from '../runtime-shim/control/sse.js';
 import type { Logger } from '../runtime-shim/types.js';
 import type { CompiledApp } from '../runtime-shim/server/app.js';
@@ -46,7 +47,7 @@ function tickingEndpoint() {
   return { endpoint, seen, stopped };
 }
 
-const env: Omit<ControlEnv, 'audit'> = { app: () => ({ name: 'streams' }) as CompiledApp, mode: 'dev', log };
+const env: ControlPanelOptions = { app: () => ({ name: 'streams' }) as CompiledApp, mode: 'dev', log };
 
 async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, needle: string): Promise<string> {
   const decoder = new TextDecoder();

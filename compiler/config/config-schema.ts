@@ -59,11 +59,6 @@ export const CONFIG_SCHEMA = closed({
     ),
   },
   sdk: closed({ packageName: { type: 'string', pattern: '^(@[a-z0-9-~][a-z0-9-._~]*/)?[a-z0-9-~][a-z0-9-._~]*$' } }),
-  control: closed({
-    buffers: closed({ traces: positiveInt, traceBytes: positiveInt, logLines: positiveInt, logBytes: positiveInt }),
-    loki: closed({ url: { type: 'string', pattern: '^https?://' }, query: { type: 'string', minLength: 1 } }),
-    prometheus: closed({ url: { type: 'string', pattern: '^https?://' }, selector: { type: 'string', minLength: 1 } }),
-  }),
   ws: closed({
     maxMessageBytes: { type: 'integer', minimum: 1 },
     maxBufferedBytes: { type: 'integer', minimum: 1 },
@@ -71,6 +66,16 @@ export const CONFIG_SCHEMA = closed({
     redis: { type: 'string', pattern: '^(rediss?://.*)?$' },
   }),
   runtime: { enum: ['node', 'bun', 'deno'] },
+  control: closed({
+    enabled: { type: 'boolean' },
+    store: { enum: ['sqlite', 'redis'] },
+    path: { type: 'string', minLength: 1 },
+    url: redisUrl,
+    trustedProxies: { type: 'array', items: { type: 'string', minLength: 1 } },
+    buffers: closed({ traces: positiveInt, traceBytes: positiveInt, logLines: positiveInt, logBytes: positiveInt }),
+    loki: closed({ url: { type: 'string', pattern: '^https?://' }, query: { type: 'string', minLength: 1 } }),
+    prometheus: closed({ url: { type: 'string', pattern: '^https?://' }, selector: { type: 'string', minLength: 1 } }),
+  }),
   deploy: {
     type: 'object',
     propertyNames: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?$' },

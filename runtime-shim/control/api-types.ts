@@ -13,6 +13,36 @@ export interface SessionInfo {
   methods: { passkey: boolean; totp: boolean };
 }
 
+/**
+ * The other /_control/auth/* calls (POST, JSON bodies; errors are problem documents: 401 wrong
+ * credentials, 410 a used or expired link, 429 throttled with Retry-After):
+ * - `login/passkey/options` {} → PublicKeyCredentialRequestOptionsJSON (for @simplewebauthn/browser startAuthentication)
+ * - `login/passkey/verify` { response } → SessionInfo (+ the session cookie)
+ * - `login/totp` { user, code } → SessionInfo
+ * - `logout` {} (CSRF header) → { ok: true }
+ * - `enroll/info` { token } → EnrollInfo
+ * - `enroll/passkey/options` { token } → PublicKeyCredentialCreationOptionsJSON (startRegistration)
+ * - `enroll/passkey/verify` { token, response } → SessionInfo (the link is used up; the user is signed in)
+ * - `enroll/totp/start` { token } → TotpEnrollment
+ * - `enroll/totp/confirm` { token, code } → SessionInfo
+ * Signed in, the enroll calls without `token` (with the CSRF header) add a credential to one's own user.
+ */
+export interface EnrollInfo {
+  user: string;
+  /** When the link expires (null when enrolling through a session). */
+  expiresAt: number | null;
+  /** What the user has already. */
+  passkeys: number;
+  totp: boolean;
+}
+export interface TotpEnrollment {
+  otpauthUrl: string;
+  /** The QR code of otpauthUrl, an SVG document (render it as an <img> data: URL: the CSP allows it). */
+  qrSvg: string;
+  /** The base32 secret, for typing in by hand. */
+  secret: string;
+}
+
 /** GET /_control/api/overview */
 export interface Overview {
   app: string;

@@ -4,6 +4,7 @@
 // api/index.ts joins them.
 import type { CompiledApp } from '../server/app.js';
 import type { Logger } from '../types.js';
+import type { AuditEntry } from './api-types.js';
 
 export interface ControlCall {
   method: string;
@@ -28,6 +29,8 @@ export interface ControlEnv {
   log: Logger;
   /** Records an action in the audit log (who, what, when). Every state-changing endpoint calls it. */
   audit(user: string, action: string, detail?: Record<string, unknown>): void;
+  /** The newest audit entries, newest first (GET /_control/api/audit). */
+  recentAudit(limit: number): Promise<AuditEntry[]>;
 }
 
 /** A Server-Sent Events answer: `start` is called once the headers are out; it returns its stop. */

@@ -16,8 +16,10 @@ import { createServerHub, wsLimits, type ServerHub } from './websockets.js';
 import { createBunWsEngine, createDenoWsEngine, createNodeWsEngine } from '../ws/index.js';
 import { enableMetrics, serveProcessMetrics } from '../metrics/index.js';
 import { startTracing, stopTracing } from '../tracing/index.js';
-import { controlEnabled, controlTelemetry, startControlTelemetry } from '../control/telemetry/telemetry.js';
+import { controlTelemetry, startControlTelemetry } from '../control/telemetry/telemetry.js';
 import { answerPrimary } from '../control/telemetry/cluster.js';
+import { controlEnabled, withControlPanel } from '../control/mount.js';
+import { createControlPanel } from '../control/panel.js';
 
 export interface StartOptions {
   port?: number;
@@ -103,7 +105,11 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
   const engine = currentEngine();
   const sockets = await createServerHub(options.role === 'worker' ? { ...app, routes: [] } : app, engine, log);
   const adminPort = options.adminPort ?? PROCESS_DEFAULTS.adminPort;
-  const { handle, context } = await prepareApp(app, { dev, log, role: options.role, hub: sockets.hub, metrics: adminPort !== 'off' });
+  const prepared = await prepareApp(app, { dev, log, role: options.role, hub: sockets.hub, metrics: adminPort !== 'off' });
+  const context = prepared.context;
+  // /_control, when enabled (and not on a worker-only process, which serves no HTTP routes).
+  const control = options.role !== 'worker' && controlEnabled(app.config) ? createControlPanel({ app: () => app, mode: 'start', log }) : undefined;
+  const handle = control ? withControlPanel(prepared.handle, control) : prepared.handle;
   const cfg = app.config.server ?? {};
   // The engine is the runtime this process runs on: the same pipeline behind either adapter, and
   // that engine's WebSocket adapter behind the upgrades the pipeline accepts.
@@ -140,6 +146,7 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
     await served?.close();
     await sockets.hub.close();
     await context.close(deadline);
+    await control?.close();
     // The spans of the last requests and jobs are exported before the process ends.
     await stopTracing();
     log.info({}, 'stopped');
