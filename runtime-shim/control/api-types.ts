@@ -223,6 +223,8 @@ export interface ChangePlan {
   command: string;
   applied: boolean;
   errors?: string[];
+  /** When and where the change takes effect (e.g. at the next build under `gati start`). */
+  note?: string;
 }
 
 /** GET /_control/api/scaling */
