@@ -14,17 +14,18 @@ export function withQuery(path: string, query: Record<string, string | number | 
   return text ? `${path}?${text}` : path;
 }
 
+/** All POST with a JSON body except `session` (GET); the enroll calls take `{ token }` from the link. */
 export const AUTH_PATHS = {
   session: `${AUTH}/session`,
   logout: `${AUTH}/logout`,
-  passkeyLoginOptions: `${AUTH}/passkey/login/options`,
-  passkeyLoginVerify: `${AUTH}/passkey/login/verify`,
-  totpLogin: `${AUTH}/totp/login`,
-  enrollInfo: (token: string) => `${AUTH}/enroll/${seg(token)}`,
-  enrollPasskeyOptions: (token: string) => `${AUTH}/enroll/${seg(token)}/passkey/options`,
-  enrollPasskeyVerify: (token: string) => `${AUTH}/enroll/${seg(token)}/passkey/verify`,
-  enrollTotpStart: (token: string) => `${AUTH}/enroll/${seg(token)}/totp/start`,
-  enrollTotpConfirm: (token: string) => `${AUTH}/enroll/${seg(token)}/totp/confirm`,
+  passkeyLoginOptions: `${AUTH}/login/passkey/options`,
+  passkeyLoginVerify: `${AUTH}/login/passkey/verify`,
+  totpLogin: `${AUTH}/login/totp`,
+  enrollInfo: `${AUTH}/enroll/info`,
+  enrollPasskeyOptions: `${AUTH}/enroll/passkey/options`,
+  enrollPasskeyVerify: `${AUTH}/enroll/passkey/verify`,
+  enrollTotpStart: `${AUTH}/enroll/totp/start`,
+  enrollTotpConfirm: `${AUTH}/enroll/totp/confirm`,
 };
 
 export const API_PATHS = {

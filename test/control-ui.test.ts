@@ -150,12 +150,12 @@ test('every page renders the running app, with no console error and no CSP viola
 
   await available('/_control/api/effects/dead');
   for (const [name, path, selector] of [
-    ['versions', '/_control/api/versions', 'main .card'],
+    ['versions', '/_control/api/versions', '[data-testid=versions], main .empty'],
     ['effects', '/_control/api/effects', '[data-testid=effects]'],
-    ['deployments', '/_control/api/deployments', 'main .card'],
-    ['scaling', '/_control/api/scaling', 'main .card'],
+    ['deployments', '/_control/api/deployments', '[data-testid=deployments], main .empty'],
+    ['scaling', '/_control/api/scaling', '[data-testid=scaling], main .empty'],
     ['config', '/_control/api/config', '[data-testid=effective-config]'],
-    ['audit', '/_control/api/audit', 'main .card'],
+    ['audit', '/_control/api/audit', '[data-testid=audit], main .empty'],
   ] as const) {
     await available(path);
     await open(page, name);

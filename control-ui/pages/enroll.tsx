@@ -1,26 +1,13 @@
 // Enrollment (/_control/enroll#<token>, from `gati control enroll`): register a passkey and/or a TOTP
 // secret (scan the QR code, confirm with one code). The token stays in the fragment: never sent in a
-// URL the server logs, only in the API paths below.
+// URL the server logs, only in the JSON bodies of the calls below.
 import { useEffect, useState } from 'preact/hooks';
 import { startRegistration } from '@simplewebauthn/browser';
-import { getJson, postJson } from '../api';
+import type { EnrollInfo, TotpEnrollment } from '../../runtime-shim/control/api-types';
+import { postJson } from '../api';
 import { AUTH_PATHS, BASE } from '../api-paths';
 import { failure } from './login';
 
-/** GET /_control/auth/enroll/:token */
-interface EnrollInfo {
-  user: string;
-  expiresAt?: number;
-}
-/** POST /_control/auth/enroll/:token/totp/start */
-interface TotpStart {
-  /** The otpauth:// URI, for apps that take it pasted. */
-  uri?: string;
-  /** The QR code of the URI as an SVG document. */
-  svg?: string;
-  qrSvg?: string;
-  secret?: string;
-}
 
 export function EnrollPage() {
   const token = location.hash.slice(1);
@@ -28,12 +15,12 @@ export function EnrollPage() {
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string[]>([]);
-  const [totp, setTotp] = useState<TotpStart | undefined>();
+  const [totp, setTotp] = useState<TotpEnrollment | undefined>();
   const [code, setCode] = useState('');
 
   useEffect(() => {
     if (!token) setError('This link has no token: use the whole link `gati control enroll` printed.');
-    else getJson<EnrollInfo>(AUTH_PATHS.enrollInfo(token)).then(setInfo, (e: unknown) => setError(`This link cannot be used (${failure(e)}): it may have expired; ask for a new one.`));
+    else postJson<EnrollInfo>(AUTH_PATHS.enrollInfo, { token }).then(setInfo, (e: unknown) => setError(`This link cannot be used (${failure(e)}): it may have expired; ask for a new one.`));
   }, [token]);
 
   const run = async (step: () => Promise<void>) => {
@@ -49,21 +36,20 @@ export function EnrollPage() {
   };
   const passkey = () =>
     run(async () => {
-      const optionsJSON = await postJson<Parameters<typeof startRegistration>[0]['optionsJSON']>(AUTH_PATHS.enrollPasskeyOptions(token));
+      const optionsJSON = await postJson<Parameters<typeof startRegistration>[0]['optionsJSON']>(AUTH_PATHS.enrollPasskeyOptions, { token });
       const response = await startRegistration({ optionsJSON });
-      await postJson(AUTH_PATHS.enrollPasskeyVerify(token), response);
+      await postJson(AUTH_PATHS.enrollPasskeyVerify, { token, response });
       setDone((d) => [...d, 'passkey']);
     });
-  const startTotp = () => run(async () => setTotp(await postJson<TotpStart>(AUTH_PATHS.enrollTotpStart(token))));
+  const startTotp = () => run(async () => setTotp(await postJson<TotpEnrollment>(AUTH_PATHS.enrollTotpStart, { token })));
   const confirmTotp = (event: Event) => {
     event.preventDefault();
     run(async () => {
-      await postJson(AUTH_PATHS.enrollTotpConfirm(token), { code: code.trim() });
+      await postJson(AUTH_PATHS.enrollTotpConfirm, { token, code: code.trim() });
       setTotp(undefined);
       setDone((d) => [...d, 'totp']);
     });
   };
-  const svg = totp?.svg ?? totp?.qrSvg;
   return (
     <div class="auth-card">
       <h1>
@@ -75,6 +61,7 @@ export function EnrollPage() {
       {info && (
         <p>
           For <strong>{info.user}</strong>. Register a passkey, an authenticator app, or both.
+          {info.expiresAt !== null && <span class="muted"> The link works until {new Date(info.expiresAt).toLocaleTimeString([], { hour12: false })}.</span>}
         </p>
       )}
       {error && (
@@ -100,12 +87,10 @@ export function EnrollPage() {
           ) : (
             <form class="stack" onSubmit={confirmTotp}>
               <p>Scan this code with your authenticator app, then type the code it shows.</p>
-              {svg && <img class="qr" alt="QR code of the TOTP secret" src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`} />}
-              {totp.secret && (
-                <p class="muted small">
-                  Or enter the secret by hand: <code>{totp.secret}</code>
-                </p>
-              )}
+              <img class="qr" alt="QR code of the TOTP secret" src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(totp.qrSvg)}`} />
+              <p class="muted small">
+                Or enter the secret by hand: <code>{totp.secret}</code>
+              </p>
               <label>
                 Code
                 <input name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" maxLength={6} required value={code} onInput={(e) => setCode(e.currentTarget.value)} />

@@ -14,7 +14,8 @@ function nextPage(query: URLSearchParams): string {
 export function failure(error: unknown): string {
   if (error instanceof ApiError) {
     if (error.status === 429) return 'Too many attempts: wait a few minutes and try again.';
-    if (error.status === 401 || error.status === 403) return 'That did not work: check the user name and code.';
+    if (error.status === 410) return 'This enrollment link is used or expired: ask for a new one (gati control enroll).';
+    if (error.status === 401 && error.problem?.detail) return String(error.problem.detail);
     return error.message;
   }
   if (error instanceof Error && error.name === 'NotAllowedError') return 'The passkey prompt was cancelled.';
@@ -45,7 +46,7 @@ export function LoginPage({ where, session }: PageProps) {
     run(async () => {
       const optionsJSON = await postJson<Parameters<typeof startAuthentication>[0]['optionsJSON']>(AUTH_PATHS.passkeyLoginOptions);
       const response = await startAuthentication({ optionsJSON });
-      await postJson(AUTH_PATHS.passkeyLoginVerify, response);
+      await postJson(AUTH_PATHS.passkeyLoginVerify, { response });
       await done();
     });
   const totp = (event: Event) => {

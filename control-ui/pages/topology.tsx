@@ -6,10 +6,9 @@ import type { List, MetricsSummary, Topology, TopologyNode, TraceSummary } from 
 import { API_PATHS } from '../api-paths';
 import { useApi } from '../use-api';
 import { href } from '../router';
-import { Badge, Empty, Loading, PageHeader, RouteKey, Section } from '../components/ui';
-import { ms, percent, rate } from '../format';
+import { Badge, Empty, Loading, PageHeader, RouteKey, Section, StatusBadge } from '../components/ui';
+import { clock, ms, percent, rate } from '../format';
 import { edgeKey, edgePath, layoutTopology } from './topology-layout';
-import { TraceTable } from './traces';
 
 export function TopologyPage() {
   const loaded = useApi<Topology>(API_PATHS.topology);
@@ -41,11 +40,19 @@ function Graph({ topology, selected, onSelect }: { topology: Topology; selected:
   const linked = useMemo(() => {
     const set = new Set<string>();
     if (!selected) return set;
+    const byId = new Map(topology.nodes.map((n) => [n.id, n]));
+    // A route's (or handler's) own path: a shared middleware leads to every handler of its folder,
+    // so other routes' routes and handlers are left out of the walk.
+    const own = byId.get(selected)?.route;
+    const onPath = (id: string) => {
+      const node = byId.get(id);
+      return !own || !node?.route || node.route === own;
+    };
     // Everything reachable downstream of the selection, and what leads to it upstream.
     const walk = (id: string, forward: boolean) => {
       for (const e of topology.edges) {
         const [a, b] = forward ? [e.from, e.to] : [e.to, e.from];
-        if (a === id && !set.has(b) && e.kind !== 'contains') {
+        if (a === id && !set.has(b) && e.kind !== 'contains' && onPath(b)) {
           set.add(b);
           walk(b, forward);
         }
@@ -155,12 +162,32 @@ function RouteLive({ route }: { route: string }) {
               {rate(m.rate)} · {percent(m.errorRate)} errors · p50 {ms(m.p50Ms)} · p95 {ms(m.p95Ms)} · p99 {ms(m.p99Ms)}
             </p>
           ) : (
-            <p class="muted small">No request in the window.</p>
+            <p class="muted small">No request in the last {metrics.data?.windowS ?? 60} s.</p>
           )
         }
       />
       <h3>Recent traces</h3>
-      <Loading loaded={traces} what="traces" render={(list) => (list.items.length ? <TraceTable rows={list.items} longest={Math.max(...list.items.map((t) => t.durationMs), 1)} /> : <p class="muted small">None yet.</p>)} />
+      <Loading
+        loaded={traces}
+        what="traces"
+        render={(list) =>
+          list.items.length ? (
+            <ul class="mini-list">
+              {list.items.map((t) => (
+                <li key={t.traceId}>
+                  <a class="mono" href={href(`traces/${t.traceId}`)}>
+                    {clock(t.start)}
+                  </a>
+                  <StatusBadge status={t.status} error={t.error} />
+                  <span class="num">{ms(t.durationMs)}</span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p class="muted small">None yet.</p>
+          )
+        }
+      />
       <p class="row">
         <a class="button" href={href('metrics', { route })}>
           Metrics
