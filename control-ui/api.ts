@@ -11,14 +11,22 @@ export class ApiError extends Error {
 }
 
 let session: SessionInfo | undefined;
+const listeners = new Set<(session: SessionInfo) => void>();
 
 export function currentSession(): SessionInfo | undefined {
   return session;
 }
 
+/** Calls `listener` with each session read from now on (sign-in on the enroll page, say); returns its removal. */
+export function onSession(listener: (session: SessionInfo) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 /** Reads who is signed in (the auth endpoint is public). */
 export async function loadSession(): Promise<SessionInfo> {
   session = await request<SessionInfo>('GET', AUTH_PATHS.session, undefined, false);
+  for (const listener of listeners) listener(session);
   return session;
 }
 

@@ -2,7 +2,7 @@
 // page for the current path.
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '../runtime-shim/control/api-types';
-import { ApiError, loadSession, loginUrl, postJson } from './api';
+import { ApiError, loadSession, loginUrl, onSession, postJson } from './api';
 import { AUTH_PATHS, BASE } from './api-paths';
 import { href, navigate, onLinkClick, useLocation } from './router';
 import { PAGES, pageFor } from './pages/index';
@@ -14,7 +14,9 @@ export function App() {
   const page = pageFor(where.path);
 
   useEffect(() => {
-    loadSession().then(setSession, (error: unknown) => setSessionError(error instanceof ApiError ? error.message : String(error)));
+    const stop = onSession(setSession);
+    loadSession().catch((error: unknown) => setSessionError(error instanceof ApiError ? error.message : String(error)));
+    return stop;
   }, []);
 
   useEffect(() => {

@@ -4,13 +4,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { startRegistration } from '@simplewebauthn/browser';
 import type { EnrollInfo, TotpEnrollment } from '../../runtime-shim/control/api-types';
-import { postJson } from '../api';
+import { ApiError, loadSession, postJson } from '../api';
 import { AUTH_PATHS, BASE } from '../api-paths';
 import { failure } from './login';
 
 
 export function EnrollPage() {
-  const token = location.hash.slice(1);
+  const [token, setToken] = useState(location.hash.slice(1));
   const [info, setInfo] = useState<EnrollInfo | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
@@ -18,10 +18,23 @@ export function EnrollPage() {
   const [totp, setTotp] = useState<TotpEnrollment | undefined>();
   const [code, setCode] = useState('');
 
+  // With the link's token; without one, a signed-in user adds a credential to their own user.
+  const who = () => (token ? { token } : {});
   useEffect(() => {
-    if (!token) setError('This link has no token: use the whole link `gati control enroll` printed.');
-    else postJson<EnrollInfo>(AUTH_PATHS.enrollInfo, { token }).then(setInfo, (e: unknown) => setError(`This link cannot be used (${failure(e)}): it may have expired; ask for a new one.`));
-  }, [token]);
+    const load = async () => {
+      if (!token) await loadSession();
+      setInfo(await postJson<EnrollInfo>(AUTH_PATHS.enrollInfo, who()));
+    };
+    load().catch((e: unknown) =>
+      setError(!token && e instanceof ApiError && e.status === 401 ? 'This link has no token: use the whole link `gati control enroll` printed.' : `This link cannot be used (${failure(e)}): ask for a new one.`),
+    );
+  }, []);
+  /** The first credential uses the link up and signs the user in: the next ones go through that session. */
+  const registered = async (what: string) => {
+    setDone((d) => [...d, what]);
+    setToken('');
+    await loadSession();
+  };
 
   const run = async (step: () => Promise<void>) => {
     setBusy(true);
@@ -36,18 +49,18 @@ export function EnrollPage() {
   };
   const passkey = () =>
     run(async () => {
-      const optionsJSON = await postJson<Parameters<typeof startRegistration>[0]['optionsJSON']>(AUTH_PATHS.enrollPasskeyOptions, { token });
+      const optionsJSON = await postJson<Parameters<typeof startRegistration>[0]['optionsJSON']>(AUTH_PATHS.enrollPasskeyOptions, who());
       const response = await startRegistration({ optionsJSON });
-      await postJson(AUTH_PATHS.enrollPasskeyVerify, { token, response });
-      setDone((d) => [...d, 'passkey']);
+      await postJson(AUTH_PATHS.enrollPasskeyVerify, { ...who(), response });
+      await registered('a passkey');
     });
-  const startTotp = () => run(async () => setTotp(await postJson<TotpEnrollment>(AUTH_PATHS.enrollTotpStart, { token })));
+  const startTotp = () => run(async () => setTotp(await postJson<TotpEnrollment>(AUTH_PATHS.enrollTotpStart, who())));
   const confirmTotp = (event: Event) => {
     event.preventDefault();
     run(async () => {
-      await postJson(AUTH_PATHS.enrollTotpConfirm, { token, code: code.trim() });
+      await postJson(AUTH_PATHS.enrollTotpConfirm, { ...who(), code: code.trim() });
       setTotp(undefined);
-      setDone((d) => [...d, 'totp']);
+      await registered('an authenticator app');
     });
   };
   return (
@@ -71,17 +84,17 @@ export function EnrollPage() {
       )}
       {done.length > 0 && (
         <div class="notice ok" role="status">
-          Registered: {done.join(' and ')}. <a href={`${BASE}/login`}>Sign in</a>
+          Registered {done.join(' and ')}; you are signed in. <a href={`${BASE}/`}>Open the panel</a>
         </div>
       )}
       {info && (
         <>
-          <button class="primary wide" onClick={passkey} disabled={busy || done.includes('passkey')}>
+          <button class="primary wide" onClick={passkey} disabled={busy || done.includes('a passkey')}>
             Register a passkey
           </button>
           <div class="or">or</div>
           {!totp ? (
-            <button class="wide" onClick={startTotp} disabled={busy || done.includes('totp')}>
+            <button class="wide" onClick={startTotp} disabled={busy || done.includes('an authenticator app')}>
               Use an authenticator app (TOTP)
             </button>
           ) : (
