@@ -88,6 +88,7 @@ test.after(async () => {
 });
 
 test('every page renders the running app, with no console error and no CSP violation', async () => {
+  problems.length = 0;
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
   const page = await context.newPage();
   watch(page);
@@ -108,13 +109,16 @@ test('every page renders the running app, with no console error and no CSP viola
     await page.waitForSelector('[data-testid=topology] .n-route', { timeout: LOAD });
     const routes = await page.$$eval('[data-testid=topology] .n-route', (nodes) => nodes.map((n) => n.getAttribute('data-node')));
     assert.ok(routes.some((id) => id?.includes('/payments')), `route nodes: ${routes.join(', ')}`);
+    await shot(page, 'topology');
     await page.click('[data-testid=topology] .n-route[data-node*="GET /payments"]');
     await page.waitForSelector('.detail h3', { timeout: LOAD });
+    await page.waitForSelector('.detail .loading', { state: 'detached', timeout: LOAD });
+    await shot(page, 'topology-route');
   } else {
     await open(page, 'topology');
     await page.waitForSelector('main .notice');
+    await shot(page, 'topology');
   }
-  await shot(page, 'topology');
 
   // Traces: the request just made is listed, live; one opens as a waterfall.
   const traces = await available('/_control/api/traces');
@@ -183,6 +187,7 @@ test('every page renders the running app, with no console error and no CSP viola
 });
 
 test('keyboard: g then a key goes to a page; links change the page without a reload', async () => {
+  problems.length = 0;
   const context = await browser.newContext();
   const page = await context.newPage();
   watch(page);

@@ -39,7 +39,7 @@ export function ConfigPage() {
         loaded={loaded}
         what="the config"
         render={(info) => {
-          const parsed = info.editable.filter((s) => edits[s.path] !== undefined && edits[s.path] !== String(s.value)).map((s) => ({ s, result: parseSetting(s, edits[s.path]!) }));
+          const parsed = info.editable.filter((s) => edits[s.path] !== undefined && edits[s.path] !== String(s.value ?? '')).map((s) => ({ s, result: parseSetting(s, edits[s.path]!) }));
           const errors = parsed.flatMap(({ result }) => ('error' in result ? [result.error] : []));
           const changes = Object.fromEntries(parsed.flatMap(({ s, result }) => ('value' in result ? [[s.path, result.value]] : [])));
           return (
@@ -63,7 +63,7 @@ export function ConfigPage() {
                     </thead>
                     <tbody>
                       {info.editable.map((s) => (
-                        <tr key={s.path} class={edits[s.path] !== undefined && edits[s.path] !== String(s.value) ? 'focus' : undefined}>
+                        <tr key={s.path} class={edits[s.path] !== undefined && edits[s.path] !== String(s.value ?? '') ? 'focus' : undefined}>
                           <td class="mono">{s.path}</td>
                           <td>
                             <SettingInput setting={s} value={edits[s.path] ?? String(s.value ?? '')} onChange={(v) => setEdits({ ...edits, [s.path]: v })} />
@@ -119,6 +119,7 @@ function SettingInput({ setting, value, onChange }: { setting: Setting; value: s
     const options = setting.type === 'boolean' ? ['true', 'false'] : setting.options ?? [];
     return (
       <select aria-label={label} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {value === '' && <option value="">(default)</option>}
         {options.map((o) => (
           <option key={o}>{o}</option>
         ))}

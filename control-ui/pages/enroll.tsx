@@ -21,13 +21,16 @@ export function EnrollPage() {
   // With the link's token; without one, a signed-in user adds a credential to their own user.
   const who = () => (token ? { token } : {});
   useEffect(() => {
+    const noToken = 'This link has no token: use the whole link `gati control enroll` printed.';
     const load = async () => {
-      if (!token) await loadSession();
+      if (!token) {
+        // Adding a credential needs a session of one's own (`gati dev` has none).
+        const session = await loadSession();
+        if (session.mode === 'dev' || !session.authenticated) return setError(noToken);
+      }
       setInfo(await postJson<EnrollInfo>(AUTH_PATHS.enrollInfo, who()));
     };
-    load().catch((e: unknown) =>
-      setError(!token && e instanceof ApiError && e.status === 401 ? 'This link has no token: use the whole link `gati control enroll` printed.' : `This link cannot be used (${failure(e)}): ask for a new one.`),
-    );
+    load().catch((e: unknown) => setError(!token && e instanceof ApiError && e.status === 401 ? noToken : `This link cannot be used (${failure(e)}): ask for a new one.`));
   }, []);
   /** The first credential uses the link up and signs the user in: the next ones go through that session. */
   const registered = async (what: string) => {
