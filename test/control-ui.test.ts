@@ -5,7 +5,7 @@
 // yet (404) is checked for its "not provided" notice instead, and the test says so.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { GATI_BIN, copyFixture, removeDir, runServer, type RunningApp } from './helpers/server.js';
@@ -66,6 +66,16 @@ async function noticeOr(page: Page, path: string, selector: string): Promise<voi
 test.before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = copyFixture('payments');
+  // For the effects page: an effect that fails (one attempt, then dead) while `.fail-flaky` exists.
+  writeFileSync(join(dir, '.fail-flaky'), '');
+  writeFileSync(
+    join(dir, 'src/effects/flaky.ts'),
+    "import { existsSync } from 'node:fs';\nexport const retry = { attempts: 1 };\nexport async function run(payload: { note: string }) {\n  if (existsSync('.fail-flaky')) throw new Error(`the flaky service is down (${payload.note})`);\n}\n",
+  );
+  writeFileSync(
+    join(dir, 'src/handlers/flaky.post.ts'),
+    "import type { GlobalContext, Req } from 'gati';\nexport async function handler(req: Req<{ body: { note: string } }>, _res: unknown, gctx: GlobalContext) {\n  await gctx.effects.enqueue('flaky', { note: req.body.note });\n  return { queued: true };\n}\n",
+  );
   dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'info' });
   front = await controlFront(dev.url);
   // The live feed: its status only (an event stream stays open).
@@ -202,6 +212,40 @@ test('keyboard: g then a key goes to a page; links change the page without a rel
   assert.is(await page.evaluate(() => (globalThis as Record<string, unknown>).marker), 1, 'the page reloaded');
   await page.goBack();
   await page.waitForURL(/\/_control\/logs$/, { timeout: LOAD });
+  await context.close();
+  assert.equal(problems, []);
+});
+
+test('effects: a dead job shows its payload and error, and Retry runs it again to completion', async () => {
+  problems.length = 0;
+  // An effect of this copy only: it fails while the app's `.fail-flaky` file exists.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  watch(page);
+  const enqueued = await fetch(`${dev.url}/flaky`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ note: 'fails first' }) });
+  assert.is(enqueued.status, 200, await enqueued.text());
+  await open(page, 'effects?effect=flaky');
+  // The job dies after its one attempt; the page shows it on a refresh.
+  const row = '[data-testid=dead-jobs] tbody tr:has-text("flaky")';
+  for (let i = 0; i < 40 && !(await page.$(row)); i++) {
+    await page.waitForTimeout(500);
+    await page.click('main .page-header button:has-text("Refresh")');
+  }
+  await page.waitForSelector(row, { timeout: LOAD });
+  assert.match((await page.textContent(row))!, 'the flaky service is down');
+  assert.match((await page.textContent(row))!, 'fails first');
+  await shot(page, 'effects-dead');
+  rmSync(join(dir, '.fail-flaky'));
+  await page.click(`${row} button:has-text("Retry")`);
+  await page.waitForSelector('main .notice.ok', { timeout: LOAD });
+  // It completes: counted done, no longer dead.
+  const done = '[data-testid=effects] tbody tr:has-text("flaky") td:nth-child(5)';
+  for (let i = 0; i < 40 && (await page.textContent(done))?.trim() !== '1'; i++) {
+    await page.waitForTimeout(500);
+    await page.click('main .page-header button:has-text("Refresh")');
+  }
+  assert.is((await page.textContent(done))?.trim(), '1');
+  await page.waitForSelector('main .empty:has-text("No dead job")', { timeout: LOAD });
   await context.close();
   assert.equal(problems, []);
 });

@@ -74,6 +74,18 @@ export function EffectsPage({ where }: PageProps) {
   );
 }
 
+/** The error's first line; the rest (a stack) folded away. */
+function ErrorText({ error }: { error: string }) {
+  const newline = error.indexOf('\n');
+  if (newline < 0) return <>{error}</>;
+  return (
+    <details>
+      <summary>{error.slice(0, newline)}</summary>
+      <pre class="fields">{error.slice(newline + 1)}</pre>
+    </details>
+  );
+}
+
 function DeadJobs({ jobs, onRetried }: { jobs: DeadJob[]; onRetried: () => void }) {
   const [busy, setBusy] = useState<string | undefined>();
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | undefined>();
@@ -118,7 +130,9 @@ function DeadJobs({ jobs, onRetried }: { jobs: DeadJob[]; onRetried: () => void 
               <td class="num">
                 <Badge tone="error">{job.attempts}</Badge>
               </td>
-              <td class="text-error wrap">{job.error}</td>
+              <td class="text-error wrap">
+                <ErrorText error={job.error} />
+              </td>
               <td>
                 <details>
                   <summary>payload</summary>
