@@ -5,7 +5,7 @@
 // CSP violation.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOTP, Secret } from 'otpauth';
 import { chromium, type Page } from 'playwright-core';
@@ -25,6 +25,8 @@ async function signOut(page: Page): Promise<void> {
 test('enroll a passkey and a TOTP app from the link, sign out, sign in with each', async () => {
   mkdirSync(SHOTS, { recursive: true });
   const { dir } = builtFixtureCopy('serving');
+  // `gati build` put the panel beside the server bundle: that copy is what `gati start` serves.
+  assert.ok(existsSync(join(dir, 'dist/control-ui/index.html')) && existsSync(join(dir, 'dist/control-ui/assets/app.js')), 'dist/control-ui is written');
   const server = await runServer([GATI_BIN, 'start', '.'], dir, { GATI_CONTROL: '1' });
   // WebAuthn needs a domain, not an IP address: localhost is a secure context too.
   const base = server.url.replace('127.0.0.1', 'localhost');
