@@ -15,6 +15,8 @@ export function EffectsPage({ where }: PageProps) {
   const effect = where.query.get('effect') ?? '';
   const info = useApi<EffectsInfo>(API_PATHS.effects);
   const dead = useApi<List<DeadJob>>(API_PATHS.deadJobs(effect || undefined));
+  // Kept here: a retried job leaves the dead list (and the list may empty) while the message stays.
+  const [message, setMessage] = useState<Message | undefined>();
   const reload = () => {
     info.reload();
     dead.reload();
@@ -68,7 +70,12 @@ export function EffectsPage({ where }: PageProps) {
         title={<>Dead jobs{effect && <> of {effect}</>}</>}
         actions={effect ? <button onClick={() => navigate(href('effects'), true)}>All effects</button> : undefined}
       >
-        <Loading loaded={dead} what="dead jobs" render={(list) => (list.items.length ? <DeadJobs jobs={list.items} onRetried={reload} /> : <Empty>No dead job.</Empty>)} />
+        {message && (
+          <div class={`notice ${message.tone}`} role="status">
+            {message.text}
+          </div>
+        )}
+        <Loading loaded={dead} what="dead jobs" render={(list) => (list.items.length ? <DeadJobs jobs={list.items} onRetried={reload} onMessage={setMessage} /> : <Empty>No dead job.</Empty>)} />
       </Section>
     </>
   );
@@ -86,9 +93,10 @@ function ErrorText({ error }: { error: string }) {
   );
 }
 
-function DeadJobs({ jobs, onRetried }: { jobs: DeadJob[]; onRetried: () => void }) {
+type Message = { tone: 'ok' | 'error'; text: string };
+
+function DeadJobs({ jobs, onRetried, onMessage: setMessage }: { jobs: DeadJob[]; onRetried: () => void; onMessage: (message: Message | undefined) => void }) {
   const [busy, setBusy] = useState<string | undefined>();
-  const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | undefined>();
   const retry = async (job: DeadJob) => {
     setBusy(job.id);
     setMessage(undefined);
@@ -104,11 +112,6 @@ function DeadJobs({ jobs, onRetried }: { jobs: DeadJob[]; onRetried: () => void 
   };
   return (
     <>
-      {message && (
-        <div class={`notice ${message.tone}`} role="status">
-          {message.text}
-        </div>
-      )}
       <table class="table" data-testid="dead-jobs">
         <thead>
           <tr>
