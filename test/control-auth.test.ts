@@ -149,4 +149,25 @@ test('GATI_CONTROL=1: sessions, enrollment, CSRF, replay, revoke, throttle', asy
   }
 });
 
+// Bun.serve and Deno.serve: the same gate, store (node:sqlite there) and TOTP enrollment.
+for (const engine of ['bun', 'deno']) {
+  test(`gati start --runtime ${engine}: the panel's gate and a TOTP enrollment`, async () => {
+    const { dir } = builtFixtureCopy('serving');
+    const server = await runServer([GATI_BIN, 'start', '.', '--runtime', engine], dir, { GATI_CONTROL: '1' });
+    try {
+      assert.is(server.logs.find((l) => l.msg === 'listening')?.engine, engine);
+      assert.is((await fetch(`${server.url}/_control/api/ping`)).status, 401);
+      const token = gatiSync(['control', 'enroll', dir, '--user', 'eve']).stdout.trim().split('#').pop()!;
+      const start = await (await fetch(`${server.url}/_control/auth/enroll/totp/start`, { method: 'POST', headers: json, body: JSON.stringify({ token }) })).json() as { secret: string };
+      const confirmed = await fetch(`${server.url}/_control/auth/enroll/totp/confirm`, { method: 'POST', headers: json, body: JSON.stringify({ token, code: totpCode(start.secret) }) });
+      assert.is(confirmed.status, 200);
+      const cookie = confirmed.headers.get('set-cookie')!.split(';')[0]!;
+      assert.equal(await (await fetch(`${server.url}/_control/api/ping`, { headers: { cookie } })).json(), { ok: true, app: 'serving', user: 'eve' });
+    } finally {
+      await server.stop();
+      removeDir(dir);
+    }
+  });
+}
+
 test.run();

@@ -21,6 +21,16 @@ test('gati dev mounts /_control beside the app', async () => {
     assert.is(wrongMethod.status, 405);
     assert.is(wrongMethod.headers.get('allow'), 'GET');
 
+    // Open without a login, and the session says so; changes still need the process's CSRF token.
+    const session = await (await fetch(`${dev.url}/_control/auth/session`)).json() as { mode: string; authenticated: boolean; user: string; csrf: string };
+    assert.equal({ ...session, csrf: undefined }, { mode: 'dev', authenticated: true, user: 'dev', csrf: undefined, methods: { passkey: false, totp: false } });
+    assert.ok(session.csrf.length >= 32);
+    const page = await fetch(`${dev.url}/_control/traces`);
+    assert.is(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', 'text/html');
+    assert.is(page.headers.get('cache-control'), 'no-store');
+    assert.is((await fetch(`${dev.url}/_control/assets/..%2Fpackage.json`)).status, 404);
+
     // A path that only starts like the panel's is the app's.
     assert.is((await fetch(`${dev.url}/_controlx`)).status, 404);
     assert.is((await fetch(`${dev.url}/health`)).status, 200);

@@ -118,6 +118,15 @@ test('in-process: the API needs the CSRF header for changes; __Host- cookie only
     assert.ok(actions.includes('carol thing.changed 10.0.0.1'), actions.join());
     assert.ok(actions.includes('carol POST things/:id 10.0.0.1'), actions.join());
 
+    // Fresh use of a session an hour old moves its idle expiry, in the store and in the browser.
+    assert.is(ok.headers['set-cookie'], undefined, 'not renewed within a minute');
+    const { hashSecret, SESSION_IDLE_MS } = await import('../runtime-shim/control/store/control-store.js');
+    await store.kv.put('session', hashSecret('sess-carol'), { user: 'carol', csrf: 'csrf-carol', createdAt: Date.now() - 3_600_000, lastSeen: Date.now() - 3_600_000 }, SESSION_IDLE_MS - 3_600_000);
+    const renewed = await panel.answer(request('POST', '/_control/api/things/3', { ...cookie, 'x-gati-control-csrf': 'csrf-carol' }, '{}'))!;
+    assert.is(renewed.status, 200);
+    assert.match(String(renewed.headers['set-cookie']), /^gati_control=sess-carol; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+    assert.ok(Date.now() - (await store.getSession('sess-carol'))!.lastSeen < 60_000);
+
     // X-Forwarded-Proto: https from the trusted proxy: the cookie must be __Host-gati_control.
     const viaProxy = (ip: string, c: string) => request('POST', '/_control/api/things/2', { cookie: c, 'x-forwarded-proto': 'https', 'x-gati-control-csrf': 'csrf-carol' }, '{}', ip);
     assert.is((await panel.answer(viaProxy('10.0.0.9', 'gati_control=sess-carol')))!.status, 401);

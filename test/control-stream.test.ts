@@ -9,7 +9,7 @@ import { createFetchHandler } from '../runtime-shim/server/fetch-engine.js';
 import { createControlPanel } from '../runtime-shim/control/panel.js';
 import type { ControlEndpoint } from '../runtime-shim/control/endpoint.js';
 import type { ControlPanelOptions } from '../runtime-shim/control/panel.js';
-import { formatEvent } from '../runtime-shim/control/sse.js';
+import { eventStreamBody, formatEvent } from '../runtime-shim/control/sse.js';
 import type { Logger } from '../runtime-shim/types.js';
 import type { CompiledApp } from '../runtime-shim/server/app.js';
 import { spawn } from 'node:child_process';
@@ -63,6 +63,25 @@ async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, needle
 test('an event framed per the EventSource spec', () => {
   assert.is(formatEvent({ event: 'log', data: 'a\nb', id: '7' }), 'id: 7\nevent: log\ndata: a\ndata: b\n\n');
   assert.is(formatEvent({ event: 'x\ny', data: '' }), 'event: xy\ndata: \n\n');
+});
+
+test('a heartbeat comment keeps the stream; a session that ended ends it', async () => {
+  const written: string[] = [];
+  let signedIn = true;
+  let ended!: () => void;
+  const endedNow = new Promise<void>((resolve) => (ended = resolve));
+  let stopped = 0;
+  const body = eventStreamBody({ start: () => () => void stopped++ }, async () => signedIn, 20);
+  const stop = body.start((chunk) => written.push(chunk), () => ended());
+  while (!written.includes(': heartbeat\n\n')) await new Promise((r) => setTimeout(r, 10));
+  signedIn = false;
+  // The heartbeat's timer does not hold the process open (unref): this one does, while waiting.
+  const keepAlive = setInterval(() => {}, 1000);
+  await endedNow;
+  clearInterval(keepAlive);
+  stop();
+  assert.is(written[0], ': connected\n\n');
+  assert.is(stopped, 1);
 });
 
 test('node:http: text/event-stream with the panel headers, Last-Event-ID passed, stopped when the client leaves', async () => {

@@ -8,8 +8,7 @@ import { DiagnosticBag } from '../../compiler/diagnostics/diagnostic.js';
 import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 import type { Terminal } from '../terminal.js';
 import { reportDiagnostics } from './report.js';
-
-const USER_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
+import { USER_NAME } from '../../runtime-shim/control/store/control-store.js';
 
 export async function controlCommand(args: string[], options: { user?: string; baseUrl?: string }, term: Terminal, json: boolean): Promise<number> {
   const [sub, ...rest] = args;

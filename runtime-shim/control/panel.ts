@@ -99,10 +99,16 @@ async function answerControl(req: IncomingRequest, panel: Panel): Promise<Outgoi
   if (!READS.has(req.method)) return problemAnswer(405, undefined, { allow: 'GET, HEAD' });
   // The app's code and styles: public (the login page needs them), no data in them.
   if (path.startsWith(ASSETS_PREFIX)) return panel.ui.asset(req, path.slice(ASSETS_PREFIX.length));
-  if (panel.auth.mode === 'start' && !PUBLIC_PAGES.has(path.replace(/\/$/, '')) && !(await currentSession(req, panel.auth))) {
-    return { status: 303, headers: { ...CONTROL_HEADERS, location: `${CONTROL_PREFIX}/login` }, body: undefined };
-  }
-  return panel.ui.page(req);
+  if (panel.auth.mode === 'dev') return panel.ui.page(req);
+  const session = await currentSession(req, panel.auth);
+  if (!session && !PUBLIC_PAGES.has(path.replace(/\/$/, ''))) return { status: 303, headers: { ...CONTROL_HEADERS, location: `${CONTROL_PREFIX}/login` }, body: undefined };
+  return withRenewedCookie(panel.ui.page(req), session?.renewedCookie);
+}
+
+/** The session cookie sent again when its idle expiry moved (the browser's Max-Age follows the store's). */
+function withRenewedCookie(out: OutgoingResponse, cookie: string | undefined): OutgoingResponse {
+  if (cookie !== undefined) out.headers['set-cookie'] = cookie;
+  return out;
 }
 
 async function answerApi(req: IncomingRequest, url: URL, panel: Panel): Promise<OutgoingResponse> {
@@ -127,9 +133,9 @@ async function answerApi(req: IncomingRequest, url: URL, panel: Panel): Promise<
     { method: req.method, params: found.params, query: url.searchParams, body, user: session.user, ip: req.ip, lastEventId: first(req.headers['last-event-id']), headers: req.headers },
     env,
   );
-  if ('stream' in result) return { status: 200, headers: { ...CONTROL_HEADERS, ...EVENT_STREAM_HEADERS }, body: undefined, stream: eventStreamBody(result.stream) };
+  if ('stream' in result) return withRenewedCookie({ status: 200, headers: { ...CONTROL_HEADERS, ...EVENT_STREAM_HEADERS }, body: undefined, stream: eventStreamBody(result.stream, async () => (await currentSession(req, panel.auth)) !== undefined) }, session.renewedCookie);
   const status = result.status ?? 200;
   // Every state-changing call, whatever the endpoint records itself.
   if (changes) panel.recordAudit({ at: Date.now(), user: session.user, action: `${req.method} ${found.endpoint.path}`, ip: req.ip, detail: { status, ...(Object.keys(found.params).length ? { params: found.params } : {}) } });
-  return jsonAnswer(status, result.json);
+  return withRenewedCookie(jsonAnswer(status, result.json), session.renewedCookie);
 }

@@ -1,18 +1,22 @@
 // A ControlResult `{ stream }` as a Server-Sent Events answer: each event framed per the
 // EventSource spec (a multi-line `data` becomes several `data:` lines; names and ids lose their
 // line breaks), a comment every 15 s so that proxies and the browser keep the connection, and the
-// stream's stop called when the client goes away.
+// stream's stop called when the client goes away. At each heartbeat the session is checked again:
+// a logout or a revoke ends the streams it had open within 15 s.
 import type { ResponseStream } from '../server/wire.js';
 import type { EventStream } from './endpoint.js';
 
 export const HEARTBEAT_MS = 15_000;
 
-export function eventStreamBody(events: EventStream, heartbeatMs = HEARTBEAT_MS): ResponseStream {
+export function eventStreamBody(events: EventStream, stillSignedIn: () => Promise<boolean> = async () => true, heartbeatMs = HEARTBEAT_MS): ResponseStream {
   return {
-    start(write) {
+    start(write, end) {
       // The first bytes tell EventSource the stream is open before any event exists.
       write(': connected\n\n');
-      const heartbeat = setInterval(() => write(': heartbeat\n\n'), heartbeatMs);
+      const heartbeat = setInterval(() => {
+        write(': heartbeat\n\n');
+        stillSignedIn().then((yes) => (yes ? undefined : end()), () => undefined);
+      }, heartbeatMs);
       heartbeat.unref?.();
       let stop: (() => void) | undefined;
       try {

@@ -19,7 +19,6 @@ import { startTracing, stopTracing } from '../tracing/index.js';
 import { controlTelemetry, startControlTelemetry } from '../control/telemetry/telemetry.js';
 import { answerPrimary } from '../control/telemetry/cluster.js';
 import { controlEnabled, withControlPanel } from '../control/mount.js';
-import { createControlPanel } from '../control/panel.js';
 
 export interface StartOptions {
   port?: number;
@@ -108,7 +107,8 @@ export async function startServer(app: CompiledApp, options: StartOptions = {}):
   const prepared = await prepareApp(app, { dev, log, role: options.role, hub: sockets.hub, metrics: adminPort !== 'off' });
   const context = prepared.context;
   // /_control, when enabled (and not on a worker-only process, which serves no HTTP routes).
-  const control = options.role !== 'worker' && controlEnabled(app.config) ? createControlPanel({ app: () => app, mode: 'start', log }) : undefined;
+  // Loaded only then: a server without the panel does not even evaluate its modules.
+  const control = options.role !== 'worker' && controlEnabled(app.config) ? (await import('../control/panel.js')).createControlPanel({ app: () => app, mode: 'start', log }) : undefined;
   const handle = control ? withControlPanel(prepared.handle, control) : prepared.handle;
   const cfg = app.config.server ?? {};
   // The engine is the runtime this process runs on: the same pipeline behind either adapter, and

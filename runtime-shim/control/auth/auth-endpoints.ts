@@ -6,14 +6,14 @@ import { parseJson } from '../../server/safe-json.js';
 import type { EnrollInfo, TotpEnrollment } from '../api-types.js';
 import { jsonAnswer, problemAnswer } from '../answers.js';
 import { requestOrigin, first, type RequestOrigin } from './request-origin.js';
-import { csrfValid, currentSession, endSession, newSecret, sessionInfo, startSession, type AuthContext } from './sessions.js';
+import { csrfValid, currentSession, endSession, sessionInfo, startSession, type AuthContext } from './sessions.js';
 import { clearFailures, lockedFor, recordFailure, throttleSubjects } from './throttle.js';
 import { newTotpSecret, qrSvg, totpStep, totpUrl, TOTP_PERIOD_S } from './totp.js';
 import { authenticationOptions, credentialId, registrationOptions, signedChallenge, verifyAuthentication, verifyRegistration } from './passkey.js';
-import { ENROLL_TTL_MS } from '../store/control-store.js';
+import { ENROLL_TTL_MS, USER_NAME } from '../store/control-store.js';
 
 const BODY_LIMIT = 64 * 1024;
-const USER_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
+let unknownUserSecret: string | undefined;
 
 type Body = Record<string, unknown>;
 type Handler = (req: IncomingRequest, body: Body, ctx: AuthContext, at: RequestOrigin) => Promise<OutgoingResponse>;
@@ -117,7 +117,8 @@ async function loginTotp(req: IncomingRequest, body: Body, ctx: AuthContext, at:
   const wait = await lockedFor(store, throttleSubjects(req.ip, user));
   if (wait !== undefined) return refuseLocked(ctx, req, user, wait);
   const totp = user ? await store.getTotp(user) : undefined;
-  const step = totp ? totpStep(totp.secret, code) : undefined;
+  // An unknown user costs the same check as a known one: the answer's time does not tell them apart.
+  const step = totpStep(totp?.secret ?? (unknownUserSecret ??= newTotpSecret()), code);
   // One answer for an unknown user, a wrong code and a code already used.
   if (!user || !totp || step === undefined || !(await store.useTotpStep(user, step, 4 * TOTP_PERIOD_S * 1000))) return failed(ctx, req, user, 'login.totp.failed', 'the user name or the code is wrong');
   return signedIn(req, ctx, at, user, 'login.totp');
@@ -216,5 +217,3 @@ async function enrollTotpConfirm(req: IncomingRequest, body: Body, ctx: AuthCont
   await store.useTotpStep(who.user, step, 4 * TOTP_PERIOD_S * 1000);
   return enrolled(req, ctx, at, who, 'enroll.totp', () => store.setTotp(who.user, pending.secret!));
 }
-
-export { newSecret };

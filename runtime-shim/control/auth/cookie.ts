@@ -3,7 +3,6 @@
 // the session is used.
 import type { IncomingRequest } from '../../server/wire.js';
 import { SESSION_IDLE_MS } from '../store/control-store.js';
-import { first } from './request-origin.js';
 
 export function sessionCookieName(secure: boolean): string {
   return secure ? '__Host-gati_control' : 'gati_control';
@@ -27,5 +26,3 @@ export function sessionCookie(secure: boolean, id: string): string {
 export function clearedSessionCookie(secure: boolean): string {
   return `${sessionCookieName(secure)}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0${secure ? '; Secure' : ''}`;
 }
-
-export { first };

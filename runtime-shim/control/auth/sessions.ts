@@ -27,6 +27,8 @@ export interface Session {
   csrf: string;
   /** The cookie's id (absent under `gati dev`). */
   id?: string;
+  /** The cookie again with a fresh Max-Age, when the idle expiry was just extended: the answer sets it. */
+  renewedCookie?: string;
 }
 
 export function newSecret(bytes = 32): string {
@@ -40,8 +42,8 @@ export async function currentSession(req: IncomingRequest, ctx: AuthContext, at 
   const store = await ctx.store();
   const record = await store.getSession(id);
   if (!record) return undefined;
-  await store.touchSession(id, record);
-  return { user: record.user, csrf: record.csrf, id };
+  const renewed = await store.touchSession(id, record);
+  return { user: record.user, csrf: record.csrf, id, ...(renewed ? { renewedCookie: sessionCookie(at.secure, id) } : {}) };
 }
 
 /** The request's X-Gati-Control-CSRF equals the session's token (compared in constant time). */

@@ -28,6 +28,9 @@ export interface EnrollRecord {
 export interface SessionRecord { user: string; csrf: string; createdAt: number; lastSeen: number }
 export interface UserSummary { name: string; createdAt: number; passkeys: number; totp: boolean; sessions: number }
 
+/** A user name: letters, digits, `.`, `_`, `@`, `-`; up to 64. */
+export const USER_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
+
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
@@ -125,10 +128,11 @@ export class ControlStore {
   getSession(id: string): Promise<SessionRecord | undefined> {
     return this.kv.get<SessionRecord>('session', hashSecret(id));
   }
-  /** Extends the idle expiry; written at most once a minute per session. */
-  async touchSession(id: string, record: SessionRecord, now = Date.now()): Promise<void> {
-    if (now - record.lastSeen < 60_000) return;
+  /** Extends the idle expiry; written at most once a minute per session (true when it was). */
+  async touchSession(id: string, record: SessionRecord, now = Date.now()): Promise<boolean> {
+    if (now - record.lastSeen < 60_000) return false;
     await this.kv.put('session', hashSecret(id), { ...record, lastSeen: now }, SESSION_IDLE_MS);
+    return true;
   }
   async endSession(id: string): Promise<void> {
     await this.kv.delete('session', hashSecret(id));
