@@ -35,6 +35,14 @@ test('the log buffer keeps the newest lines within its count and bytes, filters 
   const small = new LogBuffer(1_000_000, 2_000);
   for (let i = 0; i < 500; i++) small.push(line(i));
   assert.ok(small.size.bytes <= 2_000, `bytes bounded: ${small.size.bytes}`);
+
+  // Round and round the byte ring, with multi-byte characters: every line kept comes back whole.
+  const ring = new LogBuffer(1000, 4_096);
+  for (let i = 0; i < 2_000; i++) ring.push(`{"level":"info","time":${i},"msg":"${'é€'.repeat(i % 37)}","i":${i}}\n`);
+  const kept = ring.query({ limit: 1000 });
+  assert.ok(kept.length > 10);
+  assert.equal(kept.map((l) => l.fields.i), kept.map((_, k) => 2_000 - kept.length + k), 'the newest lines, none torn');
+  assert.ok(kept.every((l) => l.msg === 'é€'.repeat((l.fields.i as number) % 37)));
 });
 
 const span = (traceId: string, spanId: string, parent: string, name: string, start: number, ms: number, attributes: Record<string, unknown> = {}, kind = 0): StoredSpan => ({
@@ -167,6 +175,9 @@ test('gati dev: a request shows in logs, traces and metrics within 2 s; the over
     assert.is((await send(`${dev.url}/payments/pay_nothere`)).status, 404);
     const notFound = await until(async () => (await getJson<{ items: TraceSummary[] }>(`${dev.url}/_control/api/traces?status=404`)).items[0]);
     assert.is(notFound.route, '/payments/:id');
+    // Recorded whole after the first request's end paused the context storage (lean tracing resumes it).
+    const again = await getJson<Trace>(`${dev.url}/_control/api/traces/${notFound.traceId}`);
+    assert.ok(again.spans.some((s) => s.name === 'handler GET /payments/:id' && s.parentSpanId), again.spans.map((s) => s.name).join(', '));
     assert.is((await getJson<{ items: TraceSummary[] }>(`${dev.url}/_control/api/traces?minMs=100000`)).items.length, 0);
     const warnings = await getJson<{ items: LogLine[] }>(`${dev.url}/_control/api/logs?level=error&limit=5`);
     assert.ok(warnings.items.every((l) => l.level === 'error'));
@@ -184,6 +195,61 @@ test('gati dev: a request shows in logs, traces and metrics within 2 s; the over
     assert.ok(overview.ready && overview.instances[0]!.rssBytes > 0);
     assert.ok(overview.counts.routes >= 8 && overview.counts.effects >= 1 && overview.counts.modules >= 1, JSON.stringify(overview.counts));
   } finally {
+    await dev.stop();
+    removeDir(dir);
+  }
+});
+
+test('gati dev: the live stream over SSE: a request made now arrives as a log event and a trace event; Last-Event-ID resumes', async () => {
+  const dir = copyFixture('payments');
+  const dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'info' });
+  const abort = new AbortController();
+  try {
+    const res = await fetch(`${dev.url}/_control/api/stream?topics=logs,traces`, { signal: abort.signal });
+    assert.is(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', 'text/event-stream');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    // Every request is recorded while the stream is open: five to the same path, each a trace.
+    const sent = [];
+    for (let i = 0; i < 5; i++) sent.push(await send(`${dev.url}/health`));
+    const reqIds = sent.map((s) => s.headers['x-request-id'] as string);
+    const traceIds = sent.map((s) => (s.headers.traceparent as string | undefined)?.split('-')[1]);
+    assert.ok(traceIds.every(Boolean), 'every request traced while a client watches');
+    const events = () => text.split('\n\n').filter((block) => block.includes('data: ')).map((block) => ({
+      event: /^event: (.*)$/m.exec(block)?.[1],
+      id: /^id: (.*)$/m.exec(block)?.[1],
+      data: JSON.parse(block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')) as Record<string, unknown>,
+    }));
+    const done = () => reqIds.every((id) => events().some((e) => e.event === 'log' && e.data.reqId === id)) && traceIds.every((id) => events().some((e) => e.event === 'trace' && e.data.traceId === id));
+    while (!done()) {
+      const { done: ended, value } = await reader.read();
+      if (ended) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    assert.ok(done(), text);
+    const logEvents = events().filter((e) => e.event === 'log');
+    const last = logEvents.at(-1)!;
+    assert.is(Number(last.id), last.data.seq);
+    abort.abort();
+
+    // A reconnect after the third line gets the lines after it first.
+    const third = logEvents[2]!;
+    const resumed = new AbortController();
+    const again = await fetch(`${dev.url}/_control/api/stream?topics=logs`, { headers: { 'last-event-id': third.id! }, signal: resumed.signal });
+    const r2 = again.body!.getReader();
+    let text2 = '';
+    while (!text2.includes(`id: ${last.id}\n`)) {
+      const { done: ended, value } = await r2.read();
+      if (ended) break;
+      text2 += decoder.decode(value, { stream: true });
+    }
+    const firstId = /^id: (.*)$/m.exec(text2)?.[1];
+    assert.is(Number(firstId), Number(third.id) + 1);
+    resumed.abort();
+  } finally {
+    abort.abort();
     await dev.stop();
     removeDir(dir);
   }

@@ -162,6 +162,11 @@ export interface LogLine {
   fields: Record<string, unknown>;
 }
 
+/** The answer of GET /_control/api/logs: the lines, and where they came from. */
+export interface LogList extends List<LogLine> {
+  source: 'local' | 'loki';
+}
+
 /** GET /_control/api/metrics?windowS=60&source=local|prometheus */
 export interface MetricsSummary {
   source: 'local' | 'prometheus';

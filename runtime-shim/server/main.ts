@@ -10,7 +10,8 @@ import { hasWsRoutes } from './websockets.js';
 import { relayWsMessages } from '../ws/cluster-bridge.js';
 import { runtimeName } from '../runtime-name.js';
 import { serveClusterMetrics } from '../metrics/cluster-admin.js';
-import { controlEnabled, startControlTelemetry } from '../control/telemetry/telemetry.js';
+import { startControlTelemetry } from '../control/telemetry/telemetry.js';
+import { controlEnabled } from '../control/mount.js';
 import { relayControlQueries } from '../control/telemetry/cluster.js';
 
 /** Checks what the effects backend needs from the environment (GATI4020); prints it and exits 1 when something is wrong. */

@@ -51,6 +51,11 @@ export interface TracedExchange {
 export class GatiTracer {
   /** The span a call outside any recorded span gets under `lean` (records nothing, propagates nothing). */
   private readonly unrecorded: Span;
+  /** Lean: recorded requests and effect runs in flight; at none (and nobody watching) the context storage pauses. */
+  private leanOpen = 0;
+  private readonly leanDone = (): void => {
+    if (--this.leanOpen === 0 && !this.lean!.watching()) this.contexts.pause();
+  };
 
   /**
    * `lean`: the control panel's buffer is the only sink (no OTLP endpoint). It admits a few
@@ -78,7 +83,8 @@ export class GatiTracer {
     const parent = this.remoteParent(incoming.headers);
     const span = this.tracer.startSpan(method, { kind: SERVER, attributes: { 'http.request.method': method, 'url.path': path } }, parent);
     const context = withSpan(parent, span);
-    x.trace = new ServerSpan(span, context, method);
+    if (lean !== undefined) this.leanOpen++;
+    x.trace = new ServerSpan(span, context, method, lean !== undefined ? this.leanDone : undefined);
     this.contexts.with(context, step, undefined, x);
   }
 
@@ -132,7 +138,11 @@ export class GatiTracer {
       attributes: { 'messaging.system': 'gati', 'messaging.operation.type': 'process', 'messaging.destination.name': job.name, 'messaging.message.id': job.id, 'gati.effect.attempt': job.attempt },
     }, parent);
     const trace: EffectTrace = { fail: (error) => span.setStatus({ code: ERROR, message: firstLine(error) }) };
-    const done = () => span.end();
+    if (this.lean !== undefined) this.leanOpen++;
+    const done = () => {
+      span.end();
+      if (this.lean !== undefined) this.leanDone();
+    };
     return this.contexts.with(withSpan(parent, span), run, undefined, trace).finally(done);
   }
 
@@ -207,7 +217,7 @@ export class GatiTracer {
 }
 
 class ServerSpan implements RequestTrace {
-  constructor(readonly span: Span, readonly context: Context, private readonly method: string) {}
+  constructor(readonly span: Span, readonly context: Context, private readonly method: string, private readonly ended?: () => void) {}
 
   end(out: OutgoingResponse, route: CompiledRoute | undefined): void {
     const span = this.span;
@@ -220,6 +230,7 @@ class ServerSpan implements RequestTrace {
     // The answer names the server span, so a client (or its logs) can find the trace.
     out.headers.traceparent = formatTraceparent(span.spanContext());
     span.end();
+    this.ended?.();
   }
 }
 

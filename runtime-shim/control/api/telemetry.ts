@@ -3,7 +3,7 @@
 // from every worker under `--workers` (telemetry/cluster.ts), and from Loki and Prometheus when
 // `control.loki.url` / `control.prometheus.url` are set.
 import type { ControlCall, ControlEndpoint, ControlEnv, ControlResult } from '../endpoint.js';
-import type { List, LogLine, MetricsSummary, Overview, TraceSummary } from '../api-types.js';
+import type { List, LogList, MetricsSummary, Overview, TraceSummary } from '../api-types.js';
 import { runtimeName } from '../../runtime-name.js';
 import { controlTelemetry, startControlTelemetry, type Telemetry } from '../telemetry/telemetry.js';
 import { askAll } from '../telemetry/cluster.js';
@@ -23,7 +23,7 @@ export const TELEMETRY_ENDPOINTS: ControlEndpoint[] = [
   { method: 'GET', path: 'overview', handler: (_call, env) => overview(env) },
   { method: 'GET', path: 'traces', handler: async (call, env) => ({ json: { items: await traces(telemetryOf(env), traceFilter(call.query)) } satisfies List<TraceSummary> }) },
   { method: 'GET', path: 'traces/:traceId', handler: (call, env) => trace(telemetryOf(env), call.params.traceId!) },
-  { method: 'GET', path: 'logs', handler: async (call, env) => ({ json: { items: await logs(env, logFilter(call.query), call.query.get('source')) } satisfies List<LogLine> }) },
+  { method: 'GET', path: 'logs', handler: async (call, env) => ({ json: await logs(env, logFilter(call.query), call.query.get('source')) }) },
   { method: 'GET', path: 'metrics', handler: async (call, env) => ({ json: await metrics(env, windowOf(call.query), call.query.get('source')) }) },
   { method: 'GET', path: 'stream', handler: (call, env) => stream(call, env) },
 ];
@@ -60,12 +60,12 @@ async function trace(telemetry: Telemetry, traceId: string): Promise<ControlResu
   return { json: { traceId, spans: found.flatMap((t) => t!.spans).sort((a, b) => a.start - b.start) } };
 }
 
-async function logs(env: ControlEnv, filter: LogFilter, source: string | null): Promise<LogLine[]> {
+async function logs(env: ControlEnv, filter: LogFilter, source: string | null): Promise<LogList> {
   const loki = source !== 'local' ? lokiOf(env) : undefined;
-  if (loki) return lokiLogs(loki, filter);
+  if (loki) return { items: await lokiLogs(loki, filter), source: 'loki' };
   const parts = await askAll(telemetryOf(env), 'logs', filter);
-  if (parts.length === 1) return parts[0]!;
-  return parts.flat().sort((a, b) => a.time - b.time).slice(-filter.limit);
+  const items = parts.length === 1 ? parts[0]! : parts.flat().sort((a, b) => a.time - b.time).slice(-filter.limit);
+  return { items, source: 'local' };
 }
 
 async function metrics(env: ControlEnv, windowS: number, source: string | null): Promise<MetricsSummary> {
@@ -78,14 +78,14 @@ async function metrics(env: ControlEnv, windowS: number, source: string | null):
 function stream(call: ControlCall, env: ControlEnv): ControlResult {
   const telemetry = telemetryOf(env);
   const topics = topicsOf(call.query);
-  const header = call.headers['last-event-id'];
-  const last = Number(Array.isArray(header) ? header[0] : header);
+  const header = call.lastEventId ?? call.headers['last-event-id'];
+  const last = Number(Array.isArray(header) ? header[0] : header ?? NaN);
   const lastEventId = Number.isSafeInteger(last) && last >= 0 ? last : undefined;
   const loki = lokiOf(env);
   const clustered = isClusterWorker();
   const windowS = windowOf(call.query);
   const sources: StreamSources = {
-    logsAfter: (after) => logs(env, { after, limit: MAX_LIMIT }, null),
+    logsAfter: async (after) => (await logs(env, { after, limit: MAX_LIMIT }, null)).items,
     metrics: () => metrics(env, windowS, null),
   };
   // This process's own lines and traces are pushed as they come; a cluster's (and Loki's) polled.

@@ -1,6 +1,8 @@
 // The recent log lines of this process, as the logger wrote them (server/log.ts hands each line over
-// as is): a ring bounded by line count and by bytes. Lines are kept as strings and parsed only when
-// the panel asks, so a line costs the logger an array store.
+// as is): copied as UTF-8 into one preallocated ring of bytes, bounded by line count and by bytes,
+// and parsed only when the panel asks. Keeping the strings themselves would hold tens of thousands
+// of objects that each survive the young generation: the collector's copying and marking of them
+// cost more per request than the copy into the ring (bench/control-idle.mjs).
 import type { LogLine } from '../api-types.js';
 
 export interface LogFilter {
@@ -15,26 +17,55 @@ export interface LogFilter {
 }
 
 const LEVEL_RANK: Record<string, number> = { debug: 20, info: 30, warn: 40, error: 50 };
+/** A longer line is kept cut to this many bytes (it then fails to parse and is left out of answers). */
+const MAX_LINE_BYTES = 64 * 1024;
 
 export class LogBuffer {
-  private lines: string[] = [];
-  /** The seq of `lines[0]`. */
-  private firstSeq = 1;
-  private bytes = 0;
-  /** Lines dropped from the front since the last compaction (kept in the array until then). */
+  private readonly bytes: Buffer;
+  /** Per entry (a ring of maxLines): its virtual offset (grows forever; the byte ring holds [end - size, end)) and length. */
+  private readonly starts: Float64Array;
+  private readonly lengths: Int32Array;
+  /** The ring index of the oldest entry, and how many there are. */
   private head = 0;
+  private count = 0;
+  /** The seq of the oldest entry. */
+  private firstSeq = 1;
+  /** The virtual offset the next line is written at. */
+  private end = 0;
 
-  constructor(private readonly maxLines: number, private readonly maxBytes: number) {}
+  constructor(private readonly maxLines: number, maxBytes: number) {
+    this.bytes = Buffer.allocUnsafe(Math.max(maxBytes, 1024));
+    this.starts = new Float64Array(maxLines);
+    this.lengths = new Int32Array(maxLines);
+  }
 
   /** The next line's seq. */
   get nextSeq(): number {
-    return this.firstSeq + this.lines.length - this.head;
+    return this.firstSeq + this.count;
   }
 
   push(line: string): void {
-    this.lines.push(line);
-    this.bytes += line.length;
-    if (this.lines.length - this.head > this.maxLines || this.bytes > this.maxBytes) this.evict();
+    const size = this.bytes.length;
+    let at = this.end;
+    let phys = at % size;
+    // A line is kept whole: one that may not fit before the ring's end starts at its beginning.
+    if (phys + line.length * 3 > size) {
+      const needed = Math.min(Buffer.byteLength(line), MAX_LINE_BYTES, size);
+      if (phys + needed > size) {
+        at += size - phys;
+        phys = 0;
+      }
+    }
+    const written = this.bytes.write(line, phys, Math.min(MAX_LINE_BYTES, size - phys));
+    if (this.count === this.maxLines) this.dropOldest();
+    const slot = (this.head + this.count) % this.maxLines;
+    this.starts[slot] = at;
+    this.lengths[slot] = written;
+    this.count++;
+    this.end = at + written;
+    // Lines the new one overwrote.
+    const kept = this.end - size;
+    while (this.count > 1 && this.starts[this.head]! < kept) this.dropOldest();
   }
 
   /** Matching lines, oldest first, the newest `limit` of them. */
@@ -42,13 +73,17 @@ export class LogBuffer {
     const out: LogLine[] = [];
     const q = filter.q?.toLowerCase();
     const minRank = filter.level ? LEVEL_RANK[filter.level] ?? 0 : 0;
-    const start = filter.after === undefined ? this.head : Math.max(this.head, filter.after + 1 - this.firstSeq + this.head);
-    for (let i = this.lines.length - 1; i >= start && out.length < filter.limit; i--) {
-      const raw = this.lines[i]!;
+    const size = this.bytes.length;
+    for (let i = this.count - 1; i >= 0 && out.length < filter.limit; i--) {
+      const seq = this.firstSeq + i;
+      if (filter.after !== undefined && seq <= filter.after) break;
+      const slot = (this.head + i) % this.maxLines;
+      const phys = this.starts[slot]! % size;
+      const raw = this.bytes.toString('utf8', phys, phys + this.lengths[slot]!);
       // Cheap tests on the raw line before parsing it.
       if (q !== undefined && !raw.toLowerCase().includes(q)) continue;
       if (filter.traceId !== undefined && !raw.includes(filter.traceId)) continue;
-      const line = parseLogLine(raw, this.firstSeq + i - this.head);
+      const line = parseLogLine(raw, seq);
       if (line === undefined) continue;
       if (minRank && (LEVEL_RANK[line.level] ?? 0) < minRank) continue;
       if (filter.traceId !== undefined && line.trace_id !== filter.traceId) continue;
@@ -58,22 +93,15 @@ export class LogBuffer {
     return out.reverse();
   }
 
-  /** Memory held, about (UTF-16 code units). */
+  /** Lines held, and the bytes of the ring they are in. */
   get size(): { lines: number; bytes: number } {
-    return { lines: this.lines.length - this.head, bytes: this.bytes };
+    return { lines: this.count, bytes: this.count === 0 ? 0 : this.end - this.starts[this.head]! };
   }
 
-  private evict(): void {
-    // Drop a tenth at once, so that eviction is rare and the array is compacted seldom.
-    const target = Math.floor(Math.min(this.maxLines, this.lines.length - this.head) * 0.9);
-    while (this.lines.length - this.head > target || this.bytes > this.maxBytes * 0.9) {
-      if (this.head >= this.lines.length) break;
-      this.bytes -= this.lines[this.head]!.length;
-      this.head++;
-    }
-    this.firstSeq += this.head;
-    this.lines = this.lines.slice(this.head);
-    this.head = 0;
+  private dropOldest(): void {
+    this.head = (this.head + 1) % this.maxLines;
+    this.count--;
+    this.firstSeq++;
   }
 }
 

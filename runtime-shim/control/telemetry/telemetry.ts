@@ -161,14 +161,6 @@ export function stopControlTelemetry(): void {
   setLocalSpans(undefined);
 }
 
-/** Whether `gati start` mounts the panel: `control.enabled: true` or GATI_CONTROL=1 (ctl-auth's switch, read the same way). */
-export function controlEnabled(config: GatiConfig | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
-  const flag = env.GATI_CONTROL?.trim();
-  if (flag === '1' || flag === 'true') return true;
-  if (flag === '0' || flag === 'false') return false;
-  return (config?.control as { enabled?: boolean } | undefined)?.enabled === true;
-}
-
 export function bufferSizes(config: GatiConfig | undefined): BufferSizes {
   const defaults = CONFIG_DEFAULTS.control.buffers;
   const given = config?.control?.buffers ?? {};
