@@ -223,6 +223,12 @@ export interface DeployEnvConfig {
   effects?: DeployEffectsConfig;
   /** Plain environment variables (a ConfigMap). */
   env?: Record<string, string>;
+  /**
+   * The control panel in this environment's pods (default: the top-level `control.enabled`): the
+   * pods get GATI_CONTROL=1, and on Kubernetes a ServiceAccount, Role and RoleBinding that let the
+   * panel read the app's Deployments, ReplicaSets and autoscalers, scale them and roll them back.
+   */
+  control?: { enabled?: boolean };
   /** Environment variables read from Secret keys. */
   secrets?: Record<string, SecretRef>;
   /** Let's Encrypt through cert-manager (kubernetes, azure). */
@@ -288,6 +294,9 @@ export interface DeployEnvConfig {
     cdnScript?: string;
   };
 }
+
+/** The config file names, in the order they are looked for (the first found is the app's config). */
+export const CONFIG_FILE_NAMES: readonly string[] = ['gati.config.ts', 'gati.config.mts', 'gati.config.js', 'gati.config.mjs', 'gati.config.json', 'gati.config.yaml', 'gati.config.yml'];
 
 /** Gives a config file its types; returns the config unchanged. */
 export function defineConfig(config: GatiConfig): GatiConfig {

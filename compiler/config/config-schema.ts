@@ -95,6 +95,7 @@ export const CONFIG_SCHEMA = closed({
         workers: closed({ enabled: { type: 'boolean' }, replicas, resources, cpuTarget: percent }),
         effects: closed({ backend: effectsBackend, url: redisUrl, queue: sqsQueue, table: dynamoTable, concurrency: positiveInt }),
         env: { type: 'object', additionalProperties: { type: 'string' }, propertyNames: envName },
+        control: closed({ enabled: { type: 'boolean' } }),
         secrets: { type: 'object', additionalProperties: closed({ secret: dnsName, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]+$' } }, { required: ['secret', 'key'] }), propertyNames: envName },
         tls: closed({ email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' }, staging: { type: 'boolean' }, dns01: { type: 'object', minProperties: 1 } }),
         ingressClass: dnsName,

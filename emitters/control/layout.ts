@@ -38,7 +38,24 @@ const NODE_HEIGHT = 32;
 const widthOf = (n: TopologyNode) => Math.max(80, Math.min(320, n.label.length * CHAR_WIDTH + 24));
 const round = (v: number) => Math.round(v * 10) / 10;
 
-export function layoutTopology(graph: { nodes: TopologyNode[]; edges: TopologyEdge[] }): { nodes: TopologyNode[]; edges: TopologyEdge[]; layout: Topology['layout'] } {
+type Laid = { nodes: TopologyNode[]; edges: TopologyEdge[]; layout: Topology['layout'] };
+
+/**
+ * The last graph laid out and its result: in the dev loop most rebuilds that re-emit change types,
+ * not the graph, and a layout costs ~1 s per 200 routes (2-core machine, warm; the first in a
+ * process ~2 s more while the JIT warms up).
+ */
+let last: { key: string; laid: Laid } | undefined;
+
+export function layoutTopology(graph: { nodes: TopologyNode[]; edges: TopologyEdge[] }): Laid {
+  const key = JSON.stringify(graph);
+  if (last?.key === key) return last.laid;
+  const laid = computeLayout(graph);
+  last = { key, laid };
+  return laid;
+}
+
+function computeLayout(graph: { nodes: TopologyNode[]; edges: TopologyEdge[] }): Laid {
   if (graph.nodes.length === 0) return { ...graph, layout: { width: 0, height: 0 } };
   const elkNodes = new Map<string, ElkNode>();
   for (const n of graph.nodes) {

@@ -7,12 +7,10 @@ import { join } from 'node:path';
 import type { ChangePlan } from '../api-types.js';
 import { ConfigEditError, editConfigSource, type Literal } from './config-source-edit.js';
 import { unifiedDiff } from './unified-diff.js';
-
-/** The names `gati` looks for, in its order (compiler/discover/discover.ts CONFIG_NAMES). */
-const CONFIG_FILES = ['gati.config.ts', 'gati.config.mts', 'gati.config.js', 'gati.config.mjs', 'gati.config.json', 'gati.config.yaml', 'gati.config.yml'];
+import { CONFIG_FILE_NAMES } from '../../config.js';
 
 export function configFileOf(root: string): string | undefined {
-  return CONFIG_FILES.find((name) => existsSync(join(root, name)));
+  return CONFIG_FILE_NAMES.find((name) => existsSync(join(root, name)));
 }
 
 export interface ConfigChange {

@@ -6,14 +6,18 @@
 import type { CompiledApp } from '../../server/app.js';
 import type { DeadJob, EffectsInfo } from '../api-types.js';
 import type { EffectBackend, JobView } from '../../effects/types.js';
+import { existsSync } from 'node:fs';
+import { CONFIG_DEFAULTS } from '../../defaults.js';
 
 const backends = new Map<string, Promise<EffectBackend>>();
 /** Queued jobs looked at to tell the delayed ones (run time in the future) from the ready ones. */
 const DELAYED_SCAN = 1000;
 
-async function backendOf(app: CompiledApp): Promise<EffectBackend> {
-  const { effectsConfigFor, openBackend } = await import('../../effects/index.js');
+/** The app's backend, or undefined when it is a SQLite file nothing was ever enqueued to (opening it would create it). */
+async function backendOf(app: CompiledApp): Promise<EffectBackend | undefined> {
+  const { effectsConfigFor, openBackend, sqlitePath } = await import('../../effects/index.js');
   const { config, key } = effectsConfigFor(app.config);
+  if ((config?.backend ?? CONFIG_DEFAULTS.effects.backend) === 'sqlite' && !existsSync(sqlitePath(config, app.root))) return undefined;
   const id = `${app.root}\0${JSON.stringify(config ?? {})}`;
   let backend = backends.get(id);
   if (!backend) {
@@ -26,15 +30,15 @@ async function backendOf(app: CompiledApp): Promise<EffectBackend> {
 
 export async function effectsInfo(app: CompiledApp, files: Record<string, string>): Promise<EffectsInfo> {
   const backend = await backendOf(app);
-  const counts = await backend.counts();
+  const counts = (await backend?.counts()) ?? {};
   const names = [...new Set([...app.effects.map((e) => e.name), ...Object.keys(counts)])].sort();
   const effects: EffectsInfo['effects'] = [];
   for (const name of names) {
     const c = counts[name] ?? {};
-    const delayed = c.queued ? await countDelayed(backend, name) : 0;
+    const delayed = c.queued ? await countDelayed(backend!, name) : 0;
     effects.push({ name, file: files[name] ?? '', counts: { queued: (c.queued ?? 0) - delayed, running: c.running ?? 0, delayed, done: c.completed ?? 0, dead: c.dead ?? 0 } });
   }
-  return { backend: backend.kind, effects };
+  return { backend: backend?.kind ?? 'sqlite', effects };
 }
 
 async function countDelayed(backend: EffectBackend, name: string): Promise<number> {
@@ -53,6 +57,7 @@ async function countDelayed(backend: EffectBackend, name: string): Promise<numbe
 
 export async function deadJobs(app: CompiledApp, effect: string | undefined, limit: number): Promise<DeadJob[]> {
   const backend = await backendOf(app);
+  if (!backend) return [];
   const jobs: JobView[] = [];
   let cursor: string | null = null;
   do {
@@ -68,9 +73,9 @@ export async function deadJobs(app: CompiledApp, effect: string | undefined, lim
 /** 'retried', or why not: the job is unknown, or not dead. */
 export async function retryDead(app: CompiledApp, id: string): Promise<{ ok: true; effect: string } | { ok: false; status: number; detail: string }> {
   const backend = await backendOf(app);
-  const job = await backend.get(id);
+  const job = await backend?.get(id);
   if (!job) return { ok: false, status: 404, detail: `no job '${id}'` };
   if (job.status !== 'dead') return { ok: false, status: 409, detail: `job '${id}' is ${job.status}; only dead jobs are retried from here` };
-  if (!(await backend.retry(id))) return { ok: false, status: 409, detail: `job '${id}' changed state meanwhile` };
+  if (!(await backend!.retry(id))) return { ok: false, status: 409, detail: `job '${id}' changed state meanwhile` };
   return { ok: true, effect: job.name };
 }
