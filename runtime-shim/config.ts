@@ -175,7 +175,7 @@ export interface GatiConfig {
   runtime?: 'node' | 'bun' | 'deno';
   /** Deployment environments, keyed by name (prod, staging, …). */
   deploy?: Record<string, DeployEnvConfig>;
-  /** The control panel at /_control. */
+  /** The control panel at /_control (docs/control-panel.md). */
   control?: ControlConfig;
 }
 
