@@ -6,6 +6,7 @@ import type { Artifact } from '../emitters/artifact.js';
 import { VERSIONS_MANIFEST } from '../emitters/versions/index.js';
 import type { BuildResult } from './build.js';
 import { Bundler, type BundleResult } from './bundle.js';
+import { copyControlUi } from './control-ui-files.js';
 import { emit } from './emit.js';
 import * as stage from './stages.js';
 
@@ -28,12 +29,15 @@ export function writeRelease(root: string, result: BuildResult, recorded: Record
   return { artifacts, written };
 }
 
-/** bundle: dist/server.mjs, once, with the `gati:versions` module made from the manifest among `artifacts`. */
+/** bundle: dist/server.mjs, once, with the `gati:versions` module made from the manifest among `artifacts`; then dist/control-ui. */
 export async function bundle(input: { root: string; artifacts?: readonly Artifact[] }, clock: stage.StageClock): Promise<BundleResult> {
   const manifest = input.artifacts?.find((a) => a.path === VERSIONS_MANIFEST)?.contents;
   const bundler = new Bundler(input.root, { versionsManifest: typeof manifest === 'string' ? manifest : undefined });
   try {
-    return await clock.timeAsync('bundle', () => bundler.build());
+    const bundled = await clock.timeAsync('bundle', () => bundler.build());
+    // The control panel's files ship beside the server (dist/control-ui).
+    if (bundled.ok) copyControlUi(input.root);
+    return bundled;
   } finally {
     await bundler.dispose();
   }

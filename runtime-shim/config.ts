@@ -133,6 +133,31 @@ export interface ControlConfig {
   url?: string;
   /** Addresses of the TLS-terminating proxies whose X-Forwarded-Proto is believed (default none). */
   trustedProxies?: string[];
+  /** The panel's in-process buffers of recent traces and log lines (bounded). */
+  buffers?: {
+    /** Traces kept (default 2000). */
+    traces?: number;
+    /** Bytes of spans kept, about (default 12 MiB). */
+    traceBytes?: number;
+    /** Log lines kept (default 20000). */
+    logLines?: number;
+    /** Bytes of log lines kept (default 8 MiB). */
+    logBytes?: number;
+  };
+  /** Logs from Loki instead of this process's buffer. */
+  loki?: {
+    /** Loki's base URL, e.g. `http://loki:3100`. */
+    url?: string;
+    /** The LogQL stream selector of this app's lines (default `{app="<name>"}`). */
+    query?: string;
+  };
+  /** Metrics from Prometheus instead of this process's counters. */
+  prometheus?: {
+    /** Prometheus' base URL, e.g. `http://prometheus:9090`. */
+    url?: string;
+    /** A PromQL label matcher added to every query, e.g. `job="payments"` (default none). */
+    selector?: string;
+  };
 }
 
 export interface GatiConfig {
@@ -150,7 +175,7 @@ export interface GatiConfig {
   runtime?: 'node' | 'bun' | 'deno';
   /** Deployment environments, keyed by name (prod, staging, …). */
   deploy?: Record<string, DeployEnvConfig>;
-  /** The control panel at /_control. */
+  /** The control panel at /_control (docs/control-panel.md). */
   control?: ControlConfig;
 }
 
@@ -219,6 +244,12 @@ export interface DeployEnvConfig {
   effects?: DeployEffectsConfig;
   /** Plain environment variables (a ConfigMap). */
   env?: Record<string, string>;
+  /**
+   * The control panel in this environment's pods (default: the top-level `control.enabled`): the
+   * pods get GATI_CONTROL=1, and on Kubernetes a ServiceAccount, Role and RoleBinding that let the
+   * panel read the app's Deployments, ReplicaSets and autoscalers, scale them and roll them back.
+   */
+  control?: { enabled?: boolean };
   /** Environment variables read from Secret keys. */
   secrets?: Record<string, SecretRef>;
   /** Let's Encrypt through cert-manager (kubernetes, azure). */
@@ -284,6 +315,9 @@ export interface DeployEnvConfig {
     cdnScript?: string;
   };
 }
+
+/** The config file names, in the order they are looked for (the first found is the app's config). */
+export const CONFIG_FILE_NAMES: readonly string[] = ['gati.config.ts', 'gati.config.mts', 'gati.config.js', 'gati.config.mjs', 'gati.config.json', 'gati.config.yaml', 'gati.config.yml'];
 
 /** Gives a config file its types; returns the config unchanged. */
 export function defineConfig(config: GatiConfig): GatiConfig {

@@ -57,6 +57,8 @@ export const CONFIG_DEFAULTS = {
     /** Relative to the app root. */
     path: '.gati/control.db',
     trustedProxies: [] as string[],
+    /** The panel's in-process buffers: 12 MiB of traces and 8 MiB of log lines, 20 MiB in all. */
+    buffers: { traces: 2000, traceBytes: 12 * 1024 * 1024, logLines: 20_000, logBytes: 8 * 1024 * 1024 },
   },
   modules: {
     /** The port of a module's container. */
@@ -88,6 +90,15 @@ export const PROCESS_DEFAULTS = {
   workers: 1,
   /** `--admin-port` / ADMIN_PORT when not given: where `GET /metrics` is served (Prometheus' registered port for exporters using OpenTelemetry). */
   adminPort: 9464,
+};
+
+/** The control panel's trace sampling without an OTLP endpoint, not config keys (docs/control-panel.md). */
+export const CONTROL_TRACE_DEFAULTS = {
+  /** Nobody watching: requests recorded per second and path, and in all. */
+  idlePerPath: 2,
+  idlePerSecond: 20,
+  /** A request not recorded that took this long (or answered 5xx) is kept as a one-span trace. */
+  slowMs: 500,
 };
 
 /** Defaults of effects that are not config keys (docs/effects.md). */

@@ -21,8 +21,8 @@ test('one list: unique names, infra last of the build, the release emitters afte
   assert.equal([...new Set(names)], names, 'unique names');
   const build = EMITTERS.filter((e) => e.phase !== 'release').map((e) => e.name);
   assert.is(build.at(-1), 'infra');
-  assert.equal(EMITTERS.filter((e) => e.phase === 'release').map((e) => e.name), ['versions', 'version-validators']);
-  assert.equal(EMITTERS.slice(-2).map((e) => e.phase), ['release', 'release']);
+  assert.equal(EMITTERS.filter((e) => e.phase === 'release').map((e) => e.name), ['versions', 'version-validators', 'control-versions']);
+  assert.equal(EMITTERS.slice(-3).map((e) => e.phase), ['release', 'release', 'release']);
 });
 
 test('each emitter alone gives its own share of the build, in the list order', async () => {
@@ -48,7 +48,7 @@ test('the release emitters read the recorded versions from the context, and noth
   const release: ReleasedVersion = { semver: '1.0.0', timestamp: '2026-11-26T11:30:00Z', hash: surfaceHash(surface), bump: 'initial', versionChanges: [], surface };
   assert.equal(versionsEmitter.emit(built.model, { config: {} }), [], 'no versions without releases');
   const [manifest, ...rest] = emit({ model: built.model, ctx: { config: {}, releases: [release] }, phases: ['release'] });
-  assert.equal(rest, [], 'one version: no old validators');
+  assert.equal(paths(rest), ['dist/control/versions.json'], "one version: no old validators, the panel's summary");
   assert.is(manifest!.path, 'dist/versions.json');
   const parsed = JSON.parse(String(manifest!.contents)) as { current: string; versions: { routes: Record<string, unknown> }[] };
   assert.is(parsed.current, '1.0.0');

@@ -3,9 +3,9 @@
 // naming the file and the import.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import ts from 'typescript';
-import { join } from 'node:path';
+import { dirname, join, normalize, relative } from 'node:path';
 import { REPO } from './helpers/paths.js';
 import { circles, forbiddenEdges, importGraph } from './helpers/import-graph.js';
 
@@ -79,5 +79,27 @@ for (const folder of ['model', 'driver', 'emitters']) {
     assert.equal(circles(graph, folder), []);
   });
 }
+
+// The panel's single-page app runs in the browser: it shares only the API's JSON types with the runtime.
+const UI_IMPORT = /(?:^|\n)\s*(import|export)(\s+type)?\s[^'";]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+const uiFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? uiFiles(join(dir, entry.name)) : /\.tsx?$/.test(entry.name) ? [join(dir, entry.name)] : []));
+
+test('control-ui/ imports only control-ui/, npm packages, and the types of runtime-shim/control/api-types.ts', () => {
+  const files = uiFiles(join(REPO, 'control-ui'));
+  assert.ok(files.length > 10, `only ${files.length} files read`);
+  const wrong: string[] = [];
+  for (const file of files) {
+    for (const m of readFileSync(file, 'utf8').matchAll(UI_IMPORT)) {
+      const target = (m[3] ?? m[4] ?? m[5])!;
+      if (!target.startsWith('.')) continue;
+      const to = relative(REPO, normalize(join(dirname(file), target))).split('\\').join('/');
+      const typeOnly = m[1] === 'import' && m[2] !== undefined;
+      if (to.startsWith('control-ui/') || (typeOnly && to.replace(/\.js$/, '') === 'runtime-shim/control/api-types')) continue;
+      wrong.push(`${relative(REPO, file)} → ${to}${typeOnly ? ' (type)' : ''}`);
+    }
+  }
+  assert.equal(wrong, []);
+});
 
 test.run();

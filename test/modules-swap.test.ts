@@ -76,6 +76,9 @@ swap("the app's own module swapped to a file in a worker thread (JS, and TypeScr
   const formal = await cli('greeter', 'services/greeter/formal.mjs');
   assert.is(formal.status, 0, formal.stderr);
   assert.equal(await get('/greet?name=ann'), { text: 'good day ann' });
+  // The server wrote the line before it answered the CLI; this process reads it from the pipe when it comes.
+  const deadline = Date.now() + 30_000;
+  while (!server.logs.some((l) => l.msg === 'formal greeter ready' && l.module === 'greeter') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   assert.ok(server.logs.some((l) => l.msg === 'formal greeter ready' && l.module === 'greeter'), 'init(gctx) ran in the worker, its log went through the server');
   const casual = await cli('greeter', join(app.dir, 'services/greeter/casual.ts'));
   assert.is(casual.status, 0, casual.stderr);

@@ -35,4 +35,9 @@ test('the bin and every export target are in the package', () => {
   assert.equal(absent, []);
 });
 
+test('the control panel\'s prebuilt app is in the package (lib/control-ui)', () => {
+  const ui = ['lib/control-ui/index.html', 'lib/control-ui/assets/app.js', 'lib/control-ui/assets/app.css'];
+  assert.equal(ui.filter((file) => !packed.includes(file)), []);
+});
+
 test.run();

@@ -25,7 +25,9 @@ import { openLocalSocket } from '../../runtime-shim/control/local-socket.js';
 import { RebuildLoop, type RebuildOutcome } from './rebuild-loop.js';
 import { devMetricsAnswer } from '../../runtime-shim/metrics/dev-metrics.js';
 import { createControlPanel } from '../../runtime-shim/control/panel.js';
+import { startControlTelemetry } from '../../runtime-shim/control/telemetry/telemetry.js';
 import { enableMetrics } from '../../runtime-shim/metrics/registry.js';
+import { stopTracing } from '../../runtime-shim/tracing/index.js';
 import { provideRequire } from './load-bundle.js';
 import { addressInUse, isAddressInUse, parsePort, type ServeFlags } from './start.js';
 
@@ -52,6 +54,9 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   const port = parsePort(flags.port ?? (process.env.PORT || undefined), term);
   if (port === null) return 2;
   const log = createLogger(levelFrom(process.env.LOG_LEVEL, PROCESS_DEFAULTS.logLevel), {});
+  // The panel's buffers take every log line and the traces from the first request on (before the
+  // first build starts tracing).
+  startControlTelemetry();
   const loop = new RebuildLoop(root, term, { modules: true });
   let current: Generation | undefined;
   // The last run's modules, when the app's files are as it left them: served at once, while the
@@ -125,7 +130,11 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   // `gati modules swap` reaches the build that serves (a reload starts again from the app's files).
   const localSocket = await openLocalSocket(root, { list: () => current!.swapper.list(), swap: (name, to) => current!.swapper.swap(name, to) }, log);
   term.info(`${term.style.bold('gati dev')} serving on http://${host.includes(':') ? `[${host}]` : host}:${bound} (reloads on save)`);
+  // Set once a signal asked gati dev to stop: a build that ends afterwards is not served (its
+  // modules would start again, effects polling included, and keep the process from exiting).
+  let stopping = false;
   const reload = async (outcome: RebuildOutcome, changed: string[] = []) => {
+    if (stopping) return;
     if (!outcome.ok) return void loop.checkTypes();
     // A save of module files alone: each swapped in a fresh worker thread, the build keeps serving.
     const edits = moduleOnlyEdit(root, [...new Set(changed)], outcome.result.model, current!.moduleFunctions, loop.modules!);
@@ -137,6 +146,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     try {
       const loadStarted = performance.now();
       const next = await load(loop.modules!, log);
+      if (stopping) return void (await next.close());
       const old = current!;
       current = next;
       retire(old, log);
@@ -154,7 +164,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     term.info("  from the last run's build (the app is unchanged since); building it again to watch it");
     // After the first answer (or a second): the build holds this thread for seconds on a large app.
     const verify = Promise.race([firstAnswer, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-    void verify.then(() => (edited ? undefined : loop.initial().then(reload)));
+    void verify.then(() => (edited || stopping ? undefined : loop.initial().then(reload)));
   } else {
     void loop.checkTypes().then(() => collectWhenIdle(loop));
   }
@@ -167,11 +177,14 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  stopping = true;
   watcher.close();
   await localSocket?.close();
   // Sockets get 1001 while HTTP drains (an upgraded socket would hold the server open to the deadline).
   await Promise.all([current?.ws?.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs), server.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs)]);
   await current?.close();
+  // The spans of the last requests and effect runs reach the collector before the process ends.
+  await stopTracing();
   if (loop.built) loop.modules!.save();
   await loop.dispose();
   return 0;

@@ -81,6 +81,9 @@ export const CONFIG_SCHEMA = closed({
     path: { type: 'string', minLength: 1 },
     url: redisUrl,
     trustedProxies: { type: 'array', items: { type: 'string', minLength: 1 } },
+    buffers: closed({ traces: positiveInt, traceBytes: positiveInt, logLines: positiveInt, logBytes: positiveInt }),
+    loki: closed({ url: { type: 'string', pattern: '^https?://' }, query: { type: 'string', minLength: 1 } }),
+    prometheus: closed({ url: { type: 'string', pattern: '^https?://' }, selector: { type: 'string', minLength: 1 } }),
   }),
   deploy: {
     type: 'object',
@@ -101,6 +104,7 @@ export const CONFIG_SCHEMA = closed({
         workers: closed({ enabled: { type: 'boolean' }, replicas, resources, cpuTarget: percent }),
         effects: closed({ backend: effectsBackend, url: redisUrl, queue: sqsQueue, table: dynamoTable, concurrency: positiveInt }),
         env: { type: 'object', additionalProperties: { type: 'string' }, propertyNames: envName },
+        control: closed({ enabled: { type: 'boolean' } }),
         secrets: { type: 'object', additionalProperties: closed({ secret: dnsName, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]+$' } }, { required: ['secret', 'key'] }), propertyNames: envName },
         tls: closed({ email: { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+$' }, staging: { type: 'boolean' }, dns01: { type: 'object', minProperties: 1 } }),
         ingressClass: dnsName,

@@ -1,6 +1,7 @@
 // Finds an app's parts on disk: handlers, middleware, modules, effects, version changes, config.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { CONFIG_FILE_NAMES } from '../../runtime-shim/config.js';
 
 export interface DiscoveredApp {
   root: string;
@@ -14,7 +15,7 @@ export interface DiscoveredApp {
   hasHandlersDir: boolean;
 }
 
-export const CONFIG_NAMES = ['gati.config.ts', 'gati.config.mts', 'gati.config.js', 'gati.config.mjs', 'gati.config.json', 'gati.config.yaml', 'gati.config.yml'];
+export const CONFIG_NAMES = CONFIG_FILE_NAMES;
 
 const SOURCE = /\.(m?ts|tsx|m?js|jsx)$/;
 /** Declarations and tests live beside handlers without becoming routes. */

@@ -13,6 +13,7 @@ import { gkeEdge, GKE_NAMES } from './gke.js';
 import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
 import { pubsubObjects, queueEnv, queuePodLabels, queueServiceAccount } from './cloud-queue.js';
 import { websocketIngressAnnotations } from './websocket-edge.js';
+import { controlRbac } from './control-rbac.js';
 import { metricsServicePort, observabilityEnv, scrapeAnnotations, serviceMonitor, workerMetricsService } from './observability.js';
 
 const require = createRequire(import.meta.url);
@@ -72,12 +73,15 @@ function regionChart(k8s: typeof Plus.k8s, cdk8s: typeof Cdk8s, chart: Cdk8s.Cha
   };
   for (const m of plan.modules) data[moduleUrlEnv(m.name)] = `http://${m.resource}.${regionNamespace(plan.namespace, region)}.svc.cluster.local`;
   // The user's own `env` comes last: it may override any of these (OTEL_SERVICE_NAME, say).
+  // The panel is mounted by `gati start` when GATI_CONTROL=1 (the environment may enable it apart from the top-level config).
+  if (plan.control) data['GATI_CONTROL'] = '1';
   Object.assign(data, queueEnv(plan.queue, region), observabilityEnv(plan), plan.envVars);
   new k8s.KubeConfigMap(chart, 'config', { metadata: meta(plan, configMap, 'config'), data: sortKeys(data) });
 
   const gcp = plan.provider === 'gcp';
   const serviceAnnotations = gcp ? { 'cloud.google.com/neg': '{"ingress":true}', 'cloud.google.com/backend-config': JSON.stringify({ default: GKE_NAMES.backendConfig(plan) }) } : undefined;
   queueServiceAccount(k8s, chart, plan, region);
+  controlRbac(k8s, chart, plan);
   const template = { labels: queuePodLabels(plan.queue), annotations: scrapeAnnotations(plan) };
   for (const c of plan.components) {
     deployment(k8s, chart, plan, c.resource, c.name, serverPod(k8s, plan, 'api', c.name, plan.api, configMap), undefined, template);

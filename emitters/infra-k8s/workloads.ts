@@ -34,6 +34,12 @@ const containerSecurity: Plus.k8s.SecurityContext = {
   capabilities: { drop: ['ALL'] },
 };
 
+/** The api pods' ServiceAccount with the control panel on (control-rbac.ts): the cloud queue's when there is one (it already carries the cloud identity), else the panel's own. */
+export function controlServiceAccount(plan: EnvPlan): string | undefined {
+  if (!plan.control) return undefined;
+  return plan.queue?.serviceAccount ?? `${plan.app}-control`;
+}
+
 /** The pod of the Gati server in one role (`api` or `worker`). */
 export function serverPod(k8s: K8s, plan: EnvPlan, role: 'api' | 'worker', component: string, s: Scaling, configMap: string): Plus.k8s.PodSpec {
   const env: Plus.k8s.EnvVar[] = Object.entries(plan.secrets)
@@ -46,9 +52,10 @@ export function serverPod(k8s: K8s, plan: EnvPlan, role: 'api' | 'worker', compo
     failureThreshold: failures,
   });
   return {
-    // With a cloud queue, the identity that may use it (emitters/infra-k8s/cloud-queue.ts).
-    ...(plan.queue ? { serviceAccountName: plan.queue.serviceAccount } : {}),
-    automountServiceAccountToken: false,
+    // With a cloud queue, the identity that may use it (emitters/infra-k8s/cloud-queue.ts); the api pods
+    // of an environment with the control panel also carry the panel's RBAC, and mount its token (control-rbac.ts).
+    ...(role === 'api' && controlServiceAccount(plan) ? { serviceAccountName: controlServiceAccount(plan) } : plan.queue ? { serviceAccountName: plan.queue.serviceAccount } : {}),
+    automountServiceAccountToken: role === 'api' && plan.control,
     terminationGracePeriodSeconds: plan.terminationGraceSeconds,
     securityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, fsGroup: UID, seccompProfile: { type: 'RuntimeDefault' } },
     containers: [

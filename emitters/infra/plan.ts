@@ -65,6 +65,8 @@ export interface EnvPlan {
   ingressClass: string;
   /** Paths of the app's WebSocket routes (method 'WS'), sorted; the edges keep idle sockets open only when there are some. */
   websocketPaths: string[];
+  /** The control panel runs in the api pods (`deploy.<env>.control.enabled`, else `control.enabled`): they get its RBAC. */
+  control: boolean;
   /** cert-manager's ACME issuer (kubernetes, azure, custom); `dns01` is the user's DNS-01 solver, else HTTP-01. */
   tls?: { issuer: string; email?: string; staging: boolean; dns01?: Record<string, unknown> };
   /** The effects' queue on the provider's own service (sqs on aws, pubsub on gcp, azure-queue on azure). */
@@ -157,6 +159,7 @@ export function planEnv(model: AppModel, config: GatiConfig, env: string, tag: s
     secrets: d.secrets ?? {},
     ingressClass: d.ingressClass ?? DEPLOY_DEFAULTS.ingressClass[d.provider],
     websocketPaths: model.routes.filter((r) => r.method === 'WS').map((r) => r.path).sort(),
+    control: d.control?.enabled ?? config.control?.enabled ?? CONFIG_DEFAULTS.control.enabled,
     queue: cloudQueue(app, env, d, effectsConfigFor(config, env).config, model.effects.length > 0),
     observability: { adminPort: ADMIN_PORT, serviceMonitor: d.observability?.serviceMonitor ?? false, ...(d.observability?.otlpEndpoint ? { otlpEndpoint: d.observability.otlpEndpoint } : {}) },
     tls: tlsOn ? { issuer: `letsencrypt-${d.tls?.staging ? 'staging' : 'prod'}`, email: d.tls?.email, staging: d.tls?.staging ?? false, ...(d.tls?.dns01 ? { dns01: d.tls.dns01 } : {}) } : undefined,

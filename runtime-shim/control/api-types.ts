@@ -73,7 +73,11 @@ export interface Topology {
   nodes: TopologyNode[];
   edges: TopologyEdge[];
   environments: DeployEnvironment[];
+  /** The graph's size in the precomputed layout (elkjs, layered, at build time); absent without one. */
+  layout?: { width: number; height: number };
 }
+/** A node's box in the precomputed layout, in absolute coordinates (a folder's box holds its children). */
+export interface NodeLayout { x: number; y: number; width: number; height: number }
 export type TopologyNodeKind = 'folder' | 'route' | 'middleware' | 'handler' | 'module' | 'effect' | 'queue';
 export interface TopologyNode {
   /** Stable: `<kind>:<name>`, e.g. `route:POST /payments`, `module:ledger`. */
@@ -88,13 +92,20 @@ export interface TopologyNode {
   variant?: string;
   /** The folder node this node is drawn inside (routes, middleware and handlers of a folder). */
   parent?: string;
+  layout?: NodeLayout;
 }
-export interface TopologyEdge { from: string; to: string; kind: 'contains' | 'runs' | 'calls' | 'enqueues' | 'consumes' }
+export interface TopologyEdge {
+  from: string;
+  to: string;
+  kind: 'contains' | 'runs' | 'calls' | 'enqueues' | 'consumes';
+  /** The edge's polyline in the precomputed layout (start, bends, end), absolute coordinates. */
+  layout?: { points: { x: number; y: number }[] };
+}
 export interface DeployEnvironment {
   name: string;
   provider: string;
   regions: string[];
-  components: { name: string; kind: 'api' | 'worker' | 'module' | 'all'; replicas: number; min?: number; max?: number }[];
+  components: { name: string; kind: 'api' | 'worker' | 'module' | 'all'; replicas: number; min?: number; max?: number; targetCpuPercent?: number }[];
 }
 
 /** GET /_control/api/routes */
@@ -149,6 +160,11 @@ export interface LogLine {
   span_id?: string;
   /** The whole line as logged (secrets are never logged in the first place). */
   fields: Record<string, unknown>;
+}
+
+/** The answer of GET /_control/api/logs: the lines, and where they came from. */
+export interface LogList extends List<LogLine> {
+  source: 'local' | 'loki';
 }
 
 /** GET /_control/api/metrics?windowS=60&source=local|prometheus */
@@ -212,6 +228,8 @@ export interface ChangePlan {
   command: string;
   applied: boolean;
   errors?: string[];
+  /** When and where the change takes effect (e.g. at the next build under `gati start`). */
+  note?: string;
 }
 
 /** GET /_control/api/scaling */

@@ -27,6 +27,8 @@ export class EffectRunMetrics {
   private readonly duration: Histogram;
   private readonly children = new Map<string, { outcomes: Record<JobOutcome, CounterChild>; duration: HistogramChild }>();
   private readonly sources = new Set<QueueSource>();
+  /** Runs per effect and outcome as plain numbers (the control panel reads them without a scrape). */
+  readonly totals = new Map<string, Record<JobOutcome, number>>();
 
   constructor(prom: PromClient, registry: Registry) {
     this.jobs = new prom.Counter({ name: 'gati_effect_jobs_total', help: 'Effect job runs, by how they ended', labelNames: ['effect', 'outcome'], registers: [registry] });
@@ -54,9 +56,15 @@ export class EffectRunMetrics {
       // Every outcome is exported from the first run on (at 0), so a rate of failures has a series to read.
       for (const child of Object.values(outcomes)) child.inc(0);
       this.children.set(effect, (series = { outcomes, duration: this.duration.labels(effect) }));
+      this.totals.set(effect, { completed: 0, failed: 0, dead: 0 });
     }
+    this.totals.get(effect)![outcome]++;
     series.outcomes[outcome].inc();
     series.duration.observe(ms / 1000);
+  }
+
+  queueSources(): Iterable<QueueSource> {
+    return this.sources;
   }
 
   /** Reports `source`'s queue depth on every scrape until the returned function is called. */
@@ -64,6 +72,14 @@ export class EffectRunMetrics {
     this.sources.add(source);
     return () => this.sources.delete(source);
   }
+}
+
+/** Every watched queue's depth now, per effect and state (the control panel's effects summary); a backend that is down adds nothing. */
+export async function queueDepths(metrics: EffectRunMetrics): Promise<Record<string, Record<string, number>>> {
+  const out: Record<string, Record<string, number>> = {};
+  const collect = { set: (labels: { effect: string; state: string }, value: number) => ((out[labels.effect] ??= {})[labels.state] = value) };
+  for (const source of metrics.queueSources()) await readDepth(collect as never, source);
+  return out;
 }
 
 async function readDepth(gauge: Gauge, source: QueueSource): Promise<void> {

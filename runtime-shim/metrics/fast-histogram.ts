@@ -62,6 +62,22 @@ export class FastHistogram {
     return series;
   }
 
+  /** The bucket bounds (seconds for the request histogram). */
+  get buckets(): readonly number[] {
+    return this.bounds;
+  }
+
+  /** A copy of every series' counts now (per bucket, not cumulative; the last past every bound): the control panel's windows. */
+  snapshot(): { labels: Record<string, string>; counts: number[]; sum: number; count: number }[] {
+    return this.series.map((s) => {
+      const counts = Array.from(s.counts);
+      let inBuckets = 0;
+      for (const c of counts) inBuckets += c;
+      counts.push(s.count - inBuckets);
+      return { labels: s.labels, counts, sum: s.sum, count: s.count };
+    });
+  }
+
   /** The family in the Prometheus text format (what `/metrics` serves). */
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];

@@ -55,6 +55,13 @@ export class HttpMetrics {
     return () => this.inFlight.delete(count);
   }
 
+  /** The engines' in-flight requests now (what the gauge reports at scrape time). */
+  activeRequests(): number {
+    let active = 0;
+    for (const count of this.inFlight) active += count();
+    return active;
+  }
+
   /**
    * One answered request: `route` its template (undefined: unmatched), `startedMs` its
    * performance.now() on arrival.

@@ -17,6 +17,8 @@ export class WsMetrics {
   private readonly routes = new Map<string, WsRouteMetrics>();
   /** Messages per route template, since the process started. */
   private readonly counts = new Map<string, { in: number; out: number }>();
+  /** Open connections per route template, as plain numbers beside the gauge. */
+  private readonly open = new Map<string, number>();
 
   constructor(prom: PromClient, registry: Registry) {
     this.connections = new prom.Gauge({ name: 'gati_ws_connections', help: 'Open WebSocket connections', labelNames: ['http_route'], registers: [registry] });
@@ -37,6 +39,11 @@ export class WsMetrics {
     });
   }
 
+  /** Messages per route template since the process started, and the open connections (the control panel's WS summary). */
+  totals(): { route: string; in: number; out: number; connections: number }[] {
+    return [...this.counts].map(([route, count]) => ({ route, in: count.in, out: count.out, connections: this.open.get(route) ?? 0 }));
+  }
+
   /** The series of one WS route, by its template (`/chat/:room`). */
   route(template: string): WsRouteMetrics {
     let series = this.routes.get(template);
@@ -44,7 +51,14 @@ export class WsMetrics {
       const open = this.connections.labels(template);
       const count = { in: 0, out: 0 };
       this.counts.set(template, count);
-      series = { opened: () => open.inc(), closed: () => open.dec(), received: () => count.in++, sent: () => count.out++ };
+      const opened = this.open;
+      opened.set(template, 0);
+      series = {
+        opened: () => (open.inc(), opened.set(template, opened.get(template)! + 1)),
+        closed: () => (open.dec(), opened.set(template, opened.get(template)! - 1)),
+        received: () => count.in++,
+        sent: () => count.out++,
+      };
       this.routes.set(template, series);
     }
     return series;

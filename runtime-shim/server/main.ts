@@ -10,6 +10,9 @@ import { hasWsRoutes } from './websockets.js';
 import { relayWsMessages } from '../ws/cluster-bridge.js';
 import { runtimeName } from '../runtime-name.js';
 import { serveClusterMetrics } from '../metrics/cluster-admin.js';
+import { startControlTelemetry } from '../control/telemetry/telemetry.js';
+import { controlEnabled } from '../control/mount.js';
+import { relayControlQueries } from '../control/telemetry/cluster.js';
 import { startModuleProcessesForWorkers } from '../modules/index.js';
 import { createLogger, levelFrom } from './log.js';
 
@@ -60,6 +63,8 @@ export async function runMain(app: CompiledApp, options: MainOptions = {}): Prom
     // their URLs through the environment.
     await startModuleProcessesForWorkers(app, createLogger(levelFrom(process.env.LOG_LEVEL, PROCESS_DEFAULTS.logLevel), { app: app.name, component: 'modules' }));
     for (let i = 0; i < workers; i++) cluster.fork();
+    // The control panel's request lands on one worker, which gathers every worker's data through here.
+    if (controlEnabled(app.config)) relayControlQueries(startControlTelemetry(app.config));
     // `gctx.ws.publish` in one worker reaches the sockets of the others through here.
     if (hasWsRoutes(app)) relayWsMessages();
     // The admin port is the primary's: it serves the workers' metrics summed.

@@ -19,6 +19,8 @@ import { startTracing, stopTracing } from '../tracing/index.js';
 import { controlEnabled, withControlPanel } from '../control/mount.js';
 import { createModuleSwapper } from '../modules/module-swapper.js';
 import { openLocalSocket } from '../control/local-socket.js';
+import { controlTelemetry, startControlTelemetry } from '../control/telemetry/telemetry.js';
+import { answerPrimary } from '../control/telemetry/cluster.js';
 
 export interface StartOptions {
   port?: number;
@@ -50,12 +52,18 @@ const DEFAULTS = CONFIG_DEFAULTS.server;
 export async function prepareApp(app: CompiledApp, options: { dev: boolean; log: Logger; role?: Role; hub?: ServerHub['hub']; metrics?: boolean }) {
   const server = app.config.server ?? {};
   const role = options.role ?? 'all';
+  let ready = false;
+  // The control panel's buffers (`gati dev` starts them itself), before tracing: it records for them.
+  const telemetry = controlEnabled(app.config) ? startControlTelemetry(app.config) : controlTelemetry();
+  if (telemetry) {
+    telemetry.process = { role, ready: () => ready };
+    if (cluster.isWorker) answerPrimary(telemetry);
+  }
   // Before the context and the pipeline: they wrap modules, handlers and middleware when it is on.
   startTracing(app.name, options.log);
   const context = createProcessContext(app, options.log, role, options.hub);
   // A worker serves only /_health and /_ready: no route matches.
   if (role === 'worker') app = { ...app, match: () => null, folders: [] };
-  let ready = false;
   // On before the effects runtime opens, so that it reports its jobs and queue.
   const metrics = options.metrics === false ? undefined : enableMetrics(options.log);
   const handle = createPipeline(app, context.gctx, {

@@ -14,6 +14,7 @@ import { problem, problemAnswer } from './problem.js';
 import { refuseInvalid, responseMismatch, type RequestParts } from './validation.js';
 import { JSON_TYPE, PROBLEM_TYPE, type IncomingRequest, type OutgoingResponse } from './wire.js';
 import { composeMigrations, resolveVersion, type ComposedMigration, type Migrations } from '../versions/index.js';
+import { trafficCounter, type TrafficCounter } from '../versions/traffic.js';
 
 export interface Pin {
   semver: string;
@@ -21,6 +22,8 @@ export interface Pin {
   headers: Record<string, string>;
   /** Absent for the newest version: its requests take the ordinary path. */
   old?: OldVersion;
+  /** Requests of this version's clients (the control panel's traffic per version). */
+  traffic: TrafficCounter;
 }
 
 export interface Versioning {
@@ -67,7 +70,7 @@ export function createVersioning(app: CompiledApp, log: Logger): Versioning | un
   manifest.versions.forEach((v, i) => {
     const headers = { 'x-api-version': v.semver, ...deprecationHeaders(v.semver, i, manifest.versions, config.deprecated) };
     const old = v.semver === manifest.current ? undefined : new OldVersion({ semver: v.semver, validators: carried.validators[i] ?? {}, migrations, gone: goneRoutes(i, manifest.versions), log });
-    pins.set(v.semver, { semver: v.semver, headers, old });
+    pins.set(v.semver, { semver: v.semver, headers, old, traffic: trafficCounter(v.semver) });
   });
   const newest = pins.get(manifest.current) ?? pins.get(manifest.versions[manifest.versions.length - 1]!.semver)!;
   const listing = JSON.stringify({
@@ -84,7 +87,11 @@ export function createVersioning(app: CompiledApp, log: Logger): Versioning | un
       if (path === '/_versions' && (incoming.method === 'GET' || incoming.method === 'HEAD')) return { status: 200, headers: { 'content-type': JSON_TYPE }, body: listing };
       const header = incoming.headers['x-api-version'];
       // Gati's own endpoints (/_health, /_ready) answer probes that send no version.
-      if (header === undefined && (!requireVersion || path.startsWith('/_'))) return newest;
+      if (header === undefined && path.startsWith('/_')) return newest;
+      if (header === undefined && !requireVersion) {
+        newest.traffic.count++;
+        return newest;
+      }
       const value = Array.isArray(header) ? header[0] : header;
       let hit = resolved.get(value ?? '');
       if (hit === undefined) {
@@ -93,7 +100,9 @@ export function createVersioning(app: CompiledApp, log: Logger): Versioning | un
         if (resolved.size >= CACHE_LIMIT) resolved.clear();
         resolved.set(value ?? '', hit);
       }
-      return typeof hit === 'string' ? { status: 400, headers: { 'content-type': PROBLEM_TYPE }, body: hit } : hit;
+      if (typeof hit === 'string') return { status: 400, headers: { 'content-type': PROBLEM_TYPE }, body: hit };
+      hit.traffic.count++;
+      return hit;
     },
   };
 }

@@ -30,6 +30,15 @@ export class AlsContextManager implements ContextManager {
     } as T;
   }
 
+  /**
+   * Turns the storage's hooks off until the next `with` (getStore() is undefined meanwhile). On Node,
+   * an enabled AsyncLocalStorage costs every promise of the process a hook call, recorded or not:
+   * tracing for the control panel alone (lean) turns it off while no recorded work is in flight.
+   */
+  pause(): void {
+    this.als.disable?.();
+  }
+
   enable(): this {
     return this;
   }

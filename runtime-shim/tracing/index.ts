@@ -1,10 +1,11 @@
 // Tracing for this process: started once (server/start.ts) from the standard OpenTelemetry
-// variables, or off. Off is the default: nothing of OpenTelemetry is loaded, `activeTracing()` is
+// variables, or for the control panel alone (local-spans.ts: spans kept in the process), or off. Off is the default: nothing of OpenTelemetry is loaded, `activeTracing()` is
 // undefined and each hook in the request path is one check of that.
 import type { Logger } from '../types.js';
 import { setLogTraceFields } from '../server/log.js';
 import { tracingSettings } from './settings.js';
 import { loadTracing, type LoadedTracing } from './sdk.js';
+import { localSpans } from './local-spans.js';
 
 export type { GatiTracer, RequestTrace, EffectTrace, TracedExchange } from './tracer.js';
 
@@ -19,17 +20,19 @@ export function startTracing(appName: string, log: Logger, env: NodeJS.ProcessEn
   if (started) return active;
   started = true;
   const settings = tracingSettings(env, appName);
-  if (settings === null) return undefined;
-  for (const warning of settings.warnings) log.warn({}, `tracing: ${warning}`);
+  const local = localSpans();
+  if (settings === null && local === undefined) return undefined;
+  for (const warning of settings?.warnings ?? []) log.warn({}, `tracing: ${warning}`);
   try {
-    active = loadTracing(settings, log);
+    active = loadTracing(settings, log, env, local);
   } catch (error) {
     log.error({ err: error instanceof Error ? error.message : String(error) }, 'tracing: OpenTelemetry could not be loaded on this runtime; tracing is off');
     return undefined;
   }
   const tracer = active.tracer;
   setLogTraceFields(() => tracer.logFields());
-  log.info({ endpoint: redactedEndpoint(settings.endpoint), protocol: settings.protocol, serviceName: settings.serviceName, sampler: settings.sampler }, 'tracing: exporting spans over OTLP');
+  if (settings) log.info({ endpoint: redactedEndpoint(settings.endpoint), protocol: settings.protocol, serviceName: settings.serviceName, sampler: settings.sampler }, 'tracing: exporting spans over OTLP');
+  else log.debug({}, 'tracing: recording spans for the control panel only (no OTLP endpoint is set)');
   return active;
 }
 

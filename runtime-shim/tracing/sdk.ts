@@ -1,7 +1,9 @@
 // Builds this process's tracer when tracing is configured (settings.ts): @opentelemetry/api (the only
 // OpenTelemetry package loaded), Gati's span recorder (recorder.ts) as the global tracer provider, the
 // sampler of OTEL_TRACES_SAMPLER, the batch (batch.ts) in front of the OTLP/HTTP sender of the
-// configured protocol, and the AsyncLocalStorage context manager.
+// configured protocol, and the AsyncLocalStorage context manager. With the control panel on, its
+// buffer (local-spans.ts) takes the ended spans too; without an OTLP endpoint it is their only sink,
+// and the panel decides which requests are recorded (`lean`: the rest cost one check each).
 import type * as Api from '@opentelemetry/api';
 import type { Logger } from '../types.js';
 import { requireDependency } from '../dependency.js';
@@ -14,6 +16,8 @@ import { JsonBatch, ProtobufBatch } from './otlp.js';
 import { otlpSender, otlpTarget } from './otlp-http.js';
 import { resourceAttributes } from './resource.js';
 import type { TracingSettings } from './settings.js';
+import { teeSinks, type LocalSpans } from './local-spans.js';
+import type { SpanSink } from './recorder.js';
 
 export interface LoadedTracing {
   tracer: GatiTracer;
@@ -24,26 +28,36 @@ export interface LoadedTracing {
 /** At most one warning about failed exports per this many milliseconds. */
 const WARN_EVERY_MS = 60_000;
 
-export function loadTracing(settings: TracingSettings, log: Logger, env: NodeJS.ProcessEnv = process.env): LoadedTracing {
+export function loadTracing(settings: TracingSettings | null, log: Logger, env: NodeJS.ProcessEnv = process.env, local?: LocalSpans): LoadedTracing {
   const api = requireDependency<typeof Api>('@opentelemetry/api');
-  const resource = resourceAttributes(settings.serviceName, env);
-  const json = settings.protocol === 'http/json';
-  const send = otlpSender(otlpTarget(settings.endpoint, env), json ? 'application/json' : 'application/x-protobuf');
-  const warn = failureWarning(log);
-  const pending = json ? new JsonBatch(resource) : new ProtobufBatch(resource);
-  const batch: SpanBatch = new SpanBatch(batchSettings(env), pending, (body, spans) =>
-    send(body).catch((error: unknown) => warn(error, spans + batch.takeDropped())));
-  const provider = new RecorderProvider({ trace: api.trace, context: api.context }, samplerFor(settings.sampler, settings.ratio), batch);
+  let batch: SpanBatch | undefined;
+  let sink: SpanSink;
+  if (settings !== null) {
+    const resource = resourceAttributes(settings.serviceName, env);
+    const json = settings.protocol === 'http/json';
+    const send = otlpSender(otlpTarget(settings.endpoint, env), json ? 'application/json' : 'application/x-protobuf');
+    const warn = failureWarning(log);
+    const pending = json ? new JsonBatch(resource) : new ProtobufBatch(resource);
+    const exporting: SpanBatch = new SpanBatch(batchSettings(env), pending, (body, spans) =>
+      send(body).catch((error: unknown) => warn(error, spans + exporting.takeDropped())));
+    batch = exporting;
+    sink = local ? teeSinks(exporting, local.sink) : exporting;
+  } else if (local) sink = local.sink;
+  else throw new Error('tracing: neither an OTLP endpoint nor a local sink');
+  // Only the panel (lean): a request it admitted is recorded whole, a span outside one only while a
+  // client watches (GatiTracer checks that before asking the sampler).
+  const sample = settings !== null ? samplerFor(settings.sampler, settings.ratio) : samplerFor('parentbased_always_on', 1);
+  const provider = new RecorderProvider({ trace: api.trace, context: api.context }, sample, sink);
   const contexts = new AlsContextManager(api.ROOT_CONTEXT);
   // Global too, so the app's own @opentelemetry/api spans nest under Gati's (same API major version).
   api.context.setGlobalContextManager(contexts);
   api.trace.setGlobalTracerProvider(provider);
-  const tracer = new GatiTracer({ trace: api.trace, createTraceState: api.createTraceState, ROOT_CONTEXT: api.ROOT_CONTEXT }, provider.getTracer(GATI_SCOPE), contexts);
+  const tracer = new GatiTracer({ trace: api.trace, createTraceState: api.createTraceState, ROOT_CONTEXT: api.ROOT_CONTEXT }, provider.getTracer(GATI_SCOPE), contexts, settings === null ? local : undefined);
   return {
     tracer,
     shutdown: async () => {
       try {
-        await batch.shutdown();
+        await batch?.shutdown();
       } catch (error) {
         log.warn({ err: error instanceof Error ? error.message : String(error) }, 'tracing: flushing spans at shutdown failed');
       }

@@ -2,7 +2,7 @@
 // middleware, the handler, each `gctx.modules.<m>.<fn>` call, each `enqueue` (PRODUCER) and each
 // effect run (CONSUMER, in the trace that enqueued it). Parents are found through the active
 // context (AsyncLocalStorage, context-manager.ts), which exists only when tracing is on.
-import type { Context, Span, SpanContext, Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Span, SpanContext, Tracer } from '@opentelemetry/api';
 import type { Middleware } from '../types.js';
 import type { CompiledApp, CompiledRoute, HandlerFn } from '../server/app.js';
 import type { IncomingRequest, OutgoingResponse } from '../server/wire.js';
@@ -10,7 +10,10 @@ import type { JobView, NewJob } from '../effects/types.js';
 import { HttpError } from '../http-error.js';
 import type { AlsContextManager } from './context-manager.js';
 import { formatTraceparent, parseTraceparent } from './traceparent.js';
-import { withSpan } from './context-frame.js';
+import { RequestFrame, withSpan } from './context-frame.js';
+import { RecordedSpan } from './recorder.js';
+import { WsTrace } from './ws-trace.js';
+import type { LocalSpans } from './local-spans.js';
 
 /** The parts of @opentelemetry/api the spans need (loaded by sdk.ts). */
 export interface OtelApi {
@@ -32,6 +35,14 @@ export interface RequestTrace {
   readonly context: Context;
   /** Names the span after its route, sets the status attributes, puts `traceparent` on the answer, ends the span. */
   end(out: OutgoingResponse, route: CompiledRoute | undefined): void;
+  /**
+   * Calls the handler of a route without middleware inside the route's handler span, a child of the
+   * server span and the active span until `handlerDone` (the pipeline calls it when the handler's
+   * answer or error is known: no promise is added to end the span).
+   */
+  callHandler(route: CompiledRoute, ...args: Parameters<HandlerFn>): ReturnType<HandlerFn>;
+  /** Ends the handler span `callHandler` started (failed when `error` is given); a no-op without one. */
+  handlerDone(failed: boolean, error?: unknown): void;
 }
 
 /** What runs with an effect's span: the run's outcome marks it. */
@@ -43,11 +54,44 @@ export interface EffectTrace {
 export interface TracedExchange {
   readonly incoming: IncomingRequest;
   readonly path: string;
+  /** performance.now() on arrival (0 when the pipeline times nothing). */
+  readonly started: number;
   trace: RequestTrace | undefined;
 }
 
+/** What a route's spans share, made once per route: names and frozen attribute objects (the encoder reuses their bytes). */
+interface RouteSpans {
+  handlerName: string;
+  handlerAttributes: Attributes;
+  serverName: string;
+  serverAttributes: Attributes;
+}
+
 export class GatiTracer {
-  constructor(private readonly api: OtelApi, private readonly tracer: Tracer, private readonly contexts: AlsContextManager) {}
+  private readonly routeSpans = new WeakMap<CompiledRoute, RouteSpans>();
+  /** A server span's starting attributes per request method (a bounded set: past it, a fresh object). */
+  private readonly methodAttributes = new Map<string, Attributes>();
+  /** A WS route's message spans: name and attributes. */
+  private readonly wsMessageSpans = new WeakMap<CompiledRoute, { name: string; attributes: Attributes }>();
+  /** An enqueue span's starting attributes per effect. */
+  private readonly enqueueAttributes = new Map<string, Attributes>();
+
+  /** The span a call outside any recorded span gets under `lean` (records nothing, propagates nothing). */
+  private readonly unrecorded: Span;
+  /** Lean: recorded requests and effect runs in flight; at none (and nobody watching) the context storage pauses. */
+  private leanOpen = 0;
+  private readonly leanDone = (): void => {
+    if (--this.leanOpen === 0 && !this.lean!.watching()) this.contexts.pause();
+  };
+
+  /**
+   * `lean`: the control panel's buffer is the only sink (no OTLP endpoint). It admits a few
+   * requests; the others run as if tracing were off (no context, no span objects), and a span
+   * outside a recorded one is made only while a client watches.
+   */
+  constructor(private readonly api: OtelApi, private readonly tracer: Tracer, readonly contexts: AlsContextManager, private readonly lean?: LocalSpans) {
+    this.unrecorded = api.trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
+  }
 
   /**
    * Starts the request's server span (continuing an incoming `traceparent`) and runs `step` inside
@@ -58,14 +102,60 @@ export class GatiTracer {
     if (path === '/_health' || path === '/_ready') return step(x);
     const incoming = x.incoming;
     const method = incoming.method;
+    const lean = this.lean;
+    if (lean !== undefined && !lean.admit(method, path)) {
+      x.trace = new MissedRequestTrace(this.unrecorded, this.api.ROOT_CONTEXT, lean, method, path, x.started || performance.now());
+      return step(x);
+    }
     const parent = this.remoteParent(incoming.headers);
-    const span = this.tracer.startSpan(method, { kind: SERVER, attributes: { 'http.request.method': method, 'url.path': path } }, parent);
-    const context = withSpan(parent, span);
-    x.trace = new ServerSpan(span, context, method);
-    this.contexts.with(context, step, undefined, x);
+    const span = this.tracer.startSpan(method, { kind: SERVER, attributes: this.startAttributes(method) }, parent);
+    span.setAttribute('url.path', path);
+    const frame = new RequestFrame(parent, span);
+    if (lean !== undefined) this.leanOpen++;
+    x.trace = new ServerSpan(this, span, frame, method, lean !== undefined ? this.leanDone : undefined);
+    this.contexts.with(frame, step, undefined, x);
   }
 
-  /** The app with every handler and middleware wrapped in its span (made once, at start). */
+  /** The spans of `route`: names and attributes, made on its first request. */
+  spansOf(route: CompiledRoute): RouteSpans {
+    let spans = this.routeSpans.get(route);
+    if (spans === undefined) {
+      // A WS route's server span is its upgrade: named `WS <route>`, an HTTP GET on the wire.
+      spans = {
+        handlerName: `handler ${route.key}`,
+        handlerAttributes: Object.freeze({ 'gati.route': route.key }),
+        serverName: `${route.method} ${route.path}`,
+        serverAttributes: Object.freeze({ 'http.request.method': route.method === 'WS' ? 'GET' : route.method, 'http.route': route.path }),
+      };
+      this.routeSpans.set(route, spans);
+    }
+    return spans;
+  }
+
+  private startAttributes(method: string): Attributes {
+    let attributes = this.methodAttributes.get(method);
+    if (attributes === undefined) {
+      attributes = Object.freeze({ 'http.request.method': method });
+      if (this.methodAttributes.size < 64) this.methodAttributes.set(method, attributes);
+    }
+    return attributes;
+  }
+
+  /** The handler of a route with middleware, inside its span (a child of the innermost middleware's). */
+  handlerInChain<T>(route: CompiledRoute, call: () => T): T {
+    const spans = this.spansOf(route);
+    return this.inSpan(spans.handlerName, 0, spans.handlerAttributes, call);
+  }
+
+  /** Starts a span (kind internal) with `parent` as its parent. */
+  startChild(name: string, attributes: Attributes, parent: Context): Span {
+    return this.tracer.startSpan(name, { kind: 0, attributes }, parent);
+  }
+
+  /**
+   * The app with every middleware wrapped in its span (made once, at start). Handlers are not
+   * wrapped: the pipeline runs them in their span (`RequestTrace.callHandler`, `handlerInChain`).
+   */
   instrumentApp(app: CompiledApp): CompiledApp {
     const wrapped = new Map<Middleware, Middleware>();
     const wrapChain = (chain: Middleware[]) => chain.map((mw, i) => {
@@ -75,9 +165,18 @@ export class GatiTracer {
     });
     return {
       ...app,
-      routes: app.routes.map((r) => ({ ...r, handler: this.handler(r.handler, r.key), middleware: wrapChain(r.middleware) })),
+      routes: app.routes.map((r) => ({ ...r, middleware: wrapChain(r.middleware) })),
       folders: app.folders?.map((f) => ({ ...f, middleware: wrapChain(f.middleware) })),
     };
+  }
+
+  /** How the hooks of a WebSocket connection accepted on `route` run: in spans of the upgrade's trace (ws-trace.ts). */
+  wsConnection(route: CompiledRoute, upgrade: Context): WsTrace | undefined {
+    // Lean: an upgrade the panel did not record runs its socket's hooks untraced.
+    if (this.lean !== undefined && upgrade === this.api.ROOT_CONTEXT) return undefined;
+    let spans = this.wsMessageSpans.get(route);
+    if (spans === undefined) this.wsMessageSpans.set(route, (spans = { name: `WS ${route.path} message`, attributes: Object.freeze({ 'http.route': route.path }) }));
+    return new WsTrace(this, upgrade, spans.name, spans.attributes);
   }
 
   /** A module's functions, each call a span named `<module>.<fn>` (gctx.modules). */
@@ -85,7 +184,7 @@ export class GatiTracer {
     const out: Record<string, unknown> = {};
     for (const [key, fn] of Object.entries(methods)) {
       const spanName = `${name}.${key}`;
-      const attributes = { 'code.namespace': name, 'code.function': key };
+      const attributes = Object.freeze({ 'code.namespace': name, 'code.function': key });
       const f = fn as (...args: unknown[]) => unknown;
       out[key] = (...args: unknown[]) => this.inSpan(spanName, 0, attributes, () => f(...args));
     }
@@ -96,14 +195,16 @@ export class GatiTracer {
    * A call to an HTTP or container module: a CLIENT span `module <name>.<fn>`; `call` gets the
    * `traceparent` to send, so the service's own spans join the trace.
    */
-  moduleCall<T>(module: string, fn: string, call: (traceparent: string) => Promise<T>): Promise<T> {
-    return this.inSpan(`module ${module}.${fn}`, CLIENT, { 'rpc.system': 'gati', 'rpc.service': module, 'rpc.method': fn }, (span) => call(formatTraceparent(span.spanContext())));
+  moduleCall<T>(module: string, fn: string, call: (traceparent: string | undefined) => Promise<T>): Promise<T> {
+    return this.inSpan(`module ${module}.${fn}`, CLIENT, { 'rpc.system': 'gati', 'rpc.service': module, 'rpc.method': fn }, (span) => call(span === this.unrecorded ? undefined : formatTraceparent(span.spanContext())));
   }
 
   /** An enqueue's PRODUCER span; the job carries its `traceparent`, so the run joins this trace. */
   enqueue(name: string, job: NewJob, store: () => Promise<{ id: string; deduped: boolean }>): Promise<{ id: string; deduped: boolean }> {
-    return this.inSpan(`enqueue ${name}`, PRODUCER, { 'messaging.system': 'gati', 'messaging.operation.type': 'send', 'messaging.destination.name': name }, (span) => {
-      job.traceparent = formatTraceparent(span.spanContext());
+    let attributes = this.enqueueAttributes.get(name);
+    if (attributes === undefined) this.enqueueAttributes.set(name, (attributes = Object.freeze({ 'messaging.system': 'gati', 'messaging.operation.type': 'send', 'messaging.destination.name': name })));
+    return this.inSpan(`enqueue ${name}`, PRODUCER, attributes, (span) => {
+      if (span !== this.unrecorded) job.traceparent = formatTraceparent(span.spanContext());
       return store().then((stored) => {
         span.setAttribute('messaging.message.id', stored.id);
         return stored;
@@ -114,6 +215,8 @@ export class GatiTracer {
   /** Runs an effect's job inside its CONSUMER span, a child of the enqueue that stored the job. */
   runEffect<T>(job: JobView, run: (trace: EffectTrace) => Promise<T>): Promise<T> {
     const ids = parseTraceparent(job.traceparent);
+    // Lean: a run whose enqueue was not recorded is not either, unless a client watches.
+    if (this.lean !== undefined && (ids === undefined || (ids.traceFlags & 1) === 0) && !this.lean.watching()) return run(UNTRACED_EFFECT);
     const root = this.api.ROOT_CONTEXT;
     const parent = ids ? this.api.trace.setSpanContext(root, { ...ids, isRemote: true }) : root;
     const span = this.tracer.startSpan(`effect ${job.name}`, {
@@ -121,7 +224,11 @@ export class GatiTracer {
       attributes: { 'messaging.system': 'gati', 'messaging.operation.type': 'process', 'messaging.destination.name': job.name, 'messaging.message.id': job.id, 'gati.effect.attempt': job.attempt },
     }, parent);
     const trace: EffectTrace = { fail: (error) => span.setStatus({ code: ERROR, message: firstLine(error) }) };
-    const done = () => span.end();
+    if (this.lean !== undefined) this.leanOpen++;
+    const done = () => {
+      span.end();
+      if (this.lean !== undefined) this.leanDone();
+    };
     return this.contexts.with(withSpan(parent, span), run, undefined, trace).finally(done);
   }
 
@@ -153,19 +260,14 @@ export class GatiTracer {
 
   private middleware(mw: Middleware, name: string): Middleware {
     const spanName = `middleware ${name}`;
-    const attributes = { 'gati.middleware': name };
+    const attributes = Object.freeze({ 'gati.middleware': name });
     return (req, res, gctx, lctx, next) => this.inSpan(spanName, 0, attributes, () => mw(req, res, gctx, lctx, next)) as Promise<void>;
   }
 
-  private handler(handler: HandlerFn, key: string): HandlerFn {
-    const spanName = `handler ${key}`;
-    const attributes = { 'gati.route': key };
-    return (req, res, gctx, lctx) => this.inSpan(spanName, 0, attributes, () => handler(req, res, gctx, lctx));
-  }
-
-  /** Runs `fn` inside a child span of the active one; the span ends when `fn` returns or its promise settles. */
-  private inSpan<T>(name: string, kind: number, attributes: Record<string, string | number>, fn: (span: Span) => T): T {
-    const parent = this.contexts.active();
+  /** Runs `fn` inside a child span of `parent` (the active one unless given); the span ends when `fn` returns or its promise settles. */
+  inSpan<T>(name: string, kind: number, attributes: Attributes, fn: (span: Span) => T, parent: Context = this.contexts.active()): T {
+    // Lean, outside a recorded request (no context): nothing to record, nothing to make.
+    if (this.lean !== undefined && parent === this.api.ROOT_CONTEXT && !this.lean.watching()) return fn(this.unrecorded);
     const span = this.tracer.startSpan(name, { kind, attributes }, parent);
     let result: T;
     try {
@@ -194,21 +296,71 @@ export class GatiTracer {
 }
 
 class ServerSpan implements RequestTrace {
-  constructor(readonly span: Span, readonly context: Context, private readonly method: string) {}
+  /** The route's handler span while it runs (routes without middleware). */
+  private handler: Span | undefined = undefined;
+
+  constructor(private readonly tracer: GatiTracer, readonly span: Span, readonly context: RequestFrame, private readonly method: string, private readonly ended?: () => void) {}
+
+  callHandler(route: CompiledRoute, ...args: Parameters<HandlerFn>): ReturnType<HandlerFn> {
+    const spans = this.tracer.spansOf(route);
+    const handler = (this.handler = this.tracer.startChild(spans.handlerName, spans.handlerAttributes, this.context));
+    this.context.activate(handler);
+    // Usually the request's frame is the active context already (then this is a plain call); after
+    // a body read that arrived in later packets it may not be.
+    return this.tracer.contexts.with(this.context, route.handler, undefined, ...args);
+  }
+
+  handlerDone(failed: boolean, error?: unknown): void {
+    const handler = this.handler;
+    if (handler === undefined) return;
+    this.handler = undefined;
+    this.context.activate(this.span);
+    if (failed) failSpan(handler, error);
+    handler.end();
+  }
 
   end(out: OutgoingResponse, route: CompiledRoute | undefined): void {
     const span = this.span;
-    if (route !== undefined) {
-      span.updateName(`${this.method} ${route.path}`);
-      span.setAttribute('http.route', route.path);
+    this.handlerDone(false);
+    if (route !== undefined && span instanceof RecordedSpan) {
+      const spans = this.tracer.spansOf(route);
+      // A HEAD answered by a GET route keeps its own method.
+      if (this.method === route.method || route.method === 'WS') span.reshare(spans.serverName, spans.serverAttributes);
+      else {
+        span.updateName(`${this.method} ${route.path}`);
+        span.setAttribute('http.route', route.path);
+      }
     }
     span.setAttribute('http.response.status_code', out.status);
     if (out.status >= 500) span.setStatus({ code: ERROR });
     // The answer names the server span, so a client (or its logs) can find the trace.
     out.headers.traceparent = formatTraceparent(span.spanContext());
     span.end();
+    this.ended?.();
   }
 }
+
+/**
+ * A request the panel did not admit (lean tracing): nothing recorded, but a failed (5xx) or slow
+ * answer is reported, so the panel keeps the requests worth looking at.
+ */
+class MissedRequestTrace implements RequestTrace {
+  constructor(readonly span: Span, readonly context: Context, private readonly lean: LocalSpans, private readonly method: string, private readonly path: string, private readonly started: number) {}
+
+  callHandler(route: CompiledRoute, ...args: Parameters<HandlerFn>): ReturnType<HandlerFn> {
+    return route.handler(...args);
+  }
+
+  handlerDone(): void {}
+
+  end(out: OutgoingResponse, route: CompiledRoute | undefined): void {
+    const durationMs = performance.now() - this.started;
+    if (out.status < 500 && durationMs < this.lean.slowMs) return;
+    this.lean.missed({ method: this.method, path: this.path, route: route?.path, status: out.status, start: performance.timeOrigin + this.started, durationMs });
+  }
+}
+
+const UNTRACED_EFFECT: EffectTrace = { fail: () => {} };
 
 /** A throw marks the span as failed, except an HttpError below 500 (an answer the code chose). */
 function failSpan(span: Span, error: unknown): void {

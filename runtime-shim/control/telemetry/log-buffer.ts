@@ -1,0 +1,135 @@
+// The recent log lines of this process, as the logger wrote them (server/log.ts hands each line over
+// as is): copied as UTF-8 into one preallocated ring of bytes, bounded by line count and by bytes,
+// and parsed only when the panel asks. Keeping the strings themselves would hold tens of thousands
+// of objects that each survive the young generation: the collector's copying and marking of them
+// cost more per request than the copy into the ring (bench/control-idle.mjs).
+import type { LogLine } from '../api-types.js';
+
+export interface LogFilter {
+  level?: LogLine['level'];
+  /** Substring of the raw line (case-insensitive). */
+  q?: string;
+  route?: string;
+  traceId?: string;
+  /** Only lines after this seq (the SSE stream's resume point). */
+  after?: number;
+  limit: number;
+}
+
+const LEVEL_RANK: Record<string, number> = { debug: 20, info: 30, warn: 40, error: 50 };
+/** A longer line is kept cut to this many bytes (it then fails to parse and is left out of answers). */
+const MAX_LINE_BYTES = 64 * 1024;
+
+export class LogBuffer {
+  private readonly bytes: Buffer;
+  /** Per entry (a ring of maxLines): its virtual offset (grows forever; the byte ring holds [end - size, end)) and length. */
+  private readonly starts: Float64Array;
+  private readonly lengths: Int32Array;
+  /** The ring index of the oldest entry, and how many there are. */
+  private head = 0;
+  private count = 0;
+  /** The seq of the oldest entry. */
+  private firstSeq = 1;
+  /** The virtual offset the next line is written at. */
+  private end = 0;
+
+  constructor(private readonly maxLines: number, maxBytes: number) {
+    this.bytes = Buffer.allocUnsafe(Math.max(maxBytes, 1024));
+    this.starts = new Float64Array(maxLines);
+    this.lengths = new Int32Array(maxLines);
+  }
+
+  /** The next line's seq. */
+  get nextSeq(): number {
+    return this.firstSeq + this.count;
+  }
+
+  push(line: string): void {
+    const size = this.bytes.length;
+    let at = this.end;
+    let phys = at % size;
+    // A line is kept whole: one that may not fit before the ring's end starts at its beginning.
+    if (phys + line.length * 3 > size) {
+      const needed = Math.min(Buffer.byteLength(line), MAX_LINE_BYTES, size);
+      if (phys + needed > size) {
+        at += size - phys;
+        phys = 0;
+      }
+    }
+    const written = this.bytes.write(line, phys, Math.min(MAX_LINE_BYTES, size - phys));
+    if (this.count === this.maxLines) this.dropOldest();
+    const slot = (this.head + this.count) % this.maxLines;
+    this.starts[slot] = at;
+    this.lengths[slot] = written;
+    this.count++;
+    this.end = at + written;
+    // Lines the new one overwrote.
+    const kept = this.end - size;
+    while (this.count > 1 && this.starts[this.head]! < kept) this.dropOldest();
+  }
+
+  /** Matching lines, oldest first, the newest `limit` of them. */
+  query(filter: LogFilter): LogLine[] {
+    const out: LogLine[] = [];
+    const q = filter.q?.toLowerCase();
+    const minRank = filter.level ? LEVEL_RANK[filter.level] ?? 0 : 0;
+    const size = this.bytes.length;
+    for (let i = this.count - 1; i >= 0 && out.length < filter.limit; i--) {
+      const seq = this.firstSeq + i;
+      if (filter.after !== undefined && seq <= filter.after) break;
+      const slot = (this.head + i) % this.maxLines;
+      const phys = this.starts[slot]! % size;
+      const raw = this.bytes.toString('utf8', phys, phys + this.lengths[slot]!);
+      // Cheap tests on the raw line before parsing it.
+      if (q !== undefined && !raw.toLowerCase().includes(q)) continue;
+      if (filter.traceId !== undefined && !raw.includes(filter.traceId)) continue;
+      const line = parseLogLine(raw, seq);
+      if (line === undefined) continue;
+      if (minRank && (LEVEL_RANK[line.level] ?? 0) < minRank) continue;
+      if (filter.traceId !== undefined && line.trace_id !== filter.traceId) continue;
+      if (filter.route !== undefined && !routeMatches(line.fields, filter.route)) continue;
+      out.push(line);
+    }
+    return out.reverse();
+  }
+
+  /** Lines held, and the bytes of the ring they are in. */
+  get size(): { lines: number; bytes: number } {
+    return { lines: this.count, bytes: this.count === 0 ? 0 : this.end - this.starts[this.head]! };
+  }
+
+  private dropOldest(): void {
+    this.head = (this.head + 1) % this.maxLines;
+    this.count--;
+    this.firstSeq++;
+  }
+}
+
+/** A logged line as the panel shows it; undefined for a line that is not a JSON object. */
+export function parseLogLine(raw: string, seq: number): LogLine | undefined {
+  let fields: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    fields = parsed as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  return logLineOf(fields, seq);
+}
+
+export function logLineOf(fields: Record<string, unknown>, seq: number): LogLine {
+  const level = typeof fields.level === 'string' && fields.level in LEVEL_RANK ? (fields.level as LogLine['level']) : 'info';
+  const line: LogLine = { seq, time: typeof fields.time === 'number' ? fields.time : Date.now(), level, msg: typeof fields.msg === 'string' ? fields.msg : '', fields };
+  if (typeof fields.reqId === 'string') line.reqId = fields.reqId;
+  if (typeof fields.trace_id === 'string') line.trace_id = fields.trace_id;
+  if (typeof fields.span_id === 'string') line.span_id = fields.span_id;
+  return line;
+}
+
+/** A request line's route is `METHOD /template` or the path; a filter matches either part. */
+function routeMatches(fields: Record<string, unknown>, route: string): boolean {
+  const value = fields.route;
+  if (typeof value !== 'string') return false;
+  return value === route || value.slice(value.indexOf(' ') + 1) === route;
+}
