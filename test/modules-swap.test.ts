@@ -6,7 +6,7 @@
 // control panel's GET /_control/api/modules and POST …/:name/swap behind a session and CSRF.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOTP, Secret } from 'otpauth';
 import { GATI_BIN, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
@@ -156,6 +156,17 @@ swap('the control panel: GET /_control/api/modules and POST …/modules/:name/sw
   const entry = audit.items.find((e) => e.action === 'module swap')!;
   assert.equal({ user: entry.user, module: entry.detail?.module, source: entry.detail?.source }, { user: 'ops', module: 'scorer', source: 'python3 services/scorer/server.py panel' });
   assert.ok(audit.items.some((e) => e.action === 'module swap refused'));
+});
+
+swap('a module with an interface swapped to a file in a worker: its calls are checked at the boundary as over HTTP', async () => {
+  writeFileSync(join(app.dir, 'scorer-worker.mjs'), `export async function version() { return 'worker'; }\nexport async function score(items) { return items.map((i) => ({ id: i.id, score: 'high' })); }\n`);
+  const swapped = await cli('scorer', join(app.dir, 'scorer-worker.mjs'));
+  assert.is(swapped.status, 0, swapped.stderr);
+  assert.equal(await get('/scorer-version'), { version: 'worker' });
+  const res = await fetch(`${server.url}/score`, { method: 'POST', headers: json, body: JSON.stringify({ items: [{ id: 'a', text: 'x' }] }) });
+  assert.is(res.status, 502);
+  const body = (await res.json()) as Record<string, unknown>;
+  assert.equal({ module: body.module, function: body.function, pointer: body.pointer }, { module: 'scorer', function: 'score', pointer: '/0/score' });
 });
 
 swap.run();

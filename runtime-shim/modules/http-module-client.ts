@@ -6,9 +6,10 @@
 // types when there is one (validators generated at build time: dist/validators/modules/).
 import http from 'node:http';
 import https from 'node:https';
-import type { RemoteModuleValidators, ValidateFn } from '../server/app.js';
+import type { RemoteModuleValidators } from '../server/app.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { firstProblem, moduleError } from './module-errors.js';
+import { moduleError } from './module-errors.js';
+import { checkedResult, encodeArgs } from './module-boundary.js';
 import { activeTracing } from '../tracing/index.js';
 import { activeMetrics } from '../metrics/registry.js';
 import type { ModuleCallOutcome } from '../metrics/module-metrics.js';
@@ -97,15 +98,11 @@ export class HttpModuleClient implements ModuleClient {
       if (outcome) outcome.value = o;
       return error;
     };
-    // Trailing `undefined`s are absent optional arguments: JSON would turn them into nulls.
-    let n = args.length;
-    while (n > 0 && args[n - 1] === undefined) n--;
-    const body = JSON.stringify(n === args.length ? args : args.slice(0, n));
-    const checkArgs = validators?.[`args_${fn}`] as ValidateFn | undefined;
-    // The arguments are checked in their wire form, a copy: the caller's objects stay as they are.
-    if (checkArgs && !checkArgs(JSON.parse(body))) {
-      const { pointer, text } = firstProblem(checkArgs.errors);
-      throw fail('bad_arguments', moduleError(500, name, fn, `module ${name}.${fn} was called with an invalid argument: ${pointer || '/'} ${text}`, { pointer }));
+    let body: string;
+    try {
+      body = encodeArgs(name, fn, args, validators);
+    } catch (error) {
+      throw fail('bad_arguments', error as Error);
     }
     if (!this.breaker.allow()) throw fail('unavailable', moduleError(503, name, fn, `module ${name} unavailable`));
     let answer: Answer;
@@ -137,13 +134,11 @@ export class HttpModuleClient implements ModuleClient {
     this.breaker.succeeded();
     const result = answer.text === '' ? undefined : parseJson(answer.text, INVALID);
     if (result === INVALID) throw fail('invalid', moduleError(502, name, fn, `module ${name}.${fn} answered 200 without a JSON result`));
-    const checkResult = validators?.[`result_${fn}`] as ValidateFn | undefined;
-    if (checkResult && !checkResult(result)) {
-      const { pointer, text } = firstProblem(checkResult.errors);
-      throw fail('invalid', moduleError(502, name, fn, `module ${name}.${fn} returned an invalid result: ${pointer || '/'} ${text}`, { pointer }));
+    try {
+      return checkedResult(name, fn, result, validators);
+    } catch (error) {
+      throw fail('invalid', error as Error);
     }
-    const revive = validators?.[`reviveResult_${fn}`] as ((v: unknown) => unknown) | undefined;
-    return revive ? revive(result) : result;
   }
 
   private post(path: string, body: string, traceparent: string | undefined): Promise<Answer> {

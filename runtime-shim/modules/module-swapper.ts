@@ -90,7 +90,7 @@ async function startInstance(name: string, source: SwapSource, app: CompiledApp,
     return { client: processClient(new HttpModuleClient({ name, baseUrl: local.url, timeoutMs, validators }), local), origin: { kind: 'process', source: source.command.join(' ') } };
   }
   try {
-    const client = await WorkerModuleClient.start({ name, url: source.url, config: app.config, log: log.child({ module: name }), startTimeoutMs: MODULE_DEFAULTS.swapHealthMs });
+    const client = await WorkerModuleClient.start({ name, url: source.url, config: app.config, log: log.child({ module: name }), startTimeoutMs: MODULE_DEFAULTS.swapHealthMs, validators });
     return { client, origin: { kind: 'worker', source: source.source } };
   } catch (error) {
     throw new SwapError(502, `module ${name}: ${source.source} could not be loaded: ${(error as Error).message}; the current instance keeps serving`);

@@ -9,6 +9,8 @@ import type { Logger } from '../types.js';
 import type { ModuleClient } from './http-module-client.js';
 import { HttpError } from '../http-error.js';
 import { moduleError } from './module-errors.js';
+import { checkedResult, encodeArgs } from './module-boundary.js';
+import type { RemoteModuleValidators } from '../server/app.js';
 
 export interface WorkerModuleOptions {
   name: string;
@@ -18,6 +20,8 @@ export interface WorkerModuleOptions {
   log: Logger;
   /** How long import + init may take. */
   startTimeoutMs: number;
+  /** A module with an interface file: its calls are checked at the boundary in their JSON form, as over HTTP. */
+  validators?: RemoteModuleValidators;
 }
 
 /**
@@ -140,11 +144,21 @@ export class WorkerModuleClient implements ModuleClient {
   call(fn: string, args: unknown[]): Promise<unknown> {
     const { name } = this.options;
     if (this.gone) return Promise.reject(moduleError(503, name, fn, `module ${name} unavailable (${this.gone})`));
+    const validators = this.options.validators;
+    let sent = args;
+    if (validators) {
+      try {
+        sent = JSON.parse(encodeArgs(name, fn, args, validators)) as unknown[];
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { fn, resolve, reject });
+      const settle = validators ? (value: unknown) => resolve(checkedResult(name, fn, value === undefined ? undefined : JSON.parse(JSON.stringify(value)), validators)) : resolve;
+      this.pending.set(id, { fn, resolve: (value) => { try { settle(value); } catch (error) { reject(error); } }, reject });
       try {
-        this.worker.postMessage({ id, fn, args });
+        this.worker.postMessage({ id, fn, args: sent });
       } catch (error) {
         this.pending.delete(id);
         reject(moduleError(500, name, fn, `module ${name}.${fn} was called with an argument that cannot be sent to it: ${(error as Error).message}`));
