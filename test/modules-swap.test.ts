@@ -143,18 +143,23 @@ swap('the control panel: GET /_control/api/modules and POST …/modules/:name/sw
   const scorer = listed.items.find((m) => m.name === 'scorer')!;
   assert.equal({ kind: scorer.kind, state: scorer.state, inFlight: scorer.inFlight }, { kind: 'process', state: 'serving', inFlight: 0 });
 
-  const body = JSON.stringify({ to: 'command:python3 services/scorer/server.py panel' });
-  assert.is((await fetch(`${base}/_control/api/modules/scorer/swap`, { method: 'POST', headers: { ...json, cookie }, body })).status, 403, 'no CSRF header');
-  const swapped = await fetch(`${base}/_control/api/modules/scorer/swap`, { method: 'POST', headers: { ...json, cookie, 'x-gati-control-csrf': csrf }, body });
+  const post = (name: string, to: string, headers: Record<string, string> = { 'x-gati-control-csrf': csrf }) => fetch(`${base}/_control/api/modules/${name}/swap`, { method: 'POST', headers: { ...json, cookie, ...headers }, body: JSON.stringify({ to }) });
+  assert.is((await post('greeter', 'services/greeter/formal.mjs', {})).status, 403, 'no CSRF header');
+  const swapped = await post('greeter', 'services/greeter/formal.mjs');
   assert.is(swapped.status, 200);
-  assert.equal({ ...((await swapped.json()) as Record<string, unknown>), ms: 0 }, { name: 'scorer', kind: 'process', source: 'python3 services/scorer/server.py panel', ms: 0 });
-  assert.equal(await get('/scorer-version'), { version: 'panel' });
-  const refused = await fetch(`${base}/_control/api/modules/scorer/swap`, { method: 'POST', headers: { ...json, cookie, 'x-gati-control-csrf': csrf }, body: JSON.stringify({ to: 'command:false' }) });
-  assert.is(refused.status, 502);
-  assert.equal(await get('/scorer-version'), { version: 'panel' });
+  assert.equal({ ...((await swapped.json()) as Record<string, unknown>), ms: 0 }, { name: 'greeter', kind: 'worker', source: join(app.dir, 'services/greeter/formal.mjs'), ms: 0 });
+  assert.equal(await get('/greet?name=ann'), { text: 'good day ann' });
+  // From the panel a swap starts no program: no command, no file outside the app.
+  const command = await post('scorer', 'command:python3 services/scorer/server.py panel');
+  assert.is(command.status, 403);
+  assert.match(((await command.json()) as { detail: string }).detail, 'the control panel does not start commands');
+  assert.is((await post('greeter', '/etc/hostname')).status, 403);
+  assert.is((await post('greeter', './missing.mjs')).status, 400);
+  assert.is((await post('nope', 'services/greeter/formal.mjs')).status, 404);
+  assert.equal(await get('/greet?name=ann'), { text: 'good day ann' });
   const audit = (await (await fetch(`${base}/_control/api/audit`, { headers: { cookie } })).json()) as { items: { action: string; user: string; detail?: Record<string, unknown> }[] };
   const entry = audit.items.find((e) => e.action === 'module swap')!;
-  assert.equal({ user: entry.user, module: entry.detail?.module, source: entry.detail?.source }, { user: 'ops', module: 'scorer', source: 'python3 services/scorer/server.py panel' });
+  assert.equal({ user: entry.user, module: entry.detail?.module, source: entry.detail?.source }, { user: 'ops', module: 'greeter', source: join(app.dir, 'services/greeter/formal.mjs') });
   assert.ok(audit.items.some((e) => e.action === 'module swap refused'));
 });
 

@@ -276,9 +276,10 @@ export interface ModuleStatus {
 }
 /**
  * POST /_control/api/modules/:name/swap { to } → SwapResult (CSRF header; audited). `to` as for
- * `gati modules swap --to`: an http(s) URL, `command:<program> <args>`, `npm:<package>` or a module
- * file (.js/.mjs). Errors: 404 no such module, 400 a source that cannot be read, 502 the new
- * instance did not come up (the old one keeps serving).
+ * `gati modules swap --to`, except that the panel starts no program: an http(s) URL, `npm:<package>`
+ * or a module file inside the app (.js/.mjs). Errors: 404 no such module, 400 a source that cannot
+ * be read, 403 a command or a file outside the app, 502 the new instance did not come up (the old
+ * one keeps serving).
  */
 export interface SwapResult {
   name: string;
