@@ -28,6 +28,11 @@ Commands:
   versions new "<description>" [dir]   scaffold a version change file in src/versions/
   effects [dir]       jobs per effect and status (effects dead [dir]: dead jobs with their last error;
                       effects retry <id> [dir]: run a dead job again)
+  playground run [dir]   run the app's flows (playground/<name>.flow.json) against a running server: each step's
+                      scripts and the check of its response against the route's declared type; exit 1 when a
+                      check fails, 2 when a flow file is bad (--flow, --base-url, --reporter junit, --out)
+  playground export <name> [dir]   write the flow as a node:test file (fetch and node:assert, no Gati;
+                      default playground/<name>.test.mjs, or --out <file>)
   control enroll [dir] --user <name> [--base-url <url>]   print a one-time link (15 minutes) where that user
                       registers a passkey or a TOTP app for the control panel at /_control
   control users [dir] the control panel's users; control revoke <user> [dir]: remove one, ending their sessions
@@ -55,8 +60,14 @@ Options:
   --gati <spec>       init: the gati dependency to write (default: file:<this gati> for a checkout or link,
                       else ^<version>)
   --dir <path>        the app root for 'versions diff' and 'versions new'
+  --flow <name>       playground run: only playground/<name>.flow.json (default: every flow)
+  --base-url <url>    playground run: the server to send the flows' requests to (default BASE_URL, else
+                      http://127.0.0.1:PORT, else http://127.0.0.1:3000); control enroll: where the panel is
+                      reached (default http://localhost:<server.port>)
+  --reporter <r>      playground run: "human" (default) or "junit" (JUnit XML on stdout, or in --out <file>)
+  --out <file>        runtime-deps: the folder to fill; playground run: the JUnit file; playground export:
+                      the test file
   --user <name>       control enroll: the user the link enrolls
-  --base-url <url>    control enroll: where the panel is reached (default http://localhost:<server.port>)
   -h, --help          show this help
   -v, --version       print the version
 
@@ -90,6 +101,8 @@ function parseOptions(argv: string[]) {
       user: { type: 'string' },
       'base-url': { type: 'string' },
       'no-typecheck': { type: 'boolean', default: false },
+      flow: { type: 'string' },
+      reporter: { type: 'string' },
     },
   });
 }
@@ -127,6 +140,7 @@ const COMMANDS = {
   effects: async ({ rest, term, json }) => (await import('./commands/effects.js')).effectsCommand(rest, term, json),
   control: async ({ rest, values, term, json }) => (await import('./commands/control.js')).controlCommand(rest, { user: values.user, baseUrl: values['base-url'] }, term, json),
   'runtime-deps': async ({ dir, values, term }) => (await import('./commands/runtime-deps.js')).runtimeDepsCommand(dir, values.out, term),
+  playground: async ({ rest, values, term }) => (await import('./commands/playground.js')).playgroundCommand(rest, values, term),
 } satisfies Record<string, CommandLoader>;
 
 type CommandName = keyof typeof COMMANDS;

@@ -114,6 +114,7 @@ export class BuildSession {
       root: this.root,
       appName: this.configured.config.name,
       contextFile: check ? CONTEXT_FILE : undefined,
+      interfaces: moduleInterfaces(modules),
       // The context types as discovery predicts them, fed before the analysis: the type check then
       // runs on the analysis's own program and checker instead of a rebuilt one.
       predictContext: check ? (discovered) => contextSource(discoveredContextParts(discovered), modules) : undefined,
@@ -191,4 +192,11 @@ export class BuildSession {
 
 export async function buildApp(root: string, options: BuildOptions = {}): Promise<BuildResult> {
   return new BuildSession(root, options).build();
+}
+
+/** The interface files of the config's HTTP and container modules, by module name. */
+function moduleInterfaces(modules: GatiConfig['modules']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, m] of Object.entries(modules ?? {})) if (m.interface && (m.http !== undefined || m.container !== undefined)) out[name] = m.interface;
+  return out;
 }

@@ -70,6 +70,32 @@ export interface ModuleModel {
   hasClose: boolean;
 }
 
+/** A parameter of a config module's function, as its interface file declares it. */
+export interface RemoteParam {
+  name: string;
+  type: GType;
+  optional: boolean;
+  rest: boolean;
+}
+
+export interface RemoteFunction {
+  name: string;
+  params: RemoteParam[];
+  /** The awaited return type: what the service answers with. */
+  result: GType;
+  /** The TypeScript signature as written. */
+  signature: string;
+  span: Span;
+}
+
+/** A config module (`modules.<name>` with `interface`) called over HTTP: its functions, from the interface file. */
+export interface RemoteModuleModel {
+  name: string;
+  /** The interface file, relative to the app root. */
+  interface: string;
+  functions: RemoteFunction[];
+}
+
 export interface RetryModel {
   attempts: number;
   backoff: 'fixed' | 'exponential';
@@ -95,6 +121,8 @@ export interface AppModel {
   routes: RouteModel[];
   middleware: MiddlewareModel[];
   modules: ModuleModel[];
+  /** HTTP and container modules of the config with an interface file (absent on models made before them). */
+  remoteModules?: RemoteModuleModel[];
   effects: EffectModel[];
   versionChanges: VersionChangeModel[];
   /** Named types by id. */

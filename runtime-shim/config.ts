@@ -71,14 +71,35 @@ export interface EffectsConfig {
 /** `deploy.<env>.effects`: the backend keys of `effects` but the SQLite file (pods share no disk). */
 export type DeployEffectsConfig = Omit<EffectsConfig, 'path'>;
 
+/**
+ * `modules.<name>`: a module that is not a file of src/modules. Exactly one source: `npm` (called
+ * in-process), `http` or `container` (called over HTTP: `POST <base>/<function>` with the JSON
+ * array of arguments). GATI_MODULE_<NAME>_URL in the environment overrides the base URL.
+ */
 export interface ModuleSourceConfig {
-  /** An npm package whose exports become the module's methods. */
-  package?: string;
-  /** An HTTP service: methods are POSTed as JSON to `<url>/<method>`. */
-  url?: string;
-  /** A container image serving the module over HTTP. */
-  image?: string;
+  /** An npm package whose exports become the module's methods (typed from its own types). */
+  npm?: string;
+  /** The base URL of an HTTP service that speaks the module wire protocol. */
+  http?: string;
+  /** A container image serving the module over HTTP on `port` (default 8080): its own Deployment in Kubernetes. */
+  container?: ModuleContainerConfig;
+  /** A `.contract.ts` file of `export declare function`s: types `gctx.modules.<name>`, and the calls are validated against it. */
+  interface?: string;
+  /** How `gati dev` and `gati start` run the module locally (given PORT) when GATI_MODULE_<NAME>_URL is unset. */
+  dev?: ModuleDevConfig;
+  /** A call that has no answer after this many ms fails with 504 (default 10 s). */
+  timeoutMs?: number;
+}
+
+export interface ModuleContainerConfig {
+  image: string;
+  /** The port the container serves on (default 8080). */
   port?: number;
+}
+
+export interface ModuleDevConfig {
+  /** The program and its arguments, run from the app root with PORT set: `['python3', 'services/resize/server.py']`. */
+  command: string[];
 }
 
 export interface SdkConfig {

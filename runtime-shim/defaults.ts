@@ -63,6 +63,8 @@ export const CONFIG_DEFAULTS = {
   modules: {
     /** The port of a module's container. */
     port: 8080,
+    /** A call to an HTTP or container module without an answer after this long fails with 504. */
+    timeoutMs: 10_000,
   },
   deploy: {
     regions: ['default'],
@@ -105,4 +107,21 @@ export const EFFECT_DEFAULTS = {
   retry: { attempts: 3, backoff: 'exponential' as 'fixed' | 'exponential', delayMs: 1000 },
   /** A claimed job's lease, renewed while it runs; when it runs out another worker claims the job. */
   leaseMs: 30_000,
+};
+
+/** How HTTP and container modules are called (runtime-shim/modules/). */
+export const MODULE_DEFAULTS = {
+  /** Consecutive failed calls (no connection, timeout, 502/503/504) that open a module's circuit. */
+  breakerFailures: 5,
+  /** An open circuit answers 503 at once for this long, then lets one probe call through. */
+  breakerResetMs: 2_000,
+  /** A refused connection (nothing was sent) is tried again this many times, after 50 ms, then 100 ms. */
+  connectRetries: 2,
+  /** A module answer longer than this (16 MiB) is refused with 502: a broken service cannot exhaust the server's memory. */
+  maxAnswerBytes: 16 * 1024 * 1024,
+  /** `dev.command`: how long start waits for `GET /_health` to answer 200. */
+  startTimeoutMs: 30_000,
+  /** `dev.command`: the first restart waits this long, doubling to restartMaxMs. */
+  restartMinMs: 100,
+  restartMaxMs: 5_000,
 };

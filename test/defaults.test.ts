@@ -61,6 +61,7 @@ const DOCUMENTED_WITH: Record<string, string> = {
   'server.devHost': 'server.host',
   'effects.redisPrefix': 'effects.url',
   'effects.azureTable': 'effects.table',
+  'modules.port': 'modules.container.port',
 };
 
 /** The doc's name of a config key: deploy and modules keys sit under `<env>` and `<name>`. */

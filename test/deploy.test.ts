@@ -24,7 +24,7 @@ const baseEnv = {
   aws: { provider: 'aws', regions: ['us-east-1', 'eu-west-1'], domain: 'pay.example.com', kubeContext: 'eks-{region}', image: { repository: '123456789012.dkr.ecr.us-east-1.amazonaws.com/payments' }, aws: { hostedZoneId: 'Z0123456789ABCDEFGHIJ' } },
   staging: { provider: 'custom', regions: ['lab'], domain: 'staging.pay.example.com', image: { repository: 'ghcr.io/acme/payments', tag: 'staging' }, custom: { deployScript: './deploy/deploy.sh', cdnScript: './deploy/cdn.mjs' } },
 };
-const writeConfig = (deploy: object) => writeFileSync(join(APP, 'gati.config.json'), JSON.stringify({ name: 'payments', server: { shutdownTimeoutMs: 15000 }, effects: { backend: 'redis', url: 'redis://redis.payments.svc:6379' }, modules: { fraud: { image: 'ghcr.io/acme/fraud-scorer:1.4.2', port: 8080 } }, deploy }, null, 2));
+const writeConfig = (deploy: object) => writeFileSync(join(APP, 'gati.config.json'), JSON.stringify({ name: 'payments', server: { shutdownTimeoutMs: 15000 }, effects: { backend: 'redis', url: 'redis://redis.payments.svc:6379' }, modules: { fraud: { container: { image: 'ghcr.io/acme/fraud-scorer:1.4.2', port: 8080 } } }, deploy }, null, 2));
 
 function capture(): Terminal & { out: string[]; err: string[] } {
   const out: string[] = [];

@@ -4,11 +4,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import ts from 'typescript';
 import { dirname, join, normalize, relative } from 'node:path';
 import { REPO } from './helpers/paths.js';
 import { circles, forbiddenEdges, importGraph } from './helpers/import-graph.js';
 
-const FOLDERS = ['bin', 'driver', 'compiler', 'emitters', 'model', 'runtime-shim'].filter((folder) => existsSync(join(REPO, folder)));
+const FOLDERS = ['bin', 'driver', 'compiler', 'emitters', 'model', 'runtime-shim', 'playground'].filter((folder) => existsSync(join(REPO, folder)));
 const graph = importGraph(REPO, FOLDERS);
 
 test('the graph is read (the test would pass on an empty one)', () => {
@@ -49,6 +50,18 @@ test('runtime-shim/server/wire.ts is a leaf (the shapes and constants everyone s
 
 test('emitters/ import nothing from compiler/, driver/ or bin/: each is a function of the model', () => {
   assert.equal(forbiddenEdges(graph, 'emitters', ['emitters', 'model', 'runtime-shim']), []);
+});
+
+test('playground/ imports only playground/ and model/ (the control panel bundles it for the browser)', () => {
+  assert.equal(forbiddenEdges(graph, 'playground', ['playground', 'model']), []);
+});
+
+test('playground/ uses no Node built-in outside playground/node/ (what only the CLI runs)', () => {
+  const nodeImports = [...graph.keys()]
+    .filter((file) => file.startsWith('playground/') && !file.startsWith('playground/node/'))
+    // TypeScript's own reading of the imports (a `from 'node:test'` inside a template string is not one).
+    .filter((file) => ts.preProcessFile(readFileSync(join(REPO, file), 'utf8'), true, true).importedFiles.some((imported) => imported.fileName.startsWith('node:')));
+  assert.equal(nodeImports, []);
 });
 
 test('driver/ imports nothing from bin/', () => {

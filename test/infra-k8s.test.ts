@@ -96,6 +96,21 @@ test('rollouts lose no request: readiness /_ready, liveness /_health, maxUnavail
   }
 });
 
+test('a container module scales on its own: Deployment, Service, HPA and PDB, health-checked by the wire protocol', () => {
+  const objs = objects('infra/prod/k8s/eu-west.k8s.yaml');
+  const mod = find(objs, 'Deployment', 'payments-module-fraud');
+  assert.is(mod.spec.replicas, undefined, 'the autoscaler owns the replica count');
+  const container = mod.spec.template.spec.containers[0];
+  assert.equal(container.readinessProbe.httpGet, { path: '/_health', port: 'http' });
+  assert.equal(container.ports[0].containerPort, 8080);
+  const hpa = find(objs, 'HorizontalPodAutoscaler', 'payments-module-fraud');
+  assert.equal(hpa.spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: 'payments-module-fraud' });
+  assert.ok(hpa.spec.minReplicas >= 2 && hpa.spec.maxReplicas >= hpa.spec.minReplicas);
+  const pdb = find(objs, 'PodDisruptionBudget', 'payments-module-fraud');
+  assert.equal(pdb.spec.selector.matchLabels, mod.spec.selector.matchLabels);
+  assert.equal(find(objs, 'Service', 'payments-module-fraud').spec.selector, mod.spec.selector.matchLabels);
+});
+
 test('the effects worker and the container module get their own Deployments', () => {
   const objs = objects('infra/prod/k8s/eu-west.k8s.yaml');
   const worker = find(objs, 'Deployment', 'payments-worker');

@@ -75,7 +75,7 @@ export async function buildCommand(root: string, term: Terminal, json: boolean, 
   const ms = Math.round(result.stats.configMs + result.stats.programMs + result.stats.analyzeMs + result.stats.typecheckMs + result.stats.emitMs + bundleMs);
   const where = relative(process.cwd(), root) || '.';
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  term.info(`${term.style.bold('gati build')} ${m.app.name}: ${count(m.routes.length, 'route')}, ${count(m.modules.length, 'module')}, ${count(m.effects.length, 'effect')}, ${count(Object.keys(m.types).length, 'named type')} in ${ms} ms`);
+  term.info(`${term.style.bold('gati build')} ${m.app.name}: ${count(m.routes.length, 'route')}, ${count(m.modules.length + Object.keys(result.config.modules ?? {}).length, 'module')}, ${count(m.effects.length, 'effect')}, ${count(Object.keys(m.types).length, 'named type')} in ${ms} ms`);
   term.info(`  server   ${where}/${SERVER_BUNDLE} (${target ?? result.config.runtime ?? CONFIG_DEFAULTS.runtime})`);
   term.info(`  model    ${where}/.gati/model.json`);
   term.info(`  schemas  ${where}/dist/schemas/ (${result.artifacts.filter((a) => a.path.startsWith('dist/schemas/')).length} files)`);

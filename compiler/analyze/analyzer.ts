@@ -3,7 +3,7 @@
 import ts from 'typescript';
 import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RouteModel, VersionChangeModel } from '../../model/app-model.js';
+import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RemoteModuleModel, RouteModel, VersionChangeModel } from '../../model/app-model.js';
 import type { NamedType } from '../../model/gtype.js';
 import { DiagnosticBag, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
 import { TypeCheckCache, isOwnSource, typeScriptDiagnostics } from './typecheck.js';
@@ -13,6 +13,7 @@ import { TypeConverter, newTypeCache, type NamedEntry, type TypeCache } from './
 import { analyzeHandler } from './handler.js';
 import { analyzeModule } from './module.js';
 import { analyzeEffect } from './effect.js';
+import { analyzeModuleInterface } from './module-interface.js';
 import { checkRouteTable } from './route-rules.js';
 import { ModelMerger } from './merge.js';
 import { tuneHeapForAnalysis } from './heap.js';
@@ -35,6 +36,8 @@ export interface AnalyzerOptions {
    * serve the check as they are; otherwise the program is rebuilt with the text typeCheck() gets.
    */
   predictContext?: (app: DiscoveredApp) => string;
+  /** Config modules' interface files: module name → path relative to the root (`modules.<name>.interface`). */
+  interfaces?: Record<string, string>;
 }
 
 export interface AnalyzeStats {
@@ -52,12 +55,13 @@ export interface AnalyzeResult {
   stats: AnalyzeStats;
 }
 
-type FileKind = 'handler' | 'middleware' | 'module' | 'effect' | 'version';
+type FileKind = 'handler' | 'middleware' | 'module' | 'effect' | 'version' | 'interface';
 
 interface FileResult {
   route?: RouteModel;
   middleware?: MiddlewareModel;
   module?: ModuleModel;
+  remote?: RemoteModuleModel;
   effect?: EffectModel;
   version?: VersionChangeModel;
   named: Map<string, NamedEntry>;
@@ -77,6 +81,8 @@ export class Analyzer {
   /** Files with syntax errors in the last run (their type errors are not reported). */
   private broken = new Set<string>();
   private readonly typeChecks = new TypeCheckCache();
+  /** Interface file (absolute) → the config module it types. */
+  private readonly interfaces: Map<string, string>;
 
   constructor(options: AnalyzerOptions) {
     tuneHeapForAnalysis();
@@ -85,6 +91,7 @@ export class Analyzer {
     this.appName = options.appName ?? readPackageName(options.root) ?? basename(options.root);
     this.contextFile = options.contextFile ? join(options.root, options.contextFile) : undefined;
     this.predictContext = options.predictContext;
+    this.interfaces = new Map(Object.entries(options.interfaces ?? {}).map(([name, file]) => [join(options.root, file), name]));
   }
 
   /**
@@ -144,6 +151,8 @@ export class Analyzer {
     if (mode.rediscover || !this.app) {
       this.app = discoverApp(this.root);
       this.kinds = fileKinds(this.app);
+      // A missing interface file is the config's error (GATI4031): leave it out of the program.
+      for (const file of this.interfaces.keys()) if (existsSync(file)) this.kinds.set(file, 'interface');
     }
     const { app, kinds } = this;
     if (mode.rediscover && this.contextFile && this.predictContext && this.program.setVirtualFile(this.contextFile, this.predictContext(app))) {
@@ -194,6 +203,9 @@ export class Analyzer {
         case 'version':
           result.version = { name: baseName(file), file };
           break;
+        case 'interface':
+          result.remote = analyzeModuleInterface(sf, this.interfaces.get(sf.fileName)!, this.root, checker, converter, bag);
+          break;
       }
     } catch (error) {
       bag.report('GATI9001', `internal error while analyzing ${file}: ${(error as Error).stack ?? String(error)}`, { span: fileStart(sf, this.root) });
@@ -209,7 +221,7 @@ export class Analyzer {
     if (!app.hasHandlersDir) bag.report('GATI2014', `the app has no src/handlers folder, so it has no routes`);
     const named = new Map<string, NamedType>();
     const routes: RouteModel[] = [];
-    const parts = { middleware: [] as MiddlewareModel[], modules: [] as ModuleModel[], effects: [] as EffectModel[], versionChanges: [] as VersionChangeModel[] };
+    const parts = { middleware: [] as MiddlewareModel[], modules: [] as ModuleModel[], remoteModules: [] as RemoteModuleModel[], effects: [] as EffectModel[], versionChanges: [] as VersionChangeModel[] };
     const seen = new Set<string>();
     for (const result of this.results.values()) {
       const entries = [...result.named.values()];
@@ -222,6 +234,7 @@ export class Analyzer {
       if (result.route) routes.push(result.route);
       if (result.middleware) parts.middleware.push(result.middleware);
       if (result.module) parts.modules.push(result.module);
+      if (result.remote) parts.remoteModules.push(result.remote);
       if (result.effect) parts.effects.push(result.effect);
       if (result.version) parts.versionChanges.push(result.version);
     }

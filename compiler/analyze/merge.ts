@@ -1,6 +1,6 @@
 // Per-file results → one AppModel: stable type ids, refs rewritten, routes sorted, middleware assigned.
 import { mapGType, type GType, type NamedType } from '../../model/gtype.js';
-import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RouteModel, VersionChangeModel } from '../../model/app-model.js';
+import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RemoteModuleModel, RouteModel, VersionChangeModel } from '../../model/app-model.js';
 import { HTTP_METHODS, MODEL_VERSION } from '../../model/app-model.js';
 
 export interface ModelParts {
@@ -8,6 +8,7 @@ export interface ModelParts {
   routes: RouteModel[];
   middleware: MiddlewareModel[];
   modules: ModuleModel[];
+  remoteModules?: RemoteModuleModel[];
   effects: EffectModel[];
   versionChanges: VersionChangeModel[];
   /** Named types by analysis key (`<file>#<Name>`). */
@@ -80,6 +81,10 @@ function modelOf(parts: ModelParts, types: Record<string, NamedType>, routes: Ro
     effects: parts.effects.map((e) => ({ ...e, payload: rewrite(e.payload) })).sort((a, b) => cmp(a.name, b.name)),
     versionChanges: [...parts.versionChanges].sort((a, b) => cmp(a.name, b.name)),
     types,
+    // Only when there are some: the model of an app without them stays as it was (and hashes the same).
+    ...(parts.remoteModules?.length
+      ? { remoteModules: parts.remoteModules.map((m) => ({ ...m, functions: m.functions.map((f) => ({ ...f, params: f.params.map((p) => ({ ...p, type: rewrite(p.type) })), result: rewrite(f.result) })) })).sort((a, b) => cmp(a.name, b.name)) }
+      : {}),
   };
 }
 

@@ -51,12 +51,21 @@ export const CONFIG_SCHEMA = closed({
     table: dynamoTable,
     concurrency: positiveInt,
   }),
+  // The source keys (npm, http, container) are checked by check-modules.ts, which names an
+  // unknown one as a source kind (GATI4030) rather than as an unknown key.
   modules: {
     type: 'object',
-    additionalProperties: closed(
-      { package: { type: 'string', minLength: 1 }, url: { type: 'string', pattern: '^https?://' }, image: { type: 'string', minLength: 1 }, port: { type: 'integer', minimum: 1, maximum: 65535 } },
-      { minProperties: 1 },
-    ),
+    additionalProperties: {
+      type: 'object',
+      properties: {
+        npm: { type: 'string', minLength: 1 },
+        http: { type: 'string' },
+        container: { type: 'object' },
+        interface: { type: 'string', minLength: 1 },
+        dev: closed({ command: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 } }, { required: ['command'] }),
+        timeoutMs: positiveInt,
+      },
+    },
   },
   sdk: closed({ packageName: { type: 'string', pattern: '^(@[a-z0-9-~][a-z0-9-._~]*/)?[a-z0-9-~][a-z0-9-._~]*$' } }),
   ws: closed({

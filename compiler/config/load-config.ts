@@ -42,7 +42,7 @@ export async function loadConfig(root: string, configFiles: string[], diagnostic
     diagnostics.report('GATI4003', `${file} must export a config object (got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw})`, { span: locate({ file, line: 1, column: 1 }, text) });
     return { config: {}, file };
   }
-  const ok = validateConfig(raw, file, text ?? readFileSync(path, 'utf8'), diagnostics);
+  const ok = validateConfig(raw, file, text ?? readFileSync(path, 'utf8'), diagnostics, root);
   return { config: ok ? (raw as GatiConfig) : {}, file };
 }
 

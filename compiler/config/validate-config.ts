@@ -6,15 +6,20 @@ import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 import { checkDeployConfig } from './check-deploy.js';
 import { checkEffectsConfig } from './check-effects.js';
+import { checkModulesConfig } from './check-modules.js';
 import { locateKey } from './locate-key.js';
 import type { GatiConfig } from '../../runtime-shim/config.js';
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 
-export function validateConfig(raw: unknown, file: string, text: string, diagnostics: DiagnosticBag): boolean {
+/** `root`: the app's folder, where the module checks look for interface files and local modules. */
+export function validateConfig(raw: unknown, file: string, text: string, diagnostics: DiagnosticBag, root?: string): boolean {
   validator ??= new Ajv({ allErrors: true, strict: true }).compile(CONFIG_SCHEMA);
   if (validator(raw)) {
     checkEffectsConfig(raw as GatiConfig, file, text, diagnostics);
+    const before = diagnostics.items.length;
+    checkModulesConfig(raw as GatiConfig, file, text, root, diagnostics);
+    if (diagnostics.items.slice(before).some((d) => d.severity === 'error')) return false;
     return checkDeployConfig(raw as GatiConfig, file, text, diagnostics);
   }
   for (const error of collapse(validator.errors ?? [])) {

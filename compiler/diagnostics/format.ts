@@ -7,6 +7,7 @@ import type { SourceLocation } from './location.js';
 
 export interface Style {
   red(s: string): string;
+  green(s: string): string;
   yellow(s: string): string;
   cyan(s: string): string;
   gray(s: string): string;
@@ -14,9 +15,10 @@ export interface Style {
 }
 
 const identity = (s: string) => s;
-export const PLAIN: Style = { red: identity, yellow: identity, cyan: identity, gray: identity, bold: identity };
+export const PLAIN: Style = { red: identity, green: identity, yellow: identity, cyan: identity, gray: identity, bold: identity };
 export const ANSI: Style = {
   red: (s) => `\x1b[31m${s}\x1b[39m`,
+  green: (s) => `\x1b[32m${s}\x1b[39m`,
   yellow: (s) => `\x1b[33m${s}\x1b[39m`,
   cyan: (s) => `\x1b[36m${s}\x1b[39m`,
   gray: (s) => `\x1b[90m${s}\x1b[39m`,

@@ -21,6 +21,9 @@ const SOURCE = /\.(m?ts|tsx|m?js|jsx)$/;
 /** Declarations and tests live beside handlers without becoming routes. */
 const NOT_SOURCE = /(\.d\.ts|\.(test|spec)\.(m?ts|tsx|m?js|jsx))$/;
 
+/** A module interface file: `export declare function`s, no code. */
+export const CONTRACT_FILE = /\.contract\.m?ts$/;
+
 export function isSourceFile(name: string): boolean {
   return SOURCE.test(name) && !NOT_SOURCE.test(name);
 }
@@ -38,7 +41,8 @@ export function discoverApp(root: string): DiscoveredApp {
     root,
     handlers,
     middleware,
-    modules: listFlat(join(root, 'src', 'modules')),
+    // `<name>.contract.ts` declares a config module's interface (modules.<name>.interface), not a module.
+    modules: listFlat(join(root, 'src', 'modules')).filter((f) => !CONTRACT_FILE.test(f)),
     effects: listFlat(join(root, 'src', 'effects')),
     versionChanges: listFlat(join(root, 'src', 'versions')),
     configFiles: CONFIG_NAMES.map((n) => join(root, n)).filter((p) => existsSync(p)),

@@ -29,11 +29,12 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
   const { imports, body } = entryParts(model, options);
   for (const [name, file] of imports) {
     if (name === 'versions') lines.push("import versions from 'gati:versions';");
-    else if (name === 'validators') lines.push("import { routes as validators, effects as effectValidators } from '../../dist/validators/index.mjs';");
+    else if (name === 'validators') lines.push("import { routes as validators, effects as effectValidators, modules as moduleValidators } from '../../dist/validators/index.mjs';");
     else if (name === 'serializers') lines.push("import { routes as serializers } from '../../dist/serializers/index.mjs';");
     else if (name === '{ match }') lines.push("import { match } from '../../dist/router.mjs';");
     else lines.push(`import ${name === 'config' ? 'config' : `* as ${name}`} from ${JSON.stringify(fromEntry(file))};`);
   }
+  for (const [name, pkg] of npmModules(options.config)) lines.push(`import * as ${name} from ${JSON.stringify(pkg)};`);
   lines.push(...body(`  root: (await import('node:url')).fileURLToPath(new URL('..', import.meta.url)),`, 'export const app = {'), '};', '');
   return { path: ENTRY_PATH, contents: lines.join('\n') };
 }
@@ -49,17 +50,28 @@ export const DEV_ENTRY_PATH = '.gati/dev/entry.mjs';
  */
 export function emitDevEntry(model: AppModel, options: EntryOptions): { path: string; contents: string; files: string[] } {
   const { imports, body } = entryParts(model, options);
-  const names = imports.map(([name]) => (name === 'validators' ? '{ routes: validators, effects: effectValidators }' : name === 'serializers' ? '{ routes: serializers }' : name === 'versions' || name === 'config' ? `{ default: ${name} }` : name));
+  const names = imports.map(([name]) => (name === 'validators' ? '{ routes: validators, effects: effectValidators, modules: moduleValidators }' : name === 'serializers' ? '{ routes: serializers }' : name === 'versions' || name === 'config' ? `{ default: ${name} }` : name));
   const lines = [`// ${GENERATED_HEADER}`, 'export async function createApp(load, root) {'];
   // A gati module is loaded fresh (`true`): its in-memory state starts with each build, as its init and close pair up.
   const load = ([name, file]: [string, string]) => `load(${JSON.stringify(file)}${name.startsWith('mod') ? ', true' : ''})`;
   lines.push(`  const [${names.join(', ')}] = await Promise.all([${imports.map(load).join(', ')}]);`);
+  // A package module is imported as it is (from the app's node_modules), like any package the app uses.
+  for (const [name, pkg] of npmModules(options.config)) lines.push(`  const ${name} = await import(${JSON.stringify(pkg)});`);
   lines.push(...body('  root,', 'return {'), '};', '}', '');
   return { path: DEV_ENTRY_PATH, contents: lines.join('\n'), files: imports.map(([, file]) => file).filter((file) => !file.startsWith('dist/')) };
 }
 
 /** The `gati:versions` module as `gati dev` writes it, relative to the app root. */
 export const DEV_VERSIONS_PATH = '.gati/cache/versions.mjs';
+
+/** The config's npm modules as entry bindings (`npm0`) and package names, in name order. */
+function npmModules(config: GatiConfig): [string, string][] {
+  return npmNames(config).map((name, i) => [`npm${i}`, config.modules![name]!.npm!]);
+}
+
+function npmNames(config: GatiConfig): string[] {
+  return Object.keys(config.modules ?? {}).filter((name) => config.modules![name]!.npm !== undefined).sort();
+}
 
 /**
  * What both entries are made of: the modules they import (a binding name and the file, relative
@@ -85,7 +97,12 @@ function entryParts(model: AppModel, options: EntryOptions): { imports: [string,
     lines.push('', '/** A `_middleware` file exports one middleware or an array of them. */', 'const chain = (ns) => (ns.middleware === undefined ? [] : [].concat(ns.middleware));', '');
     lines.push(open, `  name: ${JSON.stringify(model.app.name)},`, rootLine, '  config: config ?? {},', '  match,', '  routes: [');
     model.routes.forEach((route, i) => lines.push(`    ${routeEntry(route, i, mwIndex)},`));
-    lines.push('  ],', `  modules: { ${model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`).join(', ')} },`);
+    const modules = [...model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`), ...npmModules(options.config).map(([binding], i) => `${JSON.stringify(npmNames(options.config)[i])}: ${binding}`)];
+    lines.push('  ],', `  modules: { ${modules.join(', ')} },`);
+    // HTTP and container modules: the config says where they are; the build, which functions an
+    // interface file declares and their boundary validators.
+    const remote = (model.remoteModules ?? []).map((m) => `${JSON.stringify(m.name)}: { functions: ${JSON.stringify(m.functions.map((f) => f.name))}, validators: moduleValidators[${JSON.stringify(m.name)}] }`);
+    lines.push(`  remoteModules: { ${remote.join(', ')} },`);
     lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload, revive: effectValidators[${JSON.stringify(e.name)}]?.revivePayload }`).join(', ')}],`);
     lines.push(`  folders: [${folderEntries(model).join(', ')}],`);
     lines.push('  versions,');

@@ -36,10 +36,7 @@ export function contextSource(model: ContextParts, configModules: ConfigModules 
   for (const name of Object.keys(configModules).sort()) {
     if (files.has(name)) continue; // the file in src/modules is the module; the config only says where it runs
     const source = configModules[name]!;
-    // An npm package types itself; a service over HTTP (url/image) takes and returns JSON, typed loosely.
-    lines.push(source.package
-      ? `    ${propertyKey(name)}: Omit<typeof import(${quote(source.package)}), 'init' | 'close'>;`
-      : `    ${propertyKey(name)}: { [method: string]: (...args: unknown[]) => Promise<unknown> };`);
+    lines.push(`    ${propertyKey(name)}: ${configModuleType(source)};`);
   }
   lines.push('  }', '  interface GatiEffects {');
   for (const e of [...model.effects].sort((a, b) => (a.name < b.name ? -1 : 1))) {
@@ -55,6 +52,16 @@ export function contextSource(model: ContextParts, configModules: ConfigModules 
   }
   lines.push('}', 'export {};', '');
   return lines.join('\n');
+}
+
+/**
+ * An npm package types itself (its init and close belong to the runtime); an HTTP or container
+ * module is typed by its interface file's declared functions, or loosely without one.
+ */
+function configModuleType(source: ModuleSourceConfig): string {
+  if (source.npm !== undefined) return `Omit<typeof import(${quote(source.npm)}), 'init' | 'close'>`;
+  if (source.interface !== undefined) return `typeof import('${importPath(source.interface)}')`;
+  return '{ [method: string]: (...args: unknown[]) => Promise<unknown> }';
 }
 
 export function emit(model: AppModel, configModules: ConfigModules = {}): Artifact[] {

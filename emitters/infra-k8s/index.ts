@@ -1,6 +1,7 @@
 // The Kubernetes emitter: per deploy environment, one chart per region (`infra/<env>/k8s/<region>.k8s.yaml`)
 // and one cluster-scoped chart (`cluster.k8s.yaml`: Namespace, cert-manager ClusterIssuer), synthesised
 // in-process by cdk8s. Pure: plan in, YAML out; byte-stable (explicit names, no hashes, no clock).
+import { moduleUrlEnv } from '../../runtime-shim/modules/module-url.js';
 import { createRequire } from 'node:module';
 import type * as Cdk8s from 'cdk8s';
 import type * as Plus from 'cdk8s-plus-33';
@@ -70,7 +71,7 @@ function regionChart(k8s: typeof Plus.k8s, cdk8s: typeof Cdk8s, chart: Cdk8s.Cha
     GATI_REGION: region,
     GATI_VERSION: plan.image.tag,
   };
-  for (const m of plan.modules) data[`GATI_MODULE_${m.name.toUpperCase()}_URL`] = `http://${m.resource}.${regionNamespace(plan.namespace, region)}.svc.cluster.local`;
+  for (const m of plan.modules) data[moduleUrlEnv(m.name)] = `http://${m.resource}.${regionNamespace(plan.namespace, region)}.svc.cluster.local`;
   // The user's own `env` comes last: it may override any of these (OTEL_SERVICE_NAME, say).
   // The panel is mounted by `gati start` when GATI_CONTROL=1 (the environment may enable it apart from the top-level config).
   if (plan.control) data['GATI_CONTROL'] = '1';
@@ -96,8 +97,11 @@ function regionChart(k8s: typeof Plus.k8s, cdk8s: typeof Cdk8s, chart: Cdk8s.Cha
   }
   for (const m of plan.modules) {
     const component = `module-${m.name}`;
-    deployment(k8s, chart, plan, m.resource, component, modulePod(k8s, m.image, m.port), 2);
+    // No fixed replica count: the module's own autoscaler owns it, as the app's does.
+    deployment(k8s, chart, plan, m.resource, component, modulePod(k8s, m.image, m.port));
     service(k8s, chart, plan, m.resource, component, 'http');
+    autoscaler(k8s, chart, plan, m.resource, component, m.scaling);
+    disruptionBudget(k8s, chart, plan, m.resource, component);
   }
   if (plan.observability.serviceMonitor) serviceMonitor(cdk8s, chart, plan, [...plan.components.map((c) => c.name), ...(plan.worker ? ['worker'] : [])]);
   ingress(k8s, chart, plan, region);

@@ -152,8 +152,9 @@ export function modulePod(k8s: K8s, image: string, port: number): Plus.k8s.PodSp
         image,
         imagePullPolicy: 'IfNotPresent',
         ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
-        readinessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') }, periodSeconds: 5, failureThreshold: 2 },
-        livenessProbe: { tcpSocket: { port: k8s.IntOrString.fromString('http') }, periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 10 },
+        // The module wire protocol's `GET /_health` (200 when ready), as `gati dev` waits for it.
+        readinessProbe: { httpGet: { path: '/_health', port: k8s.IntOrString.fromString('http') }, periodSeconds: 5, failureThreshold: 2 },
+        livenessProbe: { httpGet: { path: '/_health', port: k8s.IntOrString.fromString('http') }, periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 10 },
         resources: { requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') }, limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') } },
         securityContext: containerSecurity,
         volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],

@@ -31,6 +31,8 @@ export interface ContainerModule {
   resource: string;
   image: string;
   port: number;
+  /** Its own autoscaler and disruption budget: a module scales apart from the app. */
+  scaling: Scaling;
 }
 
 export interface Scaling {
@@ -133,8 +135,8 @@ export function planEnv(model: AppModel, config: GatiConfig, env: string, tag: s
   const imageTag = d.image?.tag ?? tag;
   const workersOn = d.workers?.enabled ?? model.effects.length > 0;
   const modules: ContainerModule[] = Object.entries(config.modules ?? {})
-    .filter(([, m]) => m.image)
-    .map(([name, m]) => ({ name, resource: `${app}-module-${k8sName(name)}`, image: m.image!, port: m.port ?? CONFIG_DEFAULTS.modules.port }))
+    .filter(([, m]) => m.container?.image)
+    .map(([name, m]) => ({ name, resource: `${app}-module-${k8sName(name)}`, image: m.container!.image, port: m.container!.port ?? CONFIG_DEFAULTS.modules.port, scaling: scaling(undefined, undefined, undefined, DEPLOY_DEFAULTS.replicas) }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   const tlsOn = d.domain !== undefined && (d.provider === 'kubernetes' || d.provider === 'azure' || d.provider === 'custom');
   return {

@@ -10,7 +10,7 @@
 // The old API versions' validators are made here too, from their snapshots' types (versions.ts):
 // one emitter, so every version coerces, treats unknown keys and reports errors the same way.
 import { createHash } from 'node:crypto';
-import type { AppModel, InputPart, RouteModel } from '../../model/app-model.js';
+import type { AppModel, InputPart, RemoteModuleModel, RouteModel } from '../../model/app-model.js';
 import { reachableTypeIds, resolveRef, type GType, type NamedType } from '../../model/gtype.js';
 import { toJsonSchema, type JsonSchema } from '../schema/to-json-schema.js';
 import { routeSchemaFile } from '../schema/index.js';
@@ -41,7 +41,8 @@ export interface ModuleSpec {
 }
 
 export function emit(model: AppModel, options: ValidatorOptions, cache: ValidatorCache = new Map()): Artifact[] {
-  const specs: ModuleSpec[] = [...model.routes.map((route) => routeModule(route, model.types)), ...model.effects.map((effect) => effectModule(effect, model.types))];
+  const remote = model.remoteModules ?? [];
+  const specs: ModuleSpec[] = [...model.routes.map((route) => routeModule(route, model.types)), ...model.effects.map((effect) => effectModule(effect, model.types)), ...remote.map((m) => remoteModuleSpec(m, model.types))];
   const artifacts: Artifact[] = [];
   const files: string[] = [];
   for (const { spec, key, text } of compileModules(specs, model.types, options, cache)) {
@@ -149,6 +150,31 @@ function effectModule(effect: AppModel['effects'][number], types: Record<string,
   const revive = reviveStatements(effect.payload, 'v', types, revivers);
   const extra = revive ? [...revivers.functions.values(), `export function revivePayload(v) { ${revive} return v; }`].join('\n') : '';
   return { file: `effects/${effect.name}.mjs`, schemas, extra, roots: [effect.payload] };
+}
+
+/**
+ * A config module's boundary (runtime-shim/modules/): per function, `args_<fn>` checks the array
+ * of arguments sent and `result_<fn>` the answer, both in their wire form (dates as ISO strings);
+ * `reviveResult_<fn>` turns the answer's date strings into Dates, and `argsWire_<fn>` says the
+ * arguments hold dates, so they are checked as the service will read them (after JSON).
+ */
+export function remoteModuleSpec(m: RemoteModuleModel, types: Record<string, NamedType>): ModuleSpec {
+  const schemas: Record<string, JsonSchema> = {};
+  const roots: GType[] = [];
+  const revivers: ReviverCode = { functions: new Map() };
+  const extra: string[] = [];
+  for (const fn of m.functions) {
+    const args: GType = { kind: 'tuple', elements: fn.params.map((p) => ({ name: p.name, optional: p.optional, rest: p.rest, type: p.rest && p.type.kind === 'array' ? p.type.items : p.type })) };
+    roots.push(args, fn.result);
+    schemas[`args_${fn.name}`] = toJsonSchema(args, ref);
+    if (reviveStatements(args, 'v', types, { functions: new Map() })) extra.push(`export const argsWire_${fn.name} = true;`);
+    if (fn.result.kind === 'void' || fn.result.kind === 'unknown') continue;
+    schemas[`result_${fn.name}`] = toJsonSchema(fn.result, ref);
+    const revive = reviveStatements(fn.result, 'v', types, revivers);
+    if (revive) extra.push(`export function reviveResult_${fn.name}(v) { ${revive} return v; }`);
+  }
+  extra.unshift(...revivers.functions.values());
+  return { file: `modules/${m.name}.mjs`, schemas, extra: extra.join('\n'), roots };
 }
 
 interface Compiler {
@@ -274,7 +300,10 @@ function indexModule(model: AppModel, files: string[]): string {
   const lines = [`// ${GENERATED_HEADER}`];
   model.routes.forEach((_, i) => lines.push(`import * as r${i} from './${files[i]}';`));
   model.effects.forEach((_, i) => lines.push(`import * as e${i} from './${files[model.routes.length + i]}';`));
+  const remote = model.remoteModules ?? [];
+  remote.forEach((_, i) => lines.push(`import * as m${i} from './${files[model.routes.length + model.effects.length + i]}';`));
   lines.push('', '/** Per route, in the order of the route table. */', `export const routes = [${model.routes.map((_, i) => `r${i}`).join(', ')}];`);
-  lines.push('', '/** Per effect name: its payload validator module. */', `export const effects = { ${model.effects.map((e, i) => `${JSON.stringify(e.name)}: e${i}`).join(', ')} };`, '');
+  lines.push('', '/** Per effect name: its payload validator module. */', `export const effects = { ${model.effects.map((e, i) => `${JSON.stringify(e.name)}: e${i}`).join(', ')} };`);
+  lines.push('', '/** Per config module with an interface file: its arguments and results validators. */', `export const modules = { ${remote.map((m, i) => `${JSON.stringify(m.name)}: m${i}`).join(', ')} };`, '');
   return lines.join('\n');
 }

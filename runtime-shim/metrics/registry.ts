@@ -5,6 +5,7 @@
 import type { Logger } from '../types.js';
 import { EffectRunMetrics } from './effect-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
+import { ModuleCallMetrics } from './module-metrics.js';
 import { loadPromClient, type PromClient, type Registry } from './prom.js';
 import { WsMetrics } from './ws-metrics.js';
 
@@ -14,6 +15,7 @@ export interface ProcessMetrics {
   http: HttpMetrics;
   effects: EffectRunMetrics;
   ws: WsMetrics;
+  modules: ModuleCallMetrics;
 }
 
 const KEY = Symbol.for('gati.metrics');
@@ -33,7 +35,7 @@ export function enableMetrics(log: Logger): ProcessMetrics | undefined {
   }
   const registry = new prom.Registry();
   prom.collectDefaultMetrics({ register: registry });
-  const metrics = { prom, registry, http: new HttpMetrics(prom, registry), effects: new EffectRunMetrics(prom, registry), ws: new WsMetrics(prom, registry) };
+  const metrics = { prom, registry, http: new HttpMetrics(prom, registry), effects: new EffectRunMetrics(prom, registry), ws: new WsMetrics(prom, registry), modules: new ModuleCallMetrics(prom, registry) };
   holder[KEY] = metrics;
   return metrics;
 }

@@ -75,6 +75,17 @@ export interface ModuleNamespace {
   [fn: string]: unknown;
 }
 
+/**
+ * One generated module of dist/validators/modules/: per function `args_<fn>` and `result_<fn>`,
+ * `reviveResult_<fn>` when the result holds dates, `argsWire_<fn>` when the arguments do.
+ */
+export type RemoteModuleValidators = Record<string, ValidateFn | ((v: unknown) => unknown) | boolean | undefined>;
+
+export interface RemoteModuleEntry {
+  functions: string[];
+  validators?: RemoteModuleValidators;
+}
+
 export interface EffectEntry {
   name: string;
   run(payload: unknown, gctx: unknown, ectx: unknown): unknown;
@@ -105,6 +116,8 @@ export interface CompiledApp {
   routes: CompiledRoute[];
   match(method: string, path: string): MatchResult;
   modules: Record<string, ModuleNamespace>;
+  /** Config modules with an interface file, by name: their functions and boundary validators (absent on older bundles). */
+  remoteModules?: Record<string, RemoteModuleEntry>;
   effects: EffectEntry[];
   /** Absent or undefined when the app has no released versions (no dist/versions.json at bundle time). */
   versions?: AppVersions;

@@ -5,6 +5,7 @@ import type { CompiledApp, EffectEntry } from './app.js';
 import { toValidationErrors } from './validation-errors.js';
 import { CONFIG_DEFAULTS } from '../defaults.js';
 import { activeTracing } from '../tracing/index.js';
+import { createConfigModules, type ModuleSlot } from '../modules/index.js';
 
 /** Which work a process does: serve routes, run effect jobs, or both (the default). */
 export type Role = 'all' | 'api' | 'worker';
@@ -17,6 +18,8 @@ export interface ProcessContext {
   close(deadlineMs?: number): Promise<void>;
   /** Why this process cannot do all its work right now (the effects backend is unreachable), or null. */
   notReady(): string | null;
+  /** The HTTP and container modules' slots, by name: where a module's client is replaced. */
+  moduleSlots: Map<string, ModuleSlot>;
 }
 
 /** `hub`: where `gctx.ws.publish` goes (websockets.ts); without one a publish reaches nobody. */
@@ -28,6 +31,9 @@ export function createProcessContext(app: CompiledApp, log: Logger, role: Role =
     // Tracing on: each call is a span (runtime-shim/tracing/).
     modules[name] = Object.freeze(activeTracing()?.wrapModule(name, methods) ?? methods);
   }
+  // HTTP and container modules: each call makes its own CLIENT span (http-module-client.ts).
+  const configModules = createConfigModules(app, log);
+  Object.assign(modules, configModules.facades);
   const gctx = {
     modules: Object.freeze(modules),
     effects: {
@@ -42,7 +48,10 @@ export function createProcessContext(app: CompiledApp, log: Logger, role: Role =
   return {
     gctx,
     notReady: () => effects?.notReady() ?? null,
+    moduleSlots: configModules.slots,
     async init() {
+      // Before the app's own modules: their init may call a service.
+      await configModules.init();
       if (app.effects.length) {
         // Loaded only by apps with effects: the backends' libraries stay out of the others.
         const { createEffectsRuntime, effectsConfigFor } = await import('../effects/index.js');
@@ -68,6 +77,7 @@ export function createProcessContext(app: CompiledApp, log: Logger, role: Role =
           log.error({ err: error, module: name }, 'module close failed');
         }
       }
+      await configModules.close();
     },
   };
 }

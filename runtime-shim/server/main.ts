@@ -13,6 +13,8 @@ import { serveClusterMetrics } from '../metrics/cluster-admin.js';
 import { startControlTelemetry } from '../control/telemetry/telemetry.js';
 import { controlEnabled } from '../control/mount.js';
 import { relayControlQueries } from '../control/telemetry/cluster.js';
+import { startModuleProcessesForWorkers } from '../modules/index.js';
+import { createLogger, levelFrom } from './log.js';
 
 /** Checks what the effects backend needs from the environment (GATI4020); prints it and exits 1 when something is wrong. */
 async function exitOnConfigError(app: CompiledApp): Promise<void> {
@@ -57,6 +59,9 @@ export async function runMain(app: CompiledApp, options: MainOptions = {}): Prom
     workers = 1;
   }
   if (workers > 1 && cluster.isPrimary) {
+    // The `dev.command` modules run once, here (stopped when the primary exits); the workers get
+    // their URLs through the environment.
+    await startModuleProcessesForWorkers(app, createLogger(levelFrom(process.env.LOG_LEVEL, PROCESS_DEFAULTS.logLevel), { app: app.name, component: 'modules' }));
     for (let i = 0; i < workers; i++) cluster.fork();
     // The control panel's request lands on one worker, which gathers every worker's data through here.
     if (controlEnabled(app.config)) relayControlQueries(startControlTelemetry(app.config));

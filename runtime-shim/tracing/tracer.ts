@@ -22,6 +22,7 @@ export interface OtelApi {
 
 // SpanKind and SpanStatusCode values (stable in the OpenTelemetry specification).
 const SERVER = 1;
+const CLIENT = 2;
 const PRODUCER = 3;
 const CONSUMER = 4;
 const ERROR = 2;
@@ -113,6 +114,14 @@ export class GatiTracer {
       out[key] = (...args: unknown[]) => this.inSpan(spanName, 0, attributes, () => f(...args));
     }
     return out;
+  }
+
+  /**
+   * A call to an HTTP or container module: a CLIENT span `module <name>.<fn>`; `call` gets the
+   * `traceparent` to send, so the service's own spans join the trace.
+   */
+  moduleCall<T>(module: string, fn: string, call: (traceparent: string) => Promise<T>): Promise<T> {
+    return this.inSpan(`module ${module}.${fn}`, CLIENT, { 'rpc.system': 'gati', 'rpc.service': module, 'rpc.method': fn }, (span) => call(formatTraceparent(span.spanContext())));
   }
 
   /** An enqueue's PRODUCER span; the job carries its `traceparent`, so the run joins this trace. */

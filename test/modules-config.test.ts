@@ -1,0 +1,69 @@
+// Config modules at build time: the interface files analysed into the model (GTypes per parameter
+// and for the awaited result), `gctx.modules.<name>` typed from them and from an npm package's own
+// types (a real tsc rejects a wrong argument), and the boundary validators generated per module.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp } from '../driver/build.js';
+import { REPO } from './helpers/paths.js';
+import { removeDir } from './helpers/server.js';
+import { polyglotApp } from './helpers/polyglot-app.js';
+import { tsc } from './helpers/tsc.js';
+
+const app = polyglotApp();
+const tsconfig = JSON.parse(readFileSync(join(app.dir, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
+tsconfig.compilerOptions.paths = { gati: [join(REPO, 'runtime-shim/index.ts')] };
+writeFileSync(join(app.dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+const built = await buildApp(app.dir, { emit: 'generated' });
+mkdirSync(join(app.dir, '.gati/generated'), { recursive: true });
+writeFileSync(join(app.dir, '.gati/generated/context.ts'), String(built.artifacts.find((a) => a.path === '.gati/generated/context.ts')!.contents));
+
+test.after(() => removeDir(app.dir));
+
+test('the interface files are analysed into the model: parameters and the awaited result as GTypes', () => {
+  assert.is(built.ok, true, JSON.stringify(built.diagnostics));
+  const remote = built.model.remoteModules!;
+  assert.equal(remote.map((m) => [m.name, m.interface, m.functions.map((f) => f.name)]), [
+    ['scorer', 'src/modules/scorer.contract.ts', ['legacyScore', 'score']],
+    ['tally', 'src/modules/tally.contract.ts', ['add']],
+  ]);
+  const score = remote[0]!.functions.find((f) => f.name === 'score')!;
+  assert.equal(score.params.map((p) => [p.name, p.type.kind, p.optional, p.rest]), [['items', 'array', false, false]]);
+  assert.equal(score.result, { kind: 'array', items: { kind: 'ref', id: 'Scored' } });
+  assert.is(remote[0]!.functions.find((f) => f.name === 'legacyScore')!.result.kind, 'number');
+  assert.equal(built.model.modules, [], 'a .contract.ts file is not a module of its own');
+});
+
+test('gctx.modules is typed from the interface files and the npm package: tsc rejects wrong calls', () => {
+  const context = readFileSync(join(app.dir, '.gati/generated/context.ts'), 'utf8');
+  assert.match(context, "    scorer: typeof import('../../src/modules/scorer.contract.js');\n    tally: typeof import('../../src/modules/tally.contract.js');\n    textStats: Omit<typeof import('text-stats'), 'init' | 'close'>;\n");
+  const clean = tsc(app.dir, { noEmit: true });
+  assert.is(clean.status, 0, clean.stdout);
+  writeFileSync(join(app.dir, 'src/handlers/bad.ts'), `import type { GlobalContext, Req, Res } from 'gati';
+export const route = 'GET /bad';
+export async function handler(req: Req<{}>, res: Res<{ 200: { n: number } }>, gctx: GlobalContext) {
+  const n: number = await gctx.modules.tally.add(1, 2);                 // fine
+  await gctx.modules.tally.add('1', 2);                                 // error: a is a number
+  await gctx.modules.scorer.score([{ id: 'a' }]);                       // error: text is missing
+  const s: string = await gctx.modules.scorer.legacyScore('x');         // error: the result is a number
+  gctx.modules.textStats.wordCount(42);                                 // error: the package takes a string
+  await gctx.modules.tally.subtract(1, 2);                              // error: not declared
+  return res.json({ n });
+}
+`);
+  const r = tsc(app.dir, { noEmit: true });
+  rmSync(join(app.dir, 'src/handlers/bad.ts'));
+  assert.is.not(r.status, 0);
+  assert.equal([...r.stdout.matchAll(/bad\.ts\((\d+),/g)].map((m) => Number(m[1])), [5, 6, 7, 8, 9], r.stdout);
+});
+
+test('one validators module per interface: args_<fn> and result_<fn>', async () => {
+  const all = await buildApp(app.dir, { infra: false, versions: 'skip' });
+  const index = String(all.artifacts.find((a) => a.path === 'dist/validators/index.mjs')!.contents);
+  assert.match(index, /export const modules = \{ "scorer": m0, "tally": m1 \};/);
+  const scorer = String(all.artifacts.find((a) => /^dist\/validators\/modules\/scorer\.[0-9a-f]+\.mjs$/.test(a.path))!.contents);
+  for (const name of ['args_score', 'result_score', 'args_legacyScore', 'result_legacyScore']) assert.match(scorer, `export const ${name} =`);
+});
+
+test.run();
