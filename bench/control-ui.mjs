@@ -29,12 +29,10 @@ for (const file of ['assets/app.js', 'assets/app.css', 'index.html']) {
 }
 
 const { runServer, GATI_BIN, copyFixture, removeDir } = await import(join(REPO, 'lib/test/helpers/server.js'));
-const { controlFront } = await import(join(REPO, 'lib/test/helpers/control-ui-front.js'));
 const { chromium } = await import('playwright-core');
 
 const dir = copyFixture('payments');
 const dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
-const front = await controlFront(dev.url);
 // The peer: a page with the panel's stylesheet and no script.
 const PEER_HTML = '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><link rel="stylesheet" href="/_control/assets/app.css"></head><body><main><h1>payments</h1></main></body></html>';
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -72,11 +70,11 @@ try {
   });
   await new Promise((r) => peerServer.listen(0, '127.0.0.1', r));
   const peerUrl = `http://127.0.0.1:${peerServer.address().port}/peer.html`;
-  await measure(`${front.url}/_control/`); // warm the server (first import of the panel's endpoints)
+  await measure(`${dev.url}/_control/`); // warm the server (first import of the panel's endpoints)
   const panel = [];
   const peer = [];
   for (let i = 0; i < runs; i++) {
-    panel.push(await measure(`${front.url}/_control/`));
+    panel.push(await measure(`${dev.url}/_control/`));
     peer.push(await measure(peerUrl));
   }
   const p = median(panel.map((r) => r.content));
@@ -87,7 +85,6 @@ try {
   peerServer.close();
 } finally {
   await browser.close();
-  await front.close();
   await dev.stop();
   removeDir(dir);
 }

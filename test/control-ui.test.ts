@@ -1,15 +1,14 @@
 // The control panel's single-page app in a real Chromium (Debian's, driven by playwright-core; never a
 // downloaded browser) against `gati dev fixtures/payments`: every page renders the running app's data,
 // with no console error, no uncaught exception and no CSP violation; a screenshot of each page goes
-// to test-output/screenshots/ (ignored by git). A page whose API endpoint this server does not answer
-// yet (404) is checked for its "not provided" notice instead, and the test says so.
+// to test-output/screenshots/ (ignored by git). A page whose API endpoint a server does not answer
+// (404) is checked for its "not provided" notice instead, and the test says so.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { GATI_BIN, copyFixture, removeDir, runServer, type RunningApp } from './helpers/server.js';
-import { controlFront, type ControlFront } from './helpers/control-ui-front.js';
 import { REPO } from './helpers/paths.js';
 
 const SHOTS = join(REPO, 'test-output', 'screenshots');
@@ -17,14 +16,13 @@ const LOAD = 20_000;
 
 let dir: string;
 let dev: RunningApp;
-let front: ControlFront;
 let browser: Browser;
 /** API paths this server answers 404 to (not merged yet): their pages are checked for the notice. */
 const missing = new Set<string>();
 const problems: string[] = [];
 
 async function available(path: string): Promise<boolean> {
-  const answer = await fetch(`${front.url}${path}`, { headers: { accept: 'application/json' } });
+  const answer = await fetch(`${dev.url}${path}`, { headers: { accept: 'application/json' } });
   await answer.body?.cancel();
   if (answer.status === 404) {
     missing.add(path.split('?')[0]!);
@@ -49,7 +47,7 @@ function watch(page: Page): void {
 }
 
 async function open(page: Page, path: string): Promise<void> {
-  await page.goto(`${front.url}/_control/${path}`, { waitUntil: 'domcontentloaded', timeout: LOAD });
+  await page.goto(`${dev.url}/_control/${path}`, { waitUntil: 'domcontentloaded', timeout: LOAD });
   await page.waitForSelector('main h1', { timeout: LOAD });
   await page.waitForSelector('main .loading', { state: 'detached', timeout: LOAD });
 }
@@ -91,22 +89,19 @@ test.before(async () => {
     "import type { GlobalContext, Req } from 'gati';\nexport async function handler(req: Req<{ body: { note: string } }>, _res: unknown, gctx: GlobalContext) {\n  await gctx.effects.enqueue('flaky', { note: req.body.note });\n  return { queued: true };\n}\n",
   );
   dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'info' });
-  front = await controlFront(dev.url);
   // The live feed: its status only (an event stream stays open).
   const abort = new AbortController();
-  const stream = await fetch(`${front.url}/_control/api/stream?topics=logs`, { signal: abort.signal });
+  const stream = await fetch(`${dev.url}/_control/api/stream?topics=logs`, { signal: abort.signal });
   abort.abort();
   if (stream.status === 404) {
     missing.add('/_control/api/stream');
     console.log('  (skipped: /_control/api/stream is not served by this build yet: the pages show "no live feed")');
   }
-  if (front.serving) console.log('  (the server does not serve the panel\'s files yet: a test front serves lib/control-ui and passes the rest on)');
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 });
 
 test.after(async () => {
   await browser?.close();
-  await front?.close();
   await dev?.stop();
   if (dir) removeDir(dir);
 });
@@ -194,10 +189,10 @@ test('every page renders the running app, with no console error and no CSP viola
   }
 
   // Login and enroll (public pages): the forms render; an enroll link without a token says so.
-  await page.goto(`${front.url}/_control/login`, { waitUntil: 'domcontentloaded' });
+  await page.goto(`${dev.url}/_control/login`, { waitUntil: 'domcontentloaded' });
   await page.waitForSelector('.auth-card h1', { timeout: LOAD });
   await shot(page, 'login');
-  await page.goto(`${front.url}/_control/enroll`, { waitUntil: 'domcontentloaded' });
+  await page.goto(`${dev.url}/_control/enroll`, { waitUntil: 'domcontentloaded' });
   await page.waitForSelector('.auth-card .notice.error', { timeout: LOAD });
   await shot(page, 'enroll');
 
