@@ -3,6 +3,7 @@ import type { ControlEndpoint } from '../endpoint.js';
 import { TELEMETRY_ENDPOINTS } from './telemetry.js';
 import { AUDIT_ENDPOINTS } from './audit.js';
 import { APP_DATA_ENDPOINTS } from './app-data.js';
+import { PLAYGROUND_ENDPOINTS } from './playground.js';
 
 export const CONTROL_ENDPOINTS: ControlEndpoint[] = [
   // The smallest answer: that the panel is mounted and who is asking.
@@ -10,4 +11,5 @@ export const CONTROL_ENDPOINTS: ControlEndpoint[] = [
   ...TELEMETRY_ENDPOINTS,
   ...AUDIT_ENDPOINTS,
   ...APP_DATA_ENDPOINTS,
+  ...PLAYGROUND_ENDPOINTS,
 ];
