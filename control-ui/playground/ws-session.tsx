@@ -1,4 +1,4 @@
-// A WebSocket session on a WS route: connect (the path's params filled in), send messages checked
+// A WebSocket session on a WS route: connect (the path's params and the query filled in), send messages checked
 // against the route's `in` type, see what arrives (checked against `out`), and run the draft's
 // message script on each one received (`gati.response.body` is the message) to assert on it.
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -31,7 +31,10 @@ export function WsSession(props: { route: PlaygroundRoute; draft: Draft; env: Re
     let path: string;
     try {
       const params = Object.fromEntries(Object.entries(props.draft.params).map(([k, v]) => [k, interpolateText(v, env.current)]));
-      path = fillPath(parseRouteKey(props.route.key)?.path ?? props.route.path, params);
+      const query = new URLSearchParams();
+      for (const [name, value] of Object.entries(props.draft.query)) if (value !== '') query.set(name, interpolateText(value, env.current));
+      const search = query.toString();
+      path = fillPath(parseRouteKey(props.route.key)?.path ?? props.route.path, params) + (search ? `?${search}` : '');
     } catch (error) {
       add({ direction: 'info', text: (error as Error).message });
       return;
@@ -74,24 +77,24 @@ export function WsSession(props: { route: PlaygroundRoute; draft: Draft; env: Re
     problems = [`not JSON: ${(error as Error).message}`];
   }
   return (
-    <Section title="WebSocket session" actions={open ? <button onClick={() => socket.current?.close()}>Disconnect</button> : <button class="primary" onClick={connect}>Connect</button>}>
+    <Section title="WebSocket session" actions={open ? <button data-testid="pg-ws-disconnect" onClick={() => socket.current?.close()}>Disconnect</button> : <button class="primary" data-testid="pg-ws-connect" onClick={connect}>Connect</button>}>
       <label class="pg-field">
         Message (checked against the route's `in` type)
         <textarea aria-label="Message" class="mono" rows={4} value={outgoing} onInput={(e) => setOutgoing((e.target as HTMLTextAreaElement).value)} />
       </label>
       {problems.length > 0 && (
-        <ul class="pg-invalid small">
+        <ul class="pg-invalid small" data-testid="pg-ws-errors">
           {problems.map((p) => (
             <li key={p}>{p}</li>
           ))}
         </ul>
       )}
-      <button disabled={!open || problems.length > 0} onClick={() => (socket.current?.send(JSON.stringify(value)), add({ direction: 'sent', text: JSON.stringify(value) }))}>
+      <button data-testid="pg-ws-send" disabled={!open || problems.length > 0} onClick={() => (socket.current?.send(JSON.stringify(value)), add({ direction: 'sent', text: JSON.stringify(value) }))}>
         Send
       </button>
-      <ol class="pg-messages" data-testid="pg-ws-messages">
+      <ol class="pg-messages" data-testid="pg-ws-messages" data-open={String(open)}>
         {messages.map((m, i) => (
-          <li key={i} class={m.direction}>
+          <li key={i} class={m.direction} data-direction={m.direction}>
             <span class="muted small">{m.direction === 'sent' ? '→' : m.direction === 'received' ? '←' : '·'}</span> <span class="mono">{m.text}</span>
             {m.checks && m.checks.length > 0 && <CheckList checks={m.checks} />}
           </li>
