@@ -5,7 +5,7 @@
 // (404) is checked for its "not provided" notice instead, and the test says so.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { GATI_BIN, copyFixture, removeDir, runServer, type RunningApp } from './helpers/server.js';
@@ -78,6 +78,9 @@ async function noticeOr(page: Page, path: string, selector: string): Promise<voi
 test.before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   dir = copyFixture('payments');
+  // A deploy environment: its regions and components in the topology, the scaling page's rows.
+  const config = join(dir, 'gati.config.ts');
+  writeFileSync(config, readFileSync(config, 'utf8').replace('  sdk: {', "  deploy: {\n    prod: { provider: 'kubernetes', regions: ['eu-west', 'us-east'], domain: 'pay.example.com', kubeContext: 'prod-{region}', replicas: { min: 2, max: 6 } },\n  },\n  sdk: {"));
   // For the effects page: an effect that fails (one attempt, then dead) while `.fail-flaky` exists.
   writeFileSync(join(dir, '.fail-flaky'), '');
   writeFileSync(
@@ -102,7 +105,8 @@ test.before(async () => {
 
 test.after(async () => {
   await browser?.close();
-  await dev?.stop();
+  // The scaling test rewrote gati.config: a dev server busy with that rebuild gets 10 s, then is killed.
+  if (dev) await Promise.race([dev.stop(), new Promise((resolve) => setTimeout(resolve, 10_000)).then(() => dev.stop('SIGKILL'))]);
   if (dir) removeDir(dir);
 });
 
@@ -259,6 +263,35 @@ test('effects: a dead job shows its payload and error, and Retry runs it again t
   }
   assert.is((await page.textContent(done))?.trim(), '1');
   await page.waitForSelector('main .empty:has-text("No dead job")', { timeout: LOAD });
+  await context.close();
+  assert.equal(problems, []);
+});
+
+test('config and scaling: an edit is checked, previewed as a diff of gati.config with its command, and applied on confirm', async () => {
+  problems.length = 0;
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  watch(page);
+
+  await open(page, 'config');
+  await page.fill('input[aria-label="effects.concurrency"]', '6');
+  await page.click('button:has-text("Preview 1 change")');
+  await page.waitForSelector('.plan .diff-add:has-text("concurrency: 6")', { timeout: LOAD });
+  await page.click('.plan button:has-text("Cancel")');
+  await page.waitForSelector('.plan', { state: 'detached', timeout: LOAD });
+
+  await open(page, 'scaling');
+  await page.waitForSelector('[data-testid=scaling] tr:has-text("prod")', { timeout: LOAD });
+  await page.fill('input[aria-label="prod api min"]', '3');
+  await page.fill('input[aria-label="prod api max"]', '8');
+  await page.click('[data-testid=scaling] tr:has-text("api") button:has-text("Preview")');
+  await page.waitForSelector('.plan .diff-add:has-text("min: 3, max: 8")', { timeout: LOAD });
+  assert.match((await page.textContent('.plan pre.command'))!, 'gati deploy prod');
+  await shot(page, 'scaling-preview');
+  await page.click('.plan button:has-text("Confirm and apply")');
+  await page.waitForSelector('.plan .notice.ok', { timeout: LOAD });
+  assert.match(readFileSync(join(dir, 'gati.config.ts'), 'utf8'), 'replicas: { min: 3, max: 8 }');
+  console.log('  (scaling applied)');
   await context.close();
   assert.equal(problems, []);
 });

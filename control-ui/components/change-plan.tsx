@@ -13,7 +13,13 @@ export function ChangePlanView(props: { plan: ChangePlan; onApply?: () => void; 
           ))}
         </ul>
       )}
-      {plan.applied ? <div class="notice ok">Applied.</div> : null}
+      {plan.applied ? (
+        <div class="notice ok" role="status">
+          Applied.{plan.note ? ` ${plan.note}` : ''}
+        </div>
+      ) : plan.note ? (
+        <p class="muted small">{plan.note}</p>
+      ) : null}
       <h3>What changes</h3>
       {plan.diff ? <DiffView diff={plan.diff} /> : <p class="muted">Nothing changes.</p>}
       <h3>The same by hand</h3>

@@ -25,8 +25,10 @@ export function ScalingPage() {
   const preview = (c: Component) => {
     const e = edits[keyOf(c)];
     if (!e) return;
-    const number = (value: string) => (value === '' ? undefined : Number(value));
-    plan.preview({ env: c.env, name: c.name, replicas: number(e.replicas), min: number(e.min), max: number(e.max) });
+    // Only what was changed: a config-sourced component's replicas follow its bounds, say.
+    const changes: Record<string, unknown> = { env: c.env, name: c.name };
+    for (const field of ['replicas', 'min', 'max'] as const) if (e[field] !== text(c[field]) && e[field] !== '') changes[field] = Number(e[field]);
+    plan.preview(changes);
   };
   return (
     <>
