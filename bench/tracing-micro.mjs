@@ -29,15 +29,15 @@ const settings = tracingSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.
 const loaded = loadTracing(settings, log, { OTEL_BSP_MAX_QUEUE_SIZE: '100000000', OTEL_BSP_SCHEDULE_DELAY: '20' });
 const tracer = loaded.tracer;
 
-const route = { path: '/items/:id', key: 'GET /items/:id' };
 const plainHandler = async () => ({ status: 200, body: { ok: true } });
-// What instrumentApp wraps each route's handler in.
-const tracedHandler = tracer['handler'](plainHandler, route.key);
+const route = { method: 'GET', path: '/items/:id', key: 'GET /items/:id', handler: plainHandler };
 
 function request(traced) {
   return new Promise((resolve) => {
     const x = { incoming: { method: 'GET', url: '/items/42', headers: {} }, path: '/items/42', trace: undefined };
-    const step = (x) => (traced ? tracedHandler : plainHandler)().then((answer) => {
+    // As the pipeline does it: the handler in its span (ended when its answer is known), then the server span.
+    const step = (x) => (traced ? x.trace.callHandler(route) : plainHandler()).then((answer) => {
+      x.trace?.handlerDone(false);
       const out = { status: answer.status, headers: {}, body: answer.body };
       x.trace?.end(out, route);
       resolve(out);

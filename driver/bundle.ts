@@ -78,6 +78,9 @@ const common = (root: string): BuildOptions => ({
   sourcemap: 'linked',
   sourcesContent: false,
   logLevel: 'silent',
+  // Functions keep the names the user wrote: a middleware's span is named after it, and an
+  // identifier renamed to avoid a clash in the bundle (`audit` → `audit2`) would show up there.
+  keepNames: true,
   // Bundled CommonJS (AJV's helpers) calls require(); give ESM one.
   banner: { js: "import { createRequire as __gatiRequire } from 'node:module'; const require = __gatiRequire(import.meta.url);" },
 });

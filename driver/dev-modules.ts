@@ -201,6 +201,8 @@ export class DevModules {
       sourcemap: 'inline',
       sourcesContent: false,
       logLevel: 'silent',
+      // As in the release bundle (driver/bundle.ts): function names as written, for spans and logs.
+      keepNames: true,
       write: false,
       plugins: [this.plugin(found, versions)],
     });

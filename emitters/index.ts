@@ -19,6 +19,7 @@ import { emitInfra } from './infra/index.js';
 import { emit as emitVersions } from './versions/index.js';
 import { emitVersionValidators } from './validators/versions.js';
 import { emit as emitControl, emitVersions as emitControlVersions } from './control/index.js';
+import { CONTROL_APP_FILE } from '../runtime-shim/control/app-data/app-data-file.js';
 
 const unknownKeys = (ctx: EmitContext) => ctx.config.validation?.unknownKeys ?? CONFIG_DEFAULTS.validation.unknownKeys;
 
@@ -62,10 +63,15 @@ export const entryEmitter: Emitter = {
 
 export const controlEmitter: Emitter = { name: 'control', phase: 'build', emit: (model, ctx) => emitControl(model, ctx.config) };
 
+/**
+ * The image tag hashes the app's outputs, but not the panel's data: it carries the deploy
+ * environments (replicas, regions), the infrastructure's own input, and a scaling change must not
+ * make a new image.
+ */
 export const infraEmitter: Emitter = {
   name: 'infra',
   phase: 'build',
-  emit: (model, ctx) => (ctx.infra === false ? [] : emitInfra(model, ctx.config, [...(ctx.previous ?? [])], { ...ctx.infra, runtime: targetRuntime(ctx) })),
+  emit: (model, ctx) => (ctx.infra === false ? [] : emitInfra(model, ctx.config, (ctx.previous ?? []).filter((a) => a.path !== CONTROL_APP_FILE), { ...ctx.infra, runtime: targetRuntime(ctx) })),
 };
 
 export const versionsEmitter: Emitter = { name: 'versions', phase: 'release', emit: (_model, ctx) => emitVersions(ctx.releases ?? []) };

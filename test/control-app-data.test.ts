@@ -23,8 +23,13 @@ import { GATI_BIN, copyFixture, gatiSync, removeDir, runServer, type RunningApp 
 import { waitFor } from './helpers/effects.js';
 import { builtInfraApp, artifactReader } from './helpers/infra-app.js';
 
+/** The dev session's CSRF token per server (state-changing calls send it, as the panel's UI does). */
+const csrf = new Map<string, string>();
+
 const api = async <T>(app: RunningApp, path: string, body?: unknown): Promise<{ status: number; json: T }> => {
-  const res = await fetch(`${app.url}/_control/api/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (body !== undefined && !csrf.has(app.url)) csrf.set(app.url, ((await (await fetch(`${app.url}/_control/auth/session`)).json()) as { csrf: string }).csrf);
+  const init = body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json', 'x-gati-control-csrf': csrf.get(app.url)! }, body: JSON.stringify(body) };
+  const res = await fetch(`${app.url}/_control/api/${path}`, init);
   return { status: res.status, json: (await res.json()) as T };
 };
 
@@ -226,7 +231,8 @@ test('under gati dev: topology, routes, config masked, settings and scaling plan
     assert.is(older.json.applied, true);
     assert.match(readFileSync(join(dir, 'gati.config.ts'), 'utf8'), "image: { tag: '1.0.0' },");
     assert.is((await api<ChangePlan>(dev, 'deployments/rollback', { env: 'prod', to: 'nope' })).status, 404);
-    assert.ok(dev.logs.some((l) => (l['control'] as { action?: string } | undefined)?.action === 'effects.retry'));
+    const audit = await api<{ items: { action: string; detail?: Record<string, unknown> }[] }>(dev, 'audit');
+    for (const action of ['effects.retry', 'scaling.change', 'config.change', 'deployments.rollback']) assert.ok(audit.json.items.some((e) => e.action === action), action);
   } finally {
     await dev.stop();
     removeDir(dir);

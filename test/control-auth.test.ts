@@ -38,7 +38,7 @@ test('GATI_CONTROL=1: sessions, enrollment, CSRF, replay, revoke, throttle', asy
     assert.not.match(await noSession.text(), 'serving');
     const page = await fetch(`${base}/_control/traces`, { redirect: 'manual' });
     assert.is(page.status, 303);
-    assert.is(page.headers.get('location'), '/_control/login');
+    assert.is(page.headers.get('location'), '/_control/login?next=%2F_control%2Ftraces', 'the login page sends the user back to the page asked for');
     const login = await fetch(`${base}/_control/login`);
     assert.is(login.status, 200);
     assert.match(login.headers.get('content-type') ?? '', 'text/html');

@@ -257,4 +257,23 @@ for (const engine of ENGINES.filter((e) => e.name !== 'node')) {
   });
 }
 
+// Last: `gati dev` rebuilds dist/ in its own form.
+tracing('gati dev: the last requests\' spans are exported when it stops (SIGINT and SIGTERM)', async () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // A schedule far beyond the test: only the flush at exit can send these spans.
+    const app = await runServer([GATI_BIN, 'dev', dir], dir, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_BSP_SCHEDULE_DELAY: '600000' });
+    let traceId = '';
+    try {
+      const res = await fetch(`${app.url}/health`);
+      assert.is(res.status, 200);
+      traceId = /^00-([0-9a-f]{32})-/.exec(res.headers.get('traceparent') ?? '')?.[1] ?? '';
+      assert.ok(traceId, `gati dev traces: ${res.headers.get('traceparent')}`);
+    } finally {
+      assert.is(await app.stop(signal), 0, app.output());
+    }
+    const spans = await collector.waitFor((all) => all.some((s) => s.traceId === traceId));
+    assert.is(one(spans, (s) => s.traceId === traceId && s.kind === SERVER, `server span (${signal})`).name, 'GET /health');
+  }
+});
+
 tracing.run();

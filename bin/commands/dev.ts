@@ -24,6 +24,7 @@ import { devMetricsAnswer } from '../../runtime-shim/metrics/dev-metrics.js';
 import { createControlPanel } from '../../runtime-shim/control/panel.js';
 import { startControlTelemetry } from '../../runtime-shim/control/telemetry/telemetry.js';
 import { enableMetrics } from '../../runtime-shim/metrics/registry.js';
+import { stopTracing } from '../../runtime-shim/tracing/index.js';
 import { provideRequire } from './load-bundle.js';
 import { addressInUse, isAddressInUse, parsePort, type ServeFlags } from './start.js';
 
@@ -120,11 +121,16 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     return 1;
   }
   term.info(`${term.style.bold('gati dev')} serving on http://${host.includes(':') ? `[${host}]` : host}:${bound} (reloads on save)`);
+  // Set once a signal asked gati dev to stop: a build that ends afterwards is not served (its
+  // modules would start again, effects polling included, and keep the process from exiting).
+  let stopping = false;
   const reload = async (outcome: RebuildOutcome) => {
+    if (stopping) return;
     if (!outcome.ok) return void loop.checkTypes();
     try {
       const loadStarted = performance.now();
       const next = await load(loop.modules!, log);
+      if (stopping) return void (await next.close());
       const old = current!;
       current = next;
       retire(old, log);
@@ -142,7 +148,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     term.info("  from the last run's build (the app is unchanged since); building it again to watch it");
     // After the first answer (or a second): the build holds this thread for seconds on a large app.
     const verify = Promise.race([firstAnswer, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-    void verify.then(() => (edited ? undefined : loop.initial().then(reload)));
+    void verify.then(() => (edited || stopping ? undefined : loop.initial().then(reload)));
   } else {
     void loop.checkTypes().then(() => collectWhenIdle(loop));
   }
@@ -155,10 +161,13 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  stopping = true;
   watcher.close();
   // Sockets get 1001 while HTTP drains (an upgraded socket would hold the server open to the deadline).
   await Promise.all([current?.ws?.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs), server.close(CONFIG_DEFAULTS.server.shutdownTimeoutMs)]);
   await current?.close();
+  // The spans of the last requests and effect runs reach the collector before the process ends.
+  await stopTracing();
   if (loop.built) loop.modules!.save();
   await loop.dispose();
   return 0;

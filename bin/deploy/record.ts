@@ -1,29 +1,12 @@
 // .gati/deployments/<env>.json: every deployment of an environment, newest last, and a snapshot of the
 // files it applied (.gati/deployments/<env>/<n>-<version>/) so that --rollback re-applies exact bytes.
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../model/stable-json.js';
-
-export interface DeploymentEntry {
-  version: string;
-  image: string;
-  provider: string;
-  regions: string[];
-  deployedAt: string;
-  /** Snapshot folder, relative to the app root. */
-  files: string;
-  /** sha256 of each snapshot file, by path inside the snapshot. */
-  hashes: Record<string, string>;
-  /** Set on a rollback: the snapshot folder of the deployment it replaced. */
-  rollbackOf?: string;
-}
-
-export interface DeploymentRecord {
-  env: string;
-  current?: string;
-  history: DeploymentEntry[];
-}
+import { listFiles, type DeploymentRecord } from '../../runtime-shim/deploy-records.js';
+// The record's shape and its readers are shared with the control panel's deployments page.
+export { listFiles, previousEntry, type DeploymentEntry, type DeploymentRecord } from '../../runtime-shim/deploy-records.js';
 
 export const recordPath = (root: string, env: string) => join(root, '.gati', 'deployments', `${env}.json`);
 
@@ -35,21 +18,6 @@ export function readRecord(root: string, env: string): DeploymentRecord {
 export function writeRecord(root: string, record: DeploymentRecord): void {
   mkdirSync(join(root, '.gati', 'deployments'), { recursive: true });
   writeFileSync(recordPath(root, record.env), canonicalJson(record));
-}
-
-/** Every file under `dir`, relative, '/'-separated, sorted. */
-export function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p).split('\\').join('/'));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 export function hashFiles(dir: string): Record<string, string> {
@@ -77,16 +45,4 @@ export function discardSnapshot(root: string, rel: string): void {
   rmSync(join(root, rel), { recursive: true, force: true });
   const envDir = dirname(join(root, rel));
   if (existsSync(envDir) && readdirSync(envDir).length === 0) rmSync(envDir, { recursive: true, force: true });
-}
-
-/** The deployment a rollback goes back to: the newest earlier one whose files differ from the current one
- * (a config-only change is a deployment too, with the same image version). */
-export function previousEntry(record: DeploymentRecord): DeploymentEntry | undefined {
-  const current = record.history.at(-1);
-  if (!current) return undefined;
-  const same = (a: DeploymentEntry) => JSON.stringify(a.hashes) === JSON.stringify(current.hashes) && a.version === current.version;
-  for (let i = record.history.length - 2; i >= 0; i--) {
-    if (!same(record.history[i]!)) return record.history[i];
-  }
-  return undefined;
 }

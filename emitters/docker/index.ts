@@ -2,7 +2,7 @@
 // (`docker build -f dist/Dockerfile .`): BuildKit then reads dist/Dockerfile.dockerignore; the same
 // allow-list is written as dist/.dockerignore for builds whose context is dist/'s parent under another name.
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
-import { CONFIG_DEFAULTS } from '../../runtime-shim/defaults.js';
+import { CONFIG_DEFAULTS, PROCESS_DEFAULTS } from '../../runtime-shim/defaults.js';
 import { ENGINE_IMAGES, engineArgs, type Runtime } from '../../model/engines.js';
 
 export function emitDocker(port: number = CONFIG_DEFAULTS.server.port, runtime: Runtime = CONFIG_DEFAULTS.runtime): Artifact[] {
@@ -37,7 +37,8 @@ COPY --from=deps /runtime/node_modules ./node_modules
 COPY package.json ./
 COPY dist ./dist
 USER ${user}
-EXPOSE ${port}
+# The app's port, and the admin port that serves /metrics (ADMIN_PORT; keep it off the public internet).
+EXPOSE ${port} ${PROCESS_DEFAULTS.adminPort}
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 CMD ${JSON.stringify(healthcheck)}
 # Arguments are \`gati start\`'s: [start] [--role all|api|worker] [--workers n|auto] [--port n]

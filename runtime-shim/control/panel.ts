@@ -101,7 +101,9 @@ async function answerControl(req: IncomingRequest, panel: Panel): Promise<Outgoi
   if (path.startsWith(ASSETS_PREFIX)) return panel.ui.asset(req, path.slice(ASSETS_PREFIX.length));
   if (panel.auth.mode === 'dev') return panel.ui.page(req);
   const session = await currentSession(req, panel.auth);
-  if (!session && !PUBLIC_PAGES.has(path.replace(/\/$/, ''))) return { status: 303, headers: { ...CONTROL_HEADERS, location: `${CONTROL_PREFIX}/login` }, body: undefined };
+  // The login page sends the user back to the page asked for (it follows only /_control/ paths).
+  const next = path === CONTROL_PREFIX || path === `${CONTROL_PREFIX}/` ? '' : `?next=${encodeURIComponent(path + url.search)}`;
+  if (!session && !PUBLIC_PAGES.has(path.replace(/\/$/, ''))) return { status: 303, headers: { ...CONTROL_HEADERS, location: `${CONTROL_PREFIX}/login${next}` }, body: undefined };
   return withRenewedCookie(panel.ui.page(req), session?.renewedCookie);
 }
 

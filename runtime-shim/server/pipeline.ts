@@ -197,7 +197,9 @@ export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: P
       reply: (_ctx, answer) => resolve(x.accepted && answer.status === 101 ? { accept: x.accepted } : { answer }),
     });
     try {
-      upgrade(x, matched.route, matched.params);
+      // Tracing on: the upgrade is the connection's `WS <route>` server span (its messages' parent).
+      if (tracing === undefined) upgrade(x, matched.route, matched.params);
+      else tracing.route(x, (x) => upgrade(x, matched.route, matched.params));
     } catch (error) {
       failed(shared, x, x.reply, x.ctx, error);
     }
@@ -317,6 +319,8 @@ function upgrade(x: Exchange, index: number, params: Record<string, string>): vo
     const refused = compiled.typed ? refuseInvalid(req, compiled.validators, shared.maxErrors, false) : undefined;
     if (refused) return answerWith(res, refused);
     x.accepted = { route, params: req.params, query: req.query, headers: req.headers, lctx: x.lctx };
+    const tracing = shared.tracing;
+    if (tracing !== undefined && x.trace !== undefined) x.accepted.trace = tracing.wsConnection(compiled, x.trace.context);
   });
 }
 
@@ -404,7 +408,9 @@ async function serveInChain(x: Exchange, params: Record<string, string>, res: Re
   const refused = await checkedRequest(x);
   if (refused) return answerWith(res, refused);
   x.handlerRan = true;
-  const result = await x.route!.handler(req, res, x.shared.gctx, x.lctx);
+  const route = x.route!;
+  const tracing = x.shared.tracing;
+  const result = await (tracing === undefined ? route.handler(req, res, x.shared.gctx, x.lctx) : tracing.handlerInChain(route, () => route.handler(req, res, x.shared.gctx, x.lctx)));
   if (res.body === undefined && result !== undefined) res.body = result;
 }
 
@@ -457,7 +463,8 @@ function callHandler(x: Exchange): void {
   const res = (x.res = handlerRes(compiled));
   let result: unknown;
   try {
-    result = compiled.handler(x.req, res, x.shared.gctx, x.lctx);
+    // Tracing on: the handler runs in its span, which handlerDone or handlerFailed ends.
+    result = x.trace === undefined ? compiled.handler(x.req, res, x.shared.gctx, x.lctx) : x.trace.callHandler(compiled, x.req!, res, x.shared.gctx, x.lctx!);
     // Another library's thenable is adopted as `await` would (it settles once, a throwing then rejects).
     const promise = result instanceof Promise ? result : isThenable(result) ? Promise.resolve(result) : undefined;
     if (promise !== undefined) {
@@ -479,6 +486,7 @@ function isThenable(value: unknown): boolean {
 
 /** The handler's answer (`value`: what it returned): checked in dev, migrated down for an old version, serialized. */
 function handlerDone(x: Exchange, value: unknown): void {
+  x.trace?.handlerDone(false);
   const res = x.res!;
   if (res.body === undefined && value !== undefined) res.body = value;
   const compiled = x.route!;
@@ -490,6 +498,7 @@ function handlerDone(x: Exchange, value: unknown): void {
 }
 
 function handlerFailed(x: Exchange, error: unknown): void {
+  x.trace?.handlerDone(true, error);
   // Headers set before the throw (CORS) stay on the error response, or browsers cannot read it.
   const out = errorResponse(error, x.lctx!.log, x.routeKey ?? x.path);
   out.headers = { ...x.res!.headers, ...out.headers };

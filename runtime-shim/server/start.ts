@@ -16,9 +16,9 @@ import { createServerHub, wsLimits, type ServerHub } from './websockets.js';
 import { createBunWsEngine, createDenoWsEngine, createNodeWsEngine } from '../ws/index.js';
 import { enableMetrics, serveProcessMetrics } from '../metrics/index.js';
 import { startTracing, stopTracing } from '../tracing/index.js';
+import { controlEnabled, withControlPanel } from '../control/mount.js';
 import { controlTelemetry, startControlTelemetry } from '../control/telemetry/telemetry.js';
 import { answerPrimary } from '../control/telemetry/cluster.js';
-import { controlEnabled, withControlPanel } from '../control/mount.js';
 
 export interface StartOptions {
   port?: number;

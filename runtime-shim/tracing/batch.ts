@@ -76,7 +76,13 @@ export class SpanBatch implements SpanSink {
   }
 
   private schedule(): void {
-    this.timer = setTimeout(() => this.exportSoon(), this.settings.scheduleDelayMs);
+    // The timer forgets itself when it fires: if an export is still under way then, the end of that
+    // export sees no timer and schedules the next (else the spans queued meanwhile would wait for a
+    // full batch).
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.exportSoon();
+    }, this.settings.scheduleDelayMs);
     this.timer.unref?.();
   }
 

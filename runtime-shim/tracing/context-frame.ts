@@ -10,7 +10,7 @@ const SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');
 const DELETED = Symbol('deleted');
 
 export class ContextFrame implements Context {
-  constructor(private readonly parent: Context, private readonly key: symbol, private readonly value: unknown) {}
+  constructor(private readonly parent: Context, private readonly key: symbol, protected value: unknown) {}
 
   getValue(key: symbol): unknown {
     if (key === this.key) return this.value === DELETED ? undefined : this.value;
@@ -23,6 +23,21 @@ export class ContextFrame implements Context {
 
   deleteValue(key: symbol): Context {
     return new ContextFrame(this, key, DELETED);
+  }
+}
+
+/**
+ * A request's frame: its active span is the server span, or the route's handler span while the
+ * handler runs (the pipeline switches it), so the handler needs no frame or AsyncLocalStorage run of
+ * its own. A handler and the pipeline around it never run at once, so one frame serves both.
+ */
+export class RequestFrame extends ContextFrame {
+  constructor(parent: Context, span: unknown) {
+    super(parent, SPAN_KEY, span);
+  }
+
+  activate(span: unknown): void {
+    this.value = span;
   }
 }
 

@@ -23,18 +23,23 @@ export interface PendingBatch {
 export class ProtobufBatch implements PendingBatch {
   size = 0;
   private readonly scopes = new Map<Scope, ProtobufWriter>();
+  /** Encoded heads of Gati's spans, by their shared (frozen) starting attributes. */
+  private readonly heads: Heads = new WeakMap();
   constructor(private readonly resource: Attributes) {}
 
   add(span: RecordedSpan): void {
     let w = this.scopes.get(span.scope);
     if (!w) this.scopes.set(span.scope, (w = new ProtobufWriter()));
-    protoSpan(w, span);
+    protoSpan(w, span, this.heads);
     this.size++;
   }
 
   /** ExportTraceServiceRequest { 1 ResourceSpans { 1 Resource, 2 ScopeSpans { 1 scope, 2 spans… } } } */
   seal(): Buffer {
-    const w = new ProtobufWriter();
+    // Sized for the spans' bytes and the frames around them: written once, returned without a copy.
+    let bytes = 1024;
+    for (const spans of this.scopes.values()) bytes += spans.pos + 64;
+    const w = new ProtobufWriter(bytes);
     const resourceSpans = w.open(1);
     const res = w.open(1);
     for (const key in this.resource) keyValue(w, 1, key, this.resource[key]);
@@ -52,24 +57,40 @@ export class ProtobufBatch implements PendingBatch {
     }
     w.close(resourceSpans);
     this.size = 0;
-    return Buffer.from(w.finish());
+    return w.finish();
   }
 }
 
-function protoSpan(w: ProtobufWriter, span: RecordedSpan): void {
+/**
+ * A span's name, kind and starting attributes, encoded once: Gati's spans start with an attribute
+ * object made once per route, middleware, module function or method and frozen (never written), so
+ * those fields are the same bytes for every span of it.
+ */
+interface Head {
+  name: string;
+  kind: number;
+  bytes: Buffer;
+}
+type Heads = WeakMap<Attributes, Head>;
+
+function protoSpan(w: ProtobufWriter, span: RecordedSpan, heads: Heads): void {
   const m = w.open(2);
-  const ids = span.spanContext();
-  w.hexBytes(1, ids.traceId);
-  w.hexBytes(2, ids.spanId);
-  const state = ids.traceState?.serialize();
+  w.hexBytes(1, span.traceId);
+  w.hexBytes(2, span.spanId);
+  const state = span.traceState?.serialize();
   if (state) w.string(3, state);
   if (span.parentSpanId) w.hexBytes(4, span.parentSpanId);
-  w.string(5, span.name);
-  w.uint(6, span.kind + 1); // OTLP's enum is one above the API's (0 is UNSPECIFIED there)
   w.epochNanos(7, span.start);
   w.epochNanos(8, span.end_);
   const { attributes, added } = span;
-  for (const key in attributes) if (added === undefined || !(key in added)) keyValue(w, 9, key, attributes[key]);
+  if (span.scope.shares && Object.isFrozen(attributes) && !overlaps(attributes, added)) {
+    let head = heads.get(attributes);
+    if (head === undefined || head.name !== span.name || head.kind !== span.kind) heads.set(attributes, (head = encodeHead(span.name, span.kind, attributes)));
+    w.bytes(head.bytes);
+  } else {
+    nameAndKind(w, span.name, span.kind);
+    for (const key in attributes) if (added === undefined || !(key in added)) keyValue(w, 9, key, attributes[key]);
+  }
   for (const key in added) keyValue(w, 9, key, added[key]);
   if (span.droppedAttributes) w.uint(10, span.droppedAttributes);
   for (const event of span.events ?? []) {
@@ -95,6 +116,24 @@ function protoSpan(w: ProtobufWriter, span: RecordedSpan): void {
     w.close(st);
   }
   w.close(m);
+}
+
+function nameAndKind(w: ProtobufWriter, name: string, kind: number): void {
+  w.string(5, name);
+  w.uint(6, kind + 1); // OTLP's enum is one above the API's (0 is UNSPECIFIED there)
+}
+
+function encodeHead(name: string, kind: number, attributes: Attributes): Head {
+  const w = new ProtobufWriter(256);
+  nameAndKind(w, name, kind);
+  for (const key in attributes) keyValue(w, 9, key, attributes[key]);
+  return { name, kind, bytes: Buffer.from(w.finish()) };
+}
+
+/** An attribute set since the start with the key of a starting one (that one is then left out). */
+function overlaps(attributes: Attributes, added: Attributes | undefined): boolean {
+  for (const key in added) if (key in attributes) return true;
+  return false;
 }
 
 /** KeyValue { 1 key, 2 AnyValue }; an undefined value (unset attribute) is left out. */
@@ -152,17 +191,16 @@ export class JsonBatch implements PendingBatch {
 }
 
 function jsonSpan(span: RecordedSpan): Record<string, unknown> {
-  const ids = span.spanContext();
   const out: Record<string, unknown> = {
-    traceId: ids.traceId,
-    spanId: ids.spanId,
+    traceId: span.traceId,
+    spanId: span.spanId,
     name: span.name,
     kind: span.kind + 1,
     startTimeUnixNano: String(epochNanos(span.start)),
     endTimeUnixNano: String(epochNanos(span.end_)),
     attributes: jsonAttributes(span.added ? { ...span.attributes, ...span.added } : span.attributes),
   };
-  const state = ids.traceState?.serialize();
+  const state = span.traceState?.serialize();
   if (state) out.traceState = state;
   if (span.parentSpanId) out.parentSpanId = span.parentSpanId;
   if (span.droppedAttributes) out.droppedAttributesCount = span.droppedAttributes;

@@ -61,21 +61,23 @@ export class RecordedSpan implements Span {
   statusMessage: string | undefined = undefined;
   events: RecordedEvent[] | undefined = undefined;
   links: Link[] | undefined = undefined;
+  readonly spanId: string;
   private ended = false;
-  private readonly ids: SpanContext;
+  /** The SpanContext, made when first asked for (a span nobody asks about costs no object for it). */
+  private ids: SpanContext | undefined = undefined;
 
   constructor(
     private readonly sink: SpanSink,
     readonly scope: Scope,
-    traceId: string,
+    readonly traceId: string,
     readonly parentSpanId: string,
     public name: string,
     readonly kind: number,
     attributes: Attributes | undefined,
     startTime: TimeInput | undefined,
-    traceState: SpanContext['traceState'],
+    readonly traceState: SpanContext['traceState'],
   ) {
-    this.ids = { traceId, spanId: newSpanId(), traceFlags: 1, traceState };
+    this.spanId = newSpanId();
     this.start = startTime === undefined ? ORIGIN_MS + performance.now() : epochMs(startTime);
     // Gati's own attribute objects are kept as given (shared between the spans of a route: later
     // attributes go to `added`); anyone else's are copied now (the caller may change them later).
@@ -95,7 +97,20 @@ export class RecordedSpan implements Span {
   }
 
   spanContext(): SpanContext {
-    return this.ids;
+    return (this.ids ??= { traceId: this.traceId, spanId: this.spanId, traceFlags: 1, traceState: this.traceState });
+  }
+
+  /**
+   * Gati's own spans only: a new name and new shared starting attributes (the server span once its
+   * route is known: the route's prepared, frozen object, so the encoder reuses its bytes).
+   */
+  reshare(name: string, attributes: Attributes): void {
+    if (this.ended) return;
+    this.name = name;
+    this.attributes = attributes;
+    let count = Object.keys(attributes).length;
+    for (const key in this.added) if (!(key in attributes)) count++;
+    this.attributeCount = count;
   }
 
   setAttribute(key: string, value: AttributeValue): this {
@@ -194,9 +209,17 @@ export class RecorderTracer implements Tracer {
 
   startSpan(name: string, options: SpanOptions = {}, context?: Context): Span {
     const parentSpan = options.root ? undefined : this.api.trace.getSpan(context ?? this.api.context.active());
+    if (parentSpan instanceof RecordedSpan) {
+      // A recorded parent (Gati's spans, nearly always): valid ids and sampled, by construction.
+      const { traceId, spanId, traceState } = parentSpan;
+      if (!this.sample(parentSpan.spanContext(), traceId)) return this.api.trace.wrapSpanContext({ traceId, spanId: newSpanId(), traceFlags: 0, traceState });
+      const span = new RecordedSpan(this.sink, this.scope, traceId, spanId, name, options.kind ?? 0, options.attributes, options.startTime, traceState);
+      if (options.links?.length) span.addLinks(options.links);
+      return span;
+    }
     const parent = parentSpan?.spanContext();
-    // A recorded parent's ids are valid by construction; others (remote, the app's) are checked.
-    const valid = parent !== undefined && (parentSpan instanceof RecordedSpan || this.api.trace.isSpanContextValid(parent));
+    // Remote and other parents' ids are checked.
+    const valid = parent !== undefined && this.api.trace.isSpanContextValid(parent);
     const traceId = valid ? parent.traceId : newTraceId();
     if (!this.sample(valid ? parent : undefined, traceId)) {
       // Not sampled: ids that propagate (flags 00), nothing recorded.

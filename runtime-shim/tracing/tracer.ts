@@ -2,7 +2,7 @@
 // middleware, the handler, each `gctx.modules.<m>.<fn>` call, each `enqueue` (PRODUCER) and each
 // effect run (CONSUMER, in the trace that enqueued it). Parents are found through the active
 // context (AsyncLocalStorage, context-manager.ts), which exists only when tracing is on.
-import type { Context, Span, SpanContext, Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Span, SpanContext, Tracer } from '@opentelemetry/api';
 import type { Middleware } from '../types.js';
 import type { CompiledApp, CompiledRoute, HandlerFn } from '../server/app.js';
 import type { IncomingRequest, OutgoingResponse } from '../server/wire.js';
@@ -10,7 +10,9 @@ import type { JobView, NewJob } from '../effects/types.js';
 import { HttpError } from '../http-error.js';
 import type { AlsContextManager } from './context-manager.js';
 import { formatTraceparent, parseTraceparent } from './traceparent.js';
-import { withSpan } from './context-frame.js';
+import { RequestFrame, withSpan } from './context-frame.js';
+import { RecordedSpan } from './recorder.js';
+import { WsTrace } from './ws-trace.js';
 import type { LocalSpans } from './local-spans.js';
 
 /** The parts of @opentelemetry/api the spans need (loaded by sdk.ts). */
@@ -33,6 +35,14 @@ export interface RequestTrace {
   readonly context: Context;
   /** Names the span after its route, sets the status attributes, puts `traceparent` on the answer, ends the span. */
   end(out: OutgoingResponse, route: CompiledRoute | undefined): void;
+  /**
+   * Calls the handler of a route without middleware inside the route's handler span, a child of the
+   * server span and the active span until `handlerDone` (the pipeline calls it when the handler's
+   * answer or error is known: no promise is added to end the span).
+   */
+  callHandler(route: CompiledRoute, ...args: Parameters<HandlerFn>): ReturnType<HandlerFn>;
+  /** Ends the handler span `callHandler` started (failed when `error` is given); a no-op without one. */
+  handlerDone(failed: boolean, error?: unknown): void;
 }
 
 /** What runs with an effect's span: the run's outcome marks it. */
@@ -49,7 +59,23 @@ export interface TracedExchange {
   trace: RequestTrace | undefined;
 }
 
+/** What a route's spans share, made once per route: names and frozen attribute objects (the encoder reuses their bytes). */
+interface RouteSpans {
+  handlerName: string;
+  handlerAttributes: Attributes;
+  serverName: string;
+  serverAttributes: Attributes;
+}
+
 export class GatiTracer {
+  private readonly routeSpans = new WeakMap<CompiledRoute, RouteSpans>();
+  /** A server span's starting attributes per request method (a bounded set: past it, a fresh object). */
+  private readonly methodAttributes = new Map<string, Attributes>();
+  /** A WS route's message spans: name and attributes. */
+  private readonly wsMessageSpans = new WeakMap<CompiledRoute, { name: string; attributes: Attributes }>();
+  /** An enqueue span's starting attributes per effect. */
+  private readonly enqueueAttributes = new Map<string, Attributes>();
+
   /** The span a call outside any recorded span gets under `lean` (records nothing, propagates nothing). */
   private readonly unrecorded: Span;
   /** Lean: recorded requests and effect runs in flight; at none (and nobody watching) the context storage pauses. */
@@ -63,7 +89,7 @@ export class GatiTracer {
    * requests; the others run as if tracing were off (no context, no span objects), and a span
    * outside a recorded one is made only while a client watches.
    */
-  constructor(private readonly api: OtelApi, private readonly tracer: Tracer, private readonly contexts: AlsContextManager, private readonly lean?: LocalSpans) {
+  constructor(private readonly api: OtelApi, private readonly tracer: Tracer, readonly contexts: AlsContextManager, private readonly lean?: LocalSpans) {
     this.unrecorded = api.trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
   }
 
@@ -82,14 +108,54 @@ export class GatiTracer {
       return step(x);
     }
     const parent = this.remoteParent(incoming.headers);
-    const span = this.tracer.startSpan(method, { kind: SERVER, attributes: { 'http.request.method': method, 'url.path': path } }, parent);
-    const context = withSpan(parent, span);
+    const span = this.tracer.startSpan(method, { kind: SERVER, attributes: this.startAttributes(method) }, parent);
+    span.setAttribute('url.path', path);
+    const frame = new RequestFrame(parent, span);
     if (lean !== undefined) this.leanOpen++;
-    x.trace = new ServerSpan(span, context, method, lean !== undefined ? this.leanDone : undefined);
-    this.contexts.with(context, step, undefined, x);
+    x.trace = new ServerSpan(this, span, frame, method, lean !== undefined ? this.leanDone : undefined);
+    this.contexts.with(frame, step, undefined, x);
   }
 
-  /** The app with every handler and middleware wrapped in its span (made once, at start). */
+  /** The spans of `route`: names and attributes, made on its first request. */
+  spansOf(route: CompiledRoute): RouteSpans {
+    let spans = this.routeSpans.get(route);
+    if (spans === undefined) {
+      // A WS route's server span is its upgrade: named `WS <route>`, an HTTP GET on the wire.
+      spans = {
+        handlerName: `handler ${route.key}`,
+        handlerAttributes: Object.freeze({ 'gati.route': route.key }),
+        serverName: `${route.method} ${route.path}`,
+        serverAttributes: Object.freeze({ 'http.request.method': route.method === 'WS' ? 'GET' : route.method, 'http.route': route.path }),
+      };
+      this.routeSpans.set(route, spans);
+    }
+    return spans;
+  }
+
+  private startAttributes(method: string): Attributes {
+    let attributes = this.methodAttributes.get(method);
+    if (attributes === undefined) {
+      attributes = Object.freeze({ 'http.request.method': method });
+      if (this.methodAttributes.size < 64) this.methodAttributes.set(method, attributes);
+    }
+    return attributes;
+  }
+
+  /** The handler of a route with middleware, inside its span (a child of the innermost middleware's). */
+  handlerInChain<T>(route: CompiledRoute, call: () => T): T {
+    const spans = this.spansOf(route);
+    return this.inSpan(spans.handlerName, 0, spans.handlerAttributes, call);
+  }
+
+  /** Starts a span (kind internal) with `parent` as its parent. */
+  startChild(name: string, attributes: Attributes, parent: Context): Span {
+    return this.tracer.startSpan(name, { kind: 0, attributes }, parent);
+  }
+
+  /**
+   * The app with every middleware wrapped in its span (made once, at start). Handlers are not
+   * wrapped: the pipeline runs them in their span (`RequestTrace.callHandler`, `handlerInChain`).
+   */
   instrumentApp(app: CompiledApp): CompiledApp {
     const wrapped = new Map<Middleware, Middleware>();
     const wrapChain = (chain: Middleware[]) => chain.map((mw, i) => {
@@ -99,9 +165,18 @@ export class GatiTracer {
     });
     return {
       ...app,
-      routes: app.routes.map((r) => ({ ...r, handler: this.handler(r.handler, r.key), middleware: wrapChain(r.middleware) })),
+      routes: app.routes.map((r) => ({ ...r, middleware: wrapChain(r.middleware) })),
       folders: app.folders?.map((f) => ({ ...f, middleware: wrapChain(f.middleware) })),
     };
+  }
+
+  /** How the hooks of a WebSocket connection accepted on `route` run: in spans of the upgrade's trace (ws-trace.ts). */
+  wsConnection(route: CompiledRoute, upgrade: Context): WsTrace | undefined {
+    // Lean: an upgrade the panel did not record runs its socket's hooks untraced.
+    if (this.lean !== undefined && upgrade === this.api.ROOT_CONTEXT) return undefined;
+    let spans = this.wsMessageSpans.get(route);
+    if (spans === undefined) this.wsMessageSpans.set(route, (spans = { name: `WS ${route.path} message`, attributes: Object.freeze({ 'http.route': route.path }) }));
+    return new WsTrace(this, upgrade, spans.name, spans.attributes);
   }
 
   /** A module's functions, each call a span named `<module>.<fn>` (gctx.modules). */
@@ -109,7 +184,7 @@ export class GatiTracer {
     const out: Record<string, unknown> = {};
     for (const [key, fn] of Object.entries(methods)) {
       const spanName = `${name}.${key}`;
-      const attributes = { 'code.namespace': name, 'code.function': key };
+      const attributes = Object.freeze({ 'code.namespace': name, 'code.function': key });
       const f = fn as (...args: unknown[]) => unknown;
       out[key] = (...args: unknown[]) => this.inSpan(spanName, 0, attributes, () => f(...args));
     }
@@ -120,13 +195,15 @@ export class GatiTracer {
    * A call to an HTTP or container module: a CLIENT span `module <name>.<fn>`; `call` gets the
    * `traceparent` to send, so the service's own spans join the trace.
    */
-  moduleCall<T>(module: string, fn: string, call: (traceparent: string) => Promise<T>): Promise<T> {
-    return this.inSpan(`module ${module}.${fn}`, CLIENT, { 'rpc.system': 'gati', 'rpc.service': module, 'rpc.method': fn }, (span) => call(formatTraceparent(span.spanContext())));
+  moduleCall<T>(module: string, fn: string, call: (traceparent: string | undefined) => Promise<T>): Promise<T> {
+    return this.inSpan(`module ${module}.${fn}`, CLIENT, { 'rpc.system': 'gati', 'rpc.service': module, 'rpc.method': fn }, (span) => call(span === this.unrecorded ? undefined : formatTraceparent(span.spanContext())));
   }
 
   /** An enqueue's PRODUCER span; the job carries its `traceparent`, so the run joins this trace. */
   enqueue(name: string, job: NewJob, store: () => Promise<{ id: string; deduped: boolean }>): Promise<{ id: string; deduped: boolean }> {
-    return this.inSpan(`enqueue ${name}`, PRODUCER, { 'messaging.system': 'gati', 'messaging.operation.type': 'send', 'messaging.destination.name': name }, (span) => {
+    let attributes = this.enqueueAttributes.get(name);
+    if (attributes === undefined) this.enqueueAttributes.set(name, (attributes = Object.freeze({ 'messaging.system': 'gati', 'messaging.operation.type': 'send', 'messaging.destination.name': name })));
+    return this.inSpan(`enqueue ${name}`, PRODUCER, attributes, (span) => {
       if (span !== this.unrecorded) job.traceparent = formatTraceparent(span.spanContext());
       return store().then((stored) => {
         span.setAttribute('messaging.message.id', stored.id);
@@ -183,21 +260,14 @@ export class GatiTracer {
 
   private middleware(mw: Middleware, name: string): Middleware {
     const spanName = `middleware ${name}`;
-    const attributes = { 'gati.middleware': name };
+    const attributes = Object.freeze({ 'gati.middleware': name });
     return (req, res, gctx, lctx, next) => this.inSpan(spanName, 0, attributes, () => mw(req, res, gctx, lctx, next)) as Promise<void>;
   }
 
-  private handler(handler: HandlerFn, key: string): HandlerFn {
-    const spanName = `handler ${key}`;
-    const attributes = { 'gati.route': key };
-    return (req, res, gctx, lctx) => this.inSpan(spanName, 0, attributes, () => handler(req, res, gctx, lctx));
-  }
-
-  /** Runs `fn` inside a child span of the active one; the span ends when `fn` returns or its promise settles. */
-  private inSpan<T>(name: string, kind: number, attributes: Record<string, string | number>, fn: (span: Span) => T): T {
-    // Lean, in a request that was not admitted (no context): nothing to record, nothing to make.
-    if (this.lean !== undefined && this.contexts.current() === undefined && !this.lean.watching()) return fn(this.unrecorded);
-    const parent = this.contexts.active();
+  /** Runs `fn` inside a child span of `parent` (the active one unless given); the span ends when `fn` returns or its promise settles. */
+  inSpan<T>(name: string, kind: number, attributes: Attributes, fn: (span: Span) => T, parent: Context = this.contexts.active()): T {
+    // Lean, outside a recorded request (no context): nothing to record, nothing to make.
+    if (this.lean !== undefined && parent === this.api.ROOT_CONTEXT && !this.lean.watching()) return fn(this.unrecorded);
     const span = this.tracer.startSpan(name, { kind, attributes }, parent);
     let result: T;
     try {
@@ -226,13 +296,40 @@ export class GatiTracer {
 }
 
 class ServerSpan implements RequestTrace {
-  constructor(readonly span: Span, readonly context: Context, private readonly method: string, private readonly ended?: () => void) {}
+  /** The route's handler span while it runs (routes without middleware). */
+  private handler: Span | undefined = undefined;
+
+  constructor(private readonly tracer: GatiTracer, readonly span: Span, readonly context: RequestFrame, private readonly method: string, private readonly ended?: () => void) {}
+
+  callHandler(route: CompiledRoute, ...args: Parameters<HandlerFn>): ReturnType<HandlerFn> {
+    const spans = this.tracer.spansOf(route);
+    const handler = (this.handler = this.tracer.startChild(spans.handlerName, spans.handlerAttributes, this.context));
+    this.context.activate(handler);
+    // Usually the request's frame is the active context already (then this is a plain call); after
+    // a body read that arrived in later packets it may not be.
+    return this.tracer.contexts.with(this.context, route.handler, undefined, ...args);
+  }
+
+  handlerDone(failed: boolean, error?: unknown): void {
+    const handler = this.handler;
+    if (handler === undefined) return;
+    this.handler = undefined;
+    this.context.activate(this.span);
+    if (failed) failSpan(handler, error);
+    handler.end();
+  }
 
   end(out: OutgoingResponse, route: CompiledRoute | undefined): void {
     const span = this.span;
-    if (route !== undefined) {
-      span.updateName(`${this.method} ${route.path}`);
-      span.setAttribute('http.route', route.path);
+    this.handlerDone(false);
+    if (route !== undefined && span instanceof RecordedSpan) {
+      const spans = this.tracer.spansOf(route);
+      // A HEAD answered by a GET route keeps its own method.
+      if (this.method === route.method || route.method === 'WS') span.reshare(spans.serverName, spans.serverAttributes);
+      else {
+        span.updateName(`${this.method} ${route.path}`);
+        span.setAttribute('http.route', route.path);
+      }
     }
     span.setAttribute('http.response.status_code', out.status);
     if (out.status >= 500) span.setStatus({ code: ERROR });
@@ -249,6 +346,12 @@ class ServerSpan implements RequestTrace {
  */
 class MissedRequestTrace implements RequestTrace {
   constructor(readonly span: Span, readonly context: Context, private readonly lean: LocalSpans, private readonly method: string, private readonly path: string, private readonly started: number) {}
+
+  callHandler(route: CompiledRoute, ...args: Parameters<HandlerFn>): ReturnType<HandlerFn> {
+    return route.handler(...args);
+  }
+
+  handlerDone(): void {}
 
   end(out: OutgoingResponse, route: CompiledRoute | undefined): void {
     const durationMs = performance.now() - this.started;

@@ -118,7 +118,7 @@ export class WsSession implements WsConnection {
     if (route.validateIn && !route.validateIn(msg)) return this.close(CLOSE.invalidPayload, firstError(route.validateIn));
     if (route.reviveIn) msg = route.reviveIn(msg);
     const message = route.handler.message;
-    if (message) this.run(() => message.call(route.handler, this, msg, this.ctx.gctx, this.accepted.lctx));
+    if (message) this.run(() => message.call(route.handler, this, msg, this.ctx.gctx, this.accepted.lctx), true);
   }
 
   receiveBinary(): void {
@@ -151,10 +151,14 @@ export class WsSession implements WsConnection {
     if (check && !check(JSON.parse(JSON.stringify(msg)))) throw new Error(`outgoing message does not match the route's out type: ${firstError(check)}`);
   }
 
-  /** Runs a hook; an exception or a rejection is logged with its stack and closes with 1011. */
-  private run(hook: () => unknown): void {
+  /**
+   * Runs a hook (in its span when tracing is on: `message` in one of its own); an exception or a
+   * rejection is logged with its stack and closes with 1011.
+   */
+  private run(hook: () => unknown, message = false): void {
+    const trace = this.accepted.trace;
     try {
-      const result = hook();
+      const result = trace === undefined ? hook() : message ? trace.message(hook) : trace.run(hook);
       if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, (error: unknown) => this.fail(error));
     } catch (error) {
       this.fail(error);

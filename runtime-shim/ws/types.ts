@@ -56,6 +56,16 @@ export interface AcceptedUpgrade {
   lctx?: unknown;
   /** The initial `ws.data`. */
   data?: Record<string, unknown>;
+  /** Tracing on: how the connection's hooks run, in spans of the upgrade's trace (runtime-shim/tracing/ws-trace.ts). */
+  trace?: WsHookTrace;
+}
+
+/** The tracing of one connection's hooks (tracing/ws-trace.ts's WsTrace). */
+export interface WsHookTrace {
+  /** `open` and `close`. */
+  run<T>(hook: () => T): T;
+  /** `message`: one span per received message. */
+  message<T>(hook: () => T): T;
 }
 
 export interface WsLimits {

@@ -35,7 +35,12 @@ export function planConfigChange(root: string, change: ConfigChange): ChangePlan
   const diff = unifiedDiff(before, after, name);
   const note = takesEffect(change.mode);
   if (!change.apply || diff === '') return { diff, command: change.command, applied: false, note };
-  writeFileSync(join(root, name), after);
+  try {
+    writeFileSync(join(root, name), after);
+  } catch (error) {
+    // A container's read-only file system, a file the server may not write: the plan stands, unapplied.
+    return { diff, command: change.command, applied: false, note, errors: [`${name} cannot be written here (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): apply the diff where the app's source lives`] };
+  }
   return { diff, command: change.command, applied: true, note };
 }
 

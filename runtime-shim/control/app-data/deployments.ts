@@ -3,24 +3,22 @@
 // the previous deployment's files; an older one is reached by pinning its image tag in gati.config).
 // In a cluster: each component's ReplicaSets are its revisions, and a rollback patches the
 // Deployment's pod template back to a ReplicaSet's, as `kubectl rollout undo` does.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { listFiles, previousEntry, type DeploymentRecord } from '../../deploy-records.js';
 import type { ChangePlan, DeploymentsInfo } from '../api-types.js';
 import type { InCluster } from './cluster-target.js';
 import { deploymentPath, replicaSetsPath } from './cluster-target.js';
 import { planConfigChange } from './config-change.js';
 import { unifiedDiff } from './unified-diff.js';
 
-interface LocalEntry { version: string; image: string; deployedAt: string; files: string; rollbackOf?: string; hashes?: Record<string, string> }
-interface LocalRecord { env: string; history: LocalEntry[] }
-
-function localRecords(root: string): LocalRecord[] {
+function localRecords(root: string): DeploymentRecord[] {
   const dir = join(root, '.gati', 'deployments');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((n) => n.endsWith('.json'))
     .sort()
-    .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as LocalRecord);
+    .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as DeploymentRecord);
 }
 
 export function localDeployments(root: string): DeploymentsInfo {
@@ -33,14 +31,6 @@ export function localDeployments(root: string): DeploymentsInfo {
   return { source: 'local', history: history.sort((a, b) => b.at - a.at) };
 }
 
-/** The deployment `gati deploy --rollback` goes back to: the newest earlier one whose files or version differ (bin/deploy/record.ts previousEntry). */
-function previousEntry(history: LocalEntry[]): LocalEntry | undefined {
-  const current = history.at(-1);
-  const same = (a: LocalEntry) => JSON.stringify(a.hashes) === JSON.stringify(current!.hashes) && a.version === current!.version;
-  for (let i = history.length - 2; i >= 0; i--) if (!same(history[i]!)) return history[i];
-  return undefined;
-}
-
 export function planLocalRollback(root: string, input: { env: string; to: string; apply: boolean; mode: 'dev' | 'start' }): ChangePlan & { status?: number } {
   const record = localRecords(root).find((r) => r.env === input.env);
   const target = record?.history.find((e) => e.files === input.to || e.version === input.to);
@@ -48,7 +38,7 @@ export function planLocalRollback(root: string, input: { env: string; to: string
   if (!record || !target) return { status: 404, diff: '', command, applied: false, errors: [`no deployment '${input.to}' of '${input.env}' in .gati/deployments`] };
   const current = record.history.at(-1)!;
   if (target === current) return { diff: '', command, applied: false, errors: [`'${input.to}' is the current deployment of ${input.env}`] };
-  if (target === previousEntry(record.history)) {
+  if (target === previousEntry(record)) {
     // The exact files that deployment applied, against the current ones.
     const diff = folderDiff(root, current.files, target.files);
     const errors = input.apply ? ['a rollback applies the environment with its own tools and credentials (kubectl, the cloud CLI): run the command'] : undefined;
@@ -70,19 +60,6 @@ function folderDiff(root: string, from: string, to: string): string {
     out.push(unifiedDiff(a, b, `${from}/${f}`, `${to}/${f}`));
   }
   return out.join('');
-}
-
-function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p).split('\\').join('/'));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 interface KubeMeta { name: string; creationTimestamp?: string; annotations?: Record<string, string>; labels?: Record<string, string>; ownerReferences?: { kind: string; name: string }[] }

@@ -149,6 +149,7 @@ export function startControlTelemetry(config?: GatiConfig): Telemetry {
   setLogTee(telemetry.tee);
   setLocalSpans(telemetry.localSpans);
   telemetry.metrics.start();
+  telemetry.sampler.start();
   return telemetry;
 }
 
@@ -156,6 +157,7 @@ export function startControlTelemetry(config?: GatiConfig): Telemetry {
 export function stopControlTelemetry(): void {
   const holder = globalThis as Holder;
   holder[KEY]?.metrics.stop();
+  holder[KEY]?.sampler.stop();
   holder[KEY] = undefined;
   setLogTee(undefined);
   setLocalSpans(undefined);
