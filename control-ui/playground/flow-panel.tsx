@@ -67,7 +67,8 @@ export function FlowPanel(props: FlowPanelProps) {
           );
         })}
       </ol>
-      {result && (
+      {props.running && <p class="muted small">Running…</p>}
+      {result && !props.running && (
         <p class={result.passed ? 'pg-ok' : 'pg-error'} data-testid="pg-flow-result" data-passed={String(result.passed)}>
           {result.passed ? '✓ every check passed' : '✗ a check failed'} · {result.steps.length} steps in {Math.round(result.durationMs)} ms
         </p>
