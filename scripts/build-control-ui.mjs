@@ -25,6 +25,10 @@ export async function buildControlUi({ typecheck = true } = {}) {
     entryPoints: { app: 'control-ui/main.tsx' },
     outdir: join(out, 'assets'),
     bundle: true,
+    // The playground page (its engine and QuickJS's loader) is a chunk of its own, loaded when it opens.
+    splitting: true,
+    entryNames: '[name]',
+    chunkNames: 'chunk-[hash]',
     minify: true,
     format: 'esm',
     target: 'es2020',
@@ -37,6 +41,8 @@ export async function buildControlUi({ typecheck = true } = {}) {
   });
   await esbuild.build({ absWorkingDir: root, entryPoints: { app: 'control-ui/app.css' }, outdir: join(out, 'assets'), bundle: true, minify: true, logLevel: 'warning' });
   copyFileSync(join(root, 'control-ui', 'index.html'), join(out, 'index.html'));
+  // The playground's sandbox (QuickJS as WebAssembly), fetched by that page only.
+  copyFileSync(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'), join(out, 'assets', 'quickjs.wasm'));
   return true;
 }
 

@@ -11,6 +11,7 @@ import { DeploymentsPage } from './deployments';
 import { ScalingPage } from './scaling';
 import { ConfigPage } from './config';
 import { AuditPage } from './audit';
+import { PlaygroundPage } from '../playground/lazy-page';
 import { LoginPage } from './login';
 import { EnrollPage } from './enroll';
 import { NotFoundPage } from './not-found';
@@ -27,6 +28,7 @@ export const PAGES: PageEntry[] = [
   { path: 'scaling', title: 'Scaling', key: 's', component: ScalingPage },
   { path: 'config', title: 'Config', key: 'c', component: ConfigPage },
   { path: 'audit', title: 'Audit log', key: 'a', component: AuditPage },
+  { path: 'playground', title: 'Playground', key: 'p', component: PlaygroundPage },
   { path: 'login', title: 'Sign in', public: true, component: LoginPage },
   { path: 'enroll', title: 'Enroll', public: true, component: EnrollPage },
 ];

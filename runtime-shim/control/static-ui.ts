@@ -1,8 +1,8 @@
 // The panel's single-page app, as files: index.html for /_control and every page path, and
 // /_control/assets/<name> (names only: no folders, no dots first). Looked up in the app's
 // dist/control-ui (the bundle copies them there), else the gati package's lib/control-ui (`gati dev`
-// from a source checkout); without either, a short page says the UI is not built. Text files only
-// (the engines write string bodies): the UI draws its images as SVG.
+// from a source checkout); without either, a short page says the UI is not built. Text files, and
+// one binary kind: the playground's QuickJS sandbox (.wasm, fetched only by the playground page).
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
@@ -20,7 +20,10 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.map': 'application/json; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
 };
+/** Served as bytes; everything else as UTF-8 text. */
+const BINARY = new Set(['.wasm']);
 
 const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/;
 
@@ -68,6 +71,7 @@ export function createUiFiles(appRoot: () => string): { page(req: IncomingReques
   const serve = (req: IncomingRequest, found: { file: CachedFile; path: string }): OutgoingResponse => {
     const headers = { ...CONTROL_HEADERS, 'content-type': TYPES[extname(found.path)]!, etag: found.file.etag };
     if (first(req.headers['if-none-match']) === found.file.etag) return { status: 304, headers, body: undefined };
+    if (BINARY.has(extname(found.path))) return { status: 200, headers, body: undefined, bytes: found.file.body };
     return { status: 200, headers, body: found.file.body.toString('utf8') };
   };
   return {

@@ -163,11 +163,11 @@ function toWebResponse(out: OutgoingResponse): Response {
   for (const key in out.headers) {
     const value = out.headers[key]!;
     if (response === undefined) {
-      response = new Response(out.body, { status: out.status, headers: typeof value === 'string' ? { [key]: value } : undefined });
+      response = new Response(out.bytes ?? out.body, { status: out.status, headers: typeof value === 'string' ? { [key]: value } : undefined });
       if (typeof value === 'string') continue;
     }
     if (typeof value === 'string') response.headers.set(key, value);
     else for (const v of value) response.headers.append(key, v);
   }
-  return response ?? new Response(out.body, { status: out.status });
+  return response ?? new Response(out.bytes ?? out.body, { status: out.status });
 }

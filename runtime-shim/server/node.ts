@@ -227,14 +227,15 @@ function write(res: ServerResponse, out: OutgoingResponse): void {
   // to keep the connection alive. A small one is cheaper to drain than a new connection. (On the
   // synchronous path no request is complete yet, hence the header check.)
   if (!res.req.complete && declaresLargeBody(res.req.headers)) out.headers.connection = 'close';
-  if (out.body === undefined) {
+  const body = out.bytes ?? out.body;
+  if (body === undefined) {
     res.writeHead(out.status, out.headers);
     res.end();
     return;
   }
-  out.headers['content-length'] = String(Buffer.byteLength(out.body));
+  out.headers['content-length'] = String(Buffer.byteLength(body));
   res.writeHead(out.status, out.headers);
-  res.end(out.body);
+  res.end(body);
 }
 
 /** A streamed answer: the headers now, then each chunk as the stream writes it, until it ends or the client leaves. */

@@ -27,6 +27,8 @@ export interface OutgoingResponse {
   status: number;
   headers: Record<string, string | string[]>;
   body: string | undefined;
+  /** A binary body, sent instead of `body` (the control panel's .wasm asset: the only bytes the runtime serves). */
+  bytes?: Uint8Array;
   /**
    * A body written over time instead of `body` (Server-Sent Events): the engine sends the headers,
    * then calls `start`. Engines check for it only when writing an answer, so the normal path pays

@@ -4,6 +4,7 @@ import { TELEMETRY_ENDPOINTS } from './telemetry.js';
 import { APP_DATA_ENDPOINTS } from './app-data.js';
 import { AUDIT_ENDPOINTS } from './audit.js';
 import { MODULE_ENDPOINTS } from './modules.js';
+import { PLAYGROUND_ENDPOINTS } from './playground.js';
 
 export const CONTROL_ENDPOINTS: ControlEndpoint[] = [
   // The smallest answer: that the panel is mounted and who is asking.
@@ -12,4 +13,5 @@ export const CONTROL_ENDPOINTS: ControlEndpoint[] = [
   ...APP_DATA_ENDPOINTS,
   ...AUDIT_ENDPOINTS,
   ...MODULE_ENDPOINTS,
+  ...PLAYGROUND_ENDPOINTS,
 ];
