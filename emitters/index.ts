@@ -18,6 +18,7 @@ import { configScript, emitEntry, emitLaunchers } from './bundle/entry.js';
 import { emitInfra } from './infra/index.js';
 import { emit as emitVersions } from './versions/index.js';
 import { emitVersionValidators } from './validators/versions.js';
+import type { Artifact } from './artifact.js';
 import { emit as emitControl, emitVersions as emitControlVersions } from './control/index.js';
 import { CONTROL_APP_FILE } from '../runtime-shim/control/app-data/app-data-file.js';
 
@@ -71,8 +72,13 @@ export const controlEmitter: Emitter = { name: 'control', phase: 'build', emit: 
 export const infraEmitter: Emitter = {
   name: 'infra',
   phase: 'build',
-  emit: (model, ctx) => (ctx.infra === false ? [] : emitInfra(model, ctx.config, (ctx.previous ?? []).filter((a) => a.path !== CONTROL_APP_FILE), { ...ctx.infra, runtime: targetRuntime(ctx) })),
+  emit: (model, ctx) => (ctx.infra === false ? [] : emitInfra(model, ctx.config, imageInputs(ctx.previous ?? []), { ...ctx.infra, runtime: targetRuntime(ctx) })),
 };
+
+/** The outputs the image tag hashes: the app's, without the panel's data. */
+export function imageInputs(artifacts: readonly Artifact[]): Artifact[] {
+  return artifacts.filter((a) => a.path !== CONTROL_APP_FILE);
+}
 
 export const versionsEmitter: Emitter = { name: 'versions', phase: 'release', emit: (_model, ctx) => emitVersions(ctx.releases ?? []) };
 

@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { BuildResult } from '../driver/build.js';
 import { emitInfra, contentHash } from '../emitters/infra/index.js';
+import { imageInputs } from '../emitters/index.js';
 import { fixture } from './helpers/paths.js';
 import { artifactReader, builtInfraApp } from './helpers/infra-app.js';
 import { assertGolden } from './helpers/golden.js';
@@ -187,7 +188,8 @@ test('the Dockerfile: multi-stage node:20-slim, only the runtime dependencies, n
 });
 
 test('byte-stable: a second emit gives the same bytes; the image tag is the content hash of the build', () => {
-  const again = emitInfra(build.model, build.config, build.artifacts.filter((a) => !a.path.startsWith('infra/') && !a.path.startsWith('dist/Docker') && a.path !== 'dist/.dockerignore'));
+  // The build phase's outputs before infra, as the infra emitter gets them (imageInputs).
+  const again = emitInfra(build.model, build.config, imageInputs(build.artifacts.filter((a) => !a.path.startsWith('infra/') && !a.path.startsWith('dist/Docker') && a.path !== 'dist/.dockerignore')));
   const first = build.artifacts.filter((a) => a.path.startsWith('infra/') || a.path.startsWith('dist/Docker') || a.path === 'dist/.dockerignore');
   assert.equal(again.map((a) => [a.path, String(a.contents)]), first.map((a) => [a.path, String(a.contents)]));
   const prod = JSON.parse(text('infra/prod/deploy.json'));
