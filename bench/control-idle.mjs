@@ -58,7 +58,7 @@ async function waitReady(child) {
 }
 
 async function loadRun(name, path) {
-  const env = { ...process.env, GATI_BENCH_PINNED: '', LOG_LEVEL: 'info', PORT: String(PORT), HOST: '127.0.0.1', ADMIN_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '', GATI_CONTROL: name === 'panel' ? '1' : '0' };
+  const env = { ...process.env, GATI_BENCH_PINNED: '', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', PORT: String(PORT), HOST: '127.0.0.1', ADMIN_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '', GATI_CONTROL: name === 'panel' ? '1' : '0' };
   const child = spawn('taskset', ['-c', '0', process.execPath, join(REPO, 'bin', 'gati.mjs'), 'start', APP], { stdio: ['ignore', 'ignore', 'inherit'], env });
   const exited = new Promise((r) => child.on('exit', r));
   try {

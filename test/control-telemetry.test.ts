@@ -109,7 +109,7 @@ test('percentiles from histogram buckets, and windows summed across processes', 
 
 test('the stream sends log, trace and metrics events, resumes after Last-Event-ID, and watches while open', async () => {
   const telemetry = new Telemetry({ traces: 100, traceBytes: 1_000_000, logLines: 1000, logBytes: 1_000_000 });
-  for (let i = 1; i <= 5; i++) telemetry.tee(line(i));
+  for (let i = 1; i <= 5; i++) telemetry.tee(Buffer.from(line(i)));
   const events: { event: string; data: string; id?: string }[] = [];
   const metrics: MetricsSummary = { source: 'local', at: 1, windowS: 60, activeRequests: 0, routes: [], effects: [], ws: [] };
   const stream = telemetryStream(new Set(['logs', 'traces', 'metrics']), {
@@ -120,7 +120,7 @@ test('the stream sends log, trace and metrics events, resumes after Last-Event-I
   }, 3);
   const stop = stream.start((e) => events.push(e));
   assert.ok(telemetry.sampler.watching, 'a client on the traces topic: every request is recorded');
-  telemetry.tee(line(6));
+  telemetry.tee(Buffer.from(line(6)));
   telemetry.traces.push(span('f'.repeat(32), 'a'.repeat(16), '', 'GET /x', Date.now(), 3, { 'http.route': '/x', 'http.response.status_code': 200 }, 1));
   await until(() => events.filter((e) => e.event === 'log').length >= 3 && events.some((e) => e.event === 'trace'));
   const logs = events.filter((e) => e.event === 'log');
@@ -131,7 +131,7 @@ test('the stream sends log, trace and metrics events, resumes after Last-Event-I
   stop();
   assert.not.ok(telemetry.sampler.watching, 'closed: back to the idle sampler');
   const count = events.length;
-  telemetry.tee(line(7));
+  telemetry.tee(Buffer.from(line(7)));
   await new Promise((r) => setTimeout(r, 300));
   assert.is(events.length, count, 'nothing after stop');
 });

@@ -23,16 +23,6 @@ export function setLogTraceFields(fields: (() => string) | undefined): void {
   traceFields = fields;
 }
 
-/**
- * With the control panel on, its log buffer (runtime-shim/control/telemetry/) gets each line as
- * written (the same string, never serialised again); undefined otherwise: one check per line.
- */
-let tee: ((line: string) => void) | undefined;
-
-export function setLogTee(copy: ((line: string) => void) | undefined): void {
-  tee = copy;
-}
-
 export function createLogger(level: LogLevel, bindings: Record<string, unknown> = {}, sink: LogSink = stdoutWriter()): Logger {
   return loggerWith(level, fieldsJson(bindings), sink);
 }
@@ -46,7 +36,6 @@ function loggerWith(level: LogLevel, bound: string, sink: LogSink): Logger {
       ? `${PREFIX[lvl]}${Date.now()}${bound}${traceFields === undefined ? '' : traceFields()},"msg":${JSON.stringify(obj)}}\n`
       : `${PREFIX[lvl]}${Date.now()}${bound}${traceFields === undefined ? '' : traceFields()}${fieldsJson(obj)}${msg === undefined ? '' : `,"msg":${JSON.stringify(msg)}`}}\n`;
     sink.write(line);
-    if (tee !== undefined) tee(line);
   };
   const logger: GatiLogger = {
     enabled: (lvl) => RANK[lvl] >= min,
@@ -54,7 +43,6 @@ function loggerWith(level: LogLevel, bound: string, sink: LogSink): Logger {
       if (RANK.info < min) return;
       const line = `${PREFIX.info}${Date.now()}${bound}${traceFields === undefined ? '' : traceFields()},"reqId":"${reqId}","method":"${method}","route":${JSON.stringify(route)},"status":${jsonNumber(status)},"durationMs":${jsonNumber(durationMs)},"msg":"request"}\n`;
       sink.write(line);
-      if (tee !== undefined) tee(line);
     },
     debug: (obj, msg) => emit('debug', obj, msg),
     info: (obj, msg) => emit('info', obj, msg),

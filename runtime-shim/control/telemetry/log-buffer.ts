@@ -44,6 +44,41 @@ export class LogBuffer {
     return this.firstSeq + this.count;
   }
 
+  /** Whole lines as the log writer encoded them (each ending in '\n'): each is copied into the ring. */
+  pushLines(lines: Buffer): void {
+    let start = 0;
+    for (let nl = lines.indexOf(10, start); nl !== -1; nl = lines.indexOf(10, start)) {
+      this.pushBytes(lines, start, nl);
+      start = nl + 1;
+    }
+  }
+
+  private pushBytes(source: Buffer, from: number, to: number): void {
+    const size = this.bytes.length;
+    const length = Math.min(to - from, MAX_LINE_BYTES, size);
+    let at = this.end;
+    let phys = at % size;
+    // A line is kept whole: one that does not fit before the ring's end starts at its beginning.
+    if (phys + length > size) {
+      at += size - phys;
+      phys = 0;
+    }
+    const written = source.copy(this.bytes, phys, from, from + length);
+    this.append(at, written);
+  }
+
+  private append(at: number, written: number): void {
+    if (this.count === this.maxLines) this.dropOldest();
+    const slot = (this.head + this.count) % this.maxLines;
+    this.starts[slot] = at;
+    this.lengths[slot] = written;
+    this.count++;
+    this.end = at + written;
+    // Lines the new one overwrote.
+    const kept = this.end - this.bytes.length;
+    while (this.count > 1 && this.starts[this.head]! < kept) this.dropOldest();
+  }
+
   push(line: string): void {
     const size = this.bytes.length;
     let at = this.end;
@@ -57,15 +92,7 @@ export class LogBuffer {
       }
     }
     const written = this.bytes.write(line, phys, Math.min(MAX_LINE_BYTES, size - phys));
-    if (this.count === this.maxLines) this.dropOldest();
-    const slot = (this.head + this.count) % this.maxLines;
-    this.starts[slot] = at;
-    this.lengths[slot] = written;
-    this.count++;
-    this.end = at + written;
-    // Lines the new one overwrote.
-    const kept = this.end - size;
-    while (this.count > 1 && this.starts[this.head]! < kept) this.dropOldest();
+    this.append(at, written);
   }
 
   /** Matching lines, oldest first, the newest `limit` of them. */

@@ -4,7 +4,7 @@
 // when the panel is mounted, before tracing starts (server/start.ts, bin/commands/dev.ts); with the
 // panel off nothing here exists and the logger and tracer pay one undefined check.
 import type { LogLine, TraceSummary } from '../api-types.js';
-import { setLogTee } from '../../server/log.js';
+import { setLinesTee } from '../../server/line-writer.js';
 import { setLocalSpans, type LocalSpans, type MissedRequest } from '../../tracing/local-spans.js';
 import { newSpanId, newTraceId } from '../../tracing/ids.js';
 import { activeMetrics } from '../../metrics/registry.js';
@@ -60,9 +60,9 @@ export class Telemetry {
     };
   }
 
-  /** The logger's tee: each line as written. */
-  readonly tee = (line: string): void => {
-    this.logs.push(line);
+  /** The log writer's tee: the lines of each flush, as written. */
+  readonly tee = (lines: Buffer): void => {
+    this.logs.pushLines(lines);
     if (this.logListeners.size !== 0) this.scheduleFlush();
   };
 
@@ -146,7 +146,7 @@ export function startControlTelemetry(config?: GatiConfig): Telemetry {
   const telemetry = new Telemetry(bufferSizes(config));
   (telemetry.localSpans as { sink: LocalSpans['sink'] }).sink = telemetry.traces;
   holder[KEY] = telemetry;
-  setLogTee(telemetry.tee);
+  setLinesTee(telemetry.tee);
   setLocalSpans(telemetry.localSpans);
   telemetry.metrics.start();
   telemetry.sampler.start();
@@ -159,7 +159,7 @@ export function stopControlTelemetry(): void {
   holder[KEY]?.metrics.stop();
   holder[KEY]?.sampler.stop();
   holder[KEY] = undefined;
-  setLogTee(undefined);
+  setLinesTee(undefined);
   setLocalSpans(undefined);
 }
 
