@@ -129,7 +129,9 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   }
   // `gati modules swap` reaches the build that serves (a reload starts again from the app's files).
   const localSocket = await openLocalSocket(root, { list: () => current!.swapper.list(), swap: (name, to) => current!.swapper.swap(name, to) }, log);
-  term.info(`${term.style.bold('gati dev')} serving on http://${host.includes(':') ? `[${host}]` : host}:${bound} (reloads on save)`);
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+  term.info(`${term.style.bold('gati dev')} serving on ${origin} (reloads on save)`);
+  term.info(`  control panel: ${origin}/_control (no login under gati dev)`);
   // Set once a signal asked gati dev to stop: a build that ends afterwards is not served (its
   // modules would start again, effects polling included, and keep the process from exiting).
   let stopping = false;
