@@ -6,14 +6,13 @@ import { startRegistration } from '@simplewebauthn/browser';
 import type { EnrollInfo, TotpEnrollment } from '../../runtime-shim/control/api-types';
 import { ApiError, loadSession, postJson } from '../api';
 import { AUTH_PATHS, BASE } from '../api-paths';
-import { failure } from './login';
+import { failure, useAuthAction } from '../use-auth-action';
 
 
 export function EnrollPage() {
   const [token, setToken] = useState(location.hash.slice(1));
   const [info, setInfo] = useState<EnrollInfo | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAuthAction();
   const [done, setDone] = useState<string[]>([]);
   const [totp, setTotp] = useState<TotpEnrollment | undefined>();
   const [code, setCode] = useState('');
@@ -39,17 +38,6 @@ export function EnrollPage() {
     await loadSession();
   };
 
-  const run = async (step: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await step();
-    } catch (e) {
-      setError(failure(e));
-    } finally {
-      setBusy(false);
-    }
-  };
   const passkey = () =>
     run(async () => {
       const optionsJSON = await postJson<Parameters<typeof startRegistration>[0]['optionsJSON']>(AUTH_PATHS.enrollPasskeyOptions, who());

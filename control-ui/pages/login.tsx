@@ -1,7 +1,8 @@
 // Sign in: a passkey (WebAuthn), or the user name and a TOTP code. Back to `?next=` after it.
 import { useState } from 'preact/hooks';
 import { startAuthentication } from '@simplewebauthn/browser';
-import { ApiError, loadSession, postJson } from '../api';
+import { loadSession, postJson } from '../api';
+import { useAuthAction } from '../use-auth-action';
 import { AUTH_PATHS, BASE } from '../api-paths';
 import type { PageProps } from './page';
 
@@ -11,36 +12,13 @@ function nextPage(query: URLSearchParams): string {
   return next.startsWith(`${BASE}/`) && !next.startsWith('//') && !next.startsWith(`${BASE}/login`) ? next : `${BASE}/`;
 }
 
-export function failure(error: unknown): string {
-  if (error instanceof ApiError) {
-    if (error.status === 429) return 'Too many attempts: wait a few minutes and try again.';
-    if (error.status === 410) return 'This enrollment link is used or expired: ask for a new one (gati control enroll).';
-    if (error.status === 401 && error.problem?.detail) return String(error.problem.detail);
-    return error.message;
-  }
-  if (error instanceof Error && error.name === 'NotAllowedError') return 'The passkey prompt was cancelled.';
-  return error instanceof Error ? error.message : String(error);
-}
-
 export function LoginPage({ where, session }: PageProps) {
   const [user, setUser] = useState('');
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | undefined>();
+  const { busy, error, run } = useAuthAction();
   const done = async () => {
     await loadSession();
     location.assign(nextPage(where.query));
-  };
-  const run = async (step: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await step();
-    } catch (e) {
-      setError(failure(e));
-    } finally {
-      setBusy(false);
-    }
   };
   const passkey = () =>
     run(async () => {
