@@ -6,6 +6,10 @@ import * as assert from 'uvu/assert';
 import { request } from 'node:http';
 import { GATI_BIN, builtFixtureCopy, gatiSync, removeDir, runServer } from './helpers/server.js';
 import type { LogList, MetricsSummary, Overview, TraceSummary } from '../runtime-shim/control/api-types.js';
+import { until as pollUntil } from './helpers/until.js';
+/** Polls `fn` until it is truthy: every 200 ms, for 30 000 ms unless told. */
+const until = <T>(fn: () => T | Promise<T>, timeoutMs = 30_000) => pollUntil(fn, timeoutMs, 200);
+
 
 /** One request on its own connection (so that the workers share them). */
 function send(url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined> }> {
@@ -19,16 +23,6 @@ function send(url: string, headers: Record<string, string> = {}): Promise<{ stat
     req.on('error', reject);
     req.end();
   });
-}
-
-async function until<T>(fn: () => T | Promise<T>, timeoutMs = 30_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 test('--workers 2: the panel on any worker shows every worker', async () => {

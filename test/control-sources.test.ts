@@ -13,6 +13,10 @@ import { GATI_BIN, copyFixture, removeDir, runServer } from './helpers/server.js
 import { freePort, startEmulator, stopEmulator, type EmulatorProcess } from './helpers/emulator-process.js';
 import { telemetryStream } from '../runtime-shim/control/telemetry/stream.js';
 import type { LogLine, LogList, MetricsSummary } from '../runtime-shim/control/api-types.js';
+import { until as pollUntil } from './helpers/until.js';
+/** Polls `fn` until it is truthy: every 100 ms, for 15 000 ms unless told. */
+const until = <T>(fn: () => T | Promise<T>, timeoutMs = 15_000) => pollUntil(fn, timeoutMs, 100);
+
 
 /** A node:http server on a free loopback port answering with `answer`; `seen` holds each request's URL. */
 async function standIn(answer: (url: URL) => unknown): Promise<{ url: string; seen: URL[]; close(): Promise<void> }> {
@@ -155,15 +159,5 @@ test('Prometheus itself: scraping gati dev, the panel reads rates and percentile
     removeDir(work);
   }
 });
-
-async function until<T>(fn: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test.run();

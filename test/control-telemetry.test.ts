@@ -13,6 +13,10 @@ import { Telemetry } from '../runtime-shim/control/telemetry/telemetry.js';
 import { telemetryStream } from '../runtime-shim/control/telemetry/stream.js';
 import type { StoredSpan } from '../runtime-shim/control/telemetry/views.js';
 import type { LogLine, MetricsSummary, Overview, Trace, TraceSummary } from '../runtime-shim/control/api-types.js';
+import { until as pollUntil } from './helpers/until.js';
+/** Polls `fn` until it is truthy: every 50 ms, for 15 000 ms unless told. */
+const until = <T>(fn: () => T | Promise<T>, timeoutMs = 15_000) => pollUntil(fn, timeoutMs, 50);
+
 
 const NEW_PAYMENT = { amount: 2500, currency: 'USD', accountId: 'acc_demo', customerEmail: 'asha@example.com', method: { type: 'upi', vpa: 'asha@okbank' }, items: [{ sku: 'tea', quantity: 2, unitAmount: 1250 }] };
 
@@ -276,17 +280,6 @@ async function getJson<T>(url: string): Promise<T> {
   const res = await send(url);
   if (res.status !== 200) throw new Error(`${url}: ${res.status} ${res.text}`);
   return JSON.parse(res.text) as T;
-}
-
-/** Polls `fn` until it returns something truthy (generous: a loaded machine). */
-async function until<T>(fn: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 test.run();
