@@ -115,6 +115,7 @@ export class BuildSession {
       appName: this.configured.config.name,
       contextFile: check ? CONTEXT_FILE : undefined,
       interfaces: moduleInterfaces(modules),
+      npmModules: npmModules(modules),
       // The context types as discovery predicts them, fed before the analysis: the type check then
       // runs on the analysis's own program and checker instead of a rebuilt one.
       predictContext: check ? (discovered) => contextSource(discoveredContextParts(discovered), modules) : undefined,
@@ -194,9 +195,16 @@ export async function buildApp(root: string, options: BuildOptions = {}): Promis
   return new BuildSession(root, options).build();
 }
 
-/** The interface files of the config's HTTP and container modules, by module name. */
+/** The interface files of the config's modules, by module name. */
 function moduleInterfaces(modules: GatiConfig['modules']): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, m] of Object.entries(modules ?? {})) if (m.interface && (m.http !== undefined || m.container !== undefined)) out[name] = m.interface;
+  for (const [name, m] of Object.entries(modules ?? {})) if (m.interface && (m.http !== undefined || m.container !== undefined || m.npm !== undefined)) out[name] = m.interface;
+  return out;
+}
+
+/** The config's npm modules' packages, by module name: without an interface file, their own declarations type them. */
+function npmModules(modules: GatiConfig['modules']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, m] of Object.entries(modules ?? {})) if (typeof m.npm === 'string') out[name] = m.npm;
   return out;
 }

@@ -88,12 +88,14 @@ export interface RemoteFunction {
   span: Span;
 }
 
-/** A config module (`modules.<name>` with `interface`) called over HTTP: its functions, from the interface file. */
+/** A config module with types to check its calls against: an HTTP or container module with an interface file, or an npm module (its interface file or its package's declarations). */
 export interface RemoteModuleModel {
   name: string;
-  /** The interface file, relative to the app root. */
+  /** The interface file, relative to the app root (for an npm module without one, the package's declarations). */
   interface: string;
   functions: RemoteFunction[];
+  /** An npm module (called in-process): its package. */
+  npm?: string;
 }
 
 export interface RetryModel {

@@ -1,6 +1,7 @@
 // Config modules at build time: the interface files analysed into the model (GTypes per parameter
 // and for the awaited result), `gctx.modules.<name>` typed from them and from an npm package's own
-// types (a real tsc rejects a wrong argument), and the boundary validators generated per module.
+// types (a real tsc rejects a wrong argument), and the boundary validators generated per module,
+// the npm package's from its declarations (a callback parameter is a located GATI1001).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,10 +25,15 @@ test.after(() => removeDir(app.dir));
 test('the interface files are analysed into the model: parameters and the awaited result as GTypes', () => {
   assert.is(built.ok, true, JSON.stringify(built.diagnostics));
   const remote = built.model.remoteModules!;
-  assert.equal(remote.map((m) => [m.name, m.interface, m.functions.map((f) => f.name)]), [
-    ['scorer', 'src/modules/scorer.contract.ts', ['legacyScore', 'score', 'version']],
-    ['tally', 'src/modules/tally.contract.ts', ['add']],
+  assert.equal(remote.map((m) => [m.name, m.interface, m.functions.map((f) => f.name), m.npm]), [
+    ['scorer', 'src/modules/scorer.contract.ts', ['legacyScore', 'score', 'version'], undefined],
+    ['tally', 'src/modules/tally.contract.ts', ['add'], undefined],
+    // No interface file: the package's own declarations, as an import of it resolves them.
+    ['textStats', 'node_modules/text-stats/index.d.ts', ['longestWord', 'summary', 'topWords', 'wordCount', 'wordsSince'], 'text-stats'],
   ]);
+  const top = remote[2]!.functions.find((f) => f.name === 'topWords')!;
+  assert.equal(top.params.map((p) => [p.name, p.type.kind]), [['text', 'string'], ['options', 'object']]);
+  assert.equal(top.result, { kind: 'array', items: { kind: 'string' } }, 'the awaited result');
   const score = remote[0]!.functions.find((f) => f.name === 'score')!;
   assert.equal(score.params.map((p) => [p.name, p.type.kind, p.optional, p.rest]), [['items', 'array', false, false]]);
   assert.equal(score.result, { kind: 'array', items: { kind: 'ref', id: 'Scored' } });
@@ -61,9 +67,40 @@ export async function handler(req: Req<{}>, res: Res<{ 200: { n: number } }>, gc
 test('one validators module per interface: args_<fn> and result_<fn>', async () => {
   const all = await buildApp(app.dir, { infra: false, versions: 'skip' });
   const index = String(all.artifacts.find((a) => a.path === 'dist/validators/index.mjs')!.contents);
-  assert.match(index, /export const modules = \{ "scorer": m0, "tally": m1 \};/);
+  assert.match(index, /export const modules = \{ "scorer": m0, "tally": m1, "textStats": m2 \};/);
   const scorer = String(all.artifacts.find((a) => /^dist\/validators\/modules\/scorer\.[0-9a-f]+\.mjs$/.test(a.path))!.contents);
   for (const name of ['args_score', 'result_score', 'args_legacyScore', 'result_legacyScore']) assert.match(scorer, `export const ${name} =`);
+  // The npm module, called in-process: values holding an object or a date are checked on a copy, the others in place.
+  const text = String(all.artifacts.find((a) => /^dist\/validators\/modules\/textStats\.[0-9a-f]+\.mjs$/.test(a.path))!.contents);
+  const copies = [...text.matchAll(/export const ((?:args|result)Copy_\w+) = true;/g)].map((m) => m[1]).sort();
+  assert.equal(copies, ['argsCopy_topWords', 'argsCopy_wordsSince', 'resultCopy_summary', 'resultCopy_wordsSince']);
+});
+
+test("an npm function that takes a callback is a located GATI1001 with a fix hint; an interface file of the functions called fixes it", async () => {
+  const types = join(app.dir, 'node_modules/text-stats/index.d.ts');
+  const config = join(app.dir, 'gati.config.ts');
+  const [typesBefore, configBefore] = [readFileSync(types, 'utf8'), readFileSync(config, 'utf8')];
+  try {
+    writeFileSync(types, `${typesBefore}export declare function forEachWord(text: string, visit: (word: string) => void): void;\n`);
+    const broken = await buildApp(app.dir, { emit: 'generated' });
+    assert.is(broken.ok, false);
+    const d = broken.diagnostics.find((x) => x.code === 'GATI1001')!;
+    assert.ok(d, JSON.stringify(broken.diagnostics));
+    assert.equal([d.span?.file, d.span?.line], ['node_modules/text-stats/index.d.ts', typesBefore.split('\n').length]);
+    assert.match(d.message, "'textStats.forEachWord(visit)' is a function");
+    assert.match(d.hint!, "modules.textStats.interface: 'src/modules/textStats.contract.ts'");
+    writeFileSync(join(app.dir, 'src/modules/textStats.contract.ts'), 'export declare function wordCount(text: string): number;\nexport declare function longestWord(text: string): string;\nexport declare function summary(text: string): { words: number; chars: number };\nexport declare function topWords(text: string, options: { limit: number }): Promise<string[]>;\nexport declare function wordsSince(entries: { at: Date; text: string }[], since: Date): { since: Date; words: number };\n');
+    writeFileSync(config, configBefore.replace("textStats: { npm: 'text-stats' }", "textStats: { npm: 'text-stats', interface: 'src/modules/textStats.contract.ts' }"));
+    const fixed = await buildApp(app.dir, { emit: 'generated' });
+    assert.is(fixed.ok, true, JSON.stringify(fixed.diagnostics));
+    const stats = fixed.model.remoteModules!.find((m) => m.name === 'textStats')!;
+    assert.equal([stats.interface, stats.npm, stats.functions.length], ['src/modules/textStats.contract.ts', 'text-stats', 5]);
+    assert.match(String(fixed.artifacts.find((a) => a.path === '.gati/generated/context.ts')!.contents), "textStats: typeof import('../../src/modules/textStats.contract.js');");
+  } finally {
+    writeFileSync(types, typesBefore);
+    writeFileSync(config, configBefore);
+    rmSync(join(app.dir, 'src/modules/textStats.contract.ts'), { force: true });
+  }
 });
 
 test.run();

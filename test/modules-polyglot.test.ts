@@ -1,7 +1,7 @@
 // fixtures/polyglot on the real server (`gati start`): a Python module and a Rust one, each a
 // local process of its `dev.command`, and an npm-package module in-process. Typed calls through
 // each kind, the boundary validators (an invalid result is a 502 naming the module, the function
-// and the pointer; invalid arguments a 500), and a module process killed under load: restarted,
+// and the pointer; invalid arguments a 500; the npm package's checked in-process the same way), and a module process killed under load: restarted,
 // callers see 503 and then 200 again, and no request hangs.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -44,6 +44,28 @@ polyglot('typed calls through each kind: Python (container, dev.command), Rust (
   const sum = await fetch(`${server.url}/add?a=2&b=3.5`);
   assert.is(sum.status, 200);
   assert.equal(await sum.json(), { sum: 5.5 });
+});
+
+polyglot('the npm package, in-process, is checked at the boundary: valid calls work (its Dates stay Dates), a bad argument is a 500 and a wrong result a 502, each with the pointer', async () => {
+  const top = await post('/top', { text: 'a b a c b a', options: '{"limit":2}' });
+  assert.is(top.status, 200);
+  assert.equal(await top.json(), { top: ['a', 'b'] });
+  // wordsSince calls getTime() on its arguments: it was given Dates, not their JSON form.
+  const since = await fetch(`${server.url}/since?since=2026-03-01T00:00:00Z`);
+  assert.is(since.status, 200);
+  assert.equal(await since.json(), { since: '2026-03-01T00:00:00.000Z', words: 4 });
+  const bad = await post('/top', { text: 'a b', options: '{"limit":"2"}' });
+  assert.is(bad.status, 500);
+  assert.is(bad.headers.get('content-type'), 'application/problem+json');
+  const badBody = (await bad.json()) as Record<string, unknown>;
+  assert.equal([badBody.module, badBody.function, badBody.pointer], ['textStats', 'topWords', '/1/limit']);
+  assert.is(badBody.detail, 'module textStats.topWords was called with an invalid argument: /1/limit must be number');
+  const wrong = await fetch(`${server.url}/summary?text=${encodeURIComponent('hello world')}`);
+  assert.is(wrong.status, 502);
+  assert.is(wrong.headers.get('content-type'), 'application/problem+json');
+  const wrongBody = (await wrong.json()) as Record<string, unknown>;
+  assert.equal([wrongBody.module, wrongBody.function, wrongBody.pointer], ['textStats', 'summary', '/words']);
+  assert.is(wrongBody.detail, 'module textStats.summary returned an invalid result: /words must be number');
 });
 
 polyglot("a module's error answer is re-raised with its status and detail", async () => {

@@ -174,4 +174,16 @@ swap('a module with an interface swapped to a file in a worker: its calls are ch
   assert.equal({ module: body.module, function: body.function, pointer: body.pointer }, { module: 'scorer', function: 'score', pointer: '/0/score' });
 });
 
+swap('the npm module swapped to its package in a worker: the same checks as in-process, and its Dates still cross as Dates', async () => {
+  const swapped = await cli('textStats', 'npm:text-stats');
+  assert.is(swapped.status, 0, swapped.stderr);
+  assert.equal(await get('/since?since=2026-03-01T00:00:00Z'), { since: '2026-03-01T00:00:00.000Z', words: 4 });
+  const wrong = await fetch(`${server.url}/summary?text=x`);
+  assert.is(wrong.status, 502);
+  assert.equal(((await wrong.json()) as Record<string, unknown>).pointer, '/words');
+  const bad = await fetch(`${server.url}/top`, { method: 'POST', headers: json, body: JSON.stringify({ text: 'a', options: '{"limit":"1"}' }) });
+  assert.is(bad.status, 500);
+  assert.equal(((await bad.json()) as Record<string, unknown>).pointer, '/1/limit');
+});
+
 swap.run();

@@ -38,6 +38,11 @@ export interface AnalyzerOptions {
   predictContext?: (app: DiscoveredApp) => string;
   /** Config modules' interface files: module name → path relative to the root (`modules.<name>.interface`). */
   interfaces?: Record<string, string>;
+  /**
+   * The config's npm modules: module name → package. One without an interface file is typed by the
+   * package's own declarations, as an import of it from the app resolves them.
+   */
+  npmModules?: Record<string, string>;
 }
 
 export interface AnalyzeStats {
@@ -83,6 +88,9 @@ export class Analyzer {
   private readonly typeChecks = new TypeCheckCache();
   /** Interface file (absolute) → the config module it types. */
   private readonly interfaces: Map<string, string>;
+  private readonly npmModules: Record<string, string>;
+  /** The interface files of the config plus, found on each rediscovery, the npm packages' own declarations. */
+  private moduleTypes = new Map<string, string>();
 
   constructor(options: AnalyzerOptions) {
     tuneHeapForAnalysis();
@@ -92,6 +100,7 @@ export class Analyzer {
     this.contextFile = options.contextFile ? join(options.root, options.contextFile) : undefined;
     this.predictContext = options.predictContext;
     this.interfaces = new Map(Object.entries(options.interfaces ?? {}).map(([name, file]) => [join(options.root, file), name]));
+    this.npmModules = options.npmModules ?? {};
   }
 
   /**
@@ -151,8 +160,15 @@ export class Analyzer {
     if (mode.rediscover || !this.app) {
       this.app = discoverApp(this.root);
       this.kinds = fileKinds(this.app);
+      this.moduleTypes = new Map(this.interfaces);
+      const typed = new Set(this.interfaces.values());
+      // A package without declarations is not checked at the boundary: there is nothing to check against.
+      for (const [name, pkg] of Object.entries(this.npmModules)) {
+        const types = typed.has(name) ? undefined : this.program.packageTypes(pkg);
+        if (types) this.moduleTypes.set(types, name);
+      }
       // A missing interface file is the config's error (GATI4031): leave it out of the program.
-      for (const file of this.interfaces.keys()) if (existsSync(file)) this.kinds.set(file, 'interface');
+      for (const file of this.moduleTypes.keys()) if (existsSync(file)) this.kinds.set(file, 'interface');
     }
     const { app, kinds } = this;
     if (mode.rediscover && this.contextFile && this.predictContext && this.program.setVirtualFile(this.contextFile, this.predictContext(app))) {
@@ -203,9 +219,11 @@ export class Analyzer {
         case 'version':
           result.version = { name: baseName(file), file };
           break;
-        case 'interface':
-          result.remote = analyzeModuleInterface(sf, this.interfaces.get(sf.fileName)!, this.root, checker, converter, bag);
+        case 'interface': {
+          const name = this.moduleTypes.get(sf.fileName)!;
+          result.remote = analyzeModuleInterface(sf, name, this.root, checker, converter, bag, this.npmModules[name]);
           break;
+        }
       }
     } catch (error) {
       bag.report('GATI9001', `internal error while analyzing ${file}: ${(error as Error).stack ?? String(error)}`, { span: fileStart(sf, this.root) });

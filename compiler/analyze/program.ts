@@ -87,6 +87,15 @@ export class AppProgram {
     return this.program;
   }
 
+  /**
+   * The type declarations of the package `name` as an ES import from the app root resolves them
+   * (the server entry imports an npm module that way), or undefined when it has none.
+   */
+  packageTypes(name: string): string | undefined {
+    const resolved = ts.resolveModuleName(name, join(this.root, 'package.json'), this.options, this.host, this.resolutionCache, undefined, ts.ModuleKind.ESNext).resolvedModule;
+    return resolved && /\.[mc]?tsx?$/.test(resolved.resolvedFileName) ? resolved.resolvedFileName : undefined;
+  }
+
   private resolve(name: string, containingFile: string, options: ts.CompilerOptions): ts.ResolvedModuleWithFailedLookupLocations {
     const gati = GATI_SUBPATHS[name];
     if (gati) return { resolvedModule: { resolvedFileName: gati, extension: ts.Extension.Dts, isExternalLibraryImport: true } };

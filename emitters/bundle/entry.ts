@@ -99,8 +99,8 @@ function entryParts(model: AppModel, options: EntryOptions): { imports: [string,
     model.routes.forEach((route, i) => lines.push(`    ${routeEntry(route, i, mwIndex)},`));
     const modules = [...model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`), ...npmModules(options.config).map(([binding], i) => `${JSON.stringify(npmNames(options.config)[i])}: ${binding}`)];
     lines.push('  ],', `  modules: { ${modules.join(', ')} },`);
-    // HTTP and container modules: the config says where they are; the build, which functions an
-    // interface file declares and their boundary validators.
+    // Config modules with types: the config says where they are; the build, which functions an
+    // interface file (or an npm package's declarations) declares and their boundary validators.
     const remote = (model.remoteModules ?? []).map((m) => `${JSON.stringify(m.name)}: { functions: ${JSON.stringify(m.functions.map((f) => f.name))}, validators: moduleValidators[${JSON.stringify(m.name)}] }`);
     lines.push(`  remoteModules: { ${remote.join(', ')} },`);
     lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload, revive: effectValidators[${JSON.stringify(e.name)}]?.revivePayload }`).join(', ')}],`);

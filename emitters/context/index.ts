@@ -55,12 +55,13 @@ export function contextSource(model: ContextParts, configModules: ConfigModules 
 }
 
 /**
- * An npm package types itself (its init and close belong to the runtime); an HTTP or container
- * module is typed by its interface file's declared functions, or loosely without one.
+ * A module with an interface file is typed by its declared functions (an npm package's calls are
+ * then checked against them); an npm package otherwise types itself (its init and close belong to
+ * the runtime); an HTTP or container module without one is typed loosely.
  */
 function configModuleType(source: ModuleSourceConfig): string {
-  if (source.npm !== undefined) return `Omit<typeof import(${quote(source.npm)}), 'init' | 'close'>`;
   if (source.interface !== undefined) return `typeof import('${importPath(source.interface)}')`;
+  if (source.npm !== undefined) return `Omit<typeof import(${quote(source.npm)}), 'init' | 'close'>`;
   return '{ [method: string]: (...args: unknown[]) => Promise<unknown> }';
 }
 

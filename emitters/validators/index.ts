@@ -11,7 +11,7 @@
 // one emitter, so every version coerces, treats unknown keys and reports errors the same way.
 import { createHash } from 'node:crypto';
 import type { AppModel, InputPart, RemoteModuleModel, RouteModel } from '../../model/app-model.js';
-import { reachableTypeIds, resolveRef, type GType, type NamedType } from '../../model/gtype.js';
+import { childrenOf, reachableTypeIds, resolveRef, type GType, type NamedType } from '../../model/gtype.js';
 import { toJsonSchema, type JsonSchema } from '../schema/to-json-schema.js';
 import { routeSchemaFile } from '../schema/index.js';
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
@@ -157,6 +157,10 @@ function effectModule(effect: AppModel['effects'][number], types: Record<string,
  * of arguments sent and `result_<fn>` the answer, both in their wire form (dates as ISO strings);
  * `reviveResult_<fn>` turns the answer's date strings into Dates, and `argsWire_<fn>` says the
  * arguments hold dates, so they are checked as the service will read them (after JSON).
+ * An npm module, called in-process, also gets `argsCopy_<fn>` / `resultCopy_<fn>` when the values
+ * hold an object or a date: a check in place could strip the caller's keys, fill in defaults or
+ * find a Date where the schema says string, so those are checked on a JSON copy (see
+ * runtime-shim/modules/in-process-client.ts); values of primitives and arrays of them are checked as they are.
  */
 export function remoteModuleSpec(m: RemoteModuleModel, types: Record<string, NamedType>): ModuleSpec {
   const schemas: Record<string, JsonSchema> = {};
@@ -168,13 +172,27 @@ export function remoteModuleSpec(m: RemoteModuleModel, types: Record<string, Nam
     roots.push(args, fn.result);
     schemas[`args_${fn.name}`] = toJsonSchema(args, ref);
     if (reviveStatements(args, 'v', types, { functions: new Map() })) extra.push(`export const argsWire_${fn.name} = true;`);
+    if (m.npm !== undefined && checkedOnCopy(args, types, new Set())) extra.push(`export const argsCopy_${fn.name} = true;`);
     if (fn.result.kind === 'void' || fn.result.kind === 'unknown') continue;
+    if (m.npm !== undefined && checkedOnCopy(fn.result, types, new Set())) extra.push(`export const resultCopy_${fn.name} = true;`);
     schemas[`result_${fn.name}`] = toJsonSchema(fn.result, ref);
     const revive = reviveStatements(fn.result, 'v', types, revivers);
     if (revive) extra.push(`export function reviveResult_${fn.name}(v) { ${revive} return v; }`);
   }
   extra.unshift(...revivers.functions.values());
   return { file: `modules/${m.name}.mjs`, schemas, extra: extra.join('\n'), roots };
+}
+
+/** Whether a value of `t` holds an object or a date: what a check in place could change or misread. */
+function checkedOnCopy(t: GType, types: Record<string, NamedType>, seen: Set<string>): boolean {
+  if (t.kind === 'object' || t.kind === 'record' || t.kind === 'date') return true;
+  if (t.kind === 'ref') {
+    if (seen.has(t.id)) return false;
+    seen.add(t.id);
+    const def = resolveRef(t, types);
+    return def !== undefined && checkedOnCopy(def, types, seen);
+  }
+  return childrenOf(t).some((child) => checkedOnCopy(child, types, seen));
 }
 
 interface Compiler {
@@ -304,6 +322,6 @@ function indexModule(model: AppModel, files: string[]): string {
   remote.forEach((_, i) => lines.push(`import * as m${i} from './${files[model.routes.length + model.effects.length + i]}';`));
   lines.push('', '/** Per route, in the order of the route table. */', `export const routes = [${model.routes.map((_, i) => `r${i}`).join(', ')}];`);
   lines.push('', '/** Per effect name: its payload validator module. */', `export const effects = { ${model.effects.map((e, i) => `${JSON.stringify(e.name)}: e${i}`).join(', ')} };`);
-  lines.push('', '/** Per config module with an interface file: its arguments and results validators. */', `export const modules = { ${remote.map((m, i) => `${JSON.stringify(m.name)}: m${i}`).join(', ')} };`, '');
+  lines.push('', '/** Per config module with types (an interface file, or an npm package\'s declarations): its arguments and results validators. */', `export const modules = { ${remote.map((m, i) => `${JSON.stringify(m.name)}: m${i}`).join(', ')} };`, '');
   return lines.join('\n');
 }

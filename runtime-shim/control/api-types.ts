@@ -273,6 +273,11 @@ export interface ModuleStatus {
   inFlight: number;
   /** Hot swaps since the process started. */
   swaps: number;
+  /** Calls since the process started, and how many failed (thrown or rejected), whatever instance served them. */
+  calls: number;
+  errors: number;
+  /** A module called over HTTP (http, container, process): its circuit breaker, `open` while the service is failing. */
+  circuit?: 'closed' | 'open' | 'half-open';
 }
 /**
  * POST /_control/api/modules/:name/swap { to } → SwapResult (CSRF header; audited). `to` as for

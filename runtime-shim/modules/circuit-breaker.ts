@@ -32,6 +32,11 @@ export class CircuitBreaker {
     }
   }
 
+  /** closed (calls go out), open (they fail at once) or half-open (one probe may go). */
+  get current(): 'closed' | 'open' | 'half-open' {
+    return this.state;
+  }
+
   get isOpen(): boolean {
     return this.state !== 'closed';
   }

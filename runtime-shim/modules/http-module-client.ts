@@ -22,6 +22,8 @@ export interface ModuleClient {
   invoke?(fn: string, args: unknown[]): unknown;
   /** Ends the client once its calls are done (idle connections, a worker, a process, the module's close). */
   close(): void | Promise<void>;
+  /** A client with a circuit breaker (HTTP): its state, for GET /_control/api/modules. */
+  circuit?(): 'closed' | 'open' | 'half-open';
 }
 
 export interface HttpModuleOptions {
@@ -73,6 +75,10 @@ export class HttpModuleClient implements ModuleClient {
   call(fn: string, args: unknown[]): Promise<unknown> {
     const tracer = activeTracing();
     return tracer ? tracer.moduleCall(this.options.name, fn, (traceparent) => this.measured(fn, args, traceparent)) : this.measured(fn, args, undefined);
+  }
+
+  circuit(): 'closed' | 'open' | 'half-open' {
+    return this.breaker.current;
   }
 
   close(): void {

@@ -1,32 +1,79 @@
-// The boundary checks of a module with an interface file, whatever carries its calls (HTTP, a
-// worker thread): the arguments in their wire form (JSON) against `args_<fn>`, the result against
-// `result_<fn>`, then revived (`Date`s of the interface as `Date`s). Validators are generated at
+// The boundary checks of a module with types (an interface file, or an npm package's declarations),
+// whatever carries its calls. Over HTTP or to a worker thread: the arguments in their wire form
+// (JSON) against `args_<fn>`, the result against `result_<fn>`, then revived (`Date`s of the
+// interface as `Date`s). In-process (an npm module): the same validators, on the caller's values
+// themselves unless the build marked them to be checked on a copy. Validators are generated at
 // build time (dist/validators/modules/).
 import type { RemoteModuleValidators, ValidateFn } from '../server/app.js';
 import { firstProblem, moduleError } from './module-errors.js';
 
-/** The arguments as the JSON text sent; an argument that breaks the interface throws a 500 (a bug in the caller). */
-export function encodeArgs(name: string, fn: string, args: unknown[], validators: RemoteModuleValidators | undefined): string {
-  // Trailing `undefined`s are absent optional arguments: JSON would turn them into nulls.
+/** Trailing `undefined`s are absent optional arguments: JSON would turn them into nulls. */
+function withoutTrailingUndefined(args: unknown[]): unknown[] {
   let n = args.length;
   while (n > 0 && args[n - 1] === undefined) n--;
-  const body = JSON.stringify(n === args.length ? args : args.slice(0, n));
+  return n === args.length ? args : args.slice(0, n);
+}
+
+function invalidArgs(name: string, fn: string, check: ValidateFn): Error {
+  const { pointer, text } = firstProblem(check.errors);
+  return moduleError(500, name, fn, `module ${name}.${fn} was called with an invalid argument: ${pointer || '/'} ${text}`, { pointer });
+}
+
+function invalidResult(name: string, fn: string, check: ValidateFn): Error {
+  const { pointer, text } = firstProblem(check.errors);
+  return moduleError(502, name, fn, `module ${name}.${fn} returned an invalid result: ${pointer || '/'} ${text}`, { pointer });
+}
+
+/** The arguments as the JSON text sent; an argument that breaks the interface throws a 500 (a bug in the caller). */
+export function encodeArgs(name: string, fn: string, args: unknown[], validators: RemoteModuleValidators | undefined): string {
+  const body = JSON.stringify(withoutTrailingUndefined(args));
   const checkArgs = validators?.[`args_${fn}`] as ValidateFn | undefined;
   // The arguments are checked in their wire form, a copy: the caller's objects stay as they are.
-  if (checkArgs && !checkArgs(JSON.parse(body))) {
-    const { pointer, text } = firstProblem(checkArgs.errors);
-    throw moduleError(500, name, fn, `module ${name}.${fn} was called with an invalid argument: ${pointer || '/'} ${text}`, { pointer });
-  }
+  if (checkArgs && !checkArgs(JSON.parse(body))) throw invalidArgs(name, fn, checkArgs);
   return body;
 }
 
 /** A result in its wire form, checked (one that breaks the interface throws a 502) and revived. */
 export function checkedResult(name: string, fn: string, result: unknown, validators: RemoteModuleValidators | undefined): unknown {
   const checkResult = validators?.[`result_${fn}`] as ValidateFn | undefined;
-  if (checkResult && !checkResult(result)) {
-    const { pointer, text } = firstProblem(checkResult.errors);
-    throw moduleError(502, name, fn, `module ${name}.${fn} returned an invalid result: ${pointer || '/'} ${text}`, { pointer });
-  }
+  if (checkResult && !checkResult(result)) throw invalidResult(name, fn, checkResult);
   const revive = validators?.[`reviveResult_${fn}`] as ((v: unknown) => unknown) | undefined;
   return revive ? revive(result) : result;
+}
+
+/**
+ * An in-process call's arguments, checked and left as they are: the function receives the caller's
+ * values (Dates stay Dates). The validators strip undeclared keys and fill in defaults, and read a
+ * date as its ISO string, so arguments that hold an object or a date (`argsCopy_<fn>`, decided at
+ * build time) are checked on a JSON copy; primitives and arrays of them, the common case, are
+ * checked in place, with no copy (bench/module-boundary-bench.ts measures both).
+ */
+export function checkArgsInProcess(name: string, fn: string, args: unknown[], validators: RemoteModuleValidators): void {
+  const checkArgs = validators[`args_${fn}`] as ValidateFn | undefined;
+  if (!checkArgs) return;
+  const sent = withoutTrailingUndefined(args);
+  let value: unknown = sent;
+  if (validators[`argsCopy_${fn}`]) {
+    try {
+      value = JSON.parse(JSON.stringify(sent));
+    } catch (error) {
+      throw moduleError(500, name, fn, `module ${name}.${fn} was called with an argument that cannot be checked: ${(error as Error).message}`, { pointer: '' });
+    }
+  }
+  if (!checkArgs(value)) throw invalidArgs(name, fn, checkArgs);
+}
+
+/** An in-process call's result, checked as checkArgsInProcess checks arguments; the caller gets the function's own value. */
+export function checkResultInProcess(name: string, fn: string, result: unknown, validators: RemoteModuleValidators): void {
+  const checkResult = validators[`result_${fn}`] as ValidateFn | undefined;
+  if (!checkResult) return; // a result typed `unknown`, `any` or `void` has no check
+  let value = result;
+  if (result !== undefined && validators[`resultCopy_${fn}`]) {
+    try {
+      value = JSON.parse(JSON.stringify(result));
+    } catch (error) {
+      throw moduleError(502, name, fn, `module ${name}.${fn} returned a result that cannot be checked: ${(error as Error).message}`, { pointer: '' });
+    }
+  }
+  if (!checkResult(value)) throw invalidResult(name, fn, checkResult);
 }

@@ -25,6 +25,9 @@ export class ModuleSlot {
   private held: Held;
   /** How many times the client was replaced by a swap. */
   swaps = 0;
+  /** Calls made through the slot, and those that threw or rejected (counts only: no clock on the in-process path). */
+  calls = 0;
+  errors = 0;
 
   constructor(client: ModuleClient, origin: ModuleOrigin) {
     this.held = { client, origin, inFlight: 0 };
@@ -49,17 +52,23 @@ export class ModuleSlot {
   call(fn: string, args: unknown[]): unknown {
     const held = this.held;
     held.inFlight++;
+    this.calls++;
     let result: unknown;
     try {
       result = held.client.invoke ? held.client.invoke(fn, args) : held.client.call(fn, args);
     } catch (error) {
+      this.errors++;
       settle(held);
       throw error;
     }
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
       // The caller gets the function's own promise (no extra tick); the count follows it on the side.
       const done = () => settle(held);
-      (result as PromiseLike<unknown>).then(done, done);
+      const failed = () => {
+        this.errors++;
+        settle(held);
+      };
+      (result as PromiseLike<unknown>).then(done, failed);
       return result;
     }
     settle(held);

@@ -20,6 +20,11 @@ export interface ModuleState {
   state: 'serving' | 'swapping';
   inFlight: number;
   swaps: number;
+  /** Calls since the process started, and how many of them failed (any instance). */
+  calls: number;
+  errors: number;
+  /** The circuit breaker's state, for a module called over HTTP. */
+  circuit?: 'closed' | 'open' | 'half-open';
 }
 
 export interface SwapOutcome {
@@ -47,7 +52,10 @@ export function createModuleSwapper(slots: Map<string, ModuleSlot>, app: Compile
   const swapping = new Map<string, Promise<unknown>>();
   return {
     list: () =>
-      [...slots].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, slot]) => ({ name, ...slot.origin, state: swapping.has(name) ? 'swapping' : 'serving', inFlight: slot.inFlight, swaps: slot.swaps })),
+      [...slots].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, slot]) => {
+        const circuit = slot.client.circuit?.();
+        return { name, ...slot.origin, state: swapping.has(name) ? 'swapping' : 'serving', inFlight: slot.inFlight, swaps: slot.swaps, calls: slot.calls, errors: slot.errors, ...(circuit ? { circuit } : {}) };
+      }),
     async swap(name, to) {
       const slot = slots.get(name);
       if (!slot) throw new SwapError(404, `no module named ${name} (the app's modules: ${[...slots.keys()].sort().join(', ') || 'none'})`);
@@ -90,7 +98,8 @@ async function startInstance(name: string, source: SwapSource, app: CompiledApp,
     return { client: processClient(new HttpModuleClient({ name, baseUrl: local.url, timeoutMs, validators }), local), origin: { kind: 'process', source: source.command.join(' ') } };
   }
   try {
-    const client = await WorkerModuleClient.start({ name, url: source.url, config: app.config, log: log.child({ module: name }), startTimeoutMs: MODULE_DEFAULTS.swapHealthMs, validators });
+    const inProcessBoundary = app.config.modules?.[name]?.npm !== undefined;
+    const client = await WorkerModuleClient.start({ name, url: source.url, config: app.config, log: log.child({ module: name }), startTimeoutMs: MODULE_DEFAULTS.swapHealthMs, validators, inProcessBoundary });
     return { client, origin: { kind: 'worker', source: source.source } };
   } catch (error) {
     throw new SwapError(502, `module ${name}: ${source.source} could not be loaded: ${(error as Error).message}; the current instance keeps serving`);
@@ -101,6 +110,7 @@ async function startInstance(name: string, source: SwapSource, app: CompiledApp,
 export function processClient(client: HttpModuleClient, local: ModuleProcess): ModuleClient {
   return {
     call: (fn, args) => client.call(fn, args),
+    circuit: () => client.circuit(),
     async close() {
       client.close();
       await releaseModuleProcess(local);

@@ -9,7 +9,7 @@ import type { Logger } from '../types.js';
 import type { ModuleClient } from './http-module-client.js';
 import { HttpError } from '../http-error.js';
 import { moduleError } from './module-errors.js';
-import { checkedResult, encodeArgs } from './module-boundary.js';
+import { checkArgsInProcess, checkResultInProcess, checkedResult, encodeArgs } from './module-boundary.js';
 import type { RemoteModuleValidators } from '../server/app.js';
 
 export interface WorkerModuleOptions {
@@ -22,6 +22,11 @@ export interface WorkerModuleOptions {
   startTimeoutMs: number;
   /** A module with an interface file: its calls are checked at the boundary in their JSON form, as over HTTP. */
   validators?: RemoteModuleValidators;
+  /**
+   * An npm module, which runs in-process until swapped: its values keep crossing as structured
+   * clones (Dates stay Dates) and are checked as the in-process client checks them.
+   */
+  inProcessBoundary?: boolean;
 }
 
 /**
@@ -144,18 +149,26 @@ export class WorkerModuleClient implements ModuleClient {
   call(fn: string, args: unknown[]): Promise<unknown> {
     const { name } = this.options;
     if (this.gone) return Promise.reject(moduleError(503, name, fn, `module ${name} unavailable (${this.gone})`));
-    const validators = this.options.validators;
+    const { validators, inProcessBoundary } = this.options;
     let sent = args;
     if (validators) {
       try {
-        sent = JSON.parse(encodeArgs(name, fn, args, validators)) as unknown[];
+        if (inProcessBoundary) checkArgsInProcess(name, fn, args, validators);
+        else sent = JSON.parse(encodeArgs(name, fn, args, validators)) as unknown[];
       } catch (error) {
         return Promise.reject(error);
       }
     }
     const id = ++this.nextId;
     return new Promise((resolve, reject) => {
-      const settle = validators ? (value: unknown) => resolve(checkedResult(name, fn, value === undefined ? undefined : JSON.parse(JSON.stringify(value)), validators)) : resolve;
+      const settle = !validators
+        ? resolve
+        : inProcessBoundary
+          ? (value: unknown) => {
+              checkResultInProcess(name, fn, value, validators);
+              resolve(value);
+            }
+          : (value: unknown) => resolve(checkedResult(name, fn, value === undefined ? undefined : JSON.parse(JSON.stringify(value)), validators));
       this.pending.set(id, { fn, resolve: (value) => { try { settle(value); } catch (error) { reject(error); } }, reject });
       try {
         this.worker.postMessage({ id, fn, args: sent });

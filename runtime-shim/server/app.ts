@@ -77,7 +77,8 @@ export interface ModuleNamespace {
 
 /**
  * One generated module of dist/validators/modules/: per function `args_<fn>` and `result_<fn>`,
- * `reviveResult_<fn>` when the result holds dates, `argsWire_<fn>` when the arguments do.
+ * `reviveResult_<fn>` when the result holds dates, `argsWire_<fn>` when the arguments do; for an
+ * npm module, `argsCopy_<fn>` / `resultCopy_<fn>` when they are checked on a copy (module-boundary.ts).
  */
 export type RemoteModuleValidators = Record<string, ValidateFn | ((v: unknown) => unknown) | boolean | undefined>;
 
@@ -116,7 +117,7 @@ export interface CompiledApp {
   routes: CompiledRoute[];
   match(method: string, path: string): MatchResult;
   modules: Record<string, ModuleNamespace>;
-  /** Config modules with an interface file, by name: their functions and boundary validators (absent on older bundles). */
+  /** Config modules with types (an interface file, or an npm package's declarations), by name: their functions and boundary validators (absent on older bundles). */
   remoteModules?: Record<string, RemoteModuleEntry>;
   effects: EffectEntry[];
   /** Absent or undefined when the app has no released versions (no dist/versions.json at bundle time). */

@@ -34,7 +34,9 @@ export function createProcessContext(app: CompiledApp, log: Logger, role: Role =
     // Tracing on: each call is a span (runtime-shim/tracing/).
     const traced = activeTracing()?.wrapModule(name, methods) ?? methods;
     const npm = app.config.modules?.[name]?.npm;
-    const slot = new ModuleSlot(new InProcessModuleClient(name, traced, () => ns.close?.()), npm ? { kind: 'npm', source: npm } : { kind: 'local', source: `src/modules/${name}` });
+    // An npm module's calls are checked against its types (its interface file or its declarations).
+    const validators = npm ? app.remoteModules?.[name]?.validators : undefined;
+    const slot = new ModuleSlot(new InProcessModuleClient(name, traced, () => ns.close?.(), validators), npm ? { kind: 'npm', source: npm } : { kind: 'local', source: `src/modules/${name}` });
     localSlots.set(name, slot);
     modules[name] = moduleFacade(slot, Object.keys(methods));
   }
