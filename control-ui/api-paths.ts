@@ -47,4 +47,6 @@ export const API_PATHS = {
   scaling: `${API}/scaling`,
   config: `${API}/config`,
   audit: `${API}/audit`,
+  modules: `${API}/modules`,
+  swapModule: (name: string) => `${API}/modules/${seg(name)}/swap`,
 };

@@ -7,6 +7,7 @@ import { LogsPage } from './logs';
 import { MetricsPage } from './metrics';
 import { VersionsPage } from './versions';
 import { EffectsPage } from './effects';
+import { ModulesPage } from './modules';
 import { DeploymentsPage } from './deployments';
 import { ScalingPage } from './scaling';
 import { ConfigPage } from './config';
@@ -24,6 +25,7 @@ export const PAGES: PageEntry[] = [
   { path: 'metrics', title: 'Metrics', key: 'm', component: MetricsPage },
   { path: 'versions', title: 'Versions', key: 'v', component: VersionsPage },
   { path: 'effects', title: 'Effects', key: 'e', component: EffectsPage },
+  { path: 'modules', title: 'Modules', key: 'u', component: ModulesPage },
   { path: 'deployments', title: 'Deployments', key: 'd', component: DeploymentsPage },
   { path: 'scaling', title: 'Scaling', key: 's', component: ScalingPage },
   { path: 'config', title: 'Config', key: 'c', component: ConfigPage },

@@ -142,6 +142,13 @@ function NodeDetail({ node, topology, onClose }: { node: TopologyNode | undefine
       {into.length > 0 && <p class="small">From: {into.map((e) => `${label(e.from)} (${e.kind})`).join(', ')}</p>}
       {out.length > 0 && <p class="small">To: {out.map((e) => `${label(e.to)} (${e.kind})`).join(', ')}</p>}
       {node.kind === 'route' && node.route && <RouteLive route={node.route} />}
+      {node.kind === 'module' && (
+        <p>
+          <a class="button" href={href('modules', { module: node.id.slice('module:'.length) })}>
+            Module status and swap
+          </a>
+        </p>
+      )}
     </Section>
   );
 }

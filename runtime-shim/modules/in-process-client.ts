@@ -5,9 +5,11 @@
 import type { ModuleClient } from './http-module-client.js';
 import type { RemoteModuleValidators } from '../server/app.js';
 import { moduleError } from './module-errors.js';
-import { checkArgsInProcess, checkResultInProcess } from './module-boundary.js';
+import { checkArgsInProcess, checkResultInProcess, inProcessChecks, type InProcessChecks } from './module-boundary.js';
 
 export class InProcessModuleClient implements ModuleClient {
+  private readonly checks = new Map<string, InProcessChecks>();
+
   constructor(
     private readonly name: string,
     private readonly methods: Record<string, unknown>,
@@ -18,17 +20,18 @@ export class InProcessModuleClient implements ModuleClient {
   invoke(fn: string, args: unknown[]): unknown {
     const f = Object.hasOwn(this.methods, fn) ? this.methods[fn] : undefined;
     if (typeof f !== 'function') throw moduleError(500, this.name, fn, `module ${this.name} has no function ${fn}`);
-    const validators = this.validators;
-    if (!validators) return (f as (...a: unknown[]) => unknown)(...args);
-    checkArgsInProcess(this.name, fn, args, validators);
+    if (!this.validators) return (f as (...a: unknown[]) => unknown)(...args);
+    let checks = this.checks.get(fn);
+    if (!checks) this.checks.set(fn, (checks = inProcessChecks(this.validators, fn)));
+    checkArgsInProcess(this.name, fn, args, checks);
     const result = (f as (...a: unknown[]) => unknown)(...args);
     if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
       return (result as PromiseLike<unknown>).then((value) => {
-        checkResultInProcess(this.name, fn, value, validators);
+        checkResultInProcess(this.name, fn, value, checks);
         return value;
       });
     }
-    checkResultInProcess(this.name, fn, result, validators);
+    checkResultInProcess(this.name, fn, result, checks);
     return result;
   }
 

@@ -41,19 +41,36 @@ export function checkedResult(name: string, fn: string, result: unknown, validat
   return revive ? revive(result) : result;
 }
 
+/** One function's in-process checks, looked up once (a module namespace's properties are slow to read per call). */
+export interface InProcessChecks {
+  args?: ValidateFn;
+  argsCopy: boolean;
+  result?: ValidateFn;
+  resultCopy: boolean;
+}
+
+export function inProcessChecks(validators: RemoteModuleValidators, fn: string): InProcessChecks {
+  return {
+    args: validators[`args_${fn}`] as ValidateFn | undefined,
+    argsCopy: validators[`argsCopy_${fn}`] === true,
+    result: validators[`result_${fn}`] as ValidateFn | undefined,
+    resultCopy: validators[`resultCopy_${fn}`] === true,
+  };
+}
+
 /**
  * An in-process call's arguments, checked and left as they are: the function receives the caller's
  * values (Dates stay Dates). The validators strip undeclared keys and fill in defaults, and read a
  * date as its ISO string, so arguments that hold an object or a date (`argsCopy_<fn>`, decided at
  * build time) are checked on a JSON copy; primitives and arrays of them, the common case, are
- * checked in place, with no copy (bench/module-boundary-bench.ts measures both).
+ * checked in place, with no copy (bench/modules-inprocess.mjs measures both).
  */
-export function checkArgsInProcess(name: string, fn: string, args: unknown[], validators: RemoteModuleValidators): void {
-  const checkArgs = validators[`args_${fn}`] as ValidateFn | undefined;
+export function checkArgsInProcess(name: string, fn: string, args: unknown[], checks: InProcessChecks): void {
+  const checkArgs = checks.args;
   if (!checkArgs) return;
   const sent = withoutTrailingUndefined(args);
   let value: unknown = sent;
-  if (validators[`argsCopy_${fn}`]) {
+  if (checks.argsCopy) {
     try {
       value = JSON.parse(JSON.stringify(sent));
     } catch (error) {
@@ -64,11 +81,11 @@ export function checkArgsInProcess(name: string, fn: string, args: unknown[], va
 }
 
 /** An in-process call's result, checked as checkArgsInProcess checks arguments; the caller gets the function's own value. */
-export function checkResultInProcess(name: string, fn: string, result: unknown, validators: RemoteModuleValidators): void {
-  const checkResult = validators[`result_${fn}`] as ValidateFn | undefined;
+export function checkResultInProcess(name: string, fn: string, result: unknown, checks: InProcessChecks): void {
+  const checkResult = checks.result;
   if (!checkResult) return; // a result typed `unknown`, `any` or `void` has no check
   let value = result;
-  if (result !== undefined && validators[`resultCopy_${fn}`]) {
+  if (result !== undefined && checks.resultCopy) {
     try {
       value = JSON.parse(JSON.stringify(result));
     } catch (error) {

@@ -9,7 +9,7 @@ import type { Logger } from '../types.js';
 import type { ModuleClient } from './http-module-client.js';
 import { HttpError } from '../http-error.js';
 import { moduleError } from './module-errors.js';
-import { checkArgsInProcess, checkResultInProcess, checkedResult, encodeArgs } from './module-boundary.js';
+import { checkArgsInProcess, checkResultInProcess, checkedResult, encodeArgs, inProcessChecks } from './module-boundary.js';
 import type { RemoteModuleValidators } from '../server/app.js';
 
 export interface WorkerModuleOptions {
@@ -153,7 +153,7 @@ export class WorkerModuleClient implements ModuleClient {
     let sent = args;
     if (validators) {
       try {
-        if (inProcessBoundary) checkArgsInProcess(name, fn, args, validators);
+        if (inProcessBoundary) checkArgsInProcess(name, fn, args, inProcessChecks(validators, fn));
         else sent = JSON.parse(encodeArgs(name, fn, args, validators)) as unknown[];
       } catch (error) {
         return Promise.reject(error);
@@ -165,7 +165,7 @@ export class WorkerModuleClient implements ModuleClient {
         ? resolve
         : inProcessBoundary
           ? (value: unknown) => {
-              checkResultInProcess(name, fn, value, validators);
+              checkResultInProcess(name, fn, value, inProcessChecks(validators, fn));
               resolve(value);
             }
           : (value: unknown) => resolve(checkedResult(name, fn, value === undefined ? undefined : JSON.parse(JSON.stringify(value)), validators));
