@@ -178,12 +178,18 @@ swap('the npm module swapped to its package in a worker: the same checks as in-p
   const swapped = await cli('textStats', 'npm:text-stats');
   assert.is(swapped.status, 0, swapped.stderr);
   assert.equal(await get('/since?since=2026-03-01T00:00:00Z'), { since: '2026-03-01T00:00:00.000Z', words: 4 });
-  const wrong = await fetch(`${server.url}/summary?text=x`);
-  assert.is(wrong.status, 502);
-  assert.equal(((await wrong.json()) as Record<string, unknown>).pointer, '/words');
-  const bad = await fetch(`${server.url}/top`, { method: 'POST', headers: json, body: JSON.stringify({ text: 'a', options: '{"limit":"1"}' }) });
+  const top = (options: string) => fetch(`${server.url}/top`, { method: 'POST', headers: json, body: JSON.stringify({ text: 'a b a', options }) });
+  assert.equal(await (await top('{"limit":1}')).json(), { top: ['a'] });
+  const bad = await top('{"limit":"1"}');
   assert.is(bad.status, 500);
   assert.equal(((await bad.json()) as Record<string, unknown>).pointer, '/1/limit');
+  // A build of the package whose topWords answers numbers: the result check of the worker is the same too.
+  writeFileSync(join(app.dir, 'text-stats-wrong.mjs'), 'export async function topWords(text, options) { return [1].slice(0, options.limit); }\n');
+  assert.is((await cli('textStats', join(app.dir, 'text-stats-wrong.mjs'))).status, 0);
+  const wrong = await top('{"limit":1}');
+  assert.is(wrong.status, 502);
+  const body = (await wrong.json()) as Record<string, unknown>;
+  assert.equal([body.module, body.function, body.pointer], ['textStats', 'topWords', '/0']);
 });
 
 swap.run();

@@ -20,6 +20,7 @@ import type { Ajv2020 as Ajv2020Class, Options } from 'ajv/dist/2020.js';
 import type { FormatsPlugin } from 'ajv-formats';
 import { AJV_OPTIONS } from '../schema/ajv-options.js';
 import { ajvInternals, builtInRule, stopTracking, type Code } from './ajv-private.js';
+import { addDateKeyword } from './in-process.js';
 
 const require = createRequire(import.meta.url);
 
@@ -28,6 +29,8 @@ export type Ajv = Ajv2020Class;
 export interface InstanceOptions {
   /** Remove undeclared object keys (validation.unknownKeys 'strip', the default) instead of refusing them. */
   strip: boolean;
+  /** For checks in place (an npm module's calls, in-process.ts): nothing removed or filled in, and `Date`s checked as `Date`s. */
+  inProcess?: boolean;
 }
 
 const META_SCHEMA_ID = 'https://json-schema.org/draft/2020-12/schema';
@@ -43,15 +46,15 @@ export const INLINE_MAX_KEYS = 200;
 export const KEY_COMPARISONS_MAX = 32;
 
 /** URL strings are coerced by generated code (coercers.ts) before these validators run. */
-export function createValidatorAjv({ strip }: InstanceOptions): Ajv {
+export function createValidatorAjv({ strip, inProcess = false }: InstanceOptions): Ajv {
   const { Ajv2020 } = require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020Class };
   const addFormats = require('ajv-formats') as FormatsPlugin;
   const options: Options = {
     ...AJV_OPTIONS,
     allErrors: true,
-    useDefaults: true,
+    useDefaults: !inProcess,
     coerceTypes: false,
-    removeAdditional: strip ? true : false,
+    removeAdditional: strip && !inProcess,
     inlineRefs: INLINE_MAX_KEYS,
     code: { source: true, esm: true, optimize: true },
   };
@@ -64,6 +67,7 @@ export function createValidatorAjv({ strip }: InstanceOptions): Ajv {
   fastLengthLimits(ajv);
   fastUnknownKeys(ajv);
   discriminatorTagValues(ajv);
+  if (inProcess) addDateKeyword(ajv);
   return ajv;
 }
 

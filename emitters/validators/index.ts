@@ -11,12 +11,13 @@
 // one emitter, so every version coerces, treats unknown keys and reports errors the same way.
 import { createHash } from 'node:crypto';
 import type { AppModel, InputPart, RemoteModuleModel, RouteModel } from '../../model/app-model.js';
-import { childrenOf, reachableTypeIds, resolveRef, type GType, type NamedType } from '../../model/gtype.js';
+import { reachableTypeIds, resolveRef, type GType, type NamedType } from '../../model/gtype.js';
 import { toJsonSchema, type JsonSchema } from '../schema/to-json-schema.js';
 import { routeSchemaFile } from '../schema/index.js';
 import { GENERATED_HEADER, type Artifact } from '../artifact.js';
 import { createValidatorAjv, INLINE_MAX_KEYS, standaloneCode, type Ajv } from './ajv-instance.js';
 import { reviveStatements, type ReviverCode } from './date-revivers.js';
+import { inProcessSchema, markDates } from './in-process.js';
 import { COERCE_HELPERS, coerceStatements } from './coercers.js';
 
 export interface ValidatorOptions {
@@ -38,6 +39,8 @@ export interface ModuleSpec {
   /** Extra source appended after the validators (coercers, revivers). */
   extra: string;
   roots: GType[];
+  /** An npm module's: checks in place, compiled by their own AJV instance (in-process.ts). */
+  inProcess?: boolean;
 }
 
 export function emit(model: AppModel, options: ValidatorOptions, cache: ValidatorCache = new Map()): Artifact[] {
@@ -57,12 +60,13 @@ export function emit(model: AppModel, options: ValidatorOptions, cache: Validato
 
 /** Each module's text (from the cache when its content hash is there) and that hash. */
 export function compileModules(specs: ModuleSpec[], types: Record<string, NamedType>, options: ValidatorOptions, cache: ValidatorCache): { spec: ModuleSpec; key: string; text: string }[] {
-  let compiler: Compiler | undefined; // created only if some module is not in the cache
+  // Created only if some module is not in the cache; the in-process one only for an npm module's.
+  const compilers: { wire?: Compiler; inProcess?: Compiler } = {};
   return specs.map((spec) => {
     const key = hash(options.unknownKeys, spec, types);
     let text = cache.get(key);
     if (text === undefined) {
-      compiler ??= instance(types, options);
+      const compiler = spec.inProcess ? (compilers.inProcess ??= instance(types, options, true)) : (compilers.wire ??= instance(types, options, false));
       text = moduleText(compiler, spec);
       cache.set(key, text);
     }
@@ -156,13 +160,12 @@ function effectModule(effect: AppModel['effects'][number], types: Record<string,
  * A config module's boundary (runtime-shim/modules/): per function, `args_<fn>` checks the array
  * of arguments sent and `result_<fn>` the answer, both in their wire form (dates as ISO strings);
  * `reviveResult_<fn>` turns the answer's date strings into Dates, and `argsWire_<fn>` says the
- * arguments hold dates, so they are checked as the service will read them (after JSON).
- * An npm module, called in-process, also gets `argsCopy_<fn>` / `resultCopy_<fn>` when the values
- * hold an object or a date: a check in place could strip the caller's keys, fill in defaults or
- * find a Date where the schema says string, so those are checked on a JSON copy (see
- * runtime-shim/modules/in-process-client.ts); values of primitives and arrays of them are checked as they are.
+ * arguments hold dates, so they are checked as the service will read them (after JSON). An npm
+ * module's calls are made in-process: its `args_<fn>` and `result_<fn>` check the values
+ * themselves (in-process.ts), and there is nothing to revive.
  */
 export function remoteModuleSpec(m: RemoteModuleModel, types: Record<string, NamedType>): ModuleSpec {
+  const inProcess = m.npm !== undefined;
   const schemas: Record<string, JsonSchema> = {};
   const roots: GType[] = [];
   const revivers: ReviverCode = { functions: new Map() };
@@ -170,43 +173,32 @@ export function remoteModuleSpec(m: RemoteModuleModel, types: Record<string, Nam
   for (const fn of m.functions) {
     const args: GType = { kind: 'tuple', elements: fn.params.map((p) => ({ name: p.name, optional: p.optional, rest: p.rest, type: p.rest && p.type.kind === 'array' ? p.type.items : p.type })) };
     roots.push(args, fn.result);
-    schemas[`args_${fn.name}`] = toJsonSchema(args, ref);
-    if (reviveStatements(args, 'v', types, { functions: new Map() })) extra.push(`export const argsWire_${fn.name} = true;`);
-    if (m.npm !== undefined && checkedOnCopy(args, types, new Set())) extra.push(`export const argsCopy_${fn.name} = true;`);
+    schemas[`args_${fn.name}`] = toJsonSchema(inProcess ? markDates(args) : args, ref);
+    if (!inProcess && reviveStatements(args, 'v', types, { functions: new Map() })) extra.push(`export const argsWire_${fn.name} = true;`);
     if (fn.result.kind === 'void' || fn.result.kind === 'unknown') continue;
-    if (m.npm !== undefined && checkedOnCopy(fn.result, types, new Set())) extra.push(`export const resultCopy_${fn.name} = true;`);
-    schemas[`result_${fn.name}`] = toJsonSchema(fn.result, ref);
-    const revive = reviveStatements(fn.result, 'v', types, revivers);
+    schemas[`result_${fn.name}`] = toJsonSchema(inProcess ? markDates(fn.result) : fn.result, ref);
+    const revive = inProcess ? '' : reviveStatements(fn.result, 'v', types, revivers);
     if (revive) extra.push(`export function reviveResult_${fn.name}(v) { ${revive} return v; }`);
   }
   extra.unshift(...revivers.functions.values());
-  return { file: `modules/${m.name}.mjs`, schemas, extra: extra.join('\n'), roots };
-}
-
-/** Whether a value of `t` holds an object or a date: what a check in place could change or misread. */
-function checkedOnCopy(t: GType, types: Record<string, NamedType>, seen: Set<string>): boolean {
-  if (t.kind === 'object' || t.kind === 'record' || t.kind === 'date') return true;
-  if (t.kind === 'ref') {
-    if (seen.has(t.id)) return false;
-    seen.add(t.id);
-    const def = resolveRef(t, types);
-    return def !== undefined && checkedOnCopy(def, types, seen);
-  }
-  return childrenOf(t).some((child) => checkedOnCopy(child, types, seen));
+  return { file: `modules/${m.name}.mjs`, schemas, extra: extra.join('\n'), roots, ...(inProcess ? { inProcess } : {}) };
 }
 
 interface Compiler {
   ajv: Ajv;
-  /** The schema with the named types small enough copied in (see inliner). */
+  /** The schema with the named types small enough copied in (see inliner), as this instance checks it. */
   inline: (schema: JsonSchema) => JsonSchema;
 }
 
-function instance(types: Record<string, NamedType>, options: ValidatorOptions): Compiler {
-  const ajv = createValidatorAjv({ strip: options.unknownKeys !== 'reject' });
-  const defs = Object.fromEntries(Object.entries(types).map(([id, t]) => [id, forValidation(toJsonSchema(t.type, ref))]));
-  const inline = inliner(defs);
-  ajv.addSchema({ $id: DEFS_ID, $defs: Object.fromEntries(Object.entries(defs).map(([id, schema]) => [id, inline(schema)])) });
-  return { ajv, inline };
+/** `inProcess`: the instance of an npm module's checks, its named types' dates marked as Dates (in-process.ts). */
+function instance(types: Record<string, NamedType>, options: ValidatorOptions, inProcess: boolean): Compiler {
+  const strip = options.unknownKeys !== 'reject';
+  const ajv = createValidatorAjv({ strip, inProcess });
+  const adapt = (schema: JsonSchema) => (inProcess ? inProcessSchema(forValidation(schema), strip) : forValidation(schema));
+  const defs = Object.fromEntries(Object.entries(types).map(([id, t]) => [id, adapt(toJsonSchema(inProcess ? markDates(t.type) : t.type, ref))]));
+  const inlineDefs = inliner(defs);
+  ajv.addSchema({ $id: DEFS_ID, $defs: Object.fromEntries(Object.entries(defs).map(([id, schema]) => [id, inlineDefs(schema)])) });
+  return { ajv, inline: (schema) => inlineDefs(adapt(schema)) };
 }
 
 /**
@@ -286,7 +278,7 @@ function moduleText({ ajv, inline }: Compiler, spec: ModuleSpec): string {
       continue;
     }
     const id = `${name}_${counter++}`; // ids only need to be unique inside this AJV instance
-    ajv.addSchema(inline(forValidation(schema)), id);
+    ajv.addSchema(inline(schema), id);
     exports[name] = id;
   }
   // AJV's standalone code reaches its helpers (ucs2length, ajv-formats) with require() of bare
@@ -309,7 +301,7 @@ function refOnly(schema: JsonSchema): string | undefined {
 function hash(unknownKeys: string, spec: ModuleSpec, types: Record<string, NamedType>): string {
   const ids = reachableTypeIds(spec.roots, types);
   const h = createHash('sha256');
-  h.update(JSON.stringify([unknownKeys, spec.file, spec.schemas, spec.extra]));
+  h.update(JSON.stringify([unknownKeys, spec.file, spec.schemas, spec.extra, spec.inProcess === true]));
   for (const id of ids) h.update(`${id}\0${JSON.stringify(types[id]!.type)}`);
   return h.digest('hex');
 }

@@ -1,9 +1,8 @@
 // The boundary checks of a module with types (an interface file, or an npm package's declarations),
 // whatever carries its calls. Over HTTP or to a worker thread: the arguments in their wire form
 // (JSON) against `args_<fn>`, the result against `result_<fn>`, then revived (`Date`s of the
-// interface as `Date`s). In-process (an npm module): the same validators, on the caller's values
-// themselves unless the build marked them to be checked on a copy. Validators are generated at
-// build time (dist/validators/modules/).
+// interface as `Date`s). In-process (an npm module): validators built to check the caller's values
+// themselves, unchanged. Validators are generated at build time (dist/validators/modules/).
 import type { RemoteModuleValidators, ValidateFn } from '../server/app.js';
 import { firstProblem, moduleError } from './module-errors.js';
 
@@ -44,53 +43,26 @@ export function checkedResult(name: string, fn: string, result: unknown, validat
 /** One function's in-process checks, looked up once (a module namespace's properties are slow to read per call). */
 export interface InProcessChecks {
   args?: ValidateFn;
-  argsCopy: boolean;
   result?: ValidateFn;
-  resultCopy: boolean;
 }
 
 export function inProcessChecks(validators: RemoteModuleValidators, fn: string): InProcessChecks {
-  return {
-    args: validators[`args_${fn}`] as ValidateFn | undefined,
-    argsCopy: validators[`argsCopy_${fn}`] === true,
-    result: validators[`result_${fn}`] as ValidateFn | undefined,
-    resultCopy: validators[`resultCopy_${fn}`] === true,
-  };
+  return { args: validators[`args_${fn}`] as ValidateFn | undefined, result: validators[`result_${fn}`] as ValidateFn | undefined };
 }
 
 /**
- * An in-process call's arguments, checked and left as they are: the function receives the caller's
- * values (Dates stay Dates). The validators strip undeclared keys and fill in defaults, and read a
- * date as its ISO string, so arguments that hold an object or a date (`argsCopy_<fn>`, decided at
- * build time) are checked on a JSON copy; primitives and arrays of them, the common case, are
- * checked in place, with no copy (bench/modules-inprocess.mjs measures both).
+ * An in-process call's arguments, checked where they are and left as they are: the function
+ * receives the caller's values. An npm module's validators are built for that (emitters/validators/
+ * in-process.ts): they read a `Date` as a Date, and neither delete undeclared keys nor fill in
+ * defaults. So no copy is made, whatever the types (bench/modules-inprocess.mjs measures the cost).
  */
 export function checkArgsInProcess(name: string, fn: string, args: unknown[], checks: InProcessChecks): void {
   const checkArgs = checks.args;
-  if (!checkArgs) return;
-  const sent = withoutTrailingUndefined(args);
-  let value: unknown = sent;
-  if (checks.argsCopy) {
-    try {
-      value = JSON.parse(JSON.stringify(sent));
-    } catch (error) {
-      throw moduleError(500, name, fn, `module ${name}.${fn} was called with an argument that cannot be checked: ${(error as Error).message}`, { pointer: '' });
-    }
-  }
-  if (!checkArgs(value)) throw invalidArgs(name, fn, checkArgs);
+  if (checkArgs && !checkArgs(withoutTrailingUndefined(args))) throw invalidArgs(name, fn, checkArgs);
 }
 
 /** An in-process call's result, checked as checkArgsInProcess checks arguments; the caller gets the function's own value. */
 export function checkResultInProcess(name: string, fn: string, result: unknown, checks: InProcessChecks): void {
-  const checkResult = checks.result;
-  if (!checkResult) return; // a result typed `unknown`, `any` or `void` has no check
-  let value = result;
-  if (result !== undefined && checks.resultCopy) {
-    try {
-      value = JSON.parse(JSON.stringify(result));
-    } catch (error) {
-      throw moduleError(502, name, fn, `module ${name}.${fn} returned a result that cannot be checked: ${(error as Error).message}`, { pointer: '' });
-    }
-  }
-  if (!checkResult(value)) throw invalidResult(name, fn, checkResult);
+  const checkResult = checks.result; // none for a result typed `unknown`, `any` or `void`
+  if (checkResult && !checkResult(result)) throw invalidResult(name, fn, checkResult);
 }

@@ -84,10 +84,14 @@ export function createModuleSwapper(slots: Map<string, ModuleSlot>, app: Compile
 
 async function startInstance(name: string, source: SwapSource, app: CompiledApp, log: Logger): Promise<{ client: ModuleClient; origin: ModuleOrigin }> {
   const timeoutMs = app.config.modules?.[name]?.timeoutMs ?? CONFIG_DEFAULTS.modules.timeoutMs;
+  // An npm module's validators check values in place (Dates as Dates): right for a worker thread,
+  // whose values are structured clones, not for JSON over HTTP, where such a swap goes unchecked.
+  const inProcessBoundary = app.config.modules?.[name]?.npm !== undefined;
   const validators = app.remoteModules?.[name]?.validators;
+  const wireValidators = inProcessBoundary ? undefined : validators;
   if (source.kind === 'http') {
     if (!(await waitHealthy(source.url, MODULE_DEFAULTS.swapHealthMs, () => false))) throw new SwapError(502, `module ${name}: ${source.url}/_health did not answer 200 within ${MODULE_DEFAULTS.swapHealthMs} ms; the current instance keeps serving`);
-    return { client: new HttpModuleClient({ name, baseUrl: source.url, timeoutMs, validators }), origin: { kind: 'http', source: source.url } };
+    return { client: new HttpModuleClient({ name, baseUrl: source.url, timeoutMs, validators: wireValidators }), origin: { kind: 'http', source: source.url } };
   }
   if (source.kind === 'process') {
     const local = await acquireModuleProcess({ name, command: source.command, cwd: app.root, log: log.child({ component: 'modules' }), startTimeoutMs: MODULE_DEFAULTS.swapHealthMs });
@@ -95,10 +99,9 @@ async function startInstance(name: string, source: SwapSource, app: CompiledApp,
       await releaseModuleProcess(local);
       throw new SwapError(502, `module ${name}: ${source.command.join(' ')} did not answer GET /_health with 200 within ${MODULE_DEFAULTS.swapHealthMs} ms (or it exited); the current instance keeps serving`);
     }
-    return { client: processClient(new HttpModuleClient({ name, baseUrl: local.url, timeoutMs, validators }), local), origin: { kind: 'process', source: source.command.join(' ') } };
+    return { client: processClient(new HttpModuleClient({ name, baseUrl: local.url, timeoutMs, validators: wireValidators }), local), origin: { kind: 'process', source: source.command.join(' ') } };
   }
   try {
-    const inProcessBoundary = app.config.modules?.[name]?.npm !== undefined;
     const client = await WorkerModuleClient.start({ name, url: source.url, config: app.config, log: log.child({ module: name }), startTimeoutMs: MODULE_DEFAULTS.swapHealthMs, validators, inProcessBoundary });
     return { client, origin: { kind: 'worker', source: source.source } };
   } catch (error) {

@@ -77,8 +77,8 @@ export interface ModuleNamespace {
 
 /**
  * One generated module of dist/validators/modules/: per function `args_<fn>` and `result_<fn>`,
- * `reviveResult_<fn>` when the result holds dates, `argsWire_<fn>` when the arguments do; for an
- * npm module, `argsCopy_<fn>` / `resultCopy_<fn>` when they are checked on a copy (module-boundary.ts).
+ * `reviveResult_<fn>` when the result holds dates, `argsWire_<fn>` when the arguments do (an npm
+ * module's check the values in place instead: emitters/validators/in-process.ts).
  */
 export type RemoteModuleValidators = Record<string, ValidateFn | ((v: unknown) => unknown) | boolean | undefined>;
 
