@@ -7,7 +7,7 @@
 //   deleted, and no `default` is filled in (the AJV instance has removeAdditional and useDefaults off).
 // Checking in place costs the check alone: no JSON copy of the arguments or the result.
 import { mapGType, type GType } from '../../model/gtype.js';
-import type { Ajv } from './ajv-instance.js';
+import type { Ajv2020 as Ajv } from 'ajv/dist/2020.js';
 import { ajvInternals } from './ajv-private.js';
 
 /** A format no schema has: marks where a `date` was, between the GType and the schema. */
