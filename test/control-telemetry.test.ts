@@ -128,7 +128,7 @@ test('percentiles from histogram buckets, and windows summed across processes', 
   const route = summary.routes[0]!;
   assert.equal({ rate: route.rate, errorRate: route.errorRate, count: route.count, p50Ms: route.p50Ms }, { rate: 2, errorRate: 0.5, count: 20, p50Ms: 5 });
   assert.is(summary.activeRequests, 2);
-  assert.equal(summary.effects, [{ effect: 'mail', queued: 3, running: 0, delayed: 0, dead: 0, completedPerS: 1, failedPerS: 0.2 }]);
+  assert.equal(summary.effects, [{ effect: 'mail', queued: 3, running: 0, dead: 0, completedPerS: 1, failedPerS: 0.2 }]);
 });
 
 test('the stream sends log, trace and metrics events, resumes after Last-Event-ID, and watches while open', async () => {
