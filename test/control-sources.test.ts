@@ -90,7 +90,7 @@ test('logs from Loki, metrics from Prometheus (stand-ins speaking their APIs); ?
     assert.is(metrics.windowS, 120);
     assert.equal(metrics.routes, [{ method: 'GET', route: '/health', rate: 2, errorRate: 0.25, p50Ms: 4, p95Ms: 20, p99Ms: 0, count: 120 }]);
     assert.is(metrics.activeRequests, 3);
-    assert.equal(metrics.effects, [{ effect: 'capturePayment', queued: 7, running: 0, delayed: 0, dead: 0, completedPerS: 1.5, failedPerS: 0 }]);
+    assert.equal(metrics.effects, [{ effect: 'capturePayment', queued: 7, running: 0, dead: 0, completedPerS: 1.5, failedPerS: 0 }]);
     const promql = prometheus.seen.map((u) => u.searchParams.get('query')!);
     assert.ok(promql.every((q) => !q.includes('http_server_request_duration_seconds') || q.includes('job="gati"')), 'the selector narrows every query');
     assert.ok(promql.some((q) => q.includes('[120s]')));

@@ -4,7 +4,7 @@
 // the __Host- cookie behind a trusted proxy only.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +18,8 @@ import type { CompiledApp } from '../runtime-shim/server/app.js';
 import type { IncomingRequest } from '../runtime-shim/server/wire.js';
 import type { Logger } from '../runtime-shim/types.js';
 import { removeDir } from './helpers/server.js';
+import { loadConfig } from '../compiler/config/load-config.js';
+import { DiagnosticBag } from '../compiler/diagnostics/diagnostic.js';
 
 const stores: [string, () => Promise<KvStore>][] = [
   ['sqlite', () => openSqliteKv(join(mkdtempSync(join(tmpdir(), 'gati-control-')), '.gati/control.db'))],
@@ -135,6 +137,11 @@ test('in-process: the API needs the CSRF header for changes; __Host- cookie only
     assert.is((await panel.answer(viaProxy('10.0.0.5', '__Host-gati_control=sess-carol')))!.status, 401);
     assert.is((await panel.answer(viaProxy('10.0.0.5', 'gati_control=sess-carol')))!.status, 200);
 
+    // Ranges: a proxy anywhere in 10.1.0.0/16 or fd00::/8 is believed (IPv4 clients may come IPv4-mapped); next door is not.
+    const ranged = createControlPanel({ app: () => ({ ...app, config: { control: { trustedProxies: ['10.1.0.0/16', 'fd00::/8'] } } }) as CompiledApp, mode: 'start', log, store: async () => store }, [endpoint]);
+    for (const ip of ['10.1.2.3', '::ffff:10.1.255.1', 'fd12::7']) assert.is((await ranged.answer(viaProxy(ip, '__Host-gati_control=sess-carol')))!.status, 200, ip);
+    for (const ip of ['10.2.0.1', '::ffff:10.2.0.1', 'fe80::1']) assert.is((await ranged.answer(viaProxy(ip, '__Host-gati_control=sess-carol')))!.status, 401, ip);
+
     // A login over HTTPS (trusted proxy) sets the __Host- cookie with Secure.
     await store.setTotp('carol', 'JBSWY3DPEHPK3PXP');
     const { TOTP, Secret } = await import('otpauth');
@@ -147,6 +154,22 @@ test('in-process: the API needs the CSRF header for changes; __Host- cookie only
   } finally {
     await store.close();
     removeDir(root);
+  }
+});
+
+test('control.trustedProxies: addresses and CIDR ranges pass the build; anything else is GATI4002 naming the entry', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gati-proxies-'));
+  try {
+    const file = join(dir, 'gati.config.json');
+    for (const [entries, bad] of [[['10.0.0.2', 'fd00::2', '10.0.0.0/8', 'fd00::/8', '0.0.0.0/0'], undefined], [['10.0.0.2', '10.0.0.0/33'], 1], [['proxy.internal'], 0], [['10.0.0.0/'], 0], [['fd00::/129'], 0]] as const) {
+      writeFileSync(file, JSON.stringify({ control: { trustedProxies: entries } }));
+      const bag = new DiagnosticBag();
+      await loadConfig(dir, [file], bag);
+      assert.equal(bag.items.map((d) => d.code), bad === undefined ? [] : ['GATI4002'], JSON.stringify(entries));
+      if (bad !== undefined) assert.match(bag.items[0]!.message, `control.trustedProxies[${bad}]`);
+    }
+  } finally {
+    removeDir(dir);
   }
 });
 

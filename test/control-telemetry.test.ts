@@ -49,6 +49,26 @@ test('the log buffer keeps the newest lines within its count and bytes, filters 
   assert.ok(kept.every((l) => l.msg === 'é€'.repeat((l.fields.i as number) % 37)));
 });
 
+test('the log buffer takes the log writer\'s batches: every line kept comes back whole, in order, round the ring', () => {
+  const ring = new LogBuffer(1000, 4_096);
+  let i = 0;
+  for (let batch = 0; batch < 400; batch++) {
+    let text = '';
+    // 1 to 30 lines a batch, of varying length and multi-byte characters; now and then a batch as big as the ring.
+    const count = batch % 97 === 0 ? 120 : 1 + (batch * 7) % 30;
+    for (let k = 0; k < count; k++, i++) text += `{"level":"info","time":${i},"msg":"${'é€'.repeat(i % 41)}","i":${i}}\n`;
+    ring.pushLines(Buffer.from(text));
+    const kept = ring.query({ limit: 1000 });
+    assert.ok(kept.length > 0 && kept.at(-1)!.fields.i === i - 1, `batch ${batch}: the newest line is kept`);
+    assert.equal(kept.map((l) => l.fields.i), kept.map((_, k) => i - kept.length + k), `batch ${batch}: the newest lines, none torn or skipped`);
+    assert.ok(kept.every((l) => l.msg === 'é€'.repeat((l.fields.i as number) % 41)));
+    assert.is(kept.at(-1)!.seq, i, 'seq counts every line');
+  }
+  // A trailing part without a newline is not a line.
+  ring.pushLines(Buffer.from('{"level":"info","time":1,"msg":"whole"}\n{"level":"info","msg":"cut'));
+  assert.is(ring.query({ limit: 1 })[0]!.msg, 'whole');
+});
+
 const span = (traceId: string, spanId: string, parent: string, name: string, start: number, ms: number, attributes: Record<string, unknown> = {}, kind = 0): StoredSpan => ({
   spanContext: () => ({ traceId, spanId, traceFlags: 1 }),
   parentSpanId: parent, name, kind, start, end_: start + ms, attributes, attributeCount: Object.keys(attributes).length, added: undefined, statusCode: 0, statusMessage: undefined, events: undefined,
@@ -108,7 +128,7 @@ test('percentiles from histogram buckets, and windows summed across processes', 
   const route = summary.routes[0]!;
   assert.equal({ rate: route.rate, errorRate: route.errorRate, count: route.count, p50Ms: route.p50Ms }, { rate: 2, errorRate: 0.5, count: 20, p50Ms: 5 });
   assert.is(summary.activeRequests, 2);
-  assert.equal(summary.effects, [{ effect: 'mail', queued: 3, running: 0, delayed: 0, dead: 0, completedPerS: 1, failedPerS: 0.2 }]);
+  assert.equal(summary.effects, [{ effect: 'mail', queued: 3, running: 0, dead: 0, completedPerS: 1, failedPerS: 0.2 }]);
 });
 
 test('the stream sends log, trace and metrics events, resumes after Last-Event-ID, and watches while open', async () => {

@@ -5,6 +5,7 @@ import type { ErrorObject } from 'ajv';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { CONFIG_SCHEMA } from './config-schema.js';
 import { checkDeployConfig } from './check-deploy.js';
+import { checkControlConfig } from './check-control.js';
 import { checkEffectsConfig } from './check-effects.js';
 import { checkModulesConfig } from './check-modules.js';
 import { locateKey } from './locate-key.js';
@@ -17,6 +18,7 @@ export function validateConfig(raw: unknown, file: string, text: string, diagnos
   validator ??= new Ajv({ allErrors: true, strict: true }).compile(CONFIG_SCHEMA);
   if (validator(raw)) {
     checkEffectsConfig(raw as GatiConfig, file, text, diagnostics);
+    checkControlConfig(raw as GatiConfig, file, text, diagnostics);
     const before = diagnostics.items.length;
     checkModulesConfig(raw as GatiConfig, file, text, root, diagnostics);
     if (diagnostics.items.slice(before).some((d) => d.severity === 'error')) return false;

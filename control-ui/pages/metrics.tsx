@@ -122,7 +122,6 @@ export function MetricsPage({ where }: PageProps) {
                         <th>Effect</th>
                         <th class="num">Queued</th>
                         <th class="num">Running</th>
-                        <th class="num">Delayed</th>
                         <th class="num">Dead</th>
                         <th class="num">Done</th>
                         <th class="num">Failed</th>
@@ -134,7 +133,6 @@ export function MetricsPage({ where }: PageProps) {
                           <td>{e.effect}</td>
                           <td class="num">{e.queued}</td>
                           <td class="num">{e.running}</td>
-                          <td class="num">{e.delayed}</td>
                           <td class={`num ${e.dead ? 'text-error' : ''}`}>{e.dead}</td>
                           <td class="num">{rate(e.completedPerS)}</td>
                           <td class="num">{rate(e.failedPerS)}</td>

@@ -174,7 +174,8 @@ export interface MetricsSummary {
   windowS: number;
   activeRequests: number;
   routes: RouteMetrics[];
-  effects: { effect: string; queued: number; running: number; delayed: number; dead: number; completedPerS: number; failedPerS: number }[];
+  /** Queue depth as `gati_effect_queue_depth` reads it (`queued` includes jobs waiting for their time: the effects page tells them apart). */
+  effects: { effect: string; queued: number; running: number; dead: number; completedPerS: number; failedPerS: number }[];
   ws: { route: string; connections: number; inPerS: number; outPerS: number }[];
 }
 export interface RouteMetrics {

@@ -143,6 +143,7 @@ export class GatiTracer {
 
   /** The handler of a route with middleware, inside its span (a child of the innermost middleware's). */
   handlerInChain<T>(route: CompiledRoute, call: () => T): T {
+    if (this.untraced()) return call();
     const spans = this.spansOf(route);
     return this.inSpan(spans.handlerName, 0, spans.handlerAttributes, call);
   }
@@ -186,7 +187,7 @@ export class GatiTracer {
       const spanName = `${name}.${key}`;
       const attributes = Object.freeze({ 'code.namespace': name, 'code.function': key });
       const f = fn as (...args: unknown[]) => unknown;
-      out[key] = (...args: unknown[]) => this.inSpan(spanName, 0, attributes, () => f(...args));
+      out[key] = (...args: unknown[]) => (this.untraced() ? f(...args) : this.inSpan(spanName, 0, attributes, () => f(...args)));
     }
     return out;
   }
@@ -261,7 +262,15 @@ export class GatiTracer {
   private middleware(mw: Middleware, name: string): Middleware {
     const spanName = `middleware ${name}`;
     const attributes = Object.freeze({ 'gati.middleware': name });
-    return (req, res, gctx, lctx, next) => this.inSpan(spanName, 0, attributes, () => mw(req, res, gctx, lctx, next)) as Promise<void>;
+    return (req, res, gctx, lctx, next) => (this.untraced() ? mw(req, res, gctx, lctx, next) : (this.inSpan(spanName, 0, attributes, () => mw(req, res, gctx, lctx, next)) as Promise<void>));
+  }
+
+  /**
+   * Lean, outside a recorded request and nobody watching: what `inSpan` would run without a span,
+   * checked before the wrappers make their closures (the panel's idle cost is per request).
+   */
+  private untraced(): boolean {
+    return this.lean !== undefined && this.contexts.current() === undefined && !this.lean.watching();
   }
 
   /** Runs `fn` inside a child span of `parent` (the active one unless given); the span ends when `fn` returns or its promise settles. */

@@ -2,6 +2,7 @@
 // a trusted proxy says so in X-Forwarded-Proto: an untrusted client must not pick its cookie's
 // flags), the host from the Host header, and from them the WebAuthn origin and relying-party id.
 import type { IncomingRequest } from '../../server/wire.js';
+import { isTrustedProxy } from './trusted-proxies.js';
 
 export interface RequestOrigin {
   secure: boolean;
@@ -14,13 +15,8 @@ export interface RequestOrigin {
 export function requestOrigin(req: IncomingRequest, trustedProxies: readonly string[]): RequestOrigin {
   const host = first(req.headers.host) ?? 'localhost';
   const forwarded = first(req.headers['x-forwarded-proto']);
-  const secure = forwarded !== undefined && trustedProxies.length > 0 && isTrusted(req.ip, trustedProxies) && forwarded.split(',')[0]!.trim().toLowerCase() === 'https';
+  const secure = forwarded !== undefined && isTrustedProxy(req.ip, trustedProxies) && forwarded.split(',')[0]!.trim().toLowerCase() === 'https';
   return { secure, origin: `${secure ? 'https' : 'http'}://${host}`, rpID: hostName(host) };
-}
-
-function isTrusted(ip: string, trusted: readonly string[]): boolean {
-  const plain = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-  return trusted.includes(plain) || trusted.includes(ip);
 }
 
 function hostName(host: string): string {

@@ -44,12 +44,37 @@ export class LogBuffer {
     return this.firstSeq + this.count;
   }
 
-  /** Whole lines as the log writer encoded them (each ending in '\n'): each is copied into the ring. */
+  /**
+   * Whole lines as the log writer encoded them (each ending in '\n'). The lines that fit before the
+   * ring's end go in with one copy (a copy per line was a call into C++ per request), then get an
+   * entry each; a line that does not fit starts over at the ring's beginning (pushBytes).
+   */
   pushLines(lines: Buffer): void {
+    const size = this.bytes.length;
     let start = 0;
-    for (let nl = lines.indexOf(10, start); nl !== -1; nl = lines.indexOf(10, start)) {
-      this.pushBytes(lines, start, nl);
-      start = nl + 1;
+    while (start < lines.length) {
+      const phys = this.end % size;
+      // Up to the last line end that fits before the ring's end (a trailing part without '\n' is not a line).
+      const stop = lines.lastIndexOf(10, Math.min(lines.length, start + size - phys) - 1) + 1;
+      if (stop <= start) {
+        const nl = lines.indexOf(10, start);
+        if (nl === -1) return;
+        this.pushBytes(lines, start, nl);
+        start = nl + 1;
+        continue;
+      }
+      lines.copy(this.bytes, phys, start, stop);
+      const base = this.end - start;
+      for (let from = start; from < stop; ) {
+        const nl = lines.indexOf(10, from);
+        // A line longer than MAX_LINE_BYTES keeps its first bytes (it then fails to parse, as in pushBytes).
+        this.append(base + from, Math.min(nl - from, MAX_LINE_BYTES));
+        from = nl + 1;
+      }
+      // The newlines were copied too: the last one may cover an old line's first byte.
+      this.end = base + stop;
+      this.dropOverwritten();
+      start = stop;
     }
   }
 
@@ -74,7 +99,11 @@ export class LogBuffer {
     this.lengths[slot] = written;
     this.count++;
     this.end = at + written;
-    // Lines the new one overwrote.
+    this.dropOverwritten();
+  }
+
+  /** Drops the lines whose bytes the newest ones overwrote. */
+  private dropOverwritten(): void {
     const kept = this.end - this.bytes.length;
     while (this.count > 1 && this.starts[this.head]! < kept) this.dropOldest();
   }

@@ -178,7 +178,6 @@ export function summarizeWindow(window: WindowCounts, windowS: number): MetricsS
       effect,
       queued: depth.queued ?? 0,
       running: depth.running ?? 0,
-      delayed: depth.delayed ?? 0,
       dead: depth.dead ?? 0,
       completedPerS: round((runs?.completed ?? 0) / seconds),
       failedPerS: round(((runs?.failed ?? 0) + (runs?.dead ?? 0)) / seconds),

@@ -81,12 +81,12 @@ export async function prometheusMetrics(source: PrometheusSource, windowS: numbe
   const effects = new Map<string, MetricsSummary['effects'][number]>();
   const effect = (name: string) => {
     let e = effects.get(name);
-    if (!e) effects.set(name, (e = { effect: name, queued: 0, running: 0, delayed: 0, dead: 0, completedPerS: 0, failedPerS: 0 }));
+    if (!e) effects.set(name, (e = { effect: name, queued: 0, running: 0, dead: 0, completedPerS: 0, failedPerS: 0 }));
     return e;
   };
   for (const s of r.depth!) {
     const state = s.metric.state;
-    if (state === 'queued' || state === 'running' || state === 'delayed' || state === 'dead') effect(s.metric.effect ?? '')[state] = num(s.value);
+    if (state === 'queued' || state === 'running' || state === 'dead') effect(s.metric.effect ?? '')[state] = num(s.value);
   }
   for (const s of r.jobs!) {
     const e = effect(s.metric.effect ?? '');
