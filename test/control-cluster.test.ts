@@ -1,11 +1,15 @@
 // `gati start --workers 2` with the panel on: the worker a panel request lands on gathers every
 // worker's data through the primary (cluster IPC), so the overview lists the primary and both
-// workers, and the logs, traces and metrics hold the requests whichever worker served them.
+// workers, and the logs, traces and metrics hold the requests whichever worker served them; a hot
+// swap made on one worker is made on its sibling too.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { request } from 'node:http';
 import { GATI_BIN, builtFixtureCopy, gatiSync, removeDir, runServer } from './helpers/server.js';
-import type { LogList, MetricsSummary, Overview, TraceSummary } from '../runtime-shim/control/api-types.js';
+import type { LogList, MetricsSummary, ModuleStatus, Overview, SwapResult, TraceSummary } from '../runtime-shim/control/api-types.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { askSocket } from './helpers/module-swap.js';
 import { until as pollUntil } from './helpers/until.js';
 /** Polls `fn` until it is truthy: every 200 ms, for 30 000 ms unless told. */
 const until = <T>(fn: () => T | Promise<T>, timeoutMs = 30_000) => pollUntil(fn, timeoutMs, 200);
@@ -40,6 +44,7 @@ test('--workers 2: the panel on any worker shows every worker', async () => {
     const code = new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(started.secret) }).generate();
     const confirmed = await fetch(`${base}/_control/auth/enroll/totp/confirm`, { method: 'POST', headers: json, body: JSON.stringify({ token, code }) });
     assert.is(confirmed.status, 200);
+    const session = (await confirmed.clone().json()) as { csrf: string };
     const cookie = confirmed.headers.get('set-cookie')!.split(';')[0]!;
     const api = async <T>(path: string): Promise<T> => {
       const res = await send(`${base}/_control/api/${path}`, { cookie });
@@ -82,6 +87,21 @@ test('--workers 2: the panel on any worker shows every worker', async () => {
       return route && route.count === 12 ? m : undefined;
     });
     assert.is(metrics.source, 'local');
+
+    // A hot swap from the panel reaches one worker, which carries it to its sibling (their control
+    // sockets): both serve the new file, as `gati modules swap` would have it.
+    writeFileSync(join(dir, 'ledger-swapped.mjs'), 'export async function listPayments() { return { items: [], total: 0 }; }\nexport function getPayment() { return undefined; }\n');
+    const swapped = await fetch(`${base}/_control/api/modules/ledger/swap`, { method: 'POST', headers: { ...json, cookie, 'x-gati-control-csrf': session.csrf }, body: JSON.stringify({ to: './ledger-swapped.mjs' }) });
+    const result = (await swapped.json()) as SwapResult;
+    assert.is(swapped.status, 200, JSON.stringify(result));
+    const workers = overview.instances.filter((i) => i.role !== 'primary').map((i) => i.pid).sort();
+    assert.equal(result.processes?.map((p) => p.pid).sort(), workers);
+    assert.ok(result.processes!.every((p) => p.ok), JSON.stringify(result.processes));
+    for (const pid of workers) {
+      const listed = await askSocket(dir, pid, 'GET', '/modules');
+      const ledger = (listed.body.items as ModuleStatus[]).find((m) => m.name === 'ledger')!;
+      assert.equal({ kind: ledger.kind, source: ledger.source, swaps: ledger.swaps }, { kind: 'worker', source: join(dir, 'ledger-swapped.mjs'), swaps: 1 }, `process ${pid}`);
+    }
   } finally {
     await server.stop();
     removeDir(dir);

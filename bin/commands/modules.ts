@@ -5,14 +5,12 @@
 // so under `--workers N` every worker swaps. A TypeScript module file is compiled here first
 // (esbuild, into .gati/run/modules/), as the server itself carries no compiler.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Terminal } from '../terminal.js';
 import { RUN_DIR } from '../../runtime-shim/control/local-socket.js';
+import { askControlSocket, controlSockets, type ControlSocket } from '../../runtime-shim/control/local-socket-client.js';
 import type { ModuleState, SwapOutcome } from '../../runtime-shim/modules/module-swapper.js';
-
-const SOCKET = /^control-(\d+)\.sock$/;
 
 export async function modulesCommand(args: string[], to: string | undefined, term: Terminal, json: boolean): Promise<number> {
   const [sub, ...rest] = args;
@@ -35,7 +33,7 @@ async function list(root: string, term: Terminal, json: boolean): Promise<number
   const sockets = findSockets(root, term);
   if (!sockets) return 1;
   for (const socket of sockets) {
-    const answer = await ask<{ items: ModuleState[] }>(socket.path, 'GET', '/modules');
+    const answer = await askControlSocket<{ items: ModuleState[] }>(socket.path, 'GET', '/modules');
     if (answer === 'gone') continue;
     if (json) {
       term.info(JSON.stringify({ pid: socket.pid, ...answer.body }));
@@ -60,7 +58,7 @@ async function swap(root: string, name: string, to: string, term: Terminal, json
   let failed = false;
   let reached = 0;
   for (const socket of sockets) {
-    const answer = await ask<SwapOutcome & { detail?: string }>(socket.path, 'POST', `/modules/${encodeURIComponent(name)}/swap`, { to: source });
+    const answer = await askControlSocket<SwapOutcome & { detail?: string }>(socket.path, 'POST', `/modules/${encodeURIComponent(name)}/swap`, { to: source });
     if (answer === 'gone') continue;
     reached++;
     if (answer.status !== 200) {
@@ -79,9 +77,8 @@ async function swap(root: string, name: string, to: string, term: Terminal, json
   return failed ? 1 : 0;
 }
 
-function findSockets(root: string, term: Terminal): { path: string; pid: number }[] | undefined {
-  const dir = join(root, RUN_DIR);
-  const found = existsSync(dir) ? readdirSync(dir).flatMap((file) => { const m = SOCKET.exec(file); return m ? [{ path: join(dir, file), pid: Number(m[1]) }] : []; }) : [];
+function findSockets(root: string, term: Terminal): ControlSocket[] | undefined {
+  const found = controlSockets(root);
   if (found.length === 0) {
     term.error(`gati modules: no running gati start found for ${root} (no control socket in ${RUN_DIR}/); start it with gati start ${root}`);
     return undefined;
@@ -98,31 +95,4 @@ async function compiledIfTypeScript(root: string, name: string, to: string): Pro
   mkdirSync(join(root, RUN_DIR, 'modules'), { recursive: true, mode: 0o700 });
   await esbuild.build({ entryPoints: [file], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'silent', absWorkingDir: root });
   return outfile;
-}
-
-/** One request over the socket; 'gone' when no process listens there any more (the socket file is removed). */
-function ask<T>(socketPath: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T } | 'gone'> {
-  return new Promise((done, fail) => {
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request({ socketPath, path, method, headers: text ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } : {}, timeout: 120_000 }, (res) => {
-      let answer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (answer += chunk));
-      res.on('end', () => {
-        try {
-          done({ status: res.statusCode ?? 0, body: JSON.parse(answer) as T });
-        } catch {
-          fail(new Error(`the server answered ${res.statusCode} without JSON`));
-        }
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('the server did not answer within 120 s')));
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ECONNREFUSED' || error.code === 'ENOENT') {
-        rmSync(socketPath, { force: true }); // left by a process that ended without closing it
-        done('gone');
-      } else fail(error);
-    });
-    req.end(text);
-  });
 }

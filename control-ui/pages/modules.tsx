@@ -104,7 +104,10 @@ function SwapForm({ module, onSwapped }: { module: ModuleStatus; onSwapped: () =
     setOutcome(undefined);
     try {
       const result = await postJson<SwapResult>(API_PATHS.swapModule(module.name), { to: to.trim() });
-      setOutcome({ tone: 'ok', text: `${result.name} now runs ${result.source} (${result.kind}), swapped in ${Math.round(result.ms)} ms.` });
+      const failed = result.processes?.filter((p) => !p.ok) ?? [];
+      const across = result.processes ? ` in ${result.processes.length - failed.length} of ${result.processes.length} processes` : '';
+      const left = failed.map((p) => ` Process ${p.pid} kept its previous instance: ${p.detail ?? 'it failed'}.`).join('');
+      setOutcome({ tone: failed.length ? 'error' : 'ok', text: `${result.name} now runs ${result.source} (${result.kind})${across}, swapped in ${Math.round(result.ms)} ms.${left}` });
       setTo('');
       onSwapped();
     } catch (error) {

@@ -293,4 +293,9 @@ export interface SwapResult {
   source: string;
   /** From the request to the new instance taking calls. */
   ms: number;
+  /**
+   * Under `--workers N`: each process serving the app (this one first) and whether it swapped too
+   * (absent with one process). A sibling that failed keeps its previous instance.
+   */
+  processes?: { pid: number; ok: boolean; detail?: string }[];
 }

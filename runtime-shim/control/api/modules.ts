@@ -8,6 +8,7 @@ import type { ControlEndpoint } from '../endpoint.js';
 import { parseSwapSource } from '../../modules/swap-source.js';
 import type { List, ModuleStatus, SwapResult } from '../api-types.js';
 import { SwapError } from '../../modules/module-swapper.js';
+import { askControlSocket, controlSockets } from '../local-socket-client.js';
 
 const TITLES: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 502: 'Bad Gateway' };
 const problem = (status: number, detail: string) => ({ status, json: { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail } });
@@ -46,7 +47,10 @@ export const MODULE_ENDPOINTS: ControlEndpoint[] = [
       }
       try {
         const result: SwapResult = await swapper.swap(call.params.name!, to);
-        env.audit(call.user, 'module swap', { module: result.name, kind: result.kind, source: result.source });
+        // Under --workers each process has its own modules: the swap goes on to the siblings.
+        const others = await swapInSiblings(env.app().root, call.params.name!, to);
+        if (others.length > 0) result.processes = [{ pid: process.pid, ok: true }, ...others];
+        env.audit(call.user, 'module swap', { module: result.name, kind: result.kind, source: result.source, processes: 1 + others.filter((p) => p.ok).length });
         return { json: result };
       } catch (error) {
         if (!(error instanceof SwapError)) throw error;
@@ -56,3 +60,22 @@ export const MODULE_ENDPOINTS: ControlEndpoint[] = [
     },
   },
 ];
+
+/**
+ * The same swap in the other processes serving this app (`--workers N`: a panel request reaches one
+ * worker), through their local control sockets, one after another as `gati modules swap` does.
+ */
+async function swapInSiblings(root: string, name: string, to: string): Promise<NonNullable<SwapResult['processes']>> {
+  const out: NonNullable<SwapResult['processes']> = [];
+  for (const socket of controlSockets(root)) {
+    if (socket.pid === process.pid) continue;
+    try {
+      const answer = await askControlSocket<{ detail?: string }>(socket.path, 'POST', `/modules/${encodeURIComponent(name)}/swap`, { to });
+      if (answer === 'gone') continue;
+      out.push(answer.status === 200 ? { pid: socket.pid, ok: true } : { pid: socket.pid, ok: false, detail: answer.body.detail ?? `answered ${answer.status}` });
+    } catch (error) {
+      out.push({ pid: socket.pid, ok: false, detail: (error as Error).message });
+    }
+  }
+  return out;
+}
