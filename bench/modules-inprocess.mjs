@@ -34,7 +34,7 @@ if (built.status !== 0) throw new Error(built.stderr + built.stdout);
 // The validator modules call require() for AJV's helpers (the server bundle provides it; so does this).
 globalThis.require ??= createRequire(import.meta.url);
 const dir = join(app.dir, 'dist/validators/modules');
-const validators = await import(pathToFileURL(join(dir, readdirSync(dir).find((f) => f.startsWith('textStats.')))).href);
+const validators = await import(pathToFileURL(join(dir, readdirSync(dir).find((f) => f.startsWith('textStats.') && !f.includes('.wire.')))).href);
 const pkg = await import(pathToFileURL(join(app.dir, 'node_modules/text-stats/index.js')).href);
 const { InProcessModuleClient } = await import(`${REPO}lib/runtime-shim/modules/in-process-client.js`);
 const { ModuleSlot, moduleFacade } = await import(`${REPO}lib/runtime-shim/modules/module-slot.js`);

@@ -2,14 +2,16 @@
 // alone, in a fresh worker thread, without loading a new build: 20 saves under a steady load with
 // no failed request and the new code answering after each, then 100 more with the dev process's
 // RSS flat (the old instances end with their workers, nothing piles up in the server's isolate).
-// A save that is not a module's alone (a handler) still reloads the build.
+// A save that is not a module's alone (a handler) still reloads the build. The npm module swapped
+// to a command is checked in its wire form, as under gati start.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { GATI_BIN, removeDir, runServer } from './helpers/server.js';
 import { polyglotApp } from './helpers/polyglot-app.js';
-import { rssOf, steadyLoad } from './helpers/module-swap.js';
+import { gati, rssOf, steadyLoad, TEXT_STATS_SERVICE } from './helpers/module-swap.js';
 
 const greeter = (n: number) => `let greeting = 'hello';
 
@@ -75,6 +77,18 @@ export async function handler(req: Req<{ query: { name: string } }>, res: Res<{ 
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.match(dev.output(), 'reloaded in');
+
+    // The npm module swapped to a command under gati dev: its calls are checked in their wire form
+    // (the build's wire validators are loaded here too), its Dates revived.
+    const service = join(mkdtempSync(join(tmpdir(), 'gati-text-stats-')), 'service.mjs');
+    writeFileSync(service, TEXT_STATS_SERVICE);
+    const swapped = await gati(['modules', 'swap', 'textStats', '--to', `command:node ${service} wrong`, app.dir]);
+    assert.is(swapped.status, 0, swapped.stderr);
+    assert.equal(await (await fetch(`${dev.url}/since?since=2026-03-01T00:00:00Z`)).json(), { since: '2026-03-01T00:00:00.000Z', words: 4 });
+    const wrong = await fetch(`${dev.url}/top`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'a b', options: '{"limit":1}' }) });
+    assert.is(wrong.status, 502);
+    assert.equal(((await wrong.json()) as Record<string, unknown>).pointer, '/0');
+    rmSync(dirname(service), { recursive: true, force: true });
   } finally {
     await dev.stop('SIGTERM');
     removeDir(app.dir);

@@ -90,6 +90,20 @@ test('one validators module per interface: args_<fn> and result_<fn>', async () 
   assert.equal(v.args_topWords!.errors![0]!.instancePath, '/1/limit');
   assert.not.ok(v.result_summary!({ words: '2', chars: 3 }));
   assert.ok(v.result_wordsSince!({ since: at, words: 2 }), 'the awaited result');
+
+  // And its wire-form ones, as a service's, for a swap of it to a URL or a command: dates as ISO strings, revived.
+  assert.match(index, /export const wireModules = \{ "textStats": w0 \};/);
+  const wireText = String(all.artifacts.find((a) => /^dist\/validators\/modules\/textStats\.wire\.[0-9a-f]+\.mjs$/.test(a.path))!.contents);
+  writeFileSync(join(app.dir, 'text-stats-wire-validators.mjs'), wireText);
+  const w = (await import(pathToFileURL(join(app.dir, 'text-stats-wire-validators.mjs')).href)) as Record<string, unknown>;
+  const wire = w as Record<string, ((x: unknown) => boolean) & { errors?: { instancePath: string }[] }>;
+  assert.ok(wire.args_wordsSince!([[{ at: at.toISOString(), text: 'x' }], at.toISOString()]), 'dates as their JSON strings');
+  assert.not.ok(wire.args_wordsSince!([[{ at: 'yesterday', text: 'x' }], at.toISOString()]));
+  assert.equal(wire.args_wordsSince!.errors![0]!.instancePath, '/0/0/at');
+  assert.is(w.argsWire_wordsSince, true);
+  assert.not.ok(wire.result_summary!({ words: '2', chars: 3 }));
+  const revived = (w.reviveResult_wordsSince as (x: unknown) => { since: Date })({ since: at.toISOString(), words: 2 });
+  assert.equal(revived.since, at);
 });
 
 test("an npm function that takes a callback is a located GATI1001 with a fix hint; an interface file of the functions called fixes it", async () => {

@@ -3,15 +3,18 @@
 // load (autocannon) with no failed request and the new build answering after each; 100 swaps of
 // the app's own module between two files in worker threads with the server's RSS flat; a source
 // that does not come up refused with a clear error while the old instance keeps serving; and the
-// control panel's GET /_control/api/modules and POST …/:name/swap behind a session and CSRF.
+// control panel's GET /_control/api/modules and POST …/:name/swap behind a session and CSRF; the
+// npm module swapped to a worker, a URL and a command, its calls checked at the boundary each time.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { TOTP, Secret } from 'otpauth';
 import { GATI_BIN, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
 import { polyglotApp, type PolyglotApp } from './helpers/polyglot-app.js';
-import { askSocket, gati, rssOf, steadyLoad } from './helpers/module-swap.js';
+import { askSocket, gati, rssOf, serveTextStats, steadyLoad, TEXT_STATS_SERVICE } from './helpers/module-swap.js';
 
 const swap = suite('hot swap under gati start');
 let app: PolyglotApp;
@@ -190,6 +193,55 @@ swap('the npm module swapped to its package in a worker: the same checks as in-p
   assert.is(wrong.status, 502);
   const body = (await wrong.json()) as Record<string, unknown>;
   assert.equal([body.module, body.function, body.pointer], ['textStats', 'topWords', '/0']);
+});
+
+swap('the npm module swapped to a URL and to a command: its calls are checked in their wire form, and its Dates come back as Dates', async () => {
+  // The service in this process: what it received is seen here, and it can be made to answer wrong.
+  const received: { fn: string; args: unknown[] }[] = [];
+  let wrongTop = false;
+  const service = serveTextStats(0, () => wrongTop, (fn, args) => received.push({ fn, args }));
+  await once(service, 'listening');
+  try {
+    const swapped = await cli('textStats', `http://127.0.0.1:${(service.address() as AddressInfo).port}`);
+    assert.is(swapped.status, 0, swapped.stderr);
+    // The handler calls counted.since.toISOString(): the service's ISO string came back revived as a Date.
+    assert.equal(await get('/since?since=2026-03-01T00:00:00Z'), { since: '2026-03-01T00:00:00.000Z', words: 4 });
+    const call = received.find((c) => c.fn === 'wordsSince')!;
+    assert.equal(call.args[1], '2026-03-01T00:00:00.000Z', 'the service read the Date as its JSON string');
+    assert.equal((call.args[0] as { at: unknown }[])[0]!.at, '2026-01-01T00:00:00.000Z');
+
+    const top = (options: string) => fetch(`${server.url}/top`, { method: 'POST', headers: json, body: JSON.stringify({ text: 'a b a', options }) });
+    assert.equal(await (await top('{"limit":1}')).json(), { top: ['a'] });
+    const calls = received.length;
+    const bad = await top('{"limit":"1"}');
+    assert.is(bad.status, 500);
+    const badBody = (await bad.json()) as Record<string, unknown>;
+    assert.equal([badBody.module, badBody.function, badBody.pointer], ['textStats', 'topWords', '/1/limit']);
+    assert.is(received.length, calls, 'an invalid argument is not sent');
+
+    wrongTop = true;
+    const wrong = await top('{"limit":1}');
+    assert.is(wrong.status, 502);
+    const wrongBody = (await wrong.json()) as Record<string, unknown>;
+    assert.equal([wrongBody.module, wrongBody.function, wrongBody.pointer], ['textStats', 'topWords', '/0']);
+  } finally {
+    service.closeAllConnections();
+    service.close();
+  }
+
+  // A local process (PORT given by the server) whose topWords answers a number where the package says string[].
+  writeFileSync(join(app.dir, 'text-stats-service.mjs'), TEXT_STATS_SERVICE);
+  const command = await cli('textStats', 'command:node text-stats-service.mjs wrong');
+  assert.is(command.status, 0, command.stderr);
+  assert.equal(await get('/since?since=2026-03-01T00:00:00Z'), { since: '2026-03-01T00:00:00.000Z', words: 4 });
+  const wrong = await fetch(`${server.url}/top`, { method: 'POST', headers: json, body: JSON.stringify({ text: 'a b a', options: '{"limit":1}' }) });
+  assert.is(wrong.status, 502);
+  const body = (await wrong.json()) as Record<string, unknown>;
+  assert.equal([body.module, body.function, body.pointer], ['textStats', 'topWords', '/0']);
+  assert.match(String(body.detail), 'module textStats.topWords returned an invalid result: /0 must be string');
+  // Back to the package, in-process checks again (and the process is let go).
+  assert.is((await cli('textStats', 'npm:text-stats')).status, 0);
+  assert.equal(await get('/since?since=2026-03-01T00:00:00Z'), { since: '2026-03-01T00:00:00.000Z', words: 4 });
 });
 
 swap.run();

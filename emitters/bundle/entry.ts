@@ -29,7 +29,7 @@ export function emitEntry(model: AppModel, options: EntryOptions): { path: strin
   const { imports, body } = entryParts(model, options);
   for (const [name, file] of imports) {
     if (name === 'versions') lines.push("import versions from 'gati:versions';");
-    else if (name === 'validators') lines.push("import { routes as validators, effects as effectValidators, modules as moduleValidators } from '../../dist/validators/index.mjs';");
+    else if (name === 'validators') lines.push("import { routes as validators, effects as effectValidators, modules as moduleValidators, wireModules as moduleWireValidators } from '../../dist/validators/index.mjs';");
     else if (name === 'serializers') lines.push("import { routes as serializers } from '../../dist/serializers/index.mjs';");
     else if (name === '{ match }') lines.push("import { match } from '../../dist/router.mjs';");
     else lines.push(`import ${name === 'config' ? 'config' : `* as ${name}`} from ${JSON.stringify(fromEntry(file))};`);
@@ -50,7 +50,7 @@ export const DEV_ENTRY_PATH = '.gati/dev/entry.mjs';
  */
 export function emitDevEntry(model: AppModel, options: EntryOptions): { path: string; contents: string; files: string[] } {
   const { imports, body } = entryParts(model, options);
-  const names = imports.map(([name]) => (name === 'validators' ? '{ routes: validators, effects: effectValidators, modules: moduleValidators }' : name === 'serializers' ? '{ routes: serializers }' : name === 'versions' || name === 'config' ? `{ default: ${name} }` : name));
+  const names = imports.map(([name]) => (name === 'validators' ? '{ routes: validators, effects: effectValidators, modules: moduleValidators, wireModules: moduleWireValidators }' : name === 'serializers' ? '{ routes: serializers }' : name === 'versions' || name === 'config' ? `{ default: ${name} }` : name));
   const lines = [`// ${GENERATED_HEADER}`, 'export async function createApp(load, root) {'];
   // A gati module is loaded fresh (`true`): its in-memory state starts with each build, as its init and close pair up.
   const load = ([name, file]: [string, string]) => `load(${JSON.stringify(file)}${name.startsWith('mod') ? ', true' : ''})`;
@@ -100,8 +100,12 @@ function entryParts(model: AppModel, options: EntryOptions): { imports: [string,
     const modules = [...model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`), ...npmModules(options.config).map(([binding], i) => `${JSON.stringify(npmNames(options.config)[i])}: ${binding}`)];
     lines.push('  ],', `  modules: { ${modules.join(', ')} },`);
     // Config modules with types: the config says where they are; the build, which functions an
-    // interface file (or an npm package's declarations) declares and their boundary validators.
-    const remote = (model.remoteModules ?? []).map((m) => `${JSON.stringify(m.name)}: { functions: ${JSON.stringify(m.functions.map((f) => f.name))}, validators: moduleValidators[${JSON.stringify(m.name)}] }`);
+    // interface file (or an npm package's declarations) declares and their boundary validators
+    // (an npm module's, in place; its wire-form ones for a swap of it to a URL or a command).
+    const remote = (model.remoteModules ?? []).map((m) => {
+      const wire = m.npm !== undefined ? `, wireValidators: moduleWireValidators[${JSON.stringify(m.name)}]` : '';
+      return `${JSON.stringify(m.name)}: { functions: ${JSON.stringify(m.functions.map((f) => f.name))}, validators: moduleValidators[${JSON.stringify(m.name)}]${wire} }`;
+    });
     lines.push(`  remoteModules: { ${remote.join(', ')} },`);
     lines.push(`  effects: [${model.effects.map((e, i) => `{ name: ${JSON.stringify(e.name)}, run: eff${i}.run, retry: ${JSON.stringify(e.retry)}, validate: effectValidators[${JSON.stringify(e.name)}]?.payload, revive: effectValidators[${JSON.stringify(e.name)}]?.revivePayload }`).join(', ')}],`);
     lines.push(`  folders: [${folderEntries(model).join(', ')}],`);

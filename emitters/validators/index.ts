@@ -45,7 +45,13 @@ export interface ModuleSpec {
 
 export function emit(model: AppModel, options: ValidatorOptions, cache: ValidatorCache = new Map()): Artifact[] {
   const remote = model.remoteModules ?? [];
-  const specs: ModuleSpec[] = [...model.routes.map((route) => routeModule(route, model.types)), ...model.effects.map((effect) => effectModule(effect, model.types)), ...remote.map((m) => remoteModuleSpec(m, model.types))];
+  const npm = remote.filter((m) => m.npm !== undefined);
+  const specs: ModuleSpec[] = [
+    ...model.routes.map((route) => routeModule(route, model.types)),
+    ...model.effects.map((effect) => effectModule(effect, model.types)),
+    ...remote.map((m) => remoteModuleSpec(m, model.types)),
+    ...npm.map((m) => remoteModuleSpec(m, model.types, 'wire')),
+  ];
   const artifacts: Artifact[] = [];
   const files: string[] = [];
   for (const { spec, key, text } of compileModules(specs, model.types, options, cache)) {
@@ -162,10 +168,11 @@ function effectModule(effect: AppModel['effects'][number], types: Record<string,
  * `reviveResult_<fn>` turns the answer's date strings into Dates, and `argsWire_<fn>` says the
  * arguments hold dates, so they are checked as the service will read them (after JSON). An npm
  * module's calls are made in-process: its `args_<fn>` and `result_<fn>` check the values
- * themselves (in-process.ts), and there is nothing to revive.
+ * themselves (in-process.ts), and there is nothing to revive. Its `form: 'wire'` module
+ * (`modules/<name>.wire.mjs`) has the wire validators too, for a swap of it to a URL or a command.
  */
-export function remoteModuleSpec(m: RemoteModuleModel, types: Record<string, NamedType>): ModuleSpec {
-  const inProcess = m.npm !== undefined;
+export function remoteModuleSpec(m: RemoteModuleModel, types: Record<string, NamedType>, form: 'wire' | 'default' = 'default'): ModuleSpec {
+  const inProcess = m.npm !== undefined && form === 'default';
   const schemas: Record<string, JsonSchema> = {};
   const roots: GType[] = [];
   const revivers: ReviverCode = { functions: new Map() };
@@ -181,7 +188,7 @@ export function remoteModuleSpec(m: RemoteModuleModel, types: Record<string, Nam
     if (revive) extra.push(`export function reviveResult_${fn.name}(v) { ${revive} return v; }`);
   }
   extra.unshift(...revivers.functions.values());
-  return { file: `modules/${m.name}.mjs`, schemas, extra: extra.join('\n'), roots, ...(inProcess ? { inProcess } : {}) };
+  return { file: `modules/${m.name}${form === 'wire' ? '.wire' : ''}.mjs`, schemas, extra: extra.join('\n'), roots, ...(inProcess ? { inProcess } : {}) };
 }
 
 interface Compiler {
@@ -312,8 +319,12 @@ function indexModule(model: AppModel, files: string[]): string {
   model.effects.forEach((_, i) => lines.push(`import * as e${i} from './${files[model.routes.length + i]}';`));
   const remote = model.remoteModules ?? [];
   remote.forEach((_, i) => lines.push(`import * as m${i} from './${files[model.routes.length + model.effects.length + i]}';`));
+  const npm = remote.filter((m) => m.npm !== undefined);
+  const first = model.routes.length + model.effects.length + remote.length;
+  npm.forEach((_, i) => lines.push(`import * as w${i} from './${files[first + i]}';`));
   lines.push('', '/** Per route, in the order of the route table. */', `export const routes = [${model.routes.map((_, i) => `r${i}`).join(', ')}];`);
   lines.push('', '/** Per effect name: its payload validator module. */', `export const effects = { ${model.effects.map((e, i) => `${JSON.stringify(e.name)}: e${i}`).join(', ')} };`);
-  lines.push('', '/** Per config module with types (an interface file, or an npm package\'s declarations): its arguments and results validators. */', `export const modules = { ${remote.map((m, i) => `${JSON.stringify(m.name)}: m${i}`).join(', ')} };`, '');
+  lines.push('', '/** Per config module with types (an interface file, or an npm package\'s declarations): its arguments and results validators. */', `export const modules = { ${remote.map((m, i) => `${JSON.stringify(m.name)}: m${i}`).join(', ')} };`);
+  lines.push('', '/** Per npm module with types: the wire-form validators (as a service\'s), for a swap of it to a URL or a command. */', `export const wireModules = { ${npm.map((m, i) => `${JSON.stringify(m.name)}: w${i}`).join(', ')} };`, '');
   return lines.join('\n');
 }

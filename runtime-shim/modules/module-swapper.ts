@@ -85,10 +85,12 @@ export function createModuleSwapper(slots: Map<string, ModuleSlot>, app: Compile
 async function startInstance(name: string, source: SwapSource, app: CompiledApp, log: Logger): Promise<{ client: ModuleClient; origin: ModuleOrigin }> {
   const timeoutMs = app.config.modules?.[name]?.timeoutMs ?? CONFIG_DEFAULTS.modules.timeoutMs;
   // An npm module's validators check values in place (Dates as Dates): right for a worker thread,
-  // whose values are structured clones, not for JSON over HTTP, where such a swap goes unchecked.
+  // whose values are structured clones. Over HTTP (a URL, a command) its calls are JSON: the build
+  // made it the wire-form validators too (dates as strings, revived in the result), as a service's.
   const inProcessBoundary = app.config.modules?.[name]?.npm !== undefined;
-  const validators = app.remoteModules?.[name]?.validators;
-  const wireValidators = inProcessBoundary ? undefined : validators;
+  const entry = app.remoteModules?.[name];
+  const validators = entry?.validators;
+  const wireValidators = inProcessBoundary ? entry?.wireValidators : validators;
   if (source.kind === 'http') {
     if (!(await waitHealthy(source.url, MODULE_DEFAULTS.swapHealthMs, () => false))) throw new SwapError(502, `module ${name}: ${source.url}/_health did not answer 200 within ${MODULE_DEFAULTS.swapHealthMs} ms; the current instance keeps serving`);
     return { client: new HttpModuleClient({ name, baseUrl: source.url, timeoutMs, validators: wireValidators }), origin: { kind: 'http', source: source.url } };

@@ -85,6 +85,8 @@ export type RemoteModuleValidators = Record<string, ValidateFn | ((v: unknown) =
 export interface RemoteModuleEntry {
   functions: string[];
   validators?: RemoteModuleValidators;
+  /** An npm module's validators of the wire form (as a service's), for a swap of it to a URL or a command. */
+  wireValidators?: RemoteModuleValidators;
 }
 
 export interface EffectEntry {

@@ -67,3 +67,35 @@ export function gati(args: string[]): Promise<{ status: number | null; stdout: s
     child.once('close', (status) => resolve({ status, stdout, stderr }));
   });
 }
+
+/**
+ * fixtures/polyglot's text-stats package as a service of the module wire protocol, for swaps of the
+ * npm module to a URL (this server, in the test's process) or a `command:` (TEXT_STATS_SERVICE, the
+ * same function as a script listening on PORT). wordsSince reads its dates as the ISO strings JSON
+ * carries; while `wrong()`, topWords answers numbers where the package's types say strings.
+ * `onCall` sees each call's arguments as the service read them.
+ */
+export function serveTextStats(port: number, wrong: () => boolean, onCall: (fn: string, args: unknown[]) => void = () => {}): http.Server {
+  const words = (text: string) => text.split(/\s+/).filter(Boolean);
+  const functions: Record<string, (...args: never[]) => unknown> = {
+    wordsSince: (entries: { at: string; text: string }[], since: string) => ({ since, words: entries.filter((e) => Date.parse(e.at) >= Date.parse(since)).reduce((n, e) => n + words(e.text).length, 0) }),
+    topWords: (text: string, options: { limit: number }) => (wrong() ? [1] : [...new Set(words(text))]).slice(0, options.limit),
+  };
+  return http
+    .createServer((req, res) => {
+      if (req.url === '/_health') return void res.end('ok');
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        const fn = req.url!.slice(1);
+        const args = JSON.parse(body) as never[];
+        onCall(fn, args);
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(functions[fn]!(...args)));
+      });
+    })
+    .listen(port, '127.0.0.1');
+}
+
+/** serveTextStats as a script for `command:node <file> [wrong]`. */
+export const TEXT_STATS_SERVICE = `import http from 'node:http';\n(${serveTextStats.toString()})(Number(process.env.PORT), () => process.argv[2] === 'wrong');\n`;
