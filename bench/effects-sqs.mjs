@@ -10,7 +10,7 @@ import { DynamoDBClient, PutItemCommand, UpdateItemCommand, CreateTableCommand }
 import { WorkerPool } from '../lib/runtime-shim/effects/worker-pool.js';
 import { openSqsBackend } from '../lib/runtime-shim/effects/sqs-backend.js';
 import { EffectMetrics } from '../lib/runtime-shim/effects/metrics.js';
-import { awsEmulators, stopAwsEmulators } from '../lib/test/helpers/aws-emulators.js';
+import { awsEmulators } from '../lib/test/helpers/aws-emulators.js';
 import { CONCURRENCY, N, WINDOW, body, gatiSystem, log, pump, removeBefore, report, roundTrip, runtimeBefore, values } from './effects-cloud.mjs';
 
 await awsEmulators();
@@ -122,7 +122,7 @@ await report(
   'raw SQS',
   'raw SQS + DynamoDB (durable, plain)',
 );
+// The emulators end with this process (test/helpers/emulator-process.ts).
 sqs.destroy();
 db.destroy();
 removeBefore();
-await stopAwsEmulators();

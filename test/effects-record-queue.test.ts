@@ -110,7 +110,7 @@ for (const [kind, pair] of Object.entries(pairs)) {
     const job: JobRecord = { id, name: 'orphan', payload: JSON.stringify({ n: 1 }), status: 'queued', attempt: 0, maxAttempts: 2, runAt: now, createdAt: now, msg: randomUUID() };
     await queue.send(JSON.stringify({ id, msg: job.msg, job }), 0);
     const lease = await claim(backend, 5000);
-    if (records.putNew) {
+    if (records.putMany) {
       // Batch-put records: the message waits out the record grace (effects-sqs-batching.test.ts).
       assert.is(lease, null);
       assert.is(await backend.get(id), null);

@@ -2,7 +2,8 @@
 // collection, written with create (fails when the id exists: idempotency keys) and update with a
 // last-update-time precondition (the compare-and-set). The new records of one event-loop turn go out
 // together through a BulkWriter (up to 20 writes a request), each create still conditional and
-// answered on its own. Pub/Sub keeps no state of its own to list or
+// answered on its own; so do the compare-and-sets of one turn (claims, heartbeats, completions),
+// and its reads go out as one getAll. Pub/Sub keeps no state of its own to list or
 // count, and Firestore is GCP's serverless store with the conditional writes this needs, as
 // DynamoDB is for SQS. Project and emulator come from GOOGLE_CLOUD_PROJECT and FIRESTORE_EMULATOR_HOST.
 import type { DocumentData, Timestamp } from '@google-cloud/firestore';
@@ -56,6 +57,26 @@ export function openFirestoreRecords(firestoreModule: FirestoreModule, collectio
         writer.create(jobs.doc(r.id), toDoc(r)).then(
           (): BatchOutcome<boolean> => ({ ok: true, value: true }),
           (error: unknown): BatchOutcome<boolean> => (code(error) === ALREADY_EXISTS ? { ok: true, value: false } : { ok: false, error }),
+        ),
+      );
+      await writer.close();
+      return Promise.all(outcomes);
+    },
+    async readMany(ids) {
+      // One getAll for the reads of a turn (an id asked twice is read once).
+      const unique = [...new Set(ids)];
+      const snaps = await db.getAll(...unique.map((id) => jobs.doc(id)));
+      const byId = new Map(snaps.map((snap, i) => [unique[i]!, snap.exists ? { record: fromDoc(snap.data()!), version: snap.updateTime } : null]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    async replaceMany(items) {
+      const writer = db.bulkWriter({ throttling: false });
+      // Each update keeps its own precondition, and so its own answer: the new version, or null when stale.
+      const outcomes = items.map(({ record, version }) =>
+        writer.update(jobs.doc(record.id), toDoc(record), { lastUpdateTime: version as Timestamp }).then(
+          (result): BatchOutcome<{ version: unknown } | null> => ({ ok: true, value: { version: result.writeTime } }),
+          (error: unknown): BatchOutcome<{ version: unknown } | null> =>
+            code(error) === FAILED_PRECONDITION || code(error) === NOT_FOUND ? { ok: true, value: null } : { ok: false, error },
         ),
       );
       await writer.close();

@@ -41,6 +41,16 @@
 // message's sending) before it does; the store's batch put gives up well before. Keyed jobs keep the
 // conditional create.
 //
+// Finishing: where the store's batch write cannot be conditional (DynamoDB), a job whose lease still
+// holds for PUT_FINISH_MARGIN_MS is completed by a put with the turn's others, not a conditional
+// update of its own. No condition is needed, because while a lease holds no one else writes its
+// record: a claim needs the lease run out (or the job queued), cancel a queued job, `gati effects
+// retry` a finished one, and a heartbeat comes from the holder. The put gives up PUT_FINISH_SAFETY_MS
+// before the lease ends (the workers' clocks must agree to within that, as leases already assume); a
+// lease nearer its end, or a put that failed, completes with the conditional update. Where the store
+// batches conditional writes instead (Firestore's BulkWriter), every compare-and-set of a turn
+// (claims, heartbeats, completions) goes out together, and so do its reads (getAll).
+//
 // Idempotency keys are the record's id (a create that fails when the record exists). Every write to
 // a record is a compare-and-set on the store's version (an ETag, an update time), retried while the
 // fields it depends on still hold, or, where the store has one (DynamoDB), a conditional update.
@@ -60,6 +70,15 @@ const CAS_ATTEMPTS = 20;
  * (where new records are batch-put), one its live record does not name yet is dropped as stale.
  */
 export const RECORD_GRACE_MS = 30_000;
+/** A batch put of new records gives up this long after it started: well before RECORD_GRACE_MS. */
+const NEW_RECORD_DEADLINE_MS = 10_000;
+/**
+ * Where the store's batch write is unconditional (DynamoDB), a job is completed by a batched put
+ * instead of a conditional update when its lease still holds at least this long ("finishing")...
+ */
+export const PUT_FINISH_MARGIN_MS = 10_000;
+/** ...and the put gives up this long before the lease ends. */
+const PUT_FINISH_SAFETY_MS = 5_000;
 
 export const keyedJobId = (key: string) => `k${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 
@@ -87,6 +106,10 @@ interface Held {
   message: Received;
   /** The record as this lease last wrote it, where the store compares versions (its next write needs no read). */
   known?: Versioned;
+  /** The record as this lease last wrote it, where the store puts batches (completing it needs no condition while the lease holds). */
+  record?: JobRecord;
+  /** Epoch ms the lease holds until, as this process last wrote it. */
+  leaseUntil: number;
 }
 
 export interface RecordQueueOptions {
@@ -102,6 +125,12 @@ export class RecordQueueBackend implements EffectBackend {
   private readonly sender: TickBatcher<{ body: string; delayMs: number }, void> | null;
   /** New records (jobs without a key) written in one turn, where the store writes batches. */
   private readonly writer: TickBatcher<JobRecord, void> | null;
+  /** Completed records of leases that hold long enough, put in one turn, where the store writes batches. */
+  private readonly finisher: TickBatcher<{ record: JobRecord; deadline: number }, void> | null;
+  /** Reads of one turn, where the store reads batches. */
+  private readonly reader: TickBatcher<string, Versioned | null> | null;
+  /** Compare-and-sets of one turn, where the store batches conditional writes. */
+  private readonly replacer: TickBatcher<{ record: JobRecord; version: unknown }, { version: unknown } | null> | null;
   /** New records created (conditionally) in one turn, where the store batches creates. */
   private readonly creator: TickBatcher<JobRecord, boolean> | null;
   /** The claims of one turn share one receive. */
@@ -119,9 +148,17 @@ export class RecordQueueBackend implements EffectBackend {
   ) {
     this.recordGraceMs = options.recordGraceMs ?? RECORD_GRACE_MS;
     const { sendBatch, deleteBatch } = queue;
-    const { putNew, createMany } = records;
+    const { putMany, createMany, readMany } = records;
+    const replaceMany = 'replace' in records ? records.replaceMany : undefined;
     this.sender = sendBatch ? new TickBatcher((items) => sendBatch.call(queue, items)) : null;
-    this.writer = putNew ? new TickBatcher((items) => putNew.call(records, items)) : null;
+    this.writer = putMany ? new TickBatcher((items) => putMany.call(records, items, Date.now() + NEW_RECORD_DEADLINE_MS)) : null;
+    this.finisher = putMany
+      ? new TickBatcher((items) => putMany.call(records, items.map((i) => i.record), Math.min(...items.map((i) => i.deadline))))
+      : null;
+    this.reader = readMany
+      ? new TickBatcher(async (ids) => (await readMany.call(records, ids)).map((value) => ({ ok: true as const, value })))
+      : null;
+    this.replacer = replaceMany ? new TickBatcher((items) => replaceMany.call(records, items)) : null;
     this.creator = createMany ? new TickBatcher((items) => createMany.call(records, items)) : null;
     this.receiver = new ReceiveBatcher(queue);
     this.deleter = deleteBatch
@@ -134,8 +171,13 @@ export class RecordQueueBackend implements EffectBackend {
 
   // ---- records ----
 
+  /** A record with its version (read with the turn's others where the store reads batches). */
+  private read(id: string): Promise<Versioned | null> {
+    return this.reader ? this.reader.add(id) : this.records.read(id);
+  }
+
   private async record(id: string): Promise<JobRecord | null> {
-    return (await this.records.read(id))?.record ?? null;
+    return (await this.read(id))?.record ?? null;
   }
 
   /** Sets (or, for undefined, removes) fields while every `when` field has its value; the new record, or null when not. */
@@ -152,7 +194,7 @@ export class RecordQueueBackend implements EffectBackend {
     for (let i = 0; i < CAS_ATTEMPTS; i++) {
       // A fresh read by the caller, or this lease's own last write, saves one round trip on the first
       // try; when it is out of date the compare-and-set fails and the loop reads.
-      const current = i === 0 && known ? known : await this.records.read(id);
+      const current = i === 0 && known ? known : await this.read(id);
       if (!current) return null;
       const r = current.record as unknown as Record<string, unknown>;
       if (Object.entries(when).some(([k, v]) => r[k] !== v)) return null;
@@ -161,8 +203,9 @@ export class RecordQueueBackend implements EffectBackend {
         if (v === undefined) delete next[k];
         else next[k] = v;
       }
-      const written = await this.records.replace(next as unknown as JobRecord, current.version);
-      if (written) return { record: next as unknown as JobRecord, version: written.version };
+      const record = next as unknown as JobRecord;
+      const written = await (this.replacer ? this.replacer.add({ record, version: current.version }) : this.records.replace(record, current.version));
+      if (written) return { record, version: written.version };
     }
     throw new Error(`job ${id}: its record kept changing under ${CAS_ATTEMPTS} writes in a row`);
   }
@@ -259,7 +302,7 @@ export class RecordQueueBackend implements EffectBackend {
     const fast = await this.leaseAtOnce(body, message, options);
     if (fast) return fast;
     // Not leased as it stands: find out why (no record yet, stale, early, held, out of attempts).
-    let read = await this.records.read(body.id);
+    let read = await this.read(body.id);
     if (!read && body.job) {
       read = await this.orphan(body.job, message);
       if (!read) return null;
@@ -297,9 +340,10 @@ export class RecordQueueBackend implements EffectBackend {
       return null;
     }
     const token = `${options.workerId}:${randomUUID()}`;
-    const leased = await this.write(record.id, { status: 'running', attempt: record.attempt + 1, token, leaseUntil: now + options.leaseMs }, when, read);
+    const leaseUntil = now + options.leaseMs;
+    const leased = await this.write(record.id, { status: 'running', attempt: record.attempt + 1, token, leaseUntil }, when, read);
     if (!leased) return null;
-    this.held.set(token, { id: record.id, message, ...(leased.version !== null ? { known: leased } : {}) });
+    this.held.set(token, { id: record.id, message, leaseUntil, ...(leased.version !== null ? { known: leased } : { record: leased.record }) });
     return { job: view(leased.record), token };
   }
 
@@ -310,7 +354,7 @@ export class RecordQueueBackend implements EffectBackend {
     const token = `${options.workerId}:${randomUUID()}`;
     const leased = await this.records.leaseIfDue(body.id, body.msg, token, now, now + options.leaseMs);
     if (!leased) return null;
-    this.held.set(token, { id: leased.id, message });
+    this.held.set(token, { id: leased.id, message, record: leased, leaseUntil: leased.leaseUntil ?? now + options.leaseMs });
     return { job: view(leased), token };
   }
 
@@ -327,7 +371,7 @@ export class RecordQueueBackend implements EffectBackend {
       const age = () => Date.now() - message.sentAt;
       for (let wait = 10; !read && age() < this.recordGraceMs && wait <= 640; wait *= 2) {
         await sleep(wait);
-        read = await this.records.read(job.id);
+        read = await this.read(job.id);
       }
       if (read) return read;
       if (age() < this.recordGraceMs) {
@@ -336,7 +380,7 @@ export class RecordQueueBackend implements EffectBackend {
       }
     }
     await this.records.create(job);
-    return this.records.read(job.id);
+    return this.read(job.id);
   }
 
   private holding(lease: Lease): Held | undefined {
@@ -347,9 +391,12 @@ export class RecordQueueBackend implements EffectBackend {
   async heartbeat(lease: Lease, leaseMs: number): Promise<boolean> {
     const held = this.holding(lease);
     if (!held) return false;
-    const written = await this.write(held.id, { leaseUntil: Date.now() + leaseMs }, { token: lease.token, status: 'running' }, held.known);
+    const leaseUntil = Date.now() + leaseMs;
+    const written = await this.write(held.id, { leaseUntil }, { token: lease.token, status: 'running' }, held.known);
     if (!written) return false;
     if (written.version !== null) held.known = written;
+    else held.record = written.record;
+    held.leaseUntil = leaseUntil;
     return this.queue.hide(held.message, leaseMs);
   }
 
@@ -357,6 +404,17 @@ export class RecordQueueBackend implements EffectBackend {
     const held = this.holding(lease);
     if (!held) return false;
     this.held.delete(lease.token);
+    if (this.finisher && held.record && held.leaseUntil - Date.now() >= PUT_FINISH_MARGIN_MS) {
+      // While the lease holds, no one else writes the record (see "finishing"): put with the turn's others.
+      const { token: _token, leaseUntil: _until, ...rest } = held.record;
+      try {
+        await this.finisher.add({ record: { ...rest, status: 'completed' }, deadline: held.leaseUntil - PUT_FINISH_SAFETY_MS });
+        this.dropLater(held.message);
+        return true;
+      } catch {
+        // Not stored in time: the conditional update decides (it fails if the put landed after all).
+      }
+    }
     if (!(await this.update(held.id, { status: 'completed', token: undefined, leaseUntil: undefined }, { token: lease.token, status: 'running' }, held.known))) return false;
     this.dropLater(held.message);
     return true;
