@@ -58,7 +58,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { JobQueue, JobRecord, JobRecords, MessageBody, Received, Versioned } from './record-queue.js';
 import { ReceiveBatcher } from './receive-batcher.js';
 import { TickBatcher } from './tick-batcher.js';
-import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobView, Lease, NewJob } from './types.js';
+import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobStatus, JobView, Lease, NewJob } from './types.js';
 
 /** Claim polls (neither service long-polls a single pull here): quick at first, then at most this often. */
 const FIRST_POLL_MS = 20;
@@ -82,12 +82,21 @@ const PUT_FINISH_SAFETY_MS = 5_000;
 
 export const keyedJobId = (key: string) => `k${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 
+/**
+ * A job's status as the other backends report it: a running job whose lease has run out is queued
+ * again (the next worker to receive its message takes it, or makes it dead when it has no attempts
+ * left), as SQLite's and BullMQ's sweeps put it back; the record itself changes when it is received.
+ */
+function statusOf(r: JobRecord, now = Date.now()): JobStatus {
+  return r.status === 'running' && (r.leaseUntil ?? 0) <= now ? 'queued' : r.status;
+}
+
 function view(r: JobRecord): JobView {
   return {
     id: r.id,
     name: r.name,
     payload: JSON.parse(r.payload) as unknown,
-    status: r.status,
+    status: statusOf(r),
     attempt: r.attempt,
     maxAttempts: r.maxAttempts,
     runAt: r.runAt,
@@ -99,6 +108,13 @@ function view(r: JobRecord): JobView {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The lease a record holds: as long as the message stays hidden, which all three services count in
+ * whole seconds (a lease is rounded up). So a record whose lease has run out (shown as queued) has a
+ * message that can be received again, not one still hidden for the rest of its second.
+ */
+const leaseSpan = (ms: number) => Math.ceil(ms / 1000) * 1000;
 
 /** A lease this process holds: the job's message (to hide it longer or delete it). */
 interface Held {
@@ -340,7 +356,7 @@ export class RecordQueueBackend implements EffectBackend {
       return null;
     }
     const token = `${options.workerId}:${randomUUID()}`;
-    const leaseUntil = now + options.leaseMs;
+    const leaseUntil = now + leaseSpan(options.leaseMs);
     const leased = await this.write(record.id, { status: 'running', attempt: record.attempt + 1, token, leaseUntil }, when, read);
     if (!leased) return null;
     this.held.set(token, { id: record.id, message, leaseUntil, ...(leased.version !== null ? { known: leased } : { record: leased.record }) });
@@ -352,9 +368,9 @@ export class RecordQueueBackend implements EffectBackend {
     if (!this.records.leaseIfDue) return null;
     const now = Date.now();
     const token = `${options.workerId}:${randomUUID()}`;
-    const leased = await this.records.leaseIfDue(body.id, body.msg, token, now, now + options.leaseMs);
+    const leased = await this.records.leaseIfDue(body.id, body.msg, token, now, now + leaseSpan(options.leaseMs));
     if (!leased) return null;
-    this.held.set(token, { id: leased.id, message, record: leased, leaseUntil: leased.leaseUntil ?? now + options.leaseMs });
+    this.held.set(token, { id: leased.id, message, record: leased, leaseUntil: leased.leaseUntil ?? now + leaseSpan(options.leaseMs) });
     return { job: view(leased), token };
   }
 
@@ -391,7 +407,7 @@ export class RecordQueueBackend implements EffectBackend {
   async heartbeat(lease: Lease, leaseMs: number): Promise<boolean> {
     const held = this.holding(lease);
     if (!held) return false;
-    const leaseUntil = Date.now() + leaseMs;
+    const leaseUntil = Date.now() + leaseSpan(leaseMs);
     const written = await this.write(held.id, { leaseUntil }, { token: lease.token, status: 'running' }, held.known);
     if (!written) return false;
     if (written.version !== null) held.known = written;
@@ -440,6 +456,33 @@ export class RecordQueueBackend implements EffectBackend {
     return true;
   }
 
+  /**
+   * The end of a job and the claim of the next one at the same time: the worker's slot waits for
+   * the longer of the two round trips, not for both in a row (the worker pool runs `next` at once).
+   */
+  async finishAndClaim(lease: Lease, failure: { error: string; retryAt: number | null } | null, next: ClaimOptions): Promise<{ finished: boolean; next: Lease | null }> {
+    if (!this.holding(lease)) return { finished: false, next: null };
+    const [finished, claimed] = await Promise.allSettled([
+      failure ? this.fail(lease, failure.error, failure.retryAt) : this.complete(lease),
+      this.closed ? Promise.resolve(null) : this.claim({ ...next, waitMs: 0 }),
+    ]);
+    const nextLease = claimed.status === 'fulfilled' ? claimed.value : null;
+    if (finished.status === 'rejected') {
+      // The pool logs the failure and runs nothing more in this slot: the next job's lease is let go
+      // (its message is shown again; the record takes it back once the lease time has passed).
+      if (nextLease) await this.letGo(nextLease);
+      throw finished.reason;
+    }
+    return { finished: finished.value, next: nextLease };
+  }
+
+  private async letGo(lease: Lease): Promise<void> {
+    const held = this.holding(lease);
+    if (!held) return;
+    this.held.delete(lease.token);
+    await this.queue.hide(held.message, 0).catch(() => false);
+  }
+
   async get(id: string): Promise<JobView | null> {
     const record = await this.record(id);
     return record ? view(record) : null;
@@ -456,7 +499,7 @@ export class RecordQueueBackend implements EffectBackend {
     const after = query.cursor ? { createdAt: Number(at), id: rest.join(':') } : null;
     const matching = (await this.sorted()).filter(
       (r) =>
-        (!query.status || r.status === query.status) &&
+        (!query.status || statusOf(r) === query.status) &&
         (!query.name || r.name === query.name) &&
         (!after || r.createdAt > after.createdAt || (r.createdAt === after.createdAt && r.id > after.id)),
     );
@@ -483,7 +526,8 @@ export class RecordQueueBackend implements EffectBackend {
     const out: JobCounts = {};
     for (const r of await this.records.all()) {
       const byName = (out[r.name] ??= {});
-      byName[r.status] = (byName[r.status] ?? 0) + 1;
+      const status = statusOf(r);
+      byName[status] = (byName[status] ?? 0) + 1;
     }
     return out;
   }
