@@ -5,7 +5,7 @@
 // Run after `npm run build`:  node bench/effects-azure.mjs [--n 500] [--rounds 3] [--before <commit>]
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
-import { azurite, stopAzurite } from '../lib/test/helpers/azurite.js';
+import { azurite } from '../lib/test/helpers/azurite.js';
 import { N, WINDOW, body, gatiSystem, pump, removeBefore, report, roundTrip, runtimeBefore, values } from './effects-cloud.mjs';
 
 const require = createRequire(import.meta.url);
@@ -83,5 +83,4 @@ await report(
   'raw Azure Queue',
   'raw Azure Queue + Table (durable, plain)',
 );
-await stopAzurite();
 removeBefore();

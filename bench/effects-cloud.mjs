@@ -1,7 +1,7 @@
 // What bench/effects-sqs.mjs, bench/effects-pubsub.mjs and bench/effects-azure.mjs share: a Gati
 // effects runtime on the backend under test, the pump that keeps `window` operations in flight, and
 // the report (medians of the rounds, time relative to the raw client). Each system has enqueue() and
-// roundTrip() returning jobs/s. Options: --n, --rounds, and --before <commit>: that commit's
+// roundTrip() returning jobs/s. Options: --n, --rounds, --latency <ms> (effects-sqs.mjs only), and --before <commit>: that commit's
 // runtime-shim/, transpiled from git into lib/.bench-before/ for the run, as one more system driven
 // exactly like this build's (before and after then share the emulators, the load and the run).
 import { execFileSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { transform } from 'esbuild';
 import { createEffectsRuntime } from '../lib/runtime-shim/effects/index.js';
 
-export const { values } = parseArgs({ options: { n: { type: 'string', default: '500' }, rounds: { type: 'string', default: '3' }, before: { type: 'string' } } });
+export const { values } = parseArgs({ options: { n: { type: 'string', default: '500' }, rounds: { type: 'string', default: '3' }, before: { type: 'string' }, latency: { type: 'string', default: '0' } } });
 export const N = Number(values.n);
 export const ROUNDS = Number(values.rounds);
 export const WINDOW = 32;
@@ -91,7 +91,7 @@ export async function report(systems, base, durable) {
     }
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, n=${N}, ${ROUNDS} rounds (median), window ${WINDOW}, ${CONCURRENCY} jobs at once`);
+  console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, n=${N}, ${ROUNDS} rounds (median), window ${WINDOW}, ${CONCURRENCY} jobs at once${Number(values.latency) > 0 ? `, ${values.latency} ms added to every call` : ''}`);
   const range = (xs) => `[${xs.map((x) => x.toFixed(0)).join(', ')}]`;
   for (const metric of ['enqueue', 'roundTrip']) {
     console.log(`\n${metric === 'enqueue' ? 'enqueue' : 'enqueue→complete'} (jobs/s)`);

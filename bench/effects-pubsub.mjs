@@ -5,7 +5,7 @@
 // Run after `npm run build`:  node bench/effects-pubsub.mjs [--n 500] [--rounds 3] [--before <commit>]
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
-import { pubsubEmulators, stopPubsubEmulators } from '../lib/test/helpers/pubsub-emulator.js';
+import { pubsubEmulators } from '../lib/test/helpers/pubsub-emulator.js';
 import { N, WINDOW, body, gatiSystem, pump, removeBefore, report, roundTrip, runtimeBefore, values } from './effects-cloud.mjs';
 
 const require = createRequire(import.meta.url);
@@ -89,5 +89,4 @@ await report(
   'raw Pub/Sub + Firestore (durable, plain)',
 );
 await Promise.allSettled([subscriber.close(), pubsub.close(), firestore.terminate()]);
-await stopPubsubEmulators();
 removeBefore();

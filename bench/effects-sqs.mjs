@@ -3,17 +3,33 @@
 // fauxqs (SQS) and dynalite (DynamoDB) in a child process (test/helpers/aws-emulators-server.ts):
 // their figures say little about the real services, whose round trips cost milliseconds.
 // `--before <commit>` adds that commit's runtime (effects-cloud.mjs), driven like this build's.
-// Run after `npm run build`:  node bench/effects-sqs.mjs [--n 500] [--rounds 3] [--before <commit>]
+// Run after `npm run build`:  node bench/effects-sqs.mjs [--n 500] [--rounds 3] [--latency <ms>] [--before <commit>]
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand, CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { WorkerPool } from '../lib/runtime-shim/effects/worker-pool.js';
 import { openSqsBackend } from '../lib/runtime-shim/effects/sqs-backend.js';
 import { EffectMetrics } from '../lib/runtime-shim/effects/metrics.js';
-import { awsEmulators, stopAwsEmulators } from '../lib/test/helpers/aws-emulators.js';
+import { awsEmulators } from '../lib/test/helpers/aws-emulators.js';
 import { CONCURRENCY, N, WINDOW, body, gatiSystem, log, pump, removeBefore, report, roundTrip, runtimeBefore, values } from './effects-cloud.mjs';
 
 await awsEmulators();
+
+// --latency <ms>: every AWS call, the raw clients' and gati's alike, first waits that long, as a call
+// over a network does (the emulators answer on loopback, so by default only their CPU time counts).
+// Both builds of the SDK are patched: this file imports its ES modules, gati requires the CommonJS ones.
+const LATENCY_MS = Number(values.latency);
+if (LATENCY_MS > 0) {
+  const require = createRequire(import.meta.url);
+  for (const Client of [SQSClient, DynamoDBClient, require('@aws-sdk/client-sqs').SQSClient, require('@aws-sdk/client-dynamodb').DynamoDBClient]) {
+    const send = Client.prototype.send;
+    Client.prototype.send = async function (...args) {
+      await new Promise((r) => setTimeout(r, LATENCY_MS));
+      return send.apply(this, args);
+    };
+  }
+}
 const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 const db = new DynamoDBClient({});
 
@@ -122,7 +138,7 @@ await report(
   'raw SQS',
   'raw SQS + DynamoDB (durable, plain)',
 );
+// The emulators end with this process (test/helpers/emulator-process.ts).
 sqs.destroy();
 db.destroy();
 removeBefore();
-await stopAwsEmulators();

@@ -110,7 +110,7 @@ for (const [kind, pair] of Object.entries(pairs)) {
     const job: JobRecord = { id, name: 'orphan', payload: JSON.stringify({ n: 1 }), status: 'queued', attempt: 0, maxAttempts: 2, runAt: now, createdAt: now, msg: randomUUID() };
     await queue.send(JSON.stringify({ id, msg: job.msg, job }), 0);
     const lease = await claim(backend, 5000);
-    if (records.putNew) {
+    if (records.putMany) {
       // Batch-put records: the message waits out the record grace (effects-sqs-batching.test.ts).
       assert.is(lease, null);
       assert.is(await backend.get(id), null);
@@ -142,6 +142,54 @@ for (const [kind, pair] of Object.entries(pairs)) {
     }
   });
 
+  test('finishing: with a lease far from its end, the completions of one turn are one unconditional batch put (where the store has one); near its end, a conditional update', async () => {
+    const p = await pair.open(`gati-rq-${randomUUID().slice(0, 8)}`);
+    if (!p.records.putMany || !('update' in p.records)) {
+      await Promise.allSettled([p.queue.close(), p.records.close()]);
+      return; // compare-and-set stores finish by a (batched, conditional) compare-and-set
+    }
+    const calls = { putMany: 0, update: 0 };
+    const { putMany, update } = p.records;
+    const counted: JobRecords = { ...p.records, putMany: (r, d) => (calls.putMany++, putMany(r, d)), update: (...a) => (calls.update++, update(...a)) };
+    const backend = new RecordQueueBackend('sqs', p.queue, counted);
+    opened.push(backend);
+    const ids = (await Promise.all(Array.from({ length: 5 }, (_, i) => backend.enqueue({ name: 'fin', payload: i, maxAttempts: 2 })))).map((r) => r.id);
+    const leases = await Promise.all(ids.map(() => backend.claim({ workerId: 'w', leaseMs: 30_000, waitMs: 8000 })));
+    assert.equal(leases.map((l) => l?.job.id).sort(), [...ids].sort());
+    Object.assign(calls, { putMany: 0, update: 0 });
+    assert.equal(await Promise.all(leases.map((l) => backend.complete(l!))), [true, true, true, true, true]);
+    assert.equal(calls, { putMany: 1, update: 0 }, 'one batch put, no conditional update');
+    for (const id of ids) {
+      const record = (await p.records.read(id))!.record;
+      assert.equal([record.status, record.attempt, record.token, record.leaseUntil], ['completed', 1, undefined, undefined]);
+    }
+    assert.equal(await backend.counts(), { fin: { completed: 5 } });
+    const late = await backend.enqueue({ name: 'fin', payload: 'late', maxAttempts: 2 });
+    const short = await backend.claim({ workerId: 'w', leaseMs: 2000, waitMs: 8000 });
+    assert.is(short?.job.id, late.id);
+    Object.assign(calls, { putMany: 0, update: 0 });
+    assert.is(await backend.complete(short!), true);
+    assert.equal(calls, { putMany: 0, update: 1 }, 'a lease nearer its end than the margin: the conditional update');
+    assert.is((await backend.get(late.id))?.status, 'completed');
+  });
+
+  test('a running record whose lease has run out shows as queued (get, inspect, counts) until its message is received again', async () => {
+    const { backend } = await open();
+    const { id } = await backend.enqueue({ name: 'expiring', payload: 1, maxAttempts: 1 });
+    const lease = await backend.claim({ workerId: 'w', leaseMs: 1000, waitMs: 8000 });
+    assert.is(lease?.job.id, id);
+    assert.is((await backend.get(id))?.status, 'running');
+    assert.equal(await backend.counts(), { expiring: { running: 1 } });
+    await new Promise((r) => setTimeout(r, 1300));
+    assert.is((await backend.get(id))?.status, 'queued');
+    assert.equal((await backend.inspect({ status: 'queued' })).jobs.map((j) => j.id), [id]);
+    assert.equal(await backend.counts(), { expiring: { queued: 1 } });
+    // Received again on its last attempt: dead, as on the other backends.
+    assert.is(await backend.claim({ workerId: 'other', leaseMs: 1000, waitMs: 3000 }), null);
+    assert.is((await backend.get(id))?.status, 'dead');
+    assert.is(await backend.complete(lease!), false);
+  });
+
   test('a compare-and-set answers the new version, on which the next one succeeds without a read', async () => {
     const { records } = await open();
     if ('update' in records) return; // conditional updates (DynamoDB): no versions
@@ -154,6 +202,18 @@ for (const [kind, pair] of Object.entries(pairs)) {
     assert.ok(await records.replace({ ...job, attempt: 2 }, written.version), 'the answered version is current');
     assert.is(await records.replace({ ...job, attempt: 3 }, written.version), null, 'and is stale once written over');
     assert.is((await records.read(job.id))?.record.attempt, 2);
+    if (!records.replaceMany) return;
+    // Batched (BulkWriter): each write keeps its own precondition and its own answer.
+    const other: JobRecord = { ...job, id: randomUUID() };
+    assert.ok(await records.create(other));
+    const [a, b] = await Promise.all([records.read(job.id), records.read(other.id)]);
+    const outcomes = await records.replaceMany([
+      { record: { ...job, attempt: 4 }, version: a!.version },
+      { record: { ...other, attempt: 9 }, version: written.version }, // another document's version: stale here
+    ]);
+    assert.equal(outcomes.map((o) => o.ok && o.value !== null), [true, false]);
+    assert.equal((await records.readMany!([job.id, other.id, job.id])).map((r) => r?.record.attempt), [4, 0, 4]);
+    assert.ok(b);
   });
 
   test.run();

@@ -5,7 +5,9 @@
 //
 // DynamoDB's conditional writes do in one call what the other stores do by compare-and-set: a
 // conditional update (`update`), and the usual claim as one update (`leaseIfDue`). New records of
-// jobs without a key go out 25 a call (BatchWriteItem), which cannot be conditional (`putNew`).
+// jobs without a key, and the completed records of jobs whose lease still holds for long enough, go
+// out 25 a call (BatchWriteItem), which cannot be conditional (`putMany`; record-queue-backend.ts
+// says why no one else writes those records meanwhile).
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { JobRecord, JobRecords } from './record-queue.js';
 import { chunks, type BatchOutcome } from './tick-batcher.js';
@@ -14,12 +16,6 @@ type Dynamo = typeof import('@aws-sdk/client-dynamodb');
 
 /** BatchWriteItem: 25 items a call. */
 const WRITE_BATCH = 25;
-/**
- * A batch put gives up this long after it started (the message is sent): well before a worker takes
- * the message for an orphan and creates the record itself (record-queue-backend.ts, RECORD_GRACE_MS).
- */
-const RECORD_WRITE_DEADLINE_MS = 10_000;
-
 const value = (v: string | number): AttributeValue => (typeof v === 'number' ? { N: String(v) } : { S: v });
 
 function toItem(record: JobRecord): Record<string, AttributeValue> {
@@ -125,8 +121,7 @@ export async function openDynamoRecords(dynamo: Dynamo, table: string): Promise<
         throw error;
       }
     },
-    async putNew(records): Promise<BatchOutcome<void>[]> {
-      const deadline = Date.now() + RECORD_WRITE_DEADLINE_MS;
+    async putMany(records, deadline): Promise<BatchOutcome<void>[]> {
       const errors = new Map<string, unknown>();
       await Promise.all(chunks(records, WRITE_BATCH).map((group) => putChunk(group, deadline, errors)));
       return records.map((r) => (errors.has(r.id) ? { ok: false, error: errors.get(r.id) } : { ok: true, value: undefined }));

@@ -41,6 +41,16 @@
 // message's sending) before it does; the store's batch put gives up well before. Keyed jobs keep the
 // conditional create.
 //
+// Finishing: where the store's batch write cannot be conditional (DynamoDB), a job whose lease still
+// holds for PUT_FINISH_MARGIN_MS is completed by a put with the turn's others, not a conditional
+// update of its own. No condition is needed, because while a lease holds no one else writes its
+// record: a claim needs the lease run out (or the job queued), cancel a queued job, `gati effects
+// retry` a finished one, and a heartbeat comes from the holder. The put gives up PUT_FINISH_SAFETY_MS
+// before the lease ends (the workers' clocks must agree to within that, as leases already assume); a
+// lease nearer its end, or a put that failed, completes with the conditional update. Where the store
+// batches conditional writes instead (Firestore's BulkWriter), every compare-and-set of a turn
+// (claims, heartbeats, completions) goes out together, and so do its reads (getAll).
+//
 // Idempotency keys are the record's id (a create that fails when the record exists). Every write to
 // a record is a compare-and-set on the store's version (an ETag, an update time), retried while the
 // fields it depends on still hold, or, where the store has one (DynamoDB), a conditional update.
@@ -48,7 +58,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { JobQueue, JobRecord, JobRecords, MessageBody, Received, Versioned } from './record-queue.js';
 import { ReceiveBatcher } from './receive-batcher.js';
 import { TickBatcher } from './tick-batcher.js';
-import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobView, Lease, NewJob } from './types.js';
+import type { ClaimOptions, EffectBackend, InspectQuery, JobCounts, JobPage, JobStatus, JobView, Lease, NewJob } from './types.js';
 
 /** Claim polls (neither service long-polls a single pull here): quick at first, then at most this often. */
 const FIRST_POLL_MS = 20;
@@ -60,15 +70,33 @@ const CAS_ATTEMPTS = 20;
  * (where new records are batch-put), one its live record does not name yet is dropped as stale.
  */
 export const RECORD_GRACE_MS = 30_000;
+/** A batch put of new records gives up this long after it started: well before RECORD_GRACE_MS. */
+const NEW_RECORD_DEADLINE_MS = 10_000;
+/**
+ * Where the store's batch write is unconditional (DynamoDB), a job is completed by a batched put
+ * instead of a conditional update when its lease still holds at least this long ("finishing")...
+ */
+export const PUT_FINISH_MARGIN_MS = 10_000;
+/** ...and the put gives up this long before the lease ends. */
+const PUT_FINISH_SAFETY_MS = 5_000;
 
 export const keyedJobId = (key: string) => `k${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+
+/**
+ * A job's status as the other backends report it: a running job whose lease has run out is queued
+ * again (the next worker to receive its message takes it, or makes it dead when it has no attempts
+ * left), as SQLite's and BullMQ's sweeps put it back; the record itself changes when it is received.
+ */
+function statusOf(r: JobRecord, now = Date.now()): JobStatus {
+  return r.status === 'running' && (r.leaseUntil ?? 0) <= now ? 'queued' : r.status;
+}
 
 function view(r: JobRecord): JobView {
   return {
     id: r.id,
     name: r.name,
     payload: JSON.parse(r.payload) as unknown,
-    status: r.status,
+    status: statusOf(r),
     attempt: r.attempt,
     maxAttempts: r.maxAttempts,
     runAt: r.runAt,
@@ -81,12 +109,23 @@ function view(r: JobRecord): JobView {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The lease a record holds: as long as the message stays hidden, which all three services count in
+ * whole seconds (a lease is rounded up). So a record whose lease has run out (shown as queued) has a
+ * message that can be received again, not one still hidden for the rest of its second.
+ */
+const leaseSpan = (ms: number) => Math.ceil(ms / 1000) * 1000;
+
 /** A lease this process holds: the job's message (to hide it longer or delete it). */
 interface Held {
   id: string;
   message: Received;
   /** The record as this lease last wrote it, where the store compares versions (its next write needs no read). */
   known?: Versioned;
+  /** The record as this lease last wrote it, where the store puts batches (completing it needs no condition while the lease holds). */
+  record?: JobRecord;
+  /** Epoch ms the lease holds until, as this process last wrote it. */
+  leaseUntil: number;
 }
 
 export interface RecordQueueOptions {
@@ -102,6 +141,12 @@ export class RecordQueueBackend implements EffectBackend {
   private readonly sender: TickBatcher<{ body: string; delayMs: number }, void> | null;
   /** New records (jobs without a key) written in one turn, where the store writes batches. */
   private readonly writer: TickBatcher<JobRecord, void> | null;
+  /** Completed records of leases that hold long enough, put in one turn, where the store writes batches. */
+  private readonly finisher: TickBatcher<{ record: JobRecord; deadline: number }, void> | null;
+  /** Reads of one turn, where the store reads batches. */
+  private readonly reader: TickBatcher<string, Versioned | null> | null;
+  /** Compare-and-sets of one turn, where the store batches conditional writes. */
+  private readonly replacer: TickBatcher<{ record: JobRecord; version: unknown }, { version: unknown } | null> | null;
   /** New records created (conditionally) in one turn, where the store batches creates. */
   private readonly creator: TickBatcher<JobRecord, boolean> | null;
   /** The claims of one turn share one receive. */
@@ -119,9 +164,17 @@ export class RecordQueueBackend implements EffectBackend {
   ) {
     this.recordGraceMs = options.recordGraceMs ?? RECORD_GRACE_MS;
     const { sendBatch, deleteBatch } = queue;
-    const { putNew, createMany } = records;
+    const { putMany, createMany, readMany } = records;
+    const replaceMany = 'replace' in records ? records.replaceMany : undefined;
     this.sender = sendBatch ? new TickBatcher((items) => sendBatch.call(queue, items)) : null;
-    this.writer = putNew ? new TickBatcher((items) => putNew.call(records, items)) : null;
+    this.writer = putMany ? new TickBatcher((items) => putMany.call(records, items, Date.now() + NEW_RECORD_DEADLINE_MS)) : null;
+    this.finisher = putMany
+      ? new TickBatcher((items) => putMany.call(records, items.map((i) => i.record), Math.min(...items.map((i) => i.deadline))))
+      : null;
+    this.reader = readMany
+      ? new TickBatcher(async (ids) => (await readMany.call(records, ids)).map((value) => ({ ok: true as const, value })))
+      : null;
+    this.replacer = replaceMany ? new TickBatcher((items) => replaceMany.call(records, items)) : null;
     this.creator = createMany ? new TickBatcher((items) => createMany.call(records, items)) : null;
     this.receiver = new ReceiveBatcher(queue);
     this.deleter = deleteBatch
@@ -134,8 +187,13 @@ export class RecordQueueBackend implements EffectBackend {
 
   // ---- records ----
 
+  /** A record with its version (read with the turn's others where the store reads batches). */
+  private read(id: string): Promise<Versioned | null> {
+    return this.reader ? this.reader.add(id) : this.records.read(id);
+  }
+
   private async record(id: string): Promise<JobRecord | null> {
-    return (await this.records.read(id))?.record ?? null;
+    return (await this.read(id))?.record ?? null;
   }
 
   /** Sets (or, for undefined, removes) fields while every `when` field has its value; the new record, or null when not. */
@@ -152,7 +210,7 @@ export class RecordQueueBackend implements EffectBackend {
     for (let i = 0; i < CAS_ATTEMPTS; i++) {
       // A fresh read by the caller, or this lease's own last write, saves one round trip on the first
       // try; when it is out of date the compare-and-set fails and the loop reads.
-      const current = i === 0 && known ? known : await this.records.read(id);
+      const current = i === 0 && known ? known : await this.read(id);
       if (!current) return null;
       const r = current.record as unknown as Record<string, unknown>;
       if (Object.entries(when).some(([k, v]) => r[k] !== v)) return null;
@@ -161,8 +219,9 @@ export class RecordQueueBackend implements EffectBackend {
         if (v === undefined) delete next[k];
         else next[k] = v;
       }
-      const written = await this.records.replace(next as unknown as JobRecord, current.version);
-      if (written) return { record: next as unknown as JobRecord, version: written.version };
+      const record = next as unknown as JobRecord;
+      const written = await (this.replacer ? this.replacer.add({ record, version: current.version }) : this.records.replace(record, current.version));
+      if (written) return { record, version: written.version };
     }
     throw new Error(`job ${id}: its record kept changing under ${CAS_ATTEMPTS} writes in a row`);
   }
@@ -259,7 +318,7 @@ export class RecordQueueBackend implements EffectBackend {
     const fast = await this.leaseAtOnce(body, message, options);
     if (fast) return fast;
     // Not leased as it stands: find out why (no record yet, stale, early, held, out of attempts).
-    let read = await this.records.read(body.id);
+    let read = await this.read(body.id);
     if (!read && body.job) {
       read = await this.orphan(body.job, message);
       if (!read) return null;
@@ -297,9 +356,10 @@ export class RecordQueueBackend implements EffectBackend {
       return null;
     }
     const token = `${options.workerId}:${randomUUID()}`;
-    const leased = await this.write(record.id, { status: 'running', attempt: record.attempt + 1, token, leaseUntil: now + options.leaseMs }, when, read);
+    const leaseUntil = now + leaseSpan(options.leaseMs);
+    const leased = await this.write(record.id, { status: 'running', attempt: record.attempt + 1, token, leaseUntil }, when, read);
     if (!leased) return null;
-    this.held.set(token, { id: record.id, message, ...(leased.version !== null ? { known: leased } : {}) });
+    this.held.set(token, { id: record.id, message, leaseUntil, ...(leased.version !== null ? { known: leased } : { record: leased.record }) });
     return { job: view(leased.record), token };
   }
 
@@ -308,9 +368,9 @@ export class RecordQueueBackend implements EffectBackend {
     if (!this.records.leaseIfDue) return null;
     const now = Date.now();
     const token = `${options.workerId}:${randomUUID()}`;
-    const leased = await this.records.leaseIfDue(body.id, body.msg, token, now, now + options.leaseMs);
+    const leased = await this.records.leaseIfDue(body.id, body.msg, token, now, now + leaseSpan(options.leaseMs));
     if (!leased) return null;
-    this.held.set(token, { id: leased.id, message });
+    this.held.set(token, { id: leased.id, message, record: leased, leaseUntil: leased.leaseUntil ?? now + leaseSpan(options.leaseMs) });
     return { job: view(leased), token };
   }
 
@@ -327,7 +387,7 @@ export class RecordQueueBackend implements EffectBackend {
       const age = () => Date.now() - message.sentAt;
       for (let wait = 10; !read && age() < this.recordGraceMs && wait <= 640; wait *= 2) {
         await sleep(wait);
-        read = await this.records.read(job.id);
+        read = await this.read(job.id);
       }
       if (read) return read;
       if (age() < this.recordGraceMs) {
@@ -336,7 +396,7 @@ export class RecordQueueBackend implements EffectBackend {
       }
     }
     await this.records.create(job);
-    return this.records.read(job.id);
+    return this.read(job.id);
   }
 
   private holding(lease: Lease): Held | undefined {
@@ -347,9 +407,12 @@ export class RecordQueueBackend implements EffectBackend {
   async heartbeat(lease: Lease, leaseMs: number): Promise<boolean> {
     const held = this.holding(lease);
     if (!held) return false;
-    const written = await this.write(held.id, { leaseUntil: Date.now() + leaseMs }, { token: lease.token, status: 'running' }, held.known);
+    const leaseUntil = Date.now() + leaseSpan(leaseMs);
+    const written = await this.write(held.id, { leaseUntil }, { token: lease.token, status: 'running' }, held.known);
     if (!written) return false;
     if (written.version !== null) held.known = written;
+    else held.record = written.record;
+    held.leaseUntil = leaseUntil;
     return this.queue.hide(held.message, leaseMs);
   }
 
@@ -357,6 +420,17 @@ export class RecordQueueBackend implements EffectBackend {
     const held = this.holding(lease);
     if (!held) return false;
     this.held.delete(lease.token);
+    if (this.finisher && held.record && held.leaseUntil - Date.now() >= PUT_FINISH_MARGIN_MS) {
+      // While the lease holds, no one else writes the record (see "finishing"): put with the turn's others.
+      const { token: _token, leaseUntil: _until, ...rest } = held.record;
+      try {
+        await this.finisher.add({ record: { ...rest, status: 'completed' }, deadline: held.leaseUntil - PUT_FINISH_SAFETY_MS });
+        this.dropLater(held.message);
+        return true;
+      } catch {
+        // Not stored in time: the conditional update decides (it fails if the put landed after all).
+      }
+    }
     if (!(await this.update(held.id, { status: 'completed', token: undefined, leaseUntil: undefined }, { token: lease.token, status: 'running' }, held.known))) return false;
     this.dropLater(held.message);
     return true;
@@ -382,6 +456,33 @@ export class RecordQueueBackend implements EffectBackend {
     return true;
   }
 
+  /**
+   * The end of a job and the claim of the next one at the same time: the worker's slot waits for
+   * the longer of the two round trips, not for both in a row (the worker pool runs `next` at once).
+   */
+  async finishAndClaim(lease: Lease, failure: { error: string; retryAt: number | null } | null, next: ClaimOptions): Promise<{ finished: boolean; next: Lease | null }> {
+    if (!this.holding(lease)) return { finished: false, next: null };
+    const [finished, claimed] = await Promise.allSettled([
+      failure ? this.fail(lease, failure.error, failure.retryAt) : this.complete(lease),
+      this.closed ? Promise.resolve(null) : this.claim({ ...next, waitMs: 0 }),
+    ]);
+    const nextLease = claimed.status === 'fulfilled' ? claimed.value : null;
+    if (finished.status === 'rejected') {
+      // The pool logs the failure and runs nothing more in this slot: the next job's lease is let go
+      // (its message is shown again; the record takes it back once the lease time has passed).
+      if (nextLease) await this.letGo(nextLease);
+      throw finished.reason;
+    }
+    return { finished: finished.value, next: nextLease };
+  }
+
+  private async letGo(lease: Lease): Promise<void> {
+    const held = this.holding(lease);
+    if (!held) return;
+    this.held.delete(lease.token);
+    await this.queue.hide(held.message, 0).catch(() => false);
+  }
+
   async get(id: string): Promise<JobView | null> {
     const record = await this.record(id);
     return record ? view(record) : null;
@@ -398,7 +499,7 @@ export class RecordQueueBackend implements EffectBackend {
     const after = query.cursor ? { createdAt: Number(at), id: rest.join(':') } : null;
     const matching = (await this.sorted()).filter(
       (r) =>
-        (!query.status || r.status === query.status) &&
+        (!query.status || statusOf(r) === query.status) &&
         (!query.name || r.name === query.name) &&
         (!after || r.createdAt > after.createdAt || (r.createdAt === after.createdAt && r.id > after.id)),
     );
@@ -425,7 +526,8 @@ export class RecordQueueBackend implements EffectBackend {
     const out: JobCounts = {};
     for (const r of await this.records.all()) {
       const byName = (out[r.name] ??= {});
-      byName[r.status] = (byName[r.status] ?? 0) + 1;
+      const status = statusOf(r);
+      byName[status] = (byName[status] ?? 0) + 1;
     }
     return out;
   }

@@ -92,12 +92,16 @@ interface RecordStore {
    */
   createMany?(records: JobRecord[]): Promise<BatchOutcome<boolean>[]>;
   /**
-   * Where the store has a batch write (DynamoDB): puts the new records of one event-loop turn,
-   * UNCONDITIONALLY (one outcome each, in order). Used only for jobs with a fresh random id; a
-   * worker that finds no record for such a job's message waits out the record grace before it
-   * creates one (record-queue-backend.ts, "batching"), so the put must give up well before that.
+   * Where the store has a batch write (DynamoDB): puts the records of one event-loop turn
+   * UNCONDITIONALLY (one outcome each, in order), giving up at `deadline` (epoch ms). Used only where
+   * no one else can be writing the record (record-queue-backend.ts): a new job's record with a fresh
+   * random id (a worker that finds no record for such a job's message waits out the record grace
+   * before it creates one, "batching"), and the completed record of a job whose lease still holds for
+   * long enough ("finishing").
    */
-  putNew?(records: JobRecord[]): Promise<BatchOutcome<void>[]>;
+  putMany?(records: JobRecord[], deadline: number): Promise<BatchOutcome<void>[]>;
+  /** Where the store reads several records in one call (Firestore's getAll): `read` for the reads of one turn, in order. */
+  readMany?(ids: string[]): Promise<(Versioned | null)[]>;
   /**
    * Where the store has conditional updates (DynamoDB): leases the job in one round trip if `msg`
    * is its live message and it is due (queued and runAt <= now, or running with its lease run out
@@ -124,6 +128,11 @@ export type JobRecords = RecordStore &
          * needs no read), or null when someone changed it first.
          */
         replace(record: JobRecord, version: unknown): Promise<{ version: unknown } | null>;
+        /**
+         * Where the store batches conditional writes (Firestore's BulkWriter): `replace` for the
+         * compare-and-sets of one event-loop turn, one outcome each, in order, each still conditional.
+         */
+        replaceMany?(items: { record: JobRecord; version: unknown }[]): Promise<BatchOutcome<{ version: unknown } | null>[]>;
       }
     | { update: RecordUpdate }
   );

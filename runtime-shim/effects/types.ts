@@ -85,7 +85,8 @@ export interface EffectBackend {
    * Optional: complete the job (or fail it, when `failure` is given, as `fail` does) and claim the
    * next ready job in the same round trip (`next.waitMs` is ignored: it never waits). The worker
    * pool runs the next job in the same slot at once. Redis has it (BullMQ's moveToFinished with
-   * fetchNext); without it the pool calls complete or fail and claims apart.
+   * fetchNext), and so do the cloud queues (the finish and the claim go out at the same time); without
+   * it (SQLite) the pool calls complete or fail and claims apart.
    */
   finishAndClaim?(lease: Lease, failure: { error: string; retryAt: number | null } | null, next: ClaimOptions): Promise<{ finished: boolean; next: Lease | null }>;
   get(id: string): Promise<JobView | null>;
