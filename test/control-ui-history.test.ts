@@ -131,6 +131,10 @@ test('deployments: each with environment, version, time and status; a rollback p
   assert.is((await page.textContent('.plan pre.command'))?.trim(), 'gati deploy prod --rollback');
   assert.ok(await page.$('.plan .diff-del:has-text("maxReplicas: 9")'), (await page.textContent('.plan')) ?? '');
   assert.ok(await page.$('.plan .diff-add:has-text("maxReplicas: 6")'), (await page.textContent('.plan')) ?? '');
+  // A removed line and the added line after it each get a line of their own, from the same left edge.
+  const removed = (await page.locator('.plan .diff-del:has-text("maxReplicas: 9")').boundingBox())!;
+  const added = (await page.locator('.plan .diff-add:has-text("maxReplicas: 6")').boundingBox())!;
+  assert.ok(added.y >= removed.y + removed.height - 1 && added.x === removed.x, `removed at ${JSON.stringify(removed)}, added at ${JSON.stringify(added)}`);
   assert.match((await page.textContent('.plan')) ?? '', `it applies ${first.files} again`);
   assert.is(await page.$('.plan button:has-text("Confirm and apply")'), null, 'the panel does not run a rollback');
   await screenshot(page, 'deployments-rollback-previous');
