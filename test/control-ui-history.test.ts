@@ -95,12 +95,12 @@ test('versions: both releases with time, routes and traffic per version; the dif
   assert.match((await page.textContent(`${diff} p`)) ?? '', '1.0.0 → 1.1.0: minor');
   assert.equal(await changes(page), [['GET /refunds', 'added', 'route-added']]);
   await screenshot(page, 'versions-history');
-  // Backwards: the same step, the route removed; the URL keeps the choice.
+  // Backwards: the same step undone, the route removed; the URL keeps the choice.
   await page.selectOption('form[aria-label="Versions to compare"] label:has-text("From") select', '1.1.0');
   await page.waitForURL(/from=1\.1\.0/, { timeout: LOAD });
   await page.selectOption('form[aria-label="Versions to compare"] label:has-text("To") select', '1.0.0');
   await page.waitForSelector(`${diff} p:has-text("1.1.0 → 1.0.0")`, { timeout: LOAD });
-  assert.equal(await changes(page), [['GET /refunds', 'removed', 'route-added']]);
+  assert.equal(await changes(page), [['GET /refunds', 'removed', 'undoes 1.1.0: route-added']]);
   await page.close();
   assert.equal(problems, []);
 });
