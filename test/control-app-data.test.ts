@@ -261,6 +261,7 @@ test('versions under gati dev: every version, traffic per version asked for, the
       assert.ok(diff.json.changes.some((c) => c.route === 'POST /users' && c.kind === 'breaking'), JSON.stringify(diff.json.changes));
       const back = await api<VersionDiff>(dev, 'versions/diff?from=2.0.0&to=1.0.0');
       assert.is(back.json.changes.length, diff.json.changes.length);
+      assert.ok(back.json.changes.every((c) => c.detail.startsWith('undoes 2.0.0: ')), JSON.stringify(back.json.changes));
       assert.is((await api<unknown>(dev, 'versions/diff?from=1.0.0&to=9.9.9')).status, 404);
       assert.is((await api<unknown>(dev, 'versions/diff?from=1.0.0')).status, 400);
     } finally {

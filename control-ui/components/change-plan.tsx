@@ -27,7 +27,7 @@ export function ChangePlanView(props: { plan: ChangePlan; onApply?: () => void; 
         <code>{plan.command}</code>
       </pre>
       <div class="row">
-        {!plan.applied && props.onApply && !(plan.errors && plan.errors.length) && (
+        {!plan.applied && !plan.manual && props.onApply && !(plan.errors && plan.errors.length) && (
           <button class="primary" onClick={props.onApply} disabled={props.busy}>
             {props.busy ? 'Applying…' : 'Confirm and apply'}
           </button>

@@ -103,7 +103,7 @@ function Diff({ from, to, route }: { from: string; to: string; route: string }) 
       loaded={loaded}
       what="the diff"
       render={(diff) => (
-        <>
+        <div data-testid="version-diff">
           <p>
             {diff.from} → {diff.to}: <Badge tone={diff.bump === 'major' ? 'error' : diff.bump === 'none' ? 'muted' : 'info'}>{diff.bump}</Badge>
           </p>
@@ -133,7 +133,7 @@ function Diff({ from, to, route }: { from: string; to: string; route: string }) 
           ) : (
             <Empty>No change between these versions.</Empty>
           )}
-        </>
+        </div>
       )}
     />
   );

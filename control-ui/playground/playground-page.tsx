@@ -252,7 +252,7 @@ function AuthPresets(props: { auth: AuthPreset; onChange: (auth: AuthPreset) => 
         <input type="radio" name="pg-auth" checked={auth.kind === 'cookie'} onChange={() => props.onChange({ ...auth, kind: 'cookie' })} /> cookie session
       </label>
       {auth.kind === 'bearer' && <input aria-label="Bearer token" placeholder="token or {{var}}" value={auth.token} onInput={(e) => props.onChange({ ...auth, token: (e.target as HTMLInputElement).value })} />}
-      {auth.kind === 'cookie' && <span class="muted small">The cookies the app sets on a response (a login) are kept by the browser and sent with every request from here on; other presets send none.</span>}
+      {auth.kind === 'cookie' && <span class="muted small">The cookies the app sets on a response sent with this preset (a login) are kept by the browser and sent with every request from here on; other presets send none and keep none.</span>}
     </fieldset>
   );
 }

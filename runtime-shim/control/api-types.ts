@@ -231,6 +231,8 @@ export interface ChangePlan {
   errors?: string[];
   /** When and where the change takes effect (e.g. at the next build under `gati start`). */
   note?: string;
+  /** The panel does not apply this plan (no Confirm): the command is run by hand. */
+  manual?: boolean;
 }
 
 /** GET /_control/api/scaling */

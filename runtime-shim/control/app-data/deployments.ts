@@ -5,7 +5,7 @@
 // Deployment's pod template back to a ReplicaSet's, as `kubectl rollout undo` does.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { listFiles, previousEntry, type DeploymentRecord } from '../../deploy-records.js';
+import { listFiles, previousEntry, type DeploymentEntry, type DeploymentRecord } from '../../deploy-records.js';
 import type { ChangePlan, DeploymentsInfo } from '../api-types.js';
 import type { InCluster } from './cluster-target.js';
 import { deploymentPath, replicaSetsPath } from './cluster-target.js';
@@ -21,28 +21,47 @@ function localRecords(root: string): DeploymentRecord[] {
     .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as DeploymentRecord);
 }
 
+/**
+ * A deployment's id: its environment and position in the record (`prod#3`). Not its snapshot folder:
+ * a rollback re-applies an earlier folder, so two entries may share one.
+ */
+const entryId = (env: string, index: number) => `${env}#${index + 1}`;
+
+/** 'rollback' for an entry `--rollback` made; 'rolled back' for the one it replaced (the entry just before it). */
+function entryStatus(history: readonly DeploymentEntry[], i: number): string {
+  if (history[i]!.rollbackOf) return 'rollback';
+  return history[i + 1]?.rollbackOf ? 'rolled back' : 'deployed';
+}
+
 export function localDeployments(root: string): DeploymentsInfo {
   const history: DeploymentsInfo['history'] = [];
   for (const record of localRecords(root)) {
     record.history.forEach((e, i) => {
-      history.push({ id: e.files, env: record.env, version: e.version, image: e.image, at: Date.parse(e.deployedAt), status: e.rollbackOf ? 'rolled back' : 'deployed', current: i === record.history.length - 1 });
+      history.push({ id: entryId(record.env, i), env: record.env, version: e.version, image: e.image, at: Date.parse(e.deployedAt), status: entryStatus(record.history, i), current: i === record.history.length - 1 });
     });
   }
   return { source: 'local', history: history.sort((a, b) => b.at - a.at) };
 }
 
+/** The entry `to` names: its id, else the newest one with that snapshot folder or version. */
+function findEntry(record: DeploymentRecord, to: string): DeploymentEntry | undefined {
+  const byId = record.history.findIndex((_e, i) => entryId(record.env, i) === to);
+  return byId >= 0 ? record.history[byId] : record.history.findLast((e) => e.files === to || e.version === to);
+}
+
 export function planLocalRollback(root: string, input: { env: string; to: string; apply: boolean; mode: 'dev' | 'start' }): ChangePlan & { status?: number } {
   const record = localRecords(root).find((r) => r.env === input.env);
-  const target = record?.history.find((e) => e.files === input.to || e.version === input.to);
+  const target = record && findEntry(record, input.to);
   const command = `gati deploy ${input.env} --rollback`;
   if (!record || !target) return { status: 404, diff: '', command, applied: false, errors: [`no deployment '${input.to}' of '${input.env}' in .gati/deployments`] };
   const current = record.history.at(-1)!;
   if (target === current) return { diff: '', command, applied: false, errors: [`'${input.to}' is the current deployment of ${input.env}`] };
   if (target === previousEntry(record)) {
-    // The exact files that deployment applied, against the current ones.
+    // The exact files that deployment applied, against the current ones. The panel shows them and
+    // the command; it does not run it (it needs the environment's tools and credentials).
     const diff = folderDiff(root, current.files, target.files);
     const errors = input.apply ? ['a rollback applies the environment with its own tools and credentials (kubectl, the cloud CLI): run the command'] : undefined;
-    return { diff, command, applied: false, ...(errors ? { errors } : {}) };
+    return { diff, command, applied: false, manual: true, note: `Run it where ${input.env}'s tools and credentials are: it applies ${target.files} again.`, ...(errors ? { errors } : {}) };
   }
   // Older than the one --rollback reaches: deploy the current config with that deployment's image.
   const tag = target.image.slice(target.image.lastIndexOf(':') + 1);

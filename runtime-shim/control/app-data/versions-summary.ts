@@ -67,7 +67,8 @@ function maxLevel(levels: string[]): VersionDiff['bump'] {
 
 /**
  * The diff between any two versions: the steps between them, in order. Going back (from newer to
- * older) lists the same steps, newest first, with added and removed swapped. Undefined when either
+ * older) lists the same steps, newest first, with added and removed swapped and each detail naming
+ * the version whose change it undoes. Undefined when either
  * version is unknown.
  */
 export function composeDiff(summary: VersionsSummary, from: string, to: string): VersionDiff | undefined {
@@ -76,8 +77,9 @@ export function composeDiff(summary: VersionsSummary, from: string, to: string):
   if (i < 0 || j < 0) return undefined;
   const steps = summary.versions.slice(Math.min(i, j) + 1, Math.max(i, j) + 1);
   const forward = i <= j;
+  // Going back, a detail still describes the step forward (`route-added`): it says which step it undoes.
   const changes = (forward ? steps : [...steps].reverse()).flatMap((s) =>
-    forward ? s.changes : s.changes.map((c) => ({ ...c, kind: c.kind === 'added' ? ('removed' as const) : c.kind === 'removed' ? ('added' as const) : c.kind })),
+    forward ? s.changes : s.changes.map((c) => ({ route: c.route, kind: c.kind === 'added' ? ('removed' as const) : c.kind === 'removed' ? ('added' as const) : c.kind, detail: `undoes ${s.semver}: ${c.detail}` })),
   );
   return { from, to, bump: maxLevel(steps.map((s) => s.level)), changes };
 }
