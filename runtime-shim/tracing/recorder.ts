@@ -38,6 +38,19 @@ const MAX_LINKS = 128;
 const ORIGIN_MS = performance.timeOrigin;
 /** The starting attributes of a span with none (never written: `setAttribute` writes to `added`). */
 const EMPTY: Attributes = Object.freeze({}) as Attributes;
+/** What the sampler is told about a recorded parent (sampled, by construction): no SpanContext made for it. */
+const RECORDED_PARENT: SpanContext = Object.freeze({ traceId: '', spanId: '', traceFlags: 1 });
+
+/** The keys of Gati's shared (frozen, never written) attribute objects, counted once each. */
+const sharedCounts = new WeakMap<Attributes, number>();
+function sharedCount(attributes: Attributes): number {
+  let n = sharedCounts.get(attributes);
+  if (n === undefined) {
+    n = Object.keys(attributes).length;
+    if (Object.isFrozen(attributes)) sharedCounts.set(attributes, n);
+  }
+  return n;
+}
 
 export interface RecordedEvent {
   name: string;
@@ -86,7 +99,7 @@ export class RecordedSpan implements Span {
     if (attributes !== undefined) {
       if (scope.shares) {
         this.attributes = attributes;
-        this.attributeCount = Object.keys(attributes).length;
+        this.attributeCount = sharedCount(attributes);
       }
       if (!scope.shares || this.attributeCount > MAX_ATTRIBUTES) {
         this.attributeCount = 0;
@@ -100,6 +113,11 @@ export class RecordedSpan implements Span {
     return (this.ids ??= { traceId: this.traceId, spanId: this.spanId, traceFlags: 1, traceState: this.traceState });
   }
 
+  /** The W3C `traceparent` naming this span (sampled), without making its SpanContext. */
+  traceparent(): string {
+    return `00-${this.traceId}-${this.spanId}-01`;
+  }
+
   /**
    * Gati's own spans only: a new name and new shared starting attributes (the server span once its
    * route is known: the route's prepared, frozen object, so the encoder reuses its bytes).
@@ -108,7 +126,7 @@ export class RecordedSpan implements Span {
     if (this.ended) return;
     this.name = name;
     this.attributes = attributes;
-    let count = Object.keys(attributes).length;
+    let count = sharedCount(attributes);
     for (const key in this.added) if (!(key in attributes)) count++;
     this.attributeCount = count;
   }
@@ -209,13 +227,22 @@ export class RecorderTracer implements Tracer {
 
   startSpan(name: string, options: SpanOptions = {}, context?: Context): Span {
     const parentSpan = options.root ? undefined : this.api.trace.getSpan(context ?? this.api.context.active());
+    const span = this.start(parentSpan, name, options.kind ?? 0, options.attributes, options.startTime);
+    if (options.links?.length && span instanceof RecordedSpan) span.addLinks(options.links);
+    return span;
+  }
+
+  /** `startSpan` without the options object (Gati's own spans: no links, no start time, a parent context). */
+  startIn(context: Context, name: string, kind: number, attributes: Attributes | undefined): Span {
+    return this.start(this.api.trace.getSpan(context), name, kind, attributes, undefined);
+  }
+
+  private start(parentSpan: Span | undefined, name: string, kind: number, attributes: Attributes | undefined, startTime: TimeInput | undefined): Span {
     if (parentSpan instanceof RecordedSpan) {
       // A recorded parent (Gati's spans, nearly always): valid ids and sampled, by construction.
       const { traceId, spanId, traceState } = parentSpan;
-      if (!this.sample(parentSpan.spanContext(), traceId)) return this.api.trace.wrapSpanContext({ traceId, spanId: newSpanId(), traceFlags: 0, traceState });
-      const span = new RecordedSpan(this.sink, this.scope, traceId, spanId, name, options.kind ?? 0, options.attributes, options.startTime, traceState);
-      if (options.links?.length) span.addLinks(options.links);
-      return span;
+      if (!this.sample(RECORDED_PARENT, traceId)) return this.api.trace.wrapSpanContext({ traceId, spanId: newSpanId(), traceFlags: 0, traceState });
+      return new RecordedSpan(this.sink, this.scope, traceId, spanId, name, kind, attributes, startTime, traceState);
     }
     const parent = parentSpan?.spanContext();
     // Remote and other parents' ids are checked.
@@ -225,9 +252,7 @@ export class RecorderTracer implements Tracer {
       // Not sampled: ids that propagate (flags 00), nothing recorded.
       return this.api.trace.wrapSpanContext({ traceId, spanId: newSpanId(), traceFlags: 0, traceState: valid ? parent.traceState : undefined });
     }
-    const span = new RecordedSpan(this.sink, this.scope, traceId, valid ? parent.spanId : '', name, options.kind ?? 0, options.attributes, options.startTime, valid ? parent.traceState : undefined);
-    if (options.links?.length) span.addLinks(options.links);
-    return span;
+    return new RecordedSpan(this.sink, this.scope, traceId, valid ? parent.spanId : '', name, kind, attributes, startTime, valid ? parent.traceState : undefined);
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, ...args: unknown[]): ReturnType<F> {
