@@ -91,7 +91,7 @@ function protoSpan(w: ProtobufWriter, span: RecordedSpan, heads: Heads, ids: Spa
   w.epochNanos(7, span.start);
   w.epochNanos(8, span.end_);
   const { attributes, added } = span;
-  if (span.scope.shares && Object.isFrozen(attributes) && !overlaps(attributes, added)) {
+  if (span.scope.shares && !span.shadows && Object.isFrozen(attributes)) {
     let head = heads.get(attributes);
     if (head === undefined || head.name !== span.name || head.kind !== span.kind) heads.set(attributes, (head = encodeHead(span.name, span.kind, attributes)));
     w.bytes(head.bytes);
@@ -136,12 +136,6 @@ function encodeHead(name: string, kind: number, attributes: Attributes): Head {
   nameAndKind(w, name, kind);
   for (const key in attributes) keyValue(w, 9, key, attributes[key]);
   return { name, kind, bytes: Buffer.from(w.finish()) };
-}
-
-/** An attribute set since the start with the key of a starting one (that one is then left out). */
-function overlaps(attributes: Attributes, added: Attributes | undefined): boolean {
-  for (const key in added) if (key in attributes) return true;
-  return false;
 }
 
 /** KeyValue { 1 key, 2 AnyValue }; an undefined value (unset attribute) is left out. */

@@ -69,6 +69,8 @@ export class RecordedSpan implements Span {
   /** The attributes set since (these win over the same key in `attributes`). */
   added: Attributes | undefined = undefined;
   attributeCount: number;
+  /** Whether `added` holds a key of `attributes` (the encoder then leaves that starting one out). */
+  shadows = false;
   droppedAttributes = 0;
   statusCode = 0;
   statusMessage: string | undefined = undefined;
@@ -127,19 +129,24 @@ export class RecordedSpan implements Span {
     this.name = name;
     this.attributes = attributes;
     let count = sharedCount(attributes);
-    for (const key in this.added) if (!(key in attributes)) count++;
+    let shadows = false;
+    for (const key in this.added) {
+      if (!(key in attributes)) count++;
+      else shadows = true;
+    }
     this.attributeCount = count;
+    this.shadows = shadows;
   }
 
   setAttribute(key: string, value: AttributeValue): this {
     if (this.ended || value === undefined || value === null) return this;
     const added = (this.added ??= {});
-    if (!(key in added) && !(key in this.attributes)) {
-      if (this.attributeCount >= MAX_ATTRIBUTES) {
+    if (!(key in added)) {
+      if (key in this.attributes) this.shadows = true;
+      else if (this.attributeCount >= MAX_ATTRIBUTES) {
         this.droppedAttributes++;
         return this;
-      }
-      this.attributeCount++;
+      } else this.attributeCount++;
     }
     added[key] = value;
     return this;
@@ -232,9 +239,9 @@ export class RecorderTracer implements Tracer {
     return span;
   }
 
-  /** `startSpan` without the options object (Gati's own spans: no links, no start time, a parent context). */
-  startIn(context: Context, name: string, kind: number, attributes: Attributes | undefined): Span {
-    return this.start(this.api.trace.getSpan(context), name, kind, attributes, undefined);
+  /** `startSpan` without the options object (Gati's own spans: no links, a parent context, a start time as `performance.now()` gives it, else now). */
+  startIn(context: Context, name: string, kind: number, attributes: Attributes | undefined, startTime?: number): Span {
+    return this.start(this.api.trace.getSpan(context), name, kind, attributes, startTime);
   }
 
   private start(parentSpan: Span | undefined, name: string, kind: number, attributes: Attributes | undefined, startTime: TimeInput | undefined): Span {

@@ -108,7 +108,8 @@ export class GatiTracer {
       return step(x);
     }
     const parent = this.remoteParent(incoming.headers);
-    const span = this.tracer.startIn(parent, method, SERVER, this.startAttributes(method));
+    // The pipeline's clock reading on arrival (when it times requests: metrics, request logs) is the span's start.
+    const span = this.tracer.startIn(parent, method, SERVER, this.startAttributes(method), x.started || undefined);
     span.setAttribute('url.path', path);
     const frame = new RequestFrame(parent, span);
     if (lean !== undefined) this.leanOpen++;
