@@ -22,6 +22,11 @@ export class AlsContextManager implements ContextManager {
     return this.als.run(context, thisArg === undefined ? fn : fn.bind(thisArg), ...args) as ReturnType<F>;
   }
 
+  /** `with` for one argument and no `this` (the pipeline's steps): no argument arrays of its own. */
+  run<A, R>(context: Context, fn: (arg: A) => R, arg: A): R {
+    return this.als.run(context, fn, arg);
+  }
+
   bind<T>(context: Context, target: T): T {
     if (typeof target !== 'function') return target;
     const run = (this_: unknown, args: unknown[]) => this.als.run(context, () => (target as (...a: unknown[]) => unknown).apply(this_, args));

@@ -2,7 +2,7 @@
 // ExportTraceServiceRequest): protobuf (`http/protobuf`) or its JSON mapping (`http/json`).
 import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
 import type { RecordedSpan, Scope } from './recorder.js';
-import { ProtobufWriter, epochNanos } from './protobuf-writer.js';
+import { ProtobufWriter, epochNanos, newIdCache, type IdCache } from './protobuf-writer.js';
 
 // ---- protobuf ----
 
@@ -25,12 +25,14 @@ export class ProtobufBatch implements PendingBatch {
   private readonly scopes = new Map<Scope, ProtobufWriter>();
   /** Encoded heads of Gati's spans, by their shared (frozen) starting attributes. */
   private readonly heads: Heads = new WeakMap();
+  /** The last trace id and the last span id written (a request's spans share them: idBytes). */
+  private readonly ids: SpanIds = { trace: newIdCache(), span: newIdCache() };
   constructor(private readonly resource: Attributes) {}
 
   add(span: RecordedSpan): void {
     let w = this.scopes.get(span.scope);
     if (!w) this.scopes.set(span.scope, (w = new ProtobufWriter()));
-    protoSpan(w, span, this.heads);
+    protoSpan(w, span, this.heads, this.ids);
     this.size++;
   }
 
@@ -72,18 +74,24 @@ interface Head {
   bytes: Buffer;
 }
 type Heads = WeakMap<Attributes, Head>;
+interface SpanIds {
+  trace: IdCache;
+  span: IdCache;
+}
 
-function protoSpan(w: ProtobufWriter, span: RecordedSpan, heads: Heads): void {
+function protoSpan(w: ProtobufWriter, span: RecordedSpan, heads: Heads, ids: SpanIds): void {
   const m = w.open(2);
-  w.hexBytes(1, span.traceId);
-  w.hexBytes(2, span.spanId);
+  w.idBytes(1, span.traceId, ids.trace);
+  // A child ends before its parent: the parent's id, decoded for the child's field 4, is still cached
+  // when the parent's own span is written next.
+  w.idBytes(2, span.spanId, ids.span);
   const state = span.traceState?.serialize();
   if (state) w.string(3, state);
-  if (span.parentSpanId) w.hexBytes(4, span.parentSpanId);
+  if (span.parentSpanId) w.idBytes(4, span.parentSpanId, ids.span);
   w.epochNanos(7, span.start);
   w.epochNanos(8, span.end_);
   const { attributes, added } = span;
-  if (span.scope.shares && Object.isFrozen(attributes) && !overlaps(attributes, added)) {
+  if (span.scope.shares && !span.shadows && Object.isFrozen(attributes)) {
     let head = heads.get(attributes);
     if (head === undefined || head.name !== span.name || head.kind !== span.kind) heads.set(attributes, (head = encodeHead(span.name, span.kind, attributes)));
     w.bytes(head.bytes);
@@ -128,12 +136,6 @@ function encodeHead(name: string, kind: number, attributes: Attributes): Head {
   nameAndKind(w, name, kind);
   for (const key in attributes) keyValue(w, 9, key, attributes[key]);
   return { name, kind, bytes: Buffer.from(w.finish()) };
-}
-
-/** An attribute set since the start with the key of a starting one (that one is then left out). */
-function overlaps(attributes: Attributes, added: Attributes | undefined): boolean {
-  for (const key in added) if (key in attributes) return true;
-  return false;
 }
 
 /** KeyValue { 1 key, 2 AnyValue }; an undefined value (unset attribute) is left out. */

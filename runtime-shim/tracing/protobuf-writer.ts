@@ -94,21 +94,32 @@ export class ProtobufWriter {
   hexBytes(field: number, hex: string): void {
     this.tag(field, 2);
     this.ensure(17);
-    // Decoded by hand: cheaper than a call into the native hex decoder for 8 or 16 bytes.
+    this.pos = decodeHex(this.buf, this.pos, hex);
+  }
+
+  /**
+   * An id field (`hexBytes`) through a one-entry cache: the spans of a request share their trace id,
+   * and a child's parent id is the span id its parent ends with, the same string object each time,
+   * so the second use copies 8 or 16 bytes instead of decoding the digits again.
+   */
+  idBytes(field: number, hex: string, cache: IdCache): void {
+    this.tag(field, 2);
+    this.ensure(17);
     const buf = this.buf;
     const at = this.pos;
-    const n = Math.min(hex.length >> 1, 16);
-    let i = 0;
-    for (; i < n; i++) {
-      const hi = hex.charCodeAt(2 * i);
-      const lo = hex.charCodeAt(2 * i + 1);
-      const a = hi < 128 ? HEX_VALUE[hi]! : -1;
-      const b = lo < 128 ? HEX_VALUE[lo]! : -1;
-      if ((a | b) < 0) break;
-      buf[at + 1 + i] = (a << 4) | b;
+    const bytes = cache.bytes;
+    if (hex === cache.hex) {
+      const n = bytes[16]!;
+      buf[at] = n;
+      for (let i = 0; i < n; i++) buf[at + 1 + i] = bytes[i]!;
+      this.pos = at + 1 + n;
+      return;
     }
-    buf[at] = i;
-    this.pos = at + 1 + i;
+    this.pos = decodeHex(buf, at, hex);
+    const n = buf[at]!;
+    for (let i = 0; i < n; i++) bytes[i] = buf[at + 1 + i]!;
+    bytes[16] = n;
+    cache.hex = hex;
   }
 
   /** Raw bytes, already encoded (a message's fields written by another writer). */
@@ -116,9 +127,10 @@ export class ProtobufWriter {
     const length = data.length;
     this.ensure(length);
     const buf = this.buf;
-    // A span's head (tens of bytes) by hand; a batch's spans with TypedArray#set (Buffer#copy makes
-    // a view of the source on each call).
-    if (length < 128) {
+    // A few bytes by hand; more (a span's head of tens of bytes, a batch's spans) with TypedArray#set,
+    // which costs one call (~20 ns for 70 bytes, against ~50–90 ns for the loop; Buffer#copy makes a
+    // view of the source on each call).
+    if (length < 24) {
       const at = this.pos;
       for (let i = 0; i < length; i++) buf[at + i] = data[i]!;
     } else buf.set(data, this.pos);
@@ -140,9 +152,19 @@ export class ProtobufWriter {
     this.ensure(8);
     const ns = epochNanos(ms);
     const high = Math.floor(ns / 0x1_0000_0000);
-    this.buf.writeUInt32LE(ns - high * 0x1_0000_0000, this.pos);
-    this.buf.writeUInt32LE(high, this.pos + 4);
-    this.pos += 8;
+    let low = ns - high * 0x1_0000_0000;
+    // Little-endian by hand (two writeUInt32LE calls checked their arguments each time).
+    const buf = this.buf;
+    let at = this.pos;
+    buf[at++] = low & 0xff;
+    buf[at++] = (low >>>= 8) & 0xff;
+    buf[at++] = (low >>>= 8) & 0xff;
+    buf[at++] = low >>> 8;
+    buf[at++] = high & 0xff;
+    buf[at++] = (high >>> 8) & 0xff;
+    buf[at++] = (high >>> 16) & 0xff;
+    buf[at++] = high >>> 24;
+    this.pos = at;
   }
 
   /** Opens a nested message (field, wire type 2); `close` it with the returned mark. */
@@ -167,6 +189,31 @@ export class ProtobufWriter {
     this.varint(length);
     this.pos = end;
   }
+}
+
+/** The last id `idBytes` decoded (its bytes, and their count at index 16). */
+export interface IdCache {
+  hex: string;
+  bytes: Uint8Array;
+}
+
+export const newIdCache = (): IdCache => ({ hex: '', bytes: new Uint8Array(17) });
+
+/** Hex digits into `buf` at `at` as a length byte and the bytes (at most 16); returns the position after them. */
+function decodeHex(buf: Buffer, at: number, hex: string): number {
+  // Decoded by hand: cheaper than a call into the native hex decoder for 8 or 16 bytes.
+  const n = Math.min(hex.length >> 1, 16);
+  let i = 0;
+  for (; i < n; i++) {
+    const hi = hex.charCodeAt(2 * i);
+    const lo = hex.charCodeAt(2 * i + 1);
+    const a = hi < 128 ? HEX_VALUE[hi]! : -1;
+    const b = lo < 128 ? HEX_VALUE[lo]! : -1;
+    if ((a | b) < 0) break;
+    buf[at + 1 + i] = (a << 4) | b;
+  }
+  buf[at] = i;
+  return at + 1 + i;
 }
 
 /** Fractional epoch milliseconds as integer nanoseconds (a double: exact to 256 ns, printed without exponent). */

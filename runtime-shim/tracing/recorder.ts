@@ -38,6 +38,19 @@ const MAX_LINKS = 128;
 const ORIGIN_MS = performance.timeOrigin;
 /** The starting attributes of a span with none (never written: `setAttribute` writes to `added`). */
 const EMPTY: Attributes = Object.freeze({}) as Attributes;
+/** What the sampler is told about a recorded parent (sampled, by construction): no SpanContext made for it. */
+const RECORDED_PARENT: SpanContext = Object.freeze({ traceId: '', spanId: '', traceFlags: 1 });
+
+/** The keys of Gati's shared (frozen, never written) attribute objects, counted once each. */
+const sharedCounts = new WeakMap<Attributes, number>();
+function sharedCount(attributes: Attributes): number {
+  let n = sharedCounts.get(attributes);
+  if (n === undefined) {
+    n = Object.keys(attributes).length;
+    if (Object.isFrozen(attributes)) sharedCounts.set(attributes, n);
+  }
+  return n;
+}
 
 export interface RecordedEvent {
   name: string;
@@ -56,6 +69,8 @@ export class RecordedSpan implements Span {
   /** The attributes set since (these win over the same key in `attributes`). */
   added: Attributes | undefined = undefined;
   attributeCount: number;
+  /** Whether `added` holds a key of `attributes` (the encoder then leaves that starting one out). */
+  shadows = false;
   droppedAttributes = 0;
   statusCode = 0;
   statusMessage: string | undefined = undefined;
@@ -86,7 +101,7 @@ export class RecordedSpan implements Span {
     if (attributes !== undefined) {
       if (scope.shares) {
         this.attributes = attributes;
-        this.attributeCount = Object.keys(attributes).length;
+        this.attributeCount = sharedCount(attributes);
       }
       if (!scope.shares || this.attributeCount > MAX_ATTRIBUTES) {
         this.attributeCount = 0;
@@ -100,6 +115,11 @@ export class RecordedSpan implements Span {
     return (this.ids ??= { traceId: this.traceId, spanId: this.spanId, traceFlags: 1, traceState: this.traceState });
   }
 
+  /** The W3C `traceparent` naming this span (sampled), without making its SpanContext. */
+  traceparent(): string {
+    return `00-${this.traceId}-${this.spanId}-01`;
+  }
+
   /**
    * Gati's own spans only: a new name and new shared starting attributes (the server span once its
    * route is known: the route's prepared, frozen object, so the encoder reuses its bytes).
@@ -108,20 +128,25 @@ export class RecordedSpan implements Span {
     if (this.ended) return;
     this.name = name;
     this.attributes = attributes;
-    let count = Object.keys(attributes).length;
-    for (const key in this.added) if (!(key in attributes)) count++;
+    let count = sharedCount(attributes);
+    let shadows = false;
+    for (const key in this.added) {
+      if (!(key in attributes)) count++;
+      else shadows = true;
+    }
     this.attributeCount = count;
+    this.shadows = shadows;
   }
 
   setAttribute(key: string, value: AttributeValue): this {
     if (this.ended || value === undefined || value === null) return this;
     const added = (this.added ??= {});
-    if (!(key in added) && !(key in this.attributes)) {
-      if (this.attributeCount >= MAX_ATTRIBUTES) {
+    if (!(key in added)) {
+      if (key in this.attributes) this.shadows = true;
+      else if (this.attributeCount >= MAX_ATTRIBUTES) {
         this.droppedAttributes++;
         return this;
-      }
-      this.attributeCount++;
+      } else this.attributeCount++;
     }
     added[key] = value;
     return this;
@@ -209,13 +234,22 @@ export class RecorderTracer implements Tracer {
 
   startSpan(name: string, options: SpanOptions = {}, context?: Context): Span {
     const parentSpan = options.root ? undefined : this.api.trace.getSpan(context ?? this.api.context.active());
+    const span = this.start(parentSpan, name, options.kind ?? 0, options.attributes, options.startTime);
+    if (options.links?.length && span instanceof RecordedSpan) span.addLinks(options.links);
+    return span;
+  }
+
+  /** `startSpan` without the options object (Gati's own spans: no links, a parent context, a start time as `performance.now()` gives it, else now). */
+  startIn(context: Context, name: string, kind: number, attributes: Attributes | undefined, startTime?: number): Span {
+    return this.start(this.api.trace.getSpan(context), name, kind, attributes, startTime);
+  }
+
+  private start(parentSpan: Span | undefined, name: string, kind: number, attributes: Attributes | undefined, startTime: TimeInput | undefined): Span {
     if (parentSpan instanceof RecordedSpan) {
       // A recorded parent (Gati's spans, nearly always): valid ids and sampled, by construction.
       const { traceId, spanId, traceState } = parentSpan;
-      if (!this.sample(parentSpan.spanContext(), traceId)) return this.api.trace.wrapSpanContext({ traceId, spanId: newSpanId(), traceFlags: 0, traceState });
-      const span = new RecordedSpan(this.sink, this.scope, traceId, spanId, name, options.kind ?? 0, options.attributes, options.startTime, traceState);
-      if (options.links?.length) span.addLinks(options.links);
-      return span;
+      if (!this.sample(RECORDED_PARENT, traceId)) return this.api.trace.wrapSpanContext({ traceId, spanId: newSpanId(), traceFlags: 0, traceState });
+      return new RecordedSpan(this.sink, this.scope, traceId, spanId, name, kind, attributes, startTime, traceState);
     }
     const parent = parentSpan?.spanContext();
     // Remote and other parents' ids are checked.
@@ -225,9 +259,7 @@ export class RecorderTracer implements Tracer {
       // Not sampled: ids that propagate (flags 00), nothing recorded.
       return this.api.trace.wrapSpanContext({ traceId, spanId: newSpanId(), traceFlags: 0, traceState: valid ? parent.traceState : undefined });
     }
-    const span = new RecordedSpan(this.sink, this.scope, traceId, valid ? parent.spanId : '', name, options.kind ?? 0, options.attributes, options.startTime, valid ? parent.traceState : undefined);
-    if (options.links?.length) span.addLinks(options.links);
-    return span;
+    return new RecordedSpan(this.sink, this.scope, traceId, valid ? parent.spanId : '', name, kind, attributes, startTime, valid ? parent.traceState : undefined);
   }
 
   startActiveSpan<F extends (span: Span) => unknown>(name: string, ...args: unknown[]): ReturnType<F> {

@@ -2,7 +2,7 @@
 // middleware, the handler, each `gctx.modules.<m>.<fn>` call, each `enqueue` (PRODUCER) and each
 // effect run (CONSUMER, in the trace that enqueued it). Parents are found through the active
 // context (AsyncLocalStorage, context-manager.ts), which exists only when tracing is on.
-import type { Attributes, Context, Span, SpanContext, Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Span, SpanContext } from '@opentelemetry/api';
 import type { Middleware } from '../types.js';
 import type { CompiledApp, CompiledRoute, HandlerFn } from '../server/app.js';
 import type { IncomingRequest, OutgoingResponse } from '../server/wire.js';
@@ -11,7 +11,7 @@ import { HttpError } from '../http-error.js';
 import type { AlsContextManager } from './context-manager.js';
 import { formatTraceparent, parseTraceparent } from './traceparent.js';
 import { RequestFrame, withSpan } from './context-frame.js';
-import { RecordedSpan } from './recorder.js';
+import { RecordedSpan, type RecorderTracer } from './recorder.js';
 import { WsTrace } from './ws-trace.js';
 import type { LocalSpans } from './local-spans.js';
 
@@ -89,7 +89,7 @@ export class GatiTracer {
    * requests; the others run as if tracing were off (no context, no span objects), and a span
    * outside a recorded one is made only while a client watches.
    */
-  constructor(private readonly api: OtelApi, private readonly tracer: Tracer, readonly contexts: AlsContextManager, private readonly lean?: LocalSpans) {
+  constructor(private readonly api: OtelApi, private readonly tracer: RecorderTracer, readonly contexts: AlsContextManager, private readonly lean?: LocalSpans) {
     this.unrecorded = api.trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
   }
 
@@ -108,12 +108,13 @@ export class GatiTracer {
       return step(x);
     }
     const parent = this.remoteParent(incoming.headers);
-    const span = this.tracer.startSpan(method, { kind: SERVER, attributes: this.startAttributes(method) }, parent);
+    // The pipeline's clock reading on arrival (when it times requests: metrics, request logs) is the span's start.
+    const span = this.tracer.startIn(parent, method, SERVER, this.startAttributes(method), x.started || undefined);
     span.setAttribute('url.path', path);
     const frame = new RequestFrame(parent, span);
     if (lean !== undefined) this.leanOpen++;
     x.trace = new ServerSpan(this, span, frame, method, lean !== undefined ? this.leanDone : undefined);
-    this.contexts.with(frame, step, undefined, x);
+    this.contexts.run(frame, step, x);
   }
 
   /** The spans of `route`: names and attributes, made on its first request. */
@@ -150,7 +151,7 @@ export class GatiTracer {
 
   /** Starts a span (kind internal) with `parent` as its parent. */
   startChild(name: string, attributes: Attributes, parent: Context): Span {
-    return this.tracer.startSpan(name, { kind: 0, attributes }, parent);
+    return this.tracer.startIn(parent, name, 0, attributes);
   }
 
   /**
@@ -197,7 +198,7 @@ export class GatiTracer {
    * `traceparent` to send, so the service's own spans join the trace.
    */
   moduleCall<T>(module: string, fn: string, call: (traceparent: string | undefined) => Promise<T>): Promise<T> {
-    return this.inSpan(`module ${module}.${fn}`, CLIENT, { 'rpc.system': 'gati', 'rpc.service': module, 'rpc.method': fn }, (span) => call(span === this.unrecorded ? undefined : formatTraceparent(span.spanContext())));
+    return this.inSpan(`module ${module}.${fn}`, CLIENT, { 'rpc.system': 'gati', 'rpc.service': module, 'rpc.method': fn }, (span) => call(span === this.unrecorded ? undefined : traceparentOf(span)));
   }
 
   /** An enqueue's PRODUCER span; the job carries its `traceparent`, so the run joins this trace. */
@@ -205,7 +206,7 @@ export class GatiTracer {
     let attributes = this.enqueueAttributes.get(name);
     if (attributes === undefined) this.enqueueAttributes.set(name, (attributes = Object.freeze({ 'messaging.system': 'gati', 'messaging.operation.type': 'send', 'messaging.destination.name': name })));
     return this.inSpan(`enqueue ${name}`, PRODUCER, attributes, (span) => {
-      if (span !== this.unrecorded) job.traceparent = formatTraceparent(span.spanContext());
+      if (span !== this.unrecorded) job.traceparent = traceparentOf(span);
       return store().then((stored) => {
         span.setAttribute('messaging.message.id', stored.id);
         return stored;
@@ -220,10 +221,7 @@ export class GatiTracer {
     if (this.lean !== undefined && (ids === undefined || (ids.traceFlags & 1) === 0) && !this.lean.watching()) return run(UNTRACED_EFFECT);
     const root = this.api.ROOT_CONTEXT;
     const parent = ids ? this.api.trace.setSpanContext(root, { ...ids, isRemote: true }) : root;
-    const span = this.tracer.startSpan(`effect ${job.name}`, {
-      kind: CONSUMER,
-      attributes: { 'messaging.system': 'gati', 'messaging.operation.type': 'process', 'messaging.destination.name': job.name, 'messaging.message.id': job.id, 'gati.effect.attempt': job.attempt },
-    }, parent);
+    const span = this.tracer.startIn(parent, `effect ${job.name}`, CONSUMER, { 'messaging.system': 'gati', 'messaging.operation.type': 'process', 'messaging.destination.name': job.name, 'messaging.message.id': job.id, 'gati.effect.attempt': job.attempt });
     const trace: EffectTrace = { fail: (error) => span.setStatus({ code: ERROR, message: firstLine(error) }) };
     if (this.lean !== undefined) this.leanOpen++;
     const done = () => {
@@ -277,7 +275,7 @@ export class GatiTracer {
   inSpan<T>(name: string, kind: number, attributes: Attributes, fn: (span: Span) => T, parent: Context = this.contexts.active()): T {
     // Lean, outside a recorded request (no context): nothing to record, nothing to make.
     if (this.lean !== undefined && parent === this.api.ROOT_CONTEXT && !this.lean.watching()) return fn(this.unrecorded);
-    const span = this.tracer.startSpan(name, { kind, attributes }, parent);
+    const span = this.tracer.startIn(parent, name, kind, attributes);
     let result: T;
     try {
       result = this.contexts.with(withSpan(parent, span), fn, undefined, span);
@@ -316,7 +314,9 @@ class ServerSpan implements RequestTrace {
     this.context.activate(handler);
     // Usually the request's frame is the active context already (then this is a plain call); after
     // a body read that arrived in later packets it may not be.
-    return this.tracer.contexts.with(this.context, route.handler, undefined, ...args);
+    const contexts = this.tracer.contexts;
+    if (contexts.current() === this.context) return route.handler(...args);
+    return contexts.with(this.context, route.handler, undefined, ...args);
   }
 
   handlerDone(failed: boolean, error?: unknown): void {
@@ -343,7 +343,7 @@ class ServerSpan implements RequestTrace {
     span.setAttribute('http.response.status_code', out.status);
     if (out.status >= 500) span.setStatus({ code: ERROR });
     // The answer names the server span, so a client (or its logs) can find the trace.
-    out.headers.traceparent = formatTraceparent(span.spanContext());
+    out.headers.traceparent = traceparentOf(span);
     span.end();
     this.ended?.();
   }
@@ -368,6 +368,9 @@ class MissedRequestTrace implements RequestTrace {
     this.lean.missed({ method: this.method, path: this.path, route: route?.path, status: out.status, start: performance.timeOrigin + this.started, durationMs });
   }
 }
+
+/** The `traceparent` naming `span` (a recorded span's without making its SpanContext). */
+const traceparentOf = (span: Span): string => (span instanceof RecordedSpan ? span.traceparent() : formatTraceparent(span.spanContext()));
 
 const UNTRACED_EFFECT: EffectTrace = { fail: () => {} };
 
