@@ -12,6 +12,7 @@
 //   node_modules/.bin/deno run -A bench/http/fetch-inproc.mjs …
 //   --baseline DIR: also 'gati-base', the runtime compiled in DIR/lib (another checkout, before/after)
 //   --servers gati,raw (default; gati-base added by --baseline)   --prof: gati only, one long round
+//   --browser-headers: the 13 headers a browser sends on a navigation instead of wrk's Host alone
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,9 +37,16 @@ const ENGINE = DENO ? 'deno' : typeof globalThis.Bun !== 'undefined' ? 'bun' : '
 
 const BODY = readFileSync(join(REPO_ROOT, 'bench', 'http', 'body.json'), 'utf8').trim();
 const URL_BASE = 'http://127.0.0.1:3200';
+const BROWSER = argv.includes('--browser-headers') ? {
+  'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36',
+  accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8', 'accept-language': 'en-US,en;q=0.9',
+  'accept-encoding': 'gzip, deflate, br', connection: 'keep-alive', cookie: 'a=1; b=2; session=abcdef0123456789',
+  'upgrade-insecure-requests': '1', 'sec-fetch-dest': 'document', 'sec-fetch-mode': 'navigate', 'sec-fetch-site': 'none',
+  'sec-fetch-user': '?1', 'cache-control': 'max-age=0',
+} : {};
 const makeRequest = SCENARIO === 'post'
-  ? () => new Request(URL_BASE + POST_PATH, { method: 'POST', headers: { host: '127.0.0.1:3200', 'content-type': 'application/json', 'content-length': String(BODY.length) }, body: BODY })
-  : () => new Request(URL_BASE + GET_PATH, { headers: { host: '127.0.0.1:3200' } });
+  ? () => new Request(URL_BASE + POST_PATH, { method: 'POST', headers: { host: '127.0.0.1:3200', ...BROWSER, 'content-type': 'application/json', 'content-length': String(BODY.length) }, body: BODY })
+  : () => new Request(URL_BASE + GET_PATH, { headers: { host: '127.0.0.1:3200', ...BROWSER } });
 const STATUS = SCENARIO === 'post' ? 201 : 200;
 // The engine's second fetch argument: Bun's server, Deno's connection info.
 const EXTRA = DENO ? { remoteAddr: { hostname: '127.0.0.1' } } : { requestIP: () => ({ address: '127.0.0.1' }) };
