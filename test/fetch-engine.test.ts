@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createFetchHandler } from '../runtime-shim/server/fetch-engine.js';
-import type { AnswerRequest, IncomingRequest } from '../runtime-shim/server/wire.js';
+import type { AnswerRequest, IncomingRequest, Respond } from '../runtime-shim/server/wire.js';
 import { BodyTooLargeError } from '../runtime-shim/server/body.js';
 import type { Logger } from '../runtime-shim/types.js';
 
@@ -115,6 +115,44 @@ test('request headers as the pipeline reads them: lowercase names, duplicates jo
   assert.is(seen['x-added'], '1');
   assert.is(seen['cookie'], undefined);
   assert.is(typeof (seen as object).hasOwnProperty, 'function');
+});
+
+test('the pipeline\'s callback form: a synchronous answer is the Response itself, a later one a promise of it; the in-flight count follows both', async () => {
+  const later: (() => void)[] = [];
+  const respond: Respond = (req, reply, ctx) => {
+    const out = { status: 200, headers: { 'content-type': 'text/plain', 'x-request-id': 'r-2' }, body: req.url };
+    if (req.url === '/now') reply(ctx, out);
+    else later.push(() => reply(ctx, out));
+  };
+  const promiseForm: AnswerRequest = async () => {
+    throw new Error('the callback form must be used');
+  };
+  const handler = createFetchHandler(Object.assign(promiseForm, { respond }), { log, ipOf: () => '' });
+  const now = handler.fetch(new Request('http://h/now'), undefined);
+  assert.ok(now instanceof Response);
+  assert.is(handler.inFlight(), 0);
+  assert.is(await (now as Response).text(), '/now');
+  assert.is((now as Response).headers.get('x-request-id'), 'r-2');
+  const pending = handler.fetch(new Request('http://h/later?q=1'), undefined);
+  assert.ok(pending instanceof Promise);
+  assert.is(handler.inFlight(), 1);
+  later.shift()!();
+  assert.is(await (await pending).text(), '/later?q=1');
+  assert.is(handler.inFlight(), 0);
+});
+
+test('the callback form: a pipeline that throws instead of answering is a 500 problem, answered once and logged', async () => {
+  const respond: Respond = () => {
+    throw new Error('secret detail');
+  };
+  const handler = createFetchHandler(Object.assign(async () => ({ status: 599, headers: {}, body: undefined }), { respond }), { log, ipOf: () => '' });
+  const before = errors.length;
+  const res = await handler.fetch(new Request('http://h/x'), undefined);
+  assert.is(res.status, 500);
+  assert.is(res.headers.get('content-type'), 'application/problem+json');
+  assert.not.match(await res.text(), 'secret');
+  assert.is(errors.length, before + 1);
+  assert.is(handler.inFlight(), 0);
 });
 
 test.run();

@@ -2,7 +2,7 @@
 // with the body limit left to the pipeline (so the answer is a problem document, not Bun's plain
 // 413), an idle timeout against slow clients, and the same graceful shutdown as node.ts.
 import { createFetchHandler, problemWebResponse, waitIdle } from './fetch-engine.js';
-import type { AnswerRequest } from './wire.js';
+import type { EngineHandler } from './wire.js';
 import { problem } from './problem.js';
 import type { EngineOptions, EngineServer, EngineWebSockets } from './node.js';
 import type { BunFanout, BunUpgradeServer, BunWsEngine } from '../ws/bun.js';
@@ -16,7 +16,7 @@ interface BunGlobal {
   serve(options: Record<string, unknown>): BunServer;
 }
 
-export function createBunServer(handle: AnswerRequest, options: EngineOptions & { websocket?: EngineWebSockets<BunWsEngine> & { fanout?: BunFanout } }): EngineServer {
+export function createBunServer(handle: EngineHandler, options: EngineOptions & { websocket?: EngineWebSockets<BunWsEngine> & { fanout?: BunFanout } }): EngineServer {
   const Bun = (globalThis as unknown as { Bun: BunGlobal }).Bun;
   let server: BunServer | undefined;
   let closing = false;

@@ -5,7 +5,7 @@
 // Graceful shutdown uses HttpServer.shutdown(), which stops accepting and waits for in-flight
 // requests, raced against the shutdown deadline, after which the abort signal closes the rest.
 import { createFetchHandler, problemWebResponse } from './fetch-engine.js';
-import type { AnswerRequest } from './wire.js';
+import type { EngineHandler } from './wire.js';
 import { problem } from './problem.js';
 import type { EngineOptions, EngineServer, EngineWebSockets } from './node.js';
 import type { DenoWsEngine } from '../ws/deno.js';
@@ -19,10 +19,10 @@ interface DenoHttpServer {
   shutdown(): Promise<void>;
 }
 interface DenoGlobal {
-  serve(options: Record<string, unknown>, handler: (request: Request, info: DenoServeInfo) => Promise<Response>): DenoHttpServer;
+  serve(options: Record<string, unknown>, handler: (request: Request, info: DenoServeInfo) => Response | Promise<Response>): DenoHttpServer;
 }
 
-export function createDenoServer(handle: AnswerRequest, options: EngineOptions & { websocket?: EngineWebSockets<DenoWsEngine> }): EngineServer {
+export function createDenoServer(handle: EngineHandler, options: EngineOptions & { websocket?: EngineWebSockets<DenoWsEngine> }): EngineServer {
   const Deno = (globalThis as unknown as { Deno: DenoGlobal }).Deno;
   let server: DenoHttpServer | undefined;
   let closing = false;

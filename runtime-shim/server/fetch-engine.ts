@@ -1,19 +1,25 @@
 // What the fetch-style engines (Bun.serve, Deno.serve) share: a web Request in front of the
 // pipeline, the body read once under the same limit, the pipeline's answer as a web Response, and
 // the in-flight count that graceful shutdown waits on. bun.ts and deno.ts only start and stop.
+// The request path allocates one object of its own per request (WebIncoming) and, with the
+// pipeline's callback form, answers synchronously when the handler does (bench/RESULTS.md, issue 24).
 import type { Logger } from '../types.js';
 import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError } from './body.js';
 import { BodyDeadlines } from './body-deadlines.js';
 import { headerRecord } from './web-headers.js';
-import { problem, problemBody } from './problem.js';
+import { problem, problemAnswer, problemBody } from './problem.js';
 import type { AcceptedUpgrade } from '../ws/types.js';
 import type { UpgradeDecision } from './pipeline.js';
 import { openStream } from './response-stream.js';
-import { PROBLEM_TYPE, type AnswerRequest, type IncomingRequest, type OutgoingResponse, type Problem } from './wire.js';
+import { PROBLEM_TYPE, type EngineHandler, type IncomingRequest, type OutgoingResponse, type Problem } from './wire.js';
 
 export interface FetchHandler<Extra> {
-  /** Undefined (despite the type) only after Bun's WebSocket adapter took an upgrade: Bun answers the 101 itself. */
-  fetch(request: Request, extra: Extra): Promise<Response>;
+  /**
+   * The Response itself when the pipeline answered synchronously (a handler that returns a plain
+   * value: both engines then skip a promise turn), else a promise of it. Undefined (despite the
+   * type) only after Bun's WebSocket adapter took an upgrade: Bun answers the 101 itself.
+   */
+  fetch(request: Request, extra: Extra): Response | Promise<Response>;
   inFlight(): number;
   /** Ends the answers still streaming (at shutdown). */
   endStreams(): void;
@@ -35,36 +41,95 @@ export interface FetchHandlerOptions<Extra> {
   };
 }
 
-export function createFetchHandler<Extra>(handle: AnswerRequest, options: FetchHandlerOptions<Extra>): FetchHandler<Extra> {
-  let inFlight = 0;
-  const deadlines = options.bodyTimeoutMs === undefined ? undefined : new BodyDeadlines(options.bodyTimeoutMs);
+/**
+ * With the pipeline's callback form (`respond`, what createPipeline makes) a request costs no
+ * promise and no closure unless the handler or the body read makes one; any other handler
+ * (`gati dev`'s swappable one, a test's) goes through its promise.
+ */
+export function createFetchHandler<Extra>(handle: EngineHandler, options: FetchHandlerOptions<Extra>): FetchHandler<Extra> {
   const streams = new Set<() => void>();
+  const engine: WebEngine<Extra> = {
+    ipOf: options.ipOf,
+    deadlines: options.bodyTimeoutMs === undefined ? undefined : new BodyDeadlines(options.bodyTimeoutMs),
+    inFlight: 0,
+  };
+  /** An answer as a web Response, and the request out of the in-flight count. */
+  const toResponse = (out: OutgoingResponse): Response => {
+    engine.inFlight--;
+    try {
+      return out.stream ? streamWebResponse(out, streams) : toWebResponse(out);
+    } catch (error) {
+      return failedResponse(error, options.log);
+    }
+  };
+  // Made once per handler: the pipeline calls it with the request's WebIncoming as `ctx`.
+  const reply = (incoming: WebIncoming<Extra>, out: OutgoingResponse): void => {
+    if (incoming.answered) return;
+    incoming.answered = true;
+    const response = toResponse(out);
+    if (incoming.resolve === undefined) incoming.response = response;
+    else incoming.resolve(response);
+  };
+  const respond = handle.respond;
+  const upgrade = options.upgrade;
   return {
-    async fetch(request, extra) {
-      inFlight++;
+    fetch(request, extra) {
+      engine.inFlight++;
+      let incoming: WebIncoming<Extra>;
       try {
-        const incoming = fromWebRequest(request, () => options.ipOf(request, extra), deadlines);
-        const upgrade = options.upgrade;
-        if (upgrade && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
-          const decision = await upgrade.prepare(incoming);
-          return 'accept' in decision ? (upgrade.accept(request, extra, decision.accept) as Response) : toWebResponse(decision.answer);
-        }
-        const out = await handle(incoming);
-        return out.stream ? streamWebResponse(out, streams) : toWebResponse(out);
+        incoming = new WebIncoming(request, extra, engine);
       } catch (error) {
-        // The pipeline answers this itself; a pipeline that lets it escape gets the same answer.
-        if (error instanceof BodyTimeoutError) return problemWebResponse(problem(408, BODY_TIMEOUT_DETAIL), { connection: 'close' });
-        options.log.error({ err: error }, 'request pipeline failed');
-        return problemWebResponse(problem(500));
-      } finally {
-        inFlight--;
+        engine.inFlight--;
+        return failedResponse(error, options.log);
       }
+      if (upgrade && request.headers.get('upgrade')?.toLowerCase() === 'websocket') return upgraded(upgrade, incoming, extra, engine, options.log);
+      if (respond === undefined) {
+        return handle(incoming).then(toResponse, (error: unknown) => {
+          engine.inFlight--;
+          return failedResponse(error, options.log);
+        });
+      }
+      try {
+        respond(incoming, reply, incoming);
+      } catch (error) {
+        // The pipeline answers its own failures; one that escapes still gets an answer, once.
+        if (!incoming.answered) reply(incoming, problemAnswer(problem(500)));
+        options.log.error({ err: error }, 'request pipeline failed');
+      }
+      if (incoming.response !== undefined) return incoming.response;
+      return new Promise<Response>((resolve) => (incoming.resolve = resolve));
     },
-    inFlight: () => inFlight,
+    inFlight: () => engine.inFlight,
     endStreams: () => {
       for (const stop of streams) stop();
     },
   };
+}
+
+/** What every request of one handler shares: how to read the address, the body deadlines, the in-flight count. */
+interface WebEngine<Extra> {
+  ipOf(request: Request, extra: Extra): string;
+  deadlines: BodyDeadlines | undefined;
+  inFlight: number;
+}
+
+/** An `Upgrade: websocket` request: the pipeline's checks, then the engine's adapter or the refusal. */
+async function upgraded<Extra>(upgrade: NonNullable<FetchHandlerOptions<Extra>['upgrade']>, incoming: WebIncoming<Extra>, extra: Extra, engine: WebEngine<Extra>, log: Logger): Promise<Response> {
+  try {
+    const decision = await upgrade.prepare(incoming);
+    return 'accept' in decision ? (upgrade.accept(incoming.request, extra, decision.accept) as Response) : toWebResponse(decision.answer);
+  } catch (error) {
+    return failedResponse(error, log);
+  } finally {
+    engine.inFlight--;
+  }
+}
+
+/** A pipeline that threw or rejected: its body-timeout answer (the pipeline answers this itself; one that lets it escape gets the same), else a logged 500. */
+function failedResponse(error: unknown, log: Logger): Response {
+  if (error instanceof BodyTimeoutError) return problemWebResponse(problem(408, BODY_TIMEOUT_DETAIL), { connection: 'close' });
+  log.error({ err: error }, 'request pipeline failed');
+  return problemWebResponse(problem(500));
 }
 
 /** A problem document as a web Response (the pipeline's own answers are problem.ts `problemAnswer`). */
@@ -76,25 +141,45 @@ export async function waitIdle(count: () => number): Promise<void> {
   while (count() > 0) await new Promise((r) => setTimeout(r, 5));
 }
 
-function fromWebRequest(request: Request, ip: () => string, deadlines: BodyDeadlines | undefined): IncomingRequest {
-  const url = request.url;
-  // `http://host:port/path?q`: the path starts at the first '/' after the scheme's '//'.
-  const start = url.indexOf('/', url.indexOf('//') + 2);
-  return {
-    method: request.method,
-    url: start === -1 ? '/' : url.slice(start),
-    headers: headerRecord(request.headers),
-    // Most requests never ask for the address: look it up only when they do.
-    get ip() {
-      return ip();
-    },
-    readBody: deadlines === undefined ? (limit) => readBody(request, limit) : (limit) => deadlines.guard(readBody(request, limit)),
-    // The pipeline's callback form: the engine's own promise (request.text()) is the only one.
-    readBodyTo(limit, ctx, done, failed) {
-      const read = deadlines === undefined ? readBody(request, limit) : deadlines.guard(readBody(request, limit));
-      read.then((raw) => done(ctx, raw), (error: unknown) => failed(ctx, error));
-    },
-  };
+/**
+ * A web Request as the pipeline reads it, and the `ctx` its answer comes back with (a class: one
+ * object per request, no closures). The address is looked up only when read: most requests never
+ * ask, and it is a native call per request on both engines.
+ */
+class WebIncoming<Extra> implements IncomingRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingRequest['headers'];
+  /** Set once the pipeline answered (the callback form), so that a second answer is ignored. */
+  answered = false;
+  /** The answer, when it came before fetch returned. */
+  response: Response | undefined = undefined;
+  /** Where the answer goes when it comes later. */
+  resolve: ((response: Response) => void) | undefined = undefined;
+
+  constructor(readonly request: Request, private readonly extra: Extra, private readonly engine: WebEngine<Extra>) {
+    this.method = request.method;
+    const url = request.url;
+    // `http://host:port/path?q`: the path starts at the first '/' after the scheme's '//'.
+    const start = url.indexOf('/', url.indexOf('//') + 2);
+    this.url = start === -1 ? '/' : url.slice(start);
+    this.headers = headerRecord(request.headers);
+  }
+
+  get ip(): string {
+    return this.engine.ipOf(this.request, this.extra);
+  }
+
+  readBody(limit: number): Promise<Buffer | string> {
+    const read = readBody(this.request, limit);
+    const deadlines = this.engine.deadlines;
+    return deadlines === undefined ? read : deadlines.guard(read);
+  }
+
+  /** The pipeline's callback form: on Bun the engine's own promise (request.text()) is the only one. */
+  readBodyTo<C>(limit: number, ctx: C, done: (ctx: C, raw: Buffer | string) => void, failed: (ctx: C, error: unknown) => void): void {
+    this.readBody(limit).then((raw) => done(ctx, raw), (error: unknown) => failed(ctx, error));
+  }
 }
 
 /** Not an async function: a body with a Content-Length is the engine's own `text()` promise, unwrapped. */

@@ -106,32 +106,48 @@ export class LineWriter {
     this.flush();
   };
 
-  /** Moves the buffered lines behind `unwritten` (copied: the buffer is reused at once). */
+  /**
+   * Sends the buffered lines on: straight from the buffer when nothing waits before them (the
+   * common case: no copy), only what the descriptor refuses copied behind; else copied behind
+   * `unwritten` (the buffer is reused at once).
+   */
   private spill(): void {
     if (this.used === 0) return;
     const fresh = this.buf.subarray(0, this.used);
     if (linesTee !== undefined) linesTee(fresh);
-    this.unwritten = this.unwritten ? Buffer.concat([this.unwritten, fresh]) : Buffer.from(fresh);
     this.used = 0;
+    if (this.unwritten === undefined) {
+      const written = writeSome(this.fd, fresh, this.chunk);
+      if (written < fresh.length) this.unwritten = Buffer.from(fresh.subarray(written));
+      return;
+    }
+    this.unwritten = Buffer.concat([this.unwritten, fresh]);
   }
 
   /** Writes `unwritten` until all is out (false) or the descriptor would block (true: the rest stays). */
   private drain(): boolean {
     const out = this.unwritten;
     if (out === undefined) return false;
-    let offset = 0;
-    try {
-      while (offset < out.length) offset += writeSync(this.fd, out, offset, chunkEnd(out, offset, this.chunk) - offset);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
-        this.unwritten = out.subarray(offset);
-        return true;
-      }
-      // EPIPE and the like: no one reads the log any more. A logger must not take the server down.
+    const written = writeSome(this.fd, out, this.chunk);
+    if (written < out.length) {
+      this.unwritten = out.subarray(written);
+      return true;
     }
     this.unwritten = undefined;
     return false;
   }
+}
+
+/** Writes `out` in chunks: the bytes written before the descriptor would block (all of them when it never does). */
+function writeSome(fd: number, out: Buffer, chunk: number): number {
+  let offset = 0;
+  try {
+    while (offset < out.length) offset += writeSync(fd, out, offset, chunkEnd(out, offset, chunk) - offset);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return offset;
+    // EPIPE and the like: no one reads the log any more. A logger must not take the server down.
+  }
+  return out.length;
 }
 
 /** Where the chunk starting at `offset` ends: whole lines up to `size` bytes, or one longer line alone. */

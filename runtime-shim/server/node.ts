@@ -10,7 +10,7 @@ import type { Logger } from '../types.js';
 import { BodyTooLargeError } from './body.js';
 import { problem, problemAnswer } from './problem.js';
 import { openStream } from './response-stream.js';
-import { STATUS_TEXT, type AnswerRequest, type IncomingRequest, type OutgoingResponse, type Respond } from './wire.js';
+import { STATUS_TEXT, type EngineHandler, type IncomingRequest, type OutgoingResponse } from './wire.js';
 
 /** What every engine adapter gives the runtime (node.ts, bun.ts). */
 export interface EngineServer {
@@ -49,7 +49,7 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
 };
 
 /** The pipeline as createPipeline makes it (with `respond`), or any promise-returning handler (`gati dev`). */
-export type NodeHandler = AnswerRequest & { respond?: Respond };
+export type NodeHandler = EngineHandler;
 
 export function createNodeServer(handle: NodeHandler, options: EngineOptions & { websocket?: EngineWebSockets<NodeWsEngine> }): RunningServer {
   let inFlight = 0;

@@ -53,6 +53,9 @@ export type AnswerRequest = (req: IncomingRequest) => Promise<OutgoingResponse>;
 /** Calls `reply(ctx, out)` once with the answer to `req`: synchronously when nothing on the way awaits. */
 export type Respond = <C>(req: IncomingRequest, reply: (ctx: C, out: OutgoingResponse) => void, ctx: C) => void;
 
+/** What an engine adapter serves: the pipeline as createPipeline makes it (with `respond`), or any promise-returning handler (`gati dev`). */
+export type EngineHandler = AnswerRequest & { respond?: Respond };
+
 /** An RFC 9457 problem document: the body of every error answer. */
 export interface Problem {
   type: string;
