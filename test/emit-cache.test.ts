@@ -5,6 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { BuildSession } from '../driver/build.js';
 import { copyFixture, removeDir } from './helpers/server.js';
 
@@ -41,11 +42,18 @@ test('a session with the disk cache emits what one without does, and the next se
     assert.is(validators.length, first.artifacts.filter((a) => /^dist\/validators\/.+\.\w{10}\.mjs$/.test(a.path)).length, 'one cached module per validator module');
     for (const file of validators) writeFileSync(file, `${readFileSync(file, 'utf8')}// read from the cache\n`);
 
-    const next = await new BuildSession(dir, { ...OPTIONS, diskCache: true }).build();
-    const app = JSON.parse(String(next.artifacts.find((a) => a.path === 'dist/control/app.json')!.contents)) as { topology: { layout: { width: number } } };
-    assert.is(app.topology.layout.width, 12345, 'the layout came from the cache');
-    const modules = next.artifacts.filter((a) => /^dist\/validators\/.+\.\w{10}\.mjs$/.test(a.path));
-    assert.ok(modules.length > 0 && modules.every((a) => String(a.contents).endsWith('// read from the cache\n')), 'the validators came from the cache');
+    // The next run is another process (this one holds the last layout in memory).
+    const script = `const { BuildSession } = await import(${JSON.stringify(new URL('../driver/build.js', import.meta.url).href)});
+const r = await new BuildSession(process.argv[1], { ...${JSON.stringify(OPTIONS)}, diskCache: true }).build();
+const app = JSON.parse(String(r.artifacts.find((a) => a.path === 'dist/control/app.json').contents));
+const modules = r.artifacts.filter((a) => /^dist\\/validators\\/.+\\.\\w{10}\\.mjs$/.test(a.path));
+console.log(JSON.stringify({ width: app.topology.layout.width, modules: modules.length, marked: modules.filter((a) => String(a.contents).endsWith('// read from the cache\\n')).length }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script, dir], { encoding: 'utf8' });
+    assert.is(run.status, 0, run.stderr);
+    const next = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { width: number; modules: number; marked: number };
+    assert.is(next.width, 12345, 'the layout came from the cache');
+    assert.ok(next.modules > 0);
+    assert.is(next.marked, next.modules, 'the validators came from the cache');
   } finally {
     removeDir(dir);
   }
