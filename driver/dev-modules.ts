@@ -169,17 +169,18 @@ export class DevModules {
 
   /**
    * A new instance of a module (its top-level state new): from the factory made of its emitted
-   * code (`x.mjs` → `x.gati-factory.mjs`, imported once per version), else (a shape the factory
-   * does not take) the module imported again under a new URL, which Node keeps for good.
+   * code (`x.mjs` → `x.gati-factory-<version>.mjs`, imported once per version; a file per version,
+   * so that two builds loading at once never read another version's code under their URL), else
+   * (a shape the factory does not take) the module imported again under a new URL, which Node keeps for good.
    */
   private async instance(abs: string, version: number): Promise<unknown> {
     let factory = this.factories.get(abs);
     if (factory?.version !== version) {
       const out = this.outOf(abs);
       const source = moduleFactorySource(readFileSync(out, 'utf8'));
-      const file = out.replace(/\.mjs$/, '.gati-factory.mjs');
+      const file = out.replace(/\.mjs$/, `.gati-factory-${version}.mjs`);
       if (source !== undefined) writeAtomically(file, source);
-      const create = source === undefined ? undefined : ((await import(`${pathToFileURL(file).href}?v=${version}`)) as { default: () => Promise<unknown> }).default;
+      const create = source === undefined ? undefined : ((await import(pathToFileURL(file).href)) as { default: () => Promise<unknown> }).default;
       factory = { version, create };
       this.factories.set(abs, factory);
     }
