@@ -171,6 +171,9 @@ async function main() {
     result.startupMs = performance.now() - t0;
     result.fromCache = /from the last run's build/.test(out);
     console.log(`gati dev serving ${path} after ${Math.round(result.startupMs)} ms (${result.fromCache ? "from the last run's build; the app is built again behind it" : 'initial build of the app included'})`);
+    // gati's own line for the first build (its stages: analysis, emit, write, the modules' compile).
+    const built = /^gati built: .*$/m.exec(out)?.[0];
+    if (built) console.log(`  ${built}`);
     await sleep(SETTLE_MS);
     // Unmeasured first edit: throw -> return { items: [], total: 0 }.
     writeFileSync(file, withTotal(0));
