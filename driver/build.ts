@@ -110,7 +110,7 @@ export class BuildSession {
   constructor(readonly root: string, private readonly options: BuildOptions = {}) {
     const dir = options.diskCache ? emitCacheDir(root) : undefined;
     this.validatorCache = dir ? new DiskCache(join(dir, 'validators'), { encode: (text: string) => text, decode: (text) => text, ext: '.mjs' }) : new Map();
-    this.layoutCache = dir ? new DiskCache(join(dir, 'layout'), { encode: (laid) => JSON.stringify(laid), decode: (text) => JSON.parse(text) as never, ext: '.json' }) : undefined;
+    this.layoutCache = dir ? new DiskCache(join(dir, 'layout'), { encode: (laid) => JSON.stringify(laid), decode: (text) => JSON.parse(text) as never, ext: '.json', latestOnly: true }) : undefined;
   }
 
   /** A full build: (re)load the config, analyze everything. */

@@ -20,11 +20,26 @@ const GATI_LIB = fileURLToPath(new URL('..', import.meta.url));
 const CODE_PARTS = ['emitters', 'model'];
 const LIBRARIES = ['ajv/package.json', 'elkjs/package.json'];
 
+export interface DiskCacheOptions<V> {
+  encode(value: V): string;
+  decode(text: string): V;
+  ext: string;
+  /**
+   * Only the last value set is kept, on disk and not in memory (the topology layout: ~1 MB on a
+   * 500-route app, one per graph; its emitter holds the last one itself). Otherwise every value
+   * is held in memory, as a Map, and on disk; files not written for a week are removed at start.
+   */
+  latestOnly?: boolean;
+}
+
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+
 /** A Map that also keeps what is set in one file per key (`dir`/<hash of the key>), and reads it back on a miss. */
 export class DiskCache<V> extends Map<string, V> {
-  constructor(private readonly dir: string, private readonly codec: { encode(value: V): string; decode(text: string): V; ext: string }) {
+  constructor(private readonly dir: string, private readonly options: DiskCacheOptions<V>) {
     super();
     mkdirSync(dir, { recursive: true });
+    if (!options.latestOnly) this.prune((file) => Date.now() - statSync(file).mtimeMs > WEEK_MS);
   }
 
   override get(key: string): V | undefined {
@@ -32,26 +47,35 @@ export class DiskCache<V> extends Map<string, V> {
     if (held !== undefined) return held;
     let value: V;
     try {
-      value = this.codec.decode(readFileSync(this.fileOf(key), 'utf8'));
+      value = this.options.decode(readFileSync(this.fileOf(key), 'utf8'));
     } catch {
       return undefined;
     }
-    super.set(key, value);
+    if (!this.options.latestOnly) super.set(key, value);
     return value;
   }
 
   override set(key: string, value: V): this {
-    super.set(key, value);
-    // The constructor of Map calls set() before `dir` is there: nothing to write then.
-    if (this.dir === undefined) return this;
+    if (!this.options.latestOnly) super.set(key, value);
     const file = this.fileOf(key);
     const temp = `${file}.${process.pid}.tmp`;
-    void writeFile(temp, this.codec.encode(value)).then(() => rename(temp, file)).catch(() => rmSync(temp, { force: true }));
+    const written = writeFile(temp, this.options.encode(value)).then(() => rename(temp, file));
+    void written.then(() => this.options.latestOnly && this.prune((other) => other !== file && !other.endsWith('.tmp'))).catch(() => rmSync(temp, { force: true }));
     return this;
   }
 
+  /** Removes the cache's files that `stale` picks (errors ignored: another process may be at it too). */
+  private prune(stale: (file: string) => boolean): void {
+    try {
+      for (const name of readdirSync(this.dir)) {
+        const file = join(this.dir, name);
+        if (stale(file)) rmSync(file, { force: true });
+      }
+    } catch {}
+  }
+
   private fileOf(key: string): string {
-    return join(this.dir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}${this.codec.ext}`);
+    return join(this.dir, `${createHash('sha256').update(key).digest('hex').slice(0, 32)}${this.options.ext}`);
   }
 }
 
