@@ -9,7 +9,8 @@
 //   each edit is observed, 300), --regen (regenerate the app), --no-pin (don't taskset), --out FILE
 //   (default bench/.work/dev-loop-results.json), --app DIR (another app made by bench/gen-app.mjs),
 //   --reloads N (as --edits, for the memory run), --rss-every K (sample the RSS of the dev process
-//   and its children every K edits, 10, after 2 s at rest; first/last/max printed).
+//   and its children every K edits, 10, at rest: after 2 s, and once the dev process has used no CPU for
+//   1.5 s, so that the first sample does not catch the cold start's type check or garbage; first/last/max printed).
 //
 // What it does: (re)generates bench/.work/app with bench/gen-app.mjs when missing or stale (the same app
 // as bench/analyzer.mjs: don't run both at once), starts `node bin/gati.mjs dev bench/.work/app` (pinned
@@ -88,6 +89,26 @@ function treeRssMb(pid) {
   return rssMb(pid) + children.reduce((sum, child) => sum + treeRssMb(child), 0);
 }
 
+/** CPU time the process has used (clock ticks, user + system). */
+function cpuTicks(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch { return NaN; }
+}
+
+/** At least REST_MS, then until `pid` has used at most one tick of CPU in each of 3 half-seconds (at most 120 s). */
+async function atRest(pid) {
+  await sleep(REST_MS);
+  const t0 = performance.now();
+  for (let quiet = 0, last = cpuTicks(pid); quiet < 3 && performance.now() - t0 < 120000; ) {
+    await sleep(500);
+    const now = cpuTicks(pid);
+    quiet = now - last <= 1 ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
 async function waitFor(path, pred, timeoutMs, pollMs = 5) {
   const t0 = performance.now();
   while (performance.now() - t0 < timeoutMs) {
@@ -150,6 +171,9 @@ async function main() {
     result.startupMs = performance.now() - t0;
     result.fromCache = /from the last run's build/.test(out);
     console.log(`gati dev serving ${path} after ${Math.round(result.startupMs)} ms (${result.fromCache ? "from the last run's build; the app is built again behind it" : 'initial build of the app included'})`);
+    // gati's own line for the first build (its stages: analysis, emit, write, the modules' compile).
+    const built = /^gati built: .*$/m.exec(out)?.[0];
+    if (built) console.log(`  ${built}`);
     await sleep(SETTLE_MS);
     // Unmeasured first edit: throw -> return { items: [], total: 0 }.
     writeFileSync(file, withTotal(0));
@@ -159,8 +183,10 @@ async function main() {
     console.log(`unmeasured first edit served after ${Math.round(prep)} ms`);
     await sleep(SETTLE_MS);
     result.rssBeforeMb = rssMb(dev.pid);
-    await sleep(REST_MS);
+    await atRest(dev.pid);
     result.rssSamplesMb = [Math.round(treeRssMb(dev.pid))];
+    // The dev process alone (its children: esbuild's service, whose Go heap follows its own collector).
+    result.ownRssSamplesMb = [Math.round(rssMb(dev.pid))];
     const reloadsBefore = reloads.length;
     for (let n = 1; n <= EDITS; n++) {
       const text = withTotal(n);
@@ -172,8 +198,9 @@ async function main() {
       (result.rssMb ??= []).push(Math.round(rssMb(dev.pid)));
       // At rest: gati dev gives the old builds' garbage back once idle for 1 s (a full GC), so the sample waits for it.
       if (n % RSS_EVERY === 0) {
-        await sleep(REST_MS);
+        await atRest(dev.pid);
         result.rssSamplesMb.push(Math.round(treeRssMb(dev.pid)));
+        result.ownRssSamplesMb.push(Math.round(rssMb(dev.pid)));
       }
       const rb = rebuilds.slice(-1)[0];
       console.log(`edit ${n}: ${dt === null ? `not served within ${TIMEOUT_MS} ms` : `${r1(dt)} ms`}  (gati: reloaded in ${reloads.slice(-1)[0] ?? '?'} ms${rb ? `; ${rb.analyzed}/${rb.files} files analyzed, ${rb.written} written; analysis ${rb.analysisMs}, emit ${rb.emitMs}, write ${rb.writeMs}, bundle ${rb.bundleMs}${rb.early ? ' (beside the analysis)' : ''}, load ${loads.slice(-1)[0] ?? '?'} ms` : ''}; RSS ${result.rssMb.at(-1)} MB)`);
@@ -203,7 +230,10 @@ async function main() {
     const rs = result.rssSamplesMb;
     const drift = ((rs.at(-1) - rs[0]) / rs[0]) * 100;
     console.log(`| RSS of the dev process and its children every ${RSS_EVERY} edits: first / last / max (samples: ${rs.join(' ')}) | ${rs[0]} / ${rs.at(-1)} / ${Math.max(...rs)} MB (${drift >= 0 ? '+' : ''}${r1(drift)} %) | flat ± 5 % | ${Math.abs(drift) <= 5 ? 'PASS' : 'FAIL'} |`);
-    console.log('BENCH_DEV_LOOP_JSON ' + JSON.stringify({ summary: s, reloads: rel, startupMs: Math.round(result.startupMs), fromCache: result.fromCache, rssMb: [Math.round(result.rssBeforeMb), Math.round(result.rssAfterMb)], rssSamplesMb: result.rssSamplesMb }));
+    const own = result.ownRssSamplesMb;
+    const ownDrift = ((own.at(-1) - own[0]) / own[0]) * 100;
+    console.log(`| RSS of the dev process alone, the same samples: first / last / max (${own.join(' ')}) | ${own[0]} / ${own.at(-1)} / ${Math.max(...own)} MB (${ownDrift >= 0 ? '+' : ''}${r1(ownDrift)} %) | | |`);
+    console.log('BENCH_DEV_LOOP_JSON ' + JSON.stringify({ summary: s, reloads: rel, startupMs: Math.round(result.startupMs), fromCache: result.fromCache, rssMb: [Math.round(result.rssBeforeMb), Math.round(result.rssAfterMb)], rssSamplesMb: result.rssSamplesMb, ownRssSamplesMb: own }));
   } finally {
     writeFileSync(file, original);
     if (!exited) {

@@ -21,6 +21,8 @@ import { discoveredContextParts } from '../compiler/analyze/context-parts.js';
 import { emitModel, MODEL_FILE } from '../emitters/model/index.js';
 import { TENTATIVE_SDK_DIR } from './owned-outputs.js';
 import { emit } from './emit.js';
+import { DiskCache, emitCacheDir } from './emit-cache.js';
+import type { LayoutCache } from '../emitters/control/layout.js';
 import * as stage from './stages.js';
 
 export type { EmitContext } from '../emitters/emitter.js';
@@ -62,6 +64,11 @@ export interface BuildOptions {
    * and `routes`).
    */
   typecheck?: stage.TypecheckMode;
+  /**
+   * Keep the slow emitters' outputs (validators, the topology layout) in .gati/cache/emit between
+   * runs (driver/emit-cache.ts): `gati dev` and `gati watch`, which start again on the same app.
+   */
+  diskCache?: boolean;
 }
 
 /** The generated sources (context types and client) and the SDK: what `gati generate` writes. */
@@ -89,7 +96,8 @@ export class BuildSession {
   private configured: stage.ConfigStageOutput = { config: {}, diagnostics: [] };
   /** The discover and config stages' time, reported again by the rebuilds that do not reload the config. */
   private configMs = 0;
-  private readonly validatorCache: ValidatorCache = new Map();
+  private readonly validatorCache: ValidatorCache;
+  private readonly layoutCache: LayoutCache | undefined;
   /** The last full emit and its key (see emitKey); cleared by a full build, which reloads the config. */
   private lastEmit: { key: string; artifacts: Artifact[] } | undefined;
   /** The last API surface and the model it came from (surfaceOf is a pure function of the model). */
@@ -99,7 +107,11 @@ export class BuildSession {
   /** With typecheck 'deferred': the context types of the last build, for typeErrors(). */
   private deferredContext: string | undefined;
 
-  constructor(readonly root: string, private readonly options: BuildOptions = {}) {}
+  constructor(readonly root: string, private readonly options: BuildOptions = {}) {
+    const dir = options.diskCache ? emitCacheDir(root) : undefined;
+    this.validatorCache = dir ? new DiskCache(join(dir, 'validators'), { encode: (text: string) => text, decode: (text) => text, ext: '.mjs' }) : new Map();
+    this.layoutCache = dir ? new DiskCache(join(dir, 'layout'), { encode: (laid) => JSON.stringify(laid), decode: (text) => JSON.parse(text) as never, ext: '.json', latestOnly: true }) : undefined;
+  }
 
   /** A full build: (re)load the config, analyze everything. */
   async build(): Promise<BuildResult> {
@@ -151,7 +163,7 @@ export class BuildSession {
     // A version that only `gati build` will record (dev, watch, generate) is tentative: its SDK
     // stays in .gati/cache until then, so sdk/ holds released versions only.
     const tentative = versions?.plan.changed && versionsMode !== 'enforce';
-    const ctx: EmitContext = { config, configFile, validatorCache: this.validatorCache, infra: this.options.infra, apiVersion: versions?.plan.semver, runtime: this.options.target, sdkDir: tentative ? TENTATIVE_SDK_DIR : undefined };
+    const ctx: EmitContext = { config, configFile, validatorCache: this.validatorCache, layoutCache: this.layoutCache, infra: this.options.infra, apiVersion: versions?.plan.semver, runtime: this.options.target, sdkDir: tentative ? TENTATIVE_SDK_DIR : undefined };
     const emitWhat = this.options.emit ?? 'all';
     const artifacts = !ok || emitWhat === 'none' ? [] : clock.time('emit', () => (emitWhat === 'generated' ? emitGenerated(model, ctx) : this.emitAllOrReuse(model, `${ctx.apiVersion ?? ''}\0${ctx.sdkDir ?? ''}\0${ctx.runtime ?? ''}\0${modelKey}`, ctx)));
     return { ok, config, configFile, model, artifacts, diagnostics, versions, timings: clock.timings, stats: { ...analysis.stats, configMs: this.configMs, emitMs: clock.ms('emit'), typecheckMs: clock.ms('typecheck') } };

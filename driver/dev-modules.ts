@@ -6,7 +6,8 @@
 // A module's URL carries its version (`?v=N`, bumped each time it is re-emitted), and an importer
 // names its imports with their versions, so an edit to a shared file re-emits its importers too
 // (ESM caches modules by URL). Node never frees a loaded module, so what a reload imports is what
-// it leaks: the edited files (and the gati modules, fresh with each build, see load()).
+// it keeps: the edited files only. The gati modules, fresh with each build, are instances of a
+// factory loaded once per version (see instance() and dev-module-factory.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -15,6 +16,7 @@ import type { Plugin } from 'esbuild';
 import { DEV_ENTRY_PATH, DEV_VERSIONS_PATH } from '../emitters/bundle/entry.js';
 import { DevVersionsModule, GATI_ENTRIES, failure, writeAtomically, type BundleResult } from './bundle.js';
 import { scanInputs } from './dev-inputs.js';
+import { moduleFactorySource } from './dev-module-factory.js';
 
 /** Where the modules go, mirroring the app's folders (src/handlers/x.ts → .gati/dev/modules/src/handlers/x.mjs). */
 const OUT_DIR = '.gati/dev/modules';
@@ -22,6 +24,8 @@ const OUT_DIR = '.gati/dev/modules';
 const STATE_FILE = '.gati/dev/state.json';
 /** Files esbuild compiles to a module of their own; others (JSON, text) are inlined in their importer. */
 const CODE = /\.(m|c)?[jt]sx?$/;
+/** How many files an esbuild call compiles for the service to be stopped after it (see build). */
+const RESTART_AFTER = 100;
 /** Marks the resolve call the plugin makes itself (esbuild's own resolution, tsconfig paths included). */
 const OWN_RESOLVE = Symbol('gati-dev-resolve');
 
@@ -42,8 +46,10 @@ export class DevModules {
   private readonly pending = new Set<string>();
   private readonly versions: DevVersionsModule;
   private entryUrl: string | undefined;
-  /** load(): how many times a file that must start fresh was imported (see load). */
+  /** load(): how many times a file that must start fresh was imported again (see instance). */
   private fresh = 0;
+  /** Each gati module file (absolute) → its factory, for the version it was made from (see instance). */
+  private readonly factories = new Map<string, { version: number; create: (() => Promise<unknown>) | undefined }>();
   /** When the build behind the last good emit started reading the app (ms since the epoch). */
   private builtFrom: number | undefined;
 
@@ -157,7 +163,28 @@ export class DevModules {
     const abs = join(this.root, file);
     const version = this.version.get(abs);
     if (version === undefined) return import(`${pathToFileURL(abs).href}?h=${hash(readFileSync(abs))}`);
-    return import(`${pathToFileURL(this.outOf(abs)).href}?v=${version}${fresh ? `&f=${++this.fresh}` : ''}`);
+    if (fresh) return this.instance(abs, version);
+    return import(`${pathToFileURL(this.outOf(abs)).href}?v=${version}`);
+  }
+
+  /**
+   * A new instance of a module (its top-level state new): from the factory made of its emitted
+   * code (`x.mjs` → `x.gati-factory-<version>.mjs`, imported once per version; a file per version,
+   * so that two builds loading at once never read another version's code under their URL), else
+   * (a shape the factory does not take) the module imported again under a new URL, which Node keeps for good.
+   */
+  private async instance(abs: string, version: number): Promise<unknown> {
+    let factory = this.factories.get(abs);
+    if (factory?.version !== version) {
+      const out = this.outOf(abs);
+      const source = moduleFactorySource(readFileSync(out, 'utf8'));
+      const file = out.replace(/\.mjs$/, `.gati-factory-${version}.mjs`);
+      if (source !== undefined) writeAtomically(file, source);
+      const create = source === undefined ? undefined : ((await import(pathToFileURL(file).href)) as { default: () => Promise<unknown> }).default;
+      factory = { version, create };
+      this.factories.set(abs, factory);
+    }
+    return factory.create ? factory.create() : import(`${pathToFileURL(this.outOf(abs)).href}?v=${version}&f=${++this.fresh}`);
   }
 
   /** The emitted files (absolute) that import `file`: an edit to it re-emits them. */
@@ -218,6 +245,10 @@ export class DevModules {
       plugins: [this.plugin(found, versions)],
     });
     for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+    // esbuild's service keeps the heap a whole-app call grew (~120 MB on the 500-handler app, given
+    // back to the system only minutes later): after one, it stops; the next save starts a new
+    // one (~30 ms), whose one-file builds stay small.
+    if (files.length >= RESTART_AFTER) await esbuild.stop();
   }
 
   /**

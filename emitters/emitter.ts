@@ -8,6 +8,7 @@ import { CONFIG_DEFAULTS } from '../runtime-shim/defaults.js';
 import type { Artifact } from './artifact.js';
 import type { InfraOptions } from './infra/index.js';
 import type { ValidatorCache } from './validators/index.js';
+import type { LayoutCache } from './control/layout.js';
 
 /**
  * When an emitter runs. 'generated': the generated sources and the SDK (`gati generate` writes
@@ -22,6 +23,8 @@ export interface EmitContext {
   configFile?: string;
   /** Validator modules by content hash, kept between rebuilds. */
   validatorCache?: ValidatorCache;
+  /** The control panel's topology layouts by graph, kept between rebuilds (and runs: driver/emit-cache.ts). */
+  layoutCache?: LayoutCache;
   /** Infrastructure options; `false` skips infra (the dev loop does not deploy). */
   infra?: InfraOptions | false;
   /** The API semver this build releases (from the versions phase); the SDK and OpenAPI carry it. */

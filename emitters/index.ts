@@ -62,7 +62,7 @@ export const entryEmitter: Emitter = {
   },
 };
 
-export const controlEmitter: Emitter = { name: 'control', phase: 'build', emit: (model, ctx) => emitControl(model, ctx.config) };
+export const controlEmitter: Emitter = { name: 'control', phase: 'build', emit: (model, ctx) => emitControl(model, ctx.config, ctx.layoutCache) };
 
 /**
  * The image tag hashes the app's outputs, but not the panel's data: it carries the deploy

@@ -36,7 +36,8 @@ export class RebuildLoop {
   constructor(readonly root: string, private readonly term: Terminal, options: { modules?: boolean } = {}) {
     // TypeScript's errors are warnings while editing (the app reloads, as with the version rules),
     // checked after the build is served (checkTypes); `gati build` enforces them.
-    this.session = new BuildSession(root, { infra: false, versions: 'warn', typecheck: 'deferred' });
+    // The slow emitters' outputs are kept on disk: the next start on the same app reads them (driver/emit-cache.ts).
+    this.session = new BuildSession(root, { infra: false, versions: 'warn', typecheck: 'deferred', diskCache: true });
     if (options.modules) this.modules = new DevModules(root);
     else this.bundler = new Bundler(root, { dev: true });
   }

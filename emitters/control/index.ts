@@ -11,11 +11,11 @@ import { CONTROL_APP_FILE, CONTROL_DATA_FORMAT, CONTROL_VERSIONS_FILE, type Cont
 import { summarizeVersions, type SnapshotLike } from '../../runtime-shim/control/app-data/versions-summary.js';
 import { jsonArtifact, type Artifact } from '../artifact.js';
 import { topologyGraph } from './topology.js';
-import { layoutTopology } from './layout.js';
+import { layoutTopology, type LayoutCache } from './layout.js';
 import { deployEnvironments } from './environments.js';
 
-export function controlAppData(model: AppModel, config: GatiConfig): ControlAppData {
-  const { nodes, edges, layout } = layoutTopology(topologyGraph(model, config));
+export function controlAppData(model: AppModel, config: GatiConfig, layoutCache?: LayoutCache): ControlAppData {
+  const { nodes, edges, layout } = layoutTopology(topologyGraph(model, config), layoutCache);
   const { environments, clusters } = deployEnvironments(model, config);
   return { format: CONTROL_DATA_FORMAT, app: model.app.name, topology: { nodes, edges, environments, layout }, routes: routeSummaries(model), clusters };
 }
@@ -34,8 +34,8 @@ function routeSummaries(model: AppModel): RouteSummary[] {
   }));
 }
 
-export function emit(model: AppModel, config: GatiConfig): Artifact[] {
-  return [jsonArtifact(CONTROL_APP_FILE, controlAppData(model, config))];
+export function emit(model: AppModel, config: GatiConfig, layoutCache?: LayoutCache): Artifact[] {
+  return [jsonArtifact(CONTROL_APP_FILE, controlAppData(model, config, layoutCache))];
 }
 
 /** The released versions (the snapshots the release phase gets carry their changes). */

@@ -40,6 +40,9 @@ const round = (v: number) => Math.round(v * 10) / 10;
 
 type Laid = { nodes: TopologyNode[]; edges: TopologyEdge[]; layout: Topology['layout'] };
 
+/** Layouts by their graph (its JSON), kept by the driver beyond one process (driver/emit-cache.ts). */
+export type LayoutCache = Map<string, Laid>;
+
 /**
  * The last graph laid out and its result: in the dev loop most rebuilds that re-emit change types,
  * not the graph, and a layout costs ~1 s per 200 routes (2-core machine, warm; the first in a
@@ -47,10 +50,14 @@ type Laid = { nodes: TopologyNode[]; edges: TopologyEdge[]; layout: Topology['la
  */
 let last: { key: string; laid: Laid } | undefined;
 
-export function layoutTopology(graph: { nodes: TopologyNode[]; edges: TopologyEdge[] }): Laid {
+export function layoutTopology(graph: { nodes: TopologyNode[]; edges: TopologyEdge[] }, cache?: LayoutCache): Laid {
   const key = JSON.stringify(graph);
   if (last?.key === key) return last.laid;
-  const laid = computeLayout(graph);
+  let laid = cache?.get(key);
+  if (!laid) {
+    laid = computeLayout(graph);
+    cache?.set(key, laid);
+  }
   last = { key, laid };
   return laid;
 }
