@@ -78,9 +78,9 @@ const common = (root: string): BuildOptions => ({
   sourcemap: 'linked',
   sourcesContent: false,
   logLevel: 'silent',
-  // Functions keep the names the user wrote: a middleware's span is named after it, and an
-  // identifier renamed to avoid a clash in the bundle (`audit` → `audit2`) would show up there.
-  keepNames: true,
+  // No keepNames: it wraps every named function the bundle creates, per request too (a log child,
+  // a module call, the middleware chain: several µs per request). Middleware get the names they
+  // have in the source back once, at start (emitters/bundle/entry.ts), for their spans.
   // Bundled CommonJS (AJV's helpers) calls require(); give ESM one.
   banner: { js: "import { createRequire as __gatiRequire } from 'node:module'; const require = __gatiRequire(import.meta.url);" },
 });

@@ -239,8 +239,8 @@ export class DevModules {
       sourcemap: 'inline',
       sourcesContent: false,
       logLevel: 'silent',
-      // As in the release bundle (driver/bundle.ts): function names as written, for spans and logs.
-      keepNames: true,
+      // No keepNames (as in the release bundle, driver/bundle.ts): each file is its own module here,
+      // so no identifier is renamed, and functions keep the names written.
       write: false,
       plugins: [this.plugin(found, versions)],
     });

@@ -53,6 +53,8 @@ export interface MiddlewareModel {
   file: string;
   /** The folder below src/handlers it applies to ('' for all routes). */
   scope: string;
+  /** The names its middleware have in the source, in order (null: none written); absent when the export is not a plain list (compiler/analyze/static-exports.ts). */
+  names?: (string | null)[];
 }
 
 export interface ModuleFunction {

@@ -123,6 +123,18 @@ test('handler failures: a throw is a logged 500 problem, an HttpError keeps the 
   assert.is(rejected.out.headers['retry-after'], '1');
 });
 
+test('an HttpError below 500 is an answer: no stack trace captured (cheap to throw); a 5xx keeps its stack; the limit is restored', () => {
+  const limit = Error.stackTraceLimit;
+  const answer = new HttpError(404);
+  assert.is(answer.stack, 'HttpError: HTTP 404');
+  assert.is(Error.stackTraceLimit, limit);
+  const fault = new HttpError(503, 'down');
+  assert.ok(fault.stack!.split('\n').length > 1, fault.stack);
+  assert.match(new Error('plain').stack!, /\n\s+at /);
+  assert.throws(() => new HttpError(99), /integer from 100 to 599/);
+  assert.is(Error.stackTraceLimit, limit);
+});
+
 test('the pipeline failing (an unserializable answer, a body read error) is one bare 500, logged', async () => {
   for (const [label, req] of [
     ['sync', incoming('GET', '/bigint')],

@@ -18,6 +18,7 @@ import { checkRouteTable } from './route-rules.js';
 import { ModelMerger } from './merge.js';
 import { tuneHeapForAnalysis } from './heap.js';
 import { baseName } from './names.js';
+import { middlewareNames } from './static-exports.js';
 import { fileStart, locationAt } from './span.js';
 
 export interface AnalyzerOptions {
@@ -209,6 +210,10 @@ export class Analyzer {
           break;
         case 'middleware':
           result.middleware = { file, scope: relPath(join(this.root, 'src', 'handlers'), sf.fileName).replace(/\/?_middleware\.[^/]+$/, '') };
+          {
+            const names = middlewareNames(sf);
+            if (names?.some((n) => n !== null)) result.middleware.names = names;
+          }
           break;
         case 'module':
           result.module = analyzeModule(sf, this.root, checker, bag);

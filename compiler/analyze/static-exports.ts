@@ -59,3 +59,31 @@ export function usedModulesAndEffects(sf: ts.SourceFile): { modules: string[]; e
   visit(sf);
   return { modules: [...modules].sort(), effects: [...effects].sort() };
 }
+
+/**
+ * The names the user wrote for a `_middleware` file's middleware, in the order it exports them
+ * (`export const middleware = [audit, cors({…})]` → ['audit', null]; `export function middleware`
+ * → ['middleware']); null where the source gives none (a call's result keeps its own name). The
+ * bundle may rename an identifier that clashes (`audit` → `audit2`), and a middleware's span is
+ * named after it: the server entry gives each function these names back once, at start (esbuild's
+ * keepNames would do it on every function the bundle creates, per request too). Undefined when the
+ * export is not written in one of these forms.
+ */
+export function middlewareNames(sf: ts.SourceFile): (string | null)[] | undefined {
+  for (const statement of sf.statements) {
+    if (ts.isFunctionDeclaration(statement) && statement.name?.text === 'middleware' && statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) return ['middleware'];
+  }
+  const exported = exportedConstInitializer(sf, 'middleware');
+  if (!exported?.init) return undefined;
+  const nameOf = (e: ts.Expression): string | null => {
+    e = unwrap(e);
+    if (ts.isIdentifier(e)) return e.text;
+    if ((ts.isFunctionExpression(e) || ts.isClassExpression(e)) && e.name) return e.name.text;
+    return null;
+  };
+  const init = exported.init;
+  if (ts.isArrayLiteralExpression(init)) return init.elements.map((e) => (ts.isSpreadElement(e) ? null : nameOf(e)));
+  // `export const middleware = async (…) => …`: the function is named after the binding.
+  if (ts.isArrowFunction(init) || (ts.isFunctionExpression(init) && !init.name)) return ['middleware'];
+  return [nameOf(init)];
+}

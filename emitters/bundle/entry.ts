@@ -94,7 +94,20 @@ function entryParts(model: AppModel, options: EntryOptions): { imports: [string,
     const runtimeConfig = deployEffects.length ? { ...rest, deploy: Object.fromEntries(deployEffects) } : rest;
     if (!options.configScript) lines.push(`const config = ${JSON.stringify(runtimeConfig)};`);
     const mwIndex = new Map(model.middleware.map((m, i) => [m.file, i]));
-    lines.push('', '/** A `_middleware` file exports one middleware or an array of them. */', 'const chain = (ns) => (ns.middleware === undefined ? [] : [].concat(ns.middleware));', '');
+    lines.push(
+      '',
+      '/**',
+      ' * A `_middleware` file exports one middleware or an array of them. Each gets back the name it has in',
+      ' * the source (the bundle may have renamed a clashing identifier), once, here: spans are named after it.',
+      ' */',
+      'const chain = (ns, names) => (ns.middleware === undefined ? [] : [].concat(ns.middleware)).map((f, i) => {',
+      "  const name = names?.[i];",
+      "  if (typeof f === 'function' && typeof name === 'string' && f.name !== name) Object.defineProperty(f, 'name', { value: name, configurable: true });",
+      '  return f;',
+      '});',
+      ...model.middleware.map((m, i) => `const chain${i} = chain(mw${i}${m.names ? `, ${JSON.stringify(m.names)}` : ''});`),
+      '',
+    );
     lines.push(open, `  name: ${JSON.stringify(model.app.name)},`, rootLine, '  config: config ?? {},', '  match,', '  routes: [');
     model.routes.forEach((route, i) => lines.push(`    ${routeEntry(route, i, mwIndex)},`));
     const modules = [...model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`), ...npmModules(options.config).map(([binding], i) => `${JSON.stringify(npmNames(options.config)[i])}: ${binding}`)];
@@ -153,7 +166,7 @@ function launcher(path: string, comment: string, options: string): { path: strin
 function routeEntry(route: RouteModel, i: number, mwIndex: Map<string, number>): string {
   const statuses = Object.keys(route.output).map(Number);
   const hasBody = route.typed ? route.input.body !== undefined : !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
-  const middleware = route.middleware.map((file) => `...chain(mw${mwIndex.get(file)})`).join(', ');
+  const middleware = route.middleware.map((file) => `...chain${mwIndex.get(file)}`).join(', ');
   return `{ key: ${JSON.stringify(route.key)}, method: ${JSON.stringify(route.method)}, path: ${JSON.stringify(route.path)}, typed: ${route.typed}, readsBody: ${hasBody}, statuses: ${JSON.stringify(statuses)}, handler: h${i}.handler, middleware: [${middleware}], validators: validators[${i}], serializers: serializers[${i}] }`;
 }
 
@@ -166,5 +179,5 @@ function folderEntries(model: AppModel): string[] {
   return model.middleware
     .map((m, i) => ({ i, scope: m.scope }))
     .sort((a, b) => depth(a.scope) - depth(b.scope) || (a.scope < b.scope ? -1 : a.scope > b.scope ? 1 : 0))
-    .map(({ i, scope }) => `{ path: ${JSON.stringify(routeFromFilePath(scope === '' ? 'index.ts' : `${scope}/index.ts`).path)}, middleware: chain(mw${i}) }`);
+    .map(({ i, scope }) => `{ path: ${JSON.stringify(routeFromFilePath(scope === '' ? 'index.ts' : `${scope}/index.ts`).path)}, middleware: chain${i} }`);
 }
