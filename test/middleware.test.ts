@@ -61,6 +61,13 @@ const SHOP = 'https://shop.example';
 const preflight = (origin: string, extra: Record<string, string> = {}) =>
   fakeReq('OPTIONS', '/payments', { origin, 'access-control-request-method': 'POST', ...extra });
 
+test('the built-in middleware carry their names (their spans read `middleware cors`, not `#1`)', () => {
+  assert.equal(
+    [cors({ origin: '*' }), rateLimit({ max: 5, windowMs: 1000 }), bearerAuth({ tokens: ['t'] }), requestLog()].map((mw) => mw.name),
+    ['cors', 'rateLimit', 'bearerAuth', 'requestLog'],
+  );
+});
+
 test('cors: an allowed preflight is answered with 204 and the allow headers, without next', async () => {
   const mw = cors({ origin: [SHOP], methods: ['GET', 'POST'], allowedHeaders: ['content-type', 'authorization'], credentials: true, maxAge: 600 });
   const { res, nextCalled } = await run(mw, preflight(SHOP, { 'access-control-request-headers': 'content-type' }));

@@ -1,4 +1,5 @@
 // `bearerAuth(options)`: `Authorization: Bearer <token>` against a list of tokens or a verify function.
+import { named } from './named.js';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware, MiddlewareRequest } from '../types.js';
 import { answerProblem } from './problem.js';
@@ -55,7 +56,7 @@ export function bearerAuth(options: BearerAuthOptions): Middleware {
   const challenge = `Bearer realm="${realm}"`;
   const invalidChallenge = `Bearer realm="${realm}", error="invalid_token"`;
 
-  return async (req, res, _gctx, lctx, next) => {
+  return named('bearerAuth', async (req, res, _gctx, lctx, next) => {
     const header = req.headers['authorization'];
     const m = typeof header === 'string' ? BEARER.exec(header) : null;
     if (m === null) {
@@ -84,5 +85,5 @@ export function bearerAuth(options: BearerAuthOptions): Middleware {
     }
     lctx.state.auth = auth;
     await next();
-  };
+  });
 }

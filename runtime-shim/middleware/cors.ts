@@ -1,4 +1,5 @@
 // `cors(options)`: CORS headers on every response and answers to preflight requests.
+import { named } from './named.js';
 import type { Middleware } from '../types.js';
 import { appendVary } from './problem.js';
 
@@ -86,7 +87,7 @@ export function cors(options: CorsOptions): Middleware {
     maxAge = String(options.maxAge);
   }
 
-  return (req, res, _gctx, _lctx, next) => {
+  return named('cors', (req, res, _gctx, _lctx, next) => {
     const h = res.headers;
     const origin = req.headers['origin'];
     let allowed = false;
@@ -123,5 +124,5 @@ export function cors(options: CorsOptions): Middleware {
     }
     if (maxAge !== undefined) h['access-control-max-age'] = maxAge;
     return;
-  };
+  });
 }

@@ -1,4 +1,5 @@
 // `rateLimit(options)`: a token bucket per client key; 429 with Retry-After when it is empty.
+import { named } from './named.js';
 import { performance } from 'node:perf_hooks';
 import type { Middleware, MiddlewareRequest } from '../types.js';
 import { answerProblem } from './problem.js';
@@ -107,5 +108,5 @@ export function rateLimit(options: RateLimitOptions): RateLimiter {
     answerProblem(res, 429, `Rate limit exceeded; retry in ${retryAfter} s`);
     return;
   };
-  return Object.defineProperty(mw, 'keys', { get: () => buckets.size, enumerable: true }) as RateLimiter;
+  return Object.defineProperty(named('rateLimit', mw), 'keys', { get: () => buckets.size, enumerable: true }) as RateLimiter;
 }

@@ -1,4 +1,5 @@
 // `requestLog(options?)`: one log line per request, written after the rest of the chain has run.
+import { named } from './named.js';
 import type { Middleware, MiddlewareRequest, Res } from '../types.js';
 import { HttpError } from '../http-error.js';
 
@@ -32,7 +33,7 @@ export function requestLog(options: RequestLogOptions = {}): Middleware {
     if (SECRET_HEADERS.has(h)) throw new TypeError(`requestLog: the '${h}' header carries credentials and is never logged`);
   }
 
-  return async (req, res, _gctx, lctx, next) => {
+  return named('requestLog', async (req, res, _gctx, lctx, next) => {
     let status: number | undefined;
     try {
       await next();
@@ -71,5 +72,5 @@ export function requestLog(options: RequestLogOptions = {}): Middleware {
       }
       lctx.log[level](line, message);
     }
-  };
+  });
 }
