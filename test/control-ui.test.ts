@@ -7,7 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
+import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import { launchChromium, openPanel } from './helpers/panel-page.js';
 import { GATI_BIN, copyFixture, removeDir, runServer, type RunningApp } from './helpers/server.js';
 import { REPO } from './helpers/paths.js';
 
@@ -46,11 +47,7 @@ function watch(page: Page): void {
   });
 }
 
-async function open(page: Page, path: string): Promise<void> {
-  await page.goto(`${dev.url}/_control/${path}`, { waitUntil: 'domcontentloaded', timeout: LOAD });
-  await page.waitForSelector('main h1', { timeout: LOAD });
-  await page.waitForSelector('main .loading', { state: 'detached', timeout: LOAD });
-}
+const open = (page: Page, path: string): Promise<void> => openPanel(page, dev.url, path);
 
 /**
  * Requests a route no earlier step asked for, on the open page, and waits for `selector` (its row) to
@@ -100,7 +97,7 @@ test.before(async () => {
     missing.add('/_control/api/stream');
     console.log('  (skipped: /_control/api/stream is not served by this build yet: the pages show "no live feed")');
   }
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  browser = await launchChromium();
 });
 
 test.after(async () => {
