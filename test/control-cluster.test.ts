@@ -4,7 +4,7 @@
 // swap made on one worker is made on its sibling too.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { request } from 'node:http';
+import { send } from './helpers/send.js';
 import { GATI_BIN, builtFixtureCopy, gatiSync, removeDir, runServer } from './helpers/server.js';
 import type { LogList, MetricsSummary, ModuleStatus, Overview, SwapResult, TraceSummary } from '../runtime-shim/control/api-types.js';
 import { writeFileSync } from 'node:fs';
@@ -15,19 +15,6 @@ import { until as pollUntil } from './helpers/until.js';
 const until = <T>(fn: () => T | Promise<T>, timeoutMs = 30_000) => pollUntil(fn, timeoutMs, 200);
 
 
-/** One request on its own connection (so that the workers share them). */
-function send(url: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Record<string, string | string[] | undefined> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, text, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 test('--workers 2: the panel on any worker shows every worker', async () => {
   const { dir } = builtFixtureCopy('payments');
@@ -47,7 +34,7 @@ test('--workers 2: the panel on any worker shows every worker', async () => {
     const session = (await confirmed.clone().json()) as { csrf: string };
     const cookie = confirmed.headers.get('set-cookie')!.split(';')[0]!;
     const api = async <T>(path: string): Promise<T> => {
-      const res = await send(`${base}/_control/api/${path}`, { cookie });
+      const res = await send(`${base}/_control/api/${path}`, 'GET', undefined, { cookie });
       assert.is(res.status, 200, res.text);
       return JSON.parse(res.text) as T;
     };

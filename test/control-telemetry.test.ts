@@ -3,7 +3,7 @@
 // `gati dev` on the payments fixture (a request made here shows in logs and traces within 2 s).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { request } from 'node:http';
+import { send } from './helpers/send.js';
 import { GATI_BIN, copyFixture, removeDir, runServer } from './helpers/server.js';
 import { LogBuffer } from '../runtime-shim/control/telemetry/log-buffer.js';
 import { TraceBuffer } from '../runtime-shim/control/telemetry/trace-buffer.js';
@@ -283,21 +283,6 @@ test('gati dev: the live stream over SSE: a request made now arrives as a log ev
   }
 });
 
-interface Sent { status: number; text: string; headers: Record<string, string | string[] | undefined> }
-
-function send(url: string, method = 'GET', body?: unknown): Promise<Sent> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(url, { method, agent: false, headers: payload ? { 'content-type': 'application/json' } : {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, text, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 async function getJson<T>(url: string): Promise<T> {
   const res = await send(url);

@@ -5,7 +5,7 @@
 // port), the admin port turned off, and Debian's Prometheus scraping the admin port when installed.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { request } from 'node:http';
+import { send } from './helpers/send.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,20 +26,6 @@ metrics.before(() => {
 });
 metrics.after(() => removeDir(dir));
 
-/** One request on its own connection (so that `--workers` spreads them), answered with its status and body. */
-function send(url: string, method = 'GET', body?: unknown): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(url, { method, agent: false, headers: payload ? { 'content-type': 'application/json' } : {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, text }));
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 async function scrape(url: string): Promise<MetricsPage> {
   const res = await fetch(url);
