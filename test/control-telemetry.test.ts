@@ -24,7 +24,7 @@ const line = (i: number, extra = '') => `{"level":"info","time":${1_700_000_000_
 
 test('the log buffer keeps the newest lines within its count and bytes, filters them, and resumes after a seq', () => {
   const logs = new LogBuffer(100, 1_000_000);
-  for (let i = 1; i <= 250; i++) logs.push(line(i, i % 10 === 0 ? ',"level2":"x","trace_id":"t1"' : ''));
+  for (let i = 1; i <= 250; i++) logs.pushLines(Buffer.from(line(i, i % 10 === 0 ? ',"level2":"x","trace_id":"t1"' : '')));
   assert.ok(logs.size.lines <= 100);
   const all = logs.query({ limit: 1000 });
   assert.is(all.at(-1)!.msg, 'line 250');
@@ -33,16 +33,16 @@ test('the log buffer keeps the newest lines within its count and bytes, filters 
   assert.equal(logs.query({ after: 247, limit: 10 }).map((l) => l.seq), [248, 249, 250]);
   assert.equal(logs.query({ traceId: 't1', limit: 2 }).map((l) => l.msg), ['line 240', 'line 250']);
   assert.equal(logs.query({ q: 'LINE 24', limit: 3 }).map((l) => l.seq), [247, 248, 249]);
-  logs.push('{"level":"error","time":1,"msg":"boom"}\n');
+  logs.pushLines(Buffer.from('{"level":"error","time":1,"msg":"boom"}\n'));
   assert.equal(logs.query({ level: 'warn', limit: 10 }).map((l) => l.msg), ['boom']);
 
   const small = new LogBuffer(1_000_000, 2_000);
-  for (let i = 0; i < 500; i++) small.push(line(i));
+  for (let i = 0; i < 500; i++) small.pushLines(Buffer.from(line(i)));
   assert.ok(small.size.bytes <= 2_000, `bytes bounded: ${small.size.bytes}`);
 
   // Round and round the byte ring, with multi-byte characters: every line kept comes back whole.
   const ring = new LogBuffer(1000, 4_096);
-  for (let i = 0; i < 2_000; i++) ring.push(`{"level":"info","time":${i},"msg":"${'é€'.repeat(i % 37)}","i":${i}}\n`);
+  for (let i = 0; i < 2_000; i++) ring.pushLines(Buffer.from(`{"level":"info","time":${i},"msg":"${'é€'.repeat(i % 37)}","i":${i}}\n`));
   const kept = ring.query({ limit: 1000 });
   assert.ok(kept.length > 10);
   assert.equal(kept.map((l) => l.fields.i), kept.map((_, k) => 2_000 - kept.length + k), 'the newest lines, none torn');

@@ -1,5 +1,5 @@
-// The recent log lines of this process, as the logger wrote them (server/log.ts hands each line over
-// as is): copied as UTF-8 into one preallocated ring of bytes, bounded by line count and by bytes,
+// The recent log lines of this process, as the log writer encoded them (server/line-writer.ts hands
+// over each flushed batch): copied as UTF-8 into one preallocated ring of bytes, bounded by line count and by bytes,
 // and parsed only when the panel asks. Keeping the strings themselves would hold tens of thousands
 // of objects that each survive the young generation: the collector's copying and marking of them
 // cost more per request than the copy into the ring (bench/control-idle.mjs).
@@ -106,22 +106,6 @@ export class LogBuffer {
   private dropOverwritten(): void {
     const kept = this.end - this.bytes.length;
     while (this.count > 1 && this.starts[this.head]! < kept) this.dropOldest();
-  }
-
-  push(line: string): void {
-    const size = this.bytes.length;
-    let at = this.end;
-    let phys = at % size;
-    // A line is kept whole: one that may not fit before the ring's end starts at its beginning.
-    if (phys + line.length * 3 > size) {
-      const needed = Math.min(Buffer.byteLength(line), MAX_LINE_BYTES, size);
-      if (phys + needed > size) {
-        at += size - phys;
-        phys = 0;
-      }
-    }
-    const written = this.bytes.write(line, phys, Math.min(MAX_LINE_BYTES, size - phys));
-    this.append(at, written);
   }
 
   /** Matching lines, oldest first, the newest `limit` of them. */
