@@ -20,7 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { paymentsApp } from './payments-app.mjs';
-import { cpuTicks, median, parseWrk, wrk } from './http/harness.mjs';
+import { cpuTicks, median, parseWrk, reexecPinnedToCore1, waitForHealth, wrk } from './http/harness.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -36,33 +36,17 @@ const APP = join(WORK, 'payments');
 const SCENARIOS = { health: '/health', missing: '/payments/pay_missing' };
 
 // Re-exec pinned to core 1 (wrk); the servers get core 0.
-if (!process.env.GATI_BENCH_PINNED) {
-  const r = spawnSync('taskset', ['-c', '1', process.execPath, fileURLToPath(import.meta.url), ...argv], { stdio: 'inherit', env: { ...process.env, GATI_BENCH_PINNED: '1' } });
-  process.exit(r.status ?? 1);
-}
+reexecPinnedToCore1(fileURLToPath(import.meta.url), argv);
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const r1 = (x) => Math.round(x * 10) / 10;
 const range = (xs) => `${r1(Math.min(...xs))}–${r1(Math.max(...xs))}`;
-
-async function waitReady(child) {
-  const until = Date.now() + 60_000;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/health`)).status === 200) return;
-    } catch {}
-    if (child.exitCode !== null) break;
-    await sleep(50);
-  }
-  throw new Error('the server did not start');
-}
 
 async function loadRun(name, path) {
   const env = { ...process.env, GATI_BENCH_PINNED: '', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', PORT: String(PORT), HOST: '127.0.0.1', ADMIN_PORT: '0', OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '', GATI_CONTROL: name === 'panel' ? '1' : '0' };
   const child = spawn('taskset', ['-c', '0', process.execPath, join(REPO, 'bin', 'gati.mjs'), 'start', APP], { stdio: ['ignore', 'ignore', 'inherit'], env });
   const exited = new Promise((r) => child.on('exit', r));
   try {
-    await waitReady(child);
+    await waitForHealth(PORT, child, { timeoutMs: 60_000, pollMs: 50 });
     // The panel is mounted (401 without a session) or not (the app's 404).
     const mounted = (await fetch(`http://127.0.0.1:${PORT}/_control/api/ping`)).status === 401;
     if (mounted !== (name === 'panel')) throw new Error(`${name}: the panel is ${mounted ? 'on' : 'off'}`);

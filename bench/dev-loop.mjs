@@ -22,13 +22,14 @@
 // the target p95 ≤ 300 ms, gati's own "reloaded in N ms" lines (from the watcher's batch to the new
 // build serving) with their breakdown (analysis, emit, write, bundle, load), and the dev process's RSS
 // before and after the edits. The handler file is restored at the end.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_APP_DIR, GENERATOR_VERSION, MANIFEST, REPO_ROOT, generateApp, handlerInfo } from './gen-app.mjs';
+import { reexecPinnedToCore1 } from './http/harness.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const argv = process.argv.slice(2);
@@ -38,10 +39,7 @@ const opt = (n, d) => {
   return i === -1 ? d : argv[i + 1];
 };
 const PIN = !flag('no-pin');
-if (PIN && !process.env.GATI_BENCH_PINNED) {
-  const r = spawnSync('taskset', ['-c', '1', process.execPath, SELF, ...argv], { stdio: 'inherit', env: { ...process.env, GATI_BENCH_PINNED: '1' } });
-  process.exit(r.status ?? 1);
-}
+if (PIN) reexecPinnedToCore1(SELF, argv);
 const EDITS = Number(opt('reloads', opt('edits', 10)));
 const RSS_EVERY = Number(opt('rss-every', 10));
 const REST_MS = 2000;

@@ -41,7 +41,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GET_PATH, POST_PATH } from './http/routes.mjs';
 import { generateHttpApp } from './http/gen-app.mjs';
-import { median, parseWrk, wrk } from './http/harness.mjs';
+import { median, parseWrk, reexecPinnedToCore1, waitForHealth, wrk } from './http/harness.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -63,12 +63,8 @@ const BASE_APP = join(WORK, 'base-app');
 const BODY = readFileSync(join(HERE, 'http', 'body.json'), 'utf8').trim();
 
 // Re-exec pinned to core 1 (wrk and the sink); the servers get core 0.
-if (!process.env.GATI_BENCH_PINNED) {
-  const r = spawnSync('taskset', ['-c', '1', process.execPath, fileURLToPath(import.meta.url), ...argv], { stdio: 'inherit', env: { ...process.env, GATI_BENCH_PINNED: '1' } });
-  process.exit(r.status ?? 1);
-}
+reexecPinnedToCore1(fileURLToPath(import.meta.url), argv);
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const r1 = (x) => Math.round(x * 10) / 10;
 const range = (xs) => `${r1(Math.min(...xs))}–${r1(Math.max(...xs))}`;
 
@@ -109,18 +105,6 @@ function serverCommand(name, sink) {
   return { args: [join(REPO, 'bin', 'gati.mjs'), 'start', APP], env };
 }
 
-async function waitReady(child, output) {
-  const until = Date.now() + 30_000;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/health`)).status === 200) return;
-    } catch {}
-    if (child.exitCode !== null) break;
-    await sleep(20);
-  }
-  throw new Error(`the server did not start:\n${output()}`);
-}
-
 async function loadRun(name, scenario, sink, luaFiles) {
   const cmd = serverCommand(name, sink);
   const child = spawn('taskset', ['-c', '0', process.execPath, ...cmd.args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GATI_BENCH_PINNED: '', ...cmd.env, PORT: String(PORT), HOST: '127.0.0.1' } });
@@ -129,7 +113,7 @@ async function loadRun(name, scenario, sink, luaFiles) {
   child.stderr.on('data', (d) => (out = (out + d).slice(-4000)));
   const exited = new Promise((r) => child.on('exit', r));
   try {
-    await waitReady(child, () => out);
+    await waitForHealth(PORT, child, { output: () => out });
     const url = `http://127.0.0.1:${PORT}${scenario === 'get' ? GET_PATH : POST_PATH}`;
     const check = await fetch(url, scenario === 'get' ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY });
     await check.arrayBuffer();

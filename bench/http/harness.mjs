@@ -1,7 +1,31 @@
-// What the HTTP benchmarks share (run.mjs, logging.mjs): wrk pinned to core 1 and its output parsed,
+// What the HTTP benchmarks share (run.mjs, logging.mjs, tracing.mjs, control-idle.mjs, dev-loop.mjs): the
+// script re-run pinned to core 1, a server's /health awaited, wrk pinned to core 1 and its output parsed,
 // a server process's CPU time from /proc, medians.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+
+/**
+ * Re-runs the calling script pinned to core 1 (with wrk; the servers it starts get core 0) and exits
+ * with its status; returns at once in the pinned run (GATI_BENCH_PINNED set).
+ */
+export function reexecPinnedToCore1(script, argv) {
+  if (process.env.GATI_BENCH_PINNED) return;
+  const r = spawnSync('taskset', ['-c', '1', process.execPath, script, ...argv], { stdio: 'inherit', env: { ...process.env, GATI_BENCH_PINNED: '1' } });
+  process.exit(r.status ?? 1);
+}
+
+/** Polls GET http://127.0.0.1:<port>/health until it answers 200; throws (with `output()`) when `child` exits or time runs out. */
+export async function waitForHealth(port, child, { timeoutMs = 30_000, pollMs = 20, output = () => '' } = {}) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health`)).status === 200) return;
+    } catch {}
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+  throw new Error(`the server did not start${output() ? `:\n${output()}` : ''}`);
+}
 
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
