@@ -56,9 +56,9 @@ function requireFromGati(): NodeRequire {
   return gatiRequire;
 }
 
-/** Loads one of Gati's runtime dependencies (CommonJS, or ESM that require() loads) as its module object. */
-export function requireDependency<T>(name: RuntimeDependency): T {
-  return requireFromGati()(name) as T;
+/** Loads one of Gati's runtime dependencies (CommonJS, or ESM that require() loads) as its module object; `file`: one of its files instead. */
+export function requireDependency<T>(name: RuntimeDependency, file?: string): T {
+  return requireFromGati()(file === undefined ? name : `${name}/${file}`) as T;
 }
 
 /**

@@ -92,6 +92,7 @@ metrics('gati start: every contract metric on the admin port, by route template,
     for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes']) {
       assert.ok(page.types.has(name), `${name} is exported`);
     }
+    assert.not.ok(page.types.has('nodejs_gc_duration_seconds'), 'GC durations are off unless GATI_GC_METRICS=1 (they cost every collection)');
     assert.is((await fetch(admin.replace('/metrics', '/other'))).status, 404, 'the admin port serves only /metrics');
   } finally {
     await server.stop();

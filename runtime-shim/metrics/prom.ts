@@ -38,7 +38,7 @@ export interface PromClient {
   Counter: new (options: MetricOptions) => Counter;
   Gauge: new (options: MetricOptions) => Gauge;
   Histogram: new (options: MetricOptions) => Histogram;
-  collectDefaultMetrics(options: { register: Registry }): void;
+  collectDefaultMetrics: ((options: { register: Registry }) => void) & { metricsList?: readonly string[] };
 }
 
 /** prom-client, or undefined (logged once) when it cannot be loaded on this engine or install. */

@@ -3,6 +3,7 @@
 // /_metrics from its own copy while each build it loads counts in the bundled one, so the registry
 // is kept on globalThis under a registered symbol rather than in a module variable.
 import type { Logger } from '../types.js';
+import { collectDefaultMetrics } from './default-metrics.js';
 import { EffectRunMetrics } from './effect-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
 import { ModuleCallMetrics } from './module-metrics.js';
@@ -34,7 +35,7 @@ export function enableMetrics(log: Logger): ProcessMetrics | undefined {
     return undefined;
   }
   const registry = new prom.Registry();
-  prom.collectDefaultMetrics({ register: registry });
+  collectDefaultMetrics(prom, registry);
   const metrics = { prom, registry, http: new HttpMetrics(prom, registry), effects: new EffectRunMetrics(prom, registry), ws: new WsMetrics(prom, registry), modules: new ModuleCallMetrics(prom, registry) };
   holder[KEY] = metrics;
   return metrics;

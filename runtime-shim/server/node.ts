@@ -169,13 +169,17 @@ class NodeRequest implements IncomingRequest {
   readonly method: string;
   readonly url: string;
   readonly headers: IncomingMessage['headers'];
-  readonly ip: string;
+  private address: string | undefined = undefined;
 
   constructor(private readonly raw: IncomingMessage) {
     this.method = raw.method ?? 'GET';
     this.url = raw.url ?? '/';
     this.headers = raw.headers;
-    this.ip = raw.socket.remoteAddress ?? '';
+  }
+
+  /** Read when asked (the rate limiter, the panel's audit): a TCP socket's address is a getter over getpeername, ~0.15 µs. */
+  get ip(): string {
+    return (this.address ??= this.raw.socket.remoteAddress ?? '');
   }
 
   readBody(limit: number): Promise<Buffer> {
