@@ -229,4 +229,29 @@ test('maxDepth from the options (validation.maxDepth) bounds JSON bodies, on the
   }
 });
 
+test('a body type of bounded depth (bodyDepth ≤ maxDepth) skips the nesting scan: the validator refuses what is too deep', async () => {
+  // What the build emits for `body: { n: number }` (depth 1): the route's own validator, which looks one level down only.
+  const validate = Object.assign((value: unknown) => {
+    const ok = value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as { n?: unknown }).n === 'number';
+    validate.errors = ok ? null : [{ instancePath: '', keyword: 'type', message: 'must be { n: number }', params: {} }];
+    return ok;
+  }, { errors: null as unknown });
+  const echo = (req: unknown) => ({ got: (req as { body: unknown }).body });
+  const routes = [
+    route('POST /bounded', echo, { readsBody: true, bodyDepth: 1, validators: { body: validate as never } }),
+    route('POST /deeper-than-limit', echo, { readsBody: true, bodyDepth: 5, validators: { body: validate as never } }),
+  ];
+  const p = createPipeline(app(routes), {} as never, { bodyLimit: 1 << 20, maxDepth: 3, checkResponses: false, log: memoryLog([]), isReady: () => true });
+  const json = { 'content-type': 'application/json' };
+  const deep = Buffer.from('{"n":' + '['.repeat(10_000) + ']'.repeat(10_000) + '}');
+  const bounded = await p(incoming('POST', '/bounded', json, deep));
+  assert.is(bounded.status, 400);
+  assert.not.match(bounded.body!, 'levels deep', 'no scan: the validator answered');
+  assert.is((await p(incoming('POST', '/bounded', json, Buffer.from('{"n":1}')))).status, 200);
+  // A type deeper than validation.maxDepth keeps the scan: the configured limit still holds.
+  const scanned = await p(incoming('POST', '/deeper-than-limit', json, Buffer.from('[[[[1]]]]')));
+  assert.is(scanned.status, 400);
+  assert.match(scanned.body!, 'more than 3 levels deep');
+});
+
 test.run();

@@ -6,6 +6,7 @@ import type { GatiConfig } from '../../runtime-shim/config.js';
 import { GENERATED_HEADER } from '../artifact.js';
 import { engineArgs, type Runtime } from '../../model/engines.js';
 import { routeFromFilePath } from '../../model/file-route.js';
+import { nestingDepth } from '../../model/nesting-depth.js';
 
 export const ENTRY_PATH = '.gati/cache/server-entry.mjs';
 
@@ -109,7 +110,7 @@ function entryParts(model: AppModel, options: EntryOptions): { imports: [string,
       '',
     );
     lines.push(open, `  name: ${JSON.stringify(model.app.name)},`, rootLine, '  config: config ?? {},', '  match,', '  routes: [');
-    model.routes.forEach((route, i) => lines.push(`    ${routeEntry(route, i, mwIndex)},`));
+    model.routes.forEach((route, i) => lines.push(`    ${routeEntry(route, i, mwIndex, model.types)},`));
     const modules = [...model.modules.map((m, i) => `${JSON.stringify(m.name)}: mod${i}`), ...npmModules(options.config).map(([binding], i) => `${JSON.stringify(npmNames(options.config)[i])}: ${binding}`)];
     lines.push('  ],', `  modules: { ${modules.join(', ')} },`);
     // Config modules with types: the config says where they are; the build, which functions an
@@ -163,11 +164,14 @@ function launcher(path: string, comment: string, options: string): { path: strin
   };
 }
 
-function routeEntry(route: RouteModel, i: number, mwIndex: Map<string, number>): string {
+function routeEntry(route: RouteModel, i: number, mwIndex: Map<string, number>, types: AppModel['types']): string {
   const statuses = Object.keys(route.output).map(Number);
   const hasBody = route.typed ? route.input.body !== undefined : !['GET', 'HEAD', 'OPTIONS'].includes(route.method);
   const middleware = route.middleware.map((file) => `...chain${mwIndex.get(file)}`).join(', ');
-  return `{ key: ${JSON.stringify(route.key)}, method: ${JSON.stringify(route.method)}, path: ${JSON.stringify(route.path)}, typed: ${route.typed}, readsBody: ${hasBody}, statuses: ${JSON.stringify(statuses)}, handler: h${i}.handler, middleware: [${middleware}], validators: validators[${i}], serializers: serializers[${i}] }`;
+  // A body type that cannot nest deeply spares each request the nesting scan (model/nesting-depth.ts).
+  const depth = route.typed && route.input.body !== undefined ? nestingDepth(route.input.body, types) : undefined;
+  const bodyDepth = depth === undefined ? '' : `, bodyDepth: ${depth}`;
+  return `{ key: ${JSON.stringify(route.key)}, method: ${JSON.stringify(route.method)}, path: ${JSON.stringify(route.path)}, typed: ${route.typed}, readsBody: ${hasBody}${bodyDepth}, statuses: ${JSON.stringify(statuses)}, handler: h${i}.handler, middleware: [${middleware}], validators: validators[${i}], serializers: serializers[${i}] }`;
 }
 
 /**

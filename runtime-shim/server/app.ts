@@ -53,6 +53,12 @@ export interface CompiledRoute {
   typed: boolean;
   /** Whether a body is read: a typed route that declares one, or any untyped route that may get one. */
   readsBody: boolean;
+  /**
+   * How deep the body's type can nest arrays and objects, when bounded (no recursion, no `unknown`):
+   * a body deeper than that fails validation anyway, so no nesting scan runs when it is within
+   * `validation.maxDepth`. Absent: unbounded, or an untyped route (the scan runs).
+   */
+  bodyDepth?: number;
   /** Declared statuses; the first is the default when the handler sets none. */
   statuses: number[];
   handler: HandlerFn;

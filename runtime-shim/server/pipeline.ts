@@ -429,7 +429,7 @@ async function checkedRequest(x: Exchange): Promise<OutgoingResponse | undefined
     const refused = await old.request({ routeKey: compiled.key, req, readsBody: compiled.readsBody, readBody, maxErrors });
     if (refused) return refused;
   } else if (compiled.readsBody) {
-    const decoded = await readJsonBody(x.incoming, options.bodyLimit, maxDepth);
+    const decoded = await readJsonBody(x.incoming, options.bodyLimit, depthToScan(compiled, maxDepth));
     if ('response' in decoded) return decoded.response;
     req.body = decoded.value;
   }
@@ -438,14 +438,20 @@ async function checkedRequest(x: Exchange): Promise<OutgoingResponse | undefined
 
 /** The body arrived (the route without middleware): decoded (415/400), every part checked, then the handler. */
 function bodyRead(x: Exchange, raw: Buffer | string): void {
-  const decoded = decodeJsonBody(raw, contentTypeOf(x.incoming), x.shared.maxDepth);
-  if ('response' in decoded) return finish(x, decoded.response);
   const compiled = x.route!;
+  const decoded = decodeJsonBody(raw, contentTypeOf(x.incoming), depthToScan(compiled, x.shared.maxDepth));
+  if ('response' in decoded) return finish(x, decoded.response);
   const req = x.req!;
   req.body = decoded.value;
   const refused = compiled.typed ? refuseInvalid(req, compiled.validators, x.shared.maxErrors, true) : undefined;
   if (refused) return finish(x, refused);
   callHandler(x);
+}
+
+/** The nesting limit the body is scanned for: none (Infinity) when its type cannot nest past `maxDepth` anyway. */
+function depthToScan(compiled: CompiledRoute, maxDepth: number): number {
+  const depth = compiled.bodyDepth;
+  return depth !== undefined && depth <= maxDepth ? Infinity : maxDepth;
 }
 
 const onBody = (x: Exchange, raw: Buffer | string) => guarded(x, bodyRead, raw);
