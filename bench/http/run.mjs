@@ -27,7 +27,7 @@
 //      of the runs at ≥ 95% server CPU alone ("quiet runs") and their ratios.
 // Scenarios: GET /users/42/orders/1337 and POST /users/7/orders with bench/http/body.json (313 bytes).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -87,7 +87,9 @@ const SERVER_CMD = {
   // The physical ceiling of a validated POST: raw node:http with a hand-written validator (raw-validate.mjs).
   'raw-validated': { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: { RAW_VALIDATE: '1' } },
   // What users run: `gati start` with default settings (a request line per request on stdout, metrics on the admin port).
-  'gati-start': { args: [join(REPO_ROOT, 'bin', 'gati.mjs'), 'start', APP], cwd: APP, env: { ADMIN_PORT: '0' } },
+  // Its request lines go to a file, as to a log collector that keeps up (a pipe read by this process would
+  // take core 1 from wrk, and a full pipe makes the writer keep lines in memory).
+  'gati-start': { args: [join(REPO_ROOT, 'bin', 'gati.mjs'), 'start', APP], cwd: APP, env: { ADMIN_PORT: '0' }, stdoutFile: join(REPO_ROOT, 'bench', '.work', 'gati-start.log') },
   // The Bun ceiling: Bun.serve with the same hand-written router (`--servers gati-bun,raw-bun,...`).
   'raw-bun': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'bun'), args: [join(HERE, 'raw-bun-server.mjs')], cwd: REPO_ROOT, env: {} },
   // Deno: the same build under the permissions `gati start` grants, and Deno.serve's own ceiling.
@@ -126,12 +128,14 @@ function httpReq(method, path, body, port = PORT, timeoutMs = 2000) {
 function startServer(name, port = PORT) {
   const c = SERVER_CMD[name];
   const t0 = performance.now();
+  const logFd = c.stdoutFile ? openSync(c.stdoutFile, 'w') : undefined;
   const child = spawn('taskset', ['-c', '0', c.exe ?? process.execPath, ...c.args], {
-    cwd: c.cwd, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: c.cwd, stdio: ['ignore', logFd ?? 'pipe', 'pipe'],
     env: { ...process.env, GATI_BENCH_PINNED: '', ...c.env, PORT: String(port), HOST: '127.0.0.1' },
   });
+  if (logFd !== undefined) closeSync(logFd); // the child has its own copy
   let out = '';
-  child.stdout.on('data', (d) => (out = (out + d).slice(-4000)));
+  child.stdout?.on('data', (d) => (out = (out + d).slice(-4000)));
   child.stderr.on('data', (d) => (out = (out + d).slice(-4000)));
   const exited = new Promise((r) => child.on('exit', (code, sig) => r({ code, sig })));
   child.exitedFlag = false;
