@@ -40,6 +40,29 @@ export async function roundTrip(enqueue, consumeOne) {
 
 export const body = (i) => JSON.stringify({ name: 'noop', payload: { i } });
 
+/**
+ * The ceilings' hand-written batching (not gati's): the calls made in one turn of the event loop go
+ * out together, in chunks of at most `max`; `run` gets a chunk's items and returns one result per
+ * item, in order. Each caller gets its own item's result once its chunk has run.
+ */
+export function perTurn(max, run) {
+  let pending = [];
+  return (item) =>
+    new Promise((resolve, reject) => {
+      if (!pending.length) {
+        setImmediate(() => {
+          const all = pending;
+          pending = [];
+          for (let i = 0; i < all.length; i += max) {
+            const chunk = all.slice(i, i + max);
+            run(chunk.map((c) => c.item)).then((results) => chunk.forEach((c, k) => c.resolve(results?.[k])), (error) => chunk.forEach((c) => c.reject(error)));
+          }
+        });
+      }
+      pending.push({ item, resolve, reject });
+    });
+}
+
 const beforeRoot = new URL('../lib/.bench-before/', import.meta.url);
 
 /** createEffectsRuntime of commit `--before`, or null without it (remove with `removeBefore`). */
@@ -80,10 +103,12 @@ export function gatiSystem(config, create = createEffectsRuntime) {
 }
 
 /**
- * Runs every system ROUNDS times, interleaved, and prints medians against `base` (the queue alone)
- * and `durable` (the raw clients doing the same durable work as gati: a message and a record).
+ * Runs every system ROUNDS times, interleaved, and prints medians against `base` (the queue alone),
+ * `durable` (the raw clients doing the same durable work as gati, a message and a record, one call
+ * at a time) and `ceiling` (the same work and guarantees written by hand as cheaply as the services
+ * allow: batched where they batch).
  */
-export async function report(systems, base, durable) {
+export async function report(systems, base, durable, ceiling) {
   const results = {};
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, s] of Object.entries(systems)) {
@@ -92,14 +117,16 @@ export async function report(systems, base, durable) {
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model}, n=${N}, ${ROUNDS} rounds (median), window ${WINDOW}, ${CONCURRENCY} jobs at once${Number(values.latency) > 0 ? `, ${values.latency} ms added to every call` : ''}`);
+  console.log(`raw: ${base}; plain: ${durable}; ceiling: ${ceiling}`);
   const range = (xs) => `[${xs.map((x) => x.toFixed(0)).join(', ')}]`;
   for (const metric of ['enqueue', 'roundTrip']) {
     console.log(`\n${metric === 'enqueue' ? 'enqueue' : 'enqueue→complete'} (jobs/s)`);
     const b = median(results[base][metric]);
     const d = median(results[durable][metric]);
+    const c = median(results[ceiling][metric]);
     for (const name of Object.keys(systems)) {
       const m = median(results[name][metric]);
-      console.log(`  ${name.padEnd(44)} ${m.toFixed(0).padStart(7)}   time × ${(b / m).toFixed(2)} of ${base}, × ${(d / m).toFixed(2)} of the durable raw   ${range(results[name][metric])}`);
+      console.log(`  ${name.padEnd(48)} ${m.toFixed(0).padStart(7)}   time × ${(b / m).toFixed(2)} of raw, × ${(d / m).toFixed(2)} of plain, × ${(c / m).toFixed(2)} of the ceiling   ${range(results[name][metric])}`);
     }
   }
 }
