@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { azurite } from '../lib/test/helpers/azurite.js';
-import { N, WINDOW, body, gatiSystem, pump, removeBefore, report, roundTrip, runtimeBefore, values } from './effects-cloud.mjs';
+import { N, WINDOW, body, gatiSystem, perTurn, pump, removeBefore, report, roundTrip, runtimeBefore, values } from './effects-cloud.mjs';
 
 const require = createRequire(import.meta.url);
 const { QueueServiceClient } = require('@azure/storage-queue');
@@ -72,15 +72,65 @@ const rawAzureTable = {
   },
 };
 
+/**
+ * The ceiling: the same durable work and guarantees written by hand as cheaply as Azure Queue and
+ * Table Storage allow. Azure sends and deletes messages one at a time (no batch calls), and a table
+ * transaction groups entities of one partition only, so with a partition per job (as gati's records,
+ * spread for the service's per-partition limits) each record write is a call of its own. Enqueue:
+ * send, then create. Consumers: the receives of a turn in one receive (up to 32 messages), a read, the
+ * claim a replace on the ETag just read, the completion a replace on the claim's ETag (no second
+ * read), the delete not waited for.
+ *
+ * `shared`: the records of one queue in one partition instead, so the creates of a turn go in one
+ * transaction (100 a call, all or nothing: fresh random ids never collide). A variant, to price the
+ * question; one partition is served by one server (Azure's target: 2,000 entities a second).
+ */
+function rawAzureTableCeiling(shared) {
+  const open = async () => {
+    const [queue, table] = [await rawQueue(), await rawTable()];
+    const key = (id) => (shared ? { partitionKey: 'jobs', rowKey: id } : { partitionKey: id, rowKey: 'job' });
+    const create = shared
+      ? perTurn(100, (entities) => table.submitTransaction(entities.map((e) => ['create', e])))
+      : (entity) => table.createEntity(entity);
+    const enqueue = async (i) => {
+      const id = randomUUID();
+      await queue.sendMessage(id);
+      await create({ ...key(id), s: 'queued', p: JSON.stringify({ i }) });
+    };
+    return { queue, table, key, enqueue };
+  };
+  return {
+    async enqueue() { const { enqueue } = await open(); return pump(N, WINDOW, enqueue); },
+    async roundTrip() {
+      const { queue, table, key, enqueue } = await open();
+      const take = perTurn(32, async (asks) => (await queue.receiveMessages({ numberOfMessages: asks.length, visibilityTimeout: 30 })).receivedMessageItems);
+      return roundTrip(enqueue, async () => {
+        const m = await take();
+        if (!m) return false;
+        const k = key(m.messageText);
+        const e = await table.getEntity(k.partitionKey, k.rowKey);
+        if (e.s !== 'queued') throw new Error(`job ${m.messageText} is ${e.s}`);
+        const leased = await table.updateEntity({ ...k, s: 'running', p: e.p }, 'Replace', { etag: e.etag });
+        await table.updateEntity({ ...k, s: 'completed', p: e.p }, 'Replace', { etag: leased.etag });
+        void queue.deleteMessage(m.messageId, m.popReceipt);
+        return true;
+      });
+    },
+  };
+}
+
 const before = await runtimeBefore();
 await report(
   {
     'raw Azure Queue': rawAzure,
     'raw Azure Queue + Table (durable, plain)': rawAzureTable,
+    'raw Azure Queue + Table (durable, ceiling)': rawAzureTableCeiling(false),
+    'raw Azure, ceiling with one shared partition': rawAzureTableCeiling(true),
     ...(before ? { [`gati azure-queue, before (${values.before})`]: gatiSystem((name) => ({ backend: 'azure-queue', queue: name, table: name.replace(/-/g, '') }), before) } : {}),
     'gati azure-queue': gatiSystem((name) => ({ backend: 'azure-queue', queue: name, table: name.replace(/-/g, '') })),
   },
   'raw Azure Queue',
   'raw Azure Queue + Table (durable, plain)',
+  'raw Azure Queue + Table (durable, ceiling)',
 );
 removeBefore();
