@@ -4,14 +4,18 @@
 // roundTrip() returning jobs/s. Options: --n, --rounds, --latency <ms> (effects-sqs.mjs only), and --before <commit>: that commit's
 // runtime-shim/, transpiled from git into lib/.bench-before/ for the run, as one more system driven
 // exactly like this build's (before and after then share the emulators, the load and the run).
+// Beside jobs/s it prints the CPU each system spent per job, in this process (the clients, gati) and
+// in all (with the emulators, its child processes): on a busy machine wall time spreads with the
+// load, CPU time much less, and it is what the calls a system makes cost the emulators.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { transform } from 'esbuild';
 import { createEffectsRuntime } from '../lib/runtime-shim/effects/index.js';
+import { cpuTicks } from './http/harness.mjs';
 
 export const { values } = parseArgs({ options: { n: { type: 'string', default: '500' }, rounds: { type: 'string', default: '3' }, before: { type: 'string' }, latency: { type: 'string', default: '0' } } });
 export const N = Number(values.n);
@@ -102,6 +106,24 @@ export function gatiSystem(config, create = createEffectsRuntime) {
   };
 }
 
+/** This process and every process under it (the emulators; gcloud's JVM), as they run now. */
+function family() {
+  const parentOf = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const pids = [process.pid];
+  for (let i = 0; i < pids.length; i++) for (const [pid, parent] of parentOf) if (parent === pids[i]) pids.push(pid);
+  return pids;
+}
+const ticksOf = (pids) => pids.reduce((sum, pid) => sum + (cpuTicks(pid) || 0), 0);
+
 /**
  * Runs every system ROUNDS times, interleaved, and prints medians against `base` (the queue alone),
  * `durable` (the raw clients doing the same durable work as gati, a message and a record, one call
@@ -110,9 +132,16 @@ export function gatiSystem(config, create = createEffectsRuntime) {
  */
 export async function report(systems, base, durable, ceiling) {
   const results = {};
+  const cpu = {};
+  const pids = family();
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, s] of Object.entries(systems)) {
-      for (const metric of ['enqueue', 'roundTrip']) ((results[name] ??= {})[metric] ??= []).push(await s[metric]());
+      for (const metric of ['enqueue', 'roundTrip']) {
+        const [own, all] = [cpuTicks(process.pid), ticksOf(pids)];
+        ((results[name] ??= {})[metric] ??= []).push(await s[metric]());
+        // Ticks are 10 ms: per job, in ms.
+        ((cpu[name] ??= {})[metric] ??= []).push({ own: ((cpuTicks(process.pid) - own) * 10) / N, all: ((ticksOf(pids) - all) * 10) / N });
+      }
     }
   }
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -126,7 +155,9 @@ export async function report(systems, base, durable, ceiling) {
     const c = median(results[ceiling][metric]);
     for (const name of Object.keys(systems)) {
       const m = median(results[name][metric]);
-      console.log(`  ${name.padEnd(48)} ${m.toFixed(0).padStart(7)}   time × ${(b / m).toFixed(2)} of raw, × ${(d / m).toFixed(2)} of plain, × ${(c / m).toFixed(2)} of the ceiling   ${range(results[name][metric])}`);
+      const used = cpu[name][metric];
+      const [own, all] = [median(used.map((u) => u.own)), median(used.map((u) => u.all))];
+      console.log(`  ${name.padEnd(48)} ${m.toFixed(0).padStart(7)}   time × ${(b / m).toFixed(2)} of raw, × ${(d / m).toFixed(2)} of plain, × ${(c / m).toFixed(2)} of the ceiling   ${range(results[name][metric])}   CPU ${all.toFixed(2)} ms/job (${own.toFixed(2)} here)`);
     }
   }
 }
