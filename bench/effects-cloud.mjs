@@ -31,14 +31,19 @@ export async function pump(n, window, make) {
   return n / ((performance.now() - started) / 1000);
 }
 
-/** N jobs enqueued, then `consume` run by CONCURRENCY consumers until all N are done: jobs/s over both. */
-export async function roundTrip(enqueue, consumeOne) {
+/**
+ * N jobs enqueued, then `consume` run by CONCURRENCY consumers until all N are done: jobs/s over both.
+ * A consumer that finishes a job while it takes the next (a ceiling, as gati's workers do) says it is
+ * done once it has started the finishing writes; `settle` waits for all of them before the clock stops.
+ */
+export async function roundTrip(enqueue, consumeOne, settle = async () => {}) {
   const started = performance.now();
   await pump(N, WINDOW, enqueue);
   let done = 0;
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (done < N) if (await consumeOne()) done++;
   }));
+  await settle();
   return N / ((performance.now() - started) / 1000);
 }
 

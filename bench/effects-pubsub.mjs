@@ -82,9 +82,10 @@ const rawPubsubFirestore = {
  * Firestore allow. Enqueue: publish (the client batches concurrent publishes), then the records of a
  * turn created in one atomic commit (fresh random ids: none exists). Consumers: the pulls of a turn in
  * one pull, its reads in one getAll, its claims (each conditional on the update time just read) in one
- * commit, its completions (each conditional on the claim's write time) in one commit, the acks of a
- * turn in one acknowledge, not waited for. A commit is all or nothing: a careful consumer would take
- * the writes one by one when it fails, which never happens here (distinct jobs, nobody else writes).
+ * commit, its completions (each conditional on the claim's write time; made while the consumer takes
+ * its next job) in one commit, the acks of a turn in one acknowledge, not waited for. A commit is all
+ * or nothing: a careful consumer would take the writes one by one when it fails, which never happens
+ * here (distinct jobs, nobody else writes).
  */
 function rawPubsubFirestoreCeiling() {
   const open = async () => {
@@ -111,6 +112,7 @@ function rawPubsubFirestoreCeiling() {
       const read = perTurn(100, (ids) => firestore.getAll(...ids.map((id) => jobs.doc(id))));
       const set = commit((batch, { id, s, version }) => batch.update(jobs.doc(id), { s }, { lastUpdateTime: version }));
       const ack = perTurn(100, (ackIds) => subscriber.acknowledge({ subscription, ackIds }));
+      const finishing = [];
       return roundTrip(enqueue, async () => {
         const m = await take();
         if (!m) return false;
@@ -118,10 +120,10 @@ function rawPubsubFirestoreCeiling() {
         const snap = await read(id);
         if (snap.get('s') !== 'queued') throw new Error(`job ${id} is ${snap.get('s')}`);
         const leased = await set({ id, s: 'running', version: snap.updateTime });
-        await set({ id, s: 'completed', version: leased });
-        void ack(m.ackId);
+        // The job ran (a no-op): completed while this consumer takes its next one.
+        finishing.push(set({ id, s: 'completed', version: leased }).then(() => void ack(m.ackId)));
         return true;
-      });
+      }, () => Promise.all(finishing));
     },
   };
 }

@@ -106,7 +106,8 @@ const rawSqsDynamo = {
  * the receives of a turn in one ReceiveMessage (as many messages as asks), the claim a conditional
  * UpdateItem of its own (DynamoDB batches no conditional writes outside a transaction, which would
  * make one job's failed condition fail the others), the completion a put batched with the turn's
- * others (no one else writes a record while its lease holds), the delete batched and not waited for.
+ * others (no one else writes a record while its lease holds) while the consumer takes its next job,
+ * the delete batched and not waited for.
  */
 function rawSqsDynamoCeiling() {
   const failed = (out) => { if (out.Failed?.length) throw new Error(`SendMessageBatch: ${out.Failed[0].Message}`); };
@@ -131,16 +132,17 @@ function rawSqsDynamoCeiling() {
       const { url, table, put, enqueue } = await open();
       const take = perTurn(10, async (asks) => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: asks.length, VisibilityTimeout: 30 }))).Messages ?? []);
       const drop = perTurn(10, (handles) => sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: handles.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })) })));
+      const finishing = [];
       return roundTrip(enqueue, async () => {
         const m = await take();
         if (!m) return false;
         const { id } = JSON.parse(m.Body);
         const token = randomUUID();
         const leased = await db.send(new UpdateItemCommand({ TableName: table, Key: { id: { S: id } }, UpdateExpression: 'SET s = :r, t = :t', ConditionExpression: 's = :q', ExpressionAttributeValues: { ':r': { S: 'running' }, ':q': { S: 'queued' }, ':t': { S: token } }, ReturnValues: 'ALL_NEW' }));
-        await put({ ...leased.Attributes, s: { S: 'completed' }, t: { NULL: true } });
-        void drop(m.ReceiptHandle);
+        // The job ran (a no-op): completed while this consumer takes its next one.
+        finishing.push(put({ ...leased.Attributes, s: { S: 'completed' }, t: { NULL: true } }).then(() => void drop(m.ReceiptHandle)));
         return true;
-      });
+      }, () => Promise.all(finishing));
     },
   };
 }
