@@ -104,7 +104,8 @@ const rawAzureTable = {
  * spread for the service's per-partition limits) each record write is a call of its own. Enqueue:
  * send, then create. Consumers: the receives of a turn in one receive (up to 32 messages), a read, the
  * claim a replace on the ETag just read, the completion a replace on the claim's ETag (no second
- * read) while the consumer takes its next job, the delete not waited for.
+ * read) while the consumer takes its next job, the delete not waited for (one still under way when
+ * the run deletes its queue fails, unheard).
  *
  * `shared`: the records of one queue in one partition instead, so the creates of a turn go in one
  * transaction (100 a call, all or nothing: fresh random ids never collide). A variant, to price the
@@ -138,7 +139,7 @@ function rawAzureTableCeiling(shared) {
         if (e.s !== 'queued') throw new Error(`job ${m.messageText} is ${e.s}`);
         const leased = await table.updateEntity({ ...k, s: 'running', p: e.p }, 'Replace', { etag: e.etag });
         // The job ran (a no-op): completed while this consumer takes its next one.
-        finishing.push(table.updateEntity({ ...k, s: 'completed', p: e.p }, 'Replace', { etag: leased.etag }).then(() => void queue.deleteMessage(m.messageId, m.popReceipt)));
+        finishing.push(table.updateEntity({ ...k, s: 'completed', p: e.p }, 'Replace', { etag: leased.etag }).then(() => void queue.deleteMessage(m.messageId, m.popReceipt).catch(() => {})));
         return true;
       }, () => Promise.all(finishing));
     },

@@ -121,7 +121,7 @@ function rawPubsubFirestoreCeiling() {
         if (snap.get('s') !== 'queued') throw new Error(`job ${id} is ${snap.get('s')}`);
         const leased = await set({ id, s: 'running', version: snap.updateTime });
         // The job ran (a no-op): completed while this consumer takes its next one.
-        finishing.push(set({ id, s: 'completed', version: leased }).then(() => void ack(m.ackId)));
+        finishing.push(set({ id, s: 'completed', version: leased }).then(() => void ack(m.ackId).catch(() => {})));
         return true;
       }, () => Promise.all(finishing));
     },

@@ -140,7 +140,7 @@ function rawSqsDynamoCeiling() {
         const token = randomUUID();
         const leased = await db.send(new UpdateItemCommand({ TableName: table, Key: { id: { S: id } }, UpdateExpression: 'SET s = :r, t = :t', ConditionExpression: 's = :q', ExpressionAttributeValues: { ':r': { S: 'running' }, ':q': { S: 'queued' }, ':t': { S: token } }, ReturnValues: 'ALL_NEW' }));
         // The job ran (a no-op): completed while this consumer takes its next one.
-        finishing.push(put({ ...leased.Attributes, s: { S: 'completed' }, t: { NULL: true } }).then(() => void drop(m.ReceiptHandle)));
+        finishing.push(put({ ...leased.Attributes, s: { S: 'completed' }, t: { NULL: true } }).then(() => void drop(m.ReceiptHandle).catch(() => {})));
         return true;
       }, () => Promise.all(finishing));
     },
