@@ -6,13 +6,13 @@
 // Run after `npm run build`:  node bench/effects-sqs.mjs [--n 500] [--rounds 3] [--latency <ms>] [--before <commit>]
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { SQSClient, CreateQueueCommand, SendMessageCommand, ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
-import { DynamoDBClient, PutItemCommand, UpdateItemCommand, CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { SQSClient, CreateQueueCommand, SendMessageCommand, SendMessageBatchCommand, ReceiveMessageCommand, DeleteMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand, CreateTableCommand, BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
 import { WorkerPool } from '../lib/runtime-shim/effects/worker-pool.js';
 import { openSqsBackend } from '../lib/runtime-shim/effects/sqs-backend.js';
 import { EffectMetrics } from '../lib/runtime-shim/effects/metrics.js';
 import { awsEmulators } from '../lib/test/helpers/aws-emulators.js';
-import { CONCURRENCY, N, WINDOW, body, gatiSystem, log, pump, removeBefore, report, roundTrip, runtimeBefore, values } from './effects-cloud.mjs';
+import { CONCURRENCY, N, WINDOW, body, gatiSystem, log, perTurn, pump, removeBefore, report, roundTrip, runtimeBefore, values } from './effects-cloud.mjs';
 
 await awsEmulators();
 
@@ -99,6 +99,54 @@ const rawSqsDynamo = {
   },
 };
 
+/**
+ * The ceiling: the same durable work and guarantees as the plain version, written by hand as cheaply
+ * as SQS and DynamoDB allow. Enqueue: the messages of a turn in one SendMessageBatch (10 a call), then
+ * the records in one BatchWriteItem (25 a call; new random ids, so no condition is needed). Consumers:
+ * the receives of a turn in one ReceiveMessage (as many messages as asks), the claim a conditional
+ * UpdateItem of its own (DynamoDB batches no conditional writes outside a transaction, which would
+ * make one job's failed condition fail the others), the completion a put batched with the turn's
+ * others (no one else writes a record while its lease holds) while the consumer takes its next job,
+ * the delete batched and not waited for.
+ */
+function rawSqsDynamoCeiling() {
+  const failed = (out) => { if (out.Failed?.length) throw new Error(`SendMessageBatch: ${out.Failed[0].Message}`); };
+  const putAll = async (table, items) => {
+    let requests = items.map((Item) => ({ PutRequest: { Item } }));
+    while (requests.length) requests = (await db.send(new BatchWriteItemCommand({ RequestItems: { [table]: requests } }))).UnprocessedItems?.[table] ?? [];
+  };
+  const open = async () => {
+    const [url, table] = [await rawQueue(), await rawTable()];
+    const send = perTurn(10, async (bodies) => failed(await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: bodies.map((MessageBody, i) => ({ Id: String(i), MessageBody })) }))));
+    const put = perTurn(25, (items) => putAll(table, items));
+    const enqueue = async (i) => {
+      const id = randomUUID();
+      await send(JSON.stringify({ id, payload: { i } }));
+      await put({ id: { S: id }, s: { S: 'queued' }, p: { S: JSON.stringify({ i }) } });
+    };
+    return { url, table, put, enqueue };
+  };
+  return {
+    async enqueue() { const { enqueue } = await open(); return pump(N, WINDOW, enqueue); },
+    async roundTrip() {
+      const { url, table, put, enqueue } = await open();
+      const take = perTurn(10, async (asks) => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: asks.length, VisibilityTimeout: 30 }))).Messages ?? []);
+      const drop = perTurn(10, (handles) => sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: handles.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })) })));
+      const finishing = [];
+      return roundTrip(enqueue, async () => {
+        const m = await take();
+        if (!m) return false;
+        const { id } = JSON.parse(m.Body);
+        const token = randomUUID();
+        const leased = await db.send(new UpdateItemCommand({ TableName: table, Key: { id: { S: id } }, UpdateExpression: 'SET s = :r, t = :t', ConditionExpression: 's = :q', ExpressionAttributeValues: { ':r': { S: 'running' }, ':q': { S: 'queued' }, ':t': { S: token } }, ReturnValues: 'ALL_NEW' }));
+        // The job ran (a no-op): completed while this consumer takes its next one.
+        finishing.push(put({ ...leased.Attributes, s: { S: 'completed' }, t: { NULL: true } }).then(() => void drop(m.ReceiptHandle).catch(() => {})));
+        return true;
+      }, () => Promise.all(finishing));
+    },
+  };
+}
+
 /** A backend driven like the runtime drives one (its worker pool, 8 at once); `open(name)` opens it. */
 function backendSystem(open) {
   const fresh = () => open(`bench-${randomUUID().slice(0, 8)}`);
@@ -131,12 +179,14 @@ await report(
   {
     'raw SQS': rawSqs,
     'raw SQS + DynamoDB (durable, plain)': rawSqsDynamo,
+    'raw SQS + DynamoDB (durable, ceiling)': rawSqsDynamoCeiling(),
     ...(before ? { [`gati sqs, before (${values.before})`]: gatiSystem((name) => ({ backend: 'sqs', queue: name, table: name }), before) } : {}),
     'gati sqs backend (worker pool only)': backendSystem((name) => openSqsBackend({ queue: name, table: name })),
     'gati sqs, through the runtime': gatiSystem((name) => ({ backend: 'sqs', queue: name, table: name })),
   },
   'raw SQS',
   'raw SQS + DynamoDB (durable, plain)',
+  'raw SQS + DynamoDB (durable, ceiling)',
 );
 // The emulators end with this process (test/helpers/emulator-process.ts).
 sqs.destroy();

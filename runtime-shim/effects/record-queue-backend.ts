@@ -347,7 +347,9 @@ export class RecordQueueBackend implements EffectBackend {
       } else await this.queue.hide(message, Math.min(this.queue.maxHideMs, notBefore - now));
       return null;
     }
-    const when = { msg: record.msg, attempt: record.attempt, status: record.status };
+    // A running job's lease as read, too: a heartbeat that extended it since makes the write fail
+    // (the compare-and-set stores' version says as much; a conditional update needs the field).
+    const when = { msg: record.msg, attempt: record.attempt, status: record.status, ...(record.status === 'running' && record.leaseUntil !== undefined ? { leaseUntil: record.leaseUntil } : {}) };
     if (record.status === 'running' && record.attempt >= record.maxAttempts) {
       // Its last attempt's lease ran out (the worker stopped or hung): dead, as on the other backends.
       const dead = await this.update(record.id, { status: 'dead', lastError: `lease expired (the worker stopped or hung) on attempt ${record.attempt}`, token: undefined, leaseUntil: undefined }, when);
@@ -363,7 +365,7 @@ export class RecordQueueBackend implements EffectBackend {
     return { job: view(leased.record), token };
   }
 
-  /** The usual case in one round trip where the store can (a conditional update): the live message of a due job. */
+  /** The usual case in one round trip where the store can (a conditional update): the live message of a queued, due job. */
   private async leaseAtOnce(body: MessageBody, message: Received, options: ClaimOptions): Promise<Lease | null> {
     if (!this.records.leaseIfDue) return null;
     const now = Date.now();

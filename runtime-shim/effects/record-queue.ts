@@ -104,8 +104,9 @@ interface RecordStore {
   readMany?(ids: string[]): Promise<(Versioned | null)[]>;
   /**
    * Where the store has conditional updates (DynamoDB): leases the job in one round trip if `msg`
-   * is its live message and it is due (queued and runAt <= now, or running with its lease run out
-   * and attempts left); the leased record, or null when not.
+   * is its live message and it is queued and due (runAt <= now); the leased record, or null when not
+   * (then the backend reads the record to learn why: a running job whose lease ran out is taken by a
+   * conditional update after that read).
    */
   leaseIfDue?(id: string, msg: string, token: string, now: number, leaseUntil: number): Promise<JobRecord | null>;
   /** Every record (`gati effects` listings and counts, not the hot path). */
