@@ -6,6 +6,7 @@
 import type { Logger } from '../types.js';
 import { BODY_TIMEOUT_DETAIL, BodyTimeoutError, BodyTooLargeError } from './body.js';
 import { BodyDeadlines } from './body-deadlines.js';
+import { BaseHeaders } from './base-headers.js';
 import { headerRecord } from './web-headers.js';
 import { problem, problemAnswer, problemBody } from './problem.js';
 import type { AcceptedUpgrade } from '../ws/types.js';
@@ -34,6 +35,8 @@ export interface FetchHandlerOptions<Extra> {
    * many ms gets 408 and the connection is closed. Bun's idle timeout already does this.
    */
   bodyTimeoutMs?: number;
+  /** Bun: answers start from a cached Headers of their repeated headers (base-headers.ts); Deno's Response init is slow with one. */
+  baseHeaders?: boolean;
   /** WS routes: the pipeline's upgrade step, and the engine's adapter completing an accepted upgrade. */
   upgrade?: {
     prepare(req: IncomingRequest): Promise<UpgradeDecision>;
@@ -48,6 +51,7 @@ export interface FetchHandlerOptions<Extra> {
  */
 export function createFetchHandler<Extra>(handle: EngineHandler, options: FetchHandlerOptions<Extra>): FetchHandler<Extra> {
   const streams = new Set<() => void>();
+  const base = options.baseHeaders ? new BaseHeaders() : undefined;
   const engine: WebEngine<Extra> = {
     ipOf: options.ipOf,
     deadlines: options.bodyTimeoutMs === undefined ? undefined : new BodyDeadlines(options.bodyTimeoutMs),
@@ -57,7 +61,8 @@ export function createFetchHandler<Extra>(handle: EngineHandler, options: FetchH
   const toResponse = (out: OutgoingResponse): Response => {
     engine.inFlight--;
     try {
-      return out.stream ? streamWebResponse(out, streams) : toWebResponse(out);
+      if (out.stream) return streamWebResponse(out, streams);
+      return (base !== undefined ? base.response(out.bytes ?? out.body, out.status, out.headers) : undefined) ?? toWebResponse(out);
     } catch (error) {
       return failedResponse(error, options.log);
     }
@@ -149,7 +154,7 @@ export async function waitIdle(count: () => number): Promise<void> {
 class WebIncoming<Extra> implements IncomingRequest {
   readonly method: string;
   readonly url: string;
-  readonly headers: IncomingRequest['headers'];
+  private record: IncomingRequest['headers'] | undefined = undefined;
   /** Set once the pipeline answered (the callback form), so that a second answer is ignored. */
   answered = false;
   /** The answer, when it came before fetch returned. */
@@ -163,7 +168,15 @@ class WebIncoming<Extra> implements IncomingRequest {
     // `http://host:port/path?q`: the path starts at the first '/' after the scheme's '//'.
     const start = url.indexOf('/', url.indexOf('//') + 2);
     this.url = start === -1 ? '/' : url.slice(start);
-    this.headers = headerRecord(request.headers);
+  }
+
+  /** The record view (web-headers.ts), made when first read: the pipeline's own reads go through `header`. */
+  get headers(): IncomingRequest['headers'] {
+    return (this.record ??= headerRecord(this.request.headers));
+  }
+
+  header(name: string): string | undefined {
+    return this.request.headers.get(name) ?? undefined;
   }
 
   get ip(): string {
