@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createFetchHandler } from '../runtime-shim/server/fetch-engine.js';
-import type { AnswerRequest, IncomingRequest, Respond } from '../runtime-shim/server/wire.js';
+import type { AnswerRequest, IncomingRequest, OutgoingResponse, Respond } from '../runtime-shim/server/wire.js';
 import { BodyTooLargeError } from '../runtime-shim/server/body.js';
 import type { Logger } from '../runtime-shim/types.js';
 
@@ -31,6 +31,46 @@ test('request headers, path and body reach the pipeline; the answer keeps every 
   assert.equal(res.headers.getSetCookie(), ['a=1', 'b=2']);
   assert.equal(await res.json(), { ok: true });
   assert.is(handler.inFlight(), 0);
+});
+
+test('baseHeaders (Bun): answers sharing their headers each carry their own request id; repeated headers and a changed set still arrive whole', async () => {
+  const answers: OutgoingResponse[] = [
+    { status: 200, headers: { 'content-type': 'application/json', 'x-api-version': '1.0.0', 'x-request-id': 'r-1' }, body: '{}' },
+    { status: 201, headers: { 'content-type': 'application/json', 'x-api-version': '1.0.0', 'x-request-id': 'r-2' }, body: '{}' },
+    { status: 200, headers: { 'content-type': 'application/json', 'x-api-version': '2.0.0', 'x-request-id': 'r-3' }, body: '{}' },
+    { status: 200, headers: { 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'], 'x-request-id': 'r-4' }, body: 'x' },
+    { status: 204, headers: { allow: 'GET' }, body: undefined },
+  ];
+  let next = 0;
+  const handler = createFetchHandler(async () => answers[next++]!, { log, ipOf: () => '', baseHeaders: true });
+  const got: Array<[number, Record<string, string>, string[]]> = [];
+  for (let i = 0; i < answers.length; i++) {
+    const res = await handler.fetch(new Request('http://h/x'), undefined);
+    const headers: Record<string, string> = {};
+    res.headers.forEach((value, name) => name !== 'set-cookie' && (headers[name] = value));
+    got.push([res.status, headers, res.headers.getSetCookie()]);
+  }
+  assert.equal(got, [
+    [200, { 'content-type': 'application/json', 'x-api-version': '1.0.0', 'x-request-id': 'r-1' }, []],
+    [201, { 'content-type': 'application/json', 'x-api-version': '1.0.0', 'x-request-id': 'r-2' }, []],
+    [200, { 'content-type': 'application/json', 'x-api-version': '2.0.0', 'x-request-id': 'r-3' }, []],
+    [200, { 'content-type': 'text/plain', 'x-request-id': 'r-4' }, ['a=1', 'b=2']],
+    [204, { allow: 'GET' }, []],
+  ]);
+});
+
+test('the pipeline reads one header without the record: header() is Headers.get, duplicates joined', async () => {
+  let seen: IncomingRequest | undefined;
+  const handler = createFetchHandler<undefined>(async (req) => {
+    seen = req;
+    return { status: 204, headers: {}, body: undefined };
+  }, { log, ipOf: () => '' });
+  const headers = new Headers([['x-request-id', 'abc'], ['accept', 'a'], ['accept', 'b']]);
+  await handler.fetch(new Request('http://h/x', { headers }), undefined);
+  assert.is(seen!.header!('x-request-id'), 'abc');
+  assert.is(seen!.header!('accept'), 'a, b');
+  assert.is(seen!.header!('x-missing'), undefined);
+  assert.is(seen!.headers.accept, 'a, b');
 });
 
 test('a streamed body (no Content-Length) past the limit is refused chunk by chunk with BodyTooLargeError', async () => {
