@@ -61,7 +61,7 @@ async function makeHandler(name) {
   const { handle } = await prepareApp(app, { dev: false, log });
   const ipOf = DENO ? (_r, info) => info.remoteAddr.hostname ?? '' : (r, srv) => srv.requestIP(r)?.address ?? '';
   // As the adapters make it: Deno's with the body-read timeout (bun.ts leaves it to Bun's idle timeout).
-  const handler = createFetchHandler(handle, { log, ipOf, ...(DENO ? { bodyTimeoutMs: 30_000 } : { baseHeaders: true }) });
+  const handler = createFetchHandler(handle, { log, ipOf, ...(DENO ? { bodyTimeoutMs: 30_000 } : {}) });
   return handler.fetch;
 }
 

@@ -24,7 +24,6 @@ export function createBunServer(handle: EngineHandler, options: EngineOptions & 
   const handler = createFetchHandler<BunServer>(handle, {
     log: options.log,
     ipOf: (request, srv) => srv.requestIP(request)?.address ?? '',
-    baseHeaders: true,
     upgrade: ws && { prepare: ws.prepare, accept: (request, srv, accepted) => ws.engine.acceptUpgrade(request, srv as unknown as BunUpgradeServer, accepted) },
   });
   return {
