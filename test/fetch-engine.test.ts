@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createFetchHandler } from '../runtime-shim/server/fetch-engine.js';
 import type { AnswerRequest, IncomingRequest, OutgoingResponse, Respond } from '../runtime-shim/server/wire.js';
-import { BodyTooLargeError } from '../runtime-shim/server/body.js';
+import { BodyTimeoutError, BodyTooLargeError } from '../runtime-shim/server/body.js';
 import type { Logger } from '../runtime-shim/types.js';
 
 const errors: unknown[] = [];
@@ -183,6 +183,30 @@ test('the pipeline\'s callback form: a synchronous answer is the Response itself
   assert.is(handler.inFlight(), 1);
   later.shift()!();
   assert.is(await (await pending).text(), '/later?q=1');
+  assert.is(handler.inFlight(), 0);
+});
+
+test('bodyTimeoutMs with the callback form (readBodyTo): a body that arrives is read once; one that stops gets BodyTimeoutError once, a late byte changes nothing', async () => {
+  const outcomes: string[] = [];
+  const respond: Respond = (req, reply, ctx) => {
+    req.readBodyTo!(1024, ctx, (c, raw) => {
+      outcomes.push(`read ${raw.toString()}`);
+      reply(c, { status: 200, headers: {}, body: undefined });
+    }, (c, error) => {
+      outcomes.push(error instanceof BodyTimeoutError ? 'timeout' : `error ${String(error)}`);
+      reply(c, { status: 408, headers: {}, body: undefined });
+    });
+  };
+  const handler = createFetchHandler(Object.assign(async () => ({ status: 599, headers: {}, body: undefined }), { respond }), { log, ipOf: () => '', bodyTimeoutMs: 50 });
+  const ok = await handler.fetch(new Request('http://h/x', { method: 'POST', headers: { 'content-length': '7' }, body: '{"a":1}' }), undefined);
+  assert.is(ok.status, 200);
+  let push: (text: string) => void = () => {};
+  const stalled = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{"a":')); push = (t) => { c.enqueue(new TextEncoder().encode(t)); c.close(); }; } });
+  const late = await handler.fetch(new Request('http://h/x', { method: 'POST', body: stalled, duplex: 'half' } as RequestInit), undefined);
+  assert.is(late.status, 408);
+  push('1}');
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(outcomes, ['read {"a":1}', 'timeout']);
   assert.is(handler.inFlight(), 0);
 });
 

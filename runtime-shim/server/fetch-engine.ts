@@ -184,9 +184,12 @@ class WebIncoming<Extra> implements IncomingRequest {
     return deadlines === undefined ? read : deadlines.guard(read);
   }
 
-  /** The pipeline's callback form: on Bun the engine's own promise (request.text()) is the only one. */
+  /** The pipeline's callback form: the engine's own promise (request.text()) is the only one, on Deno too (BodyDeadlines.watch). */
   readBodyTo<C>(limit: number, ctx: C, done: (ctx: C, raw: Buffer | string) => void, failed: (ctx: C, error: unknown) => void): void {
-    this.readBody(limit).then((raw) => done(ctx, raw), (error: unknown) => failed(ctx, error));
+    const read = readBody(this.request, limit);
+    const deadlines = this.engine.deadlines;
+    if (deadlines === undefined) read.then((raw) => done(ctx, raw), (error: unknown) => failed(ctx, error));
+    else deadlines.watch(read, ctx, done, failed);
   }
 }
 
