@@ -4,8 +4,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createFetchHandler } from '../runtime-shim/server/fetch-engine.js';
-import type { AnswerRequest, IncomingRequest, Respond } from '../runtime-shim/server/wire.js';
-import { BodyTooLargeError } from '../runtime-shim/server/body.js';
+import type { AnswerRequest, IncomingRequest, OutgoingResponse, Respond } from '../runtime-shim/server/wire.js';
+import { BodyTimeoutError, BodyTooLargeError } from '../runtime-shim/server/body.js';
 import type { Logger } from '../runtime-shim/types.js';
 
 const errors: unknown[] = [];
@@ -31,6 +31,46 @@ test('request headers, path and body reach the pipeline; the answer keeps every 
   assert.equal(res.headers.getSetCookie(), ['a=1', 'b=2']);
   assert.equal(await res.json(), { ok: true });
   assert.is(handler.inFlight(), 0);
+});
+
+test('every header of an answer arrives, in place of a string body\'s default Content-Type; repeated ones appended', async () => {
+  const answers: OutgoingResponse[] = [
+    { status: 200, headers: { 'content-type': 'application/json', 'x-api-version': '1.0.0', 'x-request-id': 'r-1' }, body: '{}' },
+    { status: 201, headers: { 'content-type': 'application/json', 'x-api-version': '1.0.0', 'x-request-id': 'r-2' }, body: '{}' },
+    { status: 200, headers: { 'content-type': 'application/json', 'x-api-version': '2.0.0', 'x-request-id': 'r-3' }, body: '{}' },
+    { status: 200, headers: { 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'], 'x-request-id': 'r-4' }, body: 'x' },
+    { status: 204, headers: { allow: 'GET' }, body: undefined },
+  ];
+  let next = 0;
+  const handler = createFetchHandler(async () => answers[next++]!, { log, ipOf: () => '' });
+  const got: Array<[number, Record<string, string>, string[]]> = [];
+  for (let i = 0; i < answers.length; i++) {
+    const res = await handler.fetch(new Request('http://h/x'), undefined);
+    const headers: Record<string, string> = {};
+    res.headers.forEach((value, name) => name !== 'set-cookie' && (headers[name] = value));
+    got.push([res.status, headers, res.headers.getSetCookie()]);
+  }
+  assert.equal(got, [
+    [200, { 'content-type': 'application/json', 'x-api-version': '1.0.0', 'x-request-id': 'r-1' }, []],
+    [201, { 'content-type': 'application/json', 'x-api-version': '1.0.0', 'x-request-id': 'r-2' }, []],
+    [200, { 'content-type': 'application/json', 'x-api-version': '2.0.0', 'x-request-id': 'r-3' }, []],
+    [200, { 'content-type': 'text/plain', 'x-request-id': 'r-4' }, ['a=1', 'b=2']],
+    [204, { allow: 'GET' }, []],
+  ]);
+});
+
+test('the pipeline reads one header without the record: header() is Headers.get, duplicates joined', async () => {
+  let seen: IncomingRequest | undefined;
+  const handler = createFetchHandler<undefined>(async (req) => {
+    seen = req;
+    return { status: 204, headers: {}, body: undefined };
+  }, { log, ipOf: () => '' });
+  const headers = new Headers([['x-request-id', 'abc'], ['accept', 'a'], ['accept', 'b']]);
+  await handler.fetch(new Request('http://h/x', { headers }), undefined);
+  assert.is(seen!.header!('x-request-id'), 'abc');
+  assert.is(seen!.header!('accept'), 'a, b');
+  assert.is(seen!.header!('x-missing'), undefined);
+  assert.is(seen!.headers.accept, 'a, b');
 });
 
 test('a streamed body (no Content-Length) past the limit is refused chunk by chunk with BodyTooLargeError', async () => {
@@ -143,6 +183,30 @@ test('the pipeline\'s callback form: a synchronous answer is the Response itself
   assert.is(handler.inFlight(), 1);
   later.shift()!();
   assert.is(await (await pending).text(), '/later?q=1');
+  assert.is(handler.inFlight(), 0);
+});
+
+test('bodyTimeoutMs with the callback form (readBodyTo): a body that arrives is read once; one that stops gets BodyTimeoutError once, a late byte changes nothing', async () => {
+  const outcomes: string[] = [];
+  const respond: Respond = (req, reply, ctx) => {
+    req.readBodyTo!(1024, ctx, (c, raw) => {
+      outcomes.push(`read ${raw.toString()}`);
+      reply(c, { status: 200, headers: {}, body: undefined });
+    }, (c, error) => {
+      outcomes.push(error instanceof BodyTimeoutError ? 'timeout' : `error ${String(error)}`);
+      reply(c, { status: 408, headers: {}, body: undefined });
+    });
+  };
+  const handler = createFetchHandler(Object.assign(async () => ({ status: 599, headers: {}, body: undefined }), { respond }), { log, ipOf: () => '', bodyTimeoutMs: 50 });
+  const ok = await handler.fetch(new Request('http://h/x', { method: 'POST', headers: { 'content-length': '7' }, body: '{"a":1}' }), undefined);
+  assert.is(ok.status, 200);
+  let push: (text: string) => void = () => {};
+  const stalled = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{"a":')); push = (t) => { c.enqueue(new TextEncoder().encode(t)); c.close(); }; } });
+  const late = await handler.fetch(new Request('http://h/x', { method: 'POST', body: stalled, duplex: 'half' } as RequestInit), undefined);
+  assert.is(late.status, 408);
+  push('1}');
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(outcomes, ['read {"a":1}', 'timeout']);
   assert.is(handler.inFlight(), 0);
 });
 

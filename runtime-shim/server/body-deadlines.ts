@@ -6,13 +6,34 @@
 // reads are in flight, so an idle server (or a test's handler) holds no timer.
 import { BodyTimeoutError } from './body.js';
 
-interface PendingRead {
-  deadline: number;
-  fail(error: unknown): void;
+/** One read in flight: settles once, by the read or by the sweep, whichever comes first. */
+class PendingRead<C, T> {
+  settled = false;
+  constructor(
+    readonly deadline: number,
+    private readonly owner: Set<PendingRead<unknown, unknown>>,
+    private readonly ctx: C,
+    private readonly done: (ctx: C, value: T) => void,
+    private readonly failed: (ctx: C, error: unknown) => void,
+  ) {}
+
+  succeed(value: T): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.owner.delete(this as PendingRead<unknown, unknown>);
+    this.done(this.ctx, value);
+  }
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.owner.delete(this as PendingRead<unknown, unknown>);
+    this.failed(this.ctx, error);
+  }
 }
 
 export class BodyDeadlines {
-  private readonly pending = new Set<PendingRead>();
+  private readonly pending = new Set<PendingRead<unknown, unknown>>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly tickMs: number;
 
@@ -22,21 +43,22 @@ export class BodyDeadlines {
 
   /** `work`, failed with BodyTimeoutError if it has not settled by its deadline. */
   guard<T>(work: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const read: PendingRead = { deadline: Date.now() + this.ms, fail: reject };
-      this.pending.add(read);
-      this.timer ??= setInterval(() => this.sweep(), this.tickMs);
-      work.then(
-        (value) => {
-          this.pending.delete(read);
-          resolve(value);
-        },
-        (error) => {
-          this.pending.delete(read);
-          reject(error);
-        },
-      );
-    });
+    return new Promise<T>((resolve, reject) => this.watch(work, undefined, (_ctx, value: T) => resolve(value), (_ctx, error) => reject(error)));
+  }
+
+  /**
+   * The callback form (the fetch engines' `readBodyTo`): `done(ctx, value)` when `work` settles in
+   * time, else `failed(ctx, error)` with its error or BodyTimeoutError; once. No promise of its own
+   * per read (on Deno each POST paid one, its executor and two more closures).
+   */
+  watch<C, T>(work: Promise<T>, ctx: C, done: (ctx: C, value: T) => void, failed: (ctx: C, error: unknown) => void): void {
+    const read = new PendingRead(Date.now() + this.ms, this.pending, ctx, done, failed);
+    this.pending.add(read as PendingRead<unknown, unknown>);
+    this.timer ??= setInterval(() => this.sweep(), this.tickMs);
+    work.then(
+      (value) => read.succeed(value),
+      (error: unknown) => read.fail(error),
+    );
   }
 
   private sweep(): void {
@@ -48,7 +70,6 @@ export class BodyDeadlines {
     const now = Date.now();
     for (const read of this.pending) {
       if (read.deadline > now) continue;
-      this.pending.delete(read);
       read.fail(new BodyTimeoutError());
     }
   }

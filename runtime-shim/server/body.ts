@@ -2,7 +2,7 @@
 // a nesting limit and safe parsing (400). Each refusal is the answer that ends the request.
 import { parseJson } from './safe-json.js';
 import { problem, problemAnswer } from './problem.js';
-import type { IncomingRequest, OutgoingResponse } from './wire.js';
+import { headerOf, type IncomingRequest, type OutgoingResponse } from './wire.js';
 
 export class BodyTooLargeError extends Error {}
 
@@ -54,7 +54,7 @@ export function decodeJsonBody(raw: Buffer | string, contentType: string | undef
 
 /** The request's Content-Type (the first, if it came twice). */
 export function contentTypeOf(incoming: IncomingRequest): string | undefined {
-  const value = incoming.headers['content-type'];
+  const value = headerOf(incoming, 'content-type');
   return Array.isArray(value) ? value[0] : value;
 }
 

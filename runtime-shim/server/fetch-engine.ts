@@ -149,7 +149,7 @@ export async function waitIdle(count: () => number): Promise<void> {
 class WebIncoming<Extra> implements IncomingRequest {
   readonly method: string;
   readonly url: string;
-  readonly headers: IncomingRequest['headers'];
+  private record: IncomingRequest['headers'] | undefined = undefined;
   /** Set once the pipeline answered (the callback form), so that a second answer is ignored. */
   answered = false;
   /** The answer, when it came before fetch returned. */
@@ -163,7 +163,15 @@ class WebIncoming<Extra> implements IncomingRequest {
     // `http://host:port/path?q`: the path starts at the first '/' after the scheme's '//'.
     const start = url.indexOf('/', url.indexOf('//') + 2);
     this.url = start === -1 ? '/' : url.slice(start);
-    this.headers = headerRecord(request.headers);
+  }
+
+  /** The record view (web-headers.ts), made when first read: the pipeline's own reads go through `header`. */
+  get headers(): IncomingRequest['headers'] {
+    return (this.record ??= headerRecord(this.request.headers));
+  }
+
+  header(name: string): string | undefined {
+    return this.request.headers.get(name) ?? undefined;
   }
 
   get ip(): string {
@@ -176,9 +184,12 @@ class WebIncoming<Extra> implements IncomingRequest {
     return deadlines === undefined ? read : deadlines.guard(read);
   }
 
-  /** The pipeline's callback form: on Bun the engine's own promise (request.text()) is the only one. */
+  /** The pipeline's callback form: the engine's own promise (request.text()) is the only one, on Deno too (BodyDeadlines.watch). */
   readBodyTo<C>(limit: number, ctx: C, done: (ctx: C, raw: Buffer | string) => void, failed: (ctx: C, error: unknown) => void): void {
-    this.readBody(limit).then((raw) => done(ctx, raw), (error: unknown) => failed(ctx, error));
+    const read = readBody(this.request, limit);
+    const deadlines = this.engine.deadlines;
+    if (deadlines === undefined) read.then((raw) => done(ctx, raw), (error: unknown) => failed(ctx, error));
+    else deadlines.watch(read, ctx, done, failed);
   }
 }
 
@@ -241,18 +252,17 @@ function streamWebResponse(out: OutgoingResponse, streams: Set<() => void>): Res
 }
 
 function toWebResponse(out: OutgoingResponse): Response {
-  // The first header goes in the constructor and the rest through response.headers: on Deno a
-  // Response built with one header is ~2 µs cheaper than one built with two (its init takes a
-  // slower path), and Bun does not care. Repeated headers (set-cookie) are appended.
-  let response: Response | undefined;
+  // No headers in the init: every header goes through response.headers. The init's record costs
+  // both engines more than the `set`s (Deno 0.61 vs 0.49 µs with Gati's three headers, Bun 0.53 vs
+  // 0.43: its record converter, and on Deno an op asking whether the record is a Proxy). A string
+  // body's default text/plain Content-Type is replaced by the answer's own. Repeated headers
+  // (set-cookie) are appended.
+  const response = new Response(out.bytes ?? out.body, { status: out.status });
+  const headers = response.headers;
   for (const key in out.headers) {
     const value = out.headers[key]!;
-    if (response === undefined) {
-      response = new Response(out.bytes ?? out.body, { status: out.status, headers: typeof value === 'string' ? { [key]: value } : undefined });
-      if (typeof value === 'string') continue;
-    }
-    if (typeof value === 'string') response.headers.set(key, value);
-    else for (const v of value) response.headers.append(key, v);
+    if (typeof value === 'string') headers.set(key, value);
+    else for (const v of value) headers.append(key, v);
   }
-  return response ?? new Response(out.bytes ?? out.body, { status: out.status });
+  return response;
 }

@@ -80,22 +80,6 @@ interface Shared {
 
 type Reply = (ctx: unknown, out: OutgoingResponse) => void;
 
-/** What an exchange starts from: the request as the pipeline first split it, and where its answer goes. */
-interface ExchangeStart {
-  shared: Shared;
-  incoming: IncomingRequest;
-  path: string;
-  search: string;
-  requestId: string;
-  /** A resolved version (its headers go on the answer); undefined without versions. */
-  pin: Pin | undefined;
-  /** performance.now() when it arrived, when requests are logged or measured. */
-  started: number;
-  reply: Reply;
-  /** The engine's own argument to `reply` (node.ts: the ServerResponse). */
-  ctx: unknown;
-}
-
 /** One request on its way through the pipeline (what the async steps carry instead of closures over many variables). */
 class Exchange implements RequestTarget {
   readonly shared: Shared;
@@ -103,8 +87,11 @@ class Exchange implements RequestTarget {
   readonly path: string;
   readonly search: string;
   readonly requestId: string;
+  /** A resolved version (its headers go on the answer); undefined without versions. */
   readonly pin: Pin | undefined;
+  /** performance.now() when it arrived, when requests are logged or measured. */
   readonly started: number;
+  /** Where the answer goes, with `ctx`, the engine's own argument (node.ts: the ServerResponse). */
   readonly reply: Reply;
   readonly ctx: unknown;
   /** The matched route, once matched. */
@@ -127,16 +114,17 @@ class Exchange implements RequestTarget {
   /** The request's server span, when tracing is on. */
   trace: RequestTrace | undefined = undefined;
 
-  constructor(start: ExchangeStart) {
-    this.shared = start.shared;
-    this.incoming = start.incoming;
-    this.path = start.path;
-    this.search = start.search;
-    this.requestId = start.requestId;
-    this.pin = start.pin;
-    this.started = start.started;
-    this.reply = start.reply;
-    this.ctx = start.ctx;
+  // Positional: an ExchangeStart literal per request was one more object for the collector.
+  constructor(shared: Shared, incoming: IncomingRequest, path: string, search: string, requestId: string, pin: Pin | undefined, started: number, reply: Reply, ctx: unknown) {
+    this.shared = shared;
+    this.incoming = incoming;
+    this.path = path;
+    this.search = search;
+    this.requestId = requestId;
+    this.pin = pin;
+    this.started = started;
+    this.reply = reply;
+    this.ctx = ctx;
   }
 }
 
@@ -170,7 +158,7 @@ export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: P
       const pinned = versioning?.pin(incoming, path);
       const answer = pinned !== undefined && !('semver' in pinned) ? pinned : undefined;
       const pin = answer === undefined ? (pinned as Pin | undefined) : undefined;
-      x = new Exchange({ shared, incoming, path, search: q === -1 ? '' : url.slice(q + 1), requestId: requestIdOf(incoming), pin, started, reply, ctx });
+      x = new Exchange(shared, incoming, path, q === -1 ? '' : url.slice(q + 1), requestIdOf(incoming), pin, started, reply, ctx);
       if (answer !== undefined) {
         // GET /_versions (200) and Gati's probes answer at once; a bad version goes through the
         // path's middleware like any other 400.
@@ -191,11 +179,8 @@ export function createPipeline(app: CompiledApp, gctx: GlobalContext, options: P
     const matched = app.match('WS', path);
     // Not a WS route: the answer a plain request gets (404, or the HTTP route's own).
     if (matched === null || !('route' in matched)) return respond(incoming, (_ctx: unknown, answer: OutgoingResponse) => resolve({ answer }), undefined);
-    const x: Exchange = new Exchange({
-      shared, incoming, path, search: q === -1 ? '' : incoming.url.slice(q + 1), requestId: requestIdOf(incoming), pin: undefined,
-      started: shared.timed ? performance.now() : 0, ctx: undefined,
-      reply: (_ctx, answer) => resolve(x.accepted && answer.status === 101 ? { accept: x.accepted } : { answer }),
-    });
+    const x: Exchange = new Exchange(shared, incoming, path, q === -1 ? '' : incoming.url.slice(q + 1), requestIdOf(incoming), undefined, shared.timed ? performance.now() : 0,
+      (_ctx, answer) => resolve(x.accepted && answer.status === 101 ? { accept: x.accepted } : { answer }), undefined);
     try {
       // Tracing on: the upgrade is the connection's `WS <route>` server span (its messages' parent).
       if (tracing === undefined) upgrade(x, matched.route, matched.params);

@@ -2,7 +2,7 @@
 // `req` (to be coerced, validated and revived), `lctx`, the request id and the query string parsed.
 import { randomUUID } from 'node:crypto';
 import type { LocalContext, Logger, MiddlewareRequest } from '../types.js';
-import type { IncomingRequest } from './wire.js';
+import { headerOf, type IncomingRequest } from './wire.js';
 import { activeTraceId } from '../tracing/index.js';
 
 /** A request as the pipeline has split it: what the views below read. */
@@ -106,7 +106,7 @@ let idCounter = 0;
  * and a counter, unique, unguessable across processes, and far cheaper per request than a UUID.
  */
 export function requestIdOf(incoming: IncomingRequest): string {
-  const given = incoming.headers['x-request-id'];
+  const given = headerOf(incoming, 'x-request-id');
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : `${ID_PREFIX}-${(++idCounter).toString(36)}`;
 }
 

@@ -12,7 +12,7 @@ import type { AppVersions, CompiledApp, RouteValidators } from './app.js';
 import type { DecodedBody } from './body.js';
 import { problem, problemAnswer } from './problem.js';
 import { refuseInvalid, responseMismatch, type RequestParts } from './validation.js';
-import { JSON_TYPE, PROBLEM_TYPE, type IncomingRequest, type OutgoingResponse } from './wire.js';
+import { JSON_TYPE, PROBLEM_TYPE, headerOf, type IncomingRequest, type OutgoingResponse } from './wire.js';
 import { composeMigrations, resolveVersion, type ComposedMigration, type Migrations } from '../versions/index.js';
 import { trafficCounter, type TrafficCounter } from '../versions/traffic.js';
 
@@ -85,7 +85,7 @@ export function createVersioning(app: CompiledApp, log: Logger): Versioning | un
   return {
     pin(incoming, path) {
       if (path === '/_versions' && (incoming.method === 'GET' || incoming.method === 'HEAD')) return { status: 200, headers: { 'content-type': JSON_TYPE }, body: listing };
-      const header = incoming.headers['x-api-version'];
+      const header = headerOf(incoming, 'x-api-version');
       // Gati's own endpoints (/_health, /_ready) answer probes that send no version.
       if (header === undefined && path.startsWith('/_')) return newest;
       if (header === undefined && !requireVersion) {

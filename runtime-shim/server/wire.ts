@@ -9,6 +9,12 @@ export interface IncomingRequest {
   url: string;
   /** Lowercase names. */
   headers: Record<string, string | string[] | undefined>;
+  /**
+   * One header by its lowercase name, without the record (a repeated one joined with ", ", as the
+   * record's view reads it): the fetch engines answer it with one native `Headers.get`, so a
+   * request the pipeline reads only its own few headers of never builds the record. `headerOf`.
+   */
+  header?(name: string): string | undefined;
   ip: string;
   /**
    * Reads the whole body; rejects with BodyTooLargeError past `limit` bytes. The fetch-style
@@ -21,6 +27,11 @@ export interface IncomingRequest {
    * `failed` is called, once, possibly before this returns.
    */
   readBodyTo?<C>(limit: number, ctx: C, done: (ctx: C, raw: Buffer | string) => void, failed: (ctx: C, error: unknown) => void): void;
+}
+
+/** One request header: the engine's own lookup when it has one, else the record's. */
+export function headerOf(incoming: IncomingRequest, name: string): string | string[] | undefined {
+  return incoming.header !== undefined ? incoming.header(name) : incoming.headers[name];
 }
 
 export interface OutgoingResponse {
