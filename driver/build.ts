@@ -69,6 +69,14 @@ export interface BuildOptions {
    * runs (driver/emit-cache.ts): `gati dev` and `gati watch`, which start again on the same app.
    */
   diskCache?: boolean;
+  /**
+   * `gati dev`: until emitDeferred() has run once, a build emits only what the server loads or
+   * reads (Emitter.serves: route table, validators, serializers, the panel's data with the
+   * topology's layout only if cached) and keeps its model for emitDeferred(), which the dev command
+   * calls once the server answers: the SDK, OpenAPI, JSON Schemas, model.json, the context types
+   * and the topology's layout (elkjs, seconds on a large app) are then off the first answer's path.
+   */
+  deferEmit?: boolean;
 }
 
 /** The generated sources (context types and client) and the SDK: what `gati generate` writes. */
@@ -106,6 +114,10 @@ export class BuildSession {
   private lastModel: { json: string; artifact: Artifact } | undefined;
   /** With typecheck 'deferred': the context types of the last build, for typeErrors(). */
   private deferredContext: string | undefined;
+  /** With deferEmit: the last good build whose other emitters are still to run (emitDeferred). */
+  private pendingEmit: { model: AppModel; key: string; ctx: EmitContext } | undefined;
+  /** With deferEmit: emitDeferred() has run, and builds emit everything again. */
+  private deferredDone = false;
 
   constructor(readonly root: string, private readonly options: BuildOptions = {}) {
     const dir = options.diskCache ? emitCacheDir(root) : undefined;
@@ -165,7 +177,7 @@ export class BuildSession {
     const tentative = versions?.plan.changed && versionsMode !== 'enforce';
     const ctx: EmitContext = { config, configFile, validatorCache: this.validatorCache, layoutCache: this.layoutCache, infra: this.options.infra, apiVersion: versions?.plan.semver, runtime: this.options.target, sdkDir: tentative ? TENTATIVE_SDK_DIR : undefined };
     const emitWhat = this.options.emit ?? 'all';
-    const artifacts = !ok || emitWhat === 'none' ? [] : clock.time('emit', () => (emitWhat === 'generated' ? emitGenerated(model, ctx) : this.emitAllOrReuse(model, `${ctx.apiVersion ?? ''}\0${ctx.sdkDir ?? ''}\0${ctx.runtime ?? ''}\0${modelKey}`, ctx)));
+    const artifacts = !ok || emitWhat === 'none' ? [] : clock.time('emit', () => (emitWhat === 'generated' ? emitGenerated(model, ctx) : this.emitAllOrServing(model, `${ctx.apiVersion ?? ''}\0${ctx.sdkDir ?? ''}\0${ctx.runtime ?? ''}\0${modelKey}`, ctx)));
     return { ok, config, configFile, model, artifacts, diagnostics, versions, timings: clock.timings, stats: { ...analysis.stats, configMs: this.configMs, emitMs: clock.ms('emit'), typecheckMs: clock.ms('typecheck') } };
   }
 
@@ -182,6 +194,27 @@ export class BuildSession {
 
   private typecheckMode(): stage.TypecheckMode {
     return this.options.typecheck ?? ((this.options.emit ?? 'all') === 'all' ? 'enforce' : 'skip');
+  }
+
+  /**
+   * With deferEmit: the emitters the first answer needs of this build, and the rest left to
+   * emitDeferred() (see BuildOptions.deferEmit); otherwise every emitter.
+   */
+  private emitAllOrServing(model: AppModel, key: string, ctx: EmitContext): Artifact[] {
+    if (!this.options.deferEmit || this.deferredDone) return this.emitAllOrReuse(model, key, ctx);
+    this.pendingEmit = { model, key, ctx };
+    return emit({ model, ctx: { ...ctx, deferLayout: true }, phases: ['generated', 'build'], serving: true });
+  }
+
+  /**
+   * With deferEmit: every emitter's output for the last good build that emitted only the serving
+   * ones (undefined when there is none); builds emit everything from then on.
+   */
+  emitDeferred(): Artifact[] | undefined {
+    const pending = this.pendingEmit;
+    this.pendingEmit = undefined;
+    this.deferredDone = true;
+    return pending && this.emitAllOrReuse(pending.model, pending.key, pending.ctx);
   }
 
   private emitAllOrReuse(model: AppModel, key: string, ctx: EmitContext): Artifact[] {

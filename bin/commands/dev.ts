@@ -162,14 +162,20 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     collectWhenIdle(loop);
   };
   let edited = false;
+  // After the first answer (or a second): what follows holds this thread for seconds on a large app.
+  const afterFirstAnswer = Promise.race([firstAnswer, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   if (cached) {
     term.info("  from the last run's build (the app is unchanged since); building it again to watch it");
-    // After the first answer (or a second): the build holds this thread for seconds on a large app.
-    const verify = Promise.race([firstAnswer, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-    void verify.then(() => (edited || stopping ? undefined : loop.initial().then(reload)));
+    void afterFirstAnswer.then(() => (edited || stopping ? undefined : loop.initial().then(reload)));
   } else {
     void loop.checkTypes().then(() => collectWhenIdle(loop));
   }
+  // What the server does not load (the panel's topology layout, the SDK, OpenAPI, schemas), emitted
+  // after the first answer, queued behind the build and type check above (BuildOptions.deferEmit).
+  void afterFirstAnswer.then(() => {
+    if (stopping) return;
+    loop.finishEmit().then(() => collectWhenIdle(loop), (error: unknown) => log.error({ err: error }, 'emitting the SDK, OpenAPI and the panel\'s layout failed'));
+  });
 
   const watcher = watchApp(root, (changed) => {
     edited = true;

@@ -50,10 +50,12 @@ export type LayoutCache = Map<string, Laid>;
  */
 let last: { key: string; laid: Laid } | undefined;
 
-export function layoutTopology(graph: { nodes: TopologyNode[]; edges: TopologyEdge[] }, cache?: LayoutCache): Laid {
+/** `compute` false: the layout only when it was computed before (here or in the cache), else the graph without one. */
+export function layoutTopology(graph: { nodes: TopologyNode[]; edges: TopologyEdge[] }, cache?: LayoutCache, compute = true): Laid {
   const key = JSON.stringify(graph);
   if (last?.key === key) return last.laid;
   let laid = cache?.get(key);
+  if (!laid && !compute) return { ...graph, layout: undefined };
   if (!laid) {
     laid = computeLayout(graph);
     cache?.set(key, laid);
