@@ -67,8 +67,10 @@ export interface BuildOptions {
   /**
    * Keep the slow emitters' outputs (validators, the topology layout) in .gati/cache/emit between
    * runs (driver/emit-cache.ts): `gati dev` and `gati watch`, which start again on the same app.
+   * 'write' (`gati build`): written there, never read (the build computes everything itself), so
+   * that a `gati dev` after a build reads what it computed.
    */
-  diskCache?: boolean;
+  diskCache?: boolean | 'write';
   /**
    * `gati dev`: until emitDeferred() has run once, a build emits only what the server loads or
    * reads (Emitter.serves: route table, validators, serializers, the panel's data with the
@@ -121,8 +123,9 @@ export class BuildSession {
 
   constructor(readonly root: string, private readonly options: BuildOptions = {}) {
     const dir = options.diskCache ? emitCacheDir(root) : undefined;
-    this.validatorCache = dir ? new DiskCache(join(dir, 'validators'), { encode: (text: string) => text, decode: (text) => text, ext: '.mjs' }) : new Map();
-    this.layoutCache = dir ? new DiskCache(join(dir, 'layout'), { encode: (laid) => JSON.stringify(laid), decode: (text) => JSON.parse(text) as never, ext: '.json', latestOnly: true }) : undefined;
+    const writeOnly = options.diskCache === 'write';
+    this.validatorCache = dir ? new DiskCache(join(dir, 'validators'), { encode: (text: string) => text, decode: (text) => text, ext: '.mjs', writeOnly }) : new Map();
+    this.layoutCache = dir ? new DiskCache(join(dir, 'layout'), { encode: (laid) => JSON.stringify(laid), decode: (text) => JSON.parse(text) as never, ext: '.json', latestOnly: true, writeOnly }) : undefined;
   }
 
   /** A full build: (re)load the config, analyze everything. */
