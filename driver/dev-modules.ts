@@ -244,7 +244,9 @@ export class DevModules {
       write: false,
       plugins: [this.plugin(found, versions)],
     });
-    for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+    // A start without the last run's state compiles every file again, mostly to the bytes already
+    // there: those are left as they are (a write and a rename per file cost ~0.3 s on 500 files).
+    for (const file of result.outputFiles) if (!holds(file.path, file.contents)) writeAtomically(file.path, file.contents);
     // esbuild's service keeps the heap a whole-app call grew (~120 MB on the 500-handler app, given
     // back to the system only minutes later): after one, it stops; the next save starts a new
     // one (~30 ms), whose one-file builds stay small.
@@ -301,6 +303,15 @@ interface SavedState {
   entry: string;
   versions: [string, number][];
   deps: [string, string[]][];
+}
+
+/** The file holds these bytes already. */
+function holds(file: string, contents: Uint8Array): boolean {
+  try {
+    return Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength).equals(readFileSync(file));
+  } catch {
+    return false;
+  }
 }
 
 function hash(contents: string | Uint8Array): string {
