@@ -103,20 +103,20 @@ export class DevModules {
   }
 
   /**
-   * At the end of `gati dev`: records the modules for the next start, when they are what the app's
-   * files make (nothing saved since the last good build started; else the next start builds).
+   * Once `gati dev` is idle, and at its end: records the modules for the next start, when they are
+   * what the app's files make (nothing saved since the last good build started; else the next start builds).
    */
   save(): void {
     const file = join(this.root, STATE_FILE);
-    rmSync(file, { force: true });
-    if (this.builtFrom === undefined || this.pending.size > 0 || !this.entryUrl) return;
-    const inputs = scanInputs(this.root);
-    if (inputs.newest >= this.builtFrom) return;
+    const entry = this.entryUrl;
+    const inputs = this.builtFrom === undefined || this.pending.size > 0 || !entry ? undefined : scanInputs(this.root);
+    // Replaced in one rename when valid (gati dev saves it each time it is idle, and may be killed at any point).
+    if (!inputs || !entry || inputs.newest >= this.builtFrom!) return void rmSync(file, { force: true });
     const rel = (abs: string) => relative(this.root, abs);
     const state: SavedState = {
       inputs: inputs.stamp,
       generation: this.generation,
-      entry: this.entryUrl,
+      entry,
       versions: [...this.version].map(([abs, v]) => [rel(abs), v]),
       deps: [...this.deps].map(([abs, deps]) => [rel(abs), [...deps].map(rel)]),
     };

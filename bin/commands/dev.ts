@@ -184,6 +184,8 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
+    // The terminal closed: stopped as by Ctrl-C (its build recorded for the next start).
+    process.once('SIGHUP', resolve);
   });
   stopping = true;
   watcher.close();
@@ -235,6 +237,7 @@ async function swapModules(gen: Generation, edits: ModuleEdit[], rebuildMs: numb
 }
 
 /**
+ * Once idle, the build is recorded for the next start (see collectWhenIdle), and garbage collected:
  * V8's own: with the compiler's program in the heap (hundreds of MB on a large app), it lets the
  * old builds' garbage pile up for a long time, and the RSS grows with every reload. One full
  * collection once the loop has been idle for a second (a reload served, its type check done, no
@@ -255,7 +258,12 @@ function collectWhenIdle(loop: RebuildLoop): void {
   if (collection) clearTimeout(collection);
   collection = setTimeout(() => {
     collection = undefined;
-    if (loop.idle) collectGarbage?.();
+    if (!loop.idle) return;
+    collectGarbage?.();
+    // The build as it stands, recorded for the next start (DevModules.save) now rather than only at
+    // the end: a process killed, or whose terminal closed, leaves it too, and the next start serves
+    // it at once instead of analysing the app first.
+    loop.modules?.save();
   }, 1000).unref();
 }
 
