@@ -22,7 +22,9 @@ import { emitModel, MODEL_FILE } from '../emitters/model/index.js';
 import { TENTATIVE_SDK_DIR } from './owned-outputs.js';
 import { emit } from './emit.js';
 import { DiskCache, emitCacheDir } from './emit-cache.js';
-import type { LayoutCache } from '../emitters/control/layout.js';
+import { knownLayout, rememberLayout, type LayoutCache } from '../emitters/control/layout.js';
+import { topologyGraph } from '../emitters/control/topology.js';
+import { layoutInWorker } from './layout-worker.js';
 import * as stage from './stages.js';
 
 export type { EmitContext } from '../emitters/emitter.js';
@@ -207,6 +209,18 @@ export class BuildSession {
     if (!this.options.deferEmit || this.deferredDone) return this.emitAllOrReuse(model, key, ctx);
     this.pendingEmit = { model, key, ctx };
     return emit({ model, ctx: { ...ctx, deferLayout: true }, phases: ['generated', 'build'], serving: true });
+  }
+
+  /**
+   * With deferEmit, before emitDeferred(): the pending build's topology laid out in a worker thread
+   * when no cache holds it, so that emitDeferred() finds it (the server keeps answering meanwhile).
+   */
+  async layOutDeferred(): Promise<void> {
+    const pending = this.pendingEmit;
+    if (!pending) return;
+    const graph = topologyGraph(pending.model, pending.ctx.config);
+    if (graph.nodes.length === 0 || knownLayout(graph, this.layoutCache)) return;
+    rememberLayout(graph, await layoutInWorker(graph), this.layoutCache);
   }
 
   /**

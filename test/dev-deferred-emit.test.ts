@@ -1,7 +1,8 @@
 // `gati dev` emits before its first answer only what the server loads or reads (BuildOptions.deferEmit:
 // the route table, validators, serializers, schemas, the panel's data without the topology's layout),
 // and the rest (the layout, OpenAPI, the SDK, model.json, the context types) once it answers: in the
-// end the same files as a build that emits everything at once, and the panel's topology has its layout.
+// end the same files as a build that emits everything at once (the layout computed in a worker thread
+// as in this one), and the panel's topology has its layout.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
@@ -20,7 +21,8 @@ const topologyOf = (artifacts: Artifact[]) => (JSON.parse(String(artifacts.find(
 test('deferEmit: the serving emitters first, the rest from emitDeferred(), together what one build emits', async () => {
   const dir = copyFixture('serving');
   try {
-    const session = new BuildSession(dir, { ...OPTIONS, deferEmit: true });
+    // With its disk cache, as gati dev's (the plain session below then lays the graph out itself, in this thread).
+    const session = new BuildSession(dir, { ...OPTIONS, deferEmit: true, diskCache: true });
     const first = await session.build();
     assert.ok(first.ok, JSON.stringify(first.diagnostics));
     const paths = first.artifacts.map((a) => a.path);
@@ -30,9 +32,11 @@ test('deferEmit: the serving emitters first, the rest from emitDeferred(), toget
     assert.ok(early.nodes.length > 0, 'the panel has the graph at once');
     assert.is(early.layout, undefined, 'the layout is not computed before the first answer');
 
+    // As gati dev does it: the layout in a worker thread first, then the rest.
+    await session.layOutDeferred();
     const rest = session.emitDeferred()!;
     const plain: BuildResult = await new BuildSession(dir, OPTIONS).build();
-    assert.equal(bytes(rest), bytes(plain.artifacts), 'emitDeferred() gives what a build without deferEmit gives, byte for byte');
+    assert.equal(bytes(rest), bytes(plain.artifacts), 'emitDeferred() gives what a build without deferEmit gives (the layout laid out in this thread), byte for byte');
     assert.ok(topologyOf(rest).layout!.width > 0, 'with the layout');
     assert.is(session.emitDeferred(), undefined, 'nothing left');
 

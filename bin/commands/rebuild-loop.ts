@@ -78,8 +78,9 @@ export class RebuildLoop {
    */
   finishEmit(): Promise<string[]> {
     this.running++;
-    const run = this.queue.then(() => {
+    const run = this.queue.then(async () => {
       const started = performance.now();
+      await this.session.layOutDeferred();
       const artifacts = this.session.emitDeferred();
       if (!artifacts) return [];
       const { written } = write({ root: this.root, artifacts, memory: this.written });
