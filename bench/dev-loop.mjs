@@ -13,8 +13,9 @@
 //   1.5 s, so that the first sample does not catch the cold start's type check or garbage; first/last/max printed).
 //   --start KIND: what the start finds, prepared before gati dev is spawned: `first` (no .gati/ nor dist/:
 //   the first start ever on the app), `cache` (the emit cache .gati/cache/emit but no last run's state
-//   .gati/dev/state.json), `build` (`gati build` run first, untimed; no emit cache, no state), `last`
-//   (as the previous run left it: a start from its build when it saved one). Default: as found.
+//   .gati/dev/state.json), `build` (`gati build` run first, untimed; no emit cache, no state), `changed`
+//   (as the previous run left it, but one handler file's time changed since: a build before the first
+//   answer), `last` (as the previous run left it: a start from its build when it saved one). Default: as found.
 //   --edits 0: the start alone (spawn → first answer, and gati's own line for the first build); gati dev
 //   is stopped once at rest, so that it saves its state and caches for a following `--start last`/`cache`.
 //   --gati DIR: the Gati checkout whose bin/gati.mjs runs (another build of Gati, for a before/after).
@@ -30,7 +31,7 @@
 // build serving) with their breakdown (analysis, emit, write, bundle, load), and the dev process's RSS
 // before and after the edits. The handler file is restored at the end.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -137,7 +138,12 @@ function prepareStart(kind) {
     const built = spawnSync(process.execPath, [join(GATI, 'bin', 'gati.mjs'), 'build', APP], { cwd: REPO_ROOT, encoding: 'utf8' });
     if (built.status !== 0) throw new Error(`gati build failed:\n${built.stdout}${built.stderr}`);
     console.log(`gati build (untimed preparation) took ${Math.round(performance.now() - t0)} ms`);
-  } else if (kind !== 'last') throw new Error(`--start ${kind}: first, cache, build or last`);
+  } else if (kind === 'changed') {
+    // One handler's time changed since the last run (as an edit while gati dev was stopped; same bytes).
+    const file = join(APP, handlerInfo(HANDLER).file);
+    const now = new Date();
+    utimesSync(file, now, now);
+  } else if (kind !== 'last') throw new Error(`--start ${kind}: first, cache, build, changed or last`);
 }
 
 async function main() {
