@@ -11,6 +11,14 @@
 //   --reloads N (as --edits, for the memory run), --rss-every K (sample the RSS of the dev process
 //   and its children every K edits, 10, at rest: after 2 s, and once the dev process has used no CPU for
 //   1.5 s, so that the first sample does not catch the cold start's type check or garbage; first/last/max printed).
+//   --start KIND: what the start finds, prepared before gati dev is spawned: `first` (no .gati/ nor dist/:
+//   the first start ever on the app), `cache` (the emit cache .gati/cache/emit but no last run's state
+//   .gati/dev/state.json), `build` (`gati build` run first, untimed; no emit cache, no state), `changed`
+//   (as the previous run left it, but one handler file's time changed since: a build before the first
+//   answer), `last` (as the previous run left it: a start from its build when it saved one). Default: as found.
+//   --edits 0: the start alone (spawn → first answer, and gati's own line for the first build); gati dev
+//   is stopped once at rest, so that it saves its state and caches for a following `--start last`/`cache`.
+//   --gati DIR: the Gati checkout whose bin/gati.mjs runs (another build of Gati, for a before/after).
 //
 // What it does: (re)generates bench/.work/app with bench/gen-app.mjs when missing or stale (the same app
 // as bench/analyzer.mjs: don't run both at once), starts `node bin/gati.mjs dev bench/.work/app` (pinned
@@ -22,8 +30,8 @@
 // the target p95 ≤ 300 ms, gati's own "reloaded in N ms" lines (from the watcher's batch to the new
 // build serving) with their breakdown (analysis, emit, write, bundle, load), and the dev process's RSS
 // before and after the edits. The handler file is restored at the end.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -51,6 +59,8 @@ const TARGET_P95 = 300;
 // --app DIR: another app made by bench/gen-app.mjs (bench/guard.mjs passes a small one).
 const APP = opt('app', undefined) ? resolve(opt('app')) : DEFAULT_APP_DIR;
 const HANDLER = 1;
+const START = opt('start', undefined);
+const GATI = resolve(opt('gati', REPO_ROOT));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
@@ -117,6 +127,25 @@ async function waitFor(path, pred, timeoutMs, pollMs = 5) {
   return null;
 }
 
+/** Leaves the app as a start of this kind finds it (see --start). */
+function prepareStart(kind) {
+  const rm = (rel) => rmSync(join(APP, rel), { recursive: true, force: true });
+  if (kind === 'first') { rm('.gati'); rm('dist'); }
+  else if (kind === 'cache') rm('.gati/dev/state.json');
+  else if (kind === 'build') {
+    rm('.gati'); rm('dist');
+    const t0 = performance.now();
+    const built = spawnSync(process.execPath, [join(GATI, 'bin', 'gati.mjs'), 'build', APP], { cwd: REPO_ROOT, encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`gati build failed:\n${built.stdout}${built.stderr}`);
+    console.log(`gati build (untimed preparation) took ${Math.round(performance.now() - t0)} ms`);
+  } else if (kind === 'changed') {
+    // One handler's time changed since the last run (as an edit while gati dev was stopped; same bytes).
+    const file = join(APP, handlerInfo(HANDLER).file);
+    const now = new Date();
+    utimesSync(file, now, now);
+  } else if (kind !== 'last') throw new Error(`--start ${kind}: first, cache, build, changed or last`);
+}
+
 async function main() {
   let manifest = null;
   try { manifest = JSON.parse(readFileSync(join(APP, MANIFEST), 'utf8')); } catch {}
@@ -134,7 +163,8 @@ async function main() {
 
   console.log(`# dev loop  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cpus (${cpus()[0]?.model})  gati dev ${PIN ? 'on core 0, poller on core 1' : 'unpinned'}`);
   console.log(`# app ${APP} (${manifest?.handlers ?? 500} handlers); edited ${info.file} (${info.route})`);
-  const cmd = [process.execPath, join(REPO_ROOT, 'bin', 'gati.mjs'), 'dev', APP];
+  if (START) prepareStart(START);
+  const cmd = [process.execPath, join(GATI, 'bin', 'gati.mjs'), 'dev', APP];
   const t0 = performance.now();
   const dev = spawn(PIN ? 'taskset' : cmd[0], PIN ? ['-c', '0', ...cmd] : cmd.slice(1), {
     cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GATI_BENCH_PINNED: '', PORT: String(PORT), LOG_LEVEL: 'warn' },
@@ -172,6 +202,16 @@ async function main() {
     // gati's own line for the first build (its stages: analysis, emit, write, the modules' compile).
     const built = /^gati built: .*$/m.exec(out)?.[0];
     if (built) console.log(`  ${built}`);
+    if (EDITS === 0) {
+      // The start alone: stopped once at rest (the deferred emit, the type check and, after a start from the
+      // last run's build, the build behind it are done), so that it saves what the next start reads.
+      await atRest(dev.pid);
+      const rest = /^ +the rest emitted.*$/m.exec(out)?.[0];
+      if (rest) console.log(rest);
+      result.start = START ?? 'as found';
+      console.log('BENCH_DEV_START_JSON ' + JSON.stringify({ start: result.start, gati: GATI, startupMs: Math.round(result.startupMs), fromCache: result.fromCache, built }));
+      return;
+    }
     await sleep(SETTLE_MS);
     // Unmeasured first edit: throw -> return { items: [], total: 0 }.
     writeFileSync(file, withTotal(0));
@@ -233,7 +273,8 @@ async function main() {
     console.log(`| RSS of the dev process alone, the same samples: first / last / max (${own.join(' ')}) | ${own[0]} / ${own.at(-1)} / ${Math.max(...own)} MB (${ownDrift >= 0 ? '+' : ''}${r1(ownDrift)} %) | | |`);
     console.log('BENCH_DEV_LOOP_JSON ' + JSON.stringify({ summary: s, reloads: rel, startupMs: Math.round(result.startupMs), fromCache: result.fromCache, rssMb: [Math.round(result.rssBeforeMb), Math.round(result.rssAfterMb)], rssSamplesMb: result.rssSamplesMb, ownRssSamplesMb: own }));
   } finally {
-    writeFileSync(file, original);
+    // Not rewritten when untouched (--edits 0): the watcher would start a rebuild as gati dev stops.
+    if (readFileSync(file, 'utf8') !== original) writeFileSync(file, original);
     if (!exited) {
       // Let the restore be served, so the process exits cleanly (and gati dev records a build the next run can start from).
       await waitFor(path, (r) => r.status === 404, TIMEOUT_MS);

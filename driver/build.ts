@@ -22,7 +22,9 @@ import { emitModel, MODEL_FILE } from '../emitters/model/index.js';
 import { TENTATIVE_SDK_DIR } from './owned-outputs.js';
 import { emit } from './emit.js';
 import { DiskCache, emitCacheDir } from './emit-cache.js';
-import type { LayoutCache } from '../emitters/control/layout.js';
+import { knownLayout, rememberLayout, type LayoutCache } from '../emitters/control/layout.js';
+import { topologyGraph } from '../emitters/control/topology.js';
+import { layoutInWorker } from './layout-worker.js';
 import * as stage from './stages.js';
 
 export type { EmitContext } from '../emitters/emitter.js';
@@ -67,8 +69,18 @@ export interface BuildOptions {
   /**
    * Keep the slow emitters' outputs (validators, the topology layout) in .gati/cache/emit between
    * runs (driver/emit-cache.ts): `gati dev` and `gati watch`, which start again on the same app.
+   * 'write' (`gati build`): written there, never read (the build computes everything itself), so
+   * that a `gati dev` after a build reads what it computed.
    */
-  diskCache?: boolean;
+  diskCache?: boolean | 'write';
+  /**
+   * `gati dev`: until emitDeferred() has run once, a build emits only what the server loads or
+   * reads (Emitter.serves: route table, validators, serializers, the panel's data with the
+   * topology's layout only if cached) and keeps its model for emitDeferred(), which the dev command
+   * calls once the server answers: the SDK, OpenAPI, JSON Schemas, model.json, the context types
+   * and the topology's layout (elkjs, seconds on a large app) are then off the first answer's path.
+   */
+  deferEmit?: boolean;
 }
 
 /** The generated sources (context types and client) and the SDK: what `gati generate` writes. */
@@ -106,11 +118,16 @@ export class BuildSession {
   private lastModel: { json: string; artifact: Artifact } | undefined;
   /** With typecheck 'deferred': the context types of the last build, for typeErrors(). */
   private deferredContext: string | undefined;
+  /** With deferEmit: the last good build whose other emitters are still to run (emitDeferred). */
+  private pendingEmit: { model: AppModel; key: string; ctx: EmitContext } | undefined;
+  /** With deferEmit: emitDeferred() has run, and builds emit everything again. */
+  private deferredDone = false;
 
   constructor(readonly root: string, private readonly options: BuildOptions = {}) {
     const dir = options.diskCache ? emitCacheDir(root) : undefined;
-    this.validatorCache = dir ? new DiskCache(join(dir, 'validators'), { encode: (text: string) => text, decode: (text) => text, ext: '.mjs' }) : new Map();
-    this.layoutCache = dir ? new DiskCache(join(dir, 'layout'), { encode: (laid) => JSON.stringify(laid), decode: (text) => JSON.parse(text) as never, ext: '.json', latestOnly: true }) : undefined;
+    const writeOnly = options.diskCache === 'write';
+    this.validatorCache = dir ? new DiskCache(join(dir, 'validators'), { encode: (text: string) => text, decode: (text) => text, ext: '.mjs', writeOnly }) : new Map();
+    this.layoutCache = dir ? new DiskCache(join(dir, 'layout'), { encode: (laid) => JSON.stringify(laid), decode: (text) => JSON.parse(text) as never, ext: '.json', latestOnly: true, writeOnly }) : undefined;
   }
 
   /** A full build: (re)load the config, analyze everything. */
@@ -165,7 +182,7 @@ export class BuildSession {
     const tentative = versions?.plan.changed && versionsMode !== 'enforce';
     const ctx: EmitContext = { config, configFile, validatorCache: this.validatorCache, layoutCache: this.layoutCache, infra: this.options.infra, apiVersion: versions?.plan.semver, runtime: this.options.target, sdkDir: tentative ? TENTATIVE_SDK_DIR : undefined };
     const emitWhat = this.options.emit ?? 'all';
-    const artifacts = !ok || emitWhat === 'none' ? [] : clock.time('emit', () => (emitWhat === 'generated' ? emitGenerated(model, ctx) : this.emitAllOrReuse(model, `${ctx.apiVersion ?? ''}\0${ctx.sdkDir ?? ''}\0${ctx.runtime ?? ''}\0${modelKey}`, ctx)));
+    const artifacts = !ok || emitWhat === 'none' ? [] : clock.time('emit', () => (emitWhat === 'generated' ? emitGenerated(model, ctx) : this.emitAllOrServing(model, `${ctx.apiVersion ?? ''}\0${ctx.sdkDir ?? ''}\0${ctx.runtime ?? ''}\0${modelKey}`, ctx)));
     return { ok, config, configFile, model, artifacts, diagnostics, versions, timings: clock.timings, stats: { ...analysis.stats, configMs: this.configMs, emitMs: clock.ms('emit'), typecheckMs: clock.ms('typecheck') } };
   }
 
@@ -182,6 +199,39 @@ export class BuildSession {
 
   private typecheckMode(): stage.TypecheckMode {
     return this.options.typecheck ?? ((this.options.emit ?? 'all') === 'all' ? 'enforce' : 'skip');
+  }
+
+  /**
+   * With deferEmit: the emitters the first answer needs of this build, and the rest left to
+   * emitDeferred() (see BuildOptions.deferEmit); otherwise every emitter.
+   */
+  private emitAllOrServing(model: AppModel, key: string, ctx: EmitContext): Artifact[] {
+    if (!this.options.deferEmit || this.deferredDone) return this.emitAllOrReuse(model, key, ctx);
+    this.pendingEmit = { model, key, ctx };
+    return emit({ model, ctx: { ...ctx, deferLayout: true }, phases: ['generated', 'build'], serving: true });
+  }
+
+  /**
+   * With deferEmit, before emitDeferred(): the pending build's topology laid out in a worker thread
+   * when no cache holds it, so that emitDeferred() finds it (the server keeps answering meanwhile).
+   */
+  async layOutDeferred(): Promise<void> {
+    const pending = this.pendingEmit;
+    if (!pending) return;
+    const graph = topologyGraph(pending.model, pending.ctx.config);
+    if (graph.nodes.length === 0 || knownLayout(graph, this.layoutCache)) return;
+    rememberLayout(graph, await layoutInWorker(graph), this.layoutCache);
+  }
+
+  /**
+   * With deferEmit: every emitter's output for the last good build that emitted only the serving
+   * ones (undefined when there is none); builds emit everything from then on.
+   */
+  emitDeferred(): Artifact[] | undefined {
+    const pending = this.pendingEmit;
+    this.pendingEmit = undefined;
+    this.deferredDone = true;
+    return pending && this.emitAllOrReuse(pending.model, pending.key, pending.ctx);
   }
 
   private emitAllOrReuse(model: AppModel, key: string, ctx: EmitContext): Artifact[] {

@@ -20,16 +20,23 @@ export interface InputsStamp {
   stamp: string;
   /** The newest modification time among the app's own files (ms since the epoch; the generated ones are the build's outputs). */
   newest: number;
+  /** Each of the app's own files (relative to the root, `/`-separated) → its size and time. */
+  files: Record<string, string>;
+  /** Gati's own code alone: another Gati compiles every module differently. */
+  gati: string;
 }
 
 export function scanInputs(root: string): InputsStamp {
   const lines: string[] = [];
   let newest = 0;
+  const files: Record<string, string> = {};
   const note = (label: string, file: string, own = true) => {
     try {
       const stat = statSync(file);
       lines.push(`${label}\0${stat.size}\0${stat.mtimeMs}`);
       if (own) newest = Math.max(newest, stat.mtimeMs);
+      // The app's files (labels `/<path>`), not Gati's (`gati:<part>/…`).
+      if (own && label.startsWith('/')) files[label.slice(1)] = `${stat.size}\0${stat.mtimeMs}`;
     } catch {
       lines.push(`${label}\0-`);
     }
@@ -45,6 +52,8 @@ export function scanInputs(root: string): InputsStamp {
   // Gati's output folders are skipped at the top only (src/sdk/ is the app's).
   walk(root, '', (name) => name.startsWith('.') || OUTSIDE.has(name));
   for (const file of GENERATED) note(file, join(root, file), false);
+  const before = lines.length;
   for (const part of GATI_PARTS) walk(join(GATI_LIB, part), `gati:${part}`, (name) => name.startsWith('.'));
-  return { stamp: createHash('sha256').update(lines.join('\n')).digest('hex'), newest };
+  const gati = createHash('sha256').update(lines.slice(before).join('\n')).digest('hex');
+  return { stamp: createHash('sha256').update(lines.join('\n')).digest('hex'), newest, files, gati };
 }

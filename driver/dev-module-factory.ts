@@ -9,7 +9,7 @@
 // The rewrite keeps the body's lines where they were (the inline source map stays true), and
 // gives up (undefined: the caller imports the module afresh, as before) on a shape it does not
 // know: anything at the top level that exports other than esbuild's closing `export { … }`.
-import ts from 'typescript';
+import ts from '../compiler/typescript.cjs';
 
 /** The factory's name inside the module; the body cannot declare it (esbuild renames nothing to it). */
 const CREATE = '__gatiCreateInstance';

@@ -103,20 +103,22 @@ export class DevModules {
   }
 
   /**
-   * At the end of `gati dev`: records the modules for the next start, when they are what the app's
-   * files make (nothing saved since the last good build started; else the next start builds).
+   * Once `gati dev` is idle, and at its end: records the modules for the next start, when they are
+   * what the app's files make (nothing saved since the last good build started; else the next start builds).
    */
   save(): void {
     const file = join(this.root, STATE_FILE);
-    rmSync(file, { force: true });
-    if (this.builtFrom === undefined || this.pending.size > 0 || !this.entryUrl) return;
-    const inputs = scanInputs(this.root);
-    if (inputs.newest >= this.builtFrom) return;
+    const entry = this.entryUrl;
+    const inputs = this.builtFrom === undefined || this.pending.size > 0 || !entry ? undefined : scanInputs(this.root);
+    // Replaced in one rename when valid (gati dev saves it each time it is idle, and may be killed at any point).
+    if (!inputs || !entry || inputs.newest >= this.builtFrom!) return void rmSync(file, { force: true });
     const rel = (abs: string) => relative(this.root, abs);
     const state: SavedState = {
       inputs: inputs.stamp,
+      gati: inputs.gati,
+      files: inputs.files,
       generation: this.generation,
-      entry: this.entryUrl,
+      entry,
       versions: [...this.version].map(([abs, v]) => [rel(abs), v]),
       deps: [...this.deps].map(([abs, deps]) => [rel(abs), [...deps].map(rel)]),
     };
@@ -138,13 +140,38 @@ export class DevModules {
       return false;
     }
     const entry = join(this.root, DEV_ENTRY_PATH);
-    if (state.inputs !== scanInputs(this.root).stamp || !existsSync(entry) || state.entry !== `${pathToFileURL(entry).href}?h=${hash(readFileSync(entry, 'utf8'))}`) return false;
     if (!state.versions.every(([file]) => existsSync(this.outOf(join(this.root, file))))) return false;
+    const inputs = scanInputs(this.root);
+    if (inputs.stamp !== state.inputs || !existsSync(entry) || state.entry !== `${pathToFileURL(entry).href}?h=${hash(readFileSync(entry, 'utf8'))}`) {
+      this.adopt(state, inputs);
+      return false;
+    }
+    this.take(state);
+    this.entryUrl = state.entry;
+    return true;
+  }
+
+  /**
+   * A last run whose files changed since (while gati dev was stopped): not served, but its modules
+   * are taken up, and the changed code files marked saved, so that the first build compiles those
+   * and their importers only, not the whole app again. Not when Gati changed, nor when a package.json,
+   * a tsconfig or a file some module inlines (JSON and kin) did (they can change how every module
+   * resolves, or what it holds): then everything is compiled. Other files (a README) do not count.
+   */
+  private adopt(state: SavedState, inputs: ReturnType<typeof scanInputs>): void {
+    if (state.gati !== inputs.gati || !state.files) return;
+    const changed = [...new Set([...Object.keys(state.files), ...Object.keys(inputs.files)])].filter((file) => state.files[file] !== inputs.files[file]);
+    const inlined = new Set(state.deps.flatMap(([, deps]) => deps.map((dep) => dep.split(sep).join('/'))));
+    const everything = (file: string) => !CODE.test(file) && (inlined.has(file) || /(^|\/)(package\.json|[jt]sconfig[^/]*\.json)$/.test(file));
+    if (changed.some(everything)) return;
+    this.take(state);
+    this.changed(changed.filter((file) => CODE.test(file)).map((file) => join(this.root, file)));
+  }
+
+  private take(state: SavedState): void {
     this.generation = state.generation;
     for (const [file, v] of state.versions) this.version.set(join(this.root, file), v);
     for (const [file, deps] of state.deps) this.deps.set(join(this.root, file), new Set(deps.map((d) => join(this.root, d))));
-    this.entryUrl = state.entry;
-    return true;
   }
 
   /** The app as the entry makes it: `createApp(load, root)` (see emitDevEntry). */
@@ -244,7 +271,9 @@ export class DevModules {
       write: false,
       plugins: [this.plugin(found, versions)],
     });
-    for (const file of result.outputFiles) writeAtomically(file.path, file.contents);
+    // A start without the last run's state compiles every file again, mostly to the bytes already
+    // there: those are left as they are (a write and a rename per file cost ~0.3 s on 500 files).
+    for (const file of result.outputFiles) if (!holds(file.path, file.contents)) writeAtomically(file.path, file.contents);
     // esbuild's service keeps the heap a whole-app call grew (~120 MB on the 500-handler app, given
     // back to the system only minutes later): after one, it stops; the next save starts a new
     // one (~30 ms), whose one-file builds stay small.
@@ -297,10 +326,22 @@ export class DevModules {
 
 interface SavedState {
   inputs: string;
+  /** Gati's code, and the app's files by size and time, when saved (see adopt). */
+  gati: string;
+  files: Record<string, string>;
   generation: number;
   entry: string;
   versions: [string, number][];
   deps: [string, string[]][];
+}
+
+/** The file holds these bytes already. */
+function holds(file: string, contents: Uint8Array): boolean {
+  try {
+    return Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength).equals(readFileSync(file));
+  } catch {
+    return false;
+  }
 }
 
 function hash(contents: string | Uint8Array): string {

@@ -6,9 +6,10 @@
 // The caches live under .gati/cache/emit/<stamp>/, where the stamp is Gati's emitters and model code
 // and the versions of AJV and elkjs: another Gati makes other files, and a new stamp's folder
 // replaces the others. A read that fails is a miss; a write goes to a temporary file renamed into
-// place, off the thread (an interrupted write leaves no half file to read).
+// place, off the thread (an interrupted write leaves no half file to read). `gati build` writes the
+// caches without reading them (writeOnly): a `gati dev` after it finds what the build computed.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -30,6 +31,11 @@ export interface DiskCacheOptions<V> {
    * is held in memory, as a Map, and on disk; files not written for a week are removed at start.
    */
   latestOnly?: boolean;
+  /**
+   * Values are written, never read from the disk (`gati build`: it computes everything itself,
+   * and leaves what it computed for the next `gati dev`). Held in memory unless latestOnly.
+   */
+  writeOnly?: boolean;
 }
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
@@ -44,7 +50,7 @@ export class DiskCache<V> extends Map<string, V> {
 
   override get(key: string): V | undefined {
     const held = super.get(key);
-    if (held !== undefined) return held;
+    if (held !== undefined || this.options.writeOnly) return held;
     let value: V;
     try {
       value = this.options.decode(readFileSync(this.fileOf(key), 'utf8'));
@@ -58,6 +64,8 @@ export class DiskCache<V> extends Map<string, V> {
   override set(key: string, value: V): this {
     if (!this.options.latestOnly) super.set(key, value);
     const file = this.fileOf(key);
+    // A key's value is the same whoever computes it: a build leaves the files already there.
+    if (this.options.writeOnly && existsSync(file)) return this;
     const temp = `${file}.${process.pid}.tmp`;
     const written = writeFile(temp, this.options.encode(value)).then(() => rename(temp, file));
     void written.then(() => this.options.latestOnly && this.prune((other) => other !== file && !other.endsWith('.tmp'))).catch(() => rmSync(temp, { force: true }));

@@ -37,11 +37,22 @@ export interface EmitContext {
   releases?: readonly ReleasedVersion[];
   /** What the emitters before this one produced, in order (infra hashes it into the image tag). */
   previous?: readonly Artifact[];
+  /**
+   * `gati dev`'s first answer: the topology's layout only if the cache holds it, else none (the
+   * panel lays the graph out itself until the deferred emit writes it; driver/build.ts deferEmit).
+   */
+  deferLayout?: boolean;
 }
 
 export interface Emitter {
   readonly name: string;
   readonly phase: EmitPhase;
+  /**
+   * Its output is what the dev server loads to answer (the route table, validators, serializers)
+   * or reads when asked (the panel's app data): `gati dev` runs these before its first answer and
+   * the others after it (driver/build.ts deferEmit).
+   */
+  readonly serves?: boolean;
   emit(model: AppModel, ctx: EmitContext): Artifact[];
 }
 

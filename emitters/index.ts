@@ -26,7 +26,8 @@ const unknownKeys = (ctx: EmitContext) => ctx.config.validation?.unknownKeys ?? 
 
 export const modelEmitter: Emitter = { name: 'model', phase: 'build', emit: (model) => [emitModel(model)] };
 
-export const schemaEmitter: Emitter = { name: 'schema', phase: 'build', emit: (model) => emitSchemas(model) };
+// The playground's request editor reads dist/schemas/ when asked (runtime-shim/control/playground/route-schemas.ts).
+export const schemaEmitter: Emitter = { name: 'schema', phase: 'build', serves: true, emit: (model) => emitSchemas(model) };
 
 export const contextEmitter: Emitter = { name: 'context', phase: 'generated', emit: (model, ctx) => emitContext(model, ctx.config.modules) };
 
@@ -43,14 +44,16 @@ export const asyncApiEmitter: Emitter = { name: 'asyncapi', phase: 'build', emit
 export const validatorsEmitter: Emitter = {
   name: 'validators',
   phase: 'build',
+  serves: true,
   emit: (model, ctx) => emitValidators(model, { unknownKeys: unknownKeys(ctx) }, ctx.validatorCache),
 };
 
-export const serializersEmitter: Emitter = { name: 'serializers', phase: 'build', emit: (model) => emitSerializers(model) };
+export const serializersEmitter: Emitter = { name: 'serializers', phase: 'build', serves: true, emit: (model) => emitSerializers(model) };
 
 export const routerEmitter: Emitter = {
   name: 'router',
   phase: 'build',
+  serves: true,
   emit: (model) => [{ path: 'dist/router.mjs', contents: `// ${GENERATED_HEADER}\n${emitRouter(model.routes)}` }],
 };
 
@@ -62,7 +65,7 @@ export const entryEmitter: Emitter = {
   },
 };
 
-export const controlEmitter: Emitter = { name: 'control', phase: 'build', emit: (model, ctx) => emitControl(model, ctx.config, ctx.layoutCache) };
+export const controlEmitter: Emitter = { name: 'control', phase: 'build', serves: true, emit: (model, ctx) => emitControl(model, ctx.config, ctx.layoutCache, ctx.deferLayout) };
 
 /**
  * The image tag hashes the app's outputs, but not the panel's data: it carries the deploy

@@ -2,7 +2,7 @@
 // the new behaviour appears, and a response that breaks its type is logged loudly.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from './helpers/paths.js';
@@ -165,7 +165,7 @@ test('gati dev swaps in what a save changed: a handler twice, a shared file, a g
   }
 });
 
-test("gati dev starts from the last run's build when the app is unchanged, and builds first when a file changed while it was stopped", async () => {
+test("gati dev starts from the last run's build when the app is unchanged, and builds first (compiling the changed files only) when a file changed while it was stopped", async () => {
   const dir = copyFixture('serving');
   const start = () => runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
   const waitFor = async (dev: RunningApp, pattern: RegExp) => {
@@ -174,6 +174,8 @@ test("gati dev starts from the last run's build when the app is unchanged, and b
   };
   const teapot = join(dir, 'src/handlers/teapot.ts');
   const throws = "throw new HttpError(418, { error: 'Teapot' });";
+  /** How many modules the start's build compiled (gati's "bundled in N ms (M modules)"). */
+  const compiled = (output: string) => Number(/gati built: .*\((\d+) modules\)/.exec(output)?.[1]);
   let dev = await start();
   try {
     // A start that builds prints the build before it serves (runServer returns at "serving on").
@@ -199,6 +201,39 @@ test("gati dev starts from the last run's build when the app is unchanged, and b
     dev = await start();
     assert.match(dev.output(), builtFirst);
     assert.not.match(dev.output(), /from the last run/);
+    // The last run's other modules are taken up: the changed file is compiled again (with the
+    // generated `gati:versions` module each process makes), not the app's 14.
+    assert.is(compiled(dev.output()), 2);
+    assert.is((await fetch(`${dev.url}/teapot`)).status, 418);
+    await dev.stop('SIGTERM');
+
+    // A package.json changed while stopped: every module is compiled again.
+    const pkg = join(dir, 'package.json');
+    writeFileSync(pkg, `${readFileSync(pkg, 'utf8').trimEnd()}\n\n`);
+    dev = await start();
+    assert.match(dev.output(), builtFirst);
+    assert.is(compiled(dev.output()), 14);
+    assert.is((await fetch(`${dev.url}/teapot`)).status, 418);
+  } finally {
+    await dev.stop('SIGTERM');
+    removeDir(dir);
+  }
+});
+
+test("gati dev records its build once idle: killed, it still starts from that build next time", async () => {
+  const dir = copyFixture('serving');
+  let dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
+  try {
+    assert.is((await fetch(`${dev.url}/teapot`)).status, 418);
+    const state = join(dir, '.gati/dev/state.json');
+    for (const t0 = Date.now(); !(existsSync(state) && /the rest emitted/.test(dev.output())) && Date.now() - t0 < 30_000; ) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(existsSync(state), 'the build is recorded while gati dev runs');
+    await dev.stop('SIGKILL');
+    dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
+    // Printed just after "serving on" (where runServer returns); a start that builds prints "gati built" before it.
+    for (const t0 = Date.now(); !/from the last run's build/.test(dev.output()) && Date.now() - t0 < 20_000; ) await new Promise((r) => setTimeout(r, 50));
+    assert.match(dev.output(), /from the last run's build/);
+    assert.not.match(dev.output(), /gati built[\s\S]*serving on/);
     assert.is((await fetch(`${dev.url}/teapot`)).status, 418);
   } finally {
     await dev.stop('SIGTERM');

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BuildSession } from '../driver/build.js';
-import { copyFixture, removeDir } from './helpers/server.js';
+import { copyFixture, gatiSync, removeDir } from './helpers/server.js';
 
 const OPTIONS = { infra: false, versions: 'warn', typecheck: 'deferred' } as const;
 
@@ -54,6 +54,25 @@ console.log(JSON.stringify({ width: app.topology.layout.width, modules: modules.
     assert.is(next.width, 12345, 'the layout came from the cache');
     assert.ok(next.modules > 0);
     assert.is(next.marked, next.modules, 'the validators came from the cache');
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test('gati build writes the cache without reading it, and a dev session after it reads what the build computed', async () => {
+  const dir = copyFixture('serving');
+  try {
+    const built = gatiSync(['build', dir]);
+    assert.is(built.status, 0, built.stdout + built.stderr);
+    const validators = await cached(dir, 'validators');
+    assert.is(validators.length, readdirSync(join(dir, 'dist/validators')).filter((f) => /\.\w{10}\.mjs$/.test(f)).length, 'one cached module per validator module the build wrote');
+    assert.is((await cached(dir, 'layout')).length, 1, 'the layout too');
+    for (const file of validators) writeFileSync(file, `${readFileSync(file, 'utf8')}// read from the cache\n`);
+    const marked = (r: { artifacts: { path: string; contents: string | Uint8Array }[] }) => r.artifacts.filter((a) => /^dist\/validators\/.+\.\w{10}\.mjs$/.test(a.path) && String(a.contents).endsWith('// read from the cache\n')).length;
+    const again = await new BuildSession(dir, { ...OPTIONS, diskCache: 'write' }).build();
+    assert.is(marked(again), 0, 'a build does not read the cache');
+    const dev = await new BuildSession(dir, { ...OPTIONS, diskCache: true }).build();
+    assert.is(marked(dev), validators.length, 'a dev session reads what the build left');
   } finally {
     removeDir(dir);
   }

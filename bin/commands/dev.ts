@@ -162,14 +162,20 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     collectWhenIdle(loop);
   };
   let edited = false;
+  // After the first answer (or a second): what follows holds this thread for seconds on a large app.
+  const afterFirstAnswer = Promise.race([firstAnswer, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   if (cached) {
     term.info("  from the last run's build (the app is unchanged since); building it again to watch it");
-    // After the first answer (or a second): the build holds this thread for seconds on a large app.
-    const verify = Promise.race([firstAnswer, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-    void verify.then(() => (edited || stopping ? undefined : loop.initial().then(reload)));
+    void afterFirstAnswer.then(() => (edited || stopping ? undefined : loop.initial().then(reload)));
   } else {
     void loop.checkTypes().then(() => collectWhenIdle(loop));
   }
+  // What the server does not load (the panel's topology layout, the SDK, OpenAPI, schemas), emitted
+  // after the first answer, queued behind the build and type check above (BuildOptions.deferEmit).
+  void afterFirstAnswer.then(() => {
+    if (stopping) return;
+    loop.finishEmit().then(() => collectWhenIdle(loop), (error: unknown) => log.error({ err: error }, 'emitting the SDK, OpenAPI and the panel\'s layout failed'));
+  });
 
   const watcher = watchApp(root, (changed) => {
     edited = true;
@@ -178,6 +184,8 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
+    // The terminal closed: stopped as by Ctrl-C (its build recorded for the next start).
+    process.once('SIGHUP', resolve);
   });
   stopping = true;
   watcher.close();
@@ -229,6 +237,7 @@ async function swapModules(gen: Generation, edits: ModuleEdit[], rebuildMs: numb
 }
 
 /**
+ * Once idle, the build is recorded for the next start (see collectWhenIdle), and garbage collected:
  * V8's own: with the compiler's program in the heap (hundreds of MB on a large app), it lets the
  * old builds' garbage pile up for a long time, and the RSS grows with every reload. One full
  * collection once the loop has been idle for a second (a reload served, its type check done, no
@@ -249,7 +258,12 @@ function collectWhenIdle(loop: RebuildLoop): void {
   if (collection) clearTimeout(collection);
   collection = setTimeout(() => {
     collection = undefined;
-    if (loop.idle) collectGarbage?.();
+    if (!loop.idle) return;
+    collectGarbage?.();
+    // The build as it stands, recorded for the next start (DevModules.save) now rather than only at
+    // the end: a process killed, or whose terminal closed, leaves it too, and the next start serves
+    // it at once instead of analysing the app first.
+    loop.modules?.save();
   }, 1000).unref();
 }
 

@@ -37,7 +37,8 @@ export class RebuildLoop {
     // TypeScript's errors are warnings while editing (the app reloads, as with the version rules),
     // checked after the build is served (checkTypes); `gati build` enforces them.
     // The slow emitters' outputs are kept on disk: the next start on the same app reads them (driver/emit-cache.ts).
-    this.session = new BuildSession(root, { infra: false, versions: 'warn', typecheck: 'deferred', diskCache: true });
+    // dev: what the server does not load is emitted after the first answer (finishEmit).
+    this.session = new BuildSession(root, { infra: false, versions: 'warn', typecheck: 'deferred', diskCache: true, deferEmit: options.modules });
     if (options.modules) this.modules = new DevModules(root);
     else this.bundler = new Bundler(root, { dev: true });
   }
@@ -65,6 +66,26 @@ export class RebuildLoop {
       if (!warnings) return 0;
       reportDiagnostics(warnings, this.term, false);
       return warnings.length;
+    }).finally(() => this.running--);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * dev: the emitters the first build left for later (BuildOptions.deferEmit: the SDK, OpenAPI,
+   * schemas, the topology's layout…), run and written once the server answers; queued like a
+   * rebuild. Resolves with the files written (none when nothing was left).
+   */
+  finishEmit(): Promise<string[]> {
+    this.running++;
+    const run = this.queue.then(async () => {
+      const started = performance.now();
+      await this.session.layOutDeferred();
+      const artifacts = this.session.emitDeferred();
+      if (!artifacts) return [];
+      const { written } = write({ root: this.root, artifacts, memory: this.written });
+      this.term.info(`  the rest emitted (the panel's topology layout, OpenAPI, SDK, schemas): ${written.length} written in ${Math.round(performance.now() - started)} ms`);
+      return written;
     }).finally(() => this.running--);
     this.queue = run.catch(() => undefined);
     return run;

@@ -1,6 +1,6 @@
 // The analyzer: app on disk → AppModel. Long-lived: `update(changed)` rebuilds the program from
 // the previous one and re-analyzes only the files whose import closure holds a changed file.
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import { basename, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { AppModel, EffectModel, MiddlewareModel, ModuleModel, RemoteModuleModel, RouteModel, VersionChangeModel } from '../../model/app-model.js';

@@ -1,5 +1,5 @@
 // An effect file → its name, payload type (the first parameter of `run`) and retry policy.
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import type { EffectModel, RetryModel } from '../../model/app-model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { relPath } from '../discover/discover.js';

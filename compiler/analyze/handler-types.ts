@@ -2,7 +2,7 @@
 //   export const handler: Handler<I, O> = async (req, res, gctx, lctx) => …
 //   export async function handler(req: Req<I>, res: Res<O>, gctx, lctx) { … }
 // and a WebSocket route's `export const handler: WsHandler<I, { in; out }> = { open, message, close }`.
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import { GATI_TYPES_DIR } from './program.js';
 
 export interface HandlerTypes {

@@ -1,5 +1,5 @@
 // One handler file → its route: method and path, input parts and output statuses as GTypes.
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import type { GType, ObjectProperty } from '../../model/gtype.js';
 import type { InputPart, RouteModel, WsMessagesModel } from '../../model/app-model.js';
 import { INPUT_PARTS } from '../../model/app-model.js';

@@ -2,7 +2,7 @@
 // type or a record's key type refers to. The checker resolves `type Currency = string` to plain
 // `string`, which remembers no alias, so an alias's constraints are found from the syntax that
 // names it: the property's type annotation, or the key argument of `Record<Currency, V>`.
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import { isConstraintName, jsDocValue, type Constraint } from './constraints.js';
 
 export function jsDocConstraints(symbol: ts.Symbol, checker: ts.TypeChecker): Constraint[] {

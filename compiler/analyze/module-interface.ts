@@ -3,7 +3,7 @@
 // and for the awaited result: the boundary validators of the calls are made from them. An npm
 // module is read the same way, from its interface file or else from the package's own declarations
 // (`npm`, the package: its calls are checked in-process, runtime-shim/modules/in-process-client.ts).
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import type { RemoteFunction, RemoteModuleModel, RemoteParam } from '../../model/app-model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { relPath } from '../discover/discover.js';

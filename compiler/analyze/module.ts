@@ -1,5 +1,5 @@
 // A module file → its exported functions (gctx.modules.<name>.<fn>), init and close.
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import type { ModuleFunction, ModuleModel } from '../../model/app-model.js';
 import type { DiagnosticBag } from '../diagnostics/diagnostic.js';
 import { relPath } from '../discover/discover.js';

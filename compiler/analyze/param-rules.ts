@@ -1,6 +1,6 @@
 // Rules for the URL-borne input parts: params must name path segments, and params, query and
 // headers must have types that can be read from strings (scalars; arrays of scalars in query/headers).
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import { resolveRef, type GType, type NamedTypes, type ObjectProperty } from '../../model/gtype.js';
 import type { InputPart } from '../../model/app-model.js';
 import type { ParsedRoute } from '../../model/route-string.js';

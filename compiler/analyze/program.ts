@@ -1,7 +1,7 @@
 // One long-lived TypeScript program per app. Rebuilds reuse the old program and cached source
 // files, so an edit re-parses only the edited files; module resolutions are recorded to know
 // which files depend on which (the import closure used for incremental re-analysis).
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
 // Exports the compiler reads without running the user's code: `route` strings, `retry` objects,
 // and which modules and effects a file refers to.
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 
 /** The initializer of `export const <name> = …`, with `as const`/`satisfies` unwrapped. */
 export function exportedConstInitializer(sf: ts.SourceFile, name: string): { decl: ts.VariableDeclaration; init: ts.Expression | undefined } | undefined {

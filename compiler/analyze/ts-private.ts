@@ -13,7 +13,7 @@
 // - `SourceFile.version`: TypeScript's incremental machinery (isProgramUptoDate, builder programs)
 //   compares it to tell an unchanged file from an edited one; the analyzer's own file cache sets it
 //   so that a program built over cached SourceFiles carries the versions those tools expect.
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 
 /** CheckFlags.Readonly in TypeScript's internal CheckFlags enum. */
 export const CHECK_FLAGS_READONLY = 8;

@@ -1,6 +1,6 @@
 // Turns checker types into GTypes: named types become refs (defined once, so recursion works),
 // everything else goes to the first parser in the chain that supports it.
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import { resolveRef, walkGType, type GType, type NamedType, type NamedTypes, type ObjectType } from '../../model/gtype.js';
 import type { Code } from '../diagnostics/codes.js';
 import { diagnostic, type Diagnostic, type DiagnosticBag } from '../diagnostics/diagnostic.js';

@@ -2,7 +2,7 @@
 // message (`src/x.ts:3:5 - error TS2339: …`). What the analysis cannot see (a call to a module
 // that does not exist, a package that is not installed, a wrong argument) fails the build here
 // instead of at `gati start` or at the first request.
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import { locationAt } from './span.js';
 import type { Diagnostic, DiagnosticNote, Severity, TsCode } from '../diagnostics/diagnostic.js';
 

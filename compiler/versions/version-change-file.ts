@@ -1,7 +1,7 @@
 // Reads a version change file (src/versions/*.ts) without running it, the way static-exports.ts
 // reads `route` strings: the description and, per route key, whether it migrates requests and/or
 // responses. That is all the compiler needs to check that every breaking change is covered.
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { stringLiteralValue } from '../analyze/static-exports.js';
 import { locateOffset, type SourceLocation } from '../diagnostics/location.js';

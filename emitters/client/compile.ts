@@ -4,7 +4,7 @@
 // for its types); the generated parts are written in a form that is already valid JS (the route
 // table) or already valid declarations (the types). Compiling the whole 370 KB client of a
 // 500-route app took ~0.5-1 s per build; this takes milliseconds.
-import ts from 'typescript';
+import ts from './typescript.cjs';
 import { runtimeSource } from './runtime-source.js';
 import { API_VERSION_DOC, type ClientParts } from './client-source.js';
 

@@ -14,8 +14,9 @@ import { topologyGraph } from './topology.js';
 import { layoutTopology, type LayoutCache } from './layout.js';
 import { deployEnvironments } from './environments.js';
 
-export function controlAppData(model: AppModel, config: GatiConfig, layoutCache?: LayoutCache): ControlAppData {
-  const { nodes, edges, layout } = layoutTopology(topologyGraph(model, config), layoutCache);
+/** `deferLayout`: the layout only if the cache holds it (see EmitContext.deferLayout). */
+export function controlAppData(model: AppModel, config: GatiConfig, layoutCache?: LayoutCache, deferLayout = false): ControlAppData {
+  const { nodes, edges, layout } = layoutTopology(topologyGraph(model, config), layoutCache, !deferLayout);
   const { environments, clusters } = deployEnvironments(model, config);
   return { format: CONTROL_DATA_FORMAT, app: model.app.name, topology: { nodes, edges, environments, layout }, routes: routeSummaries(model), clusters };
 }
@@ -34,8 +35,8 @@ function routeSummaries(model: AppModel): RouteSummary[] {
   }));
 }
 
-export function emit(model: AppModel, config: GatiConfig, layoutCache?: LayoutCache): Artifact[] {
-  return [jsonArtifact(CONTROL_APP_FILE, controlAppData(model, config, layoutCache))];
+export function emit(model: AppModel, config: GatiConfig, layoutCache?: LayoutCache, deferLayout = false): Artifact[] {
+  return [jsonArtifact(CONTROL_APP_FILE, controlAppData(model, config, layoutCache, deferLayout))];
 }
 
 /** The released versions (the snapshots the release phase gets carry their changes). */

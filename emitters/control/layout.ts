@@ -48,21 +48,38 @@ export type LayoutCache = Map<string, Laid>;
  * not the graph, and a layout costs ~1 s per 200 routes (2-core machine, warm; the first in a
  * process ~2 s more while the JIT warms up).
  */
-let last: { key: string; laid: Laid } | undefined;
+let last: { key: string; laid: Laid; cache: LayoutCache | undefined } | undefined;
 
-export function layoutTopology(graph: { nodes: TopologyNode[]; edges: TopologyEdge[] }, cache?: LayoutCache): Laid {
-  const key = JSON.stringify(graph);
-  if (last?.key === key) return last.laid;
-  let laid = cache?.get(key);
-  if (!laid) {
-    laid = computeLayout(graph);
-    cache?.set(key, laid);
-  }
-  last = { key, laid };
+type Graph = { nodes: TopologyNode[]; edges: TopologyEdge[] };
+
+/** `compute` false: the layout only when it was computed before (here or in the cache), else the graph without one. */
+export function layoutTopology(graph: Graph, cache?: LayoutCache, compute = true): Laid {
+  const known = knownLayout(graph, cache);
+  if (known) return known;
+  if (!compute) return { ...graph, layout: undefined };
+  const laid = computeLayout(graph);
+  rememberLayout(graph, laid, cache);
   return laid;
 }
 
-function computeLayout(graph: { nodes: TopologyNode[]; edges: TopologyEdge[] }): Laid {
+/** The graph's layout when it was computed before (the last one here, or in the cache). */
+export function knownLayout(graph: Graph, cache?: LayoutCache): Laid | undefined {
+  const key = JSON.stringify(graph);
+  // Only for the same cache: another session's (a new run's) must get its own copy of the layout.
+  if (last?.key === key && last.cache === cache) return last.laid;
+  const laid = cache?.get(key);
+  if (laid) last = { key, laid, cache };
+  return laid;
+}
+
+/** A layout computed elsewhere (a worker thread: driver/layout-worker.ts), kept as layoutTopology keeps its own. */
+export function rememberLayout(graph: Graph, laid: Laid, cache?: LayoutCache): void {
+  const key = JSON.stringify(graph);
+  cache?.set(key, laid);
+  last = { key, laid, cache };
+}
+
+export function computeLayout(graph: Graph): Laid {
   if (graph.nodes.length === 0) return { ...graph, layout: { width: 0, height: 0 } };
   const elkNodes = new Map<string, ElkNode>();
   for (const n of graph.nodes) {

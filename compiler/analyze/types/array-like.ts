@@ -3,7 +3,7 @@
 // checker did not turn back into an array. On the wire each is an array of its element type; the
 // array's own methods are not data. Numeric keys a member adds (`{ 0: T }`) are elements the array
 // must have (minItems); any other property of its own has no place in a JSON array and is reported.
-import ts from 'typescript';
+import ts from '../../typescript.cjs';
 import type { GType } from '../../../model/gtype.js';
 import type { ConvertContext, Site, TypeParser } from './context.js';
 

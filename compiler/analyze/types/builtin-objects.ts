@@ -1,6 +1,6 @@
 // Built-in object types: Date (an ISO string on the wire), arrays, tuples, and the library classes
 // that have no JSON form (Map, Set, Promise, binary buffers), which are reported, never emptied.
-import ts from 'typescript';
+import ts from '../../typescript.cjs';
 import type { TupleElement } from '../../../model/gtype.js';
 import type { ConvertContext, TypeParser } from './context.js';
 import { describe } from './context.js';

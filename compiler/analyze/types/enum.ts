@@ -1,5 +1,5 @@
 // `enum Color { Red = 'red' }` and numeric enums: the union of their member values.
-import ts from 'typescript';
+import ts from '../../typescript.cjs';
 import type { EnumMember } from '../../../model/gtype.js';
 import type { TypeParser } from './context.js';
 

@@ -1,6 +1,6 @@
 // Intersections: tag members (`{ 'gati:minimum'?: 1 }`, or typia's `{ 'typia.tag'?: {...} }`) become
 // constraints on the one real member; intersections of object types merge into one object.
-import ts from 'typescript';
+import ts from '../../typescript.cjs';
 import type { JsonValue } from '../../../model/gtype.js';
 import { applyConstraints, isConstraintName, type Constraint } from '../constraints.js';
 import type { ConvertContext, TypeParser } from './context.js';

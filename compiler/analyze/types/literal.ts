@@ -1,5 +1,5 @@
 // String, number and boolean literals, and a single enum member (`Color.Red`).
-import ts from 'typescript';
+import ts from '../../typescript.cjs';
 import type { TypeParser } from './context.js';
 import { intrinsicName } from '../ts-private.js';
 

@@ -1,6 +1,6 @@
 // Object types: properties in declaration order (with JSDoc constraints and descriptions),
 // and index signatures, which become a record (`Record<string, V>`) or additionalProperties.
-import ts from 'typescript';
+import ts from '../../typescript.cjs';
 import type { GType, ObjectProperty, StringType } from '../../../model/gtype.js';
 import { applyConstraints } from '../constraints.js';
 import { aliasConstraints, jsDocConstraints, recordKeyNode } from '../jsdoc-constraints.js';

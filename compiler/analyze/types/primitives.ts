@@ -1,5 +1,5 @@
 // any/unknown, never, void/undefined, null, string, number, boolean, symbol, bigint and type parameters.
-import ts from 'typescript';
+import ts from '../../typescript.cjs';
 import type { TypeParser } from './context.js';
 import { describe } from './context.js';
 

@@ -1,5 +1,5 @@
 // Template literal types (`user_${string}`, `${number}px`) are strings with a pattern.
-import ts from 'typescript';
+import ts from '../../typescript.cjs';
 import type { TypeParser } from './context.js';
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

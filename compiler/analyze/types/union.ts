@@ -1,7 +1,7 @@
 // Unions: `undefined` members are dropped (JSON has none), `true | false` folds back to boolean,
 // members keep the order they are written in, and an object union with a unique literal property
 // per member records it as the discriminator.
-import ts from 'typescript';
+import ts from '../../typescript.cjs';
 import type { GType } from '../../../model/gtype.js';
 import type { ConvertContext, Site, TypeParser } from './context.js';
 
