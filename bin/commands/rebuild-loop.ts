@@ -73,7 +73,7 @@ export class RebuildLoop {
 
   /**
    * dev: the emitters the first build left for later (BuildOptions.deferEmit: the SDK, OpenAPI,
-   * schemas, the topology's layout…), run and written once the server answers; queued like a
+   * model.json, the generated types, the topology's layout…), run and written once the server answers; queued like a
    * rebuild. Resolves with the files written (none when nothing was left).
    */
   finishEmit(): Promise<string[]> {
@@ -84,7 +84,7 @@ export class RebuildLoop {
       const artifacts = this.session.emitDeferred();
       if (!artifacts) return [];
       const { written } = write({ root: this.root, artifacts, memory: this.written });
-      this.term.info(`  the rest emitted (the panel's topology layout, OpenAPI, SDK, schemas): ${written.length} written in ${Math.round(performance.now() - started)} ms`);
+      this.term.info(`  the rest emitted (the panel's topology layout, OpenAPI, the SDK, model.json, generated types): ${written.length} written in ${Math.round(performance.now() - started)} ms`);
       return written;
     }).finally(() => this.running--);
     this.queue = run.catch(() => undefined);
