@@ -75,9 +75,9 @@ export interface BuildOptions {
   diskCache?: boolean | 'write';
   /**
    * `gati dev`: until emitDeferred() has run once, a build emits only what the server loads or
-   * reads (Emitter.serves: route table, validators, serializers, the panel's data with the
-   * topology's layout only if cached) and keeps its model for emitDeferred(), which the dev command
-   * calls once the server answers: the SDK, OpenAPI, JSON Schemas, model.json, the context types
+   * reads (Emitter.serves: route table, validators, serializers, the JSON Schemas the playground
+   * reads, the panel's data with the topology's layout only if cached) and keeps its model for
+   * emitDeferred(), which the dev command calls once the server answers: the SDK, OpenAPI, model.json, the context types
    * and the topology's layout (elkjs, seconds on a large app) are then off the first answer's path.
    */
   deferEmit?: boolean;

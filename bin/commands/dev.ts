@@ -170,7 +170,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   } else {
     void loop.checkTypes().then(() => collectWhenIdle(loop));
   }
-  // What the server does not load (the panel's topology layout, the SDK, OpenAPI, schemas), emitted
+  // What the server does not load (the panel's topology layout, the SDK, OpenAPI, model.json), emitted
   // after the first answer, queued behind the build and type check above (BuildOptions.deferEmit).
   void afterFirstAnswer.then(() => {
     if (stopping) return;
