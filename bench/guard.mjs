@@ -17,7 +17,10 @@
 // Usage (from the repository root, after `npm run build`):
 //   npm run bench:guard                       three repetitions, table, exit 0
 //   node bench/guard.mjs --strict             exit 1 when a ratio is flagged (or a bench could not run)
-//   node bench/guard.mjs --update-baseline    rewrite bench/baseline.json with this run's medians
+//   node bench/guard.mjs --update-baseline    record this run's medians in bench/baseline.json as this machine's baseline
+// bench/baseline.json keeps one baseline per machine (core count and CPU model): a ratio against a peer still
+// depends on the CPU (Zod against AJV's code moved 25 % between an AMD EPYC and an Intel Xeon), so a run
+// compares with its own machine's baseline, or, on a machine without one, with the latest taken and says so.
 // Options: --reps N (3), --only http,validators,analyzer,dev-loop, --baseline FILE (bench/baseline.json),
 //   --out FILE (JSON of this run, default bench/.work/guard-results.json), --no-pin (don't taskset).
 import { execFile, spawnSync } from 'node:child_process';
@@ -191,9 +194,22 @@ function commit() {
   return head.stdout.trim() + (dirty ? '+changes' : '');
 }
 
-function readBaseline() {
-  if (!existsSync(BASELINE_FILE)) return { ratios: {} };
-  return JSON.parse(readFileSync(BASELINE_FILE, 'utf8'));
+const MACHINE = `${cpus().length} cpus (${cpus()[0]?.model})`;
+const ABOUT = 'bench/guard.mjs: ratios against in-run peers (higher is better), one baseline per machine; record this machine\'s with `node bench/guard.mjs --update-baseline`';
+
+/** Every machine's baseline, by machine (an older file held a single one, at its top level). */
+function readBaselines() {
+  if (!existsSync(BASELINE_FILE)) return {};
+  const file = JSON.parse(readFileSync(BASELINE_FILE, 'utf8'));
+  if (file.machines) return file.machines;
+  return file.taken ? { [file.taken.machine]: { taken: file.taken, ratios: file.ratios } } : {};
+}
+
+/** This machine's baseline, else the latest taken on another (`other` set), else none. */
+function pickBaseline(machines) {
+  if (machines[MACHINE]) return { ...machines[MACHINE], other: false };
+  const latest = Object.values(machines).sort((a, b) => String(b.taken?.date).localeCompare(String(a.taken?.date)))[0];
+  return latest ? { ...latest, other: true } : { ratios: {}, other: false };
 }
 
 /** ok, WORSE (every repetition more than TOLERANCE below), or how many repetitions were. */
@@ -208,10 +224,12 @@ function verdict(base, runs) {
 async function main() {
   const t0 = performance.now();
   const loadBefore = loadavg();
-  const baseline = readBaseline();
+  const machines = readBaselines();
+  const baseline = pickBaseline(machines);
   const names = Object.keys(BENCHES).filter((n) => ONLY.includes(n));
   console.log(`# bench guard  ${new Date().toISOString()}  commit ${commit()}  node ${process.version}  ${cpus().length} cpus (${cpus()[0]?.model})  load ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
   console.log(`# ${REPS} repetitions of ${names.join(', ')}; baseline ${baseline.taken ? `${baseline.taken.date} (${baseline.taken.commit}, ${baseline.taken.machine})` : 'none'}${HAVE_TASKSET ? '' : '; not pinned (no taskset)'}`);
+  if (baseline.other) console.log(`# no baseline for this machine (${MACHINE}): compared with another machine's, where ratios against a peer can differ by the CPU alone; record one here with --update-baseline`);
 
   const runs = {};
   const errors = {};
@@ -256,15 +274,15 @@ async function main() {
   const flagged = rows.filter((r) => r.verdict === 'WORSE');
   const loadAfter = loadavg();
   const seconds = (performance.now() - t0) / 1000;
-  console.log(`\n${flagged.length ? `FLAGGED (every run more than ${TOLERANCE * 100} % below baseline): ${flagged.map((r) => r.key).join(', ')}` : 'no ratio flagged'}; ${Math.round(seconds)} s; load after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(`\n${flagged.length ? `FLAGGED (every run more than ${TOLERANCE * 100} % below ${baseline.other ? 'another machine\'s' : 'this machine\'s'} baseline): ${flagged.map((r) => r.key).join(', ')}` : 'no ratio flagged'}; ${Math.round(seconds)} s; load after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}`);
 
-  const taken = { date: new Date().toISOString(), commit: commit(), machine: `${cpus().length} cpus (${cpus()[0]?.model})`, node: process.version, load: { before: loadBefore.map(r3), after: loadAfter.map(r3) }, reps: REPS };
+  const taken = { date: new Date().toISOString(), commit: commit(), machine: MACHINE, node: process.version, load: { before: loadBefore.map(r3), after: loadAfter.map(r3) }, reps: REPS };
   mkdirSync(dirname(OUT), { recursive: true });
   writeFileSync(OUT, JSON.stringify({ ...taken, seconds: r3(seconds), rows, errors }, null, 2) + '\n');
   if (flag('update-baseline')) {
-    const ratios = { ...baseline.ratios };
+    const ratios = { ...(machines[MACHINE]?.ratios ?? {}) };
     for (const r of rows) if (r.now !== undefined) ratios[r.key] = { value: r3(r.now), runs: r.runs.map(r3), what: r.what };
-    writeFileSync(BASELINE_FILE, JSON.stringify({ about: 'bench/guard.mjs: ratios against in-run peers (higher is better); rewrite with `node bench/guard.mjs --update-baseline`', taken, ratios }, null, 2) + '\n');
+    writeFileSync(BASELINE_FILE, JSON.stringify({ about: ABOUT, machines: { ...machines, [MACHINE]: { taken, ratios } } }, null, 2) + '\n');
     console.log(`baseline written: ${BASELINE_FILE}`);
   }
   if (flag('strict') && (flagged.length || Object.keys(errors).length)) process.exitCode = 1;
