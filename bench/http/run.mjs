@@ -6,7 +6,8 @@
 //   node bench/http/run.mjs --warmup 1 --duration 2 --rounds 1 --cold-runs 5     smoke run
 // Options:
 //   --warmup S (3)  --duration S (10)  --rounds N (3)  --connections N (50)  --cold-runs N (15)
-//   --servers gati,fastify,raw (add gati-start for `gati start` with default settings, logging on; raw-validated for raw
+//   --servers gati,fastify,raw (add gati-start for `gati start` with default settings, logging on; fastify-log for Fastify
+//     as fastify-cli's generated `npm start` runs it (`fastify start -l info`: pino, a line per request and per response); raw-validated for raw
 //     node:http with a hand-written validator, the ceiling of a validated POST; gati-bun/gati-deno for the Bun/Deno engines, raw-bun/raw-deno for their own ceilings,
 //     raw-async for raw answering a reaction later)   --scenarios get,post   --no-load (cold start only)   --no-cold
 //   --skip-build (reuse bench/.work/http-app/dist)   --baseline-app DIR (also 'gati-base': DIR/dist/server.mjs)   --port P (3200)   --out FILE (bench/.work/http-results.json)
@@ -90,6 +91,9 @@ const SERVER_CMD = {
   // Its request lines go to a file, as to a log collector that keeps up (a pipe read by this process would
   // take core 1 from wrk, and a full pipe makes the writer keep lines in memory).
   'gati-start': { args: [join(REPO_ROOT, 'bin', 'gati.mjs'), 'start', APP], cwd: APP, env: { ADMIN_PORT: '0' }, stdoutFile: join(REPO_ROOT, 'bench', '.work', 'gati-start.log') },
+  // Fastify as its users run it: fastify-cli's generated `npm start` is `fastify start -l info app.js`, pino at
+  // info (a line when a request arrives, one when it is answered), to a file as gati-start's.
+  'fastify-log': { args: [join(HERE, 'fastify-server.mjs')], cwd: REPO_ROOT, env: { FASTIFY_LOGGER: '1' }, stdoutFile: join(REPO_ROOT, 'bench', '.work', 'fastify-log.log') },
   // The Bun ceiling: Bun.serve with the same hand-written router (`--servers gati-bun,raw-bun,...`).
   'raw-bun': { exe: join(REPO_ROOT, 'node_modules', '.bin', 'bun'), args: [join(HERE, 'raw-bun-server.mjs')], cwd: REPO_ROOT, env: {} },
   // Deno: the same build under the permissions `gati start` grants, and Deno.serve's own ceiling.
@@ -261,6 +265,7 @@ async function main() {
         if (!med[g]) continue;
         if (med.fastify && issue24) summary.push(`${sc.toUpperCase()} ${g}/fastify ${r2(med[g].rps / med.fastify.rps)}× (issue 24 target ≥ ${issue24}×) ${pf(med[g].rps / med.fastify.rps >= issue24)}`);
         if (med.raw && g === 'gati-start') summary.push(`${sc.toUpperCase()} ${g}/raw ${r2(med[g].rps / med.raw.rps)}× (issue 24 target ≥ 0.9×) ${pf(med[g].rps / med.raw.rps >= 0.9)}`);
+        if (med['fastify-log'] && g === 'gati-start') summary.push(`${sc.toUpperCase()} ${g}/fastify-log ${r2(med[g].rps / med['fastify-log'].rps)}× (both as their users run them: logging at info; reference)`);
         if (med['raw-validated'] && sc === 'post') summary.push(`${sc.toUpperCase()} ${g}/raw-validated ${r2(med[g].rps / med['raw-validated'].rps)}× (the ceiling: raw node:http with a hand-written validator)`);
       }
       if (med['gati-bun'] && med.fastify) {
