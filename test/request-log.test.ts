@@ -64,6 +64,8 @@ function assertLogged(app: RunningApp, ids: string[], route = 'GET /items/:id', 
   assert.is(line.route, route);
   assert.is(line.status, status);
   assert.type(line.durationMs, 'number');
+  // Milliseconds to the microsecond: at most three decimals are printed.
+  assert.ok(/"durationMs":\d+(\.\d{1,3})?,/.test(JSON.stringify(line)), `durationMs ${line.durationMs} has more than three decimals`);
 }
 
 for (const engine of ENGINES) {

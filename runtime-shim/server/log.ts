@@ -41,7 +41,7 @@ function loggerWith(level: LogLevel, bound: string, sink: LogSink): Logger {
     enabled: (lvl) => RANK[lvl] >= min,
     request: (reqId, method, route, status, durationMs) => {
       if (RANK.info < min) return;
-      const line = `${PREFIX.info}${Date.now()}${bound}${traceFields === undefined ? '' : traceFields()},"reqId":"${reqId}","method":"${method}","route":${routeJson(route)},"status":${jsonNumber(status)},"durationMs":${jsonNumber(durationMs)},"msg":"request"}\n`;
+      const line = `${PREFIX.info}${Date.now()}${bound}${traceFields === undefined ? '' : traceFields()},"reqId":"${reqId}","method":"${method}","route":${routeJson(route)},"status":${jsonNumber(status)},"durationMs":${jsonNumber(Math.round(durationMs * 1000) / 1000)},"msg":"request"}\n`;
       sink.write(line);
     },
     debug: (obj, msg) => emit('debug', obj, msg),
@@ -58,6 +58,8 @@ interface GatiLogger extends Logger {
   enabled(level: Level): boolean;
   /**
    * The request line, concatenated without an intermediate object (it is written for every request).
+   * `durationMs` is rounded to the microsecond: printing a double's full shortest form cost ~0.2 µs, a third
+   * of the line's own cost, for digits below the timer's resolution.
    * `reqId` and `method` go in unescaped: a request id is a token of [\w.:@/+=-] (request-context.ts checks a
    * given one) and a method an HTTP token, neither can hold a quote, a backslash or a control character.
    */
