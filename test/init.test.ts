@@ -18,6 +18,17 @@ const workspace = mkdtempSync(join(tmpdir(), 'gati-init-'));
 
 test.after(() => removeDir(workspace));
 
+test("the new app's allowScripts approves every install script in gati's own dependency tree (npm 12 skips the others)", () => {
+  const r = gatiSync(['init', 'scripts-app'], workspace);
+  assert.is(r.status, 0, r.stderr);
+  const pkg = JSON.parse(readFileSync(join(workspace, 'scripts-app', 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> };
+  // What a user's `npm install` of gati brings: the lockfile's non-dev packages, those with an install script.
+  const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; hasInstallScript?: boolean }> };
+  const withScripts = Object.entries(lock.packages).filter(([path, p]) => path !== '' && !p.dev && p.hasInstallScript).map(([path]) => path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length));
+  assert.ok(withScripts.includes('better-sqlite3'), 'the lockfile is read (better-sqlite3 builds its binding)');
+  for (const name of withScripts) assert.is(pkg.allowScripts?.[name], true, `${name}'s install script is approved`);
+});
+
 test('writes the app into a new folder and prints the next commands', () => {
   const r = gatiSync(['init', 'first-app'], workspace);
   assert.is(r.status, 0, r.stderr);
