@@ -10,7 +10,7 @@ import type { AppModel } from '../model/app-model.js';
 import type { Runtime } from '../model/engines.js';
 import { compareDiagnostics, type Diagnostic } from '../compiler/diagnostics/diagnostic.js';
 import { CONFIG_NAMES } from '../compiler/discover/discover.js';
-import { Analyzer, type AnalyzeResult, type AnalyzeStats } from '../compiler/analyze/analyzer.js';
+import type { Analyzer, AnalyzeResult, AnalyzeStats } from '../compiler/analyze/analyzer.js';
 import { surfaceOf } from '../compiler/versions/surface.js';
 import type { Artifact } from '../emitters/artifact.js';
 import type { EmitContext } from '../emitters/emitter.js';
@@ -22,6 +22,8 @@ import { emitModel, MODEL_FILE } from '../emitters/model/index.js';
 import { TENTATIVE_SDK_DIR } from './owned-outputs.js';
 import { emit } from './emit.js';
 import { DiskCache, emitCacheDir } from './emit-cache.js';
+import { readAnalysis, saveAnalysis } from './analysis-cache.js';
+import { scanInputs } from './dev-inputs.js';
 import { knownLayout, rememberLayout, type LayoutCache } from '../emitters/control/layout.js';
 import { topologyGraph } from '../emitters/control/topology.js';
 import { layoutInWorker } from './layout-worker.js';
@@ -38,6 +40,8 @@ export interface BuildResult {
   artifacts: Artifact[];
   diagnostics: Diagnostic[];
   stats: AnalyzeStats & { configMs: number; emitMs: number; typecheckMs: number };
+  /** The analysis came from .gati/cache/analysis.json (BuildOptions.analysisCache): no program behind it. */
+  analysisFromCache?: boolean;
   /** Each stage this build ran and its time (`--verbose` prints them). */
   timings: stage.StageTiming[];
   /** The API version this build would release (absent when the analysis failed); release() records it. */
@@ -81,6 +85,14 @@ export interface BuildOptions {
    * and the topology's layout (elkjs, seconds on a large app) are then off the first answer's path.
    */
   deferEmit?: boolean;
+  /**
+   * Keep the analysis's result (the app model) in .gati/cache/analysis.json (driver/analysis-cache.ts),
+   * valid while nothing it read changed. `true` (`gati dev`): the session's first build takes it
+   * from there when valid (BuildResult.analysisFromCache: no program is built, so the caller runs a
+   * full build() after it before any rebuild), and a full analysis is saved by saveAnalysis(),
+   * which the caller runs when idle. 'write' (`gati build`): saved after the analysis, never read.
+   */
+  analysisCache?: boolean | 'write';
 }
 
 /** The generated sources (context types and client) and the SDK: what `gati generate` writes. */
@@ -122,6 +134,10 @@ export class BuildSession {
   private pendingEmit: { model: AppModel; key: string; ctx: EmitContext } | undefined;
   /** With deferEmit: emitDeferred() has run, and builds emit everything again. */
   private deferredDone = false;
+  /** With analysisCache: the first build looked in the cache (later builds analyse). */
+  private analysisConsulted = false;
+  /** With analysisCache true: saves the last full analysis, for saveAnalysis(). */
+  private unsavedAnalysis: (() => void) | undefined;
 
   constructor(readonly root: string, private readonly options: BuildOptions = {}) {
     const dir = options.diskCache ? emitCacheDir(root) : undefined;
@@ -139,18 +155,45 @@ export class BuildSession {
     this.lastEmit = undefined;
     const check = this.typecheckMode() !== 'skip';
     const modules = this.configured.config.modules;
+    const options = { root: this.root, appName: this.configured.config.name, contextFile: check ? CONTEXT_FILE : undefined, interfaces: moduleInterfaces(modules), npmModules: npmModules(modules) };
+    const cache = this.options.analysisCache;
+    // What the analysis depends on besides the files: its options (the context prediction follows `check`).
+    const cacheKey = JSON.stringify({ ...options, root: undefined, check });
+    if (cache === true && !this.analysisConsulted) {
+      this.analysisConsulted = true;
+      const cached = clock.time('analyze', () => readAnalysis(this.root, cacheKey));
+      if (cached) {
+        this.analyzer = undefined;
+        return this.finish(cached, clock, true);
+      }
+    }
+    // Loaded here, not with this file: TypeScript (~0.3 s to load) is not needed by a build whose analysis is cached.
+    const { Analyzer } = await import('../compiler/analyze/analyzer.js');
     this.analyzer = new Analyzer({
-      root: this.root,
-      appName: this.configured.config.name,
-      contextFile: check ? CONTEXT_FILE : undefined,
-      interfaces: moduleInterfaces(modules),
-      npmModules: npmModules(modules),
+      ...options,
       // The context types as discovery predicts them, fed before the analysis: the type check then
       // runs on the analysis's own program and checker instead of a rebuilt one.
       predictContext: check ? (discovered) => contextSource(discoveredContextParts(discovered), modules) : undefined,
     });
     const analyzer = this.analyzer;
-    return this.finish(clock.time('analyze', () => stage.analyze({ analyzer })), clock);
+    const before = cache ? scanInputs(this.root) : undefined;
+    const analysis = clock.time('analyze', () => stage.analyze({ analyzer }));
+    if (before) {
+      const files = analyzer.programFiles();
+      this.unsavedAnalysis = () => saveAnalysis(this.root, cacheKey, before, analysis, files);
+      if (cache === 'write') this.saveAnalysis();
+    }
+    return this.finish(analysis, clock);
+  }
+
+  /**
+   * With analysisCache: saves the last full analysis for the next start, if not saved yet and
+   * still what the app's files make (see driver/analysis-cache.ts). `gati dev` calls it when idle.
+   */
+  saveAnalysis(): void {
+    const save = this.unsavedAnalysis;
+    this.unsavedAnalysis = undefined;
+    save?.();
   }
 
   /** After `changed` files (absolute paths) were saved: a config change rebuilds everything. */
@@ -161,10 +204,10 @@ export class BuildSession {
     return this.finish(clock.time('analyze', () => stage.analyze({ analyzer, changed })), clock);
   }
 
-  private finish(analysis: AnalyzeResult, clock: stage.StageClock): BuildResult {
+  private finish(analysis: AnalyzeResult, clock: stage.StageClock, analysisFromCache?: boolean): BuildResult {
     const { config, file: configFile } = this.configured;
     const model = analysis.model;
-    const analyzer = this.analyzer!;
+    const analyzer = this.analyzer;
     const clean = !this.configured.diagnostics.some((d) => d.severity === 'error') && !analysis.diagnostics.some((d) => d.severity === 'error');
     const checked = clean && this.options.infra !== false ? clock.time('checks', () => stage.checks({ root: this.root, model, config, configFile, analyzer })) : [];
     // One key per build for both caches; the context's parts are added where the emit needs them.
@@ -173,7 +216,7 @@ export class BuildSession {
     const planned = clean && versionsMode !== 'skip' ? clock.time('versions', () => stage.planVersions({ root: this.root, model, config, surface: this.surfaceOf(model, modelKey), mode: versionsMode, analyzer })) : undefined;
     const mode = this.typecheckMode();
     this.deferredContext = mode === 'deferred' ? contextSource(model, config.modules) : undefined;
-    const typeErrors = mode === 'deferred' ? [] : clock.time('typecheck', () => stage.typecheck({ analyzer, model, config, mode }));
+    const typeErrors = mode === 'deferred' || !analyzer ? [] : clock.time('typecheck', () => stage.typecheck({ analyzer, model, config, mode }));
     const diagnostics = [...this.configured.diagnostics, ...analysis.diagnostics, ...typeErrors, ...checked, ...(planned?.diagnostics ?? [])].sort(compareDiagnostics);
     const ok = !diagnostics.some((d) => d.severity === 'error');
     const versions = planned?.versions;
@@ -183,7 +226,7 @@ export class BuildSession {
     const ctx: EmitContext = { config, configFile, validatorCache: this.validatorCache, layoutCache: this.layoutCache, infra: this.options.infra, apiVersion: versions?.plan.semver, runtime: this.options.target, sdkDir: tentative ? TENTATIVE_SDK_DIR : undefined };
     const emitWhat = this.options.emit ?? 'all';
     const artifacts = !ok || emitWhat === 'none' ? [] : clock.time('emit', () => (emitWhat === 'generated' ? emitGenerated(model, ctx) : this.emitAllOrServing(model, `${ctx.apiVersion ?? ''}\0${ctx.sdkDir ?? ''}\0${ctx.runtime ?? ''}\0${modelKey}`, ctx)));
-    return { ok, config, configFile, model, artifacts, diagnostics, versions, timings: clock.timings, stats: { ...analysis.stats, configMs: this.configMs, emitMs: clock.ms('emit'), typecheckMs: clock.ms('typecheck') } };
+    return { ok, config, configFile, model, artifacts, diagnostics, versions, analysisFromCache, timings: clock.timings, stats: { ...analysis.stats, configMs: this.configMs, emitMs: clock.ms('emit'), typecheckMs: clock.ms('typecheck') } };
   }
 
   /**

@@ -9,7 +9,13 @@
 // The rewrite keeps the body's lines where they were (the inline source map stays true), and
 // gives up (undefined: the caller imports the module afresh, as before) on a shape it does not
 // know: anything at the top level that exports other than esbuild's closing `export { … }`.
-import ts from '../compiler/typescript.cjs';
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+// Required at the first rewrite, not with this file: a start whose factories are on disk does without it.
+import { typescript } from '../compiler/typescript-lazy.js';
+
+/** This rewrite's own code (its file's size and time): a factory on disk made by another Gati is not taken up (see DevModules.instance). */
+export const FACTORY_STAMP = ((stat) => `${stat.size}:${stat.mtimeMs}`)(statSync(fileURLToPath(import.meta.url)));
 
 /** The factory's name inside the module; the body cannot declare it (esbuild renames nothing to it). */
 const CREATE = '__gatiCreateInstance';
@@ -21,6 +27,7 @@ const CREATE = '__gatiCreateInstance';
  */
 export function moduleFactorySource(code: string): string | undefined {
   if (code.includes(CREATE)) return undefined;
+  const ts = typescript();
   const source = ts.createSourceFile('module.mjs', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
   const imports: string[] = [];
   let body = code;

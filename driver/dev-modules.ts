@@ -16,7 +16,7 @@ import type { Plugin } from 'esbuild';
 import { DEV_ENTRY_PATH, DEV_VERSIONS_PATH } from '../emitters/bundle/entry.js';
 import { DevVersionsModule, GATI_ENTRIES, failure, writeAtomically, type BundleResult } from './bundle.js';
 import { scanInputs } from './dev-inputs.js';
-import { moduleFactorySource } from './dev-module-factory.js';
+import { FACTORY_STAMP, moduleFactorySource } from './dev-module-factory.js';
 
 /** Where the modules go, mirroring the app's folders (src/handlers/x.ts → .gati/dev/modules/src/handlers/x.mjs). */
 const OUT_DIR = '.gati/dev/modules';
@@ -196,17 +196,20 @@ export class DevModules {
 
   /**
    * A new instance of a module (its top-level state new): from the factory made of its emitted
-   * code (`x.mjs` → `x.gati-factory-<version>.mjs`, imported once per version; a file per version,
-   * so that two builds loading at once never read another version's code under their URL), else
+   * code (`x.mjs` → `x.gati-factory-<hash of that code>.mjs`, imported once per version; a file per
+   * content, so that two builds loading at once never read another version's code under their URL,
+   * and a start finds the factories of the code it emitted again already made), else
    * (a shape the factory does not take) the module imported again under a new URL, which Node keeps for good.
    */
   private async instance(abs: string, version: number): Promise<unknown> {
     let factory = this.factories.get(abs);
     if (factory?.version !== version) {
       const out = this.outOf(abs);
-      const source = moduleFactorySource(readFileSync(out, 'utf8'));
-      const file = out.replace(/\.mjs$/, `.gati-factory-${version}.mjs`);
-      if (source !== undefined) writeAtomically(file, source);
+      const code = readFileSync(out, 'utf8');
+      const file = out.replace(/\.mjs$/, `.gati-factory-${hash(`${FACTORY_STAMP}\n${code}`)}.mjs`);
+      // Made by this run or an earlier one from the same code (its rewrite loads TypeScript: kept off the start when it can be).
+      const source = existsSync(file) ? '' : moduleFactorySource(code);
+      if (source) writeAtomically(file, source);
       const create = source === undefined ? undefined : ((await import(pathToFileURL(file).href)) as { default: () => Promise<unknown> }).default;
       factory = { version, create };
       this.factories.set(abs, factory);

@@ -83,8 +83,9 @@ test('an unchanged app rebuilds to the same bytes, also after a build that minte
     // and its SDK (fields as declared), the validators (errors listed in declaration order), the
     // serializers (a switch case per property, in declaration order; same output bytes), the
     // bundle of the edited source, and the image tag that hashes it. `gati build` also leaves the
-    // new validators in `gati dev`'s emit cache (.gati/cache/emit/, keyed by their content).
-    const mayChange = [/^\.gati\/model\.json$/, /^\.gati\/generated\/client\.ts$/, /^sdk\/outputs-1\.1\.0\.tgz$/, /^dist\/app\.mjs(\.map)?$/, /^dist\/validators\//, /^dist\/serializers\//, /^infra\/prod\//, /^\.gati\/cache\/outputs\.json$/, /^\.gati\/cache\/emit\/[^/]+\/validators\//];
+    // new validators in `gati dev`'s emit cache (.gati/cache/emit/, keyed by their content), and its
+    // analysis (the model, and the edited source's hash) in .gati/cache/analysis.json.
+    const mayChange = [/^\.gati\/cache\/analysis\.json$/, /^\.gati\/model\.json$/, /^\.gati\/generated\/client\.ts$/, /^sdk\/outputs-1\.1\.0\.tgz$/, /^dist\/app\.mjs(\.map)?$/, /^dist\/validators\//, /^dist\/serializers\//, /^infra\/prod\//, /^\.gati\/cache\/outputs\.json$/, /^\.gati\/cache\/emit\/[^/]+\/validators\//];
     for (const file of changed) assert.ok(mayChange.some((p) => p.test(file)), `${file} changed after reordering properties`);
     for (const file of changed) assert.not.match(file, /^(dist\/schemas\/|dist\/openapi\.json|dist\/versions\.json|\.gati\/versions\/)/);
   } finally {

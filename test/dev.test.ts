@@ -2,7 +2,7 @@
 // the new behaviour appears, and a response that breaks its type is logged loudly.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from './helpers/paths.js';
@@ -237,6 +237,74 @@ test("gati dev records its build once idle: killed, it still starts from that bu
     assert.is((await fetch(`${dev.url}/teapot`)).status, 418);
   } finally {
     await dev.stop('SIGTERM');
+    removeDir(dir);
+  }
+});
+
+test("gati dev takes the analysis gati build or its last run left when nothing it read changed, never an old type", async () => {
+  const dir = copyFixture('serving');
+  const echo = join(dir, 'src/handlers/echo.post.ts');
+  const cache = join(dir, '.gati/cache/analysis.json');
+  const fromCache = /the analysis from \.gati\/cache/;
+  /** A start without the last run's modules (so not served from its build: `gati dev`'s other fast start). */
+  const start = () => {
+    rmSync(join(dir, '.gati/dev'), { recursive: true, force: true });
+    return runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
+  };
+  const waitFor = async (dev: RunningApp, pattern: RegExp) => {
+    for (const t0 = Date.now(); !pattern.test(dev.output()) && Date.now() - t0 < 30_000; ) await new Promise((res) => setTimeout(res, 50));
+    assert.match(dev.output(), pattern);
+  };
+  const post = async (dev: RunningApp, a: unknown) => (await fetch(`${dev.url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a, nested: { b: 1 } }) })).status;
+  const setType = (type: string) => writeFileSync(echo, readFileSync(echo, 'utf8').replace(/ {2}a: \w+;/, `  a: ${type};`));
+  let dev: RunningApp | undefined;
+  try {
+    // gati build leaves its analysis: the start after it takes it (the app unchanged).
+    const build = () => {
+      const built = gatiSync(['build', '.'], dir);
+      assert.is(built.status, 0, built.stdout + built.stderr);
+    };
+    build();
+    assert.ok(existsSync(cache), 'gati build leaves its analysis');
+    dev = await start();
+    assert.match(dev.output(), fromCache);
+    assert.is(await post(dev, 'one'), 200);
+    assert.is(await post(dev, 1), 400);
+    await dev.stop('SIGTERM');
+
+    // A type changed between gati build and gati dev: analysed again, the new type validated.
+    build();
+    setType('number');
+    dev = await start();
+    assert.not.match(dev.output(), fromCache);
+    assert.match(dev.output(), /gati built: \d+\/\d+ files analyzed/);
+    assert.is(await post(dev, 1), 200);
+    assert.is(await post(dev, 'one'), 400);
+    await dev.stop('SIGTERM');
+
+    // The same after a gati dev run (which saved its analysis): the type changed back while stopped.
+    setType('string');
+    dev = await start();
+    assert.not.match(dev.output(), fromCache);
+    assert.is(await post(dev, 'one'), 200);
+    assert.is(await post(dev, 1), 400);
+    await dev.stop('SIGTERM');
+
+    // A file touched, same bytes: the saved analysis serves the first answer; the app is analysed
+    // again behind it, and a save after that is served.
+    utimesSync(echo, new Date(), new Date());
+    dev = await start();
+    assert.match(dev.output(), fromCache);
+    assert.is(await post(dev, 'one'), 200);
+    assert.is(await post(dev, 1), 400);
+    await waitFor(dev, /gati built: \d+\/\d+ files analyzed/);
+    const teapot = join(dir, 'src/handlers/teapot.ts');
+    writeFileSync(teapot, readFileSync(teapot, 'utf8').replace("throw new HttpError(418, { error: 'Teapot' });", 'return { ok: true };'));
+    let status = 0;
+    for (const t0 = Date.now(); status !== 200 && Date.now() - t0 < 15_000; await new Promise((res) => setTimeout(res, 50))) status = (await fetch(`${dev.url}/teapot`)).status;
+    assert.is(status, 200, 'a save after a start from the cached analysis is served');
+  } finally {
+    await dev?.stop('SIGTERM');
     removeDir(dir);
   }
 });

@@ -60,8 +60,9 @@ export async function buildCommand(root: string, term: Terminal, json: boolean, 
     return 2;
   }
   term.progress(`gati build: analyzing ${relative(process.cwd(), root) || '.'}…`);
-  // The validators and the topology layout it computes are left in .gati/cache/emit for a `gati dev` after it (never read here).
-  const result = await buildOrExplain(root, term, 'gati build', { target, typecheck: typecheck ? 'enforce' : 'skip', diskCache: 'write' });
+  // The validators and the topology layout it computes are left in .gati/cache/emit, and its
+  // analysis in .gati/cache/analysis.json, for a `gati dev` after it (never read here).
+  const result = await buildOrExplain(root, term, 'gati build', { target, typecheck: typecheck ? 'enforce' : 'skip', diskCache: 'write', analysisCache: 'write' });
   if (!result) return 1;
   const failed = reportDiagnostics(result.diagnostics, term, json);
   if (failed) return 1;

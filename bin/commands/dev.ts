@@ -65,8 +65,12 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   let cached = loop.modules!.restore();
   if (cached) current = await load(loop.modules!, log).catch(() => undefined);
   cached &&= current !== undefined;
+  // The first build's analysis came from .gati/cache (the app unchanged since the last full one,
+  // by `gati build` or `gati dev`): the app is analysed again behind the first answer, for the rebuilds.
+  let analysedBehind = false;
   if (!cached) {
     const first = await loop.initial();
+    analysedBehind = first.result.analysisFromCache === true;
     if (!first.ok) {
       await loop.checkTypes();
       term.error('gati dev: the first build failed; fix the errors above and run gati dev again');
@@ -164,8 +168,8 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   let edited = false;
   // After the first answer (or a second): what follows holds this thread for seconds on a large app.
   const afterFirstAnswer = Promise.race([firstAnswer, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-  if (cached) {
-    term.info("  from the last run's build (the app is unchanged since); building it again to watch it");
+  if (cached || analysedBehind) {
+    term.info(cached ? "  from the last run's build (the app is unchanged since); building it again to watch it" : '  analysing the app again behind the first answer, to watch it');
     void afterFirstAnswer.then(() => (edited || stopping ? undefined : loop.initial().then(reload)));
   } else {
     void loop.checkTypes().then(() => collectWhenIdle(loop));
@@ -195,7 +199,10 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   await current?.close();
   // The spans of the last requests and effect runs reach the collector before the process ends.
   await stopTracing();
-  if (loop.built) loop.modules!.save();
+  if (loop.built) {
+    loop.modules!.save();
+    loop.saveAnalysis();
+  }
   await loop.dispose();
   return 0;
 }
@@ -264,6 +271,7 @@ function collectWhenIdle(loop: RebuildLoop): void {
     // the end: a process killed, or whose terminal closed, leaves it too, and the next start serves
     // it at once instead of analysing the app first.
     loop.modules?.save();
+    loop.saveAnalysis();
   }, 1000).unref();
 }
 

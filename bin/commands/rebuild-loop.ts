@@ -37,8 +37,10 @@ export class RebuildLoop {
     // TypeScript's errors are warnings while editing (the app reloads, as with the version rules),
     // checked after the build is served (checkTypes); `gati build` enforces them.
     // The slow emitters' outputs are kept on disk: the next start on the same app reads them (driver/emit-cache.ts).
-    // dev: what the server does not load is emitted after the first answer (finishEmit).
-    this.session = new BuildSession(root, { infra: false, versions: 'warn', typecheck: 'deferred', diskCache: true, deferEmit: options.modules });
+    // dev: what the server does not load is emitted after the first answer (finishEmit), and the
+    // first build takes the analysis of the last full one when nothing it read changed (then the
+    // dev command builds the app again behind the first answer: see analysisFromCache).
+    this.session = new BuildSession(root, { infra: false, versions: 'warn', typecheck: 'deferred', diskCache: true, deferEmit: options.modules, analysisCache: options.modules });
     if (options.modules) this.modules = new DevModules(root);
     else this.bundler = new Bundler(root, { dev: true });
   }
@@ -89,6 +91,11 @@ export class RebuildLoop {
     }).finally(() => this.running--);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** dev, once idle: the last full analysis saved for the next start (BuildSession.saveAnalysis). */
+  saveAnalysis(): void {
+    this.session.saveAnalysis();
   }
 
   /** No rebuild or type check running or waiting. */
@@ -146,7 +153,8 @@ export class RebuildLoop {
       return { ok: false, ms: performance.now() - started, result };
     }
     const ms = performance.now() - started;
-    this.term.info(`${this.term.style.bold('gati')} ${what}: ${result.stats.analyzed}/${result.stats.files} files analyzed, ${written.length} written, ${outcome.what}; ${Math.round(ms)} ms in all (analysis ${Math.round(built - started - result.stats.emitMs)}, emit ${Math.round(result.stats.emitMs)}, write ${Math.round(wrote - built)})`);
+    const analyzed = result.analysisFromCache ? "the analysis from .gati/cache (nothing it read changed)" : `${result.stats.analyzed}/${result.stats.files} files analyzed`;
+    this.term.info(`${this.term.style.bold('gati')} ${what}: ${analyzed}, ${written.length} written, ${outcome.what}; ${Math.round(ms)} ms in all (analysis ${Math.round(built - started - result.stats.emitMs)}, emit ${Math.round(result.stats.emitMs)}, write ${Math.round(wrote - built)})`);
     reportTimings(this.term, [...result.timings, { stage: 'write', ms: wrote - built }, { stage: 'bundle', ms: outcome.bundled.ms }]);
     return { ok: true, ms, result };
   }

@@ -298,6 +298,11 @@ export class Analyzer {
     return out;
   }
 
+  /** Every file the last analysis's program read, with its text as read (the generated context types, fed from memory, left out). */
+  programFiles(): { fileName: string; text: string }[] {
+    return this.program.current.getSourceFiles().filter((sf) => sf.fileName !== this.contextFile).map((sf) => ({ fileName: sf.fileName, text: sf.text }));
+  }
+
   /** A file's text as the last analysis read it (`file` relative to the root), for diagnostics made after it. */
   sourceText(file: string): string | undefined {
     return this.program.current.getSourceFile(join(this.root, file))?.text;
