@@ -73,6 +73,25 @@ test('the pipeline reads one header without the record: header() is Headers.get,
   assert.is(seen!.headers.accept, 'a, b');
 });
 
+test("the engine's request.headers is asked for once, however many headers the pipeline and the body read look up", async () => {
+  let asked = 0;
+  const request = new Request('http://h/x', { method: 'POST', headers: { 'x-request-id': 'abc', 'content-type': 'application/json' }, body: '{"a":1}' });
+  const native = request.headers;
+  // A served request's `headers` is a native getter (Bun copies the headers out of its parser on the first).
+  Object.defineProperty(request, 'headers', { get: () => (asked++, native) });
+  let body = '';
+  const handler = createFetchHandler<undefined>(async (req) => {
+    assert.is(req.header!('x-request-id'), 'abc');
+    assert.is(req.header!('content-type'), 'application/json');
+    body = String(await req.readBody(1024));
+    assert.is(req.headers['x-request-id'], 'abc');
+    return { status: 204, headers: {}, body: undefined };
+  }, { log, ipOf: () => '' });
+  assert.is((await handler.fetch(request, undefined)).status, 204);
+  assert.is(body, '{"a":1}');
+  assert.is(asked, 1);
+});
+
 test('a streamed body (no Content-Length) past the limit is refused chunk by chunk with BodyTooLargeError', async () => {
   const pipeline: AnswerRequest = async (req) => {
     try {
