@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { createFetchHandler } from '../runtime-shim/server/fetch-engine.js';
 import type { AnswerRequest, IncomingRequest, OutgoingResponse, Respond } from '../runtime-shim/server/wire.js';
 import { BodyTimeoutError, BodyTooLargeError } from '../runtime-shim/server/body.js';
+import { BodyDeadlines } from '../runtime-shim/server/body-deadlines.js';
 import type { Logger } from '../runtime-shim/types.js';
 
 const errors: unknown[] = [];
@@ -71,6 +72,25 @@ test('the pipeline reads one header without the record: header() is Headers.get,
   assert.is(seen!.header!('accept'), 'a, b');
   assert.is(seen!.header!('x-missing'), undefined);
   assert.is(seen!.headers.accept, 'a, b');
+});
+
+test("the engine's request.headers is asked for once, however many headers the pipeline and the body read look up", async () => {
+  let asked = 0;
+  const request = new Request('http://h/x', { method: 'POST', headers: { 'x-request-id': 'abc', 'content-type': 'application/json' }, body: '{"a":1}' });
+  const native = request.headers;
+  // A served request's `headers` is a native getter (Bun copies the headers out of its parser on the first).
+  Object.defineProperty(request, 'headers', { get: () => (asked++, native) });
+  let body = '';
+  const handler = createFetchHandler<undefined>(async (req) => {
+    assert.is(req.header!('x-request-id'), 'abc');
+    assert.is(req.header!('content-type'), 'application/json');
+    body = String(await req.readBody(1024));
+    assert.is(req.headers['x-request-id'], 'abc');
+    return { status: 204, headers: {}, body: undefined };
+  }, { log, ipOf: () => '' });
+  assert.is((await handler.fetch(request, undefined)).status, 204);
+  assert.is(body, '{"a":1}');
+  assert.is(asked, 1);
 });
 
 test('a streamed body (no Content-Length) past the limit is refused chunk by chunk with BodyTooLargeError', async () => {
@@ -220,3 +240,24 @@ test('the callback form: a pipeline that throws instead of answering is a 500 pr
 });
 
 test.run();
+
+test('body deadlines with many reads in flight: those settled in any order are done once, each stalled one fails once, and the timer starts again for later reads', async () => {
+  const deadlines = new BodyDeadlines(60);
+  const outcomes = new Map<number, string[]>();
+  const note = (i: number, what: string) => outcomes.set(i, [...(outcomes.get(i) ?? []), what]);
+  const settle: Array<(value: string) => void> = [];
+  for (let i = 0; i < 40; i++) {
+    const work = new Promise<string>((resolve) => settle.push(resolve));
+    deadlines.watch(work, i, (n, value) => note(n, `done ${value}`), (n, error) => note(n, error instanceof BodyTimeoutError ? 'timeout' : 'error'));
+  }
+  // Every third read stalls; the rest arrive out of order (the list unlinks from its middle and ends).
+  const arriving = [...Array(40).keys()].filter((i) => i % 3 !== 0).reverse();
+  for (const i of arriving) settle[i]!(`#${i}`);
+  await new Promise((r) => setTimeout(r, 150));
+  for (let i = 0; i < 40; i++) settle[i]!('late'); // too late for the stalled ones: changes nothing
+  await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 40; i++) assert.equal(outcomes.get(i), [i % 3 === 0 ? 'timeout' : `done #${i}`], `read ${i}`);
+  // The list emptied, the timer stopped; a later read is guarded again.
+  const after = await deadlines.guard(new Promise<string>(() => {})).then(() => 'done', (error: unknown) => error);
+  assert.instance(after, BodyTimeoutError);
+});

@@ -50,6 +50,13 @@ function defineSuite(engine: Engine): void {
     assert.is(header(answer, 'content-type'), 'application/problem+json');
   });
 
+  // The fetch engines' body read trusts a Content-Length (fetch-engine.ts readBody): every parser must
+  // refuse a request that also says Transfer-Encoding, before the handler.
+  hostile('a request with both Content-Length and Transfer-Encoding gets 400', async () => {
+    const answer = await raw(app.url, ['POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n0\r\n\r\n'], 3000);
+    assert.is(answer.status, 400, answer.text);
+  });
+
   // Deno.serve has no header timeout and gives the adapter no hold on the socket before the headers
   // are complete (denoland/deno#3515): the one documented gap between engines (README: Engines).
   // Bun's HTTP server cuts unfinished headers after a fixed 10 s, whatever the request timeout.

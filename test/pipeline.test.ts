@@ -106,6 +106,35 @@ test('a plain return is answered synchronously; a promise after it settles; the 
   assert.is((await p(incoming('GET', '/bad-thenable'))).status, 500, 'a throwing then is a handler failure');
 });
 
+test("the handler's req.headers: the engine's record is read on first use, once; JSON.stringify(req) still lists it", async () => {
+  let reads = 0;
+  const record = { 'user-agent': 'ua/1' };
+  const withCountedHeaders = (url: string): IncomingRequest => {
+    const base = incoming('GET', url);
+    // The pipeline's own reads go through `header` (as on Bun and Deno), never the record.
+    return Object.defineProperties({ ...base, header: (name: string) => (record as Record<string, string>)[name] }, {
+      headers: { get: () => (reads++, record) },
+    }) as IncomingRequest;
+  };
+  type Req = { headers: Record<string, unknown> };
+  const p = createPipeline(app([
+    route('GET /quiet', () => ({ ok: true })),
+    route('GET /asks', (req) => ({ ua: (req as Req).headers['user-agent'], again: (req as Req).headers['user-agent'], json: JSON.parse(JSON.stringify(req)).headers })),
+    route('GET /replaces', (req) => {
+      (req as Req).headers = { replaced: 'yes' };
+      return { now: (req as Req).headers };
+    }),
+  ]), {} as never, { bodyLimit: 64, checkResponses: false, log: memoryLog([]), isReady: () => true });
+  const quiet = await viaRespond(p, withCountedHeaders('/quiet'));
+  assert.is(quiet.out.status, 200);
+  assert.is(reads, 0, 'a handler that reads no header makes no record');
+  const asks = await viaRespond(p, withCountedHeaders('/asks'));
+  assert.equal(JSON.parse(asks.out.body!), { ua: 'ua/1', again: 'ua/1', json: { 'user-agent': 'ua/1' } });
+  assert.is(reads, 1, 'read once, then kept');
+  const replaces = await viaRespond(p, withCountedHeaders('/replaces'));
+  assert.equal(JSON.parse(replaces.out.body!), { now: { replaced: 'yes' } });
+});
+
 test('handler failures: a throw is a logged 500 problem, an HttpError keeps the headers set before it', async () => {
   const lines: Line[] = [];
   const p = pipelineFor(lines);

@@ -51,27 +51,43 @@ export function handlerRequest(target: RequestTarget, params: Record<string, str
 }
 
 const INCOMING = Symbol('incoming');
+const HEADERS = Symbol('headers');
 
 /**
  * `ip` is read on first use, like the middleware's: on Bun (`server.requestIP`) and Deno
  * (`info.remoteAddr`) the address is a native call per request, 17% of a GET's JavaScript time on
- * Bun, and most handlers never ask. The request it comes from sits under a symbol, out of
- * `Object.keys` and `JSON.stringify(req)`.
+ * Bun, and most handlers never ask. So is `headers`: on Bun and Deno the record is a view
+ * (web-headers.ts, a Proxy) made when first read, and most handlers read none. What they come
+ * from sits under symbols, out of `Object.keys`; `JSON.stringify(req)` still lists the headers
+ * (toJSON).
  */
 class HandlerReq implements HandlerRequest {
   readonly method: string;
   body: unknown = undefined;
-  headers: Record<string, unknown>;
   private readonly [INCOMING]: IncomingRequest;
+  private [HEADERS]: Record<string, unknown> | undefined = undefined;
 
   constructor(incoming: IncomingRequest, public path: string, public params: Record<string, unknown>, public query: Record<string, unknown>) {
     this.method = incoming.method;
-    this.headers = incoming.headers as Record<string, unknown>;
     this[INCOMING] = incoming;
+  }
+
+  /** The request's header record, or what the validators made of it (they replace it). */
+  get headers(): Record<string, unknown> {
+    return (this[HEADERS] ??= this[INCOMING].headers as Record<string, unknown>);
+  }
+
+  set headers(value: Record<string, unknown>) {
+    this[HEADERS] = value;
   }
 
   get ip(): string {
     return this[INCOMING].ip;
+  }
+
+  /** What `JSON.stringify(req)` gave when `headers` was a field. */
+  toJSON(): Record<string, unknown> {
+    return { path: this.path, params: this.params, query: this.query, method: this.method, body: this.body, headers: this.headers };
   }
 }
 
