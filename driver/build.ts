@@ -147,7 +147,12 @@ export class BuildSession {
   }
 
   /** A full build: (re)load the config, analyze everything. */
-  async build(): Promise<BuildResult> {
+  /**
+   * A full build. `fromCache: false`: analyse the app even when the session's first build could take
+   * the saved analysis (BuildOptions.analysisCache): the build `gati dev` runs behind a first answer
+   * served from the last run's modules is the one its rebuilds work from, so it needs the program.
+   */
+  async build(options: { fromCache?: boolean } = {}): Promise<BuildResult> {
     const clock = new stage.StageClock();
     const app = clock.time('discover', () => stage.discover(this.root));
     this.configured = await clock.timeAsync('config', () => stage.loadConfig({ root: this.root, app }));
@@ -155,11 +160,11 @@ export class BuildSession {
     this.lastEmit = undefined;
     const check = this.typecheckMode() !== 'skip';
     const modules = this.configured.config.modules;
-    const options = { root: this.root, appName: this.configured.config.name, contextFile: check ? CONTEXT_FILE : undefined, interfaces: moduleInterfaces(modules), npmModules: npmModules(modules) };
+    const analyzerOptions = { root: this.root, appName: this.configured.config.name, contextFile: check ? CONTEXT_FILE : undefined, interfaces: moduleInterfaces(modules), npmModules: npmModules(modules) };
     const cache = this.options.analysisCache;
     // What the analysis depends on besides the files: its options (the context prediction follows `check`).
-    const cacheKey = JSON.stringify({ ...options, root: undefined, check });
-    if (cache === true && !this.analysisConsulted) {
+    const cacheKey = JSON.stringify({ ...analyzerOptions, root: undefined, check });
+    if (cache === true && !this.analysisConsulted && options.fromCache !== false) {
       this.analysisConsulted = true;
       const cached = clock.time('analyze', () => readAnalysis(this.root, cacheKey));
       if (cached) {
@@ -170,7 +175,7 @@ export class BuildSession {
     // Loaded here, not with this file: TypeScript (~0.3 s to load) is not needed by a build whose analysis is cached.
     const { Analyzer } = await import('../compiler/analyze/analyzer.js');
     this.analyzer = new Analyzer({
-      ...options,
+      ...analyzerOptions,
       // The context types as discovery predicts them, fed before the analysis: the type check then
       // runs on the analysis's own program and checker instead of a rebuilt one.
       predictContext: check ? (discovered) => contextSource(discoveredContextParts(discovered), modules) : undefined,
@@ -199,7 +204,7 @@ export class BuildSession {
   /** After `changed` files (absolute paths) were saved: a config change rebuilds everything. */
   async rebuild(changed: string[]): Promise<BuildResult> {
     const analyzer = this.analyzer;
-    if (!analyzer || changed.some((f) => CONFIG_NAMES.some((n) => f === join(this.root, n)))) return this.build();
+    if (!analyzer || changed.some((f) => CONFIG_NAMES.some((n) => f === join(this.root, n)))) return this.build({ fromCache: false });
     const clock = new stage.StageClock();
     return this.finish(clock.time('analyze', () => stage.analyze({ analyzer, changed })), clock);
   }

@@ -170,7 +170,8 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   const afterFirstAnswer = Promise.race([firstAnswer, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   if (cached || analysedBehind) {
     term.info(cached ? "  from the last run's build (the app is unchanged since); building it again to watch it" : '  analysing the app again behind the first answer, to watch it');
-    void afterFirstAnswer.then(() => (edited || stopping ? undefined : loop.initial().then(reload)));
+    // A full analysis, never the saved one: the rebuilds work from its program.
+    void afterFirstAnswer.then(() => (edited || stopping ? undefined : loop.initial(false).then(reload)));
   } else {
     void loop.checkTypes().then(() => collectWhenIdle(loop));
   }

@@ -45,8 +45,9 @@ export class RebuildLoop {
     else this.bundler = new Bundler(root, { dev: true });
   }
 
-  initial(): Promise<RebuildOutcome> {
-    return this.enqueue(() => this.session.build(), 'built', false);
+  /** A full build; `fromCache: false` analyses the app even when the saved analysis is valid (see BuildSession.build). */
+  initial(fromCache = true): Promise<RebuildOutcome> {
+    return this.enqueue(() => this.session.build({ fromCache }), 'built', false);
   }
 
   rebuild(changed: string[]): Promise<RebuildOutcome> {
