@@ -87,7 +87,7 @@ export interface BuildOptions {
   deferEmit?: boolean;
   /**
    * Keep the analysis's result (the app model) in .gati/cache/analysis.json (driver/analysis-cache.ts),
-   * valid while nothing it read changed. `true` (`gati dev`): the session's first build takes it
+   * valid while nothing it read changed. `true` (`gati dev`): a build({ fromCache: true }) takes it
    * from there when valid (BuildResult.analysisFromCache: no program is built, so the caller runs a
    * full build() after it before any rebuild), and a full analysis is saved by saveAnalysis(),
    * which the caller runs when idle. 'write' (`gati build`): saved after the analysis, never read.
@@ -134,8 +134,6 @@ export class BuildSession {
   private pendingEmit: { model: AppModel; key: string; ctx: EmitContext } | undefined;
   /** With deferEmit: emitDeferred() has run, and builds emit everything again. */
   private deferredDone = false;
-  /** With analysisCache: the first build looked in the cache (later builds analyse). */
-  private analysisConsulted = false;
   /** With analysisCache true: saves the last full analysis, for saveAnalysis(). */
   private unsavedAnalysis: (() => void) | undefined;
 
@@ -146,11 +144,11 @@ export class BuildSession {
     this.layoutCache = dir ? new DiskCache(join(dir, 'layout'), { encode: (laid) => JSON.stringify(laid), decode: (text) => JSON.parse(text) as never, ext: '.json', latestOnly: true, writeOnly }) : undefined;
   }
 
-  /** A full build: (re)load the config, analyze everything. */
   /**
-   * A full build. `fromCache: false`: analyse the app even when the session's first build could take
-   * the saved analysis (BuildOptions.analysisCache): the build `gati dev` runs behind a first answer
-   * served from the last run's modules is the one its rebuilds work from, so it needs the program.
+   * A full build: (re)load the config, analyze everything. `fromCache` (with analysisCache true):
+   * take the saved analysis instead when it is valid, building no program; only `gati dev`'s
+   * first build asks, since every later build (the one behind its first answer, a rebuild after
+   * one from the cache) is what the rebuilds work from and needs the program.
    */
   async build(options: { fromCache?: boolean } = {}): Promise<BuildResult> {
     const clock = new stage.StageClock();
@@ -164,8 +162,7 @@ export class BuildSession {
     const cache = this.options.analysisCache;
     // What the analysis depends on besides the files: its options (the context prediction follows `check`).
     const cacheKey = JSON.stringify({ ...analyzerOptions, root: undefined, check });
-    if (cache === true && !this.analysisConsulted && options.fromCache !== false) {
-      this.analysisConsulted = true;
+    if (cache === true && options.fromCache === true) {
       const cached = clock.time('analyze', () => readAnalysis(this.root, cacheKey));
       if (cached) {
         this.analyzer = undefined;
@@ -204,7 +201,7 @@ export class BuildSession {
   /** After `changed` files (absolute paths) were saved: a config change rebuilds everything. */
   async rebuild(changed: string[]): Promise<BuildResult> {
     const analyzer = this.analyzer;
-    if (!analyzer || changed.some((f) => CONFIG_NAMES.some((n) => f === join(this.root, n)))) return this.build({ fromCache: false });
+    if (!analyzer || changed.some((f) => CONFIG_NAMES.some((n) => f === join(this.root, n)))) return this.build();
     const clock = new stage.StageClock();
     return this.finish(clock.time('analyze', () => stage.analyze({ analyzer, changed })), clock);
   }

@@ -13,7 +13,7 @@ const DEV: BuildOptions = { infra: false, versions: 'warn', typecheck: 'deferred
 /** A first build as gati dev's: true when its analysis came from the cache; `save` then saves a full one. */
 async function start(dir: string, options: BuildOptions = {}, save = true): Promise<boolean> {
   const session = new BuildSession(dir, { ...DEV, ...options, analysisCache: true });
-  const result = await session.build();
+  const result = await session.build({ fromCache: true });
   if (save) session.saveAnalysis();
   return result.analysisFromCache === true;
 }
@@ -35,14 +35,14 @@ test('a saved analysis is taken while nothing it read changed, by content', asyn
     const text = readFileSync(common, 'utf8');
     writeFileSync(common, text.replace(/export type Currency = [^;]+;/, "export type Currency = 'USD' | 'EUR' | 'INR' | 'GBP';"));
     const session = new BuildSession(dir, { ...DEV, analysisCache: true });
-    const fresh = await session.build();
+    const fresh = await session.build({ fromCache: true });
     assert.not.ok(fresh.analysisFromCache);
     const currency = fresh.model.types.Currency!.type;
     assert.ok(currency.kind === 'union' && currency.members.length === 4);
     session.saveAnalysis();
     // Saved by that session: the next start takes it, with the new type.
     const next = new BuildSession(dir, { ...DEV, analysisCache: true });
-    const cached = await next.build();
+    const cached = await next.build({ fromCache: true });
     assert.ok(cached.analysisFromCache);
     assert.is(JSON.stringify(cached.model), JSON.stringify(fresh.model));
 
@@ -69,7 +69,7 @@ test('an analysis with errors is not saved, and removes the one saved before', a
     const handler = join(dir, 'src/handlers/payments/capture.ts');
     writeFileSync(handler, `${readFileSync(handler, 'utf8')}\nexport const broken = ;\n`);
     const session = new BuildSession(dir, { ...DEV, analysisCache: true });
-    assert.not.ok((await session.build()).ok);
+    assert.not.ok((await session.build({ fromCache: true })).ok);
     session.saveAnalysis();
     assert.not.ok(existsSync(join(dir, '.gati/cache/analysis.json')));
   } finally {

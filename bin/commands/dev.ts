@@ -69,7 +69,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   // by `gati build` or `gati dev`): the app is analysed again behind the first answer, for the rebuilds.
   let analysedBehind = false;
   if (!cached) {
-    const first = await loop.initial();
+    const first = await loop.initial(true);
     analysedBehind = first.result.analysisFromCache === true;
     if (!first.ok) {
       await loop.checkTypes();
@@ -171,7 +171,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
   if (cached || analysedBehind) {
     term.info(cached ? "  from the last run's build (the app is unchanged since); building it again to watch it" : '  analysing the app again behind the first answer, to watch it');
     // A full analysis, never the saved one: the rebuilds work from its program.
-    void afterFirstAnswer.then(() => (edited || stopping ? undefined : loop.initial(false).then(reload)));
+    void afterFirstAnswer.then(() => (edited || stopping ? undefined : loop.initial().then(reload)));
   } else {
     void loop.checkTypes().then(() => collectWhenIdle(loop));
   }

@@ -45,8 +45,8 @@ export class RebuildLoop {
     else this.bundler = new Bundler(root, { dev: true });
   }
 
-  /** A full build; `fromCache: false` analyses the app even when the saved analysis is valid (see BuildSession.build). */
-  initial(fromCache = true): Promise<RebuildOutcome> {
+  /** A full build; `fromCache`: the saved analysis when valid, no program (see BuildSession.build). */
+  initial(fromCache = false): Promise<RebuildOutcome> {
     return this.enqueue(() => this.session.build({ fromCache }), 'built', false);
   }
 
