@@ -16,6 +16,7 @@ import type { Plugin } from 'esbuild';
 import { DEV_ENTRY_PATH, DEV_VERSIONS_PATH } from '../emitters/bundle/entry.js';
 import { DevVersionsModule, GATI_ENTRIES, failure, writeAtomically, type BundleResult } from './bundle.js';
 import { scanInputs } from './dev-inputs.js';
+import { writeIfChanged } from './write-artifacts.js';
 import { FACTORY_STAMP, moduleFactorySource } from './dev-module-factory.js';
 
 /** Where the modules go, mirroring the app's folders (src/handlers/x.ts → .gati/dev/modules/src/handlers/x.mjs). */
@@ -276,7 +277,7 @@ export class DevModules {
     });
     // A start without the last run's state compiles every file again, mostly to the bytes already
     // there: those are left as they are (a write and a rename per file cost ~0.3 s on 500 files).
-    for (const file of result.outputFiles) if (!holds(file.path, file.contents)) writeAtomically(file.path, file.contents);
+    for (const file of result.outputFiles) writeIfChanged(file.path, file.contents);
     // esbuild's service keeps the heap a whole-app call grew (~120 MB on the 500-handler app, given
     // back to the system only minutes later): after one, it stops; the next save starts a new
     // one (~30 ms), whose one-file builds stay small.
@@ -336,15 +337,6 @@ interface SavedState {
   entry: string;
   versions: [string, number][];
   deps: [string, string[]][];
-}
-
-/** The file holds these bytes already. */
-function holds(file: string, contents: Uint8Array): boolean {
-  try {
-    return Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength).equals(readFileSync(file));
-  } catch {
-    return false;
-  }
 }
 
 function hash(contents: string | Uint8Array): string {

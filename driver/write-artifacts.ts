@@ -39,7 +39,7 @@ export function writeArtifacts(root: string, artifacts: Artifact[], memory?: Mem
 }
 
 /** Writes through a temporary file and a rename; false when the file already holds these bytes. */
-function writeIfChanged(target: string, contents: string | Uint8Array): boolean {
+export function writeIfChanged(target: string, contents: string | Uint8Array): boolean {
   const bytes = typeof contents === 'string' ? Buffer.from(contents) : contents;
   let current: Buffer | undefined;
   try {
