@@ -8,6 +8,12 @@ import { join } from 'node:path';
 import { fixture } from './helpers/paths.js';
 import { GATI_BIN, copyFixture, gatiSync, removeDir, runServer, type RunningApp } from './helpers/server.js';
 
+/** Waits until gati dev's output matches `pattern` (polled every 50 ms), then asserts it does. */
+async function waitForOutput(dev: RunningApp, pattern: RegExp, timeoutMs: number): Promise<void> {
+  for (const t0 = Date.now(); !pattern.test(dev.output()) && Date.now() - t0 < timeoutMs; ) await new Promise((res) => setTimeout(res, 50));
+  assert.match(dev.output(), pattern);
+}
+
 test('zero-downtime reload under load, and response checks in dev', async () => {
   const dir = copyFixture('serving');
   const dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
@@ -168,10 +174,7 @@ test('gati dev swaps in what a save changed: a handler twice, a shared file, a g
 test("gati dev starts from the last run's build when the app is unchanged, and builds first (compiling the changed files only) when a file changed while it was stopped", async () => {
   const dir = copyFixture('serving');
   const start = () => runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
-  const waitFor = async (dev: RunningApp, pattern: RegExp) => {
-    for (const t0 = Date.now(); !pattern.test(dev.output()) && Date.now() - t0 < 20_000; ) await new Promise((res) => setTimeout(res, 50));
-    assert.match(dev.output(), pattern);
-  };
+  const waitFor = (dev: RunningApp, pattern: RegExp) => waitForOutput(dev, pattern, 20_000);
   const teapot = join(dir, 'src/handlers/teapot.ts');
   const throws = "throw new HttpError(418, { error: 'Teapot' });";
   /** How many modules the start's build compiled (gati's "bundled in N ms (M modules)"). */
@@ -235,8 +238,7 @@ test("gati dev records its build once idle: killed, it still starts from that bu
     await dev.stop('SIGKILL');
     dev = await runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
     // Printed just after "serving on" (where runServer returns); a start that builds prints "gati built" before it.
-    for (const t0 = Date.now(); !/from the last run's build/.test(dev.output()) && Date.now() - t0 < 20_000; ) await new Promise((r) => setTimeout(r, 50));
-    assert.match(dev.output(), /from the last run's build/);
+    await waitForOutput(dev, /from the last run's build/, 20_000);
     assert.not.match(dev.output(), /gati built[\s\S]*serving on/);
     assert.is((await fetch(`${dev.url}/teapot`)).status, 418);
   } finally {
@@ -255,10 +257,7 @@ test("gati dev takes the analysis gati build or its last run left when nothing i
     rmSync(join(dir, '.gati/dev'), { recursive: true, force: true });
     return runServer([GATI_BIN, 'dev', '.'], dir, { LOG_LEVEL: 'warn' });
   };
-  const waitFor = async (dev: RunningApp, pattern: RegExp) => {
-    for (const t0 = Date.now(); !pattern.test(dev.output()) && Date.now() - t0 < 30_000; ) await new Promise((res) => setTimeout(res, 50));
-    assert.match(dev.output(), pattern);
-  };
+  const waitFor = (dev: RunningApp, pattern: RegExp) => waitForOutput(dev, pattern, 30_000);
   const post = async (dev: RunningApp, a: unknown) => (await fetch(`${dev.url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a, nested: { b: 1 } }) })).status;
   const setType = (type: string) => writeFileSync(echo, readFileSync(echo, 'utf8').replace(/ {2}a: \w+;/, `  a: ${type};`));
   let dev: RunningApp | undefined;
