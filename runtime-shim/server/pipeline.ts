@@ -23,6 +23,7 @@ import { createVersioning, type Pin } from './versions.js';
 import type { IncomingRequest, OutgoingResponse, Respond } from './wire.js';
 import type { AcceptedUpgrade, WsHandlerHooks, WsRoute } from '../ws/types.js';
 import { recordRequest, type HttpMetrics } from '../metrics/http-metrics.js';
+import { NOT_YET, fulfilledValue } from './promise-peek.js';
 import { activeTracing, type GatiTracer, type RequestTrace } from '../tracing/index.js';
 
 export interface PipelineOptions {
@@ -448,7 +449,10 @@ function bodyUnread(x: Exchange, error: unknown): void {
   finish(x, answer);
 }
 
-/** The handler of a route without middleware; the answer synchronously when it returns a plain value. */
+/**
+ * The handler of a route without middleware; the answer synchronously when it returns a plain value,
+ * or (on Bun) a promise already fulfilled.
+ */
 function callHandler(x: Exchange): void {
   const compiled = x.route!;
   const res = (x.res = handlerRes(compiled));
@@ -458,7 +462,8 @@ function callHandler(x: Exchange): void {
     result = x.trace === undefined ? compiled.handler(x.req, res, x.shared.gctx, x.lctx) : x.trace.callHandler(compiled, x.req!, res, x.shared.gctx, x.lctx!);
     // Another library's thenable is adopted as `await` would (it settles once, a throwing then rejects).
     const promise = result instanceof Promise ? result : isThenable(result) ? Promise.resolve(result) : undefined;
-    if (promise !== undefined) {
+    // An async handler that did not await (Bun can tell): answered now, as a plain value is.
+    if (promise !== undefined && (result = fulfilledValue(promise)) === NOT_YET) {
       promise.then(
         (value: unknown) => guarded(x, handlerDone, value),
         (error: unknown) => guarded(x, handlerFailed, error),
