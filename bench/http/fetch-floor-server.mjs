@@ -4,7 +4,8 @@
 // the pipeline's: h = read the two request headers Gati always reads (x-request-id, x-api-version),
 // r = answer with Gati's three response headers, built as fetch-engine.ts builds them (none in the init,
 // each `set`), s = return the Response itself (not a promise) when there is no body to read,
-// t = read the body as text() and JSON.parse it (Gati's read) instead of json().
+// t = read the body as text() and JSON.parse it (Gati's read) instead of json(),
+// o = Bun.serve with the options Gati's Bun adapter passes (idleTimeout, maxRequestBodySize, error).
 //
 // Usage: PORT=3200 FLAGS=hrst node_modules/.bin/bun bench/http/fetch-floor-server.mjs
 //        PORT=3200 FLAGS=hrst node_modules/.bin/deno run -A bench/http/fetch-floor-server.mjs
@@ -40,4 +41,5 @@ function handle(request) {
 
 const port = Number(env('PORT') ?? 3200), hostname = env('HOST') ?? '127.0.0.1';
 if (globalThis.Deno) Deno.serve({ port, hostname, onListen() {} }, handle);
+else if (FLAGS.includes('o')) Bun.serve({ port, hostname, fetch: handle, maxRequestBodySize: Number.MAX_SAFE_INTEGER, idleTimeout: 30, error: () => new Response('bad', { status: 400 }) });
 else Bun.serve({ port, hostname, fetch: handle });

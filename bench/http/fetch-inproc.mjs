@@ -14,6 +14,8 @@
 //   --servers gati,raw (default; gati-base added by --baseline)   --prof: gati only, one long round
 //   --browser-headers: the 13 headers a browser sends on a navigation instead of wrk's Host alone
 //   --in-flight K: K requests started together before any is awaited (default 1; wrk's -c50 keeps 50)
+//   --read-answer: read each answer's body as bytes (what the engine does when it writes it; a body
+//     built by concatenation is flattened only then, so it costs nothing in process without this)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,6 +36,7 @@ const BASELINE = opt('baseline', undefined);
 // Requests in flight together, as wrk's connections keep them over the socket (a POST waits for its
 // body): state kept per request in flight shows only here (a Set of them cost Deno ~9 µs per POST at 50).
 const IN_FLIGHT = Number(opt('in-flight', 1));
+const READ_ANSWER = argv.includes('--read-answer');
 const SERVERS = opt('servers', PROF ? 'gati' : 'gati,raw').split(',');
 if (BASELINE && !SERVERS.includes('gati-base')) SERVERS.push('gati-base');
 const DENO = typeof globalThis.Deno !== 'undefined';
@@ -79,6 +82,7 @@ async function drive(fetch, total) {
       const answer = batch[j];
       const res = answer instanceof Response ? answer : await answer;
       if (res.status !== STATUS) throw new Error(`unexpected status ${res.status}: ${await res.text()}`);
+      if (READ_ANSWER) await res.bytes();
     }
   }
   const cpu = process.cpuUsage(start);
