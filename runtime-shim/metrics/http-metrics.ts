@@ -62,12 +62,9 @@ export class HttpMetrics {
     return active;
   }
 
-  /**
-   * One answered request: `route` its template (undefined: unmatched), `startedMs` its
-   * performance.now() on arrival.
-   */
-  observe(method: string, route: string | undefined, status: number, startedMs: number): void {
-    this.child(method, route ?? UNMATCHED_ROUTE, status).observe((performance.now() - startedMs) / 1000);
+  /** One answered request: `route` its template (undefined: unmatched), `elapsedMs` from its arrival to its answer. */
+  observe(method: string, route: string | undefined, status: number, elapsedMs: number): void {
+    this.child(method, route ?? UNMATCHED_ROUTE, status).observe(elapsedMs / 1000);
   }
 
   private child(rawMethod: string, route: string, status: number): HistogramSeries {
@@ -93,13 +90,14 @@ export interface AnsweredRequest {
   /** `<METHOD> <template>` when the pipeline named the route another way (an OPTIONS preflight). */
   routeKey: string | undefined;
   path: string;
-  /** performance.now() on arrival. */
-  started: number;
 }
 
-/** Records one answered request (the pipeline's hook): its route template, never its raw path. */
-export function recordRequest(metrics: HttpMetrics, x: AnsweredRequest, status: number): void {
+/**
+ * Records one answered request (the pipeline's hook, which read the clock once for it and its log
+ * line): its route template, never its raw path.
+ */
+export function recordRequest(metrics: HttpMetrics, x: AnsweredRequest, status: number, elapsedMs: number): void {
   const key = x.routeKey;
   const template = x.route !== undefined ? x.route.path : key !== undefined ? key.slice(key.indexOf(' ') + 1) : GATI_PATHS.has(x.path) ? x.path : undefined;
-  metrics.observe(x.incoming.method, template, status, x.started);
+  metrics.observe(x.incoming.method, template, status, elapsedMs);
 }
