@@ -11,7 +11,9 @@
 //   --tcp: over real loopback connections instead (client in this process: kernel and node's socket path included)
 //   --prof: one long run of gati (or --servers raw), for `node --cpu-prof`
 //   'gati-log' (and 'gati-base-log'): the same with the default log level, one request line per request on
-//   stdout (pipe it: `… | grep -v '^{'`); the others run at LOG_LEVEL=warn
+//   stdout (send it to a file: a pipe read by a slower process makes the writer copy what the pipe refuses);
+//   the others run at LOG_LEVEL=warn. '-nometrics' in a gati name (gati-nometrics, gati-nometrics-log): without
+//   the HTTP metrics (`--admin-port off`), which the others record as `gati start` does by default
 import { createServer } from 'node:http';
 import { Duplex } from 'node:stream';
 import { connect } from 'node:net';
@@ -83,7 +85,7 @@ async function makeServer(name) {
   const [{ prepareApp }, { createNodeServer }, { createLogger }] = await Promise.all([lib('start.js'), lib('node.js'), lib('log.js')]);
   const { app } = await import(pathToFileURL(join(DEFAULT_HTTP_APP_DIR, 'dist', 'app.mjs')).href);
   const log = createLogger(name.endsWith('-log') ? 'info' : 'warn', { app: app.name });
-  const { handle } = await prepareApp(app, { dev: false, log });
+  const { handle } = await prepareApp(app, { dev: false, log, metrics: !name.includes('-nometrics') });
   return createNodeServer(handle, { requestTimeoutMs: 30_000, log }).server;
 }
 

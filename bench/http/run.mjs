@@ -9,7 +9,9 @@
 //   --servers gati,fastify,raw (add gati-start for `gati start` with default settings, logging on; fastify-log for Fastify
 //     as fastify-cli's generated `npm start` runs it (`fastify start -l info`: pino, a line per request and per response); raw-validated for raw
 //     node:http with a hand-written validator, the ceiling of a validated POST; gati-bun/gati-deno for the Bun/Deno engines, raw-bun/raw-deno for their own ceilings,
-//     raw-async for raw answering a reaction later)   --scenarios get,post   --no-load (cold start only)   --no-cold
+//     raw-async for raw answering a reaction later; gati-start's parts apart: gati-start-warn (LOG_LEVEL=warn), gati-start-nometrics
+//     (ADMIN_PORT=off), gati-log (`node dist/server.mjs` at the default level), gati-base-log (the same for --baseline-app))
+//     --scenarios get,post   --no-load (cold start only)   --no-cold
 //   --skip-build (reuse bench/.work/http-app/dist)   --baseline-app DIR (also 'gati-base': DIR/dist/server.mjs)   --port P (3200)   --out FILE (bench/.work/http-results.json)
 //   FASTIFY_SCHEMAS=targets in the environment gives Fastify schemas only on the two scenario routes.
 //
@@ -91,6 +93,13 @@ const SERVER_CMD = {
   // Its request lines go to a file, as to a log collector that keeps up (a pipe read by this process would
   // take core 1 from wrk, and a full pipe makes the writer keep lines in memory).
   'gati-start': { args: [join(REPO_ROOT, 'bin', 'gati.mjs'), 'start', APP], cwd: APP, env: { ADMIN_PORT: '0' }, stdoutFile: join(REPO_ROOT, 'bench', '.work', 'gati-start.log') },
+  // Its parts apart (issue 24): `gati start` without the request line, without metrics, and the bundle's own
+  // launcher with the request line (`node dist/server.mjs` at the default level), each to a file as gati-start's.
+  'gati-start-warn': { args: [join(REPO_ROOT, 'bin', 'gati.mjs'), 'start', APP], cwd: APP, env: { ADMIN_PORT: '0', LOG_LEVEL: 'warn' }, stdoutFile: join(REPO_ROOT, 'bench', '.work', 'gati-start.log') },
+  'gati-start-nometrics': { args: [join(REPO_ROOT, 'bin', 'gati.mjs'), 'start', APP], cwd: APP, env: { ADMIN_PORT: 'off' }, stdoutFile: join(REPO_ROOT, 'bench', '.work', 'gati-start.log') },
+  'gati-log': { args: [join(APP, 'dist', 'server.mjs')], cwd: APP, env: { ADMIN_PORT: '0' }, stdoutFile: join(REPO_ROOT, 'bench', '.work', 'gati-start.log') },
+  // The same for the baseline build (`--baseline-app DIR --servers gati-log,gati-base-log`): before/after of the request line.
+  ...(BASELINE_APP ? { 'gati-base-log': { args: [join(BASELINE_APP, 'dist', 'server.mjs')], cwd: BASELINE_APP, env: { ADMIN_PORT: '0' }, stdoutFile: join(REPO_ROOT, 'bench', '.work', 'gati-start.log') } } : {}),
   // Fastify as its users run it: fastify-cli's generated `npm start` is `fastify start -l info app.js`, pino at
   // info (a line when a request arrives, one when it is answered), to a file as gati-start's.
   'fastify-log': { args: [join(HERE, 'fastify-server.mjs')], cwd: REPO_ROOT, env: { FASTIFY_LOGGER: '1' }, stdoutFile: join(REPO_ROOT, 'bench', '.work', 'fastify-log.log') },

@@ -80,6 +80,30 @@ export class LineWriter {
     this.schedule();
   }
 
+  /**
+   * For a caller that encodes a line itself (request-line.ts): the buffer, with room for `bytes` more
+   * from `end` (written out first when it had not), or undefined past the buffer's size. The caller
+   * writes its bytes there and calls `commit` with where they end.
+   */
+  reserve(bytes: number): Buffer | undefined {
+    if (bytes > BUFFER_SIZE - this.used) {
+      if (bytes > BUFFER_SIZE) return undefined;
+      this.flush();
+    }
+    return this.buf;
+  }
+
+  /** Where the next line starts in the buffer that `reserve` returns. */
+  get end(): number {
+    return this.used;
+  }
+
+  /** The bytes written after `reserve`, up to `end`, are lines. */
+  commit(end: number): void {
+    this.used = end;
+    this.schedule();
+  }
+
   /** Writes what the descriptor takes now; what a full pipe refuses is retried on the timer. */
   flush(): void {
     this.spill();

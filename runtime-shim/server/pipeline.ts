@@ -205,15 +205,17 @@ function finish(x: Exchange, out: OutgoingResponse): void {
   }
   headers['x-request-id'] = x.requestId;
   const shared = x.shared;
-  if (shared.logRequests) logRequest(shared.options.log, x.requestId, x.incoming.method, x.routeKey ?? x.path, out.status, Math.round((performance.now() - x.started) * 100) / 100);
-  observe(x, out);
+  // One clock read for the line and the metrics sample.
+  const elapsedMs = shared.timed ? performance.now() - x.started : 0;
+  if (shared.logRequests) logRequest(shared.options.log, x.requestId, x.incoming.method, x.routeKey ?? x.path, out.status, elapsedMs);
+  observe(x, out, elapsedMs);
   x.replied = true;
   x.reply(x.ctx, out);
 }
 
 /** The answer's metrics sample and the end of its server span (each when on): every answer passes here once. */
-function observe(x: Exchange, out: OutgoingResponse): void {
-  if (x.shared.metrics !== undefined) recordRequest(x.shared.metrics, x, out.status);
+function observe(x: Exchange, out: OutgoingResponse, elapsedMs: number): void {
+  if (x.shared.metrics !== undefined) recordRequest(x.shared.metrics, x, out.status, elapsedMs);
   if (x.trace !== undefined) x.trace.end(out, x.route);
 }
 
@@ -224,7 +226,7 @@ function failed(shared: Shared, x: Exchange | undefined, reply: Reply, ctx: unkn
   const out = problemAnswer(problem(500));
   if (x) {
     x.replied = true;
-    observe(x, out);
+    observe(x, out, x.shared.timed ? performance.now() - x.started : 0);
   }
   reply(ctx, out);
 }
