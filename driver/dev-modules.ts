@@ -82,7 +82,8 @@ export class DevModules {
     const taken = [...this.pending];
     this.pending.clear();
     const dirty = this.stale(taken, entry.files.map((file) => join(this.root, file)));
-    this.generation++;
+    // Nothing to compile, no new version (the record of an unchanged app stays the same bytes: see save).
+    if (dirty.size > 0) this.generation++;
     // The new versions take effect once their modules are written: a build loading meanwhile (the one
     // before this save) must not import a new version's URL before its file is there, or Node would
     // keep the old file's code under it.
@@ -118,7 +119,7 @@ export class DevModules {
     if (!inputs || !entry || inputs.newest >= this.builtFrom!) return void rmSync(file, { force: true });
     // By content too, for a start that finds no state (see dev-module-record.ts).
     const record = makeRecord(this.root, inputs, this.hashes, (abs) => this.outOf(abs), this.generation, this.version, this.deps);
-    writeAtomically(join(this.root, RECORD_FILE), JSON.stringify(record));
+    writeIfChanged(join(this.root, RECORD_FILE), JSON.stringify(record));
     // `gati build` (state false): the record alone; a `gati dev` after it builds before it serves.
     if (options.state === false) return;
     const rel = (abs: string) => relative(this.root, abs);
