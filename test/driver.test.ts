@@ -74,7 +74,7 @@ test('gati build --verbose prints each stage it ran with its time; without it, n
     const line = verbose.stdout.split('\n').find((l) => l.trimStart().startsWith('stages'));
     assert.ok(line, verbose.stdout);
     const stages = [...line!.matchAll(/(\w+) (\d+) ms/g)].map((m) => m[1]);
-    assert.equal(stages, ['discover', 'config', 'analyze', 'checks', 'versions', 'typecheck', 'emit', 'record', 'emit', 'write', 'bundle', 'dev']);
+    assert.equal(stages, ['discover', 'config', 'analyze', 'checks', 'versions', 'typecheck', 'emit', 'record', 'emit', 'write', 'bundle']);
     const quiet = gatiSync(['build', dir]);
     assert.is(quiet.status, 0, quiet.stderr);
     assert.not.ok(quiet.stdout.includes('stages '), quiet.stdout);
