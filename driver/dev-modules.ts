@@ -233,31 +233,17 @@ export class DevModules {
   private async instance(abs: string, version: number): Promise<unknown> {
     let factory = this.factories.get(abs);
     if (factory?.version !== version) {
-      const { file, source } = this.factory(abs);
+      const out = this.outOf(abs);
+      const code = readFileSync(out, 'utf8');
+      const file = out.replace(/\.mjs$/, `.gati-factory-${hash(`${FACTORY_STAMP}\n${code}`)}.mjs`);
+      // Made by this run or an earlier one from the same code (its rewrite loads TypeScript: kept off the start when it can be).
+      const source = existsSync(file) ? '' : moduleFactorySource(code);
+      if (source) writeAtomically(file, source);
       const create = source === undefined ? undefined : ((await import(pathToFileURL(file).href)) as { default: () => Promise<unknown> }).default;
       factory = { version, create };
       this.factories.set(abs, factory);
     }
     return factory.create ? factory.create() : import(`${pathToFileURL(this.outOf(abs)).href}?v=${version}&f=${++this.fresh}`);
-  }
-
-  /**
-   * The factory file of an app file's module as last emitted, written when missing; `source` is
-   * undefined when the module's shape has no factory, '' when the file was there (made by this run,
-   * an earlier one or `gati build`: its rewrite loads TypeScript, kept off the start when it can be).
-   */
-  private factory(abs: string): { file: string; source: string | undefined } {
-    const out = this.outOf(abs);
-    const code = readFileSync(out, 'utf8');
-    const file = out.replace(/\.mjs$/, `.gati-factory-${hash(`${FACTORY_STAMP}\n${code}`)}.mjs`);
-    const source = existsSync(file) ? '' : moduleFactorySource(code);
-    if (source) writeAtomically(file, source);
-    return { file, source };
-  }
-
-  /** `gati build`: the factories of the gati module files (relative to the root), for a `gati dev` after it. */
-  makeFactories(files: string[]): void {
-    for (const file of files) if (this.version.has(join(this.root, file))) this.factory(join(this.root, file));
   }
 
   /** The emitted files (absolute) that import `file`: an edit to it re-emits them. */
@@ -372,18 +358,14 @@ export class DevModules {
 
 /**
  * `gati build`: the app's modules compiled as `gati dev` compiles them, and recorded by content (see
- * dev-module-record.ts), so that a `gati dev` after it compiles none of them; and the factories of
- * the gati modules (`gatiModules`, relative to the root: see instance). `builtFrom`: when the
+ * dev-module-record.ts), so that a `gati dev` after it compiles none of them. `builtFrom`: when the
  * build started reading the app. A failure is left to that `gati dev` (it compiles them itself).
  */
-export async function compileForDev(root: string, entry: DevEntry, builtFrom: number, gatiModules: string[]): Promise<void> {
+export async function compileForDev(root: string, entry: DevEntry, builtFrom: number): Promise<void> {
   const modules = new DevModules(root);
   modules.reuse();
   const emitted = await modules.emit(entry, builtFrom);
-  if (!emitted.ok) return;
-  modules.save({ state: false });
-  // TypeScript is loaded here already; a `gati dev` whose analysis comes from the cache would load it for these.
-  modules.makeFactories(gatiModules);
+  if (emitted.ok) modules.save({ state: false });
 }
 
 interface SavedState {

@@ -79,7 +79,7 @@ export async function buildCommand(root: string, term: Terminal, json: boolean, 
   // The app's files compiled as `gati dev` serves them, for a `gati dev` after this build (after the
   // bundle: both use esbuild's service, which this stops after a whole-app call).
   const entry = emitDevEntry(result.model, { config: result.config, configScript: configScript(result.configFile) });
-  await clock.timeAsync('dev modules', () => compileForDev(root, entry, readFrom, result.model.modules.map((m) => m.file)));
+  await clock.timeAsync('dev modules', () => compileForDev(root, entry, readFrom));
   const m = result.model;
   const ms = Math.round(result.stats.configMs + result.stats.programMs + result.stats.analyzeMs + result.stats.typecheckMs + result.stats.emitMs + bundleMs);
   const where = relative(process.cwd(), root) || '.';
