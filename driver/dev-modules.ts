@@ -111,17 +111,12 @@ export class DevModules {
    * Once `gati dev` is idle, and at its end: records the modules for the next start, when they are
    * what the app's files make (nothing saved since the last good build started; else the next start builds).
    */
-  save(options: { state?: boolean } = {}): void {
+  save(): void {
     const file = join(this.root, STATE_FILE);
     const entry = this.entryUrl;
     const inputs = this.builtFrom === undefined || this.pending.size > 0 || !entry ? undefined : scanInputs(this.root);
     // Replaced in one rename when valid (gati dev saves it each time it is idle, and may be killed at any point).
     if (!inputs || !entry || inputs.newest >= this.builtFrom!) return void rmSync(file, { force: true });
-    // By content too, for a start that finds no state (see dev-module-record.ts).
-    const record = makeRecord(this.root, inputs, this.hashes, (abs) => this.outOf(abs), this.generation, this.version, this.deps);
-    writeIfChanged(join(this.root, RECORD_FILE), JSON.stringify(record));
-    // `gati build` (state false): the record alone; a `gati dev` after it builds before it serves.
-    if (options.state === false) return;
     const rel = (abs: string) => relative(this.root, abs);
     const state: SavedState = {
       inputs: inputs.stamp,
@@ -133,6 +128,9 @@ export class DevModules {
       deps: [...this.deps].map(([abs, deps]) => [rel(abs), [...deps].map(rel)]),
     };
     writeAtomically(file, JSON.stringify(state));
+    // By content too, for a start that finds no state (see dev-module-record.ts).
+    const record = makeRecord(this.root, inputs, this.hashes, (abs) => this.outOf(abs), this.generation, this.version, this.deps);
+    writeAtomically(join(this.root, RECORD_FILE), JSON.stringify(record));
   }
 
   /**
@@ -184,7 +182,7 @@ export class DevModules {
    * source or output changed since marked saved, so that the first build compiles only those and
    * their importers (none when the app is as recorded), not the whole app again.
    */
-  reuse(): void {
+  private reuse(): void {
     let record: ModuleRecord;
     try {
       record = JSON.parse(readFileSync(join(this.root, RECORD_FILE), 'utf8')) as ModuleRecord;
@@ -354,18 +352,6 @@ export class DevModules {
     if (!existsSync(file) || readFileSync(file, 'utf8') !== contents) writeAtomically(file, contents);
     this.entryUrl = `${pathToFileURL(file).href}?h=${hash(contents)}`;
   }
-}
-
-/**
- * `gati build`: the app's modules compiled as `gati dev` compiles them, and recorded by content (see
- * dev-module-record.ts), so that a `gati dev` after it compiles none of them. `builtFrom`: when the
- * build started reading the app. A failure is left to that `gati dev` (it compiles them itself).
- */
-export async function compileForDev(root: string, entry: DevEntry, builtFrom: number): Promise<void> {
-  const modules = new DevModules(root);
-  modules.reuse();
-  const emitted = await modules.emit(entry, builtFrom);
-  if (emitted.ok) modules.save({ state: false });
 }
 
 interface SavedState {

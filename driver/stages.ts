@@ -19,7 +19,7 @@ import type { Artifact } from '../emitters/artifact.js';
 import { checkDeployModel } from './check-deploy-model.js';
 import { writeArtifacts } from './write-artifacts.js';
 
-export type StageName = 'discover' | 'config' | 'analyze' | 'checks' | 'typecheck' | 'versions' | 'emit' | 'record' | 'write' | 'bundle' | 'dev modules';
+export type StageName = 'discover' | 'config' | 'analyze' | 'checks' | 'typecheck' | 'versions' | 'emit' | 'record' | 'write' | 'bundle';
 
 export interface StageTiming {
   stage: StageName;

@@ -4,8 +4,6 @@ import { relative } from 'node:path';
 import { buildApp, type BuildOptions, type BuildResult } from '../../driver/build.js';
 import { isRuntime, RUNTIMES } from '../../model/engines.js';
 import { SERVER_BUNDLE } from '../../driver/bundle.js';
-import { compileForDev } from '../../driver/dev-modules.js';
-import { configScript, emitDevEntry } from '../../emitters/bundle/entry.js';
 import { bundle, recordRelease, writeRelease } from '../../driver/release.js';
 import { StageClock } from '../../driver/stages.js';
 import type { Artifact } from '../../emitters/artifact.js';
@@ -64,7 +62,6 @@ export async function buildCommand(root: string, term: Terminal, json: boolean, 
   term.progress(`gati build: analyzing ${relative(process.cwd(), root) || '.'}…`);
   // The validators and the topology layout it computes are left in .gati/cache/emit, and its
   // analysis in .gati/cache/analysis.json, for a `gati dev` after it (never read here).
-  const readFrom = Date.now();
   const result = await buildOrExplain(root, term, 'gati build', { target, typecheck: typecheck ? 'enforce' : 'skip', diskCache: 'write', analysisCache: 'write' });
   if (!result) return 1;
   const failed = reportDiagnostics(result.diagnostics, term, json);
@@ -76,10 +73,6 @@ export async function buildCommand(root: string, term: Terminal, json: boolean, 
   term.progress('gati build: bundling…');
   const bundleMs = await bundleServer(root, term, clock, artifacts);
   if (bundleMs === undefined) return 1;
-  // The app's files compiled as `gati dev` serves them, for a `gati dev` after this build (after the
-  // bundle: both use esbuild's service, which this stops after a whole-app call).
-  const entry = emitDevEntry(result.model, { config: result.config, configScript: configScript(result.configFile) });
-  await clock.timeAsync('dev modules', () => compileForDev(root, entry, readFrom));
   const m = result.model;
   const ms = Math.round(result.stats.configMs + result.stats.programMs + result.stats.analyzeMs + result.stats.typecheckMs + result.stats.emitMs + bundleMs);
   const where = relative(process.cwd(), root) || '.';
