@@ -147,10 +147,20 @@ export class DevVersionsModule {
     if (stamp === this.manifestStamp) return false;
     const text = versionsSource(this.root).replace(/^(import .* from )(['"])\.\//gm, '$1$2../../');
     this.manifestStamp = stamp;
+    // At a start, the file a former run wrote: the same text is not news (its module need not be compiled again).
+    this.written ??= readOrUndefined(join(this.root, DEV_VERSIONS_PATH));
     if (text === this.written) return false;
     writeAtomically(join(this.root, DEV_VERSIONS_PATH), text);
     this.written = text;
     return true;
+  }
+}
+
+function readOrUndefined(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -18,6 +18,7 @@ import { DevVersionsModule, GATI_ENTRIES, failure, writeAtomically, type BundleR
 import { scanInputs } from './dev-inputs.js';
 import { writeIfChanged } from './write-artifacts.js';
 import { FACTORY_STAMP, moduleFactorySource } from './dev-module-factory.js';
+import { ContentHashes, RECORD_FILE, makeRecord, staleModules, type ModuleRecord } from './dev-module-record.js';
 
 /** Where the modules go, mirroring the app's folders (src/handlers/x.ts → .gati/dev/modules/src/handlers/x.mjs). */
 const OUT_DIR = '.gati/dev/modules';
@@ -53,6 +54,8 @@ export class DevModules {
   private readonly factories = new Map<string, { version: number; create: (() => Promise<unknown>) | undefined }>();
   /** When the build behind the last good emit started reading the app (ms since the epoch). */
   private builtFrom: number | undefined;
+  /** The sources' content hashes, for the record in .gati/cache (see dev-module-record.ts). */
+  private readonly hashes = new ContentHashes();
 
 
   constructor(private readonly root: string) {
@@ -79,7 +82,8 @@ export class DevModules {
     const taken = [...this.pending];
     this.pending.clear();
     const dirty = this.stale(taken, entry.files.map((file) => join(this.root, file)));
-    this.generation++;
+    // Nothing to compile, no new version (the record of an unchanged app stays the same bytes: see save).
+    if (dirty.size > 0) this.generation++;
     // The new versions take effect once their modules are written: a build loading meanwhile (the one
     // before this save) must not import a new version's URL before its file is there, or Node would
     // keep the old file's code under it.
@@ -124,6 +128,9 @@ export class DevModules {
       deps: [...this.deps].map(([abs, deps]) => [rel(abs), [...deps].map(rel)]),
     };
     writeAtomically(file, JSON.stringify(state));
+    // By content too, for a start that finds no state (see dev-module-record.ts).
+    const record = makeRecord(this.root, inputs, this.hashes, (abs) => this.outOf(abs), this.generation, this.version, this.deps);
+    writeAtomically(join(this.root, RECORD_FILE), JSON.stringify(record));
   }
 
   /**
@@ -138,6 +145,7 @@ export class DevModules {
       // Taken once: this run writes the modules again, and save() says at its end whether they can serve the next.
       rmSync(join(this.root, STATE_FILE));
     } catch {
+      this.reuse();
       return false;
     }
     const entry = join(this.root, DEV_ENTRY_PATH);
@@ -169,7 +177,25 @@ export class DevModules {
     this.changed(changed.filter((file) => CODE.test(file)).map((file) => join(this.root, file)));
   }
 
-  private take(state: SavedState): void {
+  /**
+   * No last run's state: the modules recorded by content in .gati/cache are taken up, and those whose
+   * source or output changed since marked saved, so that the first build compiles only those and
+   * their importers (none when the app is as recorded), not the whole app again.
+   */
+  private reuse(): void {
+    let record: ModuleRecord;
+    try {
+      record = JSON.parse(readFileSync(join(this.root, RECORD_FILE), 'utf8')) as ModuleRecord;
+    } catch {
+      return;
+    }
+    const stale = staleModules(this.root, record, scanInputs(this.root), this.hashes, (abs) => this.outOf(abs));
+    if (!stale) return;
+    this.take(record);
+    this.changed(stale);
+  }
+
+  private take(state: Pick<SavedState, 'generation' | 'versions' | 'deps'>): void {
     this.generation = state.generation;
     for (const [file, v] of state.versions) this.version.set(join(this.root, file), v);
     for (const [file, deps] of state.deps) this.deps.set(join(this.root, file), new Set(deps.map((d) => join(this.root, d))));

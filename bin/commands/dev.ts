@@ -131,6 +131,14 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     await loop.dispose();
     return 1;
   }
+  // Listened for before "serving on" is printed: a signal without a listener ends the process at once,
+  // without recording its build (a Ctrl-C, or a test's SIGTERM, right after the start).
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+    // The terminal closed: stopped as by Ctrl-C (its build recorded for the next start).
+    process.once('SIGHUP', resolve);
+  });
   // `gati modules swap` reaches the build that serves (a reload starts again from the app's files).
   const localSocket = await openLocalSocket(root, { list: () => current!.swapper.list(), swap: (name, to) => current!.swapper.swap(name, to) }, log);
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
@@ -186,12 +194,7 @@ export async function devCommand(root: string, flags: ServeFlags, term: Terminal
     edited = true;
     void loop.rebuild(changed).then((outcome) => reload(outcome, changed));
   });
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-    // The terminal closed: stopped as by Ctrl-C (its build recorded for the next start).
-    process.once('SIGHUP', resolve);
-  });
+  await stopped;
   stopping = true;
   watcher.close();
   await localSocket?.close();
