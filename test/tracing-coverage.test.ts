@@ -5,7 +5,7 @@
 // request histogram on the admin port, every effect run one of the job histogram.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GATI_BIN, copyFixture, gatiSync, removeDir, runServer } from './helpers/server.js';
 import { startCollector } from './helpers/otlp-collector.js';
@@ -22,6 +22,7 @@ type Call = [method: string, path: string, body?: unknown];
 const CALLS: Record<string, (id: string) => Call> = {
   'GET /accounts/:accountId/balance': () => ['GET', '/accounts/acc_demo/balance'],
   'GET /health': () => ['GET', '/health'],
+  'POST /notes': () => ['POST', '/notes', { text: 'a body read after the headers' }],
   'GET /payments': () => ['GET', '/payments?status=pending'],
   'POST /payments': () => ['POST', '/payments', NEW_PAYMENT],
   'GET /payments/:id': (id) => ['GET', `/payments/${id}`],
@@ -34,6 +35,15 @@ const CALLS: Record<string, (id: string) => Call> = {
 
 test('payments: every route a server span with its template, a request line with its trace id and a histogram sample; every effect run in its request\'s trace', async () => {
   const dir = copyFixture('payments');
+  // A route with a body and no middleware (every body route of the fixture has payments/_middleware.ts):
+  // its answer comes after the body read, outside the request's async context.
+  mkdirSync(join(dir, 'src/handlers/notes'), { recursive: true });
+  writeFileSync(join(dir, 'src/handlers/notes/index.post.ts'), `import type { Handler } from 'gati';
+export const handler: Handler<{ body: { text: string } }, { 201: { text: string } }> = async (req, res) => {
+  res.status = 201;
+  return { text: req.body.text };
+};
+`);
   const collector = await startCollector();
   try {
     const built = gatiSync(['build', dir]);

@@ -207,7 +207,7 @@ function finish(x: Exchange, out: OutgoingResponse): void {
   const shared = x.shared;
   // One clock read for the line and the metrics sample.
   const elapsedMs = shared.timed ? performance.now() - x.started : 0;
-  if (shared.logRequests) logRequest(shared.options.log, x.requestId, x.incoming.method, x.routeKey ?? x.path, out.status, elapsedMs);
+  if (shared.logRequests) logRequest(shared.options.log, x.requestId, x.incoming.method, x.routeKey ?? x.path, out.status, elapsedMs, x.trace?.logFields());
   observe(x, out, elapsedMs);
   x.replied = true;
   x.reply(x.ctx, out);
