@@ -11,7 +11,7 @@
 import type { GlobalContext, Logger, Middleware } from '../types.js';
 import type { CompiledApp, CompiledRoute, MatchResult } from './app.js';
 import { contentTypeOf, decodeJsonBody, readJsonBody, unreadBodyAnswer } from './body.js';
-import { runChain } from './chain.js';
+import { DONE, runChain } from './chain.js';
 import { folderChains } from './folder-middleware.js';
 import { logRequest, logsAt } from './log.js';
 import { problem, problemAnswer } from './problem.js';
@@ -23,7 +23,7 @@ import { createVersioning, type Pin } from './versions.js';
 import type { IncomingRequest, OutgoingResponse, Respond } from './wire.js';
 import type { AcceptedUpgrade, WsHandlerHooks, WsRoute } from '../ws/types.js';
 import { recordRequest, type HttpMetrics } from '../metrics/http-metrics.js';
-import { NOT_YET, fulfilledValue } from './promise-peek.js';
+import { NOT_YET, fulfilledValue, isThenable } from './promise-peek.js';
 import { activeTracing, type GatiTracer, type RequestTrace } from '../tracing/index.js';
 
 export interface PipelineOptions {
@@ -104,6 +104,8 @@ class Exchange implements RequestTarget {
   refusal: OutgoingResponse | undefined = undefined;
   /** The handler ran (its answer is checked and migrated; a middleware's or the pipeline's is not). */
   handlerRan = false;
+  /** The params the handler's `req` gets under middleware (a copy: the validators coerce it in place). */
+  handlerParams: Record<string, string> | undefined = undefined;
   /** The handler's `req`, once routed. */
   req: HandlerRequest | undefined = undefined;
   /** The `res` the handler (and the middleware, when there is a chain) writes. */
@@ -259,8 +261,8 @@ function route(x: Exchange): void {
   if (compiled.middleware.length > 0) {
     // The handler gets its own params object: the validators coerce it in place, and the
     // middleware's view stays the strings that arrived.
-    const params = { ...matched.params };
-    return chained(x, compiled.middleware, new MiddlewareReq(x, matched.params), handlerRes(compiled), (res) => serveInChain(x, params, res));
+    x.handlerParams = { ...matched.params };
+    return chained(x, compiled.middleware, new MiddlewareReq(x, matched.params), handlerRes(compiled), serveInChain);
   }
   // No middleware (the common case): straight on, with no promise unless a body read or the handler makes one.
   if (x.refusal) return finish(x, x.refusal);
@@ -300,7 +302,7 @@ function upgrade(x: Exchange, index: number, params: Record<string, string>): vo
   let wsRoute = shared.wsRoutes.get(index);
   if (!wsRoute) shared.wsRoutes.set(index, (wsRoute = wsRouteOf(compiled, shared.options.checkResponses)));
   const route = wsRoute;
-  chained(x, compiled.middleware, new MiddlewareReq(x, params), new Res(101), (res) => {
+  chained(x, compiled.middleware, new MiddlewareReq(x, params), new Res(101), (x, res) => {
     const req = (x.req = handlerRequest(x, { ...params }));
     const refused = compiled.typed ? refuseInvalid(req, compiled.validators, shared.maxErrors, false) : undefined;
     if (refused) return answerWith(res, refused);
@@ -340,7 +342,7 @@ function unrouted(x: Exchange, matched: Exclude<MatchResult, { route: number }>)
   // An OPTIONS answer names the methods even when a middleware (cors) answers the preflight itself.
   if (preflight) res.headers.allow = allowWithOptions(matched as { allow: string[] });
   x.lctx = new RequestContext(x.requestId, x.shared.options.log, x.pin?.semver ?? '');
-  chained(x, middleware, new MiddlewareReq(x, params), res, (r) => answerWith(r, x.refusal ?? unroutedAnswer(x, matched)));
+  chained(x, middleware, new MiddlewareReq(x, params), res, (x, r) => answerWith(r, x.refusal ?? unroutedAnswer(x, matched)));
 }
 
 function unroutedAnswer(x: Exchange, matched: Exclude<MatchResult, { route: number }>): OutgoingResponse {
@@ -371,11 +373,14 @@ const allowWithOptions = (matched: { allow: string[] }) => [...matched.allow, 'O
 
 /**
  * Runs `middleware` (outermost first) around `inner`, which the last `next()` calls; then answers
- * with `res`, or with the error the chain threw (keeping the headers middleware set).
+ * with `res`, or with the error the chain threw (keeping the headers middleware set). A chain that
+ * ended in this call (chain.ts DONE, or a fulfilled promise Bun can read) is answered now.
  */
-function chained(x: Exchange, middleware: Middleware[], req: MiddlewareReq, res: Res, inner: (res: Res) => Promise<void> | void): void {
+function chained(x: Exchange, middleware: Middleware[], req: MiddlewareReq, res: Res, inner: (x: Exchange, res: Res) => Promise<void> | void): void {
   x.res = res;
-  runChain(middleware, req, res, x.shared.gctx, x.lctx!, inner).then(
+  const done = runChain(middleware, req, res, x.shared.gctx, x.lctx!, inner, x);
+  if (done === DONE || fulfilledValue(done) !== NOT_YET) return guarded(x, chainDone);
+  done.then(
     () => guarded(x, chainDone),
     (error: unknown) => guarded(x, handlerFailed, error),
   );
@@ -387,17 +392,38 @@ function chainDone(x: Exchange): void {
   finish(x, bodyResponse(res.status, res.headers, res.body));
 }
 
-/** What the last `next()` of a route's chain does: the version's refusal, the checks, the body, the handler. */
-async function serveInChain(x: Exchange, params: Record<string, string>, res: Res): Promise<void> {
+/**
+ * What the last `next()` of a route's chain does: the version's refusal, the checks, the body, the
+ * handler. A promise only while something is pending (a body, an old version's migration, an async
+ * handler Bun cannot read yet): else the answer is on `res` when it returns, and `next()` is DONE.
+ */
+function serveInChain(x: Exchange, res: Res): Promise<void> | void {
   if (x.refusal) return answerWith(res, x.refusal);
-  const req = (x.req = handlerRequest(x, params));
-  const refused = await checkedRequest(x);
+  const req = (x.req = handlerRequest(x, x.handlerParams!));
+  const compiled = x.route!;
+  if (x.pin?.old || compiled.readsBody) return checkedRequest(x).then((refused) => (refused ? answerWith(res, refused) : handlerInChain(x, res)));
+  const refused = compiled.typed ? refuseInvalid(req, compiled.validators, x.shared.maxErrors, false) : undefined;
   if (refused) return answerWith(res, refused);
+  return handlerInChain(x, res);
+}
+
+/** The handler under middleware: what it returns becomes the body unless it set one; a promise only while it runs. */
+function handlerInChain(x: Exchange, res: Res): Promise<void> | void {
   x.handlerRan = true;
   const route = x.route!;
-  const tracing = x.shared.tracing;
-  const result = await (tracing === undefined ? route.handler(req, res, x.shared.gctx, x.lctx) : tracing.handlerInChain(route, () => route.handler(req, res, x.shared.gctx, x.lctx)));
-  if (res.body === undefined && result !== undefined) res.body = result;
+  const { gctx, tracing } = x.shared;
+  const req = x.req!;
+  const lctx = x.lctx!;
+  const result = tracing === undefined ? route.handler(req, res, gctx, lctx) : tracing.handlerInChain(route, () => route.handler(req, res, gctx, lctx));
+  if (!(result instanceof Promise) && !isThenable(result)) return keepBody(res, result);
+  const promise = result instanceof Promise ? result : Promise.resolve(result);
+  const value = fulfilledValue(promise);
+  if (value !== NOT_YET) return keepBody(res, value);
+  return promise.then((value: unknown) => keepBody(res, value));
+}
+
+function keepBody(res: Res, value: unknown): void {
+  if (res.body === undefined && value !== undefined) res.body = value;
 }
 
 /**
@@ -474,10 +500,6 @@ function callHandler(x: Exchange): void {
     return handlerFailed(x, error);
   }
   handlerDone(x, result);
-}
-
-function isThenable(value: unknown): boolean {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** The handler's answer (`value`: what it returned): checked in dev, migrated down for an old version, serialized. */
