@@ -106,6 +106,9 @@ class Exchange implements RequestTarget {
   handlerRan = false;
   /** The params the handler's `req` gets under middleware (a copy: the validators coerce it in place). */
   handlerParams: Record<string, string> | undefined = undefined;
+  /** Under middleware, a route reading a body: settle the last `next()` (bodyInChain). */
+  innerDone: (() => void) | undefined = undefined;
+  innerFailed: ((error: unknown) => void) | undefined = undefined;
   /** The handler's `req`, once routed. */
   req: HandlerRequest | undefined = undefined;
   /** The `res` the handler (and the middleware, when there is a chain) writes. */
@@ -401,7 +404,8 @@ function serveInChain(x: Exchange, res: Res): Promise<void> | void {
   if (x.refusal) return answerWith(res, x.refusal);
   const req = (x.req = handlerRequest(x, x.handlerParams!));
   const compiled = x.route!;
-  if (x.pin?.old || compiled.readsBody) return checkedRequest(x).then((refused) => (refused ? answerWith(res, refused) : handlerInChain(x, res)));
+  if (x.pin?.old) return checkedRequest(x).then((refused) => (refused ? answerWith(res, refused) : handlerInChain(x, res)));
+  if (compiled.readsBody) return bodyInChain(x);
   const refused = compiled.typed ? refuseInvalid(req, compiled.validators, x.shared.maxErrors, false) : undefined;
   if (refused) return answerWith(res, refused);
   return handlerInChain(x, res);
@@ -427,37 +431,79 @@ function keepBody(res: Res, value: unknown): void {
 }
 
 /**
- * A routed request's checks, body included (every error of every part), for a client of any
- * version: an old version's request is checked against that version and migrated up first
- * (versions.ts), then the newest checks run. The answer when it ends the request.
+ * An old version's request, body included (every error of every part): checked against that
+ * version and migrated up first (versions.ts), then the newest checks run. The answer when it ends
+ * the request.
  */
 async function checkedRequest(x: Exchange): Promise<OutgoingResponse | undefined> {
   const compiled = x.route!;
   const req = x.req!;
   const { maxErrors, maxDepth, options } = x.shared;
-  const old = x.pin?.old;
-  if (old) {
-    const readBody = () => readJsonBody(x.incoming, options.bodyLimit, maxDepth);
-    const refused = await old.request({ routeKey: compiled.key, req, readsBody: compiled.readsBody, readBody, maxErrors });
-    if (refused) return refused;
-  } else if (compiled.readsBody) {
-    const decoded = await readJsonBody(x.incoming, options.bodyLimit, depthToScan(compiled, maxDepth));
-    if ('response' in decoded) return decoded.response;
-    req.body = decoded.value;
-  }
+  const readBody = () => readJsonBody(x.incoming, options.bodyLimit, maxDepth);
+  const refused = await x.pin!.old!.request({ routeKey: compiled.key, req, readsBody: compiled.readsBody, readBody, maxErrors });
+  if (refused) return refused;
   return compiled.typed ? refuseInvalid(req, compiled.validators, maxErrors, compiled.readsBody) : undefined;
 }
 
-/** The body arrived (the route without middleware): decoded (415/400), every part checked, then the handler. */
-function bodyRead(x: Exchange, raw: Buffer | string): void {
+/** The body arrived: decoded (415/400) onto `req.body`, every part checked; the answer when that ends the request. */
+function bodyRefusal(x: Exchange, raw: Buffer | string): OutgoingResponse | undefined {
   const compiled = x.route!;
   const decoded = decodeJsonBody(raw, contentTypeOf(x.incoming), depthToScan(compiled, x.shared.maxDepth));
-  if ('response' in decoded) return finish(x, decoded.response);
+  if ('response' in decoded) return decoded.response;
   const req = x.req!;
   req.body = decoded.value;
-  const refused = compiled.typed ? refuseInvalid(req, compiled.validators, x.shared.maxErrors, true) : undefined;
+  return compiled.typed ? refuseInvalid(req, compiled.validators, x.shared.maxErrors, true) : undefined;
+}
+
+/** The body arrived (the route without middleware): checked, then the handler. */
+function bodyRead(x: Exchange, raw: Buffer | string): void {
+  const refused = bodyRefusal(x, raw);
   if (refused) return finish(x, refused);
   callHandler(x);
+}
+
+/**
+ * Under middleware, a route that reads a body: the body (through the engine's callback form when it
+ * has one and tracing is off), its checks, the handler; the promise (the last `next()`'s) settles once the answer is on
+ * `res`, with no promise between the last byte and the handler.
+ */
+function bodyInChain(x: Exchange): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    x.innerDone = resolve;
+    x.innerFailed = reject;
+    const incoming = x.incoming;
+    const limit = x.shared.options.bodyLimit;
+    // Tracing on: the promise form, whose reaction keeps the middleware's span active (the handler's
+    // span is its child); the engine's callback runs in the socket's context instead.
+    if (incoming.readBodyTo && x.shared.tracing === undefined) return incoming.readBodyTo(limit, x, chainBodyRead, chainBodyUnread);
+    incoming.readBody(limit).then(
+      (raw) => chainBodyRead(x, raw),
+      (error: unknown) => chainBodyUnread(x, error),
+    );
+  });
+}
+
+function chainBodyRead(x: Exchange, raw: Buffer | string): void {
+  try {
+    const refused = bodyRefusal(x, raw);
+    if (refused) {
+      answerWith(x.res!, refused);
+      return x.innerDone!();
+    }
+    const pending = handlerInChain(x, x.res!);
+    if (pending === undefined) x.innerDone!();
+    else pending.then(x.innerDone, x.innerFailed);
+  } catch (error) {
+    x.innerFailed!(error);
+  }
+}
+
+/** The body could not be read: its answer (413, 400) on `res`, or the error (a 500) for the middleware around it. */
+function chainBodyUnread(x: Exchange, error: unknown): void {
+  const answer = unreadBodyAnswer(error, x.shared.options.bodyLimit);
+  if (!answer) return x.innerFailed!(error);
+  answerWith(x.res!, answer);
+  x.innerDone!();
 }
 
 /** The nesting limit the body is scanned for: none (Infinity) when its type cannot nest past `maxDepth` anyway. */
