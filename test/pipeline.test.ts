@@ -245,6 +245,61 @@ test('node.ts: respond, the promise fallback and a write that throws all answer,
   assert.is(lines.filter((l) => l.msg === 'request pipeline failed').length, 2);
 });
 
+test('under middleware: a chain that ends in the call is answered in it; throws, thenables and next() twice as before', async () => {
+  type Next = () => Promise<void>;
+  type MwRes = { status: number; headers: Record<string, string>; body: unknown };
+  // Returns next() itself (no await): with a handler that returns a value the chain ends in the call.
+  const stamp = (_req: unknown, res: MwRes, _g: unknown, _l: unknown, next: Next) => {
+    res.headers['x-served-by'] = 'mw';
+    return next();
+  };
+  const guard = async (_req: unknown, res: MwRes, _g: unknown, _l: unknown, next: Next) => {
+    try {
+      await next();
+    } catch (error) {
+      res.status = 503;
+      res.body = { caught: (error as Error).message };
+    }
+  };
+  const twice = async (_req: unknown, _res: unknown, _g: unknown, _l: unknown, next: Next) => {
+    await next();
+    await next();
+  };
+  const mw = (middleware: unknown[]) => ({ middleware: middleware as CompiledRoute['middleware'] });
+  const routes = [
+    route('GET /m/sync', () => ({ sync: true }), mw([stamp])),
+    route('GET /m/async', async () => ({ async: true }), mw([stamp, stamp])),
+    route('GET /m/awaited', async () => ({ awaited: true }), mw([guard])),
+    route('GET /m/thenable', () => ({ then: (ok: (v: unknown) => void) => ok({ thenable: true }) }), mw([stamp])),
+    route('GET /m/throws', () => {
+      throw new Error('sync throw');
+    }, mw([guard, stamp])),
+    route('GET /m/throws-bare', () => {
+      throw new Error('boom');
+    }, mw([stamp])),
+    route('GET /m/twice', () => ({ ok: true }), mw([twice])),
+  ];
+  const p = createPipeline(app(routes), {} as never, { bodyLimit: 64, checkResponses: false, log: memoryLog([]), isReady: () => true });
+  const sync = await viaRespond(p as never, incoming('GET', '/m/sync'));
+  assert.ok(sync.sync, 'no promise on the way when every middleware returns next() and the handler a value');
+  assert.is(sync.out.body, '{"sync":true}');
+  assert.is(sync.out.headers['x-served-by'], 'mw');
+  const later = await viaRespond(p as never, incoming('GET', '/m/async'));
+  assert.is(later.replies, 1);
+  assert.is(later.out.body, '{"async":true}');
+  assert.is((await p(incoming('GET', '/m/awaited'))).body, '{"awaited":true}');
+  assert.is((await p(incoming('GET', '/m/thenable'))).body, '{"thenable":true}', 'a thenable handler result is adopted');
+  const caught = await p(incoming('GET', '/m/throws'));
+  assert.is(caught.status, 503, "a handler's synchronous throw rejects next(), for the middleware to catch");
+  assert.is(caught.body, '{"caught":"sync throw"}');
+  assert.is(caught.headers['x-served-by'], 'mw');
+  const bare = await p(incoming('GET', '/m/throws-bare'));
+  assert.is(bare.status, 500);
+  assert.is(bare.headers['x-served-by'], 'mw', 'headers set before the throw stay on the 500');
+  const twiceOut = await p(incoming('GET', '/m/twice'));
+  assert.is(twiceOut.status, 500, 'next() called twice fails the request');
+});
+
 test('maxDepth from the options (validation.maxDepth) bounds JSON bodies, on the fast path and under middleware', async () => {
   const passThrough = async (_req: unknown, _res: unknown, _g: unknown, _l: unknown, next: () => Promise<void>) => next();
   const routes = [...ROUTES, route('POST /wrapped', (req) => ({ got: (req as { body: unknown }).body }), { readsBody: true, middleware: [passThrough] })];

@@ -6,6 +6,9 @@
 // serializes with fast-json-stringify). Logger off (Fastify's default); FASTIFY_LOGGER=1 turns it on
 // (`logger: true`: pino, one JSON line per request received and per response, on stdout).
 //
+// BENCH_MIDDLEWARE=1: the twin of the Gati app's root _middleware.ts (gen-app.mjs), an async onRequest
+// hook on every route: reads x-tenant, keeps it on the request, sets x-served-by.
+//
 // Usage: PORT=3200 HOST=127.0.0.1 node bench/http/fastify-server.mjs
 //        FASTIFY_SCHEMAS=targets  only the two scenario routes get schemas (the research's cold-start setup)
 import Fastify from 'fastify';
@@ -69,6 +72,14 @@ function schemaOf(value) {
 export function buildApp() {
   const app = Fastify({ logger: process.env.FASTIFY_LOGGER === '1' });
   const s = (schema) => (ALL ? { schema } : {});
+  if (process.env.BENCH_MIDDLEWARE === '1') {
+    app.decorateRequest('tenant', '');
+    app.addHook('onRequest', async (req, reply) => {
+      const given = req.headers['x-tenant'];
+      req.tenant = typeof given === 'string' ? given : 'public';
+      reply.header('x-served-by', 'bench');
+    });
+  }
   for (const [r, action] of RESOURCES) {
     app.get(`/${r}`, s({ querystring: obj({ limit: { type: 'integer', minimum: 1, maximum: 100 } }, []), response: { 200: obj({ items: { type: 'array', items: obj({ id: str }) }, total: { type: 'number' } }) } }),
       async () => ({ items: [], total: 0 }));

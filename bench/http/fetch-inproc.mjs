@@ -14,12 +14,14 @@
 //   --servers gati,raw (default; gati-base added by --baseline)   --prof: gati only, one long round
 //   --browser-headers: the 13 headers a browser sends on a navigation instead of wrk's Host alone
 //   --in-flight K: K requests started together before any is awaited (default 1; wrk's -c50 keeps 50)
+//   BENCH_MIDDLEWARE=1 in the environment: Gati serves the middleware variant's app (run.mjs --middleware,
+//     bench/.work/http-app-mw); raw has no twin here
 //   --read-answer: read each answer's body as bytes (what the engine does when it writes it; a body
 //     built by concatenation is flattened only then, so it costs nothing in process without this)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_HTTP_APP_DIR, REPO_ROOT } from './gen-app.mjs';
+import { BENCH_MIDDLEWARE, DEFAULT_HTTP_APP_DIR, MIDDLEWARE_HTTP_APP_DIR, REPO_ROOT } from './gen-app.mjs';
 import { GET_PATH, POST_PATH } from './routes.mjs';
 import { rawFetch } from './raw-router.mjs';
 
@@ -63,7 +65,7 @@ async function makeHandler(name) {
   const root = name === 'gati-base' ? BASELINE : REPO_ROOT;
   const lib = (f) => import(pathToFileURL(join(root, 'lib', 'runtime-shim', 'server', f)).href);
   const [{ prepareApp }, { createFetchHandler }, { createLogger }] = await Promise.all([lib('start.js'), lib('fetch-engine.js'), lib('log.js')]);
-  const { app } = await import(pathToFileURL(join(DEFAULT_HTTP_APP_DIR, 'dist', 'app.mjs')).href);
+  const { app } = await import(pathToFileURL(join(BENCH_MIDDLEWARE ? MIDDLEWARE_HTTP_APP_DIR : DEFAULT_HTTP_APP_DIR, 'dist', 'app.mjs')).href);
   const log = createLogger('warn', { app: app.name });
   const { handle } = await prepareApp(app, { dev: false, log });
   const ipOf = DENO ? (_r, info) => info.remoteAddr.hostname ?? '' : (r, srv) => srv.requestIP(r)?.address ?? '';

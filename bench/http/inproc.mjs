@@ -10,6 +10,8 @@
 //   --baseline DIR: also 'gati-base', the runtime compiled in DIR/lib (another checkout, for before/after)
 //   --tcp: over real loopback connections instead (client in this process: kernel and node's socket path included)
 //   --prof: one long run of gati (or --servers raw), for `node --cpu-prof`
+//   BENCH_MIDDLEWARE=1 in the environment: the middleware variant (the app of `run.mjs --middleware`, in
+//   bench/.work/http-app-mw; Fastify's onRequest hook and raw's inline twin)
 //   'gati-log' (and 'gati-base-log'): the same with the default log level, one request line per request on
 //   stdout (send it to a file: a pipe read by a slower process makes the writer copy what the pipe refuses);
 //   the others run at LOG_LEVEL=warn. '-nometrics' in a gati name (gati-nometrics, gati-nometrics-log): without
@@ -20,7 +22,7 @@ import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_HTTP_APP_DIR, REPO_ROOT } from './gen-app.mjs';
+import { BENCH_MIDDLEWARE, DEFAULT_HTTP_APP_DIR, MIDDLEWARE_HTTP_APP_DIR, REPO_ROOT } from './gen-app.mjs';
 import { GET_PATH, POST_PATH } from './routes.mjs';
 import { handle as rawHandle, handleAsync as rawAsyncHandle } from './raw-server.mjs';
 
@@ -83,7 +85,7 @@ async function makeServer(name) {
   const root = name.startsWith('gati-base') ? BASELINE : REPO_ROOT;
   const lib = (f) => import(pathToFileURL(join(root, 'lib', 'runtime-shim', 'server', f)).href);
   const [{ prepareApp }, { createNodeServer }, { createLogger }] = await Promise.all([lib('start.js'), lib('node.js'), lib('log.js')]);
-  const { app } = await import(pathToFileURL(join(DEFAULT_HTTP_APP_DIR, 'dist', 'app.mjs')).href);
+  const { app } = await import(pathToFileURL(join(BENCH_MIDDLEWARE ? MIDDLEWARE_HTTP_APP_DIR : DEFAULT_HTTP_APP_DIR, 'dist', 'app.mjs')).href);
   const log = createLogger(name.endsWith('-log') ? 'info' : 'warn', { app: app.name });
   const { handle } = await prepareApp(app, { dev: false, log, metrics: !name.includes('-nometrics') });
   return createNodeServer(handle, { requestTimeoutMs: 30_000, log }).server;

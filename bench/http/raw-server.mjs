@@ -3,7 +3,8 @@
 // Bodies are JSON.parse'd with no validation; answers are JSON.stringify'd. No logging.
 // RAW_ASYNC=1: answered one promise reaction later (see handleAsync). RAW_VALIDATE=1: the POST body is
 // checked by the hand-written validator of raw-validate.mjs first (400 when invalid): the ceiling of a
-// validated POST.
+// validated POST. BENCH_MIDDLEWARE=1: the middleware variant's twin, inline (reads x-tenant, keeps it on
+// the request, sets x-served-by).
 //
 // Usage: PORT=3200 HOST=127.0.0.1 node bench/http/raw-server.mjs
 import { createServer } from 'node:http';
@@ -13,6 +14,7 @@ import { BAD_JSON, rawRoute } from './raw-router.mjs';
 import { validOrder } from './raw-validate.mjs';
 
 const VALIDATE = process.env.RAW_VALIDATE === '1';
+const MIDDLEWARE = process.env.BENCH_MIDDLEWARE === '1';
 const INVALID = [400, '{"error":"invalid body"}'];
 
 function send(res, [status, text]) {
@@ -21,6 +23,11 @@ function send(res, [status, text]) {
 }
 
 export function handle(req, res) {
+  if (MIDDLEWARE) {
+    const given = req.headers['x-tenant'];
+    req.tenant = typeof given === 'string' ? given : 'public';
+    res.setHeader('x-served-by', 'bench');
+  }
   const answer = rawRoute(req.method, req.url);
   if (typeof answer !== 'function') return send(res, answer);
   const chunks = [];

@@ -12,6 +12,9 @@
 //     raw-async for raw answering a reaction later; gati-start's parts apart: gati-start-warn (LOG_LEVEL=warn), gati-start-nometrics
 //     (ADMIN_PORT=off), gati-log (`node dist/server.mjs` at the default level), gati-base-log (the same for --baseline-app))
 //     --scenarios get,post   --no-load (cold start only)   --no-cold
+//   --middleware (the middleware variant: the Gati app gets a root src/handlers/_middleware.ts with one typical user
+//     middleware, built in bench/.work/http-app-mw; Fastify the same as an async onRequest hook, raw inline; every answer
+//     is checked for its x-served-by header; raw-bun/raw-deno have no twin; BENCH_MIDDLEWARE=1 does the same)
 //   --skip-build (reuse bench/.work/http-app/dist)   --baseline-app DIR (also 'gati-base': DIR/dist/server.mjs)   --port P (3200)   --out FILE (bench/.work/http-results.json)
 //   FASTIFY_SCHEMAS=targets in the environment gives Fastify schemas only on the two scenario routes.
 //
@@ -35,7 +38,7 @@ import { request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateHttpApp, DEFAULT_HTTP_APP_DIR, REPO_ROOT } from './gen-app.mjs';
+import { generateHttpApp, DEFAULT_HTTP_APP_DIR, MIDDLEWARE_HTTP_APP_DIR, REPO_ROOT } from './gen-app.mjs';
 import { GET_PATH, POST_PATH, orderAnswer } from './routes.mjs';
 import { DENO_RUN_ARGS } from '../../lib/model/engines.js';
 import { cpuTicks, median, parseWrk, wrk as runWrk } from './harness.mjs';
@@ -68,7 +71,9 @@ const BASELINE_APP = opt('baseline-app', undefined);
 if (BASELINE_APP && !SERVERS.some((s) => s.startsWith('gati-base'))) SERVERS.push('gati-base');
 const SCENARIOS = opt('scenarios', 'get,post').split(',');
 const OUT = opt('out', join(REPO_ROOT, 'bench', '.work', 'http-results.json'));
-const APP = DEFAULT_HTTP_APP_DIR;
+// The middleware variant: its own app directory, and BENCH_MIDDLEWARE=1 in every server's environment.
+const MIDDLEWARE = flag('middleware') || process.env.BENCH_MIDDLEWARE === '1';
+const APP = MIDDLEWARE ? MIDDLEWARE_HTTP_APP_DIR : DEFAULT_HTTP_APP_DIR;
 const WORK = join(REPO_ROOT, 'bench', '.work', 'http');
 const BODY_FILE = join(HERE, 'body.json');
 const BODY = readFileSync(BODY_FILE, 'utf8').trim();
@@ -130,7 +135,7 @@ function httpReq(method, path, body, port = PORT, timeoutMs = 2000) {
       let data = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (data += c));
-      res.on('end', () => resolve({ status: res.statusCode, body: data }));
+      res.on('end', () => resolve({ status: res.statusCode, body: data, headers: res.headers }));
     });
     req.on('error', (e) => resolve({ status: 0, error: e.code }));
     req.on('timeout', () => req.destroy());
@@ -144,7 +149,7 @@ function startServer(name, port = PORT) {
   const logFd = c.stdoutFile ? openSync(c.stdoutFile, 'w') : undefined;
   const child = spawn('taskset', ['-c', '0', c.exe ?? process.execPath, ...c.args], {
     cwd: c.cwd, stdio: ['ignore', logFd ?? 'pipe', 'pipe'],
-    env: { ...process.env, GATI_BENCH_PINNED: '', ...c.env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, GATI_BENCH_PINNED: '', ...c.env, PORT: String(port), HOST: '127.0.0.1', ...(MIDDLEWARE ? { BENCH_MIDDLEWARE: '1' } : {}) },
   });
   if (logFd !== undefined) closeSync(logFd); // the child has its own copy
   let out = '';
@@ -188,6 +193,7 @@ async function loadRun(serverName, scenarioName) {
     if (check.status !== sc.expect.status || check.body !== sc.expect.body) {
       throw new Error(`${serverName} ${scenarioName}: expected ${sc.expect.status} ${sc.expect.body}, got ${check.status} ${check.body ?? check.error}`);
     }
+    if (MIDDLEWARE && check.headers['x-served-by'] !== 'bench') throw new Error(`${serverName} ${scenarioName}: the middleware variant's answer has no x-served-by: bench header`);
     if (WARMUP > 0) await wrk(sc, WARMUP);
     const c0 = cpuTicks(srv.child.pid);
     const t0 = performance.now();
@@ -205,7 +211,7 @@ async function loadRun(serverName, scenarioName) {
 }
 
 function build() {
-  const { handlers } = generateHttpApp(APP);
+  const { handlers } = generateHttpApp(APP, { middleware: MIDDLEWARE });
   console.log(`generated ${APP}: ${handlers} handlers`);
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'gati.mjs'), 'build', APP], { encoding: 'utf8' });
@@ -228,9 +234,10 @@ async function main() {
   console.log(`# HTTP benchmark  ${new Date().toISOString()}  node ${process.version}  ${cpus().length} cpus (${cpus()[0]?.model})  load ${loadavg().map(r2).join(' ')}`);
   console.log(`# wrk -t1 -c${CONNS}, warm-up ${WARMUP} s + measured ${DURATION} s, ${ROUNDS} round(s), cold start ${COLD_RUNS} run(s); servers taskset -c 0, wrk and poller taskset -c 1`);
   console.log(`# Gati: node dist/server.mjs, LOG_LEVEL=warn (no per-request log line). Fastify: logger off (default), schemas ${process.env.FASTIFY_SCHEMAS === 'targets' ? 'on the 2 scenario routes' : 'on all 100 routes'}.`);
+  if (MIDDLEWARE) console.log(`# Middleware variant: Gati's root _middleware.ts (${APP}), Fastify's async onRequest hook, raw's inline twin.`);
   if (!flag('skip-build')) build();
 
-  const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, options: { WARMUP, DURATION, ROUNDS, CONNS, COLD_RUNS, SERVERS, SCENARIOS, fastifySchemas: process.env.FASTIFY_SCHEMAS ?? 'all' }, load: {}, cold: {} };
+  const results = { date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model, options: { WARMUP, DURATION, ROUNDS, CONNS, COLD_RUNS, SERVERS, SCENARIOS, middleware: MIDDLEWARE, fastifySchemas: process.env.FASTIFY_SCHEMAS ?? 'all' }, load: {}, cold: {} };
   const summary = [];
 
   if (!flag('no-load')) {

@@ -11,7 +11,7 @@
 import type { GlobalContext, Logger, Middleware } from '../types.js';
 import type { CompiledApp, CompiledRoute, MatchResult } from './app.js';
 import { contentTypeOf, decodeJsonBody, readJsonBody, unreadBodyAnswer } from './body.js';
-import { runChain } from './chain.js';
+import { DONE, runChain } from './chain.js';
 import { folderChains } from './folder-middleware.js';
 import { logRequest, logsAt } from './log.js';
 import { problem, problemAnswer } from './problem.js';
@@ -23,7 +23,7 @@ import { createVersioning, type Pin } from './versions.js';
 import type { IncomingRequest, OutgoingResponse, Respond } from './wire.js';
 import type { AcceptedUpgrade, WsHandlerHooks, WsRoute } from '../ws/types.js';
 import { recordRequest, type HttpMetrics } from '../metrics/http-metrics.js';
-import { NOT_YET, fulfilledValue } from './promise-peek.js';
+import { NOT_YET, fulfilledValue, isThenable } from './promise-peek.js';
 import { activeTracing, type GatiTracer, type RequestTrace } from '../tracing/index.js';
 
 export interface PipelineOptions {
@@ -104,6 +104,11 @@ class Exchange implements RequestTarget {
   refusal: OutgoingResponse | undefined = undefined;
   /** The handler ran (its answer is checked and migrated; a middleware's or the pipeline's is not). */
   handlerRan = false;
+  /** The params the handler's `req` gets under middleware (a copy: the validators coerce it in place). */
+  handlerParams: Record<string, string> | undefined = undefined;
+  /** Under middleware, a route reading a body: settle the last `next()` (bodyInChain). */
+  innerDone: (() => void) | undefined = undefined;
+  innerFailed: ((error: unknown) => void) | undefined = undefined;
   /** The handler's `req`, once routed. */
   req: HandlerRequest | undefined = undefined;
   /** The `res` the handler (and the middleware, when there is a chain) writes. */
@@ -261,8 +266,8 @@ function route(x: Exchange): void {
   if (compiled.middleware.length > 0) {
     // The handler gets its own params object: the validators coerce it in place, and the
     // middleware's view stays the strings that arrived.
-    const params = { ...matched.params };
-    return chained(x, compiled.middleware, new MiddlewareReq(x, matched.params), handlerRes(compiled), (res) => serveInChain(x, params, res));
+    x.handlerParams = { ...matched.params };
+    return chained(x, compiled.middleware, new MiddlewareReq(x, matched.params), handlerRes(compiled), serveInChain);
   }
   // No middleware (the common case): straight on, with no promise unless a body read or the handler makes one.
   if (x.refusal) return finish(x, x.refusal);
@@ -302,7 +307,7 @@ function upgrade(x: Exchange, index: number, params: Record<string, string>): vo
   let wsRoute = shared.wsRoutes.get(index);
   if (!wsRoute) shared.wsRoutes.set(index, (wsRoute = wsRouteOf(compiled, shared.options.checkResponses)));
   const route = wsRoute;
-  chained(x, compiled.middleware, new MiddlewareReq(x, params), new Res(101), (res) => {
+  chained(x, compiled.middleware, new MiddlewareReq(x, params), new Res(101), (x, res) => {
     const req = (x.req = handlerRequest(x, { ...params }));
     const refused = compiled.typed ? refuseInvalid(req, compiled.validators, shared.maxErrors, false) : undefined;
     if (refused) return answerWith(res, refused);
@@ -342,7 +347,7 @@ function unrouted(x: Exchange, matched: Exclude<MatchResult, { route: number }>)
   // An OPTIONS answer names the methods even when a middleware (cors) answers the preflight itself.
   if (preflight) res.headers.allow = allowWithOptions(matched as { allow: string[] });
   x.lctx = new RequestContext(x.requestId, x.shared.options.log, x.pin?.semver ?? '');
-  chained(x, middleware, new MiddlewareReq(x, params), res, (r) => answerWith(r, x.refusal ?? unroutedAnswer(x, matched)));
+  chained(x, middleware, new MiddlewareReq(x, params), res, (x, r) => answerWith(r, x.refusal ?? unroutedAnswer(x, matched)));
 }
 
 function unroutedAnswer(x: Exchange, matched: Exclude<MatchResult, { route: number }>): OutgoingResponse {
@@ -373,11 +378,14 @@ const allowWithOptions = (matched: { allow: string[] }) => [...matched.allow, 'O
 
 /**
  * Runs `middleware` (outermost first) around `inner`, which the last `next()` calls; then answers
- * with `res`, or with the error the chain threw (keeping the headers middleware set).
+ * with `res`, or with the error the chain threw (keeping the headers middleware set). A chain that
+ * ended in this call (chain.ts DONE, or a fulfilled promise Bun can read) is answered now.
  */
-function chained(x: Exchange, middleware: Middleware[], req: MiddlewareReq, res: Res, inner: (res: Res) => Promise<void> | void): void {
+function chained(x: Exchange, middleware: Middleware[], req: MiddlewareReq, res: Res, inner: (x: Exchange, res: Res) => Promise<void> | void): void {
   x.res = res;
-  runChain(middleware, req, res, x.shared.gctx, x.lctx!, inner).then(
+  const done = runChain(middleware, req, res, x.shared.gctx, x.lctx!, inner, x);
+  if (done === DONE || fulfilledValue(done) !== NOT_YET) return guarded(x, chainDone);
+  done.then(
     () => guarded(x, chainDone),
     (error: unknown) => guarded(x, handlerFailed, error),
   );
@@ -389,51 +397,115 @@ function chainDone(x: Exchange): void {
   finish(x, bodyResponse(res.status, res.headers, res.body));
 }
 
-/** What the last `next()` of a route's chain does: the version's refusal, the checks, the body, the handler. */
-async function serveInChain(x: Exchange, params: Record<string, string>, res: Res): Promise<void> {
+/**
+ * What the last `next()` of a route's chain does: the version's refusal, the checks, the body, the
+ * handler. A promise only while something is pending (a body, an old version's migration, an async
+ * handler Bun cannot read yet): else the answer is on `res` when it returns, and `next()` is DONE.
+ */
+function serveInChain(x: Exchange, res: Res): Promise<void> | void {
   if (x.refusal) return answerWith(res, x.refusal);
-  const req = (x.req = handlerRequest(x, params));
-  const refused = await checkedRequest(x);
+  const req = (x.req = handlerRequest(x, x.handlerParams!));
+  const compiled = x.route!;
+  if (x.pin?.old) return checkedRequest(x).then((refused) => (refused ? answerWith(res, refused) : handlerInChain(x, res)));
+  if (compiled.readsBody) return bodyInChain(x);
+  const refused = compiled.typed ? refuseInvalid(req, compiled.validators, x.shared.maxErrors, false) : undefined;
   if (refused) return answerWith(res, refused);
+  return handlerInChain(x, res);
+}
+
+/** The handler under middleware: what it returns becomes the body unless it set one; a promise only while it runs. */
+function handlerInChain(x: Exchange, res: Res): Promise<void> | void {
   x.handlerRan = true;
   const route = x.route!;
-  const tracing = x.shared.tracing;
-  const result = await (tracing === undefined ? route.handler(req, res, x.shared.gctx, x.lctx) : tracing.handlerInChain(route, () => route.handler(req, res, x.shared.gctx, x.lctx)));
-  if (res.body === undefined && result !== undefined) res.body = result;
+  const { gctx, tracing } = x.shared;
+  const req = x.req!;
+  const lctx = x.lctx!;
+  const result = tracing === undefined ? route.handler(req, res, gctx, lctx) : tracing.handlerInChain(route, () => route.handler(req, res, gctx, lctx));
+  if (!(result instanceof Promise) && !isThenable(result)) return keepBody(res, result);
+  const promise = result instanceof Promise ? result : Promise.resolve(result);
+  const value = fulfilledValue(promise);
+  if (value !== NOT_YET) return keepBody(res, value);
+  return promise.then((value: unknown) => keepBody(res, value));
+}
+
+function keepBody(res: Res, value: unknown): void {
+  if (res.body === undefined && value !== undefined) res.body = value;
 }
 
 /**
- * A routed request's checks, body included (every error of every part), for a client of any
- * version: an old version's request is checked against that version and migrated up first
- * (versions.ts), then the newest checks run. The answer when it ends the request.
+ * An old version's request, body included (every error of every part): checked against that
+ * version and migrated up first (versions.ts), then the newest checks run. The answer when it ends
+ * the request.
  */
 async function checkedRequest(x: Exchange): Promise<OutgoingResponse | undefined> {
   const compiled = x.route!;
   const req = x.req!;
   const { maxErrors, maxDepth, options } = x.shared;
-  const old = x.pin?.old;
-  if (old) {
-    const readBody = () => readJsonBody(x.incoming, options.bodyLimit, maxDepth);
-    const refused = await old.request({ routeKey: compiled.key, req, readsBody: compiled.readsBody, readBody, maxErrors });
-    if (refused) return refused;
-  } else if (compiled.readsBody) {
-    const decoded = await readJsonBody(x.incoming, options.bodyLimit, depthToScan(compiled, maxDepth));
-    if ('response' in decoded) return decoded.response;
-    req.body = decoded.value;
-  }
+  const readBody = () => readJsonBody(x.incoming, options.bodyLimit, maxDepth);
+  const refused = await x.pin!.old!.request({ routeKey: compiled.key, req, readsBody: compiled.readsBody, readBody, maxErrors });
+  if (refused) return refused;
   return compiled.typed ? refuseInvalid(req, compiled.validators, maxErrors, compiled.readsBody) : undefined;
 }
 
-/** The body arrived (the route without middleware): decoded (415/400), every part checked, then the handler. */
-function bodyRead(x: Exchange, raw: Buffer | string): void {
+/** The body arrived: decoded (415/400) onto `req.body`, every part checked; the answer when that ends the request. */
+function bodyRefusal(x: Exchange, raw: Buffer | string): OutgoingResponse | undefined {
   const compiled = x.route!;
   const decoded = decodeJsonBody(raw, contentTypeOf(x.incoming), depthToScan(compiled, x.shared.maxDepth));
-  if ('response' in decoded) return finish(x, decoded.response);
+  if ('response' in decoded) return decoded.response;
   const req = x.req!;
   req.body = decoded.value;
-  const refused = compiled.typed ? refuseInvalid(req, compiled.validators, x.shared.maxErrors, true) : undefined;
+  return compiled.typed ? refuseInvalid(req, compiled.validators, x.shared.maxErrors, true) : undefined;
+}
+
+/** The body arrived (the route without middleware): checked, then the handler. */
+function bodyRead(x: Exchange, raw: Buffer | string): void {
+  const refused = bodyRefusal(x, raw);
   if (refused) return finish(x, refused);
   callHandler(x);
+}
+
+/**
+ * Under middleware, a route that reads a body: the body (through the engine's callback form when it
+ * has one and tracing is off), its checks, the handler; the promise (the last `next()`'s) settles once the answer is on
+ * `res`, with no promise between the last byte and the handler.
+ */
+function bodyInChain(x: Exchange): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    x.innerDone = resolve;
+    x.innerFailed = reject;
+    const incoming = x.incoming;
+    const limit = x.shared.options.bodyLimit;
+    // Tracing on: the promise form, whose reaction keeps the middleware's span active (the handler's
+    // span is its child); the engine's callback runs in the socket's context instead.
+    if (incoming.readBodyTo && x.shared.tracing === undefined) return incoming.readBodyTo(limit, x, chainBodyRead, chainBodyUnread);
+    incoming.readBody(limit).then(
+      (raw) => chainBodyRead(x, raw),
+      (error: unknown) => chainBodyUnread(x, error),
+    );
+  });
+}
+
+function chainBodyRead(x: Exchange, raw: Buffer | string): void {
+  try {
+    const refused = bodyRefusal(x, raw);
+    if (refused) {
+      answerWith(x.res!, refused);
+      return x.innerDone!();
+    }
+    const pending = handlerInChain(x, x.res!);
+    if (pending === undefined) x.innerDone!();
+    else pending.then(x.innerDone, x.innerFailed);
+  } catch (error) {
+    x.innerFailed!(error);
+  }
+}
+
+/** The body could not be read: its answer (413, 400) on `res`, or the error (a 500) for the middleware around it. */
+function chainBodyUnread(x: Exchange, error: unknown): void {
+  const answer = unreadBodyAnswer(error, x.shared.options.bodyLimit);
+  if (!answer) return x.innerFailed!(error);
+  answerWith(x.res!, answer);
+  x.innerDone!();
 }
 
 /** The nesting limit the body is scanned for: none (Infinity) when its type cannot nest past `maxDepth` anyway. */
@@ -476,10 +548,6 @@ function callHandler(x: Exchange): void {
     return handlerFailed(x, error);
   }
   handlerDone(x, result);
-}
-
-function isThenable(value: unknown): boolean {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** The handler's answer (`value`: what it returned): checked in dev, migrated down for an old version, serialized. */

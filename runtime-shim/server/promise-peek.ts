@@ -20,3 +20,8 @@ export const NOT_YET: unique symbol = Symbol('not yet');
 export function fulfilledValue(promise: Promise<unknown>): unknown {
   return peek !== undefined && peek.status(promise) === 'fulfilled' ? peek(promise) : NOT_YET;
 }
+
+/** Whether `value` is a thenable (another library's promise), which is adopted as `await` would adopt it. */
+export function isThenable(value: unknown): boolean {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
