@@ -45,9 +45,9 @@ function loggerWith(level: LogLevel, bound: string, sink: LogSink): Logger {
   };
   const logger: GatiLogger = {
     enabled: (lvl) => RANK[lvl] >= min,
-    request: (reqId, method, route, status, durationMs, trace) => {
+    request: (reqId, method, route, status, durationMs) => {
       if (RANK.info < min) return;
-      if (traceFields !== undefined) return sink.write(requestLine.text(trace ?? traceFields(), reqId, method, route, status, durationMs));
+      if (traceFields !== undefined) return sink.write(requestLine.text(traceFields(), reqId, method, route, status, durationMs));
       if (lines !== undefined && requestLine.encode(lines, reqId, method, route, status, durationMs)) return;
       sink.write(requestLine.text('', reqId, method, route, status, durationMs));
     },
@@ -65,16 +65,15 @@ interface GatiLogger extends Logger {
   enabled(level: Level): boolean;
   /**
    * The request line, without an intermediate object (it is written for every request): request-line.ts.
-   * `durationMs` is printed rounded to 0.01 ms. `trace`: the request's own trace fields (RequestTrace.logFields),
-   * which the active context may no longer hold when the answer comes after a body read; else the active span's.
+   * `durationMs` is printed rounded to 0.01 ms.
    */
-  request(reqId: string, method: string, route: string, status: number, durationMs: number, trace?: string): void;
+  request(reqId: string, method: string, route: string, status: number, durationMs: number): void;
 }
 
 /** Writes the request line: `{ level: 'info', time, ...bindings, reqId, method, route, status, durationMs, msg: 'request' }`. */
-export function logRequest(log: Logger, reqId: string, method: string, route: string, status: number, durationMs: number, trace?: string): void {
+export function logRequest(log: Logger, reqId: string, method: string, route: string, status: number, durationMs: number): void {
   const gati = log as Partial<GatiLogger>;
-  if (gati.request) gati.request(reqId, method, route, status, durationMs, trace);
+  if (gati.request) gati.request(reqId, method, route, status, durationMs);
   else log.info({ reqId, method, route, status, durationMs: Math.round(durationMs * 100) / 100 }, 'request');
 }
 

@@ -212,7 +212,7 @@ function finish(x: Exchange, out: OutgoingResponse): void {
   const shared = x.shared;
   // One clock read for the line and the metrics sample.
   const elapsedMs = shared.timed ? performance.now() - x.started : 0;
-  if (shared.logRequests) logRequest(shared.options.log, x.requestId, x.incoming.method, x.routeKey ?? x.path, out.status, elapsedMs, x.trace?.logFields());
+  if (shared.logRequests) logRequest(shared.options.log, x.requestId, x.incoming.method, x.routeKey ?? x.path, out.status, elapsedMs);
   observe(x, out, elapsedMs);
   x.replied = true;
   x.reply(x.ctx, out);
@@ -281,7 +281,10 @@ function route(x: Exchange): void {
   }
   if (compiled.readsBody) {
     // The engine's callback form when it has one: no promise between the last byte and the handler.
-    if (incoming.readBodyTo) return incoming.readBodyTo(options.bodyLimit, x, onBody, onBodyError);
+    // Tracing on: the promise form, whose reaction resumes in the request's context (its span), so the
+    // handler's promise, the request line and any error line after it still find the trace; the
+    // engine's callback runs in the socket's context instead (as bodyInChain does under middleware).
+    if (incoming.readBodyTo && x.shared.tracing === undefined) return incoming.readBodyTo(options.bodyLimit, x, onBody, onBodyError);
     incoming.readBody(options.bodyLimit).then(
       (raw) => onBody(x, raw),
       (error: unknown) => onBodyError(x, error),

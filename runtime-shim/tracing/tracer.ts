@@ -43,11 +43,6 @@ export interface RequestTrace {
   callHandler(route: CompiledRoute, ...args: Parameters<HandlerFn>): ReturnType<HandlerFn>;
   /** Ends the handler span `callHandler` started (failed when `error` is given); a no-op without one. */
   handlerDone(failed: boolean, error?: unknown): void;
-  /**
-   * The request line's `,"trace_id":…,"span_id":…` (the server span's; '' when nothing is recorded): taken
-   * from the exchange, not the active context, which a body read that arrived in later packets has left.
-   */
-  logFields(): string;
 }
 
 /** What runs with an effect's span: the run's outcome marks it. */
@@ -333,11 +328,6 @@ class ServerSpan implements RequestTrace {
     handler.end();
   }
 
-  logFields(): string {
-    const ids = this.span.spanContext();
-    return `,"trace_id":"${ids.traceId}","span_id":"${ids.spanId}"`;
-  }
-
   end(out: OutgoingResponse, route: CompiledRoute | undefined): void {
     const span = this.span;
     this.handlerDone(false);
@@ -371,10 +361,6 @@ class MissedRequestTrace implements RequestTrace {
   }
 
   handlerDone(): void {}
-
-  logFields(): string {
-    return '';
-  }
 
   end(out: OutgoingResponse, route: CompiledRoute | undefined): void {
     const durationMs = performance.now() - this.started;
