@@ -164,7 +164,8 @@ function readOrUndefined(file: string): string | undefined {
   }
 }
 
-function statStamp(file: string): string {
+/** A file's size and modification time, or '' when it cannot be stat'ed. */
+export function statStamp(file: string): string {
   try {
     const stat = statSync(file);
     return `${stat.size}:${stat.mtimeMs}`;

@@ -11,8 +11,9 @@
 //   - its source's content (else it is compiled again), and its output file, by size and time (a
 //     later run may have written another version of it since: then it is compiled again too).
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { statStamp } from './bundle.js';
 import type { InputsStamp } from './dev-inputs.js';
 
 export const RECORD_FILE = '.gati/cache/dev-modules.json';
@@ -41,28 +42,13 @@ export class ContentHashes {
 
   /** The content hash of `file` (absolute), or '-' when it cannot be read. */
   of(file: string): string {
-    let stamp: string;
-    try {
-      const stat = statSync(file);
-      stamp = `${stat.size}:${stat.mtimeMs}`;
-    } catch {
-      return '-';
-    }
+    const stamp = statStamp(file);
+    if (stamp === '') return '-';
     const known = this.memo.get(file);
     if (known?.stamp === stamp) return known.hash;
     const hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
     this.memo.set(file, { stamp, hash });
     return hash;
-  }
-}
-
-/** An output file's size and time, or '-'. */
-export function outputStamp(file: string): string {
-  try {
-    const stat = statSync(file);
-    return `${stat.size}:${stat.mtimeMs}`;
-  } catch {
-    return '-';
   }
 }
 
@@ -74,7 +60,7 @@ export function makeRecord(root: string, inputs: InputsStamp, hashes: ContentHas
     gati: inputs.gati,
     names: namesOf(inputs),
     resolution: resolutionFiles(inputs).map((file) => [file, hashes.of(join(root, file))]),
-    modules: [...versions.keys()].map((abs) => [rel(abs), hashes.of(abs), outputStamp(outOf(abs))]),
+    modules: [...versions.keys()].map((abs) => [rel(abs), hashes.of(abs), statStamp(outOf(abs))]),
     inlined: [...inlined].map((abs) => [rel(abs), hashes.of(abs)]),
     generation,
     versions: [...versions].map(([abs, v]) => [rel(abs), v]),
@@ -92,7 +78,7 @@ export function staleModules(root: string, record: ModuleRecord, inputs: InputsS
   if (JSON.stringify(resolution) !== JSON.stringify(record.resolution)) return undefined;
   if (record.inlined.some(([file, hash]) => hashes.of(join(root, file)) !== hash)) return undefined;
   return record.modules
-    .filter(([file, hash, output]) => hashes.of(join(root, file)) !== hash || outputStamp(outOf(join(root, file))) !== output)
+    .filter(([file, hash, output]) => hashes.of(join(root, file)) !== hash || statStamp(outOf(join(root, file))) !== output)
     .map(([file]) => join(root, file));
 }
 

@@ -130,7 +130,7 @@ export class DevModules {
     writeAtomically(file, JSON.stringify(state));
     // By content too, for a start that finds no state (see dev-module-record.ts).
     const record = makeRecord(this.root, inputs, this.hashes, (abs) => this.outOf(abs), this.generation, this.version, this.deps);
-    writeAtomically(join(this.root, RECORD_FILE), JSON.stringify(record));
+    writeIfChanged(join(this.root, RECORD_FILE), JSON.stringify(record));
   }
 
   /**
