@@ -29,6 +29,34 @@ test("the new app's allowScripts approves every install script in gati's own dep
   for (const name of withScripts) assert.is(pkg.allowScripts?.[name], true, `${name}'s install script is approved`);
 });
 
+test("npm's install-script check passes over gati from a folder or a tarball: its prepare (which compiles a checkout) is denied by the spec", () => {
+  const r = gatiSync(['init', 'deny-app'], workspace);
+  assert.is(r.status, 0, r.stderr);
+  const dir = join(workspace, 'deny-app');
+  const pkgFile = join(dir, 'package.json');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { dependencies: Record<string, string>; allowScripts: Record<string, boolean> };
+  const spec = pkg.dependencies.gati!;
+  assert.is(pkg.allowScripts[spec], false, 'keyed by the spec as written in dependencies');
+  // npm 11.16+ lists unreviewed install scripts at the end of an install; a dry run resolves the tree
+  // (gati is a link to this checkout) and prints the same list without installing anything.
+  const npmMajorMinor = spawnSync('npm', ['--version'], { encoding: 'utf8' }).stdout.trim().split('.').map(Number);
+  if (npmMajorMinor[0]! < 11 || (npmMajorMinor[0] === 11 && npmMajorMinor[1]! < 16)) return console.log(`  (npm ${npmMajorMinor.join('.')} has no allowScripts check: only the entry was checked)`);
+  const dryRun = () => spawnSync('npm', ['install', '--dry-run', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8' });
+  const denied = dryRun();
+  assert.is(denied.status, 0, denied.stderr);
+  assert.not.match(denied.stderr, 'gati@', 'gati is not listed as unreviewed');
+  delete pkg.allowScripts[spec];
+  writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
+  assert.match(dryRun().stderr, /not yet covered by allowScripts:\n.*gati@[\d.]+ \(prepare: /, 'without the entry npm lists it (the check above can fail)');
+
+  const tarball = gatiSync(['init', join(workspace, 'tarball-app'), '--gati', 'file:/opt/gati-0.1.0.tgz']);
+  assert.is(tarball.status, 0, tarball.stderr);
+  assert.equal(JSON.parse(readFileSync(join(workspace, 'tarball-app', 'package.json'), 'utf8')).allowScripts['file:/opt/gati-0.1.0.tgz'], false);
+  const registry = gatiSync(['init', join(workspace, 'registry-app'), '--gati', '^0.1.0']);
+  assert.is(registry.status, 0, registry.stderr);
+  assert.equal(Object.keys(JSON.parse(readFileSync(join(workspace, 'registry-app', 'package.json'), 'utf8')).allowScripts), ['better-sqlite3', 'esbuild', 'msgpackr-extract'], 'a registry package runs no prepare: nothing to deny');
+});
+
 test('writes the app into a new folder and prints the next commands', () => {
   const r = gatiSync(['init', 'first-app'], workspace);
   assert.is(r.status, 0, r.stderr);

@@ -4,7 +4,9 @@
 // RAW_ASYNC=1: answered one promise reaction later (see handleAsync). RAW_VALIDATE=1: the POST body is
 // checked by the hand-written validator of raw-validate.mjs first (400 when invalid): the ceiling of a
 // validated POST. BENCH_MIDDLEWARE=1: the middleware variant's twin, inline (reads x-tenant, keeps it on
-// the request, sets x-served-by).
+// the request, sets x-served-by). RAW_FLOOR=1: the validated ceiling plus what Gati's contract puts on every
+// answer (the client's X-Request-Id when sane, else a made one; X-API-Version): the floor under `gati` (quiet
+// logging) for a server that keeps the same contract, with no framework of its own.
 //
 // Usage: PORT=3200 HOST=127.0.0.1 node bench/http/raw-server.mjs
 import { createServer } from 'node:http';
@@ -13,12 +15,25 @@ import { fileURLToPath } from 'node:url';
 import { BAD_JSON, rawRoute } from './raw-router.mjs';
 import { validOrder } from './raw-validate.mjs';
 
-const VALIDATE = process.env.RAW_VALIDATE === '1';
+const FLOOR = process.env.RAW_FLOOR === '1';
+const VALIDATE = FLOOR || process.env.RAW_VALIDATE === '1';
 const MIDDLEWARE = process.env.BENCH_MIDDLEWARE === '1';
 const INVALID = [400, '{"error":"invalid body"}'];
 
+// As Gati's request ids (runtime-shim/server/request-context.ts): a sane given one, else a prefix and a counter.
+const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
+let ids = 0;
+
 function send(res, [status, text]) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) };
+  if (FLOOR) {
+    const given = res.req.headers['x-request-id'];
+    headers['x-request-id'] = typeof given === 'string' && REQUEST_ID.test(given) ? given : `abcdef01-${(++ids).toString(36)}`;
+    // A pin is read as Gati reads it; this app has one version to answer with.
+    void res.req.headers['x-api-version'];
+    headers['x-api-version'] = '1.0.0';
+  }
+  res.writeHead(status, headers);
   res.end(text);
 }
 

@@ -8,7 +8,8 @@
 //   --warmup S (3)  --duration S (10)  --rounds N (3)  --connections N (50)  --cold-runs N (15)
 //   --servers gati,fastify,raw (add gati-start for `gati start` with default settings, logging on; fastify-log for Fastify
 //     as fastify-cli's generated `npm start` runs it (`fastify start -l info`: pino, a line per request and per response); raw-validated for raw
-//     node:http with a hand-written validator, the ceiling of a validated POST; gati-bun/gati-deno for the Bun/Deno engines, raw-bun/raw-deno for their own ceilings,
+//     node:http with a hand-written validator, the ceiling of a validated POST; raw-floor for the same plus the X-Request-Id and
+//     X-API-Version every Gati answer carries (the floor under gati for a server that keeps Gati's contract); gati-bun/gati-deno for the Bun/Deno engines, raw-bun/raw-deno for their own ceilings,
 //     raw-async for raw answering a reaction later; gati-start's parts apart: gati-start-warn (LOG_LEVEL=warn), gati-start-nometrics
 //     (ADMIN_PORT=off), gati-log (`node dist/server.mjs` at the default level), gati-base-log (the same for --baseline-app))
 //     --scenarios get,post   --no-load (cold start only)   --no-cold
@@ -94,6 +95,8 @@ const SERVER_CMD = {
   raw: { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: {} },
   // The physical ceiling of a validated POST: raw node:http with a hand-written validator (raw-validate.mjs).
   'raw-validated': { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: { RAW_VALIDATE: '1' } },
+  // The same plus the headers Gati's contract puts on every answer (X-Request-Id, X-API-Version): the floor under gati.
+  'raw-floor': { args: [join(HERE, 'raw-server.mjs')], cwd: REPO_ROOT, env: { RAW_FLOOR: '1' } },
   // What users run: `gati start` with default settings (a request line per request on stdout, metrics on the admin port).
   // Its request lines go to a file, as to a log collector that keeps up (a pipe read by this process would
   // take core 1 from wrk, and a full pipe makes the writer keep lines in memory).
@@ -282,6 +285,7 @@ async function main() {
         if (med.fastify && issue24) summary.push(`${sc.toUpperCase()} ${g}/fastify ${r2(med[g].rps / med.fastify.rps)}× (issue 24 target ≥ ${issue24}×) ${pf(med[g].rps / med.fastify.rps >= issue24)}`);
         if (med.raw && g === 'gati-start') summary.push(`${sc.toUpperCase()} ${g}/raw ${r2(med[g].rps / med.raw.rps)}× (issue 24 target ≥ 0.9×) ${pf(med[g].rps / med.raw.rps >= 0.9)}`);
         if (med['fastify-log'] && g === 'gati-start') summary.push(`${sc.toUpperCase()} ${g}/fastify-log ${r2(med[g].rps / med['fastify-log'].rps)}× (both as their users run them: logging at info; reference)`);
+        if (med['raw-floor']) summary.push(`${sc.toUpperCase()} ${g}/raw-floor ${r2(med[g].rps / med['raw-floor'].rps)}× (the floor: raw node:http, validated, with Gati's two contract headers)`);
         if (med['raw-validated'] && sc === 'post') summary.push(`${sc.toUpperCase()} ${g}/raw-validated ${r2(med[g].rps / med['raw-validated'].rps)}× (the ceiling: raw node:http with a hand-written validator)`);
       }
       if (med['gati-bun'] && med.fastify) {

@@ -2,11 +2,12 @@
 // print the commands that install, serve and test it. A non-empty <dir> is refused (exit 2)
 // unless --force, so an existing project is never overwritten by accident.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { Terminal } from '../terminal.js';
 import { appNameFromFolder } from '../init/app-name.js';
 import { gatiDependency, gatiPackage } from '../init/gati-dependency.js';
 import { scaffold } from '../init/scaffold.js';
+import { denyGatiPrepare } from '../init/allow-scripts.js';
 
 export interface InitFlags {
   force?: boolean;
@@ -37,6 +38,7 @@ export function initCommand(root: string, flags: InitFlags, term: Terminal): num
   // The app is a Node program (handlers and middleware read process.env, as the docs show), so it
   // type-checks against the Node types gati itself is checked with.
   const files = scaffold(root, { name, gati, typescript: pkg.dependencies.typescript ?? 'latest', typesNode: pkg.devDependencies?.['@types/node'] ?? '^20.0.0' });
+  denyGatiPrepare(join(root, 'package.json'), gati);
   const where = relative(process.cwd(), root) || '.';
   term.info(`Created ${name} in ${root} (${files.length} files; gati: "${gati}")`);
   for (const file of files) term.info(`  ${file}`);
