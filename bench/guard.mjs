@@ -10,8 +10,9 @@
 //   analyzer    bench/analyzer.mjs's warm child: cold analysis ÷ one-handler incremental update (p50), small app
 //   dev-loop    bench/dev-loop.mjs: CPU time of `tsc --noEmit` on the same small app ÷ CPU time of `gati dev`
 //               (and esbuild's service) from a save to the new value served: median of 2 tsc runs, median of
-//               6 edits, each made once gati dev is idle; one `gati dev` run makes the edits of all repetitions. CPU, not wall: on a busy machine a reload's many short wake-ups
-//               wait in the run queue far more than tsc's one long burst, and the wall ratio fell by a third.
+//               6 edits (after 3 not counted), each made once gati dev is idle; one `gati dev` run for all repetitions.
+//               CPU, not wall: on a busy machine a reload's many short wake-ups wait in the run queue far more
+//               than tsc's one long burst does, and the wall-time ratio fell by up to a third with the load alone.
 // Every ratio is "higher is better" (how much faster Gati is than its peer, or its share of the peer's speed).
 // A ratio is flagged WORSE only when all repetitions are more than 10 % below the baseline, so one noisy
 // repetition on a busy machine never flags.
@@ -59,6 +60,8 @@ const ANALYZER_APP = join(BENCH, '.work', 'guard-analyzer-app');
  */
 const EDITS_PER_REP = 6;
 const TSC_PER_REP = 2;
+/** Edits made first and not counted: gati dev's reloads still get cheaper over its first edits (its code warming up). */
+const WARMUP_EDITS = 3;
 const DEV_APP = join(BENCH, '.work', 'guard-dev-app');
 const PAYMENTS = join(REPO_ROOT, 'fixtures', 'payments');
 const TSC = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -182,23 +185,25 @@ const BENCHES = {
       'dev-loop.tsc-vs-reload-cpu': `tsc --noEmit ÷ gati dev save → new value served, CPU time (median of ${TSC_PER_REP} tsc runs, of ${EDITS_PER_REP} edits made when idle), ${SMALL_HANDLERS} handlers`,
     },
     setup: smallApps,
-    /** One `gati dev` for all repetitions (its start is most of the cost): EDITS_PER_REP edits per repetition, all made in the first. */
+    /** One `gati dev` for all repetitions (its start is most of the cost): EDITS_PER_REP edits per repetition (after WARMUP_EDITS), all made in the first. */
     edits: null,
     async run(rep) {
       if (rep === 1) {
+        // No RSS sample at rest between the edits (--rss-every past them): the rest lets gati dev make its
+        // full collection once idle, after which its reloads cost a quarter to a third less: a step mid-run.
         const out = join(BENCH, '.work', 'guard-dev-loop.json');
-        const r = runJson(node('dev-loop.mjs', '--app', DEV_APP, '--edits', String(EDITS_PER_REP * REPS), '--settle-ms', '50', '--until-idle', '--port', String(await freePort()), '--out', out, ...(HAVE_TASKSET ? [] : ['--no-pin'])), 'BENCH_DEV_LOOP_JSON', 180_000);
+        const r = runJson(node('dev-loop.mjs', '--app', DEV_APP, '--edits', String(WARMUP_EDITS + EDITS_PER_REP * REPS), '--settle-ms', '50', '--until-idle', '--rss-every', '1000', '--port', String(await freePort()), '--out', out, ...(HAVE_TASKSET ? [] : ['--no-pin'])), 'BENCH_DEV_LOOP_JSON', 180_000);
         if (r.summary.failed) throw new Error(`dev-loop: ${r.summary.failed} edits were not served`);
         const { edits, editsCpuMs } = JSON.parse(readFileSync(out, 'utf8'));
         if (!editsCpuMs?.every((ms) => ms > 0)) throw new Error('dev-loop: no CPU time per edit (/proc/PID/task/TID/schedstat unreadable?)');
-        this.edits = { wallMs: edits, cpuMs: editsCpuMs };
+        this.edits = { wallMs: edits.slice(WARMUP_EDITS), cpuMs: editsCpuMs.slice(WARMUP_EDITS) };
       }
       // The peer, TSC_PER_REP times per repetition: tsc on the analyzer's copy (the same sources, without what
       // `gati dev` adds to its own). No warm-up run: a cold page cache costs tsc wall time, hardly CPU time.
       const tsc = Array.from({ length: TSC_PER_REP }, () => tscRun(ANALYZER_APP));
-      // Every REPS-th edit from the rep-th: gati dev's reloads get cheaper as its code warms up (the last
-      // edits' CPU a quarter below the first ones'), which consecutive slices made a trend across repetitions.
-      const mine = (k) => median(this.edits[k].filter((_, i) => i % REPS === rep - 1));
+      // Consecutive edits: a reload's CPU time comes in a cycle of three (every third edit costs ~30 % more,
+      // likely a collection), so each repetition takes whole cycles (6 edits) rather than every third edit.
+      const mine = (k) => median(this.edits[k].slice(EDITS_PER_REP * (rep - 1), EDITS_PER_REP * rep));
       const peer = (k) => median(tsc.map((t) => t[k]));
       const ms = (x) => Math.round(x);
       return {
