@@ -55,12 +55,15 @@ const TOLERANCE = 0.1;
 const SMALL_HANDLERS = 24;
 const ANALYZER_APP = join(BENCH, '.work', 'guard-analyzer-app');
 /**
- * The dev loop's samples per repetition: a reload's CPU time swings ±30 % from edit to edit (a collection
- * lands in one window and not the next) and tsc's ±15 % from run to run on a busy machine.
+ * The dev loop's samples per repetition: a reload's CPU time swings ±30 % from edit to edit (likely a
+ * collection landing in one window and not the next) and tsc's ±15 % from run to run on a busy machine.
  */
 const EDITS_PER_REP = 6;
 const TSC_PER_REP = 2;
-/** Edits made first and not counted: gati dev's reloads still get cheaper over its first edits (its code warming up). */
+/**
+ * Edits made first and not counted: the second edit of a run costs ~40 % more CPU than its neighbours in every
+ * run. The reloads keep getting cheaper after them (the last 6 of 21 edits ~15 % below the first 6 counted).
+ */
 const WARMUP_EDITS = 3;
 const DEV_APP = join(BENCH, '.work', 'guard-dev-app');
 const PAYMENTS = join(REPO_ROOT, 'fixtures', 'payments');
