@@ -19,6 +19,8 @@
 //   --edits 0: the start alone (spawn → first answer, and gati's own line for the first build); gati dev
 //   is stopped once at rest, so that it saves its state and caches for a following `--start last`/`cache`.
 //   --gati DIR: the Gati checkout whose bin/gati.mjs runs (another build of Gati, for a before/after).
+//   --until-idle: after each edit's pause, wait until gati dev has used at most 2 ms of CPU in 100 ms (its
+//   type check of the edit done), so that each edit's window holds its own reload alone (bench/guard.mjs).
 //
 // What it does: (re)generates bench/.work/app with bench/gen-app.mjs when missing or stale (the same app
 // as bench/analyzer.mjs: don't run both at once), starts `node bin/gati.mjs dev bench/.work/app` (pinned
@@ -26,7 +28,9 @@
 // GET /g0/h1 (handler 1: a GET list handler whose output is Page<User>; it starts by throwing
 // HttpError 404). One unmeasured edit makes it `return { items: [], total: 0 };`, then each measured
 // edit rewrites the number (total: 1, 2, …): the clock starts when writeFileSync returns and stops when
-// a GET (a new connection every 5 ms) answers with the new total. Reports mean/p50/p95/max against
+// a GET (a new connection every 5 ms) answers with the new total; the CPU time gati dev and its children
+// (esbuild's service) used meanwhile, and the time their threads waited for a core, are kept per edit
+// (editsCpuMs, editsRunQueueMs in the results file). Reports mean/p50/p95/max against
 // the target p95 ≤ 300 ms, gati's own "reloaded in N ms" lines (from the watcher's batch to the new
 // build serving) with their breakdown (analysis, emit, write, bundle, load), and the dev process's RSS
 // before and after the edits. The handler file is restored at the end.
@@ -54,6 +58,9 @@ const REST_MS = 2000;
 const PORT = Number(opt('port', 3400));
 const TIMEOUT_MS = Number(opt('timeout-ms', 15000));
 const SETTLE_MS = Number(opt('settle-ms', 300));
+// --until-idle: after each edit's pause, also wait until gati dev has gone quiet (its type check of the edit,
+// which runs once the new build serves, is done), so that no edit's window holds the previous one's work.
+const UNTIL_IDLE = flag('until-idle');
 const OUT = opt('out', join(REPO_ROOT, 'bench', '.work', 'dev-loop-results.json'));
 const TARGET_P95 = 300;
 // --app DIR: another app made by bench/gen-app.mjs (bench/guard.mjs passes a small one).
@@ -95,6 +102,45 @@ function treeRssMb(pid) {
     for (const task of readdirSync(`/proc/${pid}/task`)) children.push(...readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
   } catch {}
   return rssMb(pid) + children.reduce((sum, child) => sum + treeRssMb(child), 0);
+}
+
+/**
+ * On-CPU and run-queue-wait time (ms) of `pid`'s threads and of its children's, transitively, from the
+ * scheduler's per-thread counters (/proc/PID/task/TID/schedstat, in ns: far finer than the 10 ms ticks of
+ * /proc/PID/stat). A thread that ends between two reads takes its time with it: the reload path of a
+ * handler edit starts none (esbuild's service and the dev process live across edits).
+ */
+function treeSchedMs(pid) {
+  let cpu = 0;
+  let wait = 0;
+  let children = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const [run, queued] = readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ').map(Number);
+        cpu += run / 1e6;
+        wait += queued / 1e6;
+        children.push(...readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+      } catch {}
+    }
+  } catch {}
+  for (const child of children) {
+    const c = treeSchedMs(child);
+    cpu += c.cpu;
+    wait += c.wait;
+  }
+  return { cpu, wait };
+}
+
+/** Until `pid`'s tree has used at most 2 ms of CPU in 100 ms (at most 10 s). */
+async function untilIdle(pid) {
+  const t0 = performance.now();
+  for (let last = treeSchedMs(pid).cpu; performance.now() - t0 < 10000; ) {
+    await sleep(100);
+    const now = treeSchedMs(pid).cpu;
+    if (now - last <= 2) return;
+    last = now;
+  }
 }
 
 /** CPU time the process has used (clock ticks, user + system). */
@@ -228,11 +274,16 @@ async function main() {
     const reloadsBefore = reloads.length;
     for (let n = 1; n <= EDITS; n++) {
       const text = withTotal(n);
+      const sched0 = treeSchedMs(dev.pid);
       writeFileSync(file, text);
       const tStart = performance.now();
       const ms = await waitFor(path, (r) => r.status === 200 && r.body.includes(`"total":${n}`), TIMEOUT_MS);
       const dt = ms === null ? null : performance.now() - tStart;
+      const sched1 = treeSchedMs(dev.pid);
       result.edits.push(dt);
+      // What gati dev (and esbuild's service) spent on the CPU meanwhile, and waited for it behind other processes.
+      (result.editsCpuMs ??= []).push(dt === null ? null : sched1.cpu - sched0.cpu);
+      (result.editsRunQueueMs ??= []).push(dt === null ? null : sched1.wait - sched0.wait);
       (result.rssMb ??= []).push(Math.round(rssMb(dev.pid)));
       // At rest: gati dev gives the old builds' garbage back once idle for 1 s (a full GC), so the sample waits for it.
       if (n % RSS_EVERY === 0) {
@@ -241,8 +292,9 @@ async function main() {
         result.ownRssSamplesMb.push(Math.round(rssMb(dev.pid)));
       }
       const rb = rebuilds.slice(-1)[0];
-      console.log(`edit ${n}: ${dt === null ? `not served within ${TIMEOUT_MS} ms` : `${r1(dt)} ms`}  (gati: reloaded in ${reloads.slice(-1)[0] ?? '?'} ms${rb ? `; ${rb.analyzed}/${rb.files} files analyzed, ${rb.written} written; analysis ${rb.analysisMs}, emit ${rb.emitMs}, write ${rb.writeMs}, bundle ${rb.bundleMs}${rb.early ? ' (beside the analysis)' : ''}, load ${loads.slice(-1)[0] ?? '?'} ms` : ''}; RSS ${result.rssMb.at(-1)} MB)`);
+      console.log(`edit ${n}: ${dt === null ? `not served within ${TIMEOUT_MS} ms` : `${r1(dt)} ms (CPU ${r1(result.editsCpuMs.at(-1))} ms, run queue ${r1(result.editsRunQueueMs.at(-1))} ms)`}  (gati: reloaded in ${reloads.slice(-1)[0] ?? '?'} ms${rb ? `; ${rb.analyzed}/${rb.files} files analyzed, ${rb.written} written; analysis ${rb.analysisMs}, emit ${rb.emitMs}, write ${rb.writeMs}, bundle ${rb.bundleMs}${rb.early ? ' (beside the analysis)' : ''}, load ${loads.slice(-1)[0] ?? '?'} ms` : ''}; RSS ${result.rssMb.at(-1)} MB)`);
       await sleep(SETTLE_MS);
+      if (UNTIL_IDLE) await untilIdle(dev.pid);
     }
     result.rssAfterMb = rssMb(dev.pid);
     const ok = result.edits.filter((x) => x !== null);
