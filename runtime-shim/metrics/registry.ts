@@ -11,6 +11,8 @@ import { loadPromClient, type PromClient, type Registry } from './prom.js';
 import { WsMetrics } from './ws-metrics.js';
 
 export interface ProcessMetrics {
+  /** When they were turned on (Date.now()): every counter was zero then. */
+  startedAt: number;
   prom: PromClient;
   registry: Registry;
   http: HttpMetrics;
@@ -36,7 +38,7 @@ export function enableMetrics(log: Logger): ProcessMetrics | undefined {
   }
   const registry = new prom.Registry();
   collectDefaultMetrics(prom, registry);
-  const metrics = { prom, registry, http: new HttpMetrics(prom, registry), effects: new EffectRunMetrics(prom, registry), ws: new WsMetrics(prom, registry), modules: new ModuleCallMetrics(prom, registry) };
+  const metrics = { startedAt: Date.now(), prom, registry, http: new HttpMetrics(prom, registry), effects: new EffectRunMetrics(prom, registry), ws: new WsMetrics(prom, registry), modules: new ModuleCallMetrics(prom, registry) };
   holder[KEY] = metrics;
   return metrics;
 }

@@ -57,11 +57,15 @@ export class MetricsHistory {
     if (metrics === undefined) return empty;
     const now = snapshotOf(metrics);
     const since = now.at - windowS * 1000;
-    // The newest snapshot at or before the window's start, else the oldest there is.
+    // The newest snapshot at or before the window's start. Without one, when the metrics are younger
+    // than the window, every counter was zero when they started: the window counts from there (the
+    // first snapshot may come up to SNAPSHOT_MS after the first requests, when the panel started before
+    // the metrics did: `gati dev`). Else the oldest snapshot there is.
     let base: Snapshot | undefined;
     for (const s of this.snapshots) if (s.at <= since) base = s;
-    base ??= this.snapshots[0];
-    const seconds = base ? Math.max((now.at - base.at) / 1000, 1) : windowS;
+    if (base === undefined && metrics.startedAt < since) base = this.snapshots[0];
+    const from = base?.at ?? metrics.startedAt;
+    const seconds = Math.max((now.at - from) / 1000, 1);
     const requests: WindowCounts['requests'] = [];
     for (const [key, series] of now.requests) {
       const before = base?.requests.get(key);
