@@ -6,6 +6,8 @@
 // each `set`), s = return the Response itself (not a promise) when there is no body to read,
 // t = read the body as text() and JSON.parse it (Gati's read) instead of json(),
 // o = Bun.serve with the options Gati's Bun adapter passes (idleTimeout, maxRequestBodySize, error).
+// IMPORT=FILE in the environment: import that module at startup and keep it, unused (what loading an
+// app's code and data costs the engine, e.g. each garbage collection: bench/http/gc-cost.mjs).
 //
 // Usage: PORT=3200 FLAGS=hrst node_modules/.bin/bun bench/http/fetch-floor-server.mjs
 //        PORT=3200 FLAGS=hrst node_modules/.bin/deno run -A bench/http/fetch-floor-server.mjs
@@ -17,6 +19,7 @@ const FLAGS = env('FLAGS') ?? '';
 const READ_HEADERS = FLAGS.includes('h'), GATI_HEADERS = FLAGS.includes('r'), SYNC = FLAGS.includes('s'), TEXT = FLAGS.includes('t');
 const JSON_TYPE = 'application/json; charset=utf-8';
 let counter = 0;
+if (env('IMPORT')) globalThis.importedUnused = await import(env('IMPORT'));
 
 function reply([status, text], requestId) {
   if (!GATI_HEADERS) return new Response(text, { status, headers: { 'content-type': JSON_TYPE } });

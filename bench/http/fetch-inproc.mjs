@@ -18,6 +18,8 @@
 //     bench/.work/http-app-mw); raw has no twin here
 //   --read-answer: read each answer's body as bytes (what the engine does when it writes it; a body
 //     built by concatenation is flattened only then, so it costs nothing in process without this)
+//   --import FILE: import FILE first and keep it, unused (with --servers raw: what an app's code and data
+//     in the process cost the raw handler, e.g. in garbage collection; bench/http/gc-cost.mjs over the socket)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -91,6 +93,7 @@ async function drive(fetch, total) {
   return (cpu.user + cpu.system) / total;
 }
 
+if (opt('import', undefined)) globalThis.importedUnused = await import(pathToFileURL(opt('import', undefined)).href);
 const handlers = {};
 for (const name of SERVERS) handlers[name] = await makeHandler(name);
 for (const name of SERVERS) await drive(handlers[name], Math.min(REQUESTS, 50_000));
