@@ -4,7 +4,7 @@
 // call (no body to read, a handler that returned a value or, on Bun, a fulfilled promise) `next()`
 // returns DONE, so a chain whose middleware return `next()` ends in the call that started it.
 import type { GlobalContext, LocalContext, Middleware, MiddlewareRequest } from '../types.js';
-import { isThenable } from './promise-peek.js';
+import { promiseOf } from './promise-peek.js';
 import type { Res } from './responses.js';
 
 /** What a step that finished in the call returns: one shared, fulfilled promise (`runChain`'s caller answers at once on it). */
@@ -48,6 +48,5 @@ class ChainRun<A> {
 
 /** A step's outcome as a promise: a promise as it is, a thenable adopted (as `await` would), anything else DONE. */
 function asPromise(result: unknown): Promise<void> {
-  if (result instanceof Promise) return result as Promise<void>;
-  return isThenable(result) ? Promise.resolve(result as PromiseLike<void>) : DONE;
+  return (promiseOf(result) as Promise<void> | undefined) ?? DONE;
 }

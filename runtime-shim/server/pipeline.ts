@@ -23,7 +23,7 @@ import { createVersioning, type Pin } from './versions.js';
 import type { IncomingRequest, OutgoingResponse, Respond } from './wire.js';
 import type { AcceptedUpgrade, WsHandlerHooks, WsRoute } from '../ws/types.js';
 import { recordRequest, type HttpMetrics } from '../metrics/http-metrics.js';
-import { NOT_YET, fulfilledValue, isThenable } from './promise-peek.js';
+import { NOT_YET, fulfilledValue, promiseOf } from './promise-peek.js';
 import { activeTracing, type GatiTracer, type RequestTrace } from '../tracing/index.js';
 
 export interface PipelineOptions {
@@ -211,12 +211,15 @@ function finish(x: Exchange, out: OutgoingResponse): void {
   headers['x-request-id'] = x.requestId;
   const shared = x.shared;
   // One clock read for the line and the metrics sample.
-  const elapsedMs = shared.timed ? performance.now() - x.started : 0;
+  const elapsedMs = elapsedOf(x);
   if (shared.logRequests) logRequest(shared.options.log, x.requestId, x.incoming.method, x.routeKey ?? x.path, out.status, elapsedMs);
   observe(x, out, elapsedMs);
   x.replied = true;
   x.reply(x.ctx, out);
 }
+
+/** Milliseconds from the request's arrival to now, when requests are timed (logged or measured); else 0. */
+const elapsedOf = (x: Exchange): number => (x.shared.timed ? performance.now() - x.started : 0);
 
 /** The answer's metrics sample and the end of its server span (each when on): every answer passes here once. */
 function observe(x: Exchange, out: OutgoingResponse, elapsedMs: number): void {
@@ -231,7 +234,7 @@ function failed(shared: Shared, x: Exchange | undefined, reply: Reply, ctx: unkn
   const out = problemAnswer(problem(500));
   if (x) {
     x.replied = true;
-    observe(x, out, x.shared.timed ? performance.now() - x.started : 0);
+    observe(x, out, elapsedOf(x));
   }
   reply(ctx, out);
 }
@@ -279,18 +282,7 @@ function route(x: Exchange): void {
     );
     return;
   }
-  if (compiled.readsBody) {
-    // The engine's callback form when it has one: no promise between the last byte and the handler.
-    // Tracing on: the promise form, whose reaction resumes in the request's context (its span), so the
-    // handler's promise, the request line and any error line after it still find the trace; the
-    // engine's callback runs in the socket's context instead (as bodyInChain does under middleware).
-    if (incoming.readBodyTo && x.shared.tracing === undefined) return incoming.readBodyTo(options.bodyLimit, x, onBody, onBodyError);
-    incoming.readBody(options.bodyLimit).then(
-      (raw) => onBody(x, raw),
-      (error: unknown) => onBodyError(x, error),
-    );
-    return;
-  }
+  if (compiled.readsBody) return readBodyThen(x, onBody, onBodyError);
   const refused = compiled.typed ? refuseInvalid(req, compiled.validators, x.shared.maxErrors, false) : undefined;
   if (refused) return finish(x, refused);
   callHandler(x);
@@ -424,8 +416,8 @@ function handlerInChain(x: Exchange, res: Res): Promise<void> | void {
   const req = x.req!;
   const lctx = x.lctx!;
   const result = tracing === undefined ? route.handler(req, res, gctx, lctx) : tracing.handlerInChain(route, () => route.handler(req, res, gctx, lctx));
-  if (!(result instanceof Promise) && !isThenable(result)) return keepBody(res, result);
-  const promise = result instanceof Promise ? result : Promise.resolve(result);
+  const promise = promiseOf(result);
+  if (promise === undefined) return keepBody(res, result);
   const value = fulfilledValue(promise);
   if (value !== NOT_YET) return keepBody(res, value);
   return promise.then((value: unknown) => keepBody(res, value));
@@ -476,16 +468,25 @@ function bodyInChain(x: Exchange): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     x.innerDone = resolve;
     x.innerFailed = reject;
-    const incoming = x.incoming;
-    const limit = x.shared.options.bodyLimit;
-    // Tracing on: the promise form, whose reaction keeps the middleware's span active (the handler's
-    // span is its child); the engine's callback runs in the socket's context instead.
-    if (incoming.readBodyTo && x.shared.tracing === undefined) return incoming.readBodyTo(limit, x, chainBodyRead, chainBodyUnread);
-    incoming.readBody(limit).then(
-      (raw) => chainBodyRead(x, raw),
-      (error: unknown) => chainBodyUnread(x, error),
-    );
+    readBodyThen(x, chainBodyRead, chainBodyUnread);
   });
+}
+
+/**
+ * Reads the body under the body limit, then `done` or `failed` with `x`: through the engine's callback
+ * form when it has one (no promise between the last byte and the handler), except with tracing on:
+ * the promise form's reaction resumes in the request's context (its span, or the middleware's), so
+ * the handler's span, the request line and any error line after it still find the trace; the
+ * engine's callback runs in the socket's context instead.
+ */
+function readBodyThen(x: Exchange, done: (x: Exchange, raw: Buffer | string) => void, failed: (x: Exchange, error: unknown) => void): void {
+  const incoming = x.incoming;
+  const limit = x.shared.options.bodyLimit;
+  if (incoming.readBodyTo && x.shared.tracing === undefined) return incoming.readBodyTo(limit, x, done, failed);
+  incoming.readBody(limit).then(
+    (raw) => done(x, raw),
+    (error: unknown) => failed(x, error),
+  );
 }
 
 function chainBodyRead(x: Exchange, raw: Buffer | string): void {
@@ -537,8 +538,7 @@ function callHandler(x: Exchange): void {
   try {
     // Tracing on: the handler runs in its span, which handlerDone or handlerFailed ends.
     result = x.trace === undefined ? compiled.handler(x.req, res, x.shared.gctx, x.lctx) : x.trace.callHandler(compiled, x.req!, res, x.shared.gctx, x.lctx!);
-    // Another library's thenable is adopted as `await` would (it settles once, a throwing then rejects).
-    const promise = result instanceof Promise ? result : isThenable(result) ? Promise.resolve(result) : undefined;
+    const promise = promiseOf(result);
     // An async handler that did not await (Bun can tell): answered now, as a plain value is.
     if (promise !== undefined && (result = fulfilledValue(promise)) === NOT_YET) {
       promise.then(

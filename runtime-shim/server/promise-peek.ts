@@ -25,3 +25,12 @@ export function fulfilledValue(promise: Promise<unknown>): unknown {
 export function isThenable(value: unknown): boolean {
   return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
+
+/**
+ * What a handler or middleware returned, as the promise to wait on: a promise as it is, another
+ * library's thenable adopted as `await` would (it settles once, a throwing `then` rejects), and
+ * undefined for a plain value (nothing to wait on).
+ */
+export function promiseOf(value: unknown): Promise<unknown> | undefined {
+  return value instanceof Promise ? value : isThenable(value) ? Promise.resolve(value) : undefined;
+}
