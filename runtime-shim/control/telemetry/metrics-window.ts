@@ -50,7 +50,7 @@ export class MetricsHistory {
     this.timer = undefined;
   }
 
-  /** The growth of every counter over the last `windowS` seconds (or since the oldest snapshot). */
+  /** The growth of every counter over the last `windowS` seconds (or since the metrics started, or the oldest snapshot). */
   async window(windowS: number): Promise<WindowCounts> {
     const metrics = this.metrics();
     const empty: WindowCounts = { seconds: windowS, bounds: [], requests: [], effects: [], ws: [], activeRequests: 0, depths: {} };
